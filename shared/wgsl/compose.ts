@@ -1,5 +1,6 @@
 // A tiny WGSL preprocessor shared by Node and the browser: WGSL has no includes, so kernels say
-// `#import name` to pull in a helper module once (recursively), and `#ifdef NAME` / `#else` / `#endif`
+// `#import name` to pull in a helper module once (recursively; WGSL declarations are order-free, so a
+// module imported twice or in a cycle is simply emitted once), and `#ifdef NAME` / `#else` / `#endif`
 // for the few genuinely parameterised variants. `${NAME}` substitutes a numeric constant.
 // The sources are passed in (imported `.wgsl` text), so the same code runs under Node and rollup.
 
@@ -14,7 +15,7 @@ export class WgslComposeError extends Error {
 export function composeWgsl(source: string, modules: WgslModules = {}, defines: WgslDefines = {}): string {
   const included = new Set<string>();
   const out: string[] = [];
-  expand(source, '<entry>', modules, defines, included, out, []);
+  expand(source, '<entry>', modules, defines, included, out);
   return out.join('\n').replace(/\$\{(\w+)\}/g, (_, name: string) => {
     const value = defines[name];
     if (typeof value !== 'number') throw new WgslComposeError(`\${${name}} has no numeric define`);
@@ -29,7 +30,6 @@ function expand(
   defines: WgslDefines,
   included: Set<string>,
   out: string[],
-  stack: string[],
 ): void {
   // Each entry of `active` says whether the enclosing #ifdef branch emits lines.
   const active: boolean[] = [];
@@ -60,9 +60,8 @@ function expand(
         if (!emitting() || included.has(argument)) break;
         const module = modules[argument];
         if (module === undefined) throw new WgslComposeError(`${name}: #import ${argument}: no such module`);
-        if (stack.includes(argument)) throw new WgslComposeError(`import cycle: ${[...stack, argument].join(' -> ')}`);
         included.add(argument);
-        expand(module, argument, modules, defines, included, out, [...stack, argument]);
+        expand(module, argument, modules, defines, included, out);
         break;
       }
       default:
