@@ -1,0 +1,21 @@
+// Packs a Camera into the `Camera` uniform struct of shared/wgsl/projection.wgsl (96 bytes):
+// view mat4x4f @0, focal vec2f @64, principal vec2f @72, size vec2u @80, padding to 96.
+// The field order is checked against the WGSL source by camera-uniform.test.ts.
+import type { Camera } from '../../shared/math/camera.ts';
+
+export const CAMERA_UNIFORM_BYTES = 96;
+/** Field names in declaration order, as in the WGSL struct. */
+export const CAMERA_UNIFORM_FIELDS = ['view', 'focal', 'principal', 'size'] as const;
+
+export function packCamera(camera: Camera, out = new ArrayBuffer(CAMERA_UNIFORM_BYTES)): ArrayBuffer {
+  const f = new Float32Array(out, 0, CAMERA_UNIFORM_BYTES / 4);
+  const u = new Uint32Array(out, 0, CAMERA_UNIFORM_BYTES / 4);
+  f.set(camera.viewMatrix, 0);
+  f[16] = camera.fx;
+  f[17] = camera.fy;
+  f[18] = camera.cx;
+  f[19] = camera.cy;
+  u[20] = camera.width;
+  u[21] = camera.height;
+  return out;
+}

@@ -1,0 +1,27 @@
+// The shared WGSL helper modules compile on their own (as the viewer imports them) and the Camera
+// uniform's field order matches the TS packer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gpuOrSkip } from '../gpu/test-gpu.ts';
+import { composeWgsl } from '../../shared/wgsl/compose.ts';
+import { SHARED_WGSL_MODULES } from './wgsl-modules.ts';
+import { CAMERA_UNIFORM_FIELDS } from './camera-uniform.ts';
+
+test('Camera struct fields match camera-uniform.ts', () => {
+  const body = /struct Camera \{([^}]*)\}/.exec(SHARED_WGSL_MODULES.projection)?.[1] ?? '';
+  const names = [...body.matchAll(/^\s*(\w+)\s*:/gm)].map((m) => m[1]);
+  assert.deepEqual(names, [...CAMERA_UNIFORM_FIELDS]);
+});
+
+test('math, projection and sh compile standalone', async (t) => {
+  const gpu = await gpuOrSkip(t);
+  if (!gpu) return;
+  for (const name of ['math', 'projection', 'sh']) {
+    const code = composeWgsl(`#import ${name}\n@compute @workgroup_size(1) fn main() {}`, SHARED_WGSL_MODULES);
+    const module = gpu.device.createShaderModule({ code, label: `helpers.${name}` });
+    const info = await module.getCompilationInfo();
+    const errors = info.messages.filter((m) => m.type === 'error').map((m) => `${m.lineNum}:${m.linePos} ${m.message}`);
+    assert.deepEqual(errors, [], `${name}:\n${errors.join('\n')}`);
+  }
+  gpu.check();
+});
