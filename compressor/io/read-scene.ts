@@ -1,0 +1,51 @@
+// `readScene(path)`: loads any supported Gaussian scene file into the shared GaussianScene. The format is
+// found from the file's first bytes where it has a magic number, else from its extension:
+//   "ply"        INRIA float PLY, or PlayCanvas compressed PLY (told apart by the header's elements)
+//   "NGSP"/gzip  Niantic SPZ (v2/v3 gzip, v4 raw header + zstd)
+//   "PK\3\4"     PlayCanvas SOG bundle (.sog); a SOG meta.json with its textures beside it also works
+//   .splat       antimatter15 splat (no magic)
+// Every bad input ends in a one-line SceneReadError naming the file.
+import { extname, basename } from 'node:path';
+import type { GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import { openOrThrow, readWholeFile } from './file-read.ts';
+import { readPly } from './read-ply.ts';
+import { decodeSogBundle, readSogFolder } from './read-sog.ts';
+import { decodeSplat } from './read-splat.ts';
+import { decodeSpz } from './read-spz.ts';
+import { SceneReadError } from './scene-read-error.ts';
+
+export type SceneFormat = 'ply' | 'spz' | 'sog' | 'sog-folder' | 'splat';
+
+export const SUPPORTED_FORMATS = '.ply (INRIA float or PlayCanvas compressed), .spz, .sog (or SOG meta.json), .splat';
+
+export async function detectSceneFormat(path: string): Promise<SceneFormat> {
+  const handle = await openOrThrow(path);
+  const head = new Uint8Array(4);
+  let length: number;
+  try {
+    ({ bytesRead: length } = await handle.read(head, 0, 4, 0));
+  } finally {
+    await handle.close();
+  }
+  const text = String.fromCharCode(...head.subarray(0, length));
+  if (text.startsWith('ply')) return 'ply';
+  if (text === 'NGSP' || (head[0] === 0x1f && head[1] === 0x8b)) return 'spz';
+  if (text === 'PK\x03\x04') return 'sog';
+  const extension = extname(path).toLowerCase();
+  if (extension === '.splat') return 'splat';
+  if (basename(path).toLowerCase() === 'meta.json') return 'sog-folder';
+  if (extension === '.gsz') {
+    throw new SceneReadError(path, '.gsz reading is not wired into readScene yet (needs the shared/format decoder)');
+  }
+  throw new SceneReadError(path, `unknown scene format (supported: ${SUPPORTED_FORMATS})`);
+}
+
+export async function readScene(path: string): Promise<GaussianScene> {
+  switch (await detectSceneFormat(path)) {
+    case 'ply': return readPly(path);
+    case 'spz': return decodeSpz(path, await readWholeFile(path));
+    case 'sog': return decodeSogBundle(path, await readWholeFile(path));
+    case 'sog-folder': return readSogFolder(path);
+    case 'splat': return decodeSplat(path, await readWholeFile(path));
+  }
+}
