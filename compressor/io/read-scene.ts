@@ -24,6 +24,8 @@ export async function detectSceneFormat(path: string): Promise<SceneFormat> {
   let length: number;
   try {
     ({ bytesRead: length } = await handle.read(head, 0, 4, 0));
+  } catch (error) {
+    throw new SceneReadError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   } finally {
     await handle.close();
   }
