@@ -1,0 +1,233 @@
+// `npm run demo`: from a fresh clone to a served demo page, with progress printed at every step.
+//   1. ray-trace the built-in demo dataset into demo/generated/dataset (skipped when up to date);
+//   2. compress it to demo/generated/scene.gsz with the full pipeline (`gs-compress <dataset> -o ...`)
+//      when the `compress` command exists, else (or when it fails or runs too long) pack the ready-made
+//      demo Gaussians (`gs-compress pack`); the path taken is printed and recorded;
+//   3. build the component bundle (`npm run build`) when component/dist is missing or stale;
+//   4. serve the repository root on 127.0.0.1 and print the demo URL.
+//
+//   npm run demo -- [--port 8080] [--rebuild] [--fallback] [--no-serve] [--compress-timeout 480]
+//                   [--compress-args "--iterations 3000"] [--views 50] [--size 128] [--seed 1]
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isDemoDatasetCurrent, writeDemoDataset } from '../compressor/demo-scene/dataset.ts';
+import type { DemoDatasetOptions } from '../compressor/demo-scene/dataset.ts';
+import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
+import { gaussianPly } from '../compressor/demo-scene/ply.ts';
+import { startServer } from './serve.ts';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const generated = join(root, 'demo', 'generated');
+const datasetDir = join(generated, 'dataset');
+const scenePath = join(generated, 'scene.gsz');
+const sceneStampPath = join(generated, 'scene.json');
+const cli = join(root, 'compressor', 'bin', 'gs-compress.js');
+const commandsDir = join(root, 'compressor', 'cli', 'commands');
+
+/** Pipeline options of the demo scene: a 15% budget keeps the .gsz small. */
+const COMPRESS_ARGS = ['--budget', '0.15'];
+/** Gaussians in the fallback scene (no training): dense enough to look solid at the demo's view sizes. */
+const FALLBACK_GAUSSIANS = 30_000;
+
+const rel = (path: string): string => relative(root, path) || '.';
+const seconds = (since: number): string => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+function step(n: number, text: string): void {
+  console.log(`\n[${n}/4] ${text}`);
+}
+
+/** Runs a child process with inherited output; kills it (by its own pid) after `timeoutMs`. */
+function runChild(command: string, args: string[], timeoutMs = 0): Promise<{ code: number; timedOut: boolean }> {
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+    let timedOut = false;
+    const timer = timeoutMs > 0 ? setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, timeoutMs) : undefined;
+    child.on('error', (error) => {
+      console.error(`  could not start ${command}: ${error.message}`);
+      if (timer) clearTimeout(timer);
+      done({ code: 1, timedOut });
+    });
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      done({ code: code ?? (signal ? 1 : 0), timedOut });
+    });
+  });
+}
+
+function hasCommand(name: string): boolean {
+  return existsSync(join(commandsDir, `${name}.ts`));
+}
+
+/** The newest modification time of source files under `dirs` (skipping tests and node_modules). */
+function newestSource(paths: string[]): number {
+  let newest = 0;
+  const visit = (path: string): void => {
+    if (!existsSync(path)) return;
+    const info = statSync(path);
+    if (info.isDirectory()) {
+      for (const name of readdirSync(path)) if (name !== 'node_modules' && name !== 'dist') visit(join(path, name));
+    } else if (!path.endsWith('.test.ts')) {
+      newest = Math.max(newest, info.mtimeMs);
+    }
+  };
+  for (const path of paths) visit(path);
+  return newest;
+}
+
+interface SceneStamp {
+  method: 'compress' | 'pack';
+  dataset: string; // the dataset's demo-scene.json contents
+  args: string[];
+}
+
+function readStamp(): SceneStamp | undefined {
+  try {
+    return JSON.parse(readFileSync(sceneStampPath, 'utf8')) as SceneStamp;
+  } catch {
+    return undefined;
+  }
+}
+
+async function makeDataset(options: DemoDatasetOptions, rebuild: boolean): Promise<void> {
+  step(1, `demo dataset -> ${rel(datasetDir)}`);
+  if (!rebuild && isDemoDatasetCurrent(datasetDir, options)) {
+    console.log('  up to date (same parameters): skipped');
+    return;
+  }
+  const started = performance.now();
+  await mkdir(generated, { recursive: true });
+  const dataset = await writeDemoDataset(datasetDir, options, ({ view, views }) => {
+    if (view % 10 === 0 || view === views) console.log(`  rendered ${view}/${views} views (${seconds(started)})`);
+  });
+  const o = dataset.options;
+  console.log(`  ${dataset.train.frames.length} train + ${dataset.test.frames.length} test views at ${o.size}x${o.size}, ${o.points} points in ${seconds(started)}`);
+}
+
+async function packFallback(reason: string): Promise<boolean> {
+  console.log(`  FALLBACK: ${reason}`);
+  if (!hasCommand('pack')) {
+    console.log('  no `gs-compress pack` command either (compressor/cli/commands/pack.ts): no scene.gsz; the page will say so');
+    return false;
+  }
+  const started = performance.now();
+  const plyPath = join(generated, 'demo-gaussians.ply');
+  const seed = JSON.parse(readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8')).options.seed as number;
+  await writeFile(plyPath, gaussianPly(generateDemoGaussians({ count: FALLBACK_GAUSSIANS, seed })));
+  console.log(`  wrote ${rel(plyPath)}: ${FALLBACK_GAUSSIANS} ready-made Gaussians of the demo shapes (not trained)`);
+  const args = ['pack', plyPath, '-o', scenePath];
+  console.log(`  $ gs-compress ${args.map((a) => (a.startsWith(root) ? rel(a) : a)).join(' ')}`);
+  const { code } = await runChild(process.execPath, [cli, ...args]);
+  if (code !== 0 || !existsSync(scenePath)) {
+    console.log(`  gs-compress pack failed (exit ${code}): no scene.gsz`);
+    return false;
+  }
+  console.log(`  packed in ${seconds(started)}`);
+  return true;
+}
+
+async function makeScene(rebuild: boolean, forceFallback: boolean, extraArgs: string[], timeoutS: number): Promise<void> {
+  step(2, `compressed scene -> ${rel(scenePath)}`);
+  const dataset = readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8');
+  const useCompress = hasCommand('compress') && !forceFallback;
+  const args = useCompress ? [...COMPRESS_ARGS, ...extraArgs] : [];
+  const method = useCompress ? 'compress' : 'pack';
+  const stamp = readStamp();
+  if (!rebuild && existsSync(scenePath) && stamp && stamp.method === method && stamp.dataset === dataset && JSON.stringify(stamp.args) === JSON.stringify(args)) {
+    console.log(`  up to date (made by ${method === 'compress' ? 'the full pipeline' : 'the pack fallback'}): skipped`);
+    return;
+  }
+  await rm(scenePath, { force: true });
+  await rm(sceneStampPath, { force: true });
+  let made: boolean;
+  let taken: SceneStamp['method'] = method;
+  if (useCompress) {
+    console.log('  PATH: full pipeline (train -> natural selection -> pack)');
+    const started = performance.now();
+    const cliArgs = [rel(datasetDir), '-o', rel(scenePath), ...args];
+    console.log(`  $ gs-compress ${cliArgs.join(' ')}   (time limit ${timeoutS} s)`);
+    const { code, timedOut } = await runChild(process.execPath, [cli, ...cliArgs], timeoutS * 1000);
+    made = code === 0 && existsSync(scenePath);
+    if (made) console.log(`  compressed in ${seconds(started)}`);
+    else {
+      taken = 'pack';
+      made = await packFallback(timedOut ? `the pipeline ran past ${timeoutS} s and was stopped` : `the pipeline failed (exit ${code})`);
+    }
+  } else {
+    made = await packFallback(forceFallback ? '--fallback given' : 'no `compress` command yet (compressor/cli/commands/compress.ts)');
+  }
+  if (made) {
+    await writeFile(sceneStampPath, `${JSON.stringify({ method: taken, dataset, args: taken === 'compress' ? args : [] }, null, 2)}\n`);
+    console.log(`  ${rel(scenePath)}: ${statSync(scenePath).size.toLocaleString('en-US')} bytes, made by ${taken === 'compress' ? 'the full pipeline' : 'the pack fallback (untrained demo Gaussians)'}`);
+  }
+}
+
+async function buildComponent(): Promise<void> {
+  step(3, 'component bundle -> component/dist/gs-scene.bundle.js');
+  const bundle = join(root, 'component', 'dist', 'gs-scene.bundle.js');
+  const sources = newestSource([join(root, 'component', 'src'), join(root, 'shared'), join(root, 'rollup.config.mjs')]);
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) {
+    console.log('  up to date: skipped');
+    return;
+  }
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  if (!scripts.build) {
+    console.log('  no `build` script in package.json yet: the page will show that the component is missing');
+    return;
+  }
+  console.log(`  ${existsSync(bundle) ? 'stale' : 'missing'}: $ npm run build`);
+  const started = performance.now();
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const { code } = await runChild(npm, ['run', 'build']);
+  console.log(code === 0 ? `  built in ${seconds(started)}` : `  npm run build failed (exit ${code}): the page will show that the component is missing`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8080' },
+      rebuild: { type: 'boolean' },
+      fallback: { type: 'boolean' },
+      'no-serve': { type: 'boolean' },
+      'compress-timeout': { type: 'string', default: '480' },
+      'compress-args': { type: 'string', default: '' },
+      views: { type: 'string' },
+      size: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+    return;
+  }
+  const number = (name: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new Error(`demo: --${name} expects a number, got '${value}'`);
+    return n;
+  };
+  const started = performance.now();
+  const options: DemoDatasetOptions = { views: number('views', values.views), size: number('size', values.size), seed: number('seed', values.seed) };
+  await makeDataset(options, values.rebuild ?? false);
+  await makeScene(values.rebuild ?? false, values.fallback ?? false,
+    values['compress-args'].split(/\s+/).filter(Boolean), number('compress-timeout', values['compress-timeout']) ?? 480);
+  await buildComponent();
+  step(4, 'serve');
+  if (values['no-serve']) {
+    console.log(`  --no-serve: done in ${seconds(started)}`);
+    return;
+  }
+  const server = await startServer({ port: number('port', values.port) });
+  console.log(`  ready in ${seconds(started)}`);
+  console.log(`\n  Demo: ${server.url}demo/\n  (serving ${root}; Ctrl-C to stop)`);
+}
+
+main().catch((error: Error) => {
+  console.error(`demo: ${error.message}`);
+  process.exitCode = 1;
+});
