@@ -1,0 +1,74 @@
+// `gs-compress convert`: reads any supported scene file (INRIA PLY, PlayCanvas compressed PLY, SPZ, .splat,
+// SOG) and writes it as an INRIA-layout float PLY, optionally dropping SH bands. The PLY is written to a
+// temporary file and renamed, so a failure leaves no partial output.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { capShDegree, type ShDegree } from '../../../shared/scene/gaussian-scene.ts';
+import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
+import { SceneReadError } from '../../io/scene-read-error.ts';
+import { writePly } from '../../io/write-ply.ts';
+import type { CliCommand } from '../command.ts';
+import { CliError, EXIT } from '../command.ts';
+
+const HELP = `Usage: gs-compress convert INPUT -o OUTPUT.ply [options]
+
+Reads a Gaussian scene in any supported format and writes it as an INRIA-layout binary PLY
+(x y z nx ny nz f_dc_0..2 f_rest_* opacity scale_0..2 rot_0..3, float32).
+Inputs: ${SUPPORTED_FORMATS}.
+SPZ is converted from its RUB axes to the PLY's RDF axes; other formats keep their axes.
+
+Options:
+  -o, --output FILE     the PLY to write (replaced atomically)
+      --sh-degree N     keep SH bands up to N (0-3; default: all the input has)
+  -h, --help
+
+Examples:
+  gs-compress convert scene.spz -o scene.ply
+  gs-compress convert scene.compressed.ply -o scene.ply --sh-degree 0
+  gs-compress convert bundle.sog -o scene.ply`;
+
+export const command: CliCommand = {
+  name: 'convert',
+  summary: 'Convert PLY / compressed PLY / SPZ / .splat / SOG to an INRIA float PLY',
+  async run(args: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        options: {
+          output: { type: 'string', short: 'o' },
+          'sh-degree': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        allowPositionals: true,
+      });
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      console.log(HELP);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) throw new CliError(`expected one INPUT, got ${positionals.length}\n\n${HELP}`, EXIT.usage);
+    if (!values.output) throw new CliError(`missing -o OUTPUT.ply\n\n${HELP}`, EXIT.usage);
+    let degree: ShDegree | undefined;
+    if (values['sh-degree'] !== undefined) {
+      const n = Number(values['sh-degree']);
+      if (![0, 1, 2, 3].includes(n)) throw new CliError(`--sh-degree expects 0-3, got '${values['sh-degree']}'`, EXIT.usage);
+      degree = n as ShDegree;
+    }
+    const started = performance.now();
+    let scene;
+    try {
+      scene = await readScene(resolve(positionals[0]));
+    } catch (error) {
+      if (error instanceof SceneReadError) throw new CliError(error.message);
+      throw error;
+    }
+    if (degree !== undefined) scene = capShDegree(scene, degree);
+    await writePly(resolve(values.output), scene);
+    console.log(`${values.output}: ${scene.count} Gaussians, SH degree ${scene.shDegree} (${((performance.now() - started) / 1000).toFixed(2)} s)`);
+    return EXIT.ok;
+  },
+};
