@@ -1,0 +1,58 @@
+// One GPUDevice per page, shared by every <gs-scene> (module-level promise): pipelines and the adapter's
+// limits are set up once, and many small viewers on one page do not each hold a device.
+// When the device is lost the promise is cleared, so the next `acquireDevice()` makes a fresh one.
+
+/** Error with a stable `code` for the element's `error` event. */
+export class GsSceneError extends Error {
+  override name = 'GsSceneError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let shared: Promise<GPUDevice> | undefined;
+
+export function webGpuAvailable(): boolean {
+  return typeof navigator !== 'undefined' && 'gpu' in navigator && navigator.gpu !== undefined;
+}
+
+/** The page's shared device; rejects with code 'webgpu-unavailable' when there is none. */
+export function acquireDevice(): Promise<GPUDevice> {
+  if (shared) return shared;
+  const pending = createDevice();
+  shared = pending;
+  pending.then(
+    (device) => {
+      void device.lost.then(() => {
+        if (shared === pending) shared = undefined;
+      });
+    },
+    () => {
+      if (shared === pending) shared = undefined;
+    },
+  );
+  return pending;
+}
+
+async function createDevice(): Promise<GPUDevice> {
+  if (!webGpuAvailable()) throw new GsSceneError('webgpu-unavailable', 'WebGPU is not available in this browser');
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+  if (!adapter) throw new GsSceneError('webgpu-unavailable', 'WebGPU found no usable GPU adapter');
+  const { limits } = adapter;
+  try {
+    // Large scenes need the adapter's full buffer sizes (the defaults cap a binding at 128 MiB).
+    return await adapter.requestDevice({
+      label: 'gs-scene',
+      requiredLimits: {
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+        maxBufferSize: limits.maxBufferSize,
+        maxStorageBuffersPerShaderStage: Math.min(limits.maxStorageBuffersPerShaderStage, 10),
+      },
+    });
+  } catch (e) {
+    throw new GsSceneError('webgpu-unavailable', `WebGPU device request failed: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,376 @@
+// <gs-scene>: streams a .gsz file and renders it with WebGPU. A thin Lit element: streaming, rendering
+// and the camera are reactive controllers (stream-controller.ts, render-controller.ts,
+// camera-controller.ts + orbit-controls.ts) that acquire resources when connected and free them all
+// when disconnected.
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { sceneBounds, shRestCount, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import type { Vec3 } from '../../shared/math/camera.ts';
+import { parseColour, parseNumber, parseVec3 } from './attributes.ts';
+import { CameraController } from './camera-controller.ts';
+import { GsSceneError } from './gpu-device.ts';
+import { OrbitControls } from './orbit-controls.ts';
+import type { CameraPose } from './orbit-camera.ts';
+import { RenderController } from './render-controller.ts';
+import { packSplats } from './render/packed-splats.ts';
+import { StreamController } from './stream-controller.ts';
+import type { Progress, SceneInfo } from './worker-protocol.ts';
+
+export type GsSceneProgressDetail = Progress;
+export interface GsSceneErrorDetail {
+  /** 'webgpu-unavailable' | 'device-lost' | 'not-found' | 'http-error' | 'network-error' | 'worker-error'
+   *  | a .gsz decoder code ('bad-magic', 'unsupported-version', 'truncated', 'corrupt', 'limit', ...). */
+  code: string;
+  message: string;
+}
+export type GsSceneCameraDetail = CameraPose;
+
+/** Device losses closer together than this are reported instead of recovered from. */
+const DEVICE_LOSS_WINDOW_MS = 5000;
+
+/**
+ * Streams and renders a compact 3D Gaussian Splatting scene (`.gsz`) with WebGPU.
+ *
+ * @example
+ * <script type="module" src="gs-scene.bundle.js"></script>
+ * <gs-scene src="garden.gsz" alt="A garden table" auto-rotate style="width: 640px; height: 360px">
+ *   <img src="garden.jpg" alt="A garden table">  <!-- shown when WebGPU is unavailable -->
+ * </gs-scene>
+ *
+ * @fires progress - {bytesLoaded, bytesTotal?, splatsLoaded, splatsTotal?}, monotonic
+ * @fires first-frame - the first frame with splats has been drawn
+ * @fires load - every chunk is loaded and drawn (after first-frame)
+ * @fires error - {code, message}; the fallback content (or a message) is shown
+ * @fires camera-change - {position, target, up, fov} after the view moved
+ */
+@customElement('gs-scene')
+export class GsScene extends LitElement {
+  static override styles = css`
+    :host { display: block; position: relative; width: 300px; height: 150px; overflow: hidden; }
+    :host([hidden]) { display: none; }
+    canvas { display: block; width: 100%; height: 100%; outline: none; touch-action: pan-x pan-y; }
+    canvas:focus { touch-action: none; }
+    canvas:focus-visible { box-shadow: inset 0 0 0 2px Highlight; }
+    .message { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
+      padding: 1em; text-align: center; font: 14px/1.4 system-ui, sans-serif; color: #eee; background: #222c; }
+    .progress { position: absolute; left: 0; bottom: 0; height: 3px; background: #4af; transition: width 0.2s; }
+  `;
+
+  /** URL of the .gsz file. Changing it aborts the current stream and loads the new scene. */
+  @property() src = '';
+  /** Initial camera position "x y z" (world units); default frames the scene bounds. */
+  @property({ attribute: 'camera-position' }) cameraPosition = '';
+  /** Orbit target "x y z"; default the centre of the scene bounds. */
+  @property({ attribute: 'camera-target' }) cameraTarget = '';
+  /** World up "x y z"; default the file's `up`. */
+  @property({ attribute: 'camera-up' }) cameraUp = '';
+  /** Vertical field of view in degrees. */
+  @property({ type: Number }) fov = 50;
+  /** Any CSS colour; default transparent (the page shows through). */
+  @property() background = 'transparent';
+  /** Highest SH degree evaluated (0-3): lower is faster, view-dependent colour is lost. */
+  @property({ type: Number, attribute: 'sh-degree' }) shDegree = 3;
+  /** 'orbit' (default) or 'none'. */
+  @property() controls: 'orbit' | 'none' = 'orbit';
+  /** Slowly orbits while idle (never under prefers-reduced-motion). */
+  @property({ type: Boolean, attribute: 'auto-rotate' }) autoRotate = false;
+  /** Load at most this many Gaussians (the most important first). */
+  @property({ type: Number, attribute: 'max-splats' }) maxSplats = Infinity;
+  /** Cap on the device pixel ratio used for the canvas resolution. */
+  @property({ type: Number, attribute: 'pixel-ratio' }) pixelRatio = 2;
+  /** 'lazy' defers loading until the element is near the viewport. */
+  @property() loading: 'eager' | 'lazy' = 'eager';
+  /** Accessible description of the scene (the canvas's aria-label). */
+  @property() alt = '';
+
+  @state() private errorMessage = '';
+  @state() private progressFraction = -1;
+  @query('canvas') private canvas!: HTMLCanvasElement;
+
+  private readonly cameraCtl = new CameraController(this, () => this.cameraChanged());
+  private readonly renderCtl = new RenderController(this, this.cameraCtl, {
+    onFrameWithSplats: () => this.frameDrawn(),
+    onVisibilityChange: (visible) => {
+      if (visible && this.lazyPending) this.startLoad();
+    },
+    onDeviceLost: (message) => this.deviceLost(message),
+  });
+  private readonly stream = new StreamController(this, {
+    onHeader: (scene, progress) => this.sceneHeader(scene, progress),
+    onChunk: (first, packed, progress) => {
+      this.renderCtl.addSplats(first, packed);
+      this.emitProgress(progress);
+    },
+    onProgress: (progress) => this.emitProgress(progress),
+    onDone: (progress) => this.loadDone(progress),
+    onError: (code, message) => this.fail(code, message),
+  });
+  private controlsImpl: OrbitControls | undefined;
+  private loadToken = 0;
+  private lazyPending = false;
+  private firstFrameSent = false;
+  private loadPending = false;
+  private isLoaded = false;
+  private lastProgress: Progress = { bytesLoaded: 0, splatsLoaded: 0 };
+  private lastDeviceLoss = 0;
+  private pendingCameraEvent = false;
+
+  /** Gaussians currently loaded (and drawn). */
+  get splatCount(): number {
+    return this.renderCtl.splatCount;
+  }
+
+  /** True once the whole file has loaded and been drawn. */
+  get loaded(): boolean {
+    return this.isLoaded;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Reconnected after a disconnect: the controllers freed everything, so start over.
+    if (this.hasUpdated) void this.updateComplete.then(() => this.restart());
+  }
+
+  protected override render() {
+    const interactive = this.controls !== 'none';
+    return html`
+      <canvas part="canvas" role="img" aria-label=${this.alt || 'Gaussian splatting scene'}
+        tabindex=${interactive ? '0' : nothing}></canvas>
+      ${this.progressFraction >= 0 && this.progressFraction < 1 && !this.errorMessage
+        ? html`<div class="progress" part="progress" style="width: ${(this.progressFraction * 100).toFixed(1)}%"></div>`
+        : nothing}
+      ${this.errorMessage ? html`<div class="message" part="message" role="alert"><slot>${this.errorMessage}</slot></div>` : nothing}
+    `;
+  }
+
+  protected override firstUpdated(): void {
+    this.renderCtl.attach(this.canvas);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const rc = this.renderCtl;
+    rc.settings = {
+      background: parseColour(this.background),
+      shDegree: Math.round(parseNumber(this.shDegree, 3, 0, 3)),
+      pixelRatio: parseNumber(this.pixelRatio, 2, 0.25, 8),
+    };
+    this.cameraCtl.autoRotate = this.autoRotate;
+    if (changed.has('controls')) this.updateControls();
+    if (changed.has('cameraPosition') || changed.has('cameraTarget') || changed.has('cameraUp') || changed.has('fov')) {
+      this.cameraCtl.setOverrides({
+        position: parseVec3(this.cameraPosition),
+        target: parseVec3(this.cameraTarget),
+        up: parseVec3(this.cameraUp),
+        fov: parseNumber(this.fov, 50, 1, 170),
+      });
+    }
+    if (changed.has('src') || changed.has('maxSplats')) this.restart();
+    rc.requestFrame();
+  }
+
+  /**
+   * Renders the current view and returns it as a PNG.
+   * @example const url = URL.createObjectURL(await viewer.screenshot());
+   */
+  async screenshot(): Promise<Blob> {
+    await this.updateComplete;
+    await this.renderCtl.settled();
+    // The canvas keeps the frame only until it is presented: render and read it back in one task.
+    if (!this.renderCtl.renderNow()) throw new GsSceneError('not-ready', 'gs-scene: nothing to capture yet (no GPU device or zero size)');
+    return new Promise((resolve, reject) => {
+      this.canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new GsSceneError('screenshot-failed', 'canvas.toBlob returned nothing'))), 'image/png');
+    });
+  }
+
+  /**
+   * Moves the camera (fields left out keep their value).
+   * @example viewer.setCamera({ position: [0, 1, 3], target: [0, 0, 0], fov: 45 });
+   */
+  setCamera(pose: { position?: Vec3; target?: Vec3; fov?: number }): void {
+    this.cameraCtl.setPose(pose);
+    this.renderCtl.requestFrame();
+  }
+
+  /** Back to the attribute camera, or the default framing of the scene. */
+  resetCamera(): void {
+    this.cameraCtl.reset();
+    this.renderCtl.requestFrame();
+  }
+
+  /** Current camera pose. */
+  getCamera(): CameraPose {
+    return this.cameraCtl.orbit.pose();
+  }
+
+  /**
+   * Shows an in-memory scene instead of `src` (e.g. one made by the page); cancels any stream.
+   * @example viewer.setScene(createScene(1000, 0));
+   */
+  async setScene(scene: GaussianScene): Promise<void> {
+    const token = this.resetState();
+    try {
+      await this.renderCtl.ready();
+    } catch (e) {
+      if (token === this.loadToken) this.failWith(e);
+      return;
+    }
+    if (token !== this.loadToken) return;
+    const bounds = sceneBounds(scene.positions, scene.count);
+    this.sceneHeader(
+      { count: scene.count, shDegree: scene.shDegree, antialiased: scene.antialiased, bounds, up: [0, 1, 0] },
+      { bytesLoaded: 0, splatsLoaded: 0, splatsTotal: scene.count },
+    );
+    this.renderCtl.addSplats(0, packSplats(scene));
+    this.loadDone({ bytesLoaded: 0, splatsLoaded: scene.count, splatsTotal: scene.count });
+  }
+
+  private updateControls(): void {
+    this.controlsImpl?.dispose();
+    this.controlsImpl = undefined;
+    if (this.controls !== 'none' && this.canvas && this.isConnected) {
+      this.controlsImpl = new OrbitControls(this.canvas, this.cameraCtl, {
+        requestFrame: () => this.renderCtl.requestFrame(),
+        pick: (x, y) => this.renderCtl.pick(x, y),
+      });
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.controlsImpl?.dispose();
+    this.controlsImpl = undefined;
+    this.loadToken++;
+  }
+
+  private resetState(): number {
+    this.stream.cancel();
+    this.renderCtl.clearScene();
+    this.errorMessage = '';
+    this.progressFraction = -1;
+    this.firstFrameSent = this.loadPending = this.isLoaded = false;
+    this.lazyPending = false;
+    this.lastProgress = { bytesLoaded: 0, splatsLoaded: 0 };
+    return ++this.loadToken;
+  }
+
+  private restart(): void {
+    if (!this.isConnected) return;
+    if (!this.controlsImpl) this.updateControls();
+    this.resetState();
+    if (!this.src) return;
+    if (this.loading === 'lazy' && !this.nearViewport()) {
+      this.lazyPending = true;
+      return;
+    }
+    this.startLoad();
+  }
+
+  private nearViewport(): boolean {
+    const r = this.getBoundingClientRect();
+    return r.bottom >= 0 && r.right >= 0 && r.top <= innerHeight && r.left <= innerWidth;
+  }
+
+  private startLoad(): void {
+    this.lazyPending = false;
+    const token = this.loadToken;
+    const url = new URL(this.src, document.baseURI).href;
+    const maxSplats = parseNumber(this.maxSplats, Infinity, 0);
+    this.renderCtl.ready().then(
+      () => {
+        if (token === this.loadToken) this.stream.load(url, Number.isFinite(maxSplats) ? maxSplats : 2 ** 31);
+      },
+      (e: unknown) => {
+        if (token === this.loadToken) this.failWith(e);
+      },
+    );
+  }
+
+  private sceneHeader(scene: SceneInfo, progress: Progress): void {
+    this.renderCtl.beginScene(scene.count, shRestCount(scene.shDegree) * 3, scene.antialiased);
+    this.cameraCtl.setSceneFrame({ bounds: scene.bounds, up: scene.up });
+    this.emitProgress(progress);
+  }
+
+  private emitProgress(progress: Progress): void {
+    const last = this.lastProgress;
+    // Monotonic by construction: never report fewer bytes or splats than before.
+    const p: Progress = {
+      ...progress,
+      bytesLoaded: Math.max(last.bytesLoaded, progress.bytesLoaded),
+      splatsLoaded: Math.max(last.splatsLoaded, progress.splatsLoaded),
+    };
+    this.lastProgress = p;
+    if (p.bytesTotal) this.progressFraction = p.bytesLoaded / p.bytesTotal;
+    else if (p.splatsTotal) this.progressFraction = p.splatsLoaded / p.splatsTotal;
+    this.dispatch('progress', p);
+  }
+
+  private frameDrawn(): void {
+    if (this.firstFrameSent) return;
+    this.firstFrameSent = true;
+    this.dispatch('first-frame', { splatsLoaded: this.splatCount });
+    if (this.loadPending) this.finishLoad();
+  }
+
+  private loadDone(progress: Progress): void {
+    this.emitProgress(progress);
+    this.progressFraction = -1;
+    this.loadPending = true;
+    // An empty scene never draws a splat: there is no first frame to wait for.
+    if (this.firstFrameSent || this.splatCount === 0) {
+      if (!this.firstFrameSent) {
+        this.firstFrameSent = true;
+        this.dispatch('first-frame', { splatsLoaded: 0 });
+      }
+      this.finishLoad();
+    }
+  }
+
+  private finishLoad(): void {
+    this.loadPending = false;
+    this.isLoaded = true;
+    this.dispatch('load', { splatCount: this.splatCount });
+  }
+
+  private cameraChanged(): void {
+    if (this.pendingCameraEvent) return;
+    this.pendingCameraEvent = true;
+    queueMicrotask(() => {
+      this.pendingCameraEvent = false;
+      this.dispatch('camera-change', this.cameraCtl.orbit.pose());
+    });
+  }
+
+  private deviceLost(message: string): void {
+    const now = performance.now();
+    if (now - this.lastDeviceLoss < DEVICE_LOSS_WINDOW_MS) {
+      this.fail('device-lost', `GPU device lost: ${message}`);
+      return;
+    }
+    this.lastDeviceLoss = now;
+    // Recreate: a fresh device and the scene streamed again (the browser's HTTP cache usually has it).
+    this.restart();
+  }
+
+  private failWith(e: unknown): void {
+    if (e instanceof GsSceneError) this.fail(e.code, e.message);
+    else this.fail('error', (e as Error)?.message ?? String(e));
+  }
+
+  private fail(code: string, message: string): void {
+    this.stream.cancel();
+    this.progressFraction = -1;
+    this.errorMessage = code === 'webgpu-unavailable' ? `This 3D scene needs WebGPU: ${message}.` : `Could not show the scene: ${message}`;
+    this.dispatch('error', { code, message });
+  }
+
+  private dispatch(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gs-scene': GsScene;
+  }
+}

@@ -1,0 +1,119 @@
+// Streaming .gsz reader (runs in the decode Worker; pure, also runs under Node for tests): reads the
+// preamble, the header, the SH codebook and then each chunk as soon as its bytes have arrived, calling
+// back with viewer-packed Gaussians. Works with or without a known total length; memory is bounded by
+// the largest section (bytes before the section being read are dropped).
+import {
+  decodeGszChunk, decodeGszCodebook, decodeGszHeader, GszFormatError, gszHeaderLength, gszPreambleLength, type GszHeader,
+} from '../../shared/format/gsz-decoder.ts';
+import { shRestCount } from '../../shared/scene/gaussian-scene.ts';
+import { packSplats, type PackedSplats } from './render/packed-splats.ts';
+import type { SceneInfo } from './worker-protocol.ts';
+
+export interface GszStreamCallbacks {
+  header(scene: SceneInfo, header: GszHeader): void;
+  chunk(first: number, packed: PackedSplats): void;
+  /** Called after every network read with the bytes received so far. */
+  bytes(loaded: number): void;
+}
+
+/** Append-only byte queue addressed by absolute file offsets. */
+class ByteQueue {
+  private parts: Uint8Array[] = [];
+  /** File offset of parts[0][0]. */
+  private start = 0;
+  /** File offset just past the last byte received. */
+  end = 0;
+
+  push(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.parts.push(bytes);
+    this.end += bytes.length;
+  }
+
+  /** Bytes [from, to) as one array (copied only when they span several parts). */
+  slice(from: number, to: number): Uint8Array {
+    if (from < this.start || to > this.end) throw new RangeError(`bytes ${from}..${to} not buffered`);
+    let offset = this.start;
+    for (const part of this.parts) {
+      if (from >= offset && to <= offset + part.length) return part.subarray(from - offset, to - offset);
+      if (from < offset + part.length) break;
+      offset += part.length;
+    }
+    const out = new Uint8Array(to - from);
+    offset = this.start;
+    for (const part of this.parts) {
+      const lo = Math.max(from, offset);
+      const hi = Math.min(to, offset + part.length);
+      if (hi > lo) out.set(part.subarray(lo - offset, hi - offset), lo - from);
+      offset += part.length;
+    }
+    return out;
+  }
+
+  /** Forgets everything before `offset`. */
+  drop(offset: number): void {
+    while (this.parts.length > 0 && this.start + this.parts[0].length <= offset) {
+      this.start += this.parts[0].length;
+      this.parts.shift();
+    }
+  }
+}
+
+/**
+ * Reads a .gsz from `reader`, stopping after `maxSplats` Gaussians (then cancels the reader).
+ * Throws GszFormatError for malformed or truncated input.
+ */
+export async function readGszStream(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  maxSplats: number,
+  on: GszStreamCallbacks,
+): Promise<void> {
+  const queue = new ByteQueue();
+  const need = async (end: number, what: string): Promise<void> => {
+    while (queue.end < end) {
+      const { done, value } = await reader.read();
+      if (done) throw new GszFormatError('truncated', `stream ended at byte ${queue.end}, ${what} needs ${end}`);
+      queue.push(value);
+      on.bytes(queue.end);
+    }
+  };
+  await need(gszPreambleLength(), 'the preamble');
+  const headerEnd = gszHeaderLength(queue.slice(0, gszPreambleLength()));
+  await need(headerEnd, 'the header');
+  const header = decodeGszHeader(queue.slice(0, headerEnd));
+  const total = Math.min(header.count, Math.max(0, Math.floor(maxSplats)));
+  const scene: SceneInfo = { count: total, shDegree: header.shDegree, antialiased: header.antialiased, bounds: header.bounds, up: header.up };
+  on.header(scene, header);
+  const stride = shRestCount(header.shDegree) * 3;
+
+  // Sections in file order: the codebook (if any) and the chunks.
+  type Section = { offset: number; length: number; chunk: number };
+  const sections: Section[] = header.chunks.map((c, i) => ({ offset: c.offset, length: c.length, chunk: i }));
+  if (header.codebook) sections.push({ offset: header.codebook.offset, length: header.codebook.length, chunk: -1 });
+  sections.sort((a, b) => a.offset - b.offset);
+
+  let codebook: Float32Array | undefined;
+  let loaded = 0;
+  for (const section of sections) {
+    if (loaded >= total) break;
+    const end = section.offset + section.length;
+    await need(end, section.chunk < 0 ? 'the SH codebook' : `chunk ${section.chunk}`);
+    const bytes = queue.slice(section.offset, end);
+    if (section.chunk < 0) {
+      codebook = decodeGszCodebook(header, bytes);
+    } else {
+      const info = header.chunks[section.chunk];
+      const decoded = decodeGszChunk(header, section.chunk, bytes, codebook);
+      const n = Math.min(decoded.count, total - info.firstSplat);
+      if (n > 0) {
+        const packed = packSplats(decoded, n);
+        // A chunk read before the codebook (not the usual layout) has DC only: pad SH with zeros.
+        if (packed.shRest.length !== n * stride) packed.shRest = new Float32Array(n * stride);
+        on.chunk(info.firstSplat, packed);
+        loaded = Math.max(loaded, info.firstSplat + n);
+      }
+    }
+    queue.drop(end);
+  }
+  await reader.cancel().catch(() => undefined);
+}

@@ -1,0 +1,73 @@
+// Decode Worker entry (bundled to one IIFE string and started from a Blob URL, see stream-controller.ts):
+// fetches the .gsz itself, so compressed bytes never touch the main thread, decodes each chunk as it
+// arrives and posts viewer-packed Gaussians with their buffers transferred (no copies, no
+// SharedArrayBuffer). The main thread cancels by terminating the Worker.
+import { GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { readGszStream } from './gsz-stream.ts';
+import type { LoadRequest, Progress, WorkerMessage } from './worker-protocol.ts';
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<LoadRequest>) => void) | null;
+  postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+
+/** Progress messages between chunks are coalesced to at most one per this many ms. */
+const PROGRESS_INTERVAL_MS = 50;
+
+scope.onmessage = (event) => {
+  if (event.data.type === 'load') void load(event.data);
+};
+
+class HttpError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function load(request: LoadRequest): Promise<void> {
+  const progress: Progress = { bytesLoaded: 0, splatsLoaded: 0 };
+  try {
+    let response: Response;
+    try {
+      response = await fetch(request.url);
+    } catch (e) {
+      throw new HttpError('network-error', `${request.url}: ${(e as Error).message}`);
+    }
+    if (!response.ok) {
+      throw new HttpError(response.status === 404 ? 'not-found' : 'http-error', `${request.url}: HTTP ${response.status} ${response.statusText}`.trim());
+    }
+    if (!response.body) throw new HttpError('network-error', `${request.url}: response has no body`);
+    // Content-Length counts encoded bytes; with a content encoding the body we read is longer.
+    const length = Number(response.headers.get('content-length'));
+    if (!response.headers.get('content-encoding') && Number.isFinite(length) && length > 0) progress.bytesTotal = length;
+    let lastPost = 0;
+    await readGszStream(response.body.getReader(), request.maxSplats, {
+      header(scene) {
+        progress.splatsTotal = scene.count;
+        scope.postMessage({ type: 'header', scene, progress: { ...progress } });
+      },
+      chunk(first, packed) {
+        progress.splatsLoaded = first + packed.count;
+        scope.postMessage({ type: 'chunk', first, packed, progress: { ...progress } }, [
+          packed.splats.buffer, packed.shRest.buffer, packed.positions.buffer,
+        ]);
+      },
+      bytes(loaded) {
+        progress.bytesLoaded = loaded;
+        const now = performance.now();
+        if (now - lastPost >= PROGRESS_INTERVAL_MS) {
+          lastPost = now;
+          scope.postMessage({ type: 'progress', progress: { ...progress } });
+        }
+      },
+    });
+    scope.postMessage({ type: 'done', progress: { ...progress } });
+  } catch (e) {
+    const code = e instanceof GszFormatError || e instanceof HttpError ? e.code : 'decode-error';
+    scope.postMessage({ type: 'error', code, message: (e as Error).message });
+  }
+}

@@ -1,0 +1,221 @@
+// Owns the canvas's GPU side: the shared device, the canvas context, the scene's buffers and renderer,
+// and frame scheduling. Frames are rendered only when something changed (camera, new chunk, resize,
+// attribute) or animates (damping, auto-rotate), and never while the element is off-screen.
+// Everything GPU is freed in hostDisconnected.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Vec3 } from '../../shared/math/camera.ts';
+import type { CameraController } from './camera-controller.ts';
+import { acquireDevice } from './gpu-device.ts';
+import type { PackedSplats } from './render/packed-splats.ts';
+import { pickSplat } from './render/pick.ts';
+import { SplatRenderer } from './render/splat-renderer.ts';
+import { SplatStore } from './render/splat-store.ts';
+
+export interface RenderSettings {
+  background: GPUColorDict;
+  shDegree: number;
+  pixelRatio: number;
+}
+
+export interface RenderCallbacks {
+  /** A frame with at least one splat loaded has been rendered and its GPU work completed. */
+  onFrameWithSplats(): void;
+  onVisibilityChange(visible: boolean): void;
+  onDeviceLost(message: string): void;
+}
+
+export class RenderController implements ReactiveController {
+  device: GPUDevice | undefined;
+  private canvas: HTMLCanvasElement | undefined;
+  private context: GPUCanvasContext | undefined;
+  private format: GPUTextureFormat = 'rgba8unorm';
+  private store: SplatStore | undefined;
+  private renderer: SplatRenderer | undefined;
+  private rendererPending: Promise<void> | undefined;
+  private antialiased = false;
+  private frameHandle = 0;
+  private lastTime = 0;
+  private connected = false;
+  private visible = true;
+  private resizeObserver: ResizeObserver | undefined;
+  private intersectionObserver: IntersectionObserver | undefined;
+  /** Increments on every scene change so stale async work is dropped. */
+  private generation = 0;
+  settings: RenderSettings = { background: { r: 0, g: 0, b: 0, a: 0 }, shDegree: 3, pixelRatio: 2 };
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly camera: CameraController,
+    private readonly callbacks: RenderCallbacks,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    this.intersectionObserver = new IntersectionObserver((entries) => {
+      const entry = entries[entries.length - 1];
+      if (!entry) return;
+      this.visible = entry.isIntersecting;
+      this.callbacks.onVisibilityChange(this.visible);
+      if (this.visible) this.requestFrame();
+    });
+    this.intersectionObserver.observe(this.host);
+    if (this.canvas) this.observeCanvas(this.canvas);
+  }
+
+  hostDisconnected(): void {
+    this.connected = false;
+    cancelAnimationFrame(this.frameHandle);
+    this.frameHandle = 0;
+    this.resizeObserver?.disconnect();
+    this.intersectionObserver?.disconnect();
+    this.resizeObserver = this.intersectionObserver = undefined;
+    this.clearScene();
+    this.context?.unconfigure();
+    this.context = undefined;
+    this.device = undefined;
+  }
+
+  /** Called once the element has rendered its canvas. */
+  attach(canvas: HTMLCanvasElement): void {
+    this.canvas = canvas;
+    if (this.connected) this.observeCanvas(canvas);
+  }
+
+  private observeCanvas(canvas: HTMLCanvasElement): void {
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = new ResizeObserver(() => this.requestFrame());
+    this.resizeObserver.observe(canvas);
+  }
+
+  /** Acquires the shared device and configures the canvas (rejects with a GsSceneError). */
+  async ready(): Promise<GPUDevice> {
+    const device = await acquireDevice();
+    if (!this.canvas) throw new Error('gs-scene: canvas not rendered yet');
+    if (this.device !== device) {
+      this.clearScene();
+      this.device = device;
+      this.format = navigator.gpu.getPreferredCanvasFormat();
+      this.context = this.canvas.getContext('webgpu') ?? undefined;
+      if (!this.context) throw new Error('gs-scene: canvas has no webgpu context');
+      this.context.configure({ device, format: this.format, alphaMode: 'premultiplied' });
+      void device.lost.then((info) => {
+        if (this.device === device && this.connected && info.reason !== 'destroyed') {
+          this.device = undefined;
+          this.clearScene();
+          this.callbacks.onDeviceLost(info.message || 'GPU device lost');
+        }
+      });
+    }
+    return device;
+  }
+
+  /** Starts a new scene with room for `capacity` Gaussians (frees the previous one). */
+  beginScene(capacity: number, shStride: number, antialiased: boolean): void {
+    if (!this.device) throw new Error('gs-scene: no device');
+    this.clearScene();
+    const generation = this.generation;
+    const store = new SplatStore(this.device, capacity, shStride);
+    this.store = store;
+    this.antialiased = antialiased;
+    this.rendererPending = SplatRenderer.create(this.device, this.format, store).then((renderer) => {
+      if (generation !== this.generation) renderer.destroy();
+      else {
+        this.renderer = renderer;
+        this.requestFrame();
+      }
+    });
+  }
+
+  addSplats(first: number, packed: PackedSplats): void {
+    this.store?.write(first, packed);
+    this.requestFrame();
+  }
+
+  get splatCount(): number {
+    return this.store?.count ?? 0;
+  }
+
+  clearScene(): void {
+    this.generation++;
+    this.renderer?.destroy();
+    this.store?.destroy();
+    this.renderer = this.store = undefined;
+    this.rendererPending = undefined;
+    this.requestFrame();
+  }
+
+  requestFrame(): void {
+    if (this.frameHandle || !this.connected || !this.visible) return;
+    this.frameHandle = requestAnimationFrame((t) => {
+      this.frameHandle = 0;
+      this.frame(t);
+    });
+  }
+
+  private frame(time: number): void {
+    const dt = this.lastTime ? (time - this.lastTime) / 1000 : 0;
+    this.lastTime = time;
+    this.camera.advance(dt);
+    this.renderNow();
+    if (this.camera.animating) this.requestFrame();
+    else this.lastTime = 0;
+  }
+
+  /** Renders the current state into the canvas immediately (also used by screenshot()). */
+  renderNow(): boolean {
+    const { device, context, canvas } = this;
+    if (!device || !context || !canvas) return false;
+    if (!this.resize(canvas)) return false;
+    const texture = context.getCurrentTexture();
+    const encoder = device.createCommandEncoder({ label: 'gs-scene.frame' });
+    const bg = this.settings.background;
+    const background = { r: bg.r * bg.a, g: bg.g * bg.a, b: bg.b * bg.a, a: bg.a };
+    if (this.renderer) {
+      const orbit = this.camera.orbit;
+      this.renderer.encode(encoder, texture.createView(), {
+        camera: orbit.camera(canvas.width, canvas.height),
+        background,
+        shDegree: this.settings.shDegree,
+        antialiased: this.antialiased,
+      });
+    } else {
+      encoder.beginRenderPass({ colorAttachments: [{ view: texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: background }] }).end();
+    }
+    device.queue.submit([encoder.finish()]);
+    if (this.renderer && this.renderer.store.count > 0) {
+      const generation = this.generation;
+      void device.queue.onSubmittedWorkDone().then(() => {
+        if (generation === this.generation) this.callbacks.onFrameWithSplats();
+      });
+    }
+    return true;
+  }
+
+  /** Resolves once the scene's pipelines exist (for screenshot()). */
+  async settled(): Promise<void> {
+    await this.rendererPending;
+  }
+
+  pick(x: number, y: number): Vec3 | undefined {
+    const { store, canvas } = this;
+    if (!store || !canvas || canvas.clientWidth === 0) return undefined;
+    const scale = canvas.width / canvas.clientWidth;
+    const camera = this.camera.orbit.camera(canvas.width, canvas.height);
+    return pickSplat(store.positions, store.count, camera, x * scale, y * scale, 12 * scale);
+  }
+
+  /** Matches the canvas's pixel size to its CSS size times the capped device pixel ratio. */
+  private resize(canvas: HTMLCanvasElement): boolean {
+    const ratio = Math.min(devicePixelRatio || 1, this.settings.pixelRatio);
+    const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
+    const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
+    if (canvas.clientWidth === 0 || canvas.clientHeight === 0) return false;
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    return true;
+  }
+}

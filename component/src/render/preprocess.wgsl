@@ -1,0 +1,57 @@
+// Viewer pre-pass, one thread per loaded Gaussian: cull, project (EWA), evaluate SH colour for the view
+// direction, and append visible splats to a compact list with a back-to-front depth key.
+// Projection and SH come from the shared modules so the viewer and the trainer agree exactly.
+#import math
+#import projection
+#import sh
+
+struct Params {
+  count: u32,          // loaded Gaussians
+  sh_degree: u32,      // evaluated degree: min(file degree, sh-degree attribute)
+  sh_stride: u32,      // floats per Gaussian in sh_rest (3 * rest coefficients of the file degree)
+  antialiased: u32,    // 1: Mip-Splatting opacity compensation
+}
+
+@group(0) @binding(0) var<uniform> camera: Camera;
+@group(0) @binding(1) var<uniform> params: Params;
+@group(0) @binding(2) var<storage, read> splats: array<f32>;    // [count, 14], see packed-splats.ts
+@group(0) @binding(3) var<storage, read> sh_rest: array<f32>;   // [count, sh_stride]
+// Per visible slot: (centre px, half extent px), (conic a, b, c, opacity), (rgb, unused).
+@group(0) @binding(4) var<storage, read_write> projected: array<vec4f>;
+@group(0) @binding(5) var<storage, read_write> keys: array<u32>;
+@group(0) @binding(6) var<storage, read_write> values: array<u32>;
+// [0..3]: indirect draw args (written by the finalize pass), [4]: visible count.
+@group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
+
+const WORKGROUP = 256u;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = gid.x + gid.y * groups.x * WORKGROUP;
+  if (i >= params.count) { return; }
+  let o = i * 14u;
+  let mean = vec3f(splats[o], splats[o + 1u], splats[o + 2u]);
+  let log_scale = vec3f(splats[o + 3u], splats[o + 4u], splats[o + 5u]);
+  let quat = vec4f(splats[o + 6u], splats[o + 7u], splats[o + 8u], splats[o + 9u]);
+  let p = project_gaussian(camera, mean, log_scale, quat, splats[o + 10u], params.antialiased != 0u);
+  if (!p.visible) { return; }
+
+  var sh: array<vec3f, 16>;
+  sh[0] = vec3f(splats[o + 11u], splats[o + 12u], splats[o + 13u]);
+  let degree = params.sh_degree;
+  let base = i * params.sh_stride;
+  for (var k = 1u; k < sh_coefficient_count(degree); k++) {
+    let c = base + (k - 1u) * 3u;
+    sh[k] = vec3f(sh_rest[c], sh_rest[c + 1u], sh_rest[c + 2u]);
+  }
+  let colour = sh_to_color(degree, view_direction(mean, camera_position(camera)), sh);
+
+  let slot = atomicAdd(&counters[4], 1u);
+  projected[slot * 3u] = vec4f(p.mean2d, p.extent);
+  projected[slot * 3u + 1u] = vec4f(p.conic, p.opacity);
+  projected[slot * 3u + 2u] = vec4f(colour, 0.0);
+  // Ascending keys draw far splats first: invert the (positive) depth's float bits, which order like
+  // the depths themselves; the low 8 mantissa bits are dropped (relative precision 2^-15 is plenty).
+  keys[slot] = (~bitcast<u32>(p.depth)) >> 8u;
+  values[slot] = slot;
+}

@@ -1,0 +1,92 @@
+// Streams a .gsz into the element: starts a decode Worker per load (from a Blob URL of the bundled
+// worker source, so a CDN `<script type="module">` needs no second file), forwards its messages, and
+// cancels by terminating the Worker (on src change and in hostDisconnected).
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import workerSource from './gsz-worker.ts?worker-source';
+import type { PackedSplats } from './render/packed-splats.ts';
+import type { LoadRequest, Progress, SceneInfo, WorkerMessage } from './worker-protocol.ts';
+
+export interface StreamCallbacks {
+  onHeader(scene: SceneInfo, progress: Progress): void;
+  onChunk(first: number, packed: PackedSplats, progress: Progress): void;
+  onProgress(progress: Progress): void;
+  onDone(progress: Progress): void;
+  onError(code: string, message: string): void;
+}
+
+let workerUrl: string | undefined;
+
+function startWorker(): Worker {
+  // One Blob URL per page, never revoked: workers may fetch it lazily after construction.
+  workerUrl ??= URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+  return new Worker(workerUrl, { name: 'gs-scene-decoder' });
+}
+
+export class StreamController implements ReactiveController {
+  private worker: Worker | undefined;
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly callbacks: StreamCallbacks,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.cancel();
+  }
+
+  get active(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Starts loading `url` (absolute), cancelling any load in progress. */
+  load(url: string, maxSplats: number): void {
+    this.cancel();
+    let worker: Worker;
+    try {
+      worker = startWorker();
+    } catch (e) {
+      this.callbacks.onError('worker-error', `could not start the decode worker: ${(e as Error).message}`);
+      return;
+    }
+    this.worker = worker;
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      if (this.worker !== worker) return;
+      const m = event.data;
+      switch (m.type) {
+        case 'header':
+          this.callbacks.onHeader(m.scene, m.progress);
+          break;
+        case 'chunk':
+          this.callbacks.onChunk(m.first, m.packed, m.progress);
+          break;
+        case 'progress':
+          this.callbacks.onProgress(m.progress);
+          break;
+        case 'done':
+          this.cancel();
+          this.callbacks.onDone(m.progress);
+          break;
+        case 'error':
+          this.cancel();
+          this.callbacks.onError(m.code, m.message);
+          break;
+      }
+    };
+    worker.onerror = (event) => {
+      if (this.worker !== worker) return;
+      this.cancel();
+      this.callbacks.onError('worker-error', event.message || 'decode worker failed');
+    };
+    const request: LoadRequest = { type: 'load', url, maxSplats };
+    worker.postMessage(request);
+  }
+
+  cancel(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+  }
+}

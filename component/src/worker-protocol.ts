@@ -1,0 +1,36 @@
+// Messages between the element's StreamController (main thread) and the decode Worker (gsz-worker.ts).
+import type { PackedSplats } from './render/packed-splats.ts';
+
+type Vec3 = [number, number, number];
+
+export interface LoadRequest {
+  type: 'load';
+  /** Absolute URL (resolved on the main thread against the document). */
+  url: string;
+  /** Stop after this many Gaussians (chunks are in importance order, so a prefix is a coarse scene). */
+  maxSplats: number;
+}
+
+export interface SceneInfo {
+  /** Gaussians that will be loaded: min(file count, maxSplats). */
+  count: number;
+  shDegree: 0 | 1 | 2 | 3;
+  antialiased: boolean;
+  bounds: { min: Vec3; max: Vec3 };
+  up: Vec3;
+}
+
+export interface Progress {
+  bytesLoaded: number;
+  /** From Content-Length when the response has one (and no content encoding). */
+  bytesTotal?: number;
+  splatsLoaded: number;
+  splatsTotal?: number;
+}
+
+export type WorkerMessage =
+  | { type: 'header'; scene: SceneInfo; progress: Progress }
+  | { type: 'chunk'; first: number; packed: PackedSplats; progress: Progress }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'done'; progress: Progress }
+  | { type: 'error'; code: string; message: string };
