@@ -14,6 +14,11 @@ const toByte = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
 
 /** Encodes an RDF scene as SPZ (stored RUB), following nianticlabs/spz's packing formulas. */
 function encodeSpz(scene: GaussianScene, version: 2 | 3): Uint8Array {
+  return gzipSync(encodeSpzPayload(scene, version));
+}
+
+/** The uncompressed v2/v3 payload: 16-byte header, then the attribute arrays back to back. */
+function encodeSpzPayload(scene: GaussianScene, version: 2 | 3): Uint8Array {
   const n = scene.count;
   const k = shRestCount(scene.shDegree);
   const rotationBytes = version === 3 ? 4 : 3;
@@ -59,7 +64,50 @@ function encodeSpz(scene: GaussianScene, version: 2 | 3): Uint8Array {
       for (let c = 0; c < 3; c++) out[o++] = toByte(SH_FLIP_RUB_TO_RDF[j] * scene.shRest[(i * k + j) * 3 + c] * 128 + 128);
     }
   }
-  return gzipSync(out);
+  return out;
+}
+
+/** A zstd frame holding `data` in raw (stored) blocks: valid zstd without needing a compressor. */
+function zstdStoredFrame(data: Uint8Array): Uint8Array {
+  const blocks = Math.max(1, Math.ceil(data.length / (128 << 10)));
+  const out = new Uint8Array(4 + 1 + 4 + blocks * 3 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, 0xfd2fb528, true);
+  out[4] = 0xa0; // 4-byte frame content size, single segment, no checksum, no dictionary
+  view.setUint32(5, data.length, true);
+  let o = 9;
+  for (let b = 0; b < blocks; b++) {
+    const chunk = data.subarray(b * (128 << 10), (b + 1) * (128 << 10));
+    const header = (chunk.length << 3) | (0 << 1) | (b === blocks - 1 ? 1 : 0); // raw block, last flag
+    out[o++] = header & 0xff; out[o++] = (header >> 8) & 0xff; out[o++] = (header >> 16) & 0xff;
+    out.set(chunk, o);
+    o += chunk.length;
+  }
+  return out;
+}
+
+/** SPZ v4: 32-byte header (stream count at byte 15, table offset at 16), a table of (compressed,
+ *  uncompressed) u64 sizes, then one zstd frame per attribute array, as in nianticlabs' v4 files. */
+function encodeSpzV4(scene: GaussianScene): Uint8Array {
+  const v3 = encodeSpzPayload(scene, 3);
+  const n = scene.count;
+  const sizes = [n * 9, n, n * 3, n * 3, n * 4, n * shRestCount(scene.shDegree) * 3].filter((s, i) => i < 5 || s > 0);
+  let offset = 16;
+  const frames = sizes.map((size) => zstdStoredFrame(v3.subarray(offset, (offset += size))));
+  const out = new Uint8Array(32 + sizes.length * 16 + frames.reduce((s, f) => s + f.length, 0));
+  const view = new DataView(out.buffer);
+  out.set(v3.subarray(0, 16));
+  view.setUint32(4, 4, true);
+  out[15] = sizes.length;
+  view.setUint32(16, 32, true);
+  let o = 32;
+  for (let s = 0; s < sizes.length; s++) {
+    view.setBigUint64(o, BigInt(frames[s].length), true);
+    view.setBigUint64(o + 8, BigInt(sizes[s]), true);
+    o += 16;
+  }
+  for (const frame of frames) { out.set(frame, o); o += frame.length; }
+  return out;
 }
 
 function quaternionAngle(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -121,6 +169,21 @@ test('SH sign table equals each basis function\'s parity under y -> -y, z -> -z'
   const before = shBasis(x, y, z);
   const after = shBasis(x, -y, -z);
   for (let k = 0; k < 15; k++) assert.ok(Math.abs(after[k] - SH_FLIP_RUB_TO_RDF[k] * before[k]) < 1e-12, `coefficient ${k}`);
+});
+
+test('SPZ v4 (zstd attribute streams) decodes to the same scene as the equivalent v3 file', () => {
+  for (const degree of [0, 2] as ShDegree[]) {
+    const scene = randomScene(20000, degree, 50 + degree); // positions stream > 128 KiB: several zstd blocks
+    const v3 = decodeSpz('v3.spz', encodeSpz(scene, 3));
+    const v4 = decodeSpz('v4.spz', encodeSpzV4(scene));
+    assert.deepEqual(v4, v3);
+  }
+  const v4 = encodeSpzV4(randomScene(10, 1, 2));
+  assert.throws(() => decodeSpz('cut.spz', v4.subarray(0, v4.length - 5)),
+    (e: unknown) => e instanceof SceneReadError && /runs past the end/.test(e.message));
+  const wrongSize = v4.slice();
+  new DataView(wrongSize.buffer).setBigUint64(32 + 8, 7n, true);
+  assert.throws(() => decodeSpz('size.spz', wrongSize), (e: unknown) => e instanceof SceneReadError && /stream 0 holds 7 bytes/.test(e.message));
 });
 
 test('bad SPZ input fails with a SceneReadError', () => {
