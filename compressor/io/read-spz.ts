@@ -43,7 +43,7 @@ interface SpzArrays {
 }
 
 export function decodeSpz(path: string, file: Uint8Array): GaussianScene {
-  return unpack(path, parseSpz(path, file));
+  return unpack(parseSpz(path, file));
 }
 
 function parseSpz(path: string, file: Uint8Array): SpzArrays {
@@ -65,6 +65,7 @@ function parseSpz(path: string, file: Uint8Array): SpzArrays {
   const flags = data[14];
   if (version < 2 || version > 4) throw new SceneReadError(path, `SPZ version ${version} is not supported (2, 3 and 4 are)`);
   if (shDegree > 3) throw new SceneReadError(path, `SPZ SH degree ${shDegree} is not supported (0-3 are)`);
+  if (fractionalBits > 23) throw new SceneReadError(path, `SPZ fractional bits ${fractionalBits} leave no integer part in 24-bit positions`);
   if (flags & FLAG_HAS_EXTENSIONS) throw new SceneReadError(path, 'SPZ extensions (flag 0x2) are not supported');
   const shBytes = shRestCount(shDegree as ShDegree) * 3;
   const sizes = [count * 9, count, count * 3, count * 3, count * (version >= 3 ? 4 : 3), count * shBytes];
@@ -112,9 +113,9 @@ function splitV4(path: string, data: Uint8Array, view: DataView, sizes: number[]
   return arrays;
 }
 
-function unpack(path: string, a: SpzArrays): GaussianScene {
+function unpack(a: SpzArrays): GaussianScene {
   const scene = createScene(a.count, a.shDegree, a.antialiased);
-  const positionScale = 1 / (1 << a.fractionalBits);
+  const positionScale = 2 ** -a.fractionalBits;
   const flipP = [1, -1, -1];
   for (let i = 0; i < a.count * 3; i++) {
     let fixed = a.positions[i * 3] | (a.positions[i * 3 + 1] << 8) | (a.positions[i * 3 + 2] << 16);
@@ -156,7 +157,6 @@ function unpack(path: string, a: SpzArrays): GaussianScene {
       }
     }
   }
-  if (a.count > 0 && !(a.fractionalBits < 24)) throw new SceneReadError(path, `SPZ fractional bits ${a.fractionalBits} out of range`);
   return scene;
 }
 
