@@ -101,6 +101,27 @@ test('double, integer and big-endian properties are read by their declared type'
   });
 });
 
+/** The scene as an ASCII PLY (INRIA order; String(float32) round-trips exactly through Number()). */
+function asciiPly(scene: GaussianScene, extraElement = false): string {
+  const columns = sceneColumns(scene);
+  const rows = Array.from({ length: scene.count }, (_, i) => columns.map((c) => String(c.values[i])).join(' '));
+  return [
+    'ply', 'format ascii 1.0', ...(extraElement ? ['element camera 1', 'property float f', 'property uchar g'] : []),
+    `element vertex ${scene.count}`, ...columns.map((c) => `property float ${c.name}`), 'end_header',
+    ...(extraElement ? ['  1.5   7  '] : []), ...rows, '',
+  ].join('\n');
+}
+
+test('ASCII PLY is read exactly, across chunk boundaries and after other elements', async () => {
+  // 12k degree-1 rows of ~26 numbers is ~5 MB of text: more than one 4 MiB read.
+  const scene = randomScene(12000, 1, 12);
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'ascii.ply');
+    await writeFile(path, asciiPly(scene, true));
+    assertScenesEqual(await readPly(path), scene);
+  });
+});
+
 test('opacity logits are clamped to ±OPACITY_LOGIT_LIMIT, infinities included', async () => {
   const scene = randomScene(4, 0, 5);
   const columns = sceneColumns(scene);
@@ -141,8 +162,10 @@ test('bad files fail with a one-line SceneReadError naming the problem', async (
     const odd = sceneColumns(scene).filter((c) => c.name !== 'f_rest_8');
     await rejectsWith(await write('odd.ply', buildPly(odd)), /8 f_rest_\* properties is not an SH degree/);
 
-    const ascii = 'ply\nformat ascii 1.0\nelement vertex 1\nproperty float x\nend_header\n1\n';
-    await rejectsWith(await write('ascii.ply', ascii), /ASCII PLY is not supported/);
+    const asciiShort = `${asciiPly(scene).trimEnd().split('\n').slice(0, -2).join('\n')}\n`;
+    await rejectsWith(await write('ascii-short.ply', asciiShort), /truncated: 50 vertices of 23 values promised, 1104 values found/);
+    const asciiBad = asciiPly(scene).replace(/\n([^\n]*)\n$/, (_, last: string) => `\n${last.replace(/^\S+/, 'nan')}\n`);
+    await rejectsWith(await write('ascii-nan.ply', asciiBad), /vertex 49 has x = "nan" \(not a number\)/);
     await rejectsWith(await write('nothing.ply', 'hello'), /not a PLY file/);
     await rejectsWith(await write('noend.ply', 'ply\nformat binary_little_endian 1.0\nelement vertex 1\n'), /no end_header/);
     const list = 'ply\nformat binary_little_endian 1.0\nelement vertex 0\nproperty list uchar int idx\nend_header\n';

@@ -1,7 +1,8 @@
 // Reads an INRIA-style 3DGS PLY (one `vertex` element of scalar properties) into a GaussianScene.
 // The file is streamed through one reused chunk buffer, so peak memory is the scene plus a few MiB.
 // Properties are matched by name in any order and of any PLY scalar type; unknown properties (normals,
-// colours) are skipped. A PlayCanvas compressed PLY is recognised from its header and handed to its reader.
+// colours) are skipped. ASCII PLY is read too (slowly: it is for small hand-made files). A PlayCanvas
+// compressed PLY is recognised from its header and handed to its reader.
 import type { FileHandle } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import {
@@ -21,7 +22,8 @@ export async function readPly(path: string): Promise<GaussianScene> {
   try {
     const header = await readPlyHeader(path, handle);
     if (header.format === 'ascii') {
-      throw new SceneReadError(path, 'ASCII PLY is not supported; convert it to binary_little_endian');
+      if (isCompressedPly(header)) throw new SceneReadError(path, 'compressed PLY must be binary_little_endian');
+      return await readAsciiBody(path, handle, header);
     }
     const { size } = await handle.stat();
     const expected = header.headerBytes + header.bodyBytes;
@@ -102,11 +104,61 @@ async function readInriaBody(path: string, handle: FileHandle, header: PlyHeader
       }
     }
   }
-  const opacity = scene.opacityLogits;
+  clampOpacity(scene.opacityLogits);
+  return scene;
+}
+
+/** ASCII PLY: whitespace-separated numbers, one row per line, streamed in chunks like the binary body. */
+async function readAsciiBody(path: string, handle: FileHandle, header: PlyHeader): Promise<GaussianScene> {
+  const vertex = header.elements.find((e) => e.name === 'vertex');
+  if (!vertex) throw new SceneReadError(path, 'PLY has no "vertex" element');
+  const scene = planScene(path, vertex);
+  const slots = planSlots(vertex, scene);
+  const slotOf = vertex.properties.map((p) => slots.find((s) => s.name === p.name));
+  // Values to skip before the vertex rows (elements listed before it), and values in the vertex rows.
+  let skip = 0;
+  for (const element of header.elements) {
+    if (element === vertex) break;
+    skip += element.count * element.properties.length;
+  }
+  const perRow = vertex.properties.length;
+  const total = vertex.count * perRow;
+  let seen = 0; // vertex values consumed so far
+  let carry = '';
+  const buffer = new Uint8Array(CHUNK_BYTES);
+  const decoder = new TextDecoder('latin1');
+  const take = (token: string) => {
+    if (skip > 0) { skip--; return; }
+    if (seen >= total) return; // elements after the vertex element are not needed
+    const property = seen % perRow;
+    const row = (seen - property) / perRow;
+    seen++;
+    const slot = slotOf[property];
+    if (!slot) return;
+    const v = Number(token);
+    if (Number.isNaN(v)) throw new SceneReadError(path, `vertex ${row} has ${slot.name} = "${token}" (not a number)`);
+    if (!Number.isFinite(v) && slot.column !== scene.opacityLogits) throw nonFinite(path, row, slot.name, v);
+    slot.column[row * slot.width + slot.index] = v;
+  };
+  for (let position = header.headerBytes; ;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    position += bytesRead;
+    const text = carry + decoder.decode(buffer.subarray(0, bytesRead));
+    const tokens = text.split(/\s+/);
+    // The last token may continue in the next chunk, unless this was the end of the file.
+    carry = bytesRead === 0 ? '' : tokens.pop()!;
+    for (const token of tokens) if (token !== '') take(token);
+    if (bytesRead === 0) break;
+  }
+  if (seen < total) throw new SceneReadError(path, `truncated: ${vertex.count} vertices of ${perRow} values promised, ${seen} values found`);
+  clampOpacity(scene.opacityLogits);
+  return scene;
+}
+
+function clampOpacity(opacity: Float32Array): void {
   for (let i = 0; i < opacity.length; i++) {
     opacity[i] = Math.min(OPACITY_LOGIT_LIMIT, Math.max(-OPACITY_LOGIT_LIMIT, opacity[i]));
   }
-  return scene;
 }
 
 function readScalar(view: DataView, offset: number, type: number, littleEndian: boolean): number {
