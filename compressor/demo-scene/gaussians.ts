@@ -3,6 +3,7 @@
 // ray tracer. Deterministic for a seed; for tests, e2e fixtures and the demo's no-trainer fallback.
 import type { GaussianScene, ShDegree } from '../../shared/scene/gaussian-scene.ts';
 import { createScene, logit, SH_C0, shRestCount } from '../../shared/scene/gaussian-scene.ts';
+import { bakedColour } from './raytrace.ts';
 import { Rng } from './rng.ts';
 import { buildDemoScene } from './scene.ts';
 import { sampleSurfaces } from './surface-samples.ts';
@@ -16,6 +17,8 @@ export interface DemoGaussiansOptions {
   /** SH degree of the scene; bands above 0 get small deterministic coefficients (default 0). */
   shDegree?: ShDegree;
 }
+
+const FOOTPRINT: [number, number][] = [[-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5]];
 
 /** Quaternion (w, x, y, z) of the rotation whose matrix has columns a, b, c (an orthonormal right-handed basis). */
 export function quaternionFromBasis(a: Vec3, b: Vec3, c: Vec3): [number, number, number, number] {
@@ -65,7 +68,18 @@ export function generateDemoGaussians(options: DemoGaussiansOptions = {}): Gauss
     out.logScales[i * 3 + 2] = Math.log(tangentSigma * 0.1);
     out.positions.set(samples.positions.subarray(i * 3, i * 3 + 3), i * 3);
     out.opacityLogits[i] = logit(0.85 + 0.14 * rng.next());
-    for (let c = 0; c < 3; c++) out.shDC[i * 3 + c] = (samples.colours[i * 3 + c] - 0.5) / SH_C0;
+    // Colour = mean baked colour over a 2x2 pattern inside the splat's footprint (+-0.5 sigma along its
+    // axes): a box prefilter of the texture, so thin stripes and grid lines blend instead of speckling.
+    const shape = scene.shapes[samples.shapeIndex[i]];
+    const p: Vec3 = [samples.positions[i * 3], samples.positions[i * 3 + 1], samples.positions[i * 3 + 2]];
+    const colour: Vec3 = [0, 0, 0];
+    for (const [u, v] of FOOTPRINT) {
+      const su = u * tangentSigma * stretch, sv = v * tangentSigma / stretch;
+      const q: Vec3 = [p[0] + a[0] * su + b[0] * sv, p[1] + a[1] * su + b[1] * sv, p[2] + a[2] * su + b[2] * sv];
+      const baked = bakedColour(scene, shape, q, n, rng, 2);
+      for (let c = 0; c < 3; c++) colour[c] += baked[c] / FOOTPRINT.length;
+    }
+    for (let c = 0; c < 3; c++) out.shDC[i * 3 + c] = (colour[c] - 0.5) / SH_C0;
     for (let j = 0; j < rest; j++) out.shRest[i * rest + j] = 0.03 * (2 * rng.next() - 1);
   }
   return out;

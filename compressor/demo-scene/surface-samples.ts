@@ -10,6 +10,7 @@ export interface SurfaceSamples {
   positions: Float32Array; // [N, 3] world units
   normals: Float32Array; // [N, 3] unit, outward
   colours: Float32Array; // [N, 3] baked diffuse colour in [0, 1]
+  shapeIndex: Uint16Array; // [N] index into scene.shapes
   /** Surface area per sample (total area / N), world units squared: sets splat sizes. */
   areaPerSample: number;
 }
@@ -24,6 +25,7 @@ export function sampleSurfaces(scene: DemoScene, count: number, rng: Rng): Surfa
   const positions = new Float32Array(count * 3);
   const normals = new Float32Array(count * 3);
   const colours = new Float32Array(count * 3);
+  const shapeIndex = new Uint16Array(count);
   let kept = 0, attempts = 0;
   while (kept < count) {
     if (++attempts > count * 20) throw new Error(`demo scene: could not place ${count} surface samples`);
@@ -37,7 +39,8 @@ export function sampleSurfaces(scene: DemoScene, count: number, rng: Rng): Surfa
     positions.set(position, kept * 3);
     normals.set(normal, kept * 3);
     colours.set(colour, kept * 3);
+    shapeIndex[kept] = index;
     kept++;
   }
-  return { count, positions, normals, colours, areaPerSample: total / count };
+  return { count, positions, normals, colours, shapeIndex, areaPerSample: total / count };
 }
