@@ -100,6 +100,7 @@ export class RenderController implements ReactiveController {
       this.context = this.canvas.getContext('webgpu') ?? undefined;
       if (!this.context) throw new Error('gs-scene: canvas has no webgpu context');
       this.context.configure({ device, format: this.format, alphaMode: 'premultiplied' });
+      SplatRenderer.warmUp(device, this.format);
       void device.lost.then((info) => {
         if (this.device === device && this.connected && info.reason !== 'destroyed') {
           this.device = undefined;

@@ -83,6 +83,11 @@ export class SplatRenderer {
   private readonly finalizeGroup: GPUBindGroup;
   private readonly drawGroup: GPUBindGroup;
 
+  /** Starts compiling the pipelines (slow on software GPUs) before the first scene needs them. */
+  static warmUp(device: GPUDevice, format: GPUTextureFormat): void {
+    pipelines(device, format).catch(() => undefined);
+  }
+
   static async create(device: GPUDevice, format: GPUTextureFormat, store: SplatStore): Promise<SplatRenderer> {
     return new SplatRenderer(device, await pipelines(device, format), store);
   }

@@ -1,0 +1,189 @@
+// End-to-end tests of <gs-scene> in headless Chromium (SwiftShader WebGPU on machines without a GPU):
+// real rendering, event order, streaming paths, errors, controls, lifecycle. Pages: e2e/pages/.
+import { expect, test, type Page } from '@playwright/test';
+import { PNG } from 'pngjs';
+
+interface RecordedEvent {
+  type: string;
+  detail: Record<string, unknown> | null;
+  t: number;
+}
+
+const SMALL = '/e2e/fixtures/small.gsz';
+const SMALL_COUNT = 6000;
+
+async function openViewer(page: Page, attributes: Record<string, string>): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/e2e/pages/viewer.html?${new URLSearchParams(attributes)}`);
+  await page.waitForFunction(() => (window as unknown as { viewer?: unknown }).viewer !== undefined);
+  test.info().annotations.push({ type: 'page errors', description: errors.join('\n') });
+}
+
+const events = (page: Page) => page.evaluate(() => (window as unknown as { events: RecordedEvent[] }).events);
+
+async function waitForEvent(page: Page, type: string): Promise<void> {
+  await page.waitForFunction((t) => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === t), type, { timeout: 45_000 });
+}
+
+/** Pixels of the element's screenshot that differ from `background` by more than `tolerance` (0-255) in any channel. */
+function countForeground(png: Buffer, background: [number, number, number], tolerance = 24): { foreground: number; total: number; image: PNG } {
+  const image = PNG.sync.read(png);
+  let foreground = 0;
+  for (let i = 0; i < image.width * image.height; i++) {
+    const d = Math.max(...[0, 1, 2].map((c) => Math.abs(image.data[i * 4 + c] - background[c])));
+    if (d > tolerance) foreground++;
+  }
+  return { foreground, total: image.width * image.height, image };
+}
+
+test('renders a real scene: splats where the scene is, background elsewhere', async ({ page }) => {
+  await openViewer(page, { src: SMALL, background: '#000000', alt: 'demo scene' });
+  await waitForEvent(page, 'load');
+  const viewer = page.locator('gs-scene');
+  const { foreground, total, image } = countForeground(await viewer.screenshot(), [0, 0, 0]);
+  // The default camera frames the scene's bounds: it covers a good part of the view, not all of it.
+  expect(foreground / total).toBeGreaterThan(0.05);
+  expect(foreground / total).toBeLessThan(0.9);
+  // Corners are background (the framing leaves a margin around the bounding sphere).
+  for (const [x, y] of [[1, 1], [image.width - 2, 1], [1, image.height - 2], [image.width - 2, image.height - 2]]) {
+    const i = (y * image.width + x) * 4;
+    expect(Math.max(image.data[i], image.data[i + 1], image.data[i + 2])).toBeLessThan(8);
+  }
+  expect(await viewer.evaluate((el) => (el as unknown as { splatCount: number; loaded: boolean }).splatCount)).toBe(SMALL_COUNT);
+  // Accessibility: the canvas is an image with the alt text as its label.
+  const canvas = viewer.locator('canvas');
+  await expect(canvas).toHaveAttribute('role', 'img');
+  await expect(canvas).toHaveAttribute('aria-label', 'demo scene');
+});
+
+test('screenshot() returns a PNG of the current view', async ({ page }) => {
+  await openViewer(page, { src: SMALL, background: '#ffffff' });
+  await waitForEvent(page, 'load');
+  const bytes = await page.evaluate(async () => {
+    const blob = await (document.querySelector('gs-scene') as unknown as { screenshot(): Promise<Blob> }).screenshot();
+    return { type: blob.type, data: Array.from(new Uint8Array(await blob.arrayBuffer())) };
+  });
+  expect(bytes.type).toBe('image/png');
+  const { foreground, total } = countForeground(Buffer.from(bytes.data), [255, 255, 255]);
+  expect(foreground / total).toBeGreaterThan(0.05);
+});
+
+test('first-frame fires before load; progress is monotonic and complete (throttled, no Content-Length)', async ({ page }) => {
+  await openViewer(page, { src: `${SMALL}?nolength=1&throttle=25000` });
+  await waitForEvent(page, 'load');
+  const list = await events(page);
+  const types = list.map((e) => e.type);
+  expect(types.indexOf('first-frame')).toBeGreaterThanOrEqual(0);
+  expect(types.indexOf('first-frame')).toBeLessThan(types.indexOf('load'));
+  expect(types).not.toContain('error');
+  const progress = list.filter((e) => e.type === 'progress').map((e) => e.detail as { bytesLoaded: number; splatsLoaded: number; bytesTotal?: number; splatsTotal?: number });
+  expect(progress.length).toBeGreaterThan(2);
+  for (let i = 1; i < progress.length; i++) {
+    expect(progress[i].bytesLoaded).toBeGreaterThanOrEqual(progress[i - 1].bytesLoaded);
+    expect(progress[i].splatsLoaded).toBeGreaterThanOrEqual(progress[i - 1].splatsLoaded);
+  }
+  const last = progress[progress.length - 1];
+  expect(last.splatsLoaded).toBe(SMALL_COUNT);
+  expect(last.splatsTotal).toBe(SMALL_COUNT);
+  expect(last.bytesTotal).toBeUndefined();
+  // Streaming: the first frame came before the last byte (the file takes ~3 s at this rate).
+  const firstFrame = list.find((e) => e.type === 'first-frame')!;
+  const lastBytes = list.filter((e) => e.type === 'progress').find((e) => (e.detail as { bytesLoaded: number }).bytesLoaded === last.bytesLoaded)!;
+  expect(firstFrame.t).toBeLessThan(lastBytes.t);
+});
+
+test('Content-Length gives bytesTotal; max-splats loads a prefix', async ({ page }) => {
+  await openViewer(page, { src: SMALL, 'max-splats': '2500' });
+  await waitForEvent(page, 'load');
+  const list = await events(page);
+  const last = list.filter((e) => e.type === 'progress').pop()!.detail as { bytesTotal?: number; splatsLoaded: number; splatsTotal: number };
+  expect(last.bytesTotal).toBeGreaterThan(1000);
+  expect(last.splatsTotal).toBe(2500);
+  expect(last.splatsLoaded).toBe(2500);
+});
+
+test('SH degree 1 scene with a codebook loads and renders', async ({ page }) => {
+  await openViewer(page, { src: '/e2e/fixtures/sh1.gsz', background: 'black' });
+  await waitForEvent(page, 'load');
+  const { foreground, total } = countForeground(await page.locator('gs-scene').screenshot(), [0, 0, 0]);
+  expect(foreground / total).toBeGreaterThan(0.03);
+});
+
+for (const [name, src, code] of [
+  ['404', '/e2e/fixtures/missing.gsz', 'not-found'],
+  ['a file that is not a .gsz', '/e2e/fixtures/not-a-scene.gsz', 'bad-magic'],
+  ['a damaged chunk', '/e2e/fixtures/corrupt-tail.gsz', 'corrupt'],
+] as const) {
+  test(`error event and a visible message on ${name}`, async ({ page }) => {
+    await openViewer(page, { src });
+    await waitForEvent(page, 'error');
+    const error = (await events(page)).find((e) => e.type === 'error')!.detail as { code: string; message: string };
+    expect(error.code).toBe(code);
+    expect(error.message.length).toBeGreaterThan(5);
+    await expect(page.locator('gs-scene').locator('[role=alert]')).toBeVisible();
+    expect((await events(page)).map((e) => e.type)).not.toContain('load');
+  });
+}
+
+test('no WebGPU: webgpu-unavailable error and the fallback content is shown', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+  });
+  await page.goto('/e2e/pages/fallback.html');
+  await page.waitForFunction(() => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'error'));
+  const error = (await events(page)).find((e) => e.type === 'error')!.detail as { code: string };
+  expect(error.code).toBe('webgpu-unavailable');
+  await expect(page.locator('#fallback-image')).toBeVisible();
+});
+
+test('dragging orbits the view and fires camera-change', async ({ page }) => {
+  await openViewer(page, { src: SMALL, background: '#000000' });
+  await waitForEvent(page, 'load');
+  const viewer = page.locator('gs-scene');
+  const before = await viewer.screenshot();
+  const changesBefore = (await events(page)).filter((e) => e.type === 'camera-change').length;
+  const box = (await viewer.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 10, { steps: 5 });
+  await page.mouse.up();
+  // Damping settles within ~0.5 s; SwiftShader frames are slow, so wait for the events to stop.
+  await page.waitForTimeout(1500);
+  const changes = (await events(page)).filter((e) => e.type === 'camera-change');
+  expect(changes.length).toBeGreaterThan(changesBefore);
+  const from = changes[changesBefore - 1]?.detail as { position: number[] } | undefined;
+  const to = changes[changes.length - 1].detail as { position: number[] };
+  if (from) expect(Math.hypot(...to.position.map((v, i) => v - from.position[i]))).toBeGreaterThan(0.1);
+  const after = await viewer.screenshot();
+  const a = PNG.sync.read(before);
+  const b = PNG.sync.read(after);
+  let differing = 0;
+  for (let i = 0; i < a.data.length; i += 4) if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) > 30) differing++;
+  expect(differing).toBeGreaterThan(500);
+});
+
+test('changing src aborts the current stream and loads the new scene', async ({ page }) => {
+  // The first URL stalls after 20 kB: only cancelling it lets the element finish.
+  await openViewer(page, { src: `${SMALL}?stall=20000` });
+  await page.waitForFunction(() => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'progress'));
+  await page.evaluate(() => document.querySelector('gs-scene')!.setAttribute('src', '/e2e/fixtures/sh1.gsz'));
+  await waitForEvent(page, 'load');
+  expect(await page.locator('gs-scene').evaluate((el) => (el as unknown as { splatCount: number }).splatCount)).toBe(3000);
+  expect((await events(page)).map((e) => e.type)).not.toContain('error');
+});
+
+test('removing the element mid-stream frees it without errors; re-adding reloads', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openViewer(page, { src: `${SMALL}?throttle=30000` });
+  await page.waitForFunction(() => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'progress'));
+  await page.evaluate(() => {
+    const el = document.querySelector('gs-scene')!;
+    el.remove();
+    (window as unknown as { events: RecordedEvent[] }).events.length = 0;
+    setTimeout(() => document.body.append(el), 300);
+  });
+  await waitForEvent(page, 'load');
+  expect(errors).toEqual([]);
+});
