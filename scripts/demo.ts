@@ -2,12 +2,14 @@
 //   1. ray-trace the built-in demo dataset into demo/generated/dataset (skipped when up to date);
 //   2. compress it to demo/generated/scene.gsz with the full pipeline (`gs-compress <dataset> -o ...`)
 //      when the `compress` command exists, else (or when it fails or runs too long) pack the ready-made
-//      demo Gaussians (`gs-compress pack`); the path taken is printed and recorded;
+//      demo Gaussians (`gs-compress pack`, or the .gsz encoder in-process when there is no pack command
+//      yet); the path taken is printed and recorded in scene.json;
 //   3. build the component bundle (`npm run build`) when component/dist is missing or stale;
 //   4. serve the repository root on 127.0.0.1 and print the demo URL.
 //
-//   npm run demo -- [--port 8080] [--rebuild] [--fallback] [--no-serve] [--compress-timeout 480]
-//                   [--compress-args "--iterations 3000"] [--views 50] [--size 128] [--seed 1]
+//   npm run demo -- [--port 8080] [--rebuild] [--fallback] [--no-serve] [--no-build] [--out DIR]
+//                   [--compress-timeout 480] [--compress-args "--iterations 3000"]
+//                   [--views 50] [--size 128] [--seed 1] [--gaussians 30000]
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -20,17 +22,26 @@ import { gaussianPly } from '../compressor/demo-scene/ply.ts';
 import { startServer } from './serve.ts';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
-const generated = join(root, 'demo', 'generated');
-const datasetDir = join(generated, 'dataset');
-const scenePath = join(generated, 'scene.gsz');
-const sceneStampPath = join(generated, 'scene.json');
+/** Output folder (demo/generated unless --out is given; the page reads demo/generated/scene.gsz). */
+let generated = join(root, 'demo', 'generated');
+let datasetDir = join(generated, 'dataset');
+let scenePath = join(generated, 'scene.gsz');
+let sceneStampPath = join(generated, 'scene.json');
+function setOutput(dir: string): void {
+  generated = resolve(dir);
+  datasetDir = join(generated, 'dataset');
+  scenePath = join(generated, 'scene.gsz');
+  sceneStampPath = join(generated, 'scene.json');
+}
 const cli = join(root, 'compressor', 'bin', 'gs-compress.js');
 const commandsDir = join(root, 'compressor', 'cli', 'commands');
 
 /** Pipeline options of the demo scene: a 15% budget keeps the .gsz small. */
 const COMPRESS_ARGS = ['--budget', '0.15'];
 /** Gaussians in the fallback scene (no training): dense enough to look solid at the demo's view sizes. */
-const FALLBACK_GAUSSIANS = 30_000;
+let fallbackGaussians = 30_000;
+/** World up of the demo scene (+Z, like the NeRF/Blender synthetic scenes), recorded in the .gsz header. */
+const DEMO_UP: [number, number, number] = [0, 0, 1];
 
 const rel = (path: string): string => relative(root, path) || '.';
 const seconds = (since: number): string => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -80,7 +91,7 @@ function newestSource(paths: string[]): number {
 }
 
 interface SceneStamp {
-  method: 'compress' | 'pack';
+  method: 'compress' | 'pack' | 'encoder';
   dataset: string; // the dataset's demo-scene.json contents
   args: string[];
 }
@@ -108,61 +119,90 @@ async function makeDataset(options: DemoDatasetOptions, rebuild: boolean): Promi
   console.log(`  ${dataset.train.frames.length} train + ${dataset.test.frames.length} test views at ${o.size}x${o.size}, ${o.points} points in ${seconds(started)}`);
 }
 
-async function packFallback(reason: string): Promise<boolean> {
+/** Runs `gs-compress pack --help` and returns the arguments that set the world up axis to +Z, when pack has such an option. */
+function upArgs(): Promise<string[]> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [cli, 'pack', '--help'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    let help = '';
+    child.stdout.on('data', (chunk: Buffer) => (help += chunk.toString()));
+    child.on('error', () => done([]));
+    child.on('exit', () => {
+      // Accept `--up X,Y,Z` (comma list) or `--up AXIS` (+z / z) as the help text documents it.
+      const line = help.split('\n').find((l) => /--up\b/.test(l));
+      if (!line) return done([]);
+      done(/[xyz]\b|axis/i.test(line) && !/,/.test(line) ? ['--up', '+z'] : ['--up', DEMO_UP.join(',')]);
+    });
+  });
+}
+
+async function packFallback(reason: string): Promise<SceneStamp['method'] | undefined> {
   console.log(`  FALLBACK: ${reason}`);
-  if (!hasCommand('pack')) {
-    console.log('  no `gs-compress pack` command either (compressor/cli/commands/pack.ts): no scene.gsz; the page will say so');
-    return false;
-  }
   const started = performance.now();
-  const plyPath = join(generated, 'demo-gaussians.ply');
-  const seed = JSON.parse(readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8')).options.seed as number;
-  await writeFile(plyPath, gaussianPly(generateDemoGaussians({ count: FALLBACK_GAUSSIANS, seed })));
-  console.log(`  wrote ${rel(plyPath)}: ${FALLBACK_GAUSSIANS} ready-made Gaussians of the demo shapes (not trained)`);
-  const args = ['pack', plyPath, '-o', scenePath];
-  console.log(`  $ gs-compress ${args.map((a) => (a.startsWith(root) ? rel(a) : a)).join(' ')}`);
-  const { code } = await runChild(process.execPath, [cli, ...args]);
-  if (code !== 0 || !existsSync(scenePath)) {
-    console.log(`  gs-compress pack failed (exit ${code}): no scene.gsz`);
-    return false;
+  const seed = (JSON.parse(readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8')) as { options: { seed: number } }).options.seed;
+  const gaussians = generateDemoGaussians({ count: fallbackGaussians, seed });
+  console.log(`  PATH: pack the ready-made demo Gaussians (${fallbackGaussians} splats placed on the shapes, not trained)`);
+  if (hasCommand('pack')) {
+    const plyPath = join(generated, 'demo-gaussians.ply');
+    await writeFile(plyPath, gaussianPly(gaussians));
+    const args = ['pack', plyPath, '-o', scenePath, ...(await upArgs())];
+    console.log(`  $ gs-compress ${args.map((a) => (a.startsWith(root) ? rel(a) : a)).join(' ')}`);
+    const { code } = await runChild(process.execPath, [cli, ...args]);
+    if (code === 0 && existsSync(scenePath)) {
+      console.log(`  packed in ${seconds(started)}`);
+      return 'pack';
+    }
+    console.log(`  gs-compress pack failed (exit ${code})`);
+  } else {
+    console.log('  no `gs-compress pack` command yet (compressor/cli/commands/pack.ts)');
   }
-  console.log(`  packed in ${seconds(started)}`);
-  return true;
+  // Last resort: the .gsz encoder in-process (loaded lazily: the rest of the demo must work without it).
+  try {
+    const { encodeGsz } = await import('../compressor/pack/gsz-encoder.ts');
+    console.log('  encoding in-process with compressor/pack/gsz-encoder.ts');
+    await writeFile(scenePath, await encodeGsz(gaussians, { up: DEMO_UP }));
+    console.log(`  encoded in ${seconds(started)}`);
+    return 'encoder';
+  } catch (error) {
+    console.log(`  the .gsz encoder is not usable either (${(error as Error).message}): no scene.gsz; the page will say so`);
+    return undefined;
+  }
 }
 
 async function makeScene(rebuild: boolean, forceFallback: boolean, extraArgs: string[], timeoutS: number): Promise<void> {
   step(2, `compressed scene -> ${rel(scenePath)}`);
   const dataset = readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8');
   const useCompress = hasCommand('compress') && !forceFallback;
-  const args = useCompress ? [...COMPRESS_ARGS, ...extraArgs] : [];
-  const method = useCompress ? 'compress' : 'pack';
+  const args = useCompress ? [...COMPRESS_ARGS, ...extraArgs] : [String(fallbackGaussians)];
   const stamp = readStamp();
-  if (!rebuild && existsSync(scenePath) && stamp && stamp.method === method && stamp.dataset === dataset && JSON.stringify(stamp.args) === JSON.stringify(args)) {
-    console.log(`  up to date (made by ${method === 'compress' ? 'the full pipeline' : 'the pack fallback'}): skipped`);
+  // A fallback scene is redone once the pipeline exists; a pipeline scene only when its inputs change.
+  const sameMethod = stamp && (useCompress ? stamp.method === 'compress' : stamp.method !== 'compress');
+  if (!rebuild && existsSync(scenePath) && stamp && sameMethod && stamp.dataset === dataset && JSON.stringify(stamp.args) === JSON.stringify(args)) {
+    console.log(`  up to date (made by ${stamp.method === 'compress' ? 'the full pipeline' : 'the fallback'}): skipped`);
     return;
   }
   await rm(scenePath, { force: true });
   await rm(sceneStampPath, { force: true });
-  let made: boolean;
-  let taken: SceneStamp['method'] = method;
+  let taken: SceneStamp['method'] | undefined;
   if (useCompress) {
     console.log('  PATH: full pipeline (train -> natural selection -> pack)');
     const started = performance.now();
     const cliArgs = [rel(datasetDir), '-o', rel(scenePath), ...args];
     console.log(`  $ gs-compress ${cliArgs.join(' ')}   (time limit ${timeoutS} s)`);
     const { code, timedOut } = await runChild(process.execPath, [cli, ...cliArgs], timeoutS * 1000);
-    made = code === 0 && existsSync(scenePath);
-    if (made) console.log(`  compressed in ${seconds(started)}`);
-    else {
-      taken = 'pack';
-      made = await packFallback(timedOut ? `the pipeline ran past ${timeoutS} s and was stopped` : `the pipeline failed (exit ${code})`);
+    if (code === 0 && existsSync(scenePath)) {
+      console.log(`  compressed in ${seconds(started)}`);
+      taken = 'compress';
+    } else {
+      taken = await packFallback(timedOut ? `the pipeline ran past ${timeoutS} s and was stopped` : `the pipeline failed (exit ${code})`);
     }
   } else {
-    made = await packFallback(forceFallback ? '--fallback given' : 'no `compress` command yet (compressor/cli/commands/compress.ts)');
+    taken = await packFallback(forceFallback ? '--fallback given' : 'no `compress` command yet (compressor/cli/commands/compress.ts)');
   }
-  if (made) {
-    await writeFile(sceneStampPath, `${JSON.stringify({ method: taken, dataset, args: taken === 'compress' ? args : [] }, null, 2)}\n`);
-    console.log(`  ${rel(scenePath)}: ${statSync(scenePath).size.toLocaleString('en-US')} bytes, made by ${taken === 'compress' ? 'the full pipeline' : 'the pack fallback (untrained demo Gaussians)'}`);
+  if (taken) {
+    const stamp: SceneStamp = { method: taken, dataset, args: taken === 'compress' ? args : [String(fallbackGaussians)] };
+    await writeFile(sceneStampPath, `${JSON.stringify(stamp, null, 2)}\n`);
+    const how = taken === 'compress' ? 'the full pipeline' : 'the fallback (untrained demo Gaussians)';
+    console.log(`  ${rel(scenePath)}: ${statSync(scenePath).size.toLocaleString('en-US')} bytes, made by ${how}`);
   }
 }
 
@@ -193,6 +233,9 @@ async function main(): Promise<void> {
       rebuild: { type: 'boolean' },
       fallback: { type: 'boolean' },
       'no-serve': { type: 'boolean' },
+      'no-build': { type: 'boolean' },
+      out: { type: 'string' },
+      gaussians: { type: 'string' },
       'compress-timeout': { type: 'string', default: '480' },
       'compress-args': { type: 'string', default: '' },
       views: { type: 'string' },
@@ -212,11 +255,14 @@ async function main(): Promise<void> {
     return n;
   };
   const started = performance.now();
+  if (values.out) setOutput(values.out);
+  fallbackGaussians = number('gaussians', values.gaussians) ?? fallbackGaussians;
   const options: DemoDatasetOptions = { views: number('views', values.views), size: number('size', values.size), seed: number('seed', values.seed) };
   await makeDataset(options, values.rebuild ?? false);
   await makeScene(values.rebuild ?? false, values.fallback ?? false,
     values['compress-args'].split(/\s+/).filter(Boolean), number('compress-timeout', values['compress-timeout']) ?? 480);
-  await buildComponent();
+  if (values['no-build']) step(3, 'component bundle: --no-build, skipped');
+  else await buildComponent();
   step(4, 'serve');
   if (values['no-serve']) {
     console.log(`  --no-serve: done in ${seconds(started)}`);
