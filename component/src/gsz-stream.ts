@@ -94,24 +94,36 @@ export async function readGszStream(
 
   let codebook: Float32Array | undefined;
   let loaded = 0;
+  // Chunks that came before the codebook are shown DC-only at once, then decoded again (and sent again,
+  // overwriting the same range) when the codebook arrives.
+  const withoutSh: { chunk: number; bytes: Uint8Array }[] = [];
+  const emit = (chunk: number, bytes: Uint8Array): void => {
+    const info = header.chunks[chunk];
+    const decoded = decodeGszChunk(header, chunk, bytes, codebook);
+    const n = Math.min(decoded.count, total - info.firstSplat);
+    if (n <= 0) return;
+    const packed = packSplats(decoded, n);
+    if (packed.shRest.length !== n * stride) {
+      packed.shRest = new Float32Array(n * stride);
+      withoutSh.push({ chunk, bytes: bytes.slice() });
+    }
+    on.chunk(info.firstSplat, packed);
+    loaded = Math.max(loaded, info.firstSplat + n);
+  };
   for (const section of sections) {
-    if (loaded >= total) break;
+    // Once every wanted Gaussian is in, only a codebook still owed to them is worth reading.
+    if (section.chunk >= 0 && loaded >= total) {
+      if (withoutSh.length === 0) break;
+      continue;
+    }
     const end = section.offset + section.length;
     await need(end, section.chunk < 0 ? 'the SH codebook' : `chunk ${section.chunk}`);
     const bytes = queue.slice(section.offset, end);
     if (section.chunk < 0) {
       codebook = decodeGszCodebook(header, bytes);
+      for (const pending of withoutSh.splice(0)) emit(pending.chunk, pending.bytes);
     } else {
-      const info = header.chunks[section.chunk];
-      const decoded = decodeGszChunk(header, section.chunk, bytes, codebook);
-      const n = Math.min(decoded.count, total - info.firstSplat);
-      if (n > 0) {
-        const packed = packSplats(decoded, n);
-        // A chunk read before the codebook (not the usual layout) has DC only: pad SH with zeros.
-        if (packed.shRest.length !== n * stride) packed.shRest = new Float32Array(n * stride);
-        on.chunk(info.firstSplat, packed);
-        loaded = Math.max(loaded, info.firstSplat + n);
-      }
+      emit(section.chunk, bytes);
     }
     queue.drop(end);
   }

@@ -51,7 +51,7 @@ async function load(request: LoadRequest): Promise<void> {
         scope.postMessage({ type: 'header', scene, progress: { ...progress } });
       },
       chunk(first, packed) {
-        progress.splatsLoaded = first + packed.count;
+        progress.splatsLoaded = Math.max(progress.splatsLoaded, first + packed.count);
         scope.postMessage({ type: 'chunk', first, packed, progress: { ...progress } }, [
           packed.splats.buffer, packed.shRest.buffer, packed.positions.buffer,
         ]);
