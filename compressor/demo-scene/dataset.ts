@@ -16,7 +16,7 @@ import { buildDemoScene } from './scene.ts';
 import { sampleSurfaces } from './surface-samples.ts';
 
 /** Bumped whenever the output for given parameters changes, so cached datasets are regenerated. */
-export const DEMO_GENERATOR_VERSION = 1;
+export const DEMO_GENERATOR_VERSION = 2;
 /** Name of the parameter stamp written into every dataset folder. */
 export const DEMO_STAMP_FILE = 'demo-scene.json';
 

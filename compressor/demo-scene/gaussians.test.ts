@@ -132,7 +132,6 @@ test('demo Gaussians sit on what the dataset images show: centres land on opaque
   colourErrors.sort((a, b) => a - b);
   const median = colourErrors[Math.floor(colourErrors.length / 2)];
   // Splat colours are the texture averaged over the footprint without highlights; pixels see the texture at one
-  // point with highlights, so single pixels differ at texture edges; measured median 0.063 (deterministic; wrong
-  // colours or frames give > 0.2).
+  // point with highlights, so single pixels differ at texture edges; measured median 0.063 (deterministic seed).
   assert.ok(colourErrors.length > 300 && median < 0.08, `median colour error ${median} over ${colourErrors.length}`);
 });

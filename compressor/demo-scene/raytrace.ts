@@ -45,24 +45,29 @@ function lightVisible(scene: DemoScene, p: Vec3, n: Vec3, light: Vec3): number {
   return nearestHit(scene, origin, light) ? 0 : 1;
 }
 
-/** View-independent (diffuse) radiance at a surface point for one light direction: what a Gaussian can bake in. */
-export function diffuseRadiance(scene: DemoScene, shape: Shape, p: Vec3, n: Vec3, light: Vec3): Vec3 {
+/**
+ * View-independent (diffuse) radiance at a surface point: what a Gaussian can bake in. Shading uses the
+ * light's central direction (flat surfaces stay flat, no sampling grain); only the shadow test uses the
+ * jittered `shadowLight`, which is what softens shadow edges.
+ */
+export function diffuseRadiance(scene: DemoScene, shape: Shape, p: Vec3, n: Vec3, shadowLight: Vec3): Vec3 {
   const albedo = shape.albedo(p);
-  const lambert = Math.max(0, dot(n, light));
-  const lit = lambert > 0 ? lambert * lightVisible(scene, p, n, light) : 0;
+  const lambert = Math.max(0, dot(n, scene.lightDir));
+  const lit = lambert > 0 ? lambert * lightVisible(scene, p, n, shadowLight) : 0;
   const k = scene.ambient + (1 - scene.ambient) * lit;
   return [albedo[0] * k, albedo[1] * k, albedo[2] * k];
 }
 
-/** Full radiance seen along the ray direction `d`: diffuse plus a specular highlight where lit. */
-export function shade(scene: DemoScene, shape: Shape, p: Vec3, d: Vec3, light: Vec3): Vec3 {
+/** Full radiance seen along the ray direction `d`: diffuse plus a specular highlight where lit (shadow test towards `shadowLight`). */
+export function shade(scene: DemoScene, shape: Shape, p: Vec3, d: Vec3, shadowLight: Vec3): Vec3 {
   let n = shape.normal(p);
   // Open surfaces (the disc) are two-sided; closed shapes are only ever hit from outside, so this never flips them.
   if (dot(n, d) > 0) n = [-n[0], -n[1], -n[2]];
-  const c = diffuseRadiance(scene, shape, p, n, light);
-  if (shape.specular > 0 && dot(n, light) > 0) {
-    const h = normalize([light[0] - d[0], light[1] - d[1], light[2] - d[2]]);
-    const s = shape.specular * Math.pow(Math.max(0, dot(n, h)), shape.shininess) * lightVisible(scene, p, n, light);
+  const c = diffuseRadiance(scene, shape, p, n, shadowLight);
+  const l = scene.lightDir;
+  if (shape.specular > 0 && dot(n, l) > 0) {
+    const h = normalize([l[0] - d[0], l[1] - d[1], l[2] - d[2]]);
+    const s = shape.specular * Math.pow(Math.max(0, dot(n, h)), shape.shininess) * lightVisible(scene, p, n, shadowLight);
     c[0] += s; c[1] += s; c[2] += s;
   }
   return c;
