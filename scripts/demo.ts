@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isDemoDatasetCurrent, writeDemoDataset } from '../compressor/demo-scene/dataset.ts';
 import type { DemoDatasetOptions } from '../compressor/demo-scene/dataset.ts';
@@ -21,7 +22,7 @@ import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { gaussianPly } from '../compressor/demo-scene/ply.ts';
 import { startServer } from './serve.ts';
 
-const root = resolve(new URL('..', import.meta.url).pathname);
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** Output folder (demo/generated unless --out is given; the page reads demo/generated/scene.gsz). */
 let generated = join(root, 'demo', 'generated');
 let datasetDir = join(generated, 'dataset');

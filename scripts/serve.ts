@@ -10,7 +10,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 export const MIME_TYPES: Record<string, string> = {
@@ -60,7 +60,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const repoRoot = resolve(new URL('..', import.meta.url).pathname);
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** Resolves a URL path inside `root`, or undefined when it escapes it (`..`, encoded or not). */
 export function resolveInside(root: string, urlPath: string): string | undefined {
