@@ -47,17 +47,20 @@ async function createPipelines(device: GPUDevice, format: GPUTextureFormat): Pro
   const finalizeModule = device.createShaderModule({ label: 'gs-scene.finalize', code: finalizeWgsl });
   const drawModule = device.createShaderModule({ label: 'gs-scene.splat', code: composeWgsl(splatWgsl, modules) });
   const blend: GPUBlendComponent = { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' };
-  const [preprocess, finalize, draw] = await Promise.all([
-    device.createComputePipelineAsync({ label: 'gs-scene.preprocess', layout: 'auto', compute: { module: preprocessModule, entryPoint: 'main' } }),
-    device.createComputePipelineAsync({ label: 'gs-scene.finalize', layout: 'auto', compute: { module: finalizeModule, entryPoint: 'main' } }),
-    device.createRenderPipelineAsync({
-      label: 'gs-scene.splat',
-      layout: 'auto',
-      vertex: { module: drawModule, entryPoint: 'vs' },
-      fragment: { module: drawModule, entryPoint: 'fs', targets: [{ format, blend: { color: blend, alpha: blend } }] },
-      primitive: { topology: 'triangle-list' },
-    }),
-  ]);
+  // One at a time: Dawn's Node binding (tests) crashes on concurrent async pipeline creation.
+  const preprocess = await device.createComputePipelineAsync({
+    label: 'gs-scene.preprocess', layout: 'auto', compute: { module: preprocessModule, entryPoint: 'main' },
+  });
+  const finalize = await device.createComputePipelineAsync({
+    label: 'gs-scene.finalize', layout: 'auto', compute: { module: finalizeModule, entryPoint: 'main' },
+  });
+  const draw = await device.createRenderPipelineAsync({
+    label: 'gs-scene.splat',
+    layout: 'auto',
+    vertex: { module: drawModule, entryPoint: 'vs' },
+    fragment: { module: drawModule, entryPoint: 'fs', targets: [{ format, blend: { color: blend, alpha: blend } }] },
+    primitive: { topology: 'triangle-list' },
+  });
   return { preprocess, finalize, draw };
 }
 
