@@ -1,0 +1,133 @@
+// Encoder + decoder round trips: per-attribute error bounds derived from each quantization step, prefix
+// decoding, importance order, header validity. Synthetic scenes only (fast; real data is in the benchmark).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomScene } from '../io/test-helpers.ts';
+import { sigmoid, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import { decodeGsz, decodeGszChunk, decodeGszCodebook, decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../../shared/format/gsz-decoder.ts';
+import { encodeGsz } from './gsz-encoder.ts';
+
+const N = 6000;
+const scene = randomScene(N, 1, 7);
+// Options that give several chunks on a small scene and a codebook larger than N (so SH is exact up to fp16).
+const small = { firstChunk: 500, chunkGrowth: 2, maxChunk: 2000, codebookSize: 8192, kmeansIterations: 1 };
+const encoded = encodeGsz(scene, small);
+
+function quatAngle(a: Float32Array, i: number, b: Float32Array, j: number): number {
+  const na = Math.hypot(a[i], a[i + 1], a[i + 2], a[i + 3]);
+  const nb = Math.hypot(b[j], b[j + 1], b[j + 2], b[j + 3]);
+  const dot = Math.abs(a[i] * b[j] + a[i + 1] * b[j + 1] + a[i + 2] * b[j + 2] + a[i + 3] * b[j + 3]) / (na * nb);
+  return 2 * Math.acos(Math.min(1, dot));
+}
+
+/** Maps every decoded Gaussian back to its source index (positions are unique in a random scene). */
+function matchSources(source: GaussianScene, decoded: GaussianScene, step: number[]): number[] {
+  const key = (p: Float32Array, i: number) => [0, 1, 2].map((a) => Math.round(p[i * 3 + a] / step[a])).join(',');
+  const byKey = new Map<string, number>();
+  for (let i = 0; i < source.count; i++) byKey.set(key(source.positions, i), i);
+  const out: number[] = [];
+  for (let i = 0; i < decoded.count; i++) {
+    // Quantization moves a point by <= step/2, which can round the key to a neighbour cell: search them.
+    let found = -1;
+    const base = [0, 1, 2].map((a) => Math.round(decoded.positions[i * 3 + a] / step[a]));
+    for (let dx = -1; dx <= 1 && found < 0; dx++) for (let dy = -1; dy <= 1 && found < 0; dy++) for (let dz = -1; dz <= 1 && found < 0; dz++) {
+      found = byKey.get(`${base[0] + dx},${base[1] + dy},${base[2] + dz}`) ?? -1;
+    }
+    out.push(found);
+  }
+  return out;
+}
+
+test('round trip keeps every attribute within its quantization error bound', async () => {
+  const bytes = await encoded;
+  const header = decodeGszHeader(bytes);
+  const decoded = decodeGsz(bytes);
+  assert.equal(decoded.count, N);
+  assert.equal(decoded.shDegree, 1);
+  const q = header.quant;
+  const src = matchSources(scene, decoded, q.position.step);
+  assert.ok(src.every((s) => s >= 0), 'every decoded Gaussian maps to one source Gaussian');
+  assert.equal(new Set(src).size, N, 'no source Gaussian is lost or duplicated');
+  let worstRot = 0;
+  for (let i = 0; i < N; i++) {
+    const s = src[i];
+    for (let a = 0; a < 3; a++) {
+      // Positions: rounding to the grid moves <= step/2; float32 storage adds <= 1 ulp of |p| <= 10 (~1e-6).
+      assert.ok(Math.abs(decoded.positions[i * 3 + a] - scene.positions[s * 3 + a]) <= q.position.step[a] / 2 + 2e-6);
+      // Linear 8-bit codes: <= half a step of (max - min) / 255, plus float32 rounding.
+      const lsStep = (q.logScale.max[a] - q.logScale.min[a]) / (2 ** q.logScale.bits - 1);
+      assert.ok(Math.abs(decoded.logScales[i * 3 + a] - scene.logScales[s * 3 + a]) <= lsStep / 2 + 1e-5);
+      const dcStep = (q.shDC.max[a] - q.shDC.min[a]) / (2 ** q.shDC.bits - 1);
+      assert.ok(Math.abs(decoded.shDC[i * 3 + a] - scene.shDC[s * 3 + a]) <= dcStep / 2 + 1e-5);
+    }
+    // Opacity is quantized as sigmoid(v) in [0, 1]: half a step of 1/255 in opacity, the quantity rendered.
+    assert.ok(Math.abs(sigmoid(decoded.opacityLogits[i]) - sigmoid(scene.opacityLogits[s])) <= 0.5 / (2 ** q.opacity.bits - 1) + 1e-6);
+    worstRot = Math.max(worstRot, quatAngle(decoded.rotations, i * 4, scene.rotations, s * 4));
+    // SH rest: the codebook has >= N centroids, so each vector is its own centroid, stored as fp16
+    // (relative error <= 2^-11, absolute <= 2^-11 for |v| <= 1).
+    for (let j = 0; j < 9; j++) assert.ok(Math.abs(decoded.shRest[i * 9 + j] - scene.shRest[s * 9 + j]) <= 2 ** -11 + 1e-7);
+  }
+  // Rotation: three smallest components each off by <= h = (√2 / 1023) / 2; the rebuilt largest one (>= 1/2)
+  // moves by at most √3·h·(1/√2)/(1/2) more, so the chord is <= 2·√3·h and the angle (≈ 2 × chord) <= 4·√3·h.
+  const h = Math.SQRT2 / (2 ** q.rotation.bits - 1) / 2;
+  assert.ok(worstRot <= 4 * Math.sqrt(3) * h, `worst rotation error ${worstRot} rad`);
+});
+
+test('any prefix of chunks decodes to exactly the first Gaussians of the full decode', async () => {
+  const bytes = await encoded;
+  const header = decodeGszHeader(bytes.subarray(0, gszHeaderLength(bytes.subarray(0, gszPreambleLength()))));
+  assert.ok(header.chunks.length >= 3, 'several chunks');
+  assert.ok(header.chunks[0].count < header.chunks[1].count, 'the first chunk is the small one');
+  const full = decodeGsz(bytes);
+  const cb = header.codebook!;
+  // The codebook follows chunk 0, so chunk 0 alone decodes (DC only) before the codebook arrives.
+  assert.ok(cb.offset > header.chunks[0].offset);
+  const c0 = header.chunks[0];
+  const dcOnly = decodeGszChunk(header, 0, bytes.subarray(c0.offset, c0.offset + c0.length));
+  assert.equal(dcOnly.shDegree, 0);
+  assert.deepEqual(dcOnly.positions, full.positions.subarray(0, c0.count * 3));
+  const codebook = decodeGszCodebook(header, bytes.subarray(cb.offset, cb.offset + cb.length));
+  for (const [i, c] of header.chunks.entries()) {
+    const part = decodeGszChunk(header, i, bytes.subarray(c.offset, c.offset + c.length), codebook);
+    const at = c.firstSplat;
+    assert.deepEqual(part.positions, full.positions.subarray(at * 3, (at + c.count) * 3));
+    assert.deepEqual(part.rotations, full.rotations.subarray(at * 4, (at + c.count) * 4));
+    assert.deepEqual(part.opacityLogits, full.opacityLogits.subarray(at, at + c.count));
+    assert.deepEqual(part.shRest, full.shRest.subarray(at * 9, (at + c.count) * 9));
+    for (let g = 0; g < c.count; g++) {
+      for (let a = 0; a < 3; a++) {
+        const p = part.positions[g * 3 + a];
+        // Chunk bounds are the bounds of its decoded positions (float32 vs float64: 1e-5 relative slack).
+        assert.ok(p >= c.bounds.min[a] - 1e-5 * (1 + Math.abs(p)) && p <= c.bounds.max[a] + 1e-5 * (1 + Math.abs(p)));
+      }
+    }
+  }
+});
+
+test('chunks follow the given importance: every Gaussian of chunk c is at least as important as those after it', async () => {
+  const s = randomScene(3000, 0, 3);
+  // Importance = opacity: quantizing opacity is monotone, so the decoded opacities must be sorted by chunk.
+  const bytes = await encodeGsz(s, { importance: Float32Array.from(s.opacityLogits), firstChunk: 256, maxChunk: 1024 });
+  const header = decodeGszHeader(bytes);
+  const full = decodeGsz(bytes);
+  let previousMin = Infinity;
+  for (const c of header.chunks) {
+    const values = full.opacityLogits.subarray(c.firstSplat, c.firstSplat + c.count);
+    assert.ok(Math.max(...values) <= previousMin, `chunk ${c.level} holds less important Gaussians only`);
+    previousMin = Math.min(...values);
+  }
+});
+
+test('degenerate scenes round trip: empty, one Gaussian, all identical', async () => {
+  for (const n of [0, 1, 5000]) {
+    const s = randomScene(n, 2, 5);
+    for (let i = 1; i < n; i++) {
+      s.positions.copyWithin(i * 3, 0, 3);
+      s.shRest.copyWithin(i * 24, 0, 24);
+    }
+    const d = decodeGsz(await encodeGsz(s));
+    assert.equal(d.count, n);
+    assert.equal(d.shDegree, 2);
+    if (n > 0) assert.ok(Math.abs(d.positions[3 * (n - 1)] - s.positions[0]) < 1e-5);
+  }
+});

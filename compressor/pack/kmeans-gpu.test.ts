@@ -1,0 +1,63 @@
+// k-means on the GPU against the CPU reference (kmeans-cpu.ts): same labels up to float32 near-ties, same
+// inertia. On SwiftShader this kernel crashed or hung Dawn's process in this environment (see
+// compressor/pack/README.md), so on a software adapter it runs only with GS_TEST_SWIFTSHADER_KMEANS=1.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { gpuOrSkip } from '../gpu/test-gpu.ts';
+import type { GpuContext } from '../gpu/device.ts';
+import { assignCpu, inertia, initCentroids } from './kmeans-cpu.ts';
+import { KmeansAssignGpu } from './kmeans-gpu.ts';
+import { kmeans } from './kmeans.ts';
+import { clustered } from './kmeans-test-data.ts';
+
+async function hardwareGpuOrSkip(t: TestContext): Promise<GpuContext | undefined> {
+  const gpu = await gpuOrSkip(t);
+  if (gpu?.software && !process.env.GS_TEST_SWIFTSHADER_KMEANS) {
+    t.skip('software adapter (SwiftShader): the k-means kernel crashes its thread pool here; set GS_TEST_SWIFTSHADER_KMEANS=1 to try');
+    return undefined;
+  }
+  return gpu;
+}
+
+test('GPU assignment equals the CPU reference (labels and distances)', async (t) => {
+  const gpu = await hardwareGpuOrSkip(t);
+  if (!gpu) return;
+  for (const dims of [9, 24, 45]) {
+    const points = clustered(3000, dims, 40, dims);
+    // 100 centroids = not a multiple of the 64-centroid tile, so the partial last tile is exercised.
+    const centroids = initCentroids(points, dims, 100);
+    const cpuLabels = new Uint32Array(3000);
+    const cpuDist = new Float32Array(3000);
+    assignCpu(points, dims, centroids, cpuLabels, cpuDist);
+    const assign = new KmeansAssignGpu(gpu.device, points, dims);
+    const { labels, distances } = await assign.assign(centroids);
+    assign.destroy();
+    let mismatches = 0;
+    for (let i = 0; i < 3000; i++) {
+      if (labels[i] !== cpuLabels[i]) {
+        mismatches++;
+        // A different label is only acceptable for a float32 near-tie: same distance to 1e-5 relative.
+        assert.ok(Math.abs(distances[i] - cpuDist[i]) <= 1e-5 * cpuDist[i] + 1e-9, `point ${i}: GPU ${labels[i]} vs CPU ${cpuLabels[i]}`);
+      }
+      // float32 (GPU) vs float64 (CPU) sums of <= 45 squares: relative 1e-5 covers the rounding.
+      assert.ok(Math.abs(distances[i] - cpuDist[i]) <= 1e-5 * cpuDist[i] + 1e-9);
+    }
+    assert.ok(mismatches <= 3, `${mismatches} near-tie mismatches`);
+  }
+  gpu.check();
+});
+
+test('k-means on the GPU reaches the CPU reference inertia (within 1%)', async (t) => {
+  const gpu = await hardwareGpuOrSkip(t);
+  if (!gpu) return;
+  const dims = 24;
+  const points = clustered(4000, dims, 50, 11);
+  const options = { k: 64, iterations: 6, sampleSize: 2000 };
+  const cpu = await kmeans(points, dims, options);
+  const onGpu = await kmeans(points, dims, { ...options, device: gpu.device });
+  const a = inertia(points, dims, cpu.centroids, cpu.labels);
+  const b = inertia(points, dims, onGpu.centroids, onGpu.labels);
+  // Identical algorithm; only float32 near-ties can differ, which moves inertia by far less than 1%.
+  assert.ok(Math.abs(a - b) <= 0.01 * a, `CPU inertia ${a}, GPU ${b}`);
+});
+

@@ -1,0 +1,104 @@
+// k-means driver for the SH-rest codebook: Lloyd iterations on a subsample (centroid quality saturates
+// long before all 500k points are needed), then one assignment of every point. The assignment step runs
+// on the GPU when a device is given (kmeans-gpu.ts), else on the CPU (kmeans-cpu.ts, also the reference).
+import { assignCpu, initCentroids, updateCentroids } from './kmeans-cpu.ts';
+import { KmeansAssignGpu } from './kmeans-gpu.ts';
+
+export interface KmeansOptions {
+  /** Number of centroids (capped at the number of points). */
+  k: number;
+  /** Lloyd iterations on the subsample. */
+  iterations: number;
+  /** Points used for the iterations (a deterministic pseudo-random subset); all points are assigned at the end. */
+  sampleSize: number;
+  /** Runs the assignment on this device; undefined = CPU. */
+  device?: GPUDevice;
+  /** Progress callback (iteration index, or iterations for the final assignment). */
+  onIteration?: (iteration: number) => void;
+}
+
+export interface KmeansResult {
+  centroids: Float32Array; // [k, dims]
+  labels: Uint32Array; // [n]
+  k: number;
+}
+
+type Assign = (centroids: Float32Array) => Promise<{ labels: Uint32Array; distances: Float32Array }>;
+
+function assigner(points: Float32Array, dims: number, device: GPUDevice | undefined): { assign: Assign; destroy(): void } {
+  if (device) {
+    const gpu = new KmeansAssignGpu(device, points, dims);
+    return { assign: (c) => gpu.assign(c), destroy: () => gpu.destroy() };
+  }
+  const n = points.length / dims;
+  return {
+    assign: async (c) => {
+      const labels = new Uint32Array(n);
+      const distances = new Float32Array(n);
+      assignCpu(points, dims, c, labels, distances);
+      return { labels, distances };
+    },
+    destroy() {},
+  };
+}
+
+/** Deterministic pseudo-random subset of `m` of `n` indices (a fixed-seed Fisher-Yates prefix), sorted. */
+export function sampleIndices(n: number, m: number): Uint32Array {
+  if (m >= n) return Uint32Array.from({ length: n }, (_, i) => i);
+  const perm = Uint32Array.from({ length: n }, (_, i) => i);
+  let seed = 0x9e3779b9;
+  for (let i = 0; i < m; i++) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    const j = i + (seed % (n - i));
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  return perm.subarray(0, m).sort();
+}
+
+export async function kmeans(points: Float32Array, dims: number, options: KmeansOptions): Promise<KmeansResult> {
+  const n = points.length / dims;
+  const k = Math.max(1, Math.min(options.k, n));
+  if (n === 0) return { centroids: new Float32Array(dims), labels: new Uint32Array(0), k: 1 };
+  const sample = sampleIndices(n, Math.max(k, Math.min(n, options.sampleSize)));
+  const samplePoints = new Float32Array(sample.length * dims);
+  sample.forEach((src, i) => samplePoints.set(points.subarray(src * dims, src * dims + dims), i * dims));
+  // Initial centroids: points spread evenly over the (file-ordered) sample.
+  const centroids = initCentroids(samplePoints, dims, k);
+
+  const onSample = assigner(samplePoints, dims, options.device);
+  try {
+    for (let it = 0; it < options.iterations; it++) {
+      const { labels, distances } = await onSample.assign(centroids);
+      updateCentroids(samplePoints, dims, labels, centroids);
+      reseedEmpty(samplePoints, dims, labels, distances, centroids);
+      options.onIteration?.(it);
+    }
+  } finally {
+    onSample.destroy();
+  }
+  const onAll = assigner(points, dims, options.device);
+  try {
+    const { labels } = await onAll.assign(centroids);
+    options.onIteration?.(options.iterations);
+    return { centroids, labels, k };
+  } finally {
+    onAll.destroy();
+  }
+}
+
+/** Moves each empty cluster's centroid onto one of the worst-fitted points, so no codebook entry is wasted. */
+function reseedEmpty(points: Float32Array, dims: number, labels: Uint32Array, distances: Float32Array, centroids: Float32Array): void {
+  const k = centroids.length / dims;
+  const used = new Uint8Array(k);
+  for (let i = 0; i < labels.length; i++) used[labels[i]] = 1;
+  const empty: number[] = [];
+  for (let c = 0; c < k; c++) if (!used[c]) empty.push(c);
+  if (empty.length === 0) return;
+  const worst = Array.from({ length: labels.length }, (_, i) => i).sort((a, b) => distances[b] - distances[a] || a - b);
+  empty.forEach((c, e) => {
+    const i = worst[e % worst.length];
+    centroids.set(points.subarray(i * dims, i * dims + dims), c * dims);
+  });
+}
