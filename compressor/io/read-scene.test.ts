@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { encodeGsz } from '../pack/gsz-encoder.ts';
 import { detectSceneFormat, readScene } from './read-scene.ts';
 import { SceneReadError } from './scene-read-error.ts';
 import { buildPly, randomScene, sceneColumns, withTempDir } from './test-helpers.ts';
@@ -16,6 +17,7 @@ test('formats are detected by magic bytes, whatever the extension', async () => 
       ['bundle.zip', new Uint8Array([0x50, 0x4b, 3, 4, 0, 0]), 'sog'],
       ['cloud.splat', new Uint8Array(64), 'splat'],
       ['meta.json', new TextEncoder().encode('{"version":2}'), 'sog-folder'],
+      ['packed.bin', new Uint8Array([0x89, 0x47, 0x53, 0x5a, 1, 0]), 'gsz'],
     ];
     for (const [name, bytes, format] of cases) {
       const path = join(dir, name);
@@ -35,5 +37,22 @@ test('unknown formats and unreadable paths fail with a SceneReadError', async ()
     await assert.rejects(readScene(path), (e: unknown) => e instanceof SceneReadError && /unknown scene format/.test(e.message));
     await assert.rejects(readScene(join(dir, 'absent.ply')), (e: unknown) => e instanceof SceneReadError && /ENOENT/.test(e.message));
     await assert.rejects(readScene(dir), (e: unknown) => e instanceof SceneReadError);
+  });
+});
+
+test('.gsz files are decoded by the shared format decoder; bad ones become SceneReadError', async () => {
+  const scene = randomScene(300, 1, 77);
+  await withTempDir(async (dir) => {
+    const path = join(dir, 'scene.gsz');
+    await writeFile(path, await encodeGsz(scene));
+    const read = await readScene(path);
+    assert.equal(read.count, scene.count);
+    assert.equal(read.shDegree, scene.shDegree);
+    const broken = join(dir, 'broken.gsz');
+    await writeFile(broken, new Uint8Array([0x89, 0x47, 0x53, 0x5a, 1, 0, 0, 0]));
+    await assert.rejects(readScene(broken), (e: unknown) => e instanceof SceneReadError && e.message.startsWith(broken) && /\.gsz/.test(e.message));
+    const notGsz = join(dir, 'fake.gsz');
+    await writeFile(notGsz, 'hello');
+    await assert.rejects(readScene(notGsz), (e: unknown) => e instanceof SceneReadError && /bad magic/.test(e.message));
   });
 });

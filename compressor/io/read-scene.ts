@@ -3,9 +3,12 @@
 //   "ply"        INRIA float PLY, or PlayCanvas compressed PLY (told apart by the header's elements)
 //   "NGSP"/gzip  Niantic SPZ (v2/v3 gzip, v4 raw header + zstd)
 //   "PK\3\4"     PlayCanvas SOG bundle (.sog); a SOG meta.json with its textures beside it also works
+//   "\x89GSZ"    our own .gsz (decoded by shared/format, GszFormatError -> SceneReadError)
 //   .splat       antimatter15 splat (no magic)
 // Every bad input ends in a one-line SceneReadError naming the file.
 import { extname, basename } from 'node:path';
+import { decodeGsz, GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { GSZ_MAGIC } from '../../shared/format/gsz-layout.ts';
 import type { GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { openOrThrow, readWholeFile } from './file-read.ts';
 import { readPly } from './read-ply.ts';
@@ -14,9 +17,9 @@ import { decodeSplat } from './read-splat.ts';
 import { decodeSpz } from './read-spz.ts';
 import { SceneReadError } from './scene-read-error.ts';
 
-export type SceneFormat = 'ply' | 'spz' | 'sog' | 'sog-folder' | 'splat';
+export type SceneFormat = 'ply' | 'spz' | 'sog' | 'sog-folder' | 'splat' | 'gsz';
 
-export const SUPPORTED_FORMATS = '.ply (INRIA float or PlayCanvas compressed), .spz, .sog (or SOG meta.json), .splat';
+export const SUPPORTED_FORMATS = '.ply (INRIA float or PlayCanvas compressed), .spz, .sog (or SOG meta.json), .splat, .gsz';
 
 export async function detectSceneFormat(path: string): Promise<SceneFormat> {
   const handle = await openOrThrow(path);
@@ -33,12 +36,11 @@ export async function detectSceneFormat(path: string): Promise<SceneFormat> {
   if (text.startsWith('ply')) return 'ply';
   if (text === 'NGSP' || (head[0] === 0x1f && head[1] === 0x8b)) return 'spz';
   if (text === 'PK\x03\x04') return 'sog';
+  if (length === 4 && GSZ_MAGIC.every((b, i) => head[i] === b)) return 'gsz';
   const extension = extname(path).toLowerCase();
   if (extension === '.splat') return 'splat';
   if (basename(path).toLowerCase() === 'meta.json') return 'sog-folder';
-  if (extension === '.gsz') {
-    throw new SceneReadError(path, '.gsz reading is not wired into readScene yet (needs the shared/format decoder)');
-  }
+  if (extension === '.gsz') throw new SceneReadError(path, 'not a .gsz file (bad magic)');
   throw new SceneReadError(path, `unknown scene format (supported: ${SUPPORTED_FORMATS})`);
 }
 
@@ -49,5 +51,14 @@ export async function readScene(path: string): Promise<GaussianScene> {
     case 'sog': return decodeSogBundle(path, await readWholeFile(path));
     case 'sog-folder': return readSogFolder(path);
     case 'splat': return decodeSplat(path, await readWholeFile(path));
+    case 'gsz': {
+      const bytes = await readWholeFile(path);
+      try {
+        return decodeGsz(bytes);
+      } catch (error) {
+        if (error instanceof GszFormatError) throw new SceneReadError(path, error.message);
+        throw error;
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-// `gs-compress convert`: reads any supported scene file (INRIA PLY, PlayCanvas compressed PLY, SPZ, .splat,
+// `gs-compress convert`: reads any supported scene file (INRIA PLY, PlayCanvas compressed PLY, SPZ, .splat, .gsz,
 // SOG) and writes it as an INRIA-layout float PLY, optionally dropping SH bands. The PLY is written to a
 // temporary file and renamed, so a failure leaves no partial output.
 import { resolve } from 'node:path';
@@ -29,7 +29,7 @@ Examples:
 
 export const command: CliCommand = {
   name: 'convert',
-  summary: 'Convert PLY / compressed PLY / SPZ / .splat / SOG to an INRIA float PLY',
+  summary: 'Convert PLY / compressed PLY / SPZ / .splat / SOG / .gsz to an INRIA float PLY',
   async run(args: string[]): Promise<number> {
     let parsed;
     try {
