@@ -1,0 +1,118 @@
+// The natural-selection controller (PAPER.md; authors' train.py): decides, per iteration, whether the
+// opacity regularization field applies and how strong it is, when to prune a < 0.001, when to cut to
+// exactly B Gaussians, and when the opacity learning rate is scaled. Pure state machine: the trainer
+// feeds it the current count and (when asked) the opacities, and executes the actions it returns.
+import type { Schedule } from './schedule.ts';
+import { kthLargest } from './rank.ts';
+
+/** The field's target logit T: since |T| >> |mean(v)| it sets the field's strength. */
+export const TARGET_LOGIT = -20;
+/** Reference initial strength w (`opacity_reg_lr`). */
+export const INITIAL_STRENGTH = 2e-4;
+/** Opacity below which selection prunes from regStart + 1000 (reference iterations). */
+export const SELECTION_PRUNE_OPACITY = 0.001;
+
+export type FieldKind = 'prior-free' | 'finite-prior';
+
+export interface FieldApplication {
+  kind: FieldKind;
+  /** The strength w to pass to the field kernel (finite-prior's factor 3 is applied by the kernel). */
+  weight: number;
+}
+
+export interface AfterBackwardActions {
+  /** Prune every Gaussian with opacity below this (permanently). */
+  pruneBelowOpacity?: number;
+  /** Keep exactly `budget` Gaussians sampled without replacement with probability ∝ opacity (sampleByOpacity). */
+  sampleToBudget?: number;
+  /** Multiply the opacity learning rate by this (4 at regStart, 1/4 later). */
+  opacityLrFactor?: number;
+}
+
+export interface NaturalSelectionOptions {
+  initialStrength?: number;
+}
+
+export class NaturalSelection {
+  /** Current field strength w (changed by the ×0.8 / ×1.2 rule). */
+  strength: number;
+  /** 0.8 × the B-th ranked opacity at the field's first application. */
+  opacityMin: number | undefined;
+  /** False once the exact-budget cut has happened (reference: prune_reg). */
+  active = true;
+  /** Iteration of the exact-budget cut. */
+  endedAt: number | undefined;
+
+  constructor(
+    readonly schedule: Schedule,
+    options: NaturalSelectionOptions = {},
+  ) {
+    this.strength = options.initialStrength ?? INITIAL_STRENGTH;
+  }
+
+  /** True when the field applies at `it` (before the backward): the trainer then must call `fieldAt`. */
+  needsField(it: number): boolean {
+    const s = this.schedule;
+    return this.active && it >= s.regStart && it <= s.regEnd && (it - 1) % s.regInterval === 0;
+  }
+
+  /** True when `fieldAt(it, ...)` needs the current opacities (first application and controller updates). */
+  needsOpacities(it: number): boolean {
+    return this.needsField(it) && (this.opacityMin === undefined || (it - 1) % this.schedule.controllerInterval === 0);
+  }
+
+  /**
+   * The field to add to the opacity-logit gradient at `it`, or undefined. `opacities` (a = sigmoid(v),
+   * length = current count) is required when `needsOpacities(it)`; it updates the strength controller.
+   */
+  fieldAt(it: number, opacities?: Float32Array): FieldApplication | undefined {
+    if (!this.needsField(it)) return undefined;
+    const s = this.schedule;
+    if (this.needsOpacities(it)) {
+      if (!opacities) throw new Error(`natural selection: opacities are needed at iteration ${it}`);
+      const ranked = kthLargest(opacities, Math.min(s.budget, opacities.length));
+      if (this.opacityMin === undefined) {
+        this.opacityMin = 0.8 * ranked;
+      } else {
+        const goal = this.goal(it);
+        if (ranked < 0.9 * goal) this.strength *= 0.8;
+        else if (ranked > 1.1 * goal) this.strength *= 1.2;
+      }
+    }
+    return { kind: it < s.priorFreeEnd ? 'prior-free' : 'finite-prior', weight: this.strength };
+  }
+
+  /** The controller's goal for the B-th ranked opacity: falls linearly from opacityMin to 0 at goalEnd. */
+  goal(it: number): number {
+    const s = this.schedule;
+    const t = (it - s.regStart) / Math.max(1, s.goalEnd - s.regStart);
+    return Math.max(0, (1 - t) * (this.opacityMin ?? 0));
+  }
+
+  /**
+   * What to do after the backward at `it` (before the optimizer step), given the current count.
+   * Order as in the reference: exact-budget cut when count < 1.05 B, else selection pruning, else the cut
+   * at regEnd; then the learning-rate factors.
+   */
+  afterBackward(it: number, count: number): AfterBackwardActions {
+    const s = this.schedule;
+    const actions: AfterBackwardActions = {};
+    if (this.active && it > s.regStart && count < 1.05 * s.budget) {
+      this.finish(it, count, actions);
+    }
+    if (this.active && it >= s.regStart && it < s.regEnd) {
+      if (it === s.regStart) actions.opacityLrFactor = 4;
+      if (it >= s.selectionPruneFrom && it % s.selectionPruneInterval === 0) actions.pruneBelowOpacity = SELECTION_PRUNE_OPACITY;
+    } else if (this.active && it === s.regEnd) {
+      this.finish(it, count, actions);
+    }
+    if (this.endedAt !== undefined && it === this.endedAt + s.opacityLrRestoreDelay) actions.opacityLrFactor = 1 / 4;
+    return actions;
+  }
+
+  private finish(it: number, count: number, actions: AfterBackwardActions): void {
+    this.active = false;
+    this.endedAt = it;
+    if (count > this.schedule.budget) actions.sampleToBudget = this.schedule.budget;
+  }
+}

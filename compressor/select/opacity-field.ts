@@ -1,0 +1,139 @@
+// The natural-selection regularization field on opacity logits v (PAPER.md), CPU reference and GPU pass.
+//   prior-free:    R = w · mean((v + 20) / max(0.05, 1 − a))²
+//   finite-prior:  R = 3w · (mean(v) + 20)²
+// The gradient dR/dv is ADDED to the opacity-logit gradient buffer (the rendering loss's gradient), as
+// the reference adds R to the loss before backward. The reference (authors' train.py) does NOT detach
+// the denominator max(0.05, 1 − a): autograd differentiates through it, adding (v + 20)·a(1 − a)/r² to
+// 1/r where 1 − a > 0.05. We do the same by default (`detachDenominator: false`).
+import type { FieldApplication } from './natural-selection.ts';
+import { TARGET_LOGIT } from './natural-selection.ts';
+import meanSource from './opacity-field-mean.wgsl';
+import fieldSource from './opacity-field.wgsl';
+
+export interface FieldOptions {
+  /** Treat max(0.05, 1 − a) as a constant (PAPER.md's reading); the reference does not. */
+  detachDenominator?: boolean;
+}
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+function priorFreeTerm(v: number): number {
+  return (v - TARGET_LOGIT) / Math.max(0.05, 1 - sigmoid(v));
+}
+
+/** The regularizer's value R (float64), for logging and finite-difference tests. */
+export function opacityFieldValue(logits: ArrayLike<number>, field: FieldApplication): number {
+  const n = logits.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += field.kind === 'prior-free' ? priorFreeTerm(logits[i]) : logits[i];
+  const mean = sum / n;
+  return field.kind === 'prior-free' ? field.weight * mean * mean : 3 * field.weight * (mean - TARGET_LOGIT) ** 2;
+}
+
+/** Adds dR/dv to `gradient` (float64 arithmetic, the reference for the kernel). */
+export function addOpacityFieldGradient(logits: ArrayLike<number>, gradient: Float32Array | Float64Array, field: FieldApplication, options: FieldOptions = {}): void {
+  const n = logits.length;
+  if (n === 0) return;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += field.kind === 'prior-free' ? priorFreeTerm(logits[i]) : logits[i];
+  const mean = sum / n;
+  if (field.kind === 'finite-prior') {
+    const g = (6 * field.weight * (mean - TARGET_LOGIT)) / n;
+    for (let i = 0; i < n; i++) gradient[i] += g;
+    return;
+  }
+  const outer = (2 * field.weight * mean) / n;
+  for (let i = 0; i < n; i++) {
+    const v = logits[i];
+    const a = sigmoid(v);
+    const r = Math.max(0.05, 1 - a);
+    let d = 1 / r;
+    if (!options.detachDenominator && 1 - a > 0.05) d += ((v - TARGET_LOGIT) * a * (1 - a)) / (r * r);
+    gradient[i] += outer * d;
+  }
+}
+
+interface Pipelines {
+  mean: GPUComputePipeline;
+  field: GPUComputePipeline;
+}
+const pipelines = new WeakMap<GPUDevice, Pipelines>();
+
+function getPipelines(device: GPUDevice): Pipelines {
+  let p = pipelines.get(device);
+  if (!p) {
+    const make = (code: string, label: string) =>
+      device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
+    p = { mean: make(meanSource, 'OpacityField.mean'), field: make(fieldSource, 'OpacityField.add') };
+    pipelines.set(device, p);
+  }
+  return p;
+}
+
+const WORKGROUP = 256;
+
+/**
+ * GPU pass: adds the field's gradient to an opacity-logit gradient buffer. One instance per trainer;
+ * `encode` writes its uniform with queue.writeBuffer, so encode it at most once per submit.
+ */
+export class OpacityFieldPass {
+  private readonly uniform: GPUBuffer;
+  private readonly mean: GPUBuffer;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly options: FieldOptions = {},
+  ) {
+    this.uniform = device.createBuffer({ label: 'OpacityField.params', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.mean = device.createBuffer({ label: 'OpacityField.mean', size: 16, usage: GPUBufferUsage.STORAGE });
+  }
+
+  /** logits: [count] f32 opacity logits; gradient: [count] f32 dL/dv, updated in place. */
+  encode(encoder: GPUCommandEncoder, logits: GPUBuffer, gradient: GPUBuffer, count: number, field: FieldApplication): void {
+    if (count === 0) return;
+    const params = new ArrayBuffer(16);
+    const u = new Uint32Array(params);
+    const f = new Float32Array(params);
+    u[0] = count;
+    u[1] = field.kind === 'prior-free' ? 0 : 1;
+    f[2] = field.weight;
+    u[3] = this.options.detachDenominator ? 1 : 0;
+    this.device.queue.writeBuffer(this.uniform, 0, params);
+    const p = getPipelines(this.device);
+    const pass = encoder.beginComputePass({ label: 'OpacityField' });
+    pass.setPipeline(p.mean);
+    pass.setBindGroup(0, this.device.createBindGroup({
+      layout: p.mean.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: this.uniform } },
+        { binding: 1, resource: { buffer: logits } },
+        { binding: 2, resource: { buffer: this.mean } },
+      ],
+    }));
+    pass.dispatchWorkgroups(1);
+    pass.setPipeline(p.field);
+    pass.setBindGroup(0, this.device.createBindGroup({
+      layout: p.field.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: this.uniform } },
+        { binding: 1, resource: { buffer: logits } },
+        { binding: 2, resource: { buffer: this.mean } },
+        { binding: 3, resource: { buffer: gradient } },
+      ],
+    }));
+    dispatch1d(pass, count, WORKGROUP);
+    pass.end();
+  }
+
+  destroy(): void {
+    this.uniform.destroy();
+    this.mean.destroy();
+  }
+}
+
+/** Dispatches ceil(count / size) workgroups, folded into 2D when over the 65,535 per-dimension limit. */
+export function dispatch1d(pass: GPUComputePassEncoder, count: number, size: number): void {
+  const groups = Math.ceil(count / size);
+  if (groups <= 65535) pass.dispatchWorkgroups(groups);
+  else pass.dispatchWorkgroups(65535, Math.ceil(groups / 65535));
+}

@@ -1,0 +1,34 @@
+// Adam, in place on a flat f32 parameter buffer (PyTorch's torch.optim.Adam, no weight decay):
+//   m = b1·m + (1 − b1)·g;  v = b2·v + (1 − b2)·g²
+//   p −= (lr / bc1) · m / (sqrt(v) / sqrt(bc2) + eps),  bc1 = 1 − b1^t, bc2 = 1 − b2^t (host-computed)
+// eps = 1e-15 as 3DGS: it only guards 0/0, so steps are ~lr even for tiny gradients.
+// With clear_grad = 1 the gradient is zeroed after use, ready for the next accumulation window.
+struct Params {
+  count: u32,
+  clear_grad: u32,
+  lr_over_bc1: f32,
+  inv_sqrt_bc2: f32,
+  beta1: f32,
+  beta2: f32,
+  eps: f32,
+  _pad: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> param: array<f32>;
+@group(0) @binding(2) var<storage, read_write> grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> moment1: array<f32>;
+@group(0) @binding(4) var<storage, read_write> moment2: array<f32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = gid.x + gid.y * groups.x * 256u;
+  if (i >= params.count) { return; }
+  let g = grad[i];
+  let m = params.beta1 * moment1[i] + (1.0 - params.beta1) * g;
+  let v = params.beta2 * moment2[i] + (1.0 - params.beta2) * g * g;
+  moment1[i] = m;
+  moment2[i] = v;
+  param[i] -= params.lr_over_bc1 * m / (sqrt(v) * params.inv_sqrt_bc2 + params.eps);
+  if (params.clear_grad == 1u) { grad[i] = 0.0; }
+}
