@@ -187,3 +187,47 @@ test('removing the element mid-stream frees it without errors; re-adding reloads
   await waitForEvent(page, 'load');
   expect(errors).toEqual([]);
 });
+
+test('keyboard orbits when focused; the wheel zooms only when focused', async ({ page }) => {
+  await openViewer(page, { src: SMALL });
+  await waitForEvent(page, 'load');
+  const cameraChanges = async () => (await events(page)).filter((e) => e.type === 'camera-change').length;
+  const viewer = page.locator('gs-scene');
+  const box = (await viewer.boundingBox())!;
+  await page.waitForTimeout(300);
+  const settled = await cameraChanges();
+  // Not focused: the wheel belongs to the page.
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 200);
+  await page.waitForTimeout(500);
+  expect(await cameraChanges()).toBe(settled);
+  await viewer.locator('canvas').focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForTimeout(500);
+  const afterKey = await cameraChanges();
+  expect(afterKey).toBeGreaterThan(settled);
+  const radius = (pose: { position: number[]; target: number[] }) => Math.hypot(...pose.position.map((v, i) => v - pose.target[i]));
+  const before = await viewer.evaluate((el) => (el as unknown as { getCamera(): { position: number[]; target: number[] } }).getCamera());
+  await page.mouse.wheel(0, -300);
+  await page.waitForTimeout(1000);
+  const after = await viewer.evaluate((el) => (el as unknown as { getCamera(): { position: number[]; target: number[] } }).getCamera());
+  expect(radius(after)).toBeLessThan(radius(before) * 0.9);
+});
+
+test('loading="lazy" waits until the element is scrolled into view', async ({ page }) => {
+  await page.goto('/e2e/pages/lazy.html');
+  await page.waitForTimeout(1500);
+  const types = () => page.evaluate(() => (window as unknown as { events: RecordedEvent[] }).events.map((e) => e.type));
+  expect(await types()).not.toContain('progress');
+  await page.locator('gs-scene').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'load'), null, { timeout: 45_000 });
+});
+
+test('two viewers on one page both load and render', async ({ page }) => {
+  await page.goto('/e2e/pages/two.html');
+  await page.waitForFunction(() => (window as unknown as { loads: number }).loads === 2, null, { timeout: 45_000 });
+  expect(await page.evaluate(() => (window as unknown as { errors: unknown[] }).errors)).toEqual([]);
+  const [a, b] = await page.locator('gs-scene').all();
+  expect(countForeground(await a.screenshot(), [0, 0, 0]).foreground).toBeGreaterThan(2000);
+  expect(countForeground(await b.screenshot(), [255, 255, 255]).foreground).toBeGreaterThan(2000);
+});

@@ -112,8 +112,9 @@ export class CameraController implements ReactiveController {
     this.orbit.sceneScale = halfDiagonal;
     let position = o.position;
     if (!position) {
-      // Far enough that the bounding sphere fits the vertical field of view, looking slightly down.
-      const distance = halfDiagonal / Math.sin((o.fov * Math.PI) / 360);
+      // Far enough that most of the bounding sphere fits the vertical field of view (the sphere of a box
+      // is loose: 0.8 of it fills the view better), looking slightly down.
+      const distance = (0.8 * halfDiagonal) / Math.sin((o.fov * Math.PI) / 360);
       const probe = new OrbitCamera();
       probe.setPose({ position: [target[0] + 1, target[1], target[2] + 1], target, up, fov: o.fov });
       probe.azimuth = Math.PI / 4;
