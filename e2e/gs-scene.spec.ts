@@ -231,3 +231,20 @@ test('two viewers on one page both load and render', async ({ page }) => {
   expect(countForeground(await a.screenshot(), [0, 0, 0]).foreground).toBeGreaterThan(2000);
   expect(countForeground(await b.screenshot(), [255, 255, 255]).foreground).toBeGreaterThan(2000);
 });
+
+test('double-click re-targets the orbit to the splat under the pointer', async ({ page }) => {
+  await openViewer(page, { src: SMALL });
+  await waitForEvent(page, 'load');
+  const viewer = page.locator('gs-scene');
+  const box = (await viewer.boundingBox())!;
+  const getCamera = () => viewer.evaluate((el) => (el as unknown as { getCamera(): { position: number[]; target: number[] } }).getCamera());
+  const before = await getCamera();
+  // Off centre, on the ground disc (the default view looks slightly down at the scene's centre).
+  await page.mouse.dblclick(box.x + box.width * 0.35, box.y + box.height * 0.7);
+  await page.waitForTimeout(1200);
+  const after = await getCamera();
+  expect(Math.hypot(...after.target.map((v, i) => v - before.target[i]))).toBeGreaterThan(0.1);
+  // The eye stays where it was (re-targeting turns the camera, it does not move it); 2% for damping residue.
+  const moved = Math.hypot(...after.position.map((v, i) => v - before.position[i]));
+  expect(moved).toBeLessThan(0.02 * Math.hypot(...before.position.map((v, i) => v - before.target[i])));
+});
