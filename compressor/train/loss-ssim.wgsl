@@ -1,0 +1,55 @@
+// Loss stage 3: from the blurred moments, per pixel and channel the SSIM value and its partial
+// derivatives with respect to the blurred quantities mu_x, E[x²], E[xy] (to be blurred again: the
+// blur's adjoint), plus per-pixel sums of |x − y| and SSIM for the scalar loss.
+//   s = A·B / (C·D), A = 2·mx·my + C1, B = 2(E[xy] − mx·my) + C2, C = mx² + my² + C1,
+//   D = E[x²] − mx² + E[y²] − my² + C2
+struct Params {
+  width: u32,
+  height: u32,
+  channels: u32,
+  axis: u32,
+  ssim_weight: f32,
+  inv_count: f32,
+  _pad0: f32,
+  _pad1: f32,
+}
+
+const C1 = 0.0001; // 0.01²
+const C2 = 0.0009; // 0.03²
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> image: array<f32>;
+@group(0) @binding(2) var<storage, read> target_image: array<f32>;
+@group(0) @binding(3) var<storage, read> moments: array<f32>; // blurred [H·W·3, 5]
+@group(0) @binding(4) var<storage, read_write> partials: array<f32>; // [H·W·3, 3]
+@group(0) @binding(5) var<storage, read_write> pixel_sums: array<f32>; // [H·W, 2]: Σc |x − y|, Σc SSIM
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let pixel = gid.x + gid.y * groups.x * 256u;
+  if (pixel >= params.width * params.height) { return; }
+  var l1 = 0.0;
+  var ssim = 0.0;
+  for (var c = 0u; c < 3u; c++) {
+    let i = pixel * 3u + c;
+    l1 += abs(image[i] - target_image[i]);
+    let o = i * 5u;
+    let mx = moments[o];
+    let my = moments[o + 1u];
+    let exx = moments[o + 2u];
+    let eyy = moments[o + 3u];
+    let exy = moments[o + 4u];
+    let a = 2.0 * mx * my + C1;
+    let b = 2.0 * (exy - mx * my) + C2;
+    let cc = mx * mx + my * my + C1;
+    let d = exx - mx * mx + eyy - my * my + C2;
+    let s = a * b / (cc * d);
+    ssim += s;
+    // d/dmu_x: dA = 2my, dB = -2my, dC = 2mx, dD = -2mx
+    partials[i * 3u] = (2.0 * my * b - 2.0 * my * a) / (cc * d) - s / cc * (2.0 * mx) + s / d * (2.0 * mx);
+    partials[i * 3u + 1u] = -s / d;
+    partials[i * 3u + 2u] = 2.0 * a / (cc * d);
+  }
+  pixel_sums[pixel * 2u] = l1;
+  pixel_sums[pixel * 2u + 1u] = ssim;
+}
