@@ -16,7 +16,7 @@ struct Params {
 @group(0) @binding(1) var<uniform> params: Params;
 @group(0) @binding(2) var<storage, read> splats: array<f32>;    // [count, 14], see packed-splats.ts
 @group(0) @binding(3) var<storage, read> sh_rest: array<f32>;   // [count, sh_stride]
-// Per visible slot: (centre px, half extent px), (conic a, b, c, opacity), (rgb, unused).
+// Per visible slot: (centre px, major half-axis px), (conic a, b, c, opacity), (rgb, minor half-axis length px).
 @group(0) @binding(4) var<storage, read_write> projected: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> keys: array<u32>;
 @group(0) @binding(6) var<storage, read_write> values: array<u32>;
@@ -46,12 +46,36 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
   let colour = sh_to_color(degree, view_direction(mean, camera_position(camera)), sh);
 
+  let axes = ellipse_axes(p.conic, p.opacity);
   let slot = atomicAdd(&counters[4], 1u);
-  projected[slot * 3u] = vec4f(p.mean2d, p.extent);
+  projected[slot * 3u] = vec4f(p.mean2d, axes.xy);
   projected[slot * 3u + 1u] = vec4f(p.conic, p.opacity);
-  projected[slot * 3u + 2u] = vec4f(colour, 0.0);
+  projected[slot * 3u + 2u] = vec4f(colour, axes.z);
   // Ascending keys draw far splats first: invert the (positive) depth's float bits, which order like
   // the depths themselves; the low 8 mantissa bits are dropped (relative precision 2^-15 is plenty).
   keys[slot] = (~bitcast<u32>(p.depth)) >> 8u;
   values[slot] = slot;
+}
+
+// The quad drawn for a splat: the rectangle around the ellipse where alpha reaches ALPHA_THRESHOLD,
+// aligned with the ellipse's axes (tighter than the axis-aligned extent box for elongated splats, so
+// fewer fragments are shaded; nothing outside it can pass the alpha test either).
+// Returns the major half-axis as a vector (pixels) and the minor half-axis length.
+fn ellipse_axes(conic: vec3f, opacity: f32) -> vec3f {
+  // Covariance = inverse of the conic [[a, b], [b, c]].
+  let det_conic = conic.x * conic.z - conic.y * conic.y;
+  let cxx = conic.z / det_conic;
+  let cxy = -conic.y / det_conic;
+  let cyy = conic.x / det_conic;
+  let mid = 0.5 * (cxx + cyy);
+  let spread = sqrt(max(0.0, mid * mid - (cxx * cyy - cxy * cxy)));
+  let major = mid + spread;
+  let minor = max(mid - spread, 0.0);
+  // Eigenvector of the major eigenvalue; (1, 0) when the covariance is (nearly) isotropic.
+  var dir = vec2f(cxy, major - cxx);
+  if (abs(cxy) < 1e-7 * major) { dir = select(vec2f(0.0, 1.0), vec2f(1.0, 0.0), cxx >= cyy); }
+  dir = normalize(dir);
+  // alpha = opacity exp(-d^2 / 2) along an axis, in standard deviations d: threshold at d^2 = 2 P.
+  let p2 = 2.0 * log(opacity / ALPHA_THRESHOLD);
+  return vec3f(dir * sqrt(p2 * major), sqrt(p2 * minor));
 }

@@ -29,7 +29,10 @@ fn vs(@builtin(vertex_index) v: u32) -> VertexOut {
   let a = projected[slot * 3u];
   let b = projected[slot * 3u + 1u];
   let rgb = projected[slot * 3u + 2u];
-  let offset = corner * a.zw;
+  // Rectangle spanned by the ellipse's axes: major half-axis a.zw, minor half-axis length rgb.w.
+  let major = a.zw;
+  let minor = vec2f(-major.y, major.x) * (rgb.w / max(length(major), 1e-20));
+  let offset = corner.x * major + corner.y * minor;
   let pixel = a.xy + offset;
   var out: VertexOut;
   // Pixels (+Y down) to clip space (+Y up).
