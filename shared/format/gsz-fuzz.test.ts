@@ -22,7 +22,7 @@ function rewriteHeader(file: Uint8Array, mutate: (h: Header) => void): Uint8Arra
   const original = unpackr.unpack(file.subarray(GSZ_PREAMBLE_BYTES, GSZ_PREAMBLE_BYTES + length)) as Header;
   const body = file.subarray(GSZ_PREAMBLE_BYTES + length);
   let delta = 0;
-  let packed = new Uint8Array();
+  let packed: Uint8Array = new Uint8Array();
   for (let i = 0; i < 4; i++) {
     const h = structuredClone(original);
     for (const c of h.chunks) if (typeof c[0] === 'number') c[0] += delta;
