@@ -248,3 +248,17 @@ test('double-click re-targets the orbit to the splat under the pointer', async (
   const moved = Math.hypot(...after.position.map((v, i) => v - before.position[i]));
   expect(moved).toBeLessThan(0.02 * Math.hypot(...before.position.map((v, i) => v - before.target[i])));
 });
+
+for (const reducedMotion of ['no-preference', 'reduce'] as const) {
+  test(`auto-rotate ${reducedMotion === 'reduce' ? 'stays still under' : 'turns the view without'} prefers-reduced-motion`, async ({ page }) => {
+    await page.emulateMedia({ reducedMotion });
+    await openViewer(page, { src: SMALL, 'auto-rotate': '' });
+    await waitForEvent(page, 'load');
+    await page.waitForTimeout(300);
+    const count = async () => (await events(page)).filter((e) => e.type === 'camera-change').length;
+    const before = await count();
+    await page.waitForTimeout(1500);
+    if (reducedMotion === 'reduce') expect(await count()).toBe(before);
+    else expect(await count()).toBeGreaterThan(before + 2);
+  });
+}
