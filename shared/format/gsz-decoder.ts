@@ -11,7 +11,7 @@ import {
   type GszBounds, type GszChunkInfo, type GszCodebookInfo, type GszHeader, type GszQuantization, type GszRangeQuant, type Vec3,
 } from './gsz-layout.ts';
 import { fromHalf } from './half.ts';
-import { decodeLinear, decodeOpacity, decodeSmallestThree, unzigzag16 } from './quantize.ts';
+import { decodeLinear, decodeOpacity, unzigzag16 } from './quantize.ts';
 
 export { GszFormatError } from './gsz-error.ts';
 export type { GszErrorCode } from './gsz-error.ts';
@@ -275,15 +275,27 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
       out.logScales[(at + i) * 3 + a] = decodeLinear(planeValue(columns[1], n, 3, lsBytes, i, a), ls.min[a], ls.max[a], ls.bits);
     }
   }
+  // Rotations: decodeSmallestThree (quantize.ts) inlined, the hot loop of the decoder.
   const rot = columns[2];
   const rb = q.rotation.bits;
   const rBytes = bytesPerValue(rb);
   const comps = rot.subarray(n);
+  const scale = Math.SQRT2 / (2 ** rb - 1);
+  const r = out.rotations;
   for (let i = 0; i < n; i++) {
-    decodeSmallestThree(
-      rot[i], planeValue(comps, n, 3, rBytes, i, 0), planeValue(comps, n, 3, rBytes, i, 1), planeValue(comps, n, 3, rBytes, i, 2),
-      rb, out.rotations, (at + i) * 4,
-    );
+    const a = planeValue(comps, n, 3, rBytes, i, 0) * scale - Math.SQRT1_2;
+    const b = planeValue(comps, n, 3, rBytes, i, 1) * scale - Math.SQRT1_2;
+    const c = planeValue(comps, n, 3, rBytes, i, 2) * scale - Math.SQRT1_2;
+    const d = Math.sqrt(Math.max(0, 1 - a * a - b * b - c * c));
+    // Re-normalise: the three decoded components may sum past 1 by up to a quantization step.
+    const inv = 1 / Math.sqrt(a * a + b * b + c * c + d * d);
+    const o = (at + i) * 4;
+    switch (rot[i] & 3) {
+      case 0: r[o] = d * inv; r[o + 1] = a * inv; r[o + 2] = b * inv; r[o + 3] = c * inv; break;
+      case 1: r[o] = a * inv; r[o + 1] = d * inv; r[o + 2] = b * inv; r[o + 3] = c * inv; break;
+      case 2: r[o] = a * inv; r[o + 1] = b * inv; r[o + 2] = d * inv; r[o + 3] = c * inv; break;
+      default: r[o] = a * inv; r[o + 1] = b * inv; r[o + 2] = c * inv; r[o + 3] = d * inv;
+    }
   }
   const ob = q.opacity.bits;
   const oBytes = bytesPerValue(ob);

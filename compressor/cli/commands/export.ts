@@ -1,0 +1,58 @@
+// `gs-compress export`: .gsz -> INRIA-layout float PLY (decoded values, i.e. after quantization), through the
+// shared PLY writer (compressor/io/write-ply.ts, atomic). Bad input: one line naming the file, exit 1, no output.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeGsz, GszFormatError } from '../../../shared/format/gsz-decoder.ts';
+import { writePly } from '../../io/write-ply.ts';
+import type { CliCommand } from '../command.ts';
+import { CliError, EXIT } from '../command.ts';
+
+const HELP = `Usage: gs-compress export FILE.gsz -o OUTPUT.ply
+
+Decodes a .gsz file and writes its Gaussians (in file order: most important first) as an INRIA-layout
+binary PLY, e.g. to inspect the quantized scene in another viewer.
+
+Options:
+  -o, --output FILE   the PLY to write (replaced atomically)
+  -h, --help
+
+Examples:
+  gs-compress export scene.gsz -o scene.ply`;
+
+export const command: CliCommand = {
+  name: 'export',
+  summary: 'Decode a .gsz file to an INRIA float PLY',
+  async run(args: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({ args, options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      console.log(HELP);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) throw new CliError(`expected one FILE.gsz, got ${positionals.length}\n\n${HELP}`, EXIT.usage);
+    if (!values.output) throw new CliError(`missing -o OUTPUT.ply\n\n${HELP}`, EXIT.usage);
+    const file = positionals[0];
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(resolve(file)));
+    } catch (error) {
+      throw new CliError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+    }
+    let scene;
+    try {
+      scene = decodeGsz(bytes);
+    } catch (error) {
+      if (error instanceof GszFormatError) throw new CliError(`${file}: ${error.message}`);
+      throw error;
+    }
+    await writePly(resolve(values.output), scene);
+    console.log(`${values.output}: ${scene.count} Gaussians, SH degree ${scene.shDegree}`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,51 @@
+// `gs-compress pack | info | export`: a PLY packs to .gsz, info reports it, export writes a PLY back; bad input
+// fails with CliError (exit 1) naming the file and leaves no output; usage errors exit 2.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readPly } from '../../io/read-ply.ts';
+import { buildPly, randomScene, sceneColumns, withTempDir } from '../../io/test-helpers.ts';
+import { CliError, EXIT } from '../command.ts';
+import { command as pack } from './pack.ts';
+import { command as info, gszInfo } from './info.ts';
+import { command as exportCommand } from './export.ts';
+
+test('pack -> info -> export round trip', async () => {
+  const scene = randomScene(700, 1, 4);
+  await withTempDir(async (dir) => {
+    const input = join(dir, 'in.ply');
+    await writeFile(input, buildPly(sceneColumns(scene)));
+    const gsz = join(dir, 'out.gsz');
+    assert.equal(await pack.run([input, '-o', gsz, '--first-chunk', '100', '--codebook-size', '64', '--kmeans', 'cpu', '--kmeans-iterations', '2']), EXIT.ok);
+    const details = gszInfo(gsz, new Uint8Array(await readFile(gsz)));
+    assert.equal(details.header.count, 700);
+    assert.equal(details.header.shDegree, 1);
+    assert.equal(details.header.chunks[0].count, 100);
+    assert.ok(details.attributes.position > 0 && details.attributes.shIndex > 0 && details.attributes.shCodebook > 0);
+    assert.equal(await info.run([gsz, '--json']), EXIT.ok);
+    assert.equal(await exportCommand.run([gsz, '-o', join(dir, 'back.ply')]), EXIT.ok);
+    const back = await readPly(join(dir, 'back.ply'));
+    assert.equal(back.count, 700);
+    assert.equal(back.shDegree, 1);
+    assert.equal(await pack.run([input, '-o', join(dir, 'dc.gsz'), '--sh-degree', '0']), EXIT.ok);
+    assert.equal(gszInfo('dc', new Uint8Array(await readFile(join(dir, 'dc.gsz')))).header.shDegree, 0);
+  });
+});
+
+test('bad input: one-line CliError naming the file, exit 1, no output; bad arguments exit 2', async () => {
+  await withTempDir(async (dir) => {
+    const bad = join(dir, 'bad.gsz');
+    await writeFile(bad, new Uint8Array([0x89, 0x47, 0x53, 0x5a, 1, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0]));
+    const failsOn = (file: string) => (e: unknown) => e instanceof CliError && e.exitCode === EXIT.failure && e.message.startsWith(file) && !e.message.includes('\n');
+    await assert.rejects(exportCommand.run([bad, '-o', join(dir, 'out.ply')]), failsOn(bad));
+    await assert.rejects(info.run([bad]), failsOn(bad));
+    const badPly = join(dir, 'bad.ply');
+    await writeFile(badPly, 'ply\nformat ascii 1.0\nend_header\n');
+    await assert.rejects(pack.run([badPly, '-o', join(dir, 'out.gsz')]), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.failure && e.message.includes(badPly));
+    assert.deepEqual((await readdir(dir)).sort(), ['bad.gsz', 'bad.ply']);
+    await assert.rejects(pack.run([badPly]), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
+    await assert.rejects(pack.run([badPly, '-o', 'x.gsz', '--codebook-size', '0']), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
+    await assert.rejects(exportCommand.run([bad]), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
+  });
+});

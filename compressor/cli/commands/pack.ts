@@ -1,0 +1,128 @@
+// `gs-compress pack`: any supported scene -> .gsz (importance-ordered chunks, quantized, zstd). Quantization
+// and chunking options map onto GszEncodeOptions (compressor/pack/gsz-encoder.ts); the SH codebook's
+// k-means runs on the GPU when one is present (--kmeans auto). Output is written atomically.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ShDegree } from '../../../shared/scene/gaussian-scene.ts';
+import { getGpu } from '../../gpu/device.ts';
+import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
+import { SceneReadError } from '../../io/scene-read-error.ts';
+import { encodeGsz, GSZ_DEFAULTS, type GszEncodeOptions } from '../../pack/gsz-encoder.ts';
+import type { CliCommand } from '../command.ts';
+import { CliError, EXIT } from '../command.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
+
+const d = GSZ_DEFAULTS;
+const HELP = `Usage: gs-compress pack INPUT -o OUTPUT.gsz [options]
+
+Packs a Gaussian scene (${SUPPORTED_FORMATS}) into the streaming .gsz format
+(shared/format/FORMAT.md): chunks in importance order (first chunk small), each quantized and zstd-compressed.
+
+Options:
+  -o, --output FILE          the .gsz to write (replaced atomically)
+      --sh-degree N          keep SH bands up to N (0-3; default: all the input has)
+      --first-chunk N        Gaussians in the first chunk (default ${d.firstChunk})
+      --chunk-growth X       each next chunk is X times larger (default ${d.chunkGrowth})
+      --max-chunk N          largest chunk (default ${d.maxChunk}, at most 149796)
+      --position-step F      position grid step as a fraction of the bbox diagonal (default 2^-15 = ${d.positionStep})
+      --rotation-bits N      smallest-three bits per component (default ${d.rotationBits})
+      --codebook-size K      SH-rest k-means centroids (default ${d.codebookSize}, at most 65536)
+      --kmeans-iterations N  Lloyd iterations (default ${d.kmeansIterations})
+      --kmeans auto|gpu|cpu  where k-means runs (auto: a hardware GPU if present, else CPU)
+      --zstd-level N         1-19 (default ${d.zstdLevel})
+  -h, --help
+
+Examples:
+  gs-compress pack scene.ply -o scene.gsz
+  gs-compress pack scene.spz -o scene.gsz --sh-degree 1 --first-chunk 2048
+  gs-compress pack scene.ply -o small.gsz --position-step 6e-5 --codebook-size 2048`;
+
+function number(values: Record<string, string | boolean | undefined>, name: string, min: number, max: number, integer: boolean): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new CliError(`--${name} expects ${integer ? 'an integer' : 'a number'} in ${min}..${max}, got '${String(raw)}'`, EXIT.usage);
+  }
+  return n;
+}
+
+export const command: CliCommand = {
+  name: 'pack',
+  summary: 'Pack a scene (PLY / SPZ / SOG / ...) into a streaming .gsz file',
+  async run(args: string[]): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        options: {
+          output: { type: 'string', short: 'o' },
+          'sh-degree': { type: 'string' },
+          'first-chunk': { type: 'string' },
+          'chunk-growth': { type: 'string' },
+          'max-chunk': { type: 'string' },
+          'position-step': { type: 'string' },
+          'rotation-bits': { type: 'string' },
+          'codebook-size': { type: 'string' },
+          'kmeans-iterations': { type: 'string' },
+          kmeans: { type: 'string' },
+          'zstd-level': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        allowPositionals: true,
+      });
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      console.log(HELP);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) throw new CliError(`expected one INPUT, got ${positionals.length}\n\n${HELP}`, EXIT.usage);
+    if (!values.output) throw new CliError(`missing -o OUTPUT.gsz\n\n${HELP}`, EXIT.usage);
+    const kmeansMode = values.kmeans ?? 'auto';
+    if (!['auto', 'gpu', 'cpu'].includes(kmeansMode)) throw new CliError(`--kmeans expects auto, gpu or cpu, got '${kmeansMode}'`, EXIT.usage);
+    const options: GszEncodeOptions = {
+      shDegree: number(values, 'sh-degree', 0, 3, true) as ShDegree | undefined,
+      firstChunk: number(values, 'first-chunk', 1, 149796, true),
+      chunkGrowth: number(values, 'chunk-growth', 1, 16, false),
+      maxChunk: number(values, 'max-chunk', 1, 149796, true),
+      positionStep: number(values, 'position-step', 1e-7, 0.1, false),
+      rotationBits: number(values, 'rotation-bits', 4, 16, true),
+      codebookSize: number(values, 'codebook-size', 1, 65536, true),
+      kmeansIterations: number(values, 'kmeans-iterations', 0, 1000, true),
+      zstdLevel: number(values, 'zstd-level', 1, 19, true),
+    };
+    const started = performance.now();
+    let scene;
+    try {
+      scene = await readScene(resolve(positionals[0]));
+    } catch (error) {
+      if (error instanceof SceneReadError) throw new CliError(error.message);
+      throw error;
+    }
+    let where = 'CPU';
+    const wantsSh = (options.shDegree ?? scene.shDegree) > 0 && scene.shDegree > 0;
+    if (kmeansMode !== 'cpu' && wantsSh) {
+      try {
+        const gpu = await getGpu();
+        // SwiftShader runs the k-means kernel unreliably and slower than the CPU path (compressor/pack/README.md).
+        if (!gpu.software || kmeansMode === 'gpu') {
+          options.device = gpu.device;
+          where = `GPU (${gpu.adapterInfo.description || gpu.adapterInfo.vendor})`;
+        }
+      } catch (error) {
+        if (kmeansMode === 'gpu') throw new CliError(`--kmeans gpu: ${(error as Error).message}`);
+      }
+    }
+    const bytes = await encodeGsz(scene, options);
+    await writeFileAtomic(resolve(values.output), bytes);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `${values.output}: ${scene.count} Gaussians, SH degree ${options.shDegree ?? scene.shDegree}, ${bytes.length} bytes ` +
+        `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), k-means on ${wantsSh ? where : '-'}, ${seconds.toFixed(1)} s`,
+    );
+    return EXIT.ok;
+  },
+};
