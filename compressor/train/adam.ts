@@ -25,7 +25,7 @@ interface Pipelines {
   gather: GPUComputePipeline;
 }
 const cache = new WeakMap<GPUDevice, Pipelines>();
-function pipelines(device: GPUDevice): Pipelines {
+export function pipelines(device: GPUDevice): Pipelines {
   let p = cache.get(device);
   if (!p) {
     const make = (code: string, label: string) =>
@@ -36,7 +36,7 @@ function pipelines(device: GPUDevice): Pipelines {
   return p;
 }
 
-function dispatch(pass: GPUComputePassEncoder, elements: number): void {
+export function dispatch(pass: GPUComputePassEncoder, elements: number): void {
   const groups = Math.ceil(elements / WORKGROUP);
   if (groups <= 65535) pass.dispatchWorkgroups(groups);
   else pass.dispatchWorkgroups(65535, Math.ceil(groups / 65535));

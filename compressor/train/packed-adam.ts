@@ -1,0 +1,162 @@
+// Adam over the rasterizer's PACKED parameter buffer (compressor/render/gaussian-layout.ts: one f32
+// buffer, a section per attribute, each starting at a multiple of 64 floats = 256 bytes, the storage
+// binding offset alignment). Gradients share the layout. Each section steps with its own learning rate
+// by binding the same kernel (adam.wgsl) to that section's byte range. Moments live in buffers with the
+// same layout, owned here; `gatherRows` re-packs them when Gaussians are pruned or added.
+import { dispatch, pipelines } from './adam.ts';
+import { createStorage } from './gpu-buffers.ts';
+
+/** One attribute's section of a packed buffer: floats [offset, offset + rows·columns). */
+export interface PackedSection {
+  name: string;
+  offset: number; // floats, multiple of 64
+  columns: number;
+}
+
+export interface PackedLayout {
+  count: number; // rows (Gaussians)
+  length: number; // total floats
+  sections: PackedSection[];
+}
+
+/** gather index meaning "new row": zero moments. */
+export const NEW_ROW = 0xffffffff;
+
+export class PackedAdam {
+  moment1: GPUBuffer;
+  moment2: GPUBuffer;
+  /** Steps taken per section (bias correction), kept across gathers like PyTorch's per-tensor state. */
+  readonly steps = new Map<string, number>();
+  private readonly uniforms = new Map<string, GPUBuffer>();
+
+  constructor(
+    private readonly device: GPUDevice,
+    public layout: PackedLayout,
+  ) {
+    this.moment1 = createStorage(device, layout.length, 'PackedAdam.m');
+    this.moment2 = createStorage(device, layout.length, 'PackedAdam.v');
+  }
+
+  private uniform(name: string): GPUBuffer {
+    let u = this.uniforms.get(name);
+    if (!u) {
+      u = this.device.createBuffer({ label: `PackedAdam.${name}`, size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      this.uniforms.set(name, u);
+    }
+    return u;
+  }
+
+  /**
+   * Encodes one Adam step of the sections named in `lrs` (name -> learning rate); others are left alone
+   * (e.g. SH rest steps on its own schedule). Their gradients are zeroed unless clearGrad is false.
+   * At most one step of a section per submit (its uniform is rewritten).
+   */
+  encodeStep(encoder: GPUCommandEncoder, params: GPUBuffer, grads: GPUBuffer, lrs: Record<string, number>, options: { clearGrad?: boolean; eps?: number } = {}): void {
+    const p = pipelines(this.device).adam;
+    for (const section of this.layout.sections) {
+      const lr = lrs[section.name];
+      if (lr === undefined) continue;
+      const elements = section.columns * this.layout.count;
+      const step = (this.steps.get(section.name) ?? 0) + 1;
+      this.steps.set(section.name, step);
+      const data = new ArrayBuffer(32);
+      const u = new Uint32Array(data);
+      const f = new Float32Array(data);
+      u[0] = elements;
+      u[1] = options.clearGrad === false ? 0 : 1;
+      f[2] = lr / (1 - 0.9 ** step);
+      f[3] = 1 / Math.sqrt(1 - 0.999 ** step);
+      f[4] = 0.9;
+      f[5] = 0.999;
+      f[6] = options.eps ?? 1e-15;
+      const uniform = this.uniform(section.name);
+      this.device.queue.writeBuffer(uniform, 0, data);
+      if (elements === 0) continue;
+      const range = (buffer: GPUBuffer) => ({ buffer, offset: section.offset * 4, size: elements * 4 });
+      const pass = encoder.beginComputePass({ label: `PackedAdam.${section.name}` });
+      pass.setPipeline(p);
+      pass.setBindGroup(0, this.device.createBindGroup({
+        layout: p.getBindGroupLayout(0),
+        entries: [{ buffer: uniform }, range(params), range(grads), range(this.moment1), range(this.moment2)].map((resource, binding) => ({ binding, resource })),
+      }));
+      dispatch(pass, elements);
+      pass.end();
+    }
+  }
+
+  /** Zeroes the moments of one section (the reference does this on an opacity reset). */
+  resetSection(encoder: GPUCommandEncoder, name: string): void {
+    const s = this.layout.sections.find((x) => x.name === name);
+    if (!s) throw new RangeError(`PackedAdam: no section ${name}`);
+    const bytes = Math.ceil((s.columns * this.layout.count * 4) / 4) * 4;
+    if (bytes === 0) return;
+    encoder.clearBuffer(this.moment1, s.offset * 4, bytes);
+    encoder.clearBuffer(this.moment2, s.offset * 4, bytes);
+  }
+
+  /**
+   * Re-packs the moments for a new layout: new row r takes old row index[r] (NEW_ROW: zeros).
+   * Sections are matched by name. Submits its own work; old buffers are destroyed after the submit.
+   */
+  gatherRows(newLayout: PackedLayout, index: Uint32Array): void {
+    if (index.length !== newLayout.count) throw new RangeError(`PackedAdam.gatherRows: ${index.length} indices for ${newLayout.count} rows`);
+    const gather = pipelines(this.device).gather;
+    const indexBuffer = createStorage(this.device, index, 'PackedAdam.gatherIndex');
+    const encoder = this.device.createCommandEncoder({ label: 'PackedAdam.gather' });
+    const temporaries: GPUBuffer[] = [indexBuffer];
+    const regather = (old: GPUBuffer, label: string) => {
+      const dst = createStorage(this.device, newLayout.length, label);
+      for (const section of newLayout.sections) {
+        const from = this.layout.sections.find((s) => s.name === section.name);
+        if (!from) throw new RangeError(`PackedAdam.gatherRows: section ${section.name} missing from the old layout`);
+        if (from.columns !== section.columns) throw new RangeError(`PackedAdam.gatherRows: section ${section.name} changed width`);
+        const rows = newLayout.count;
+        if (rows === 0 || this.layout.count === 0 || section.columns === 0) continue;
+        const uniform = this.device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+        temporaries.push(uniform);
+        this.device.queue.writeBuffer(uniform, 0, new Uint32Array([rows, section.columns, 0, 0]));
+        const pass = encoder.beginComputePass({ label: `PackedAdam.gather.${section.name}` });
+        pass.setPipeline(gather);
+        pass.setBindGroup(0, this.device.createBindGroup({
+          layout: gather.getBindGroupLayout(0),
+          entries: [
+            { binding: 0, resource: { buffer: uniform } },
+            { binding: 1, resource: { buffer: old, offset: from.offset * 4, size: this.layout.count * from.columns * 4 } },
+            { binding: 2, resource: { buffer: indexBuffer, offset: 0, size: rows * 4 } },
+            { binding: 3, resource: { buffer: dst, offset: section.offset * 4, size: rows * section.columns * 4 } },
+          ],
+        }));
+        dispatch(pass, rows * section.columns);
+        pass.end();
+      }
+      return dst;
+    };
+    const old = [this.moment1, this.moment2];
+    this.moment1 = regather(old[0], 'PackedAdam.m');
+    this.moment2 = regather(old[1], 'PackedAdam.v');
+    this.device.queue.submit([encoder.finish()]);
+    for (const b of [...old, ...temporaries]) b.destroy();
+    this.layout = newLayout;
+  }
+
+  destroy(): void {
+    for (const b of [this.moment1, this.moment2, ...this.uniforms.values()]) b.destroy();
+  }
+}
+
+/** Sections of the rasterizer's GaussianLayout (compressor/render/gaussian-layout.ts) under the 3DGS group names. */
+export function packedLayoutFrom(layout: { count: number; length: number; restCount: number; offsets: Record<'means' | 'logScales' | 'quats' | 'opacities' | 'shDC' | 'shRest', number> }): PackedLayout {
+  const o = layout.offsets;
+  return {
+    count: layout.count,
+    length: layout.length,
+    sections: [
+      { name: 'means', offset: o.means, columns: 3 },
+      { name: 'logScales', offset: o.logScales, columns: 3 },
+      { name: 'quats', offset: o.quats, columns: 4 },
+      { name: 'opacities', offset: o.opacities, columns: 1 },
+      { name: 'shDC', offset: o.shDC, columns: 3 },
+      { name: 'shRest', offset: o.shRest, columns: 3 * layout.restCount },
+    ],
+  };
+}
