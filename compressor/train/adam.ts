@@ -5,10 +5,10 @@
 import adamSource from './adam.wgsl';
 import accumulateSource from './accumulate.wgsl';
 import gatherSource from './gather-rows.wgsl';
+import { NEW_ROW } from './new-row.ts';
+export { NEW_ROW };
 import { createStorage, readFloats, writeArray } from './gpu-buffers.ts';
 
-/** gather index meaning "new row": zero moments and gradient. */
-export const NEW_ROW = 0xffffffff;
 
 export interface AdamOptions {
   beta1?: number;

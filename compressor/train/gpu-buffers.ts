@@ -2,7 +2,8 @@
 // create from data, read back, copy. Sizes are rounded up to 4 bytes (WebGPU requires it) and at
 // least 16 bytes so an empty parameter group still has a bindable buffer.
 
-export const STORAGE_USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+/** Read lazily: GPUBufferUsage exists only once the WebGPU globals are installed (compressor/gpu/device.ts). */
+export const storageUsage = (): number => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 export function byteSize(elements: number): number {
   return Math.max(16, Math.ceil((elements * 4) / 16) * 16);
@@ -11,7 +12,7 @@ export function byteSize(elements: number): number {
 /** A storage buffer holding `data` (or `elements` zeros). */
 export function createStorage(device: GPUDevice, data: Float32Array | Uint32Array | number, label?: string): GPUBuffer {
   const elements = typeof data === 'number' ? data : data.length;
-  const buffer = device.createBuffer({ label, size: byteSize(elements), usage: STORAGE_USAGE, mappedAtCreation: typeof data !== 'number' });
+  const buffer = device.createBuffer({ label, size: byteSize(elements), usage: storageUsage(), mappedAtCreation: typeof data !== 'number' });
   if (typeof data !== 'number') {
     new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     buffer.unmap();

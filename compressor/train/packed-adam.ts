@@ -4,6 +4,8 @@
 // by binding the same kernel (adam.wgsl) to that section's byte range. Moments live in buffers with the
 // same layout, owned here; `gatherRows` re-packs them when Gaussians are pruned or added.
 import { dispatch, pipelines } from './adam.ts';
+import { NEW_ROW } from './new-row.ts';
+export { NEW_ROW };
 import { createStorage } from './gpu-buffers.ts';
 
 /** One attribute's section of a packed buffer: floats [offset, offset + rows·columns). */
@@ -19,8 +21,6 @@ export interface PackedLayout {
   sections: PackedSection[];
 }
 
-/** gather index meaning "new row": zero moments. */
-export const NEW_ROW = 0xffffffff;
 
 export class PackedAdam {
   moment1: GPUBuffer;
