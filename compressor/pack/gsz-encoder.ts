@@ -44,8 +44,8 @@ export interface GszEncodeOptions {
 export const GSZ_DEFAULTS = {
   firstChunk: 4096,
   chunkGrowth: 2,
-  maxChunk: 65536,
-  positionStep: 1 / 32768,
+  maxChunk: 131072,
+  positionStep: 1 / 16384,
   logScaleBits: 8,
   rotationBits: 10,
   opacityBits: 8,

@@ -24,7 +24,7 @@ Options:
       --first-chunk N        Gaussians in the first chunk (default ${d.firstChunk})
       --chunk-growth X       each next chunk is X times larger (default ${d.chunkGrowth})
       --max-chunk N          largest chunk (default ${d.maxChunk}, at most 149796)
-      --position-step F      position grid step as a fraction of the bbox diagonal (default 2^-15 = ${d.positionStep})
+      --position-step F      position grid step as a fraction of the bbox diagonal (default 2^-14 = ${d.positionStep})
       --rotation-bits N      smallest-three bits per component (default ${d.rotationBits})
       --codebook-size K      SH-rest k-means centroids (default ${d.codebookSize}, at most 65536)
       --kmeans-iterations N  Lloyd iterations (default ${d.kmeansIterations})

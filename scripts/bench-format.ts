@@ -1,0 +1,238 @@
+// `npm run bench:format [dataDir]`: .gsz against SPZ and SOG on real scenes — bytes per Gaussian,
+// per-attribute fidelity after a round trip, decode throughput. SPZ and SOG files are produced by their own
+// tool (@playcanvas/splat-transform, which writes SPZ through Niantic's @adobe/spz), installed on first run
+// into node_modules/.bench-peers (ignored, never a project dependency). Data: GS_DATA_DIR or ../shared/data.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readScene } from '../compressor/io/read-scene.ts';
+import { SH_FLIP_RUB_TO_RDF } from '../compressor/io/read-spz.ts';
+import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
+import { getGpu } from '../compressor/gpu/device.ts';
+import { decodeGsz } from '../shared/format/gsz-decoder.ts';
+import { sceneBounds, sigmoid, type GaussianScene } from '../shared/scene/gaussian-scene.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = resolve(process.argv[2] ?? process.env.GS_DATA_DIR ?? join(root, '..', 'shared', 'data'));
+const peersDir = join(root, 'node_modules', '.bench-peers');
+const cacheDir = join(peersDir, 'cache');
+const SPLAT_TRANSFORM = '@playcanvas/splat-transform@3.7.0';
+const SCENES = [
+  { name: 'playbot', file: 'scenes/playbot.ply' },
+  { name: 'biker', file: 'scenes/biker.ply' },
+];
+
+function ensurePeers(): string | undefined {
+  const cli = join(peersDir, 'node_modules', '@playcanvas', 'splat-transform', 'bin', 'cli.mjs');
+  if (existsSync(cli)) return cli;
+  console.log(`installing ${SPLAT_TRANSFORM} into ${peersDir} (benchmark only) ...`);
+  mkdirSync(peersDir, { recursive: true });
+  if (!existsSync(join(peersDir, 'package.json'))) writeFileSync(join(peersDir, 'package.json'), '{"name":"bench-peers","private":true}\n');
+  try {
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', peersDir, SPLAT_TRANSFORM], { stdio: 'inherit' });
+  } catch (e) {
+    console.log(`skipping SPZ/SOG: could not install ${SPLAT_TRANSFORM} (${e instanceof Error ? e.message : String(e)})`);
+    return undefined;
+  }
+  return existsSync(cli) ? cli : undefined;
+}
+
+/** SPZ/SOG of `input`, made once by splat-transform and cached beside the peers (keyed by size + mtime). */
+function peerFile(cli: string, input: string, name: string, ext: 'spz' | 'sog'): { path: string; encodeSeconds?: number } | undefined {
+  mkdirSync(cacheDir, { recursive: true });
+  const st = statSync(input);
+  const path = join(cacheDir, `${name}-${st.size}-${Math.floor(st.mtimeMs)}.${ext}`);
+  if (existsSync(path)) return { path };
+  const t = performance.now();
+  const limit = Number(process.env.GSZ_BENCH_PEER_TIMEOUT_S ?? 900) * 1000;
+  // splat-transform needs a WebGPU adapter for SOG's SH k-means unless told to use the CPU ('-g cpu').
+  for (const extra of [[], ['-g', 'cpu']]) {
+    try {
+      execFileSync(process.execPath, [cli, '-w', '-q', ...extra, input, path], { stdio: ['ignore', 'ignore', 'pipe'], timeout: limit });
+      return { path, encodeSeconds: (performance.now() - t) / 1000 };
+    } catch (e) {
+      console.log(`splat-transform ${extra.join(' ')} -> ${name}.${ext} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      if ((e as { signal?: string }).signal === 'SIGTERM') break; // timed out: do not try again
+    }
+  }
+  console.log(`${name}: ${ext.toUpperCase()} skipped`);
+  return undefined;
+}
+
+// ---- fidelity: match every decoded Gaussian to the nearest original one (formats reorder), then compare ----
+
+/**
+ * For each decoded Gaussian, the original it came from: the nearest original position, except that among
+ * originals within `tie` of that distance (duplicated positions are common in trained scenes) the one
+ * whose opacity, DC colour and rotation match best wins. Formats reorder Gaussians, so indices cannot be used.
+ */
+function matchNearest(orig: GaussianScene, dec: GaussianScene, cell: number, tie: number): Int32Array {
+  const key = (x: number, y: number, z: number) => `${Math.floor(x / cell)},${Math.floor(y / cell)},${Math.floor(z / cell)}`;
+  const grid = new Map<string, number[]>();
+  for (let i = 0; i < orig.count; i++) {
+    const k = key(orig.positions[i * 3], orig.positions[i * 3 + 1], orig.positions[i * 3 + 2]);
+    const list = grid.get(k);
+    if (list) list.push(i);
+    else grid.set(k, [i]);
+  }
+  const out = new Int32Array(dec.count).fill(-1);
+  const cand: number[] = [];
+  const dist: number[] = [];
+  for (let i = 0; i < dec.count; i++) {
+    const [x, y, z] = [dec.positions[i * 3], dec.positions[i * 3 + 1], dec.positions[i * 3 + 2]];
+    const [cx, cy, cz] = [Math.floor(x / cell), Math.floor(y / cell), Math.floor(z / cell)];
+    cand.length = 0;
+    dist.length = 0;
+    let nearest = Infinity;
+    for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) for (let dz = -1; dz <= 1; dz++) {
+      for (const j of grid.get(`${cx + dx},${cy + dy},${cz + dz}`) ?? []) {
+        const d = Math.sqrt((orig.positions[j * 3] - x) ** 2 + (orig.positions[j * 3 + 1] - y) ** 2 + (orig.positions[j * 3 + 2] - z) ** 2);
+        cand.push(j);
+        dist.push(d);
+        if (d < nearest) nearest = d;
+      }
+    }
+    let best = -1;
+    let bestCost = Infinity;
+    for (let c = 0; c < cand.length; c++) {
+      if (dist[c] > nearest + tie) continue;
+      const j = cand[c];
+      const q = dec.rotations, r = orig.rotations;
+      const dot = Math.abs(q[i * 4] * r[j * 4] + q[i * 4 + 1] * r[j * 4 + 1] + q[i * 4 + 2] * r[j * 4 + 2] + q[i * 4 + 3] * r[j * 4 + 3]) /
+        (Math.hypot(q[i * 4], q[i * 4 + 1], q[i * 4 + 2], q[i * 4 + 3]) * Math.hypot(r[j * 4], r[j * 4 + 1], r[j * 4 + 2], r[j * 4 + 3]) || 1);
+      const cost = dist[c] / tie + Math.abs(sigmoid(dec.opacityLogits[i]) - sigmoid(orig.opacityLogits[j])) * 10 +
+        Math.abs(dec.shDC[i * 3] - orig.shDC[j * 3]) + Math.abs(dec.shDC[i * 3 + 1] - orig.shDC[j * 3 + 1]) + Math.abs(dec.shDC[i * 3 + 2] - orig.shDC[j * 3 + 2]) +
+        (1 - dot) * 100 + Math.abs(dec.logScales[i * 3] - orig.logScales[j * 3]);
+      if (cost < bestCost) { bestCost = cost; best = j; }
+    }
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Undo compressor/io's RUB -> RDF conversion (x, -y, -z and the SH parities) for SPZ writers that stored RDF. */
+function undoRubFlip(scene: GaussianScene): GaussianScene {
+  const out = { ...scene, positions: scene.positions.slice(), rotations: scene.rotations.slice(), shRest: scene.shRest.slice() };
+  for (let i = 0; i < scene.count; i++) {
+    out.positions[i * 3 + 1] *= -1;
+    out.positions[i * 3 + 2] *= -1;
+    out.rotations[i * 4 + 2] *= -1;
+    out.rotations[i * 4 + 3] *= -1;
+  }
+  const k = scene.shRest.length / Math.max(1, scene.count) / 3;
+  for (let i = 0; i < scene.count; i++) for (let j = 0; j < k; j++) for (let c = 0; c < 3; c++) out.shRest[(i * k + j) * 3 + c] *= SH_FLIP_RUB_TO_RDF[j];
+  return out;
+}
+
+interface Stat { rms: number; p99: number }
+function stat(values: Float64Array): Stat {
+  if (values.length === 0) return { rms: NaN, p99: NaN };
+  let s = 0;
+  for (const v of values) s += v * v;
+  const sorted = Float64Array.from(values).sort();
+  return { rms: Math.sqrt(s / values.length), p99: sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] };
+}
+
+interface Fidelity { position: Stat; rotation: Stat; opacity: Stat; logScale: Stat; dc: Stat; shRest: Stat; unmatched: number }
+function fidelity(orig: GaussianScene, dec: GaussianScene): Fidelity {
+  const b = sceneBounds(orig.positions);
+  const diag = Math.hypot(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]);
+  const match = matchNearest(orig, dec, diag / 2000, diag * 1e-4);
+  const pos: number[] = [], rot: number[] = [], op: number[] = [], dc: number[] = [], rest: number[] = [], ls: number[] = [];
+  const restDims = Math.min(orig.shRest.length / Math.max(1, orig.count), dec.shRest.length / Math.max(1, dec.count));
+  const oRest = orig.shRest.length / Math.max(1, orig.count);
+  const dRest = dec.shRest.length / Math.max(1, dec.count);
+  let unmatched = 0;
+  for (let i = 0; i < dec.count; i++) {
+    const j = match[i];
+    if (j < 0) { unmatched++; continue; }
+    pos.push(Math.hypot(dec.positions[i * 3] - orig.positions[j * 3], dec.positions[i * 3 + 1] - orig.positions[j * 3 + 1], dec.positions[i * 3 + 2] - orig.positions[j * 3 + 2]) / diag);
+    const q = dec.rotations.subarray(i * 4, i * 4 + 4), r = orig.rotations.subarray(j * 4, j * 4 + 4);
+    const dot = Math.abs(q[0] * r[0] + q[1] * r[1] + q[2] * r[2] + q[3] * r[3]) / (Math.hypot(...q) * Math.hypot(...r));
+    rot.push((2 * Math.acos(Math.min(1, dot)) * 180) / Math.PI);
+    op.push(Math.abs(sigmoid(dec.opacityLogits[i]) - sigmoid(orig.opacityLogits[j])));
+    for (let c = 0; c < 3; c++) {
+      dc.push(Math.abs(dec.shDC[i * 3 + c] - orig.shDC[j * 3 + c]));
+      ls.push(Math.abs(dec.logScales[i * 3 + c] - orig.logScales[j * 3 + c]));
+    }
+    for (let k = 0; k < restDims; k++) rest.push(Math.abs(dec.shRest[i * dRest + k] - orig.shRest[j * oRest + k]));
+  }
+  const f = (a: number[]) => stat(Float64Array.from(a));
+  return { position: f(pos), rotation: f(rot), opacity: f(op), logScale: f(ls), dc: f(dc), shRest: f(rest), unmatched };
+}
+
+const fmt = (v: number) => (Number.isNaN(v) ? '-' : v === 0 ? '0' : v < 0.01 ? v.toExponential(1) : v.toFixed(3));
+
+async function main(): Promise<void> {
+  if (!existsSync(dataDir)) {
+    console.log(`bench:format skipped: no data folder at ${dataDir} (pass a path or set GS_DATA_DIR)`);
+    return;
+  }
+  const cli = ensurePeers();
+  const kmeansMode = process.env.GSZ_KMEANS ?? 'auto';
+  let device: GPUDevice | undefined;
+  let gpuNote = 'CPU k-means';
+  if (kmeansMode !== 'cpu') {
+    try {
+      const gpu = await getGpu();
+      if (!gpu.software || kmeansMode === 'gpu') {
+        device = gpu.device;
+        gpuNote = `GPU k-means (${gpu.adapterInfo.description || gpu.adapterInfo.vendor})`;
+      } else gpuNote = 'CPU k-means (only a software adapter; GSZ_KMEANS=gpu forces it)';
+    } catch (e) {
+      gpuNote = `CPU k-means (no GPU: ${e instanceof Error ? e.message.split('.')[0] : String(e)})`;
+    }
+  }
+  console.log(`.gsz encoder: ${gpuNote}`);
+  const rows: string[][] = [];
+  const only = process.env.GSZ_BENCH_SCENES?.split(',');
+  for (const s of SCENES.filter((x) => !only || only.includes(x.name))) {
+    const input = join(dataDir, s.file);
+    if (!existsSync(input)) {
+      console.log(`${s.name}: skipped (${input} not found)`);
+      continue;
+    }
+    const orig = await readScene(input);
+    const results: { format: string; bytes: number; decodeS: number; scene: GaussianScene; encodeS?: number }[] = [];
+    let t = performance.now();
+    const gsz = await encodeGsz(orig, { device, ...(JSON.parse(process.env.GSZ_OPTIONS ?? '{}') as object) });
+    const encodeS = (performance.now() - t) / 1000;
+    t = performance.now();
+    const dec = decodeGsz(gsz);
+    results.push({ format: '.gsz', bytes: gsz.length, decodeS: (performance.now() - t) / 1000, scene: dec, encodeS });
+    if (cli) {
+      for (const ext of ['spz', 'sog'] as const) {
+        const made = peerFile(cli, input, s.name, ext);
+        if (!made) continue;
+        const { path, encodeSeconds } = made;
+        t = performance.now();
+        const scene = await readScene(path);
+        results.push({ format: ext.toUpperCase(), bytes: readFileSync(path).length, decodeS: (performance.now() - t) / 1000, scene, encodeS: encodeSeconds });
+      }
+    }
+    for (const r of results) {
+      let f = fidelity(orig, r.scene);
+      // splat-transform may store the PLY's axes in SPZ unconverted; then compressor/io's RUB -> RDF flip must be undone.
+      if (r.format === 'SPZ' && f.unmatched > r.scene.count / 2) f = fidelity(orig, undoRubFlip(r.scene));
+      if (f.unmatched > 0) console.log(`${s.name} ${r.format}: ${f.unmatched} decoded Gaussians had no original within matching range`);
+      rows.push([
+        s.name, r.format, (r.bytes / orig.count).toFixed(2),
+        `${fmt(f.position.rms)} / ${fmt(f.position.p99)}`, `${fmt(f.rotation.rms)} / ${fmt(f.rotation.p99)}`,
+        `${fmt(f.opacity.rms)} / ${fmt(f.opacity.p99)}`, `${fmt(f.logScale.rms)} / ${fmt(f.logScale.p99)}`,
+        `${fmt(f.dc.rms)} / ${fmt(f.dc.p99)}`, orig.shDegree > 0 ? `${fmt(f.shRest.rms)} / ${fmt(f.shRest.p99)}` : '-',
+        (orig.count / r.decodeS / 1e6).toFixed(2), r.encodeS === undefined ? '(cached)' : r.encodeS.toFixed(1),
+      ]);
+    }
+  }
+  const head = ['scene', 'format', 'B/G', 'position/diag RMS / p99', 'rotation° RMS / p99', 'opacity RMS / p99', 'log-scale RMS / p99', 'DC coef RMS / p99', 'SH-rest coef RMS / p99', 'decode MG/s', 'encode s'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  for (const r of rows) console.log(line(r));
+  console.log('Errors are against the input PLY after matching each decoded Gaussian to its nearest original. Decode: .gsz with');
+  console.log('shared/format (fzstd); SPZ and SOG with the project readers (compressor/io), single thread, file already in memory for .gsz.');
+}
+
+await main();
