@@ -22,6 +22,8 @@ export interface DatasetOptions {
   downscale?: number;
   /** Alternatively, a target width in pixels (height keeps the aspect ratio). */
   targetWidth?: number;
+  /** Without downscale/targetWidth: images wider than this are scaled to it (3DGS: 1600). */
+  maxWidth?: number;
   /** Hold out every 8th view (index % 8 == 0) for testing; default true. */
   holdout?: boolean;
   /**
@@ -74,6 +76,17 @@ export function loadDataset(path: string, options: DatasetOptions = {}): Dataset
   if (['transforms.json', 'transforms_train.json'].some((f) => existsSync(join(path, f)))) return loadBlender(path, options);
   if (findColmapSparse(path)) return loadColmap(path, options);
   throw new DatasetError(path, 'is neither a NeRF/Blender dataset (transforms.json / transforms_train.json) nor a COLMAP project (sparse/0 or sparse/ with cameras, images)');
+}
+
+/**
+ * Dataset options from a 3DGS-style `--resolution` value: 1, 2, 4, 8 are downscale factors, any other
+ * positive value a target width, and -1 (the default) caps the width at 1600 pixels.
+ */
+export function resolutionOptions(resolution = -1): Pick<DatasetOptions, 'downscale' | 'targetWidth' | 'maxWidth'> {
+  if (resolution === -1) return { maxWidth: 1600 };
+  if ([1, 2, 4, 8].includes(resolution)) return { downscale: resolution };
+  if (Number.isInteger(resolution) && resolution > 0) return { targetWidth: resolution };
+  throw new RangeError(`--resolution must be -1, 1, 2, 4, 8 or a width in pixels, got ${resolution}`);
 }
 
 /** The standard split: every 8th view (index % 8 == 0) is a test view, unless holdout is off. */

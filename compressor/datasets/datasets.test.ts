@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
-import { loadDataset, DatasetError } from './dataset.ts';
-import { resizeArea } from './images.ts';
+import { loadDataset, DatasetError, resolutionOptions } from './dataset.ts';
+import { resizeArea, scaledSize } from './images.ts';
 import { distort, undistortImage } from './undistort.ts';
 import { cameraPosition, lookAt, type Vec3 } from '../../shared/math/camera.ts';
 
@@ -243,4 +243,12 @@ test('JPEG images load (COLMAP with .jpg names)', (t) => {
   // JPEG at quality 95 of a flat grey: within a couple of levels of 200/255
   img.forEach((v) => assert.ok(Math.abs(v - 200 / 255) < 3 / 255));
   assert.equal(ds.cameras[0].fx, 10);
+});
+
+test('--resolution semantics as 3DGS: factors 1/2/4/8, widths, 1600-pixel cap by default', () => {
+  assert.deepEqual(scaledSize(800, 600, resolutionOptions(4)), { width: 200, height: 150 });
+  assert.deepEqual(scaledSize(800, 600, resolutionOptions(400)), { width: 400, height: 300 });
+  assert.deepEqual(scaledSize(800, 600, resolutionOptions()), { width: 800, height: 600 });
+  assert.deepEqual(scaledSize(3200, 2000, resolutionOptions()), { width: 1600, height: 1000 });
+  assert.throws(() => resolutionOptions(0), RangeError);
 });

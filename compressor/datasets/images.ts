@@ -84,10 +84,12 @@ export function compositeRgb(image: RgbaImage, background: [number, number, numb
 }
 
 /** Output size for a downscale factor or target width (3DGS rounds to the nearest pixel). */
-export function scaledSize(width: number, height: number, options: { downscale?: number; targetWidth?: number }): { width: number; height: number } {
-  if (options.targetWidth !== undefined) {
-    const w = Math.round(options.targetWidth);
-    if (!(w >= 1 && w <= width)) throw new RangeError(`target width ${options.targetWidth} must be within 1..${width}`);
+export function scaledSize(width: number, height: number, options: { downscale?: number; targetWidth?: number; maxWidth?: number }): { width: number; height: number } {
+  const autoWidth = options.downscale === undefined && options.targetWidth === undefined && options.maxWidth !== undefined && width > options.maxWidth ? options.maxWidth : undefined;
+  const targetWidth = options.targetWidth ?? autoWidth;
+  if (targetWidth !== undefined) {
+    const w = Math.round(targetWidth);
+    if (!(w >= 1 && w <= width)) throw new RangeError(`target width ${targetWidth} must be within 1..${width}`);
     return { width: w, height: Math.max(1, Math.round((height * w) / width)) };
   }
   const f = options.downscale ?? 1;
