@@ -26,6 +26,13 @@ export interface GszEncodeOptions {
   maxChunk?: number;
   /** Position grid step as a fraction of the bounding-box diagonal (raised per axis where 16 bits do not span it). */
   positionStep?: number;
+  /**
+   * Log-scale and DC quantization: a fixed step (attribute units) when given — the range is then widened so
+   * 2^bits - 1 steps of exactly that size cover it, and zstd's entropy coder only pays for the levels used —
+   * else `*Bits` levels spread over [min, max].
+   */
+  logScaleStep?: number;
+  shDCStep?: number;
   logScaleBits?: number;
   rotationBits?: number;
   opacityBits?: number;
@@ -46,6 +53,8 @@ export const GSZ_DEFAULTS = {
   chunkGrowth: 2,
   maxChunk: 131072,
   positionStep: 1 / 16384,
+  logScaleStep: 0.05,
+  shDCStep: 0.022,
   logScaleBits: 8,
   rotationBits: 10,
   opacityBits: 8,
@@ -55,6 +64,17 @@ export const GSZ_DEFAULTS = {
   kmeansSample: 65536,
   zstdLevel: 12,
 } as const;
+
+/** Range quantization with a fixed `step`: bits = enough for the range, max widened to min + step * (2^bits - 1). */
+function stepRange(range: GszRangeQuant, step: number | undefined): GszRangeQuant {
+  if (step === undefined || !(step > 0)) return range;
+  const span = Math.max(...range.max.map((m, c) => m - range.min[c]));
+  const bits = Math.max(1, Math.min(16, Math.ceil(Math.log2(span / step + 1))));
+  const width = step * (2 ** bits - 1);
+  // Where 16 bits cannot reach the step, fall back to spreading 2^16 levels over the range.
+  const max = range.max.map((m, c) => Math.max(m, range.min[c] + width)) as Vec3;
+  return { min: range.min, max, bits };
+}
 
 function rangeOf(values: Float32Array, comps: number, bits: number): GszRangeQuant {
   const min: Vec3 = [0, 0, 0];
@@ -120,10 +140,10 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   }
   const quant: GszQuantization = {
     position: { origin: [...bounds.min] as Vec3, step, bits: posBits },
-    logScale: rangeOf(scene.logScales, 3, o.logScaleBits),
+    logScale: stepRange(rangeOf(scene.logScales, 3, o.logScaleBits), options.logScaleBits === undefined ? o.logScaleStep : undefined),
     rotation: { bits: o.rotationBits },
     opacity: { bits: o.opacityBits },
-    shDC: rangeOf(scene.shDC, 3, o.shDCBits),
+    shDC: stepRange(rangeOf(scene.shDC, 3, o.shDCBits), options.shDCBits === undefined ? o.shDCStep : undefined),
   };
 
   // ---- SH-rest codebook (k-means over all Gaussians) ----
