@@ -85,6 +85,7 @@ export function makeSchedule({ iterations, budget }: ScheduleOptions): Schedule 
   const at = (ref: number) => Math.round(ref * s);
   const every = (ref: number) => Math.max(1, Math.round(ref * s));
   const regStart = at(REFERENCE.regStart);
+  const regInterval = every(REFERENCE.regInterval);
   return {
     iterations,
     budget,
@@ -99,9 +100,11 @@ export function makeSchedule({ iterations, budget }: ScheduleOptions): Schedule 
     percentPruneAt: REFERENCE.percentPruneAt.map(at),
     regStart,
     regEnd: at(REFERENCE.regEnd),
-    regInterval: every(REFERENCE.regInterval),
+    regInterval,
     priorFreeEnd: regStart + every(REFERENCE.priorFreeLength),
-    controllerInterval: every(REFERENCE.controllerInterval),
+    // The controller runs on field applications ((it - 1) % 100 == 0 inside (it - 1) % 50 == 0): every
+    // second one. Scaling 100 on its own would make the two periods coprime after rounding.
+    controllerInterval: regInterval * (REFERENCE.controllerInterval / REFERENCE.regInterval),
     goalEnd: at(REFERENCE.regEnd - REFERENCE.goalEndBeforeRegEnd),
     selectionPruneInterval: every(REFERENCE.selectionPruneInterval),
     selectionPruneFrom: regStart + every(REFERENCE.selectionPruneDelay),

@@ -40,6 +40,7 @@ test('a 2,000-iteration schedule keeps the proportions, periods floor at 1', () 
   assert.ok(Math.abs(frac(s.densifyUntil) - 0.5) <= 0.5 / 2000);
   assert.equal(s.regInterval, 3); // 50/15 = 3.33
   assert.equal(s.densifyInterval, 7); // 100/15 = 6.67
+  assert.equal(s.controllerInterval, 6); // every second field application
   const tiny = makeSchedule({ iterations: 100, budget: 10 });
   assert.equal(tiny.regInterval, 1); // 50/300 rounds to 0 -> 1
   assert.equal(tiny.selectionPruneInterval, 1);

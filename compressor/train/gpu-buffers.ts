@@ -20,22 +20,21 @@ export function createStorage(device: GPUDevice, data: Float32Array | Uint32Arra
   return buffer;
 }
 
-/** Reads `elements` 32-bit values from the start of `buffer`. */
-export async function readFloats(device: GPUDevice, buffer: GPUBuffer, elements: number): Promise<Float32Array> {
-  return new Float32Array(await readBytes(device, buffer, elements * 4));
+/** Reads `elements` 32-bit floats from `buffer`, starting at float `offset` (e.g. the opacity section). */
+export async function readFloats(device: GPUDevice, buffer: GPUBuffer, elements: number, offset = 0): Promise<Float32Array> {
+  return new Float32Array(await readBytes(device, buffer, elements * 4, offset * 4));
 }
 
 export async function readUints(device: GPUDevice, buffer: GPUBuffer, elements: number): Promise<Uint32Array> {
   return new Uint32Array(await readBytes(device, buffer, elements * 4));
 }
 
-async function readBytes(device: GPUDevice, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+async function readBytes(device: GPUDevice, buffer: GPUBuffer, bytes: number, byteOffset = 0): Promise<ArrayBuffer> {
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);
   const staging = device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const encoder = device.createCommandEncoder();
-  encoder.copyBufferToBuffer(buffer, 0, staging, 0, size);
+  encoder.copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
   device.queue.submit([encoder.finish()]);
-  await device.queue.onSubmittedWorkDone();
   await staging.mapAsync(GPUMapMode.READ);
   const out = staging.getMappedRange().slice(0, bytes);
   staging.unmap();
