@@ -120,19 +120,14 @@ async function makeDataset(options: DemoDatasetOptions, rebuild: boolean): Promi
   console.log(`  ${dataset.train.frames.length} train + ${dataset.test.frames.length} test views at ${o.size}x${o.size}, ${o.points} points in ${seconds(started)}`);
 }
 
-/** Runs `gs-compress pack --help` and returns the arguments that set the world up axis to +Z, when pack has such an option. */
-function upArgs(): Promise<string[]> {
+/** Output of `gs-compress pack --help` ('' when it cannot run). */
+function packHelp(): Promise<string> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [cli, 'pack', '--help'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
     let help = '';
     child.stdout.on('data', (chunk: Buffer) => (help += chunk.toString()));
-    child.on('error', () => done([]));
-    child.on('exit', () => {
-      // Accept `--up X,Y,Z` (comma list) or `--up AXIS` (+z / z) as the help text documents it.
-      const line = help.split('\n').find((l) => /--up\b/.test(l));
-      if (!line) return done([]);
-      done(/[xyz]\b|axis/i.test(line) && !/,/.test(line) ? ['--up', '+z'] : ['--up', DEMO_UP.join(',')]);
-    });
+    child.on('error', () => done(''));
+    child.on('exit', () => done(help));
   });
 }
 
@@ -140,12 +135,16 @@ async function packFallback(reason: string): Promise<SceneStamp['method'] | unde
   console.log(`  FALLBACK: ${reason}`);
   const started = performance.now();
   const seed = (JSON.parse(readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8')) as { options: { seed: number } }).options.seed;
-  const gaussians = generateDemoGaussians({ count: fallbackGaussians, seed });
   console.log(`  PATH: pack the ready-made demo Gaussians (${fallbackGaussians} splats placed on the shapes, not trained)`);
   if (hasCommand('pack')) {
+    // The demo world is +Z up. When pack can record that (--up), pack it as is; otherwise write the PLY
+    // rotated into the +Y-down convention that .gsz files without an up axis assume, so it shows upright.
+    const canSetUp = /--up\b/.test(await packHelp());
+    const gaussians = generateDemoGaussians({ count: fallbackGaussians, seed, frame: canSetUp ? 'z-up' : 'y-down' });
     const plyPath = join(generated, 'demo-gaussians.ply');
     await writeFile(plyPath, gaussianPly(gaussians));
-    const args = ['pack', plyPath, '-o', scenePath, ...(await upArgs())];
+    const args = ['pack', plyPath, '-o', scenePath, ...(canSetUp ? ['--up', DEMO_UP.join(',')] : [])];
+    console.log(`  wrote ${rel(plyPath)}${canSetUp ? '' : ' (rotated to +Y down: pack has no --up option)'}`);
     console.log(`  $ gs-compress ${args.map((a) => (a.startsWith(root) ? rel(a) : a)).join(' ')}`);
     const { code } = await runChild(process.execPath, [cli, ...args]);
     if (code === 0 && existsSync(scenePath)) {
@@ -160,6 +159,7 @@ async function packFallback(reason: string): Promise<SceneStamp['method'] | unde
   try {
     const { encodeGsz } = await import('../compressor/pack/gsz-encoder.ts');
     console.log('  encoding in-process with compressor/pack/gsz-encoder.ts');
+    const gaussians = generateDemoGaussians({ count: fallbackGaussians, seed });
     await writeFile(scenePath, await encodeGsz(gaussians, { up: DEMO_UP }));
     console.log(`  encoded in ${seconds(started)}`);
     return 'encoder';
@@ -175,8 +175,10 @@ async function makeScene(rebuild: boolean, forceFallback: boolean, extraArgs: st
   const useCompress = hasCommand('compress') && !forceFallback;
   const args = useCompress ? [...COMPRESS_ARGS, ...extraArgs] : [String(fallbackGaussians)];
   const stamp = readStamp();
-  // A fallback scene is redone once the pipeline exists; a pipeline scene only when its inputs change.
-  const sameMethod = stamp && (useCompress ? stamp.method === 'compress' : stamp.method !== 'compress');
+  // Redo the scene when a better path than the one that made it is available now (compress > pack > encoder),
+  // or when its inputs changed. (A failing pipeline is retried on every run: use --fallback to skip it.)
+  const best: SceneStamp['method'] = useCompress ? 'compress' : hasCommand('pack') ? 'pack' : 'encoder';
+  const sameMethod = stamp?.method === best;
   if (!rebuild && existsSync(scenePath) && stamp && sameMethod && stamp.dataset === dataset && JSON.stringify(stamp.args) === JSON.stringify(args)) {
     console.log(`  up to date (made by ${stamp.method === 'compress' ? 'the full pipeline' : 'the fallback'}): skipped`);
     return;

@@ -85,6 +85,23 @@ test('demo Gaussians with SH bands carry small rest coefficients; the PLY has th
   assert.equal(read('rot_3'), g.rotations[row * 4 + 3]);
 });
 
+test("frame 'y-down' is the same scene rotated so +Z up becomes -Y", () => {
+  const z = generateDemoGaussians({ count: 200 });
+  const y = generateDemoGaussians({ count: 200, frame: 'y-down' });
+  for (let i = 0; i < z.count; i++) {
+    const p: Vec3 = [z.positions[i * 3], z.positions[i * 3 + 1], z.positions[i * 3 + 2]];
+    assert.deepEqual([y.positions[i * 3], y.positions[i * 3 + 1], y.positions[i * 3 + 2]], [p[0], -p[2], p[1]]);
+    // Each Gaussian's axes turn with the world: rotate (axis) in the new frame = R (rotate (axis) in the old).
+    for (const axis of [[1, 0, 0], [0, 0, 1]] as Vec3[]) {
+      const a = rotate(z.rotations.subarray(i * 4, i * 4 + 4), axis);
+      const b = rotate(y.rotations.subarray(i * 4, i * 4 + 4), axis);
+      const expected: Vec3 = [a[0], -a[2], a[1]];
+      // float32 quaternions: components agree to ~1e-6.
+      for (let k = 0; k < 3; k++) assert.ok(Math.abs(b[k] - expected[k]) < 1e-5);
+    }
+  }
+});
+
 test('bad counts are rejected', () => {
   assert.throws(() => generateDemoGaussians({ count: 0 }), /count/);
 });

@@ -16,6 +16,29 @@ export interface DemoGaussiansOptions {
   seed?: number;
   /** SH degree of the scene; bands above 0 get small deterministic coefficients (default 0). */
   shDegree?: ShDegree;
+  /**
+   * World frame: 'z-up' (default) is the dataset's frame (+Z up, as the NeRF/Blender scenes);
+   * 'y-down' rotates the scene by +90 degrees about X so +Z up becomes -Y (the INRIA/COLMAP convention,
+   * which .gsz files assume when no up axis is given). SH rest coefficients are not rotated (they are
+   * synthetic noise here).
+   */
+  frame?: 'z-up' | 'y-down';
+}
+
+/** Rotates the scene in place by +90 degrees about X: (x, y, z) -> (x, -z, y), so +Z maps to -Y. */
+function rotateZUpToYDown(scene: GaussianScene): void {
+  const h = Math.SQRT1_2; // quaternion of the rotation: (cos 45, sin 45, 0, 0)
+  for (let i = 0; i < scene.count; i++) {
+    const y = scene.positions[i * 3 + 1], z = scene.positions[i * 3 + 2];
+    scene.positions[i * 3 + 1] = -z;
+    scene.positions[i * 3 + 2] = y;
+    // r (x) q with r = (h, h, 0, 0): rotates each Gaussian's axes with the world.
+    const [w, x, qy, qz] = [scene.rotations[i * 4], scene.rotations[i * 4 + 1], scene.rotations[i * 4 + 2], scene.rotations[i * 4 + 3]];
+    scene.rotations[i * 4] = h * w - h * x;
+    scene.rotations[i * 4 + 1] = h * x + h * w;
+    scene.rotations[i * 4 + 2] = h * qy - h * qz;
+    scene.rotations[i * 4 + 3] = h * qz + h * qy;
+  }
 }
 
 const FOOTPRINT: [number, number][] = [[-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5]];
@@ -82,5 +105,6 @@ export function generateDemoGaussians(options: DemoGaussiansOptions = {}): Gauss
     for (let c = 0; c < 3; c++) out.shDC[i * 3 + c] = (colour[c] - 0.5) / SH_C0;
     for (let j = 0; j < rest; j++) out.shRest[i * rest + j] = 0.03 * (2 * rng.next() - 1);
   }
+  if (options.frame === 'y-down') rotateZUpToYDown(out);
   return out;
 }
