@@ -28,12 +28,15 @@ Options:
       --points N          points in points3d.ply (default 3000)
       --gaussians FILE    also write a ready-made Gaussian scene of the same shapes as an INRIA PLY
       --gaussian-count N  Gaussians in that file (default 20000)
+      --gaussian-frame F  z-up (default: the dataset's frame) or y-down (rotated to the INRIA/COLMAP
+                          convention that .gsz files assume without an up axis: packs upright)
   -h, --help
 
 Examples:
   gs-compress demo-scene -o demo-data
   gs-compress demo-scene -o big --views 100 --size 256 --seed 7
-  gs-compress demo-scene -o demo-data --gaussians demo-gaussians.ply`;
+  gs-compress demo-scene -o demo-data --gaussians demo-gaussians.ply
+  gs-compress demo-scene -o demo-data --gaussians g.ply --gaussian-frame y-down && gs-compress pack g.ply -o demo.gsz`;
 
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -59,6 +62,7 @@ export const command: CliCommand = {
           points: { type: 'string' },
           gaussians: { type: 'string' },
           'gaussian-count': { type: 'string' },
+          'gaussian-frame': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
         allowPositionals: false,
@@ -80,6 +84,8 @@ export const command: CliCommand = {
       points: integer('points', v.points),
     };
     const gaussianCount = integer('gaussian-count', v['gaussian-count']);
+    const frame = v['gaussian-frame'] ?? 'z-up';
+    if (frame !== 'z-up' && frame !== 'y-down') throw new CliError(`--gaussian-frame must be z-up or y-down, got '${frame}'`, EXIT.usage);
     const dir = resolve(v.output);
     const started = performance.now();
     let dataset;
@@ -97,7 +103,7 @@ export const command: CliCommand = {
     if (v.gaussians) {
       let scene;
       try {
-        scene = generateDemoGaussians({ count: gaussianCount, seed: o.seed });
+        scene = generateDemoGaussians({ count: gaussianCount, seed: o.seed, frame });
       } catch (error) {
         throw new CliError((error as Error).message, EXIT.usage);
       }
