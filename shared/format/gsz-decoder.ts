@@ -218,6 +218,30 @@ export function decodeGszCodebook(header: GszHeader, bytes: Uint8Array): Float32
   return out;
 }
 
+interface Tables {
+  logScale: Float32Array[];
+  shDC: Float32Array[];
+  opacity: Float32Array;
+}
+const tableCache = new WeakMap<GszHeader, Tables>();
+
+/** Decoded value of every code of the linear attributes (built once per header; codes index them directly). */
+function tablesFor(header: GszHeader): Tables {
+  let t = tableCache.get(header);
+  if (!t) {
+    const q = header.quant;
+    const linear = (r: GszRangeQuant, c: number) => Float32Array.from({ length: 1 << (8 * bytesPerValue(r.bits)) }, (_, code) => decodeLinear(code, r.min[c], r.max[c], r.bits));
+    const ob = q.opacity.bits;
+    t = {
+      logScale: [0, 1, 2].map((c) => linear(q.logScale, c)),
+      shDC: [0, 1, 2].map((c) => linear(q.shDC, c)),
+      opacity: Float32Array.from({ length: 1 << (8 * bytesPerValue(ob)) }, (_, code) => decodeOpacity(code, ob, OPACITY_LOGIT_LIMIT)),
+    };
+    tableCache.set(header, t);
+  }
+  return t;
+}
+
 /** Value `c` of component `k` (of `comps`) in a byte-plane column with `bytes` bytes per value. */
 function planeValue(col: Uint8Array, n: number, comps: number, bytes: number, i: number, k: number): number {
   let v = col[k * n + i];
@@ -268,13 +292,20 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
       out.positions[(at + i) * 3 + a] = origin[a] + prev * step[a];
     }
   }
-  const ls = q.logScale;
-  const lsBytes = bytesPerValue(ls.bits);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < 3; a++) {
-      out.logScales[(at + i) * 3 + a] = decodeLinear(planeValue(columns[1], n, 3, lsBytes, i, a), ls.min[a], ls.max[a], ls.bits);
-    }
+  // Log-scales, opacity, DC: every code's value comes from a per-header lookup table (<= 2^16 entries).
+  const t = tablesFor(header);
+  const lsBytes = bytesPerValue(q.logScale.bits);
+  for (let a = 0; a < 3; a++) {
+    const table = t.logScale[a];
+    for (let i = 0; i < n; i++) out.logScales[(at + i) * 3 + a] = table[planeValue(columns[1], n, 3, lsBytes, i, a)];
   }
+  const dcBytes = bytesPerValue(q.shDC.bits);
+  for (let c = 0; c < 3; c++) {
+    const table = t.shDC[c];
+    for (let i = 0; i < n; i++) out.shDC[(at + i) * 3 + c] = table[planeValue(columns[4], n, 3, dcBytes, i, c)];
+  }
+  const oBytes = bytesPerValue(q.opacity.bits);
+  for (let i = 0; i < n; i++) out.opacityLogits[at + i] = t.opacity[planeValue(columns[3], n, 1, oBytes, i, 0)];
   // Rotations: decodeSmallestThree (quantize.ts) inlined, the hot loop of the decoder.
   const rot = columns[2];
   const rb = q.rotation.bits;
@@ -295,16 +326,6 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
       case 1: r[o] = a * inv; r[o + 1] = d * inv; r[o + 2] = b * inv; r[o + 3] = c * inv; break;
       case 2: r[o] = a * inv; r[o + 1] = b * inv; r[o + 2] = d * inv; r[o + 3] = c * inv; break;
       default: r[o] = a * inv; r[o + 1] = b * inv; r[o + 2] = c * inv; r[o + 3] = d * inv;
-    }
-  }
-  const ob = q.opacity.bits;
-  const oBytes = bytesPerValue(ob);
-  for (let i = 0; i < n; i++) out.opacityLogits[at + i] = decodeOpacity(planeValue(columns[3], n, 1, oBytes, i, 0), ob, OPACITY_LOGIT_LIMIT);
-  const dc = q.shDC;
-  const dcBytes = bytesPerValue(dc.bits);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 3; c++) {
-      out.shDC[(at + i) * 3 + c] = decodeLinear(planeValue(columns[4], n, 3, dcBytes, i, c), dc.min[c], dc.max[c], dc.bits);
     }
   }
   if (out.shDegree > 0 && codebook && header.codebook) {
