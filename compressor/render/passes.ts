@@ -1,0 +1,127 @@
+// One class per rasterizer stage: each owns its pipeline (cached per device) and encodes itself into
+// a command encoder with typed buffers. Bind groups are cached for the last set of buffers (the usual
+// case: the same buffers every frame). Stage WGSL lives in shared/wgsl/ (one stage per file).
+import projectForwardSource from '../../shared/wgsl/project_forward.wgsl';
+import tileCountsSource from '../../shared/wgsl/tile_counts.wgsl';
+import mapIntersectionsSource from '../../shared/wgsl/map_intersections.wgsl';
+import tileRangesSource from '../../shared/wgsl/tile_ranges.wgsl';
+import rasterizeForwardSource from '../../shared/wgsl/rasterize_forward.wgsl';
+import rasterizeBackwardSource from '../../shared/wgsl/rasterize_backward.wgsl';
+import projectBackwardSource from '../../shared/wgsl/project_backward.wgsl';
+import type { WgslDefines } from '../../shared/wgsl/compose.ts';
+import { bindGroup, kernelPipeline, linearWorkgroups } from './kernel.ts';
+
+class KernelPass {
+  protected readonly pipeline: GPUComputePipeline;
+  private cachedBuffers: GPUBuffer[] = [];
+  private cachedGroup: GPUBindGroup | undefined;
+
+  constructor(protected readonly device: GPUDevice, readonly label: string, source: string, defines: WgslDefines = {}) {
+    this.pipeline = kernelPipeline(device, label, source, defines);
+  }
+
+  protected dispatch(encoder: GPUCommandEncoder, buffers: GPUBuffer[], workgroups: readonly number[]): void {
+    if (buffers.length !== this.cachedBuffers.length || buffers.some((b, i) => b !== this.cachedBuffers[i])) {
+      this.cachedGroup = bindGroup(this.device, this.pipeline, this.label, buffers);
+      this.cachedBuffers = buffers;
+    }
+    const pass = encoder.beginComputePass({ label: this.label });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.cachedGroup!);
+    pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
+    pass.end();
+  }
+}
+
+export interface FrameUniforms {
+  camera: GPUBuffer; // Camera (projection.wgsl)
+  params: GPUBuffer; // RenderParams (raster_common.wgsl)
+}
+
+/** Per Gaussian: 2D splat, SH colour, depth key. */
+export class ProjectForwardPass extends KernelPass {
+  constructor(device: GPUDevice) {
+    super(device, 'Rasterize.projectForward', projectForwardSource);
+  }
+  encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: { gaussians: GPUBuffer; splats: GPUBuffer; depthKeys: GPUBuffer; depthIds: GPUBuffer }, count: number): void {
+    this.dispatch(encoder, [u.camera, u.params, b.gaussians, b.splats, b.depthKeys, b.depthIds], linearWorkgroups(count));
+  }
+}
+
+/** Per depth-sorted Gaussian: number of tiles touched. */
+export class TileCountsPass extends KernelPass {
+  constructor(device: GPUDevice) {
+    super(device, 'Rasterize.tileCounts', tileCountsSource);
+  }
+  encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: { splats: GPUBuffer; depthIds: GPUBuffer; tileCounts: GPUBuffer }, count: number): void {
+    this.dispatch(encoder, [u.params, b.splats, b.depthIds, b.tileCounts], linearWorkgroups(count));
+  }
+}
+
+/** Per depth-sorted Gaussian: one (tile, Gaussian) pair per touched tile. */
+export class MapIntersectionsPass extends KernelPass {
+  constructor(device: GPUDevice) {
+    super(device, 'Rasterize.mapIntersections', mapIntersectionsSource);
+  }
+  encode(
+    encoder: GPUCommandEncoder,
+    u: FrameUniforms,
+    b: { splats: GPUBuffer; depthIds: GPUBuffer; offsets: GPUBuffer; tileIds: GPUBuffer; gaussianIds: GPUBuffer },
+    count: number,
+  ): void {
+    this.dispatch(encoder, [u.params, b.splats, b.depthIds, b.offsets, b.tileIds, b.gaussianIds], linearWorkgroups(count));
+  }
+}
+
+/** Per intersection of the tile-sorted list: start/end of each tile's run (ranges cleared first). */
+export class TileRangesPass extends KernelPass {
+  constructor(device: GPUDevice) {
+    super(device, 'Rasterize.tileRanges', tileRangesSource);
+  }
+  encode(encoder: GPUCommandEncoder, b: { isectCount: GPUBuffer; tileIds: GPUBuffer; tileRanges: GPUBuffer }, intersections: number): void {
+    encoder.clearBuffer(b.tileRanges);
+    this.dispatch(encoder, [b.isectCount, b.tileIds, b.tileRanges], linearWorkgroups(intersections));
+  }
+}
+
+export interface RasterBuffers {
+  splats: GPUBuffer;
+  gaussianIds: GPUBuffer;
+  tileRanges: GPUBuffer;
+}
+
+/** Per 16x16 tile: front-to-back compositing. */
+export class RasterizeForwardPass extends KernelPass {
+  constructor(device: GPUDevice) {
+    super(device, 'Rasterize.forward', rasterizeForwardSource);
+  }
+  encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: RasterBuffers & { image: GPUBuffer; alpha: GPUBuffer; pixelState: GPUBuffer }, tiles: [number, number]): void {
+    this.dispatch(encoder, [u.camera, u.params, b.splats, b.gaussianIds, b.tileRanges, b.image, b.alpha, b.pixelState], tiles);
+  }
+}
+
+/** Per 16x16 tile: back-to-front gradients, accumulated per Gaussian in screen space. */
+export class RasterizeBackwardPass extends KernelPass {
+  constructor(device: GPUDevice) {
+    super(device, 'Rasterize.backward', rasterizeBackwardSource);
+  }
+  encode(
+    encoder: GPUCommandEncoder,
+    u: FrameUniforms,
+    b: RasterBuffers & { pixelState: GPUBuffer; vImage: GPUBuffer; vAlpha: GPUBuffer; splatGrads: GPUBuffer },
+    tiles: [number, number],
+  ): void {
+    encoder.clearBuffer(b.splatGrads);
+    this.dispatch(encoder, [u.camera, u.params, b.splats, b.gaussianIds, b.tileRanges, b.pixelState, b.vImage, b.vAlpha, b.splatGrads], tiles);
+  }
+}
+
+/** Per Gaussian: screen-space gradients -> parameter gradients (written, not accumulated). */
+export class ProjectBackwardPass extends KernelPass {
+  constructor(device: GPUDevice) {
+    super(device, 'Rasterize.projectBackward', projectBackwardSource);
+  }
+  encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: { gaussians: GPUBuffer; splatGrads: GPUBuffer; grads: GPUBuffer }, count: number): void {
+    this.dispatch(encoder, [u.camera, u.params, b.gaussians, b.splatGrads, b.grads], linearWorkgroups(count));
+  }
+}
