@@ -70,7 +70,7 @@ test('screenshot() returns a PNG of the current view', async ({ page }) => {
 });
 
 test('first-frame fires before load; progress is monotonic and complete (throttled, no Content-Length)', async ({ page }) => {
-  await openViewer(page, { src: `${SMALL}?nolength=1&throttle=25000` });
+  await openViewer(page, { src: `${SMALL}?nolength=1&throttle=10000` });
   await waitForEvent(page, 'load');
   const list = await events(page);
   const types = list.map((e) => e.type);
@@ -87,7 +87,7 @@ test('first-frame fires before load; progress is monotonic and complete (throttl
   expect(last.splatsLoaded).toBe(SMALL_COUNT);
   expect(last.splatsTotal).toBe(SMALL_COUNT);
   expect(last.bytesTotal).toBeUndefined();
-  // Streaming: the first frame came before the last byte (the file takes ~3 s at this rate).
+  // Streaming: the first frame came before the last byte (the file takes ~7.5 s at this rate; compiling the pipelines on SwiftShader takes several).
   const firstFrame = list.find((e) => e.type === 'first-frame')!;
   const lastBytes = list.filter((e) => e.type === 'progress').find((e) => (e.detail as { bytesLoaded: number }).bytesLoaded === last.bytesLoaded)!;
   expect(firstFrame.t).toBeLessThan(lastBytes.t);

@@ -94,6 +94,23 @@ for (const c of cases) {
       }
     }
     const mean = sum / (W * H * 3);
+    if (process.env.GS_DUMP) {
+      const ref = new PNG({ width: W, height: H });
+      const diff = new PNG({ width: W, height: H });
+      for (let p = 0; p < W * H; p++) {
+        let d = 0;
+        for (let k = 0; k < 3; k++) {
+          ref.data[p * 4 + k] = Math.round(Math.min(1, Math.max(0, reference.image[p * 3 + k])) * 255);
+          d = Math.max(d, Math.abs(image.data[p * 4 + k] - ref.data[p * 4 + k]));
+        }
+        ref.data[p * 4 + 3] = 255;
+        diff.data.set([Math.min(255, d * 8), Math.min(255, d * 8), Math.min(255, d * 8), 255], p * 4);
+      }
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(`${process.env.GS_DUMP}-${c.seed}-gpu.png`, PNG.sync.write(image));
+      writeFileSync(`${process.env.GS_DUMP}-${c.seed}-ref.png`, PNG.sync.write(ref));
+      writeFileSync(`${process.env.GS_DUMP}-${c.seed}-diff.png`, PNG.sync.write(diff));
+    }
     console.log(`${c.name}: mean |diff| ${mean.toFixed(3)}, max ${max.toFixed(1)} (0-255), ${bad} channel values off by > 4`);
     // 8-bit output vs float64: rounding gives <= 0.5; the GPU's float32 maths and the reference's early
     // stop at transmittance 1e-4 add a little. A wrong projection, SH or blend order shows up as mean >> 1.

@@ -96,7 +96,12 @@ export class RenderController implements ReactiveController {
     if (this.device !== device) {
       this.clearScene();
       this.device = device;
-      this.format = navigator.gpu.getPreferredCanvasFormat();
+      // Blending in half floats: 8-bit targets round every one of the many layers and clamp colours
+      // above 1 before later splats dim them (the reference composites in float and clamps once).
+      // Blending in half floats (a canvas format every WebGPU implementation supports): 8-bit targets
+      // round each of the many layers and clamp colours above 1 before nearer splats dim them, where
+      // the reference compositor works in float and clamps once.
+      this.format = 'rgba16float';
       this.context = this.canvas.getContext('webgpu') ?? undefined;
       if (!this.context) throw new Error('gs-scene: canvas has no webgpu context');
       this.context.configure({ device, format: this.format, alphaMode: 'premultiplied' });

@@ -8,3 +8,6 @@ export interface DepthSorter {
 export function createDepthSorter(_device: GPUDevice, _maxCount: number): DepthSorter {
   return { encode() {}, destroy() {} };
 }
+
+/** Compiles the sort's pipelines early (slow on software GPUs), overlapping the download. */
+export function warmUpDepthSort(_device: GPUDevice): void {}

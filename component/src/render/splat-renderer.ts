@@ -8,7 +8,7 @@ import projectionWgsl from '../../../shared/wgsl/projection.wgsl';
 import shWgsl from '../../../shared/wgsl/sh.wgsl';
 // The projection module's Camera uniform layout has one writer, beside its layout test.
 import { CAMERA_UNIFORM_BYTES, packCamera } from '../../../compressor/render/camera-uniform.ts';
-import { createDepthSorter, type DepthSorter } from './depth-sort.ts';
+import { createDepthSorter, warmUpDepthSort, type DepthSorter } from './depth-sort.ts';
 import finalizeWgsl from './finalize.wgsl';
 import preprocessWgsl from './preprocess.wgsl';
 import splatWgsl from './splat.wgsl';
@@ -89,6 +89,7 @@ export class SplatRenderer {
   /** Starts compiling the pipelines (slow on software GPUs) before the first scene needs them. */
   static warmUp(device: GPUDevice, format: GPUTextureFormat): void {
     pipelines(device, format).catch(() => undefined);
+    warmUpDepthSort(device);
   }
 
   static async create(device: GPUDevice, format: GPUTextureFormat, store: SplatStore): Promise<SplatRenderer> {
