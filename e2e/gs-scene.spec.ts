@@ -9,6 +9,18 @@ interface RecordedEvent {
   t: number;
 }
 
+// Any GPU validation error is a bug in the element, whatever the test checks.
+const gpuErrors: string[] = [];
+test.beforeEach(({ page }) => {
+  gpuErrors.length = 0;
+  page.on('console', (m) => {
+    if (m.text().includes('[gpu-error]')) gpuErrors.push(m.text());
+  });
+});
+test.afterEach(() => {
+  expect(gpuErrors).toEqual([]);
+});
+
 const SMALL = '/e2e/fixtures/small.gsz';
 const SMALL_COUNT = 6000;
 

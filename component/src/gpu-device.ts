@@ -44,7 +44,7 @@ async function createDevice(): Promise<GPUDevice> {
   const { limits } = adapter;
   try {
     // Large scenes need the adapter's full buffer sizes (the defaults cap a binding at 128 MiB).
-    return await adapter.requestDevice({
+    const device = await adapter.requestDevice({
       label: 'gs-scene',
       requiredLimits: {
         maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
@@ -52,6 +52,14 @@ async function createDevice(): Promise<GPUDevice> {
         maxStorageBuffersPerShaderStage: Math.min(limits.maxStorageBuffersPerShaderStage, 10),
       },
     });
+    // A validation error means a bug here, not bad input: say so once instead of flooding the console.
+    let warned = false;
+    device.addEventListener('uncapturederror', (event) => {
+      if (warned) return;
+      warned = true;
+      console.warn(`gs-scene [gpu-error]: ${(event as GPUUncapturedErrorEvent).error.message}`);
+    });
+    return device;
   } catch (e) {
     throw new GsSceneError('webgpu-unavailable', `WebGPU device request failed: ${(e as Error).message}`);
   }

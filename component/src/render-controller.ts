@@ -5,7 +5,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Vec3 } from '../../shared/math/camera.ts';
 import type { CameraController } from './camera-controller.ts';
-import { acquireDevice } from './gpu-device.ts';
+import { acquireDevice, GsSceneError } from './gpu-device.ts';
 import type { PackedSplats } from './render/packed-splats.ts';
 import { pickSplat } from './render/pick.ts';
 import { SplatRenderer } from './render/splat-renderer.ts';
@@ -92,7 +92,7 @@ export class RenderController implements ReactiveController {
   /** Acquires the shared device and configures the canvas (rejects with a GsSceneError). */
   async ready(): Promise<GPUDevice> {
     const device = await acquireDevice();
-    if (!this.canvas) throw new Error('gs-scene: canvas not rendered yet');
+    if (!this.canvas || !this.connected) throw new GsSceneError('aborted', 'gs-scene: disconnected while waiting for the GPU');
     if (this.device !== device) {
       this.clearScene();
       this.device = device;
