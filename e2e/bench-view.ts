@@ -6,6 +6,7 @@
 //   --size WxH         element size in CSS pixels (default 640x480)
 //   --seconds S        frame-rate measuring time (default 5)
 //   --throttle BPS     serve the file at this many bytes per second
+//   --screenshot PNG   also save the loaded view (before rotating)
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,11 +24,12 @@ const { values } = parseArgs({
     size: { type: 'string', default: '640x480' },
     seconds: { type: 'string', default: '5' },
     throttle: { type: 'string' },
+    screenshot: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
 if (values.help) {
-  console.log('npm run bench:view -- [--file scene.gsz | --count 50000] [--size 640x480] [--seconds 5] [--throttle BYTES_PER_S]');
+  console.log('npm run bench:view -- [--file scene.gsz | --count 50000] [--size 640x480] [--seconds 5] [--throttle BYTES_PER_S] [--screenshot out.png]');
   process.exit(0);
 }
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -101,6 +103,7 @@ try {
   const adapter = await tab.evaluate(async () => (await navigator.gpu.requestAdapter())?.info.architecture ?? 'unknown');
   const loaded = await tab.evaluate(() => (window as unknown as { marks: Record<string, unknown> }).marks);
   if (loaded.error) throw new Error(`viewer error: ${JSON.stringify(loaded.error)}`);
+  if (values.screenshot) await tab.locator('gs-scene').screenshot({ path: values.screenshot });
   const seconds = Number(values.seconds);
   const fps = await tab.evaluate(async (s) => {
     const w = window as unknown as { marks: { frames: number }; viewer: HTMLElement & { autoRotate: boolean } };
