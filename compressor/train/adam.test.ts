@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
+
+/** A lost Dawn instance can leave a readback pending forever: fail instead of hanging the suite. */
+const GPU_TEST = { timeout: 60_000 };
 import { AdamGroup, GradientAccumulator, NEW_ROW } from './adam.ts';
 import { createStorage, readFloats, writeArray } from './gpu-buffers.ts';
 import { OpacityFieldPass, addOpacityFieldGradient } from '../select/opacity-field.ts';
@@ -22,7 +25,7 @@ function randomArray(n: number, seed: number, scale = 1): Float32Array {
   });
 }
 
-test('Adam kernel matches a CPU Adam over several steps with changing learning rates', async (t) => {
+test('Adam kernel matches a CPU Adam over several steps with changing learning rates', GPU_TEST, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const { device } = gpu;
@@ -50,7 +53,7 @@ test('Adam kernel matches a CPU Adam over several steps with changing learning r
   gpu.check();
 });
 
-test('gradient accumulation: summing k views then one step equals a CPU step on the sum', async (t) => {
+test('gradient accumulation: summing k views then one step equals a CPU step on the sum', GPU_TEST, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const { device } = gpu;
@@ -85,7 +88,7 @@ test('gradient accumulation: summing k views then one step equals a CPU step on 
   gpu.check();
 });
 
-test('row gather keeps parameters and moments aligned; new rows start with zero moments', async (t) => {
+test('row gather keeps parameters and moments aligned; new rows start with zero moments', GPU_TEST, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const { device } = gpu;
@@ -123,7 +126,7 @@ test('row gather keeps parameters and moments aligned; new rows start with zero 
   gpu.check();
 });
 
-test('opacity-field kernel matches the CPU field gradient (both kinds)', async (t) => {
+test('opacity-field kernel matches the CPU field gradient (both kinds)', GPU_TEST, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const { device } = gpu;

@@ -4,6 +4,9 @@ import { createScene, sigmoid, logit } from '../../shared/scene/gaussian-scene.t
 import { densifyAndPrune, growGaussians, pruneBelowOpacity, pruneLowestFraction, resetOpacity, emptyStats, rotationColumn } from './densify.ts';
 import { NEW_ROW } from './new-row.ts';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
+
+/** A lost Dawn instance can leave a readback pending forever: fail instead of hanging the suite. */
+const GPU_TEST = { timeout: 60_000 };
 import { DensifyStatsPass } from './densify-stats.ts';
 import { createStorage } from './gpu-buffers.ts';
 
@@ -83,7 +86,7 @@ test('opacity pruning, 20% quantile pruning and reset', () => {
   for (let i = 0; i < 10; i++) assert.ok(Math.abs(sigmoid(s.opacityLogits[i]) - 0.05) < 1e-6);
 });
 
-test('GPU densification statistics: NDC-scaled |grad| norms of visible Gaussians', async (t) => {
+test('GPU densification statistics: NDC-scaled |grad| norms of visible Gaussians', GPU_TEST, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const { device } = gpu;

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
+
+/** A lost Dawn instance can leave a readback pending forever: fail instead of hanging the suite. */
+const GPU_TEST = { timeout: 60_000 };
 import { ImageLoss } from './loss.ts';
 import { trainingLossReference, gaussianWindow } from './loss-reference.ts';
 import { createStorage, readFloats } from './gpu-buffers.ts';
@@ -38,7 +41,7 @@ test('CPU reference: identical images give SSIM 1 and loss 0; gradient matches f
   }
 });
 
-test('GPU loss and dL/dimage match the float64 reference on a 16x16 image', async (t) => {
+test('GPU loss and dL/dimage match the float64 reference on a 16x16 image', GPU_TEST, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const { device } = gpu;

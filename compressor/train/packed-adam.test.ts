@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
+
+/** A lost Dawn instance can leave a readback pending forever: fail instead of hanging the suite. */
+const GPU_TEST = { timeout: 60_000 };
 import { PackedAdam, NEW_ROW, type PackedLayout } from './packed-adam.ts';
 import { createStorage, readFloats } from './gpu-buffers.ts';
 
@@ -16,7 +19,7 @@ function layoutFor(count: number): PackedLayout {
   return { count, length: Math.max(64, at), sections };
 }
 
-test('packed Adam steps each section with its own learning rate and leaves others alone', async (t) => {
+test('packed Adam steps each section with its own learning rate and leaves others alone', GPU_TEST, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const { device } = gpu;
