@@ -88,9 +88,14 @@ export class OpacityFieldPass {
     this.mean = device.createBuffer({ label: 'OpacityField.mean', size: 16, usage: GPUBufferUsage.STORAGE });
   }
 
-  /** logits: [count] f32 opacity logits; gradient: [count] f32 dL/dv, updated in place. */
-  encode(encoder: GPUCommandEncoder, logits: GPUBuffer, gradient: GPUBuffer, count: number, field: FieldApplication): void {
+  /**
+   * logits: [count] f32 opacity logits; gradient: [count] f32 dL/dv, updated in place. `offset` (floats,
+   * a multiple of 64 = 256 bytes) selects the opacity section of a packed parameter/gradient buffer.
+   */
+  encode(encoder: GPUCommandEncoder, logits: GPUBuffer, gradient: GPUBuffer, count: number, field: FieldApplication, offset = 0): void {
     if (count === 0) return;
+    if (offset % 64 !== 0) throw new RangeError(`OpacityFieldPass: offset ${offset} floats is not 256-byte aligned`);
+    const section = (buffer: GPUBuffer) => ({ buffer, offset: offset * 4, size: count * 4 });
     const params = new ArrayBuffer(16);
     const u = new Uint32Array(params);
     const f = new Float32Array(params);
@@ -106,7 +111,7 @@ export class OpacityFieldPass {
       layout: p.mean.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: this.uniform } },
-        { binding: 1, resource: { buffer: logits } },
+        { binding: 1, resource: section(logits) },
         { binding: 2, resource: { buffer: this.mean } },
       ],
     }));
@@ -116,9 +121,9 @@ export class OpacityFieldPass {
       layout: p.field.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: this.uniform } },
-        { binding: 1, resource: { buffer: logits } },
+        { binding: 1, resource: section(logits) },
         { binding: 2, resource: { buffer: this.mean } },
-        { binding: 3, resource: { buffer: gradient } },
+        { binding: 3, resource: section(gradient) },
       ],
     }));
     dispatch1d(pass, count, WORKGROUP);

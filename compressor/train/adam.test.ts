@@ -135,12 +135,19 @@ test('opacity-field kernel matches the CPU field gradient (both kinds)', GPU_TES
   const field = new OpacityFieldPass(device);
   for (const kind of ['prior-free', 'finite-prior'] as const) {
     const base = randomArray(n, 9, 1e-3);
-    const logitBuffer = createStorage(device, logits);
-    const gradBuffer = createStorage(device, base);
+    // Packed-buffer use: the opacity section starts at float 128 of both buffers.
+    const packedLogits = new Float32Array(128 + n).fill(99);
+    packedLogits.set(logits, 128);
+    const packedGrads = new Float32Array(128 + n).fill(7);
+    packedGrads.set(base, 128);
+    const logitBuffer = createStorage(device, packedLogits);
+    const gradBuffer = createStorage(device, packedGrads);
     const encoder = device.createCommandEncoder();
-    field.encode(encoder, logitBuffer, gradBuffer, n, { kind, weight: 2e-4 });
+    field.encode(encoder, logitBuffer, gradBuffer, n, { kind, weight: 2e-4 }, 128);
     device.queue.submit([encoder.finish()]);
-    const got = await readFloats(device, gradBuffer, n);
+    const all = await readFloats(device, gradBuffer, 128 + n);
+    assert.ok(all.subarray(0, 128).every((x) => x === 7), 'outside the section untouched');
+    const got = all.subarray(128);
     const want = Float64Array.from(base);
     addOpacityFieldGradient(logits, want, { kind, weight: 2e-4 });
     // f32 mean over 1,000 terms (tree-reduced) and f32 exp: ~1e-5 relative on the field term;
