@@ -4,7 +4,7 @@ import { gpuOrSkip } from '../gpu/test-gpu.ts';
 
 /** A lost Dawn instance can leave a readback pending forever: fail instead of hanging the suite. */
 const GPU_TEST = { timeout: 60_000 };
-import { PackedAdam, NEW_ROW, type PackedLayout } from './packed-adam.ts';
+import { PackedAdam, NEW_ROW, encodeGatherPacked, type PackedLayout } from './packed-adam.ts';
 import { createStorage, readFloats } from './gpu-buffers.ts';
 
 function layoutFor(count: number): PackedLayout {
@@ -59,6 +59,16 @@ test('packed Adam steps each section with its own learning rate and leaves other
   }
   assert.equal(m1b[so.offset + 2], m1[layout.sections[1].offset]);
   assert.equal(adam.steps.get('means'), 1);
+  // The same gather on the parameters themselves (GPU-side pruning).
+  const temporaries: GPUBuffer[] = [];
+  const index = createStorage(device, Uint32Array.from([69, NEW_ROW, 0]));
+  const enc2 = device.createCommandEncoder();
+  const packed = encodeGatherPacked(device, enc2, params, layout, small, index, temporaries);
+  device.queue.submit([enc2.finish()]);
+  const p2 = await readFloats(device, packed, small.length);
+  assert.equal(p2[small.sections[3].offset + 4 * 2 + 1], got[layout.sections[3].offset + 1]); // quats row 0 -> new row 2
+  assert.equal(p2[small.sections[3].offset + 4 * 1], 0);
+  for (const b of [index, packed, ...temporaries]) b.destroy();
   for (const b of [params, grads]) b.destroy();
   adam.destroy();
   gpu.check();

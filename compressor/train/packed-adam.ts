@@ -100,40 +100,12 @@ export class PackedAdam {
    */
   gatherRows(newLayout: PackedLayout, index: Uint32Array): void {
     if (index.length !== newLayout.count) throw new RangeError(`PackedAdam.gatherRows: ${index.length} indices for ${newLayout.count} rows`);
-    const gather = pipelines(this.device).gather;
     const indexBuffer = createStorage(this.device, index, 'PackedAdam.gatherIndex');
     const encoder = this.device.createCommandEncoder({ label: 'PackedAdam.gather' });
     const temporaries: GPUBuffer[] = [indexBuffer];
-    const regather = (old: GPUBuffer, label: string) => {
-      const dst = createStorage(this.device, newLayout.length, label);
-      for (const section of newLayout.sections) {
-        const from = this.layout.sections.find((s) => s.name === section.name);
-        if (!from) throw new RangeError(`PackedAdam.gatherRows: section ${section.name} missing from the old layout`);
-        if (from.columns !== section.columns) throw new RangeError(`PackedAdam.gatherRows: section ${section.name} changed width`);
-        const rows = newLayout.count;
-        if (rows === 0 || this.layout.count === 0 || section.columns === 0) continue;
-        const uniform = this.device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-        temporaries.push(uniform);
-        this.device.queue.writeBuffer(uniform, 0, new Uint32Array([rows, section.columns, 0, 0]));
-        const pass = encoder.beginComputePass({ label: `PackedAdam.gather.${section.name}` });
-        pass.setPipeline(gather);
-        pass.setBindGroup(0, this.device.createBindGroup({
-          layout: gather.getBindGroupLayout(0),
-          entries: [
-            { binding: 0, resource: { buffer: uniform } },
-            { binding: 1, resource: { buffer: old, offset: from.offset * 4, size: this.layout.count * from.columns * 4 } },
-            { binding: 2, resource: { buffer: indexBuffer, offset: 0, size: rows * 4 } },
-            { binding: 3, resource: { buffer: dst, offset: section.offset * 4, size: rows * section.columns * 4 } },
-          ],
-        }));
-        dispatch(pass, rows * section.columns);
-        pass.end();
-      }
-      return dst;
-    };
     const old = [this.moment1, this.moment2];
-    this.moment1 = regather(old[0], 'PackedAdam.m');
-    this.moment2 = regather(old[1], 'PackedAdam.v');
+    this.moment1 = encodeGatherPacked(this.device, encoder, old[0], this.layout, newLayout, indexBuffer, temporaries, 'PackedAdam.m');
+    this.moment2 = encodeGatherPacked(this.device, encoder, old[1], this.layout, newLayout, indexBuffer, temporaries, 'PackedAdam.v');
     this.device.queue.submit([encoder.finish()]);
     for (const b of [...old, ...temporaries]) b.destroy();
     this.layout = newLayout;
@@ -159,4 +131,48 @@ export function packedLayoutFrom(layout: { count: number; length: number; restCo
       { name: 'shRest', offset: o.shRest, columns: 3 * layout.restCount },
     ],
   };
+}
+
+/**
+ * Encodes a row gather of a packed buffer into a NEW buffer with `newLayout`: row r of every section
+ * takes old row index[r] (NEW_ROW: zeros). Sections are matched by name. Uniforms it creates are pushed
+ * to `temporaries` (destroy them after the submit). Use it for the parameters and gradients when
+ * pruning on the GPU; PackedAdam.gatherRows does the moments.
+ */
+export function encodeGatherPacked(
+  device: GPUDevice,
+  encoder: GPUCommandEncoder,
+  src: GPUBuffer,
+  oldLayout: PackedLayout,
+  newLayout: PackedLayout,
+  index: GPUBuffer,
+  temporaries: GPUBuffer[],
+  label = 'packedGather',
+): GPUBuffer {
+  const gather = pipelines(device).gather;
+  const dst = createStorage(device, newLayout.length, label);
+  const rows = newLayout.count;
+  for (const section of newLayout.sections) {
+    const from = oldLayout.sections.find((s) => s.name === section.name);
+    if (!from) throw new RangeError(`gather: section ${section.name} missing from the old layout`);
+    if (from.columns !== section.columns) throw new RangeError(`gather: section ${section.name} changed width`);
+    if (rows === 0 || oldLayout.count === 0 || section.columns === 0) continue;
+    const uniform = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    temporaries.push(uniform);
+    device.queue.writeBuffer(uniform, 0, new Uint32Array([rows, section.columns, 0, 0]));
+    const pass = encoder.beginComputePass({ label: `${label}.${section.name}` });
+    pass.setPipeline(gather);
+    pass.setBindGroup(0, device.createBindGroup({
+      layout: gather.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: uniform } },
+        { binding: 1, resource: { buffer: src, offset: from.offset * 4, size: oldLayout.count * from.columns * 4 } },
+        { binding: 2, resource: { buffer: index, offset: 0, size: rows * 4 } },
+        { binding: 3, resource: { buffer: dst, offset: section.offset * 4, size: rows * section.columns * 4 } },
+      ],
+    }));
+    dispatch(pass, rows * section.columns);
+    pass.end();
+  }
+  return dst;
 }
