@@ -26,7 +26,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', './scripts/register.mjs', '--test', '--test-concurrency=1', ...files],
+  ['--expose-gc', '--import', './scripts/register.mjs', '--test', '--test-concurrency=1', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

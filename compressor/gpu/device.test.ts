@@ -37,3 +37,17 @@ test('a validation error becomes an exception, not a silent result', async (t) =
     GpuValidationError,
   );
 });
+
+test('the device keeps working after garbage collection (Dawn instances are held)', async (t) => {
+  const gpu = await gpuOrSkip(t);
+  if (!gpu) return;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) {
+    t.skip('run with --expose-gc to check instance lifetime');
+    return;
+  }
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await gpu.device.queue.onSubmittedWorkDone();
+  }
+});

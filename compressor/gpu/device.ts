@@ -35,8 +35,13 @@ export function getGpu(): Promise<GpuContext> {
   return shared;
 }
 
+// Dawn instances must outlive every adapter and device made from them: a collected instance makes later
+// async calls abort or hang (seen as "std::system_error" / futex assertions). Keep them for the process.
+const instances: GPU[] = [];
+
 async function requestAdapter(): Promise<GPUAdapter | null> {
   const gpu = create([]);
+  instances.push(gpu);
   return gpu.requestAdapter({ powerPreference: 'high-performance' });
 }
 
