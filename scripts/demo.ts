@@ -120,10 +120,10 @@ async function makeDataset(options: DemoDatasetOptions, rebuild: boolean): Promi
   console.log(`  ${dataset.train.frames.length} train + ${dataset.test.frames.length} test views at ${o.size}x${o.size}, ${o.points} points in ${seconds(started)}`);
 }
 
-/** Output of `gs-compress pack --help` ('' when it cannot run). */
-function packHelp(): Promise<string> {
+/** Output of `gs-compress <name> --help` ('' when it cannot run). */
+function commandHelp(name: string): Promise<string> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, 'pack', '--help'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [cli, name, '--help'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
     let help = '';
     child.stdout.on('data', (chunk: Buffer) => (help += chunk.toString()));
     child.on('error', () => done(''));
@@ -139,7 +139,7 @@ async function packFallback(reason: string): Promise<SceneStamp['method'] | unde
   if (hasCommand('pack')) {
     // The demo world is +Z up. When pack can record that (--up), pack it as is; otherwise write the PLY
     // rotated into the +Y-down convention that .gsz files without an up axis assume, so it shows upright.
-    const canSetUp = /--up\b/.test(await packHelp());
+    const canSetUp = /--up\b/.test(await commandHelp('pack'));
     const gaussians = generateDemoGaussians({ count: fallbackGaussians, seed, frame: canSetUp ? 'z-up' : 'y-down' });
     const plyPath = join(generated, 'demo-gaussians.ply');
     await writeFile(plyPath, gaussianPly(gaussians));
@@ -173,7 +173,9 @@ async function makeScene(rebuild: boolean, forceFallback: boolean, extraArgs: st
   step(2, `compressed scene -> ${rel(scenePath)}`);
   const dataset = readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8');
   const useCompress = hasCommand('compress') && !forceFallback;
-  const args = useCompress ? [...COMPRESS_ARGS, ...extraArgs] : [String(fallbackGaussians)];
+  // The demo world is +Z up: tell the pipeline when it takes an up axis (else it should infer it from the Blender layout).
+  const upArgs = useCompress && /--up\b/.test(await commandHelp('compress')) && !extraArgs.includes('--up') ? ['--up', DEMO_UP.join(',')] : [];
+  const args = useCompress ? [...COMPRESS_ARGS, ...upArgs, ...extraArgs] : [String(fallbackGaussians)];
   const stamp = readStamp();
   // Redo the scene when a better path than the one that made it is available now (compress > pack > encoder),
   // or when its inputs changed. (A failing pipeline is retried on every run: use --fallback to skip it.)
