@@ -1,0 +1,112 @@
+// Plumbing shared by the portable GPU sort and scan (RadixSort, PrefixSum): the count convention (a number,
+// or a u32 already on the GPU), per-device pipeline caches and buffer helpers. Browser-safe: no Node APIs.
+
+/** Element count: a number known on the CPU, or a u32 at byte `offset` (a multiple of 4) of a GPU buffer
+ *  with COPY_SRC usage, read on the GPU when the commands run (no CPU readback). */
+export type GpuCount = number | GpuCountBuffer;
+export interface GpuCountBuffer {
+  buffer: GPUBuffer;
+  offset: number;
+}
+
+export class GpuSortError extends Error {
+  override name = 'GpuSortError';
+}
+
+/** Uniform/storage slots of per-dispatch parameters are this far apart (minUniformBufferOffsetAlignment). */
+export const PARAM_SLOT_BYTES = 256;
+
+/** Workgroup size of every sort/scan kernel: the WebGPU default limit, and SwiftShader's maximum. */
+export const WORKGROUP_SIZE = 256;
+
+/** Memoises `build(device)` per device, so pipelines are compiled once and a replaced device gets its own. */
+export function perDevice<T>(build: (device: GPUDevice) => T): (device: GPUDevice) => T {
+  const cache = new WeakMap<GPUDevice, T>();
+  return (device) => {
+    let value = cache.get(device);
+    if (value === undefined) {
+      value = build(device);
+      cache.set(device, value);
+    }
+    return value;
+  };
+}
+
+export function computePipeline(device: GPUDevice, label: string, code: string): GPUComputePipeline {
+  const module = device.createShaderModule({ label, code });
+  return device.createComputePipeline({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
+}
+
+/** A buffer initialised from `words` (u32) at creation; sizes are rounded up to 4 bytes, at least 16. */
+export function createBuffer(
+  device: GPUDevice,
+  label: string,
+  byteLength: number,
+  usage: GPUBufferUsageFlags,
+  words?: ArrayLike<number>,
+): GPUBuffer {
+  const size = Math.max(16, Math.ceil(byteLength / 16) * 16);
+  const buffer = device.createBuffer({ label, size, usage, mappedAtCreation: words !== undefined });
+  if (words !== undefined) {
+    new Uint32Array(buffer.getMappedRange()).set(words);
+    buffer.unmap();
+  }
+  return buffer;
+}
+
+/** Checks a count against the capacity; returns the number, or undefined when it lives on the GPU. */
+export function checkCount(count: GpuCount, maxCount: number, owner: string): number | undefined {
+  if (typeof count === 'number') {
+    if (!Number.isInteger(count) || count < 0 || count > maxCount) {
+      throw new GpuSortError(`${owner}: count ${count} must be an integer in [0, maxCount=${maxCount}]`);
+    }
+    return count;
+  }
+  if (!Number.isInteger(count.offset) || count.offset < 0 || count.offset % 4 !== 0) {
+    throw new GpuSortError(`${owner}: count offset ${count.offset} must be a non-negative multiple of 4`);
+  }
+  if (count.offset + 4 > count.buffer.size) {
+    throw new GpuSortError(`${owner}: count offset ${count.offset} is outside its ${count.buffer.size}-byte buffer`);
+  }
+  return undefined;
+}
+
+/** Copies a count (number or GPU u32) into `target` at `targetOffset`, in command order. A numeric count goes
+ *  through a small constant buffer (one per distinct value in a row, left to GC), never queue.writeBuffer, so
+ *  several encodes with different counts in one submission stay independent. */
+export class CountCopier {
+  private lastValue = -1;
+  private lastBuffer: GPUBuffer | undefined;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly label: string,
+  ) {}
+
+  encode(encoder: GPUCommandEncoder, count: GpuCount, target: GPUBuffer, targetOffset: number): void {
+    let source: GpuCountBuffer;
+    if (typeof count === 'number') {
+      if (count !== this.lastValue || this.lastBuffer === undefined) {
+        this.lastBuffer = createBuffer(this.device, `${this.label}.count`, 4, GPUBufferUsage.COPY_SRC, [count]);
+        this.lastValue = count;
+      }
+      source = { buffer: this.lastBuffer, offset: 0 };
+    } else {
+      source = count;
+    }
+    encoder.copyBufferToBuffer(source.buffer, source.offset, target, targetOffset, 4);
+  }
+
+  destroy(): void {
+    this.lastBuffer?.destroy();
+    this.lastBuffer = undefined;
+  }
+}
+
+/** Throws unless `bytes` fits one storage binding on this device. */
+export function checkBindingSize(device: GPUDevice, bytes: number, owner: string, what: string): void {
+  const limit = device.limits.maxStorageBufferBindingSize;
+  if (bytes > limit) {
+    throw new GpuSortError(`${owner}: ${what} needs ${bytes} bytes, over this device's storage binding limit ${limit}`);
+  }
+}

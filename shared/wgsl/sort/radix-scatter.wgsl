@@ -1,0 +1,133 @@
+// RadixSort.scatter: stable scatter of one tile for one pass. The tile is staged in workgroup memory; each
+// thread takes a contiguous run of PER_THREAD elements, so "thread order, then run order" IS input order and
+// ranking by (digits before, same digit in earlier threads, same digit earlier in my run) is stable. Per-thread
+// digit counts are packed 16 digits x 16 bits into 8 words and scanned across threads in one pass (fields
+// never exceed TILE <= 65535, so no carry crosses fields). Elements are then reordered by digit inside the
+// tile so that neighbouring threads write neighbouring global addresses.
+#import sort_dispatch
+#import radix_params
+
+const WG: u32 = ${WG}u;
+const PER_THREAD: u32 = ${PER_THREAD}u;
+const TILE: u32 = WG * PER_THREAD;
+const WORDS: u32 = 8u; // RADIX / 2 packed 16-bit counters
+
+@group(0) @binding(0) var<uniform> params: SortParams;
+@group(0) @binding(1) var<uniform> pass_params: PassParams;
+@group(0) @binding(2) var<storage, read> keys_in: array<u32>;
+@group(0) @binding(3) var<storage, read> values_in: array<u32>;
+@group(0) @binding(4) var<storage, read_write> keys_out: array<u32>;
+@group(0) @binding(5) var<storage, read_write> values_out: array<u32>;
+/// Exclusive scan of the digit-major histogram: first output index of each (digit, tile).
+@group(0) @binding(6) var<storage, read> offsets: array<u32>;
+
+/// Staging (keys at [0, TILE), values at [TILE, 2 TILE)), reused for the packed scan (WORDS x WG).
+var<workgroup> smem: array<u32, ${SMEM}>;
+var<workgroup> digit_base: array<u32, RADIX>;
+
+fn packed_field(word: u32, digit: u32) -> u32 {
+  return (word >> ((digit & 1u) << 4u)) & 0xffffu;
+}
+
+fn packed_one(digit: u32) -> u32 {
+  return 1u << ((digit & 1u) << 4u);
+}
+
+@compute @workgroup_size(WG)
+fn main(
+  @builtin(workgroup_id) workgroup: vec3<u32>,
+  @builtin(local_invocation_index) tid: u32,
+) {
+  let tile = flat_workgroup(workgroup, params.tiles);
+  if (tile >= params.tiles) {
+    return;
+  }
+  let tile_base = tile * TILE;
+  let valid = min(TILE, params.n - tile_base);
+  if (tid < RADIX) {
+    digit_base[tid] = offsets[tid * params.tiles + tile];
+  }
+  for (var r = 0u; r < PER_THREAD; r++) {
+    let s = r * WG + tid;
+    if (s < valid) {
+      smem[s] = keys_in[tile_base + s];
+      smem[TILE + s] = values_in[tile_base + s];
+    }
+  }
+  workgroupBarrier();
+
+  let first = tid * PER_THREAD;
+  var keys: array<u32, PER_THREAD>;
+  var values: array<u32, PER_THREAD>;
+  var counts: array<u32, WORDS>;
+  for (var j = 0u; j < PER_THREAD; j++) {
+    if (first + j < valid) {
+      keys[j] = smem[first + j];
+      values[j] = smem[TILE + first + j];
+      let digit = (keys[j] >> pass_params.shift) & pass_params.mask;
+      counts[digit >> 1u] += packed_one(digit);
+    }
+  }
+  workgroupBarrier();
+
+  // Hillis-Steele inclusive scan across threads of the packed counts.
+  var inclusive = counts;
+  for (var w = 0u; w < WORDS; w++) {
+    smem[w * WG + tid] = inclusive[w];
+  }
+  workgroupBarrier();
+  for (var offset = 1u; offset < WG; offset <<= 1u) {
+    // Explicitly zeroed each step (not relying on a loop-scoped `var` being re-initialised).
+    var left: array<u32, WORDS>;
+    for (var w = 0u; w < WORDS; w++) {
+      left[w] = 0u;
+      if (tid >= offset) {
+        left[w] = smem[w * WG + tid - offset];
+      }
+    }
+    workgroupBarrier();
+    for (var w = 0u; w < WORDS; w++) {
+      inclusive[w] += left[w];
+      smem[w * WG + tid] = inclusive[w];
+    }
+    workgroupBarrier();
+  }
+  var totals: array<u32, WORDS>;
+  for (var w = 0u; w < WORDS; w++) {
+    totals[w] = smem[w * WG + WG - 1u];
+  }
+  workgroupBarrier();
+
+  // Tile-local start of each digit, then each element's tile-sorted slot.
+  var start: array<u32, RADIX>;
+  var acc = 0u;
+  for (var d = 0u; d < RADIX; d++) {
+    start[d] = acc;
+    acc += packed_field(totals[d >> 1u], d);
+  }
+  var rank: array<u32, WORDS>;
+  for (var w = 0u; w < WORDS; w++) {
+    rank[w] = inclusive[w] - counts[w];
+  }
+  for (var j = 0u; j < PER_THREAD; j++) {
+    if (first + j < valid) {
+      let digit = (keys[j] >> pass_params.shift) & pass_params.mask;
+      let slot = start[digit] + packed_field(rank[digit >> 1u], digit);
+      rank[digit >> 1u] += packed_one(digit);
+      smem[slot] = keys[j];
+      smem[TILE + slot] = values[j];
+    }
+  }
+  workgroupBarrier();
+
+  for (var r = 0u; r < PER_THREAD; r++) {
+    let s = r * WG + tid;
+    if (s < valid) {
+      let key = smem[s];
+      let digit = (key >> pass_params.shift) & pass_params.mask;
+      let destination = digit_base[digit] + s - start[digit];
+      keys_out[destination] = key;
+      values_out[destination] = smem[TILE + s];
+    }
+  }
+}
