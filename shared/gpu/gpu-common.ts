@@ -16,17 +16,41 @@ export class GpuSortError extends Error {
 /** Uniform/storage slots of per-dispatch parameters are this far apart (minUniformBufferOffsetAlignment). */
 export const PARAM_SLOT_BYTES = 256;
 
-/** Workgroup size of every sort/scan kernel: the WebGPU default limit, and SwiftShader's maximum. */
-export const WORKGROUP_SIZE = 256;
+/** Workgroup sizes the sort/scan kernels support (each tile/block stays 1024 elements). */
+export const WORKGROUP_SIZES = [32, 64, 128, 256] as const;
+export type WorkgroupSize = (typeof WORKGROUP_SIZES)[number];
 
-/** Memoises `build(device)` per device, so pipelines are compiled once and a replaced device gets its own. */
-export function perDevice<T>(build: (device: GPUDevice) => T): (device: GPUDevice) => T {
-  const cache = new WeakMap<GPUDevice, T>();
-  return (device) => {
-    let value = cache.get(device);
+/** Default workgroup size: 256 on GPUs (WebGPU's default limit); 32 on CPU implementations (SwiftShader,
+ *  llvmpipe), where every barrier costs a coroutine switch per 4-lane group: measured on SwiftShader, a
+ *  100k-element scan took 141 ms with 256 x 4 per workgroup, 24 ms with 64 x 16, 11.5 ms with 32 x 32. */
+export function defaultWorkgroupSize(device: GPUDevice): WorkgroupSize {
+  // `adapterInfo` on GPUDevice is recent; older implementations lack it (then assume a GPU).
+  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  const software = /swiftshader|llvmpipe|lavapipe|warp|software/i.test(`${info?.architecture ?? ''} ${info?.description ?? ''} ${info?.device ?? ''}`);
+  return software ? 32 : 256;
+}
+
+export function checkWorkgroupSize(size: number, owner: string): WorkgroupSize {
+  if (!(WORKGROUP_SIZES as readonly number[]).includes(size)) {
+    throw new GpuSortError(`${owner}: workgroupSize ${size} must be one of ${WORKGROUP_SIZES.join(', ')}`);
+  }
+  return size as WorkgroupSize;
+}
+
+/** Memoises `build(device, key)` per device and key, so pipelines are compiled once per variant and a
+ *  replaced device gets its own. */
+export function perDevice<K, T>(build: (device: GPUDevice, key: K) => T): (device: GPUDevice, key: K) => T {
+  const cache = new WeakMap<GPUDevice, Map<K, T>>();
+  return (device, key) => {
+    let variants = cache.get(device);
+    if (!variants) {
+      variants = new Map();
+      cache.set(device, variants);
+    }
+    let value = variants.get(key);
     if (value === undefined) {
-      value = build(device);
-      cache.set(device, value);
+      value = build(device, key);
+      variants.set(key, value);
     }
     return value;
   };

@@ -11,24 +11,25 @@ import dispatchSource from '../wgsl/sort/dispatch.wgsl';
 import {
   checkBindingSize,
   checkCount,
+  checkWorkgroupSize,
+  defaultWorkgroupSize,
   computePipeline,
   CountCopier,
   createBuffer,
   GpuSortError,
   PARAM_SLOT_BYTES,
   perDevice,
-  WORKGROUP_SIZE,
   type GpuCount,
   type GpuCountBuffer,
+  type WorkgroupSize,
 } from './gpu-common.ts';
 
-const PER_THREAD = 4;
-/** Elements scanned by one workgroup. */
-export const SCAN_BLOCK = WORKGROUP_SIZE * PER_THREAD;
+/** Elements scanned by one workgroup (whatever its size: each thread takes SCAN_BLOCK / size). */
+export const SCAN_BLOCK = 1024;
 
-const pipelines = perDevice((device) => {
+const pipelines = perDevice((device, workgroupSize: WorkgroupSize) => {
   const modules = { sort_dispatch: dispatchSource };
-  const defines = { WG: WORKGROUP_SIZE, PER_THREAD, BLOCK: SCAN_BLOCK };
+  const defines = { WG: workgroupSize, PER_THREAD: SCAN_BLOCK / workgroupSize, BLOCK: SCAN_BLOCK };
   return {
     args: computePipeline(device, 'PrefixSum.args', composeWgsl(argsSource, modules, defines)),
     scan: computePipeline(device, 'PrefixSum.scan', composeWgsl(scanSource, modules, defines)),
@@ -40,6 +41,8 @@ export interface PrefixSumOptions {
   /** Largest count this instance scans (internal buffers are sized for it). */
   maxCount: number;
   label?: string;
+  /** Threads per workgroup; default: defaultWorkgroupSize(device) (256 on GPUs, 32 on CPU implementations). */
+  workgroupSize?: number;
 }
 
 /**
@@ -82,7 +85,7 @@ export class PrefixSum {
     checkBindingSize(device, maxCount * 4, this.label, `maxCount ${maxCount}`);
     this.device = device;
     this.maxCount = maxCount;
-    this.pipelines = pipelines(device);
+    this.pipelines = pipelines(device, checkWorkgroupSize(options.workgroupSize ?? defaultWorkgroupSize(device), this.label));
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC; // COPY_SRC: inspectable in tests
     let n = maxCount;
     for (;;) {

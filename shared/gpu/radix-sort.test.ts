@@ -119,3 +119,26 @@ test('rejects counts over maxCount and bad key widths with a specific error', as
   assert.throws(() => sorter.encode(encoder, buffer, buffer, { buffer, offset: 2 }, 8), /offset 2/);
   sorter.destroy();
 });
+
+test('every supported workgroup size sorts the same (GPU default 256, CPU default 32)', async (t) => {
+  const gpu = await gpuOrSkip(t);
+  if (!gpu) return;
+  const { device } = gpu;
+  const n = 3000;
+  const random = randomU32(11);
+  const keys = Uint32Array.from({ length: n }, () => random() & 0xfff);
+  const values = Uint32Array.from({ length: n }, (_, i) => i);
+  const expected = referenceSort(keys, values, 12);
+  for (const workgroupSize of [32, 64, 128, 256]) {
+    const sorter = new RadixSort(device, { maxCount: n, workgroupSize });
+    const keyBuffer = uploadU32(device, keys, 'test.keys');
+    const valueBuffer = uploadU32(device, values, 'test.values');
+    const encoder = device.createCommandEncoder();
+    sorter.encode(encoder, keyBuffer, valueBuffer, n, 12);
+    device.queue.submit([encoder.finish()]);
+    assert.equal(firstMismatch(await readU32(device, valueBuffer, n), expected.values), 'equal', `workgroup ${workgroupSize}`);
+    gpu.check();
+    sorter.destroy();
+  }
+  assert.throws(() => new RadixSort(device, { maxCount: 1, workgroupSize: 48 }), /workgroupSize 48/);
+});

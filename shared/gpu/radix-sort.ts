@@ -13,38 +13,38 @@ import scatterSource from '../wgsl/sort/radix-scatter.wgsl';
 import {
   checkBindingSize,
   checkCount,
+  checkWorkgroupSize,
+  defaultWorkgroupSize,
   computePipeline,
   CountCopier,
   createBuffer,
   GpuSortError,
   PARAM_SLOT_BYTES,
   perDevice,
-  WORKGROUP_SIZE,
   type GpuCount,
+  type WorkgroupSize,
 } from './gpu-common.ts';
 import { PrefixSum } from './prefix-sum.ts';
 
 const RADIX_BITS = 4;
 const RADIX = 1 << RADIX_BITS;
 const MAX_PASSES = 32 / RADIX_BITS;
-/** Elements per thread in the histogram/scatter kernels. Staging keys+values of a tile needs 2 * TILE u32
- *  = 8 KiB of workgroup memory: within WebGPU's default 16 KiB limit. */
-const PER_THREAD = 4;
-/** Elements per workgroup (tile) of the histogram and scatter kernels. */
-export const SORT_TILE = WORKGROUP_SIZE * PER_THREAD;
+/** Elements per workgroup (tile) of the histogram and scatter kernels, whatever the workgroup size. Staging
+ *  a tile's keys and values takes 2 * TILE u32 = 8 KiB of workgroup memory: within WebGPU's 16 KiB default. */
+export const SORT_TILE = 1024;
 /** SortParams (radix-params.wgsl): n, tiles, scan_count, count, max_count, 3 pads. */
 const PARAMS_BYTES = 32;
 const PARAMS_SCAN_COUNT_OFFSET = 8;
 const PARAMS_COUNT_OFFSET = 12;
 
-const pipelines = perDevice((device) => {
+const pipelines = perDevice((device, workgroupSize: WorkgroupSize) => {
   const modules = { sort_dispatch: dispatchSource, radix_params: paramsSource };
   const defines = {
-    WG: WORKGROUP_SIZE,
-    PER_THREAD,
+    WG: workgroupSize,
+    PER_THREAD: SORT_TILE / workgroupSize,
     TILE: SORT_TILE,
     // Staging (2 * TILE) and the packed 8-word scan (8 * WG) share one workgroup array.
-    SMEM: Math.max(2 * SORT_TILE, 8 * WORKGROUP_SIZE),
+    SMEM: Math.max(2 * SORT_TILE, 8 * workgroupSize),
   };
   const build = (name: string, source: string) =>
     computePipeline(device, `RadixSort.${name}`, composeWgsl(source, modules, defines));
@@ -60,6 +60,8 @@ export interface RadixSortOptions {
   /** Largest count this instance sorts (internal ping-pong buffers are sized for it). */
   maxCount: number;
   label?: string;
+  /** Threads per workgroup; default: defaultWorkgroupSize(device) (256 on GPUs, 32 on CPU implementations). */
+  workgroupSize?: number;
 }
 
 interface BufferPair {
@@ -104,7 +106,8 @@ export class RadixSort {
     checkBindingSize(device, maxCount * 4, this.label, `maxCount ${maxCount}`);
     this.device = device;
     this.maxCount = maxCount;
-    this.pipelines = pipelines(device);
+    const workgroupSize = checkWorkgroupSize(options.workgroupSize ?? defaultWorkgroupSize(device), this.label);
+    this.pipelines = pipelines(device, workgroupSize);
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC; // COPY_SRC: inspectable in tests
     this.temp = {
       keys: createBuffer(device, `${this.label}.tempKeys`, maxCount * 4, storage),
@@ -129,7 +132,7 @@ export class RadixSort {
       }
     }
     this.passParams = createBuffer(device, `${this.label}.passParams`, slots.byteLength, GPUBufferUsage.UNIFORM, slots);
-    this.scan = new PrefixSum(device, { maxCount: RADIX * maxTiles, label: `${this.label}.scan` });
+    this.scan = new PrefixSum(device, { maxCount: RADIX * maxTiles, label: `${this.label}.scan`, workgroupSize });
     this.countCopier = new CountCopier(device, this.label);
     this.argsBindGroup = device.createBindGroup({
       label: `${this.label}.args`,

@@ -30,6 +30,7 @@ fn main(
   var values: array<u32, PER_THREAD>;
   var own = 0u;
   for (var j = 0u; j < PER_THREAD; j++) {
+    values[j] = 0u;
     if (first + j < level.n) {
       values[j] = data[first + j];
     }

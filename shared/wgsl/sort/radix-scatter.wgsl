@@ -1,7 +1,7 @@
 // RadixSort.scatter: stable scatter of one tile for one pass. The tile is staged in workgroup memory; each
 // thread takes a contiguous run of PER_THREAD elements, so "thread order, then run order" IS input order and
 // ranking by (digits before, same digit in earlier threads, same digit earlier in my run) is stable. Per-thread
-// digit counts are packed 16 digits x 16 bits into 8 words and scanned across threads in one pass (fields
+// digit counts are packed 16 digits x 16 bits into 8 words and scanned across threads in one go (fields
 // never exceed TILE <= 65535, so no carry crosses fields). Elements are then reordered by digit inside the
 // tile so that neighbouring threads write neighbouring global addresses.
 #import sort_dispatch
@@ -11,6 +11,8 @@ const WG: u32 = ${WG}u;
 const PER_THREAD: u32 = ${PER_THREAD}u;
 const TILE: u32 = WG * PER_THREAD;
 const WORDS: u32 = 8u; // RADIX / 2 packed 16-bit counters
+const CHUNK: u32 = WORDS; // scan entries per thread: WORDS * WG entries over WG threads
+const CHUNKS: u32 = WG / CHUNK; // chunks per word
 
 @group(0) @binding(0) var<uniform> params: SortParams;
 @group(0) @binding(1) var<uniform> pass_params: PassParams;
@@ -24,6 +26,8 @@ const WORDS: u32 = 8u; // RADIX / 2 packed 16-bit counters
 /// Staging (keys at [0, TILE), values at [TILE, 2 TILE)), reused for the packed scan (WORDS x WG).
 var<workgroup> smem: array<u32, ${SMEM}>;
 var<workgroup> digit_base: array<u32, RADIX>;
+var<workgroup> chunk_offsets: array<u32, WG>; // WORDS * CHUNKS chunk totals, then their exclusive scan
+var<workgroup> word_totals: array<u32, WORDS>;
 
 fn packed_field(word: u32, digit: u32) -> u32 {
   return (word >> ((digit & 1u) << 4u)) & 0xffffu;
@@ -59,7 +63,11 @@ fn main(
   let first = tid * PER_THREAD;
   var keys: array<u32, PER_THREAD>;
   var values: array<u32, PER_THREAD>;
+  // Explicit zeroing throughout: SwiftShader was seen NOT re-zeroing a loop-scoped `var` array.
   var counts: array<u32, WORDS>;
+  for (var w = 0u; w < WORDS; w++) {
+    counts[w] = 0u;
+  }
   for (var j = 0u; j < PER_THREAD; j++) {
     if (first + j < valid) {
       keys[j] = smem[first + j];
@@ -70,31 +78,42 @@ fn main(
   }
   workgroupBarrier();
 
-  // Hillis-Steele inclusive scan across threads of the packed counts.
-  var inclusive = counts;
+  // Exclusive scan across threads of the packed counts, raking (3 barriers instead of Hillis-Steele's
+  // 2 log2(WG): barriers dominate on CPU implementations such as SwiftShader). Word w of thread t sits at
+  // smem[w * WG + t]; each thread serially scans one chunk of CHUNK consecutive entries of one word, WORDS
+  // threads scan the chunk totals, and a thread's exclusive prefix is its entry plus its chunk's offset.
   for (var w = 0u; w < WORDS; w++) {
-    smem[w * WG + tid] = inclusive[w];
+    smem[w * WG + tid] = counts[w];
   }
   workgroupBarrier();
-  for (var offset = 1u; offset < WG; offset <<= 1u) {
-    // Explicitly zeroed each step (not relying on a loop-scoped `var` being re-initialised).
-    var left: array<u32, WORDS>;
-    for (var w = 0u; w < WORDS; w++) {
-      left[w] = 0u;
-      if (tid >= offset) {
-        left[w] = smem[w * WG + tid - offset];
-      }
+  {
+    let word = tid / CHUNKS;
+    let chunk = tid % CHUNKS;
+    let base = word * WG + chunk * CHUNK;
+    var sum = 0u;
+    for (var i = 0u; i < CHUNK; i++) {
+      let value = smem[base + i];
+      smem[base + i] = sum;
+      sum += value;
     }
-    workgroupBarrier();
-    for (var w = 0u; w < WORDS; w++) {
-      inclusive[w] += left[w];
-      smem[w * WG + tid] = inclusive[w];
-    }
-    workgroupBarrier();
+    chunk_offsets[tid] = sum;
   }
+  workgroupBarrier();
+  if (tid < WORDS) {
+    var sum = 0u;
+    for (var c = 0u; c < CHUNKS; c++) {
+      let value = chunk_offsets[tid * CHUNKS + c];
+      chunk_offsets[tid * CHUNKS + c] = sum;
+      sum += value;
+    }
+    word_totals[tid] = sum;
+  }
+  workgroupBarrier();
+  var rank: array<u32, WORDS>;
   var totals: array<u32, WORDS>;
   for (var w = 0u; w < WORDS; w++) {
-    totals[w] = smem[w * WG + WG - 1u];
+    rank[w] = smem[w * WG + tid] + chunk_offsets[w * CHUNKS + tid / CHUNK];
+    totals[w] = word_totals[w];
   }
   workgroupBarrier();
 
@@ -104,10 +123,6 @@ fn main(
   for (var d = 0u; d < RADIX; d++) {
     start[d] = acc;
     acc += packed_field(totals[d >> 1u], d);
-  }
-  var rank: array<u32, WORDS>;
-  for (var w = 0u; w < WORDS; w++) {
-    rank[w] = inclusive[w] - counts[w];
   }
   for (var j = 0u; j < PER_THREAD; j++) {
     if (first + j < valid) {
