@@ -92,8 +92,8 @@ export interface RasterBuffers {
 
 /** Per 16x16 tile: front-to-back compositing. */
 export class RasterizeForwardPass extends KernelPass {
-  constructor(device: GPUDevice) {
-    super(device, 'Rasterize.forward', rasterizeForwardSource);
+  constructor(device: GPUDevice, workgroupBatches: boolean) {
+    super(device, 'Rasterize.forward', rasterizeForwardSource, { WORKGROUP_BATCHES: workgroupBatches });
   }
   encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: RasterBuffers & { image: GPUBuffer; alpha: GPUBuffer; pixelState: GPUBuffer }, tiles: [number, number]): void {
     this.dispatch(encoder, [u.camera, u.params, b.splats, b.gaussianIds, b.tileRanges, b.image, b.alpha, b.pixelState], tiles);
@@ -102,8 +102,8 @@ export class RasterizeForwardPass extends KernelPass {
 
 /** Per 16x16 tile: back-to-front gradients, accumulated per Gaussian in screen space. */
 export class RasterizeBackwardPass extends KernelPass {
-  constructor(device: GPUDevice) {
-    super(device, 'Rasterize.backward', rasterizeBackwardSource);
+  constructor(device: GPUDevice, workgroupBatches: boolean) {
+    super(device, 'Rasterize.backward', rasterizeBackwardSource, { WORKGROUP_BATCHES: workgroupBatches });
   }
   encode(
     encoder: GPUCommandEncoder,

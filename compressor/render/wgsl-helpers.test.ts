@@ -1,11 +1,14 @@
-// The shared WGSL helper modules compile on their own (as the viewer imports them) and the Camera
-// uniform's field order matches the TS packer.
+// The shared WGSL helper modules compile on their own (as the viewer imports them), every rasterizer
+// stage builds a pipeline in both compositing variants, and the Camera uniform's field order matches
+// the TS packer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
 import { composeWgsl } from '../../shared/wgsl/compose.ts';
 import { SHARED_WGSL_MODULES } from './wgsl-modules.ts';
 import { CAMERA_UNIFORM_FIELDS } from './camera-uniform.ts';
+import { withErrorScope } from '../gpu/device.ts';
+import * as passes from './passes.ts';
 
 test('Camera struct fields match camera-uniform.ts', () => {
   const body = /struct Camera \{([^}]*)\}/.exec(SHARED_WGSL_MODULES.projection)?.[1] ?? '';
@@ -24,4 +27,21 @@ test('math, projection and sh compile standalone', async (t) => {
     assert.deepEqual(errors, [], `${name}:\n${errors.join('\n')}`);
   }
   gpu.check();
+});
+
+test('every rasterizer stage builds a compute pipeline (both compositing variants)', async (t) => {
+  const gpu = await gpuOrSkip(t);
+  if (!gpu) return;
+  await withErrorScope(gpu.device, () => {
+    const d = gpu.device;
+    new passes.ProjectForwardPass(d);
+    new passes.TileCountsPass(d);
+    new passes.MapIntersectionsPass(d);
+    new passes.TileRangesPass(d);
+    new passes.ProjectBackwardPass(d);
+    for (const batches of [false, true]) {
+      new passes.RasterizeForwardPass(d, batches);
+      new passes.RasterizeBackwardPass(d, batches);
+    }
+  });
 });

@@ -1,5 +1,6 @@
 // Stage 6: backward compositing. One workgroup per tile, one thread per pixel, walking the tile's
-// splats back to front in batches (the reverse of rasterize_forward.wgsl). Each pixel recovers the
+// splats back to front (the reverse of rasterize_forward.wgsl; WORKGROUP_BATCHES as there: batches
+// through workgroup memory on real GPUs, direct reads from the last contributor down on CPU emulation). Each pixel recovers the
 // transmittance before a splat from the final one (T_before = T_after / (1 - alpha); alpha <= 0.99
 // keeps this division safe) and the colour accumulated behind it, then forms its contribution to
 // dL/d(mean2d, conic, colour, opacity), |dL/d mean2d| and the blending weight alpha T.
@@ -21,6 +22,7 @@
 @group(0) @binding(7) var<storage, read> v_alpha_in: array<f32>; // [H, W] dL/d alpha (read when has_v_alpha)
 @group(0) @binding(8) var<storage, read_write> splat_grads: array<atomic<u32>>; // [N, SPLAT_GRAD_STRIDE]
 
+#ifdef WORKGROUP_BATCHES
 const BATCH: u32 = TILE_SIZE * TILE_SIZE;
 
 var<workgroup> range_shared: vec2u;
@@ -28,6 +30,7 @@ var<workgroup> batch_id: array<u32, BATCH>;
 var<workgroup> batch_mean_opacity: array<vec4f, BATCH>;
 var<workgroup> batch_conic: array<vec4f, BATCH>;
 var<workgroup> batch_color: array<vec4f, BATCH>;
+#endif
 
 fn atomic_add_f32(index: u32, value: f32) {
   if (value == 0.0) {
@@ -78,10 +81,14 @@ fn main(
   let pixel_xy = wg.xy * TILE_SIZE + lid.xy;
   let inside = all(pixel_xy < camera.size);
   let pixel = vec2f(pixel_xy) + 0.5;
+#ifdef WORKGROUP_BATCHES
   if (local == 0u) {
     range_shared = tile_ranges[tile];
   }
   let range = workgroupUniformLoad(&range_shared);
+#else
+  let range = tile_ranges[tile];
+#endif
 
   let p = select(0u, pixel_xy.y * camera.size.x + pixel_xy.x, inside);
   let state = pixel_state[p];
@@ -94,6 +101,7 @@ fn main(
   // = T_final / (1 - alpha_i): both are this constant over (1 - alpha_i).
   let v_tail = t_final * (v_a - dot(background, v_out));
 
+#ifdef WORKGROUP_BATCHES
   var transmittance = t_final;
   var behind = vec3f(0.0); // sum of colour x alpha x T of the splats behind the current one
   // Batches from the back: batch k holds list entries [end - BATCH, end), loaded in reverse.
@@ -144,4 +152,38 @@ fn main(
     }
     workgroupBarrier();
   }
+#else
+  var transmittance = t_final;
+  var behind = vec3f(0.0); // sum of colour x alpha x T of the splats behind the current one
+  if (inside) {
+    for (var j = range.x + walked; j > range.x; j--) {
+      let g = gaussian_id_from_isect[j - 1u];
+      let s = splats[g];
+      let d = s.mean2d - pixel;
+      let power = splat_power(s.conic, d);
+      let vis = exp(-power);
+      let raw_alpha = s.opacity * vis;
+      let alpha = min(MAX_ALPHA, raw_alpha);
+      if (power < 0.0 || alpha < ALPHA_THRESHOLD) {
+        continue;
+      }
+      var c: Contribution;
+      let ra = 1.0 / (1.0 - alpha);
+      transmittance *= ra;
+      let weight = alpha * transmittance;
+      c.v_color = weight * v_out;
+      let v_alpha = dot(s.color * transmittance - behind * ra, v_out) + v_tail * ra;
+      behind += s.color * weight;
+      if (raw_alpha <= MAX_ALPHA) {
+        let v_power = -raw_alpha * v_alpha;
+        c.v_conic = vec3f(0.5 * d.x * d.x, d.x * d.y, 0.5 * d.y * d.y) * v_power;
+        c.v_mean2d = vec2f(s.conic.x * d.x + s.conic.y * d.y, s.conic.y * d.x + s.conic.z * d.y) * v_power;
+        c.v_opacity = vis * v_alpha;
+      }
+      c.abs_mean2d = abs(c.v_mean2d);
+      c.weight = weight;
+      accumulate(g, c);
+    }
+  }
+#endif
 }

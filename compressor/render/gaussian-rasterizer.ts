@@ -1,0 +1,244 @@
+// The GPU-resident rasterizer for training and rendering: parameters in one packed GPU buffer
+// (gaussian-layout.ts), image/alpha out in GPU buffers, dL/dimage in, parameter gradients out.
+//
+// Forward = two submissions: (1) project -> depth sort -> per-Gaussian tile counts -> prefix sum, then a
+// 4-byte readback of the intersection count to size the intersection buffers exactly; (2) emit
+// (tile, Gaussian) pairs in depth order -> stable sort by tile id (ceil(log2 tiles) bits) -> tile
+// ranges -> compositing. Backward reuses the last forward's buffers.
+import { PrefixSum } from '../../shared/gpu/prefix-sum.ts';
+import { RadixSort } from '../../shared/gpu/radix-sort.ts';
+import type { Camera } from '../../shared/math/camera.ts';
+import type { ShDegree } from '../../shared/scene/gaussian-scene.ts';
+import { CAMERA_UNIFORM_BYTES, packCamera } from './camera-uniform.ts';
+import type { GaussianLayout } from './gaussian-layout.ts';
+import { GrowableBuffer, readBuffer, storageBuffer } from './gpu-buffers.ts';
+import {
+  MapIntersectionsPass,
+  ProjectBackwardPass,
+  ProjectForwardPass,
+  RasterizeBackwardPass,
+  RasterizeForwardPass,
+  TileCountsPass,
+  TileRangesPass,
+  type FrameUniforms,
+} from './passes.ts';
+import { packRenderParams, RENDER_PARAMS_BYTES, type RenderParamsValues } from './render-params.ts';
+import { TILE_SIZE } from './types.ts';
+
+/** Floats per Gaussian in `splatGrads` (raster_common.wgsl SPLAT_GRAD_STRIDE) and their meaning. */
+export const SPLAT_GRAD_STRIDE = 12;
+export const SPLAT_GRAD = { mean2d: 0, conic: 2, color: 5, opacity: 8, absMean2d: 9, weight: 11 } as const;
+/** Bytes per Splat2d record (raster_common.wgsl). */
+export const SPLAT2D_BYTES = 48;
+
+export interface RenderInputs {
+  /** Packed parameters (STORAGE usage), laid out as `layout`. */
+  gaussians: GPUBuffer;
+  layout: GaussianLayout;
+  camera: Camera;
+  background?: readonly [number, number, number];
+  /** Runtime cap on the SH degree. */
+  shDegree?: ShDegree;
+  antialiased?: boolean;
+}
+
+export interface ForwardOutputs {
+  /** [H, W, 3] f32 RGB (owned by the rasterizer, overwritten by the next forward). */
+  image: GPUBuffer;
+  /** [H, W] f32. */
+  alpha: GPUBuffer;
+  /** [N] Splat2d records: 2D mean, extent (0 when culled), conic, opacity, colour, depth. */
+  splats: GPUBuffer;
+  numIntersections: number;
+  tiles: [number, number];
+}
+
+export interface BackwardInputs {
+  /** [H, W, 3] f32 dL/d image. */
+  vImage: GPUBuffer;
+  /** Optional [H, W] f32 dL/d alpha. */
+  vAlpha?: GPUBuffer;
+  /** Output: gradients in the parameters' packed layout (STORAGE usage, layout.length floats). */
+  grads: GPUBuffer;
+}
+
+export class RasterizerError extends Error {
+  override name = 'RasterizerError';
+}
+
+export class GaussianRasterizer {
+  private readonly device: GPUDevice;
+  private readonly uniforms: FrameUniforms;
+  private readonly projectForward: ProjectForwardPass;
+  private readonly tileCounts: TileCountsPass;
+  private readonly mapIntersections: MapIntersectionsPass;
+  private readonly tileRanges: TileRangesPass;
+  private readonly rasterizeForward: RasterizeForwardPass;
+  private readonly rasterizeBackward: RasterizeBackwardPass;
+  private readonly projectBackward: ProjectBackwardPass;
+  private readonly buffers: Record<
+    'splats' | 'depthKeys' | 'depthIds' | 'tileCounts' | 'tileIds' | 'gaussianIds' | 'tileRanges' | 'image' | 'alpha' | 'pixelState' | 'splatGrads',
+    GrowableBuffer
+  >;
+  private readonly isectCount: GPUBuffer;
+  private readonly emptyAlpha: GrowableBuffer;
+  private depthSort: RadixSort | undefined;
+  private tileSort: RadixSort | undefined;
+  private scan: PrefixSum | undefined;
+  private last: { inputs: RenderInputs; params: RenderParamsValues; tiles: [number, number] } | undefined;
+
+  /**
+   * `workgroupBatches`: stream each tile's splats through workgroup memory (the classic layout, right for
+   * real GPUs); false reads them directly per pixel, 5-15x faster on CPU emulation (SwiftShader), where
+   * barriers are expensive. Default: true unless the adapter looks like SwiftShader/llvmpipe.
+   */
+  constructor(device: GPUDevice, options: { workgroupBatches?: boolean } = {}) {
+    this.device = device;
+    const batches = options.workgroupBatches ?? !isSoftwareDevice(device);
+    this.uniforms = {
+      camera: device.createBuffer({ label: 'Rasterize.camera', size: CAMERA_UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+      params: device.createBuffer({ label: 'Rasterize.params', size: RENDER_PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+    };
+    this.projectForward = new ProjectForwardPass(device);
+    this.tileCounts = new TileCountsPass(device);
+    this.mapIntersections = new MapIntersectionsPass(device);
+    this.tileRanges = new TileRangesPass(device);
+    this.rasterizeForward = new RasterizeForwardPass(device, batches);
+    this.rasterizeBackward = new RasterizeBackwardPass(device, batches);
+    this.projectBackward = new ProjectBackwardPass(device);
+    const grow = (name: string) => new GrowableBuffer(device, `Rasterize.${name}`);
+    this.buffers = {
+      splats: grow('splats'), depthKeys: grow('depthKeys'), depthIds: grow('depthIds'), tileCounts: grow('tileCounts'),
+      tileIds: grow('tileIds'), gaussianIds: grow('gaussianIds'), tileRanges: grow('tileRanges'), image: grow('image'),
+      alpha: grow('alpha'), pixelState: grow('pixelState'), splatGrads: grow('splatGrads'),
+    };
+    this.emptyAlpha = grow('noVAlpha');
+    this.isectCount = storageBuffer(device, 'Rasterize.isectCount', 4);
+  }
+
+  /** Renders one camera; resolves when the image is encoded and submitted (read it with readBuffer). */
+  async forward(inputs: RenderInputs): Promise<ForwardOutputs> {
+    const { camera, layout } = inputs;
+    const n = layout.count;
+    if (!(camera.width > 0 && camera.height > 0 && Number.isInteger(camera.width) && Number.isInteger(camera.height))) {
+      throw new RasterizerError(`invalid image size ${camera.width}x${camera.height}`);
+    }
+    if (inputs.gaussians.size < layout.length * 4) {
+      throw new RasterizerError(`parameter buffer holds ${inputs.gaussians.size} bytes, layout needs ${layout.length * 4}`);
+    }
+    const tiles: [number, number] = [Math.ceil(camera.width / TILE_SIZE), Math.ceil(camera.height / TILE_SIZE)];
+    const pixels = camera.width * camera.height;
+    const b = this.buffers;
+    const splats = b.splats.ensure(n * SPLAT2D_BYTES);
+    const depthKeys = b.depthKeys.ensure(n * 4);
+    const depthIds = b.depthIds.ensure(n * 4);
+    const tileCounts = b.tileCounts.ensure(n * 4);
+    const tileRanges = b.tileRanges.ensure(tiles[0] * tiles[1] * 8);
+    const image = b.image.ensure(pixels * 12);
+    const alpha = b.alpha.ensure(pixels * 4);
+    const pixelState = b.pixelState.ensure(pixels * 8);
+    if (!this.depthSort || this.depthSort.maxCount < n) {
+      this.depthSort?.destroy();
+      this.scan?.destroy();
+      const capacity = Math.max(1024, Math.ceil(n * 1.25));
+      this.depthSort = new RadixSort(this.device, { maxCount: capacity, label: 'Rasterize.depthSort' });
+      this.scan = new PrefixSum(this.device, { maxCount: capacity, label: 'Rasterize.tileCountScan' });
+    }
+    const params: RenderParamsValues = {
+      layout,
+      shDegree: Math.min(inputs.shDegree ?? layout.shDegree, layout.shDegree),
+      antialiased: inputs.antialiased ?? false,
+      tilesX: tiles[0],
+      tilesY: tiles[1],
+      maxIntersections: 0, // set once the count is known (phase 2)
+      hasVAlpha: false,
+      background: inputs.background ?? [0, 0, 0],
+    };
+    const queue = this.device.queue;
+    queue.writeBuffer(this.uniforms.camera, 0, packCamera(camera));
+    queue.writeBuffer(this.uniforms.params, 0, packRenderParams(params));
+
+    // Phase 1: project, depth sort, tile counts in depth order, prefix sum -> intersection count.
+    let encoder = this.device.createCommandEncoder({ label: 'Rasterize.forward1' });
+    this.projectForward.encode(encoder, this.uniforms, { gaussians: inputs.gaussians, splats, depthKeys, depthIds }, n);
+    this.depthSort.encode(encoder, depthKeys, depthIds, n, 32);
+    this.tileCounts.encode(encoder, this.uniforms, { splats, depthIds, tileCounts }, n);
+    this.scan!.encode(encoder, tileCounts, n, { buffer: this.isectCount, offset: 0 });
+    queue.submit([encoder.finish()]);
+    const numIntersections = n === 0 ? 0 : new Uint32Array(await readBuffer(this.device, this.isectCount, 4))[0];
+
+    // Phase 2: intersections sized exactly, sort by tile, ranges, composite.
+    const tileIds = b.tileIds.ensure(numIntersections * 4);
+    const gaussianIds = b.gaussianIds.ensure(numIntersections * 4);
+    params.maxIntersections = tileIds.size / 4;
+    queue.writeBuffer(this.uniforms.params, 0, packRenderParams(params));
+    if (!this.tileSort || this.tileSort.maxCount < numIntersections) {
+      this.tileSort?.destroy();
+      this.tileSort = new RadixSort(this.device, { maxCount: Math.max(4096, tileIds.size / 4), label: 'Rasterize.tileSort' });
+    }
+    encoder = this.device.createCommandEncoder({ label: 'Rasterize.forward2' });
+    this.mapIntersections.encode(encoder, this.uniforms, { splats, depthIds, offsets: tileCounts, tileIds, gaussianIds }, n);
+    const tileBits = Math.max(1, Math.ceil(Math.log2(tiles[0] * tiles[1])));
+    this.tileSort.encode(encoder, tileIds, gaussianIds, numIntersections, tileBits);
+    this.tileRanges.encode(encoder, { isectCount: this.isectCount, tileIds, tileRanges }, numIntersections);
+    this.rasterizeForward.encode(encoder, this.uniforms, { splats, gaussianIds, tileRanges, image, alpha, pixelState }, tiles);
+    queue.submit([encoder.finish()]);
+    this.last = { inputs, params, tiles };
+    return { image, alpha, splats, numIntersections, tiles };
+  }
+
+  /** Encodes the backward pass of the last forward (same parameters and camera). */
+  encodeBackward(encoder: GPUCommandEncoder, inputs: BackwardInputs): void {
+    const last = this.last;
+    if (!last) throw new RasterizerError('backward called before forward');
+    const { layout } = last.inputs;
+    if (inputs.grads.size < layout.length * 4) {
+      throw new RasterizerError(`gradient buffer holds ${inputs.grads.size} bytes, layout needs ${layout.length * 4}`);
+    }
+    const hasVAlpha = inputs.vAlpha !== undefined;
+    if (hasVAlpha !== last.params.hasVAlpha) {
+      last.params.hasVAlpha = hasVAlpha;
+      this.device.queue.writeBuffer(this.uniforms.params, 0, packRenderParams(last.params));
+    }
+    const b = this.buffers;
+    const splatGrads = b.splatGrads.ensure(layout.count * SPLAT_GRAD_STRIDE * 4);
+    const raster = { splats: b.splats.current, gaussianIds: b.gaussianIds.current, tileRanges: b.tileRanges.current };
+    this.rasterizeBackward.encode(
+      encoder,
+      this.uniforms,
+      { ...raster, pixelState: b.pixelState.current, vImage: inputs.vImage, vAlpha: inputs.vAlpha ?? this.emptyAlpha.ensure(4), splatGrads },
+      last.tiles,
+    );
+    this.projectBackward.encode(encoder, this.uniforms, { gaussians: last.inputs.gaussians, splatGrads, grads: inputs.grads }, layout.count);
+  }
+
+  /** Encodes and submits the backward pass; per-Gaussian screen-space sums stay in `splatGrads`. */
+  backward(inputs: BackwardInputs): void {
+    const encoder = this.device.createCommandEncoder({ label: 'Rasterize.backward' });
+    this.encodeBackward(encoder, inputs);
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  /** [N, SPLAT_GRAD_STRIDE] f32 of the last backward: 2D mean/conic/colour/opacity gradients, |dL/dmean2d| sums, weights. */
+  get splatGrads(): GPUBuffer {
+    return this.buffers.splatGrads.current;
+  }
+
+  destroy(): void {
+    for (const buffer of Object.values(this.buffers)) buffer.destroy();
+    this.emptyAlpha.destroy();
+    this.isectCount.destroy();
+    this.uniforms.camera.destroy();
+    this.uniforms.params.destroy();
+    this.depthSort?.destroy();
+    this.tileSort?.destroy();
+    this.scan?.destroy();
+  }
+}
+
+/** True for CPU implementations of WebGPU (SwiftShader, llvmpipe/lavapipe), from the device's adapter info. */
+export function isSoftwareDevice(device: GPUDevice): boolean {
+  const info = device.adapterInfo;
+  const text = `${info.vendor} ${info.architecture} ${info.description}`;
+  return /swiftshader|llvmpipe|lavapipe/i.test(text);
+}
