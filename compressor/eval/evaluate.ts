@@ -1,0 +1,40 @@
+// Held-out evaluation of a GPU-resident scene: renders each view with the rasterizer, reads it back and
+// scores it against the view's target (photos, or teacher renders in mode c).
+import type { GaussianLayout } from '../render/gaussian-layout.ts';
+import type { GaussianRasterizer } from '../render/gaussian-rasterizer.ts';
+import { readBuffer } from '../render/gpu-buffers.ts';
+import type { TrainingViews } from '../train/loop/views.ts';
+import { clamp01, psnr, ssim } from './metrics.ts';
+
+export interface Evaluation {
+  /** Mean over views (PSNR averaged in dB, as 3DGS reports it). */
+  psnr: number;
+  ssim: number;
+  views: number;
+  perView: { index: number; psnr: number; ssim: number }[];
+}
+
+export interface RenderSource {
+  gaussians: GPUBuffer;
+  layout: GaussianLayout;
+  antialiased: boolean;
+}
+
+/** Renders view `index` of `views` and returns the clamped [H, W, 3] image. */
+export async function renderView(device: GPUDevice, rasterizer: GaussianRasterizer, source: RenderSource, views: TrainingViews, index: number): Promise<Float32Array> {
+  const camera = views.cameras[index];
+  const out = await rasterizer.forward({ gaussians: source.gaussians, layout: source.layout, camera, background: views.background, antialiased: source.antialiased });
+  return clamp01(new Float32Array(await readBuffer(device, out.image, camera.width * camera.height * 12)));
+}
+
+export async function evaluateViews(device: GPUDevice, rasterizer: GaussianRasterizer, source: RenderSource, views: TrainingViews, indices: number[]): Promise<Evaluation> {
+  const perView: Evaluation['perView'] = [];
+  for (const index of indices) {
+    const camera = views.cameras[index];
+    const image = await renderView(device, rasterizer, source, views, index);
+    const target = views.image(index);
+    perView.push({ index, psnr: psnr(image, target), ssim: ssim(image, target, camera.width, camera.height) });
+  }
+  const mean = (f: (v: Evaluation['perView'][number]) => number) => (perView.length ? perView.reduce((s, v) => s + f(v), 0) / perView.length : NaN);
+  return { psnr: mean((v) => v.psnr), ssim: mean((v) => v.ssim), views: perView.length, perView };
+}
