@@ -127,6 +127,16 @@ export class CountCopier {
   }
 }
 
+/** Throws unless `buffer` can hold the elements a call may touch: `count` for a number, else `maxCount`
+ *  (a count on the GPU is only clamped to maxCount, so the buffer must hold that many). */
+export function checkDataBuffer(buffer: GPUBuffer, count: GpuCount, maxCount: number, owner: string, what: string): void {
+  const elements = typeof count === 'number' ? count : maxCount;
+  if (buffer.size < elements * 4) {
+    const why = typeof count === 'number' ? `count ${count}` : `maxCount ${maxCount} (the count is on the GPU)`;
+    throw new GpuSortError(`${owner}: ${what} buffer "${buffer.label}" has ${buffer.size} bytes, too small for ${why} u32`);
+  }
+}
+
 /** Throws unless `bytes` fits one storage binding on this device. */
 export function checkBindingSize(device: GPUDevice, bytes: number, owner: string, what: string): void {
   const limit = device.limits.maxStorageBufferBindingSize;

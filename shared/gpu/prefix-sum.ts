@@ -11,6 +11,7 @@ import dispatchSource from '../wgsl/sort/dispatch.wgsl';
 import {
   checkBindingSize,
   checkCount,
+  checkDataBuffer,
   checkWorkgroupSize,
   defaultWorkgroupSize,
   computePipeline,
@@ -135,6 +136,7 @@ export class PrefixSum {
 
   /** Scans `data` (STORAGE usage) in place; copies the total to `total` (COPY_DST usage) when given. */
   encode(encoder: GPUCommandEncoder, data: GPUBuffer, count: GpuCount, total?: GpuCountBuffer): void {
+    checkDataBuffer(data, count, this.maxCount, this.label, 'data');
     this.encodeArgs(encoder, count);
     const pass = encoder.beginComputePass({ label: `${this.label}.pass` });
     this.encodeScan(pass, data);

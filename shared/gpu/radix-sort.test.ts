@@ -117,6 +117,9 @@ test('rejects counts over maxCount and bad key widths with a specific error', as
   assert.throws(() => sorter.encode(encoder, buffer, buffer, 11, 8), /small: count 11 must be an integer in \[0, maxCount=10\]/);
   assert.throws(() => sorter.encode(encoder, buffer, buffer, 5, 33), /keyBits 33/);
   assert.throws(() => sorter.encode(encoder, buffer, buffer, { buffer, offset: 2 }, 8), /offset 2/);
+  assert.throws(() => sorter.encode(encoder, buffer, buffer, 5, 8), /keys and values must be different buffers/);
+  const small = uploadU32(device, new Uint32Array(4), 'test.small');
+  assert.throws(() => sorter.encode(encoder, buffer, small, { buffer, offset: 0 }, 8), /"test.small" has 16 bytes, too small for maxCount 10/);
   sorter.destroy();
 });
 

@@ -13,6 +13,7 @@ import scatterSource from '../wgsl/sort/radix-scatter.wgsl';
 import {
   checkBindingSize,
   checkCount,
+  checkDataBuffer,
   checkWorkgroupSize,
   defaultWorkgroupSize,
   computePipeline,
@@ -150,6 +151,9 @@ export class RadixSort {
       throw new GpuSortError(`${this.label}: keyBits ${keyBits} must be an integer in [0, 32]`);
     }
     const known = checkCount(count, this.maxCount, this.label);
+    if (keys === values) throw new GpuSortError(`${this.label}: keys and values must be different buffers`);
+    checkDataBuffer(keys, count, this.maxCount, this.label, 'keys');
+    checkDataBuffer(values, count, this.maxCount, this.label, 'values');
     const passes = Math.ceil(keyBits / RADIX_BITS);
     if (passes === 0 || known === 0) return;
     const caller = { keys, values };
