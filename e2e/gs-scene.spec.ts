@@ -77,8 +77,21 @@ test('renders a real scene: splats where the scene is, background elsewhere; scr
   expect(shot.foreground / shot.total).toBeGreaterThan(0.05);
 });
 
-test('first-frame fires before load; progress is monotonic and complete (throttled, no Content-Length)', async ({ page }) => {
-  await openViewer(page, { src: `${SMALL}?nolength=1&throttle=10000` });
+test('streaming: first frame from the first chunk; progress monotonic and complete without Content-Length', async ({ page }) => {
+  // The server stops sending after 30 kB (the header and the first chunk or two, not the file): the
+  // first frame must come anyway, with only part of the scene.
+  await openViewer(page, { src: `${SMALL}?nolength=1&stall=30000` });
+  await waitForEvent(page, 'first-frame');
+  const partial = await page.locator('gs-scene').evaluate((el) => (el as unknown as { splatCount: number }).splatCount);
+  expect(partial).toBeGreaterThan(0);
+  expect(partial).toBeLessThan(SMALL_COUNT);
+  expect((await events(page)).map((e) => e.type)).not.toContain('load');
+
+  // Then the whole file, throttled and without Content-Length.
+  await page.evaluate((src) => {
+    (window as unknown as { events: RecordedEvent[] }).events.length = 0;
+    document.querySelector('gs-scene')!.setAttribute('src', src);
+  }, `${SMALL}?nolength=1&throttle=40000`);
   await waitForEvent(page, 'load');
   const list = await events(page);
   const types = list.map((e) => e.type);
@@ -95,10 +108,6 @@ test('first-frame fires before load; progress is monotonic and complete (throttl
   expect(last.splatsLoaded).toBe(SMALL_COUNT);
   expect(last.splatsTotal).toBe(SMALL_COUNT);
   expect(last.bytesTotal).toBeUndefined();
-  // Streaming: the first frame came before the last byte (the file takes ~7.5 s at this rate; compiling the pipelines on SwiftShader takes several).
-  const firstFrame = list.find((e) => e.type === 'first-frame')!;
-  const lastBytes = list.filter((e) => e.type === 'progress').find((e) => (e.detail as { bytesLoaded: number }).bytesLoaded === last.bytesLoaded)!;
-  expect(firstFrame.t).toBeLessThan(lastBytes.t);
 });
 
 test('Content-Length gives bytesTotal; max-splats loads a prefix', async ({ page }) => {
@@ -118,21 +127,24 @@ test('SH degree 1 scene with a codebook loads and renders', async ({ page }) => 
   expect(foreground / total).toBeGreaterThan(0.03);
 });
 
-for (const [name, src, code] of [
-  ['404', '/e2e/fixtures/missing.gsz', 'not-found'],
-  ['a file that is not a .gsz', '/e2e/fixtures/not-a-scene.gsz', 'bad-magic'],
-  ['a damaged chunk', '/e2e/fixtures/corrupt-tail.gsz', 'corrupt'],
-] as const) {
-  test(`error event and a visible message on ${name}`, async ({ page }) => {
-    await openViewer(page, { src });
-    await waitForEvent(page, 'error');
-    const error = (await events(page)).find((e) => e.type === 'error')!.detail as { code: string; message: string };
-    expect(error.code).toBe(code);
+test('error event and a visible message on 404, a file that is not a .gsz, and a damaged chunk', async ({ page }) => {
+  await openViewer(page, { src: '/e2e/fixtures/missing.gsz' });
+  const cases = [
+    ['/e2e/fixtures/missing.gsz', 'not-found'],
+    ['/e2e/fixtures/not-a-scene.gsz', 'bad-magic'],
+    ['/e2e/fixtures/corrupt-tail.gsz', 'corrupt'],
+  ] as const;
+  for (const [i, [src, code]] of cases.entries()) {
+    // One page for all three (each page pays for compiling the GPU pipelines): src changes in turn.
+    if (i > 0) await page.evaluate((url) => document.querySelector('gs-scene')!.setAttribute('src', url), src);
+    await page.waitForFunction((n) => (window as unknown as { events: RecordedEvent[] }).events.filter((e) => e.type === 'error').length > n, i);
+    const error = (await events(page)).filter((e) => e.type === 'error')[i].detail as { code: string; message: string };
+    expect(error.code, src).toBe(code);
     expect(error.message.length).toBeGreaterThan(5);
     await expect(page.locator('gs-scene').locator('[role=alert]')).toBeVisible();
-    expect((await events(page)).map((e) => e.type)).not.toContain('load');
-  });
-}
+  }
+  expect((await events(page)).map((e) => e.type)).not.toContain('load');
+});
 
 test('no WebGPU: webgpu-unavailable error and the fallback content is shown', async ({ page }) => {
   await page.addInitScript(() => {
@@ -253,16 +265,18 @@ test('two viewers on one page both load and render', async ({ page }) => {
 });
 
 
-for (const reducedMotion of ['no-preference', 'reduce'] as const) {
-  test(`auto-rotate ${reducedMotion === 'reduce' ? 'stays still under' : 'turns the view without'} prefers-reduced-motion`, async ({ page }) => {
-    await page.emulateMedia({ reducedMotion });
-    await openViewer(page, { src: SMALL, 'auto-rotate': '' });
-    await waitForEvent(page, 'load');
-    await page.waitForTimeout(300);
-    const count = async () => (await events(page)).filter((e) => e.type === 'camera-change').length;
-    const before = await count();
-    await page.waitForTimeout(1500);
-    if (reducedMotion === 'reduce') expect(await count()).toBe(before);
-    else expect(await count()).toBeGreaterThan(before + 2);
-  });
-}
+test('auto-rotate turns the view, and stays still under prefers-reduced-motion', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  await openViewer(page, { src: SMALL, 'auto-rotate': '' });
+  await waitForEvent(page, 'load');
+  const count = async () => (await events(page)).filter((e) => e.type === 'camera-change').length;
+  let before = await count();
+  await page.waitForTimeout(1500);
+  expect(await count()).toBeGreaterThan(before + 2);
+  // The preference is read live: switching it stops the rotation.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.waitForTimeout(500);
+  before = await count();
+  await page.waitForTimeout(1500);
+  expect(await count()).toBe(before);
+});

@@ -12,7 +12,7 @@ const H = 240;
 const FOV = 50;
 const BACKGROUND = [51, 77, 102] as const;
 /** Whether the element sorts splats by depth (false while component/src/render/depth-sort.ts is interim). */
-const SORTS = false;
+const SORTS = true;
 
 /** Seeded scene of `n` Gaussians in front of a camera at the origin looking down +Z. */
 function testScene(n: number, shDegree: ShDegree, order: 'far-to-near' | 'shuffled', seed: number): GaussianScene {

@@ -2,9 +2,12 @@
 // sort (shared/gpu/radix-sort.ts) on seeded random keys in the page's WebGPU and checks the result.
 import { RadixSort } from '../../shared/gpu/radix-sort.ts';
 
+// One device for every case: pipelines compile once (seconds each on SwiftShader).
+let devicePromise;
+
 window.checkSort = async ({ n, capacity, keyBits, gpuCount, seed }) => {
-  const adapter = await navigator.gpu.requestAdapter();
-  const device = await adapter.requestDevice();
+  devicePromise ??= navigator.gpu.requestAdapter().then((adapter) => adapter.requestDevice());
+  const device = await devicePromise;
   let s = seed >>> 0;
   const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
   const keys = new Uint32Array(capacity);
@@ -33,7 +36,8 @@ window.checkSort = async ({ n, capacity, keyBits, gpuCount, seed }) => {
   const error = await device.popErrorScope();
   await readback.mapAsync(GPUMapMode.READ);
   const order = new Uint32Array(readback.getMappedRange().slice(0));
-  device.destroy();
+  for (const b of [keyBuffer, valueBuffer, countBuffer, readback]) b.destroy();
+  sorter.destroy();
   // A stable sort: a permutation of 0..n-1, keys ascending, equal keys in input order; the tail untouched.
   const seen = new Uint8Array(n);
   let permutation = true;

@@ -1,13 +1,17 @@
-// Sorts the visible splats' (depth key, slot) pairs on the GPU, with the count read from a GPU buffer.
+// Depth sort of the visible splats: the shared portable GPU radix sort (shared/gpu/radix-sort.ts), with
+// the count read on the GPU from the pre-pass's counter (indirect dispatch, no CPU readback).
+import { RadixSort } from '../../../shared/gpu/radix-sort.ts';
+
 export interface DepthSorter {
   encode(encoder: GPUCommandEncoder, keys: GPUBuffer, values: GPUBuffer, count: { buffer: GPUBuffer; offset: number }, keyBits: number): void;
   destroy(): void;
 }
 
-/** INTERIM until shared/gpu/radix-sort.ts lands: draws in pre-pass order (wrong blending order). */
-export function createDepthSorter(_device: GPUDevice, _maxCount: number): DepthSorter {
-  return { encode() {}, destroy() {} };
+export function createDepthSorter(device: GPUDevice, maxCount: number): DepthSorter {
+  return new RadixSort(device, { maxCount, label: 'gs-scene.depthSort' });
 }
 
 /** Compiles the sort's pipelines early (slow on software GPUs), overlapping the download. */
-export function warmUpDepthSort(_device: GPUDevice): void {}
+export function warmUpDepthSort(device: GPUDevice): void {
+  new RadixSort(device, { maxCount: 1, label: 'gs-scene.depthSortWarmUp' }).destroy();
+}
