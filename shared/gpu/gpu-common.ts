@@ -24,10 +24,16 @@ export type WorkgroupSize = (typeof WORKGROUP_SIZES)[number];
  *  llvmpipe), where every barrier costs a coroutine switch per 4-lane group: measured on SwiftShader, a
  *  100k-element scan took 141 ms with 256 x 4 per workgroup, 24 ms with 64 x 16, 11.5 ms with 32 x 32. */
 export function defaultWorkgroupSize(device: GPUDevice): WorkgroupSize {
+  return isCpuAdapter(device) ? 32 : 256;
+}
+
+/** True for CPU implementations of WebGPU (SwiftShader, llvmpipe, WARP). */
+export function isCpuAdapter(device: GPUDevice): boolean {
   // `adapterInfo` on GPUDevice is recent; older implementations lack it (then assume a GPU).
   const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-  const software = /swiftshader|llvmpipe|lavapipe|warp|software/i.test(`${info?.architecture ?? ''} ${info?.description ?? ''} ${info?.device ?? ''}`);
-  return software ? 32 : 256;
+  return /swiftshader|llvmpipe|lavapipe|warp|software/i.test(
+    `${info?.architecture ?? ''} ${info?.description ?? ''} ${info?.device ?? ''}`,
+  );
 }
 
 export function checkWorkgroupSize(size: number, owner: string): WorkgroupSize {

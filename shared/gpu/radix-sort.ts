@@ -20,6 +20,7 @@ import {
   CountCopier,
   createBuffer,
   GpuSortError,
+  isCpuAdapter,
   PARAM_SLOT_BYTES,
   perDevice,
   type GpuCount,
@@ -38,9 +39,15 @@ const PARAMS_BYTES = 32;
 const PARAMS_SCAN_COUNT_OFFSET = 8;
 const PARAMS_COUNT_OFFSET = 12;
 
-const pipelines = perDevice((device, workgroupSize: WorkgroupSize) => {
+/** Pipeline variant: workgroup size, and whether the scatter writes straight to global memory. */
+type Variant = `${WorkgroupSize}:${'staged' | 'direct'}`;
+
+const pipelines = perDevice((device, variant: Variant) => {
+  const [size, scatter] = variant.split(':');
+  const workgroupSize = Number(size);
   const modules = { sort_dispatch: dispatchSource, radix_params: paramsSource };
   const defines = {
+    DIRECT_SCATTER: scatter === 'direct',
     WG: workgroupSize,
     PER_THREAD: SORT_TILE / workgroupSize,
     TILE: SORT_TILE,
@@ -63,6 +70,9 @@ export interface RadixSortOptions {
   label?: string;
   /** Threads per workgroup; default: defaultWorkgroupSize(device) (256 on GPUs, 32 on CPU implementations). */
   workgroupSize?: number;
+  /** 'staged' reorders each tile in workgroup memory so writes coalesce (GPUs); 'direct' writes each element
+   *  straight to its destination, fewer operations where coalescing buys nothing (default on CPU adapters). */
+  scatter?: 'staged' | 'direct';
 }
 
 interface BufferPair {
@@ -108,7 +118,11 @@ export class RadixSort {
     this.device = device;
     this.maxCount = maxCount;
     const workgroupSize = checkWorkgroupSize(options.workgroupSize ?? defaultWorkgroupSize(device), this.label);
-    this.pipelines = pipelines(device, workgroupSize);
+    const scatter = options.scatter ?? (isCpuAdapter(device) ? 'direct' : 'staged');
+    if (scatter !== 'staged' && scatter !== 'direct') {
+      throw new GpuSortError(`${this.label}: scatter '${String(scatter)}' must be 'staged' or 'direct'`);
+    }
+    this.pipelines = pipelines(device, `${workgroupSize}:${scatter}`);
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC; // COPY_SRC: inspectable in tests
     this.temp = {
       keys: createBuffer(device, `${this.label}.tempKeys`, maxCount * 4, storage),

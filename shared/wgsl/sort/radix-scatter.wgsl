@@ -4,6 +4,9 @@
 // digit counts are packed 16 digits x 16 bits into 8 words and scanned across threads in one go (fields
 // never exceed TILE <= 65535, so no carry crosses fields). Elements are then reordered by digit inside the
 // tile so that neighbouring threads write neighbouring global addresses.
+// With DIRECT_SCATTER (CPU adapters, where coalescing buys nothing and every workgroup-memory access is an
+// emulated gather) there is no staging: threads read their runs from global memory and write each element
+// straight to its destination, about half the memory operations.
 #import sort_dispatch
 #import radix_params
 
@@ -23,7 +26,8 @@ const CHUNKS: u32 = WG / CHUNK; // chunks per word
 /// Exclusive scan of the digit-major histogram: first output index of each (digit, tile).
 @group(0) @binding(6) var<storage, read> offsets: array<u32>;
 
-/// Staging (keys at [0, TILE), values at [TILE, 2 TILE)), reused for the packed scan (WORDS x WG).
+/// Staging (keys at [0, TILE), values at [TILE, 2 TILE)), reused for the packed scan (WORDS x WG); only the
+/// scan with DIRECT_SCATTER.
 var<workgroup> smem: array<u32, ${SMEM}>;
 var<workgroup> digit_base: array<u32, RADIX>;
 var<workgroup> chunk_offsets: array<u32, WG>; // WORDS * CHUNKS chunk totals, then their exclusive scan
@@ -51,6 +55,20 @@ fn main(
   if (tid < RADIX) {
     digit_base[tid] = offsets[tid * params.tiles + tile];
   }
+  let first = tid * PER_THREAD;
+  // Explicit zeroing throughout: SwiftShader was seen NOT re-zeroing a loop-scoped `var` array.
+  var counts: array<u32, WORDS>;
+  for (var w = 0u; w < WORDS; w++) {
+    counts[w] = 0u;
+  }
+#ifdef DIRECT_SCATTER
+  for (var j = 0u; j < PER_THREAD; j++) {
+    if (first + j < valid) {
+      let digit = (keys_in[tile_base + first + j] >> pass_params.shift) & pass_params.mask;
+      counts[digit >> 1u] += packed_one(digit);
+    }
+  }
+#else
   for (var r = 0u; r < PER_THREAD; r++) {
     let s = r * WG + tid;
     if (s < valid) {
@@ -59,15 +77,8 @@ fn main(
     }
   }
   workgroupBarrier();
-
-  let first = tid * PER_THREAD;
   var keys: array<u32, PER_THREAD>;
   var values: array<u32, PER_THREAD>;
-  // Explicit zeroing throughout: SwiftShader was seen NOT re-zeroing a loop-scoped `var` array.
-  var counts: array<u32, WORDS>;
-  for (var w = 0u; w < WORDS; w++) {
-    counts[w] = 0u;
-  }
   for (var j = 0u; j < PER_THREAD; j++) {
     if (first + j < valid) {
       keys[j] = smem[first + j];
@@ -77,6 +88,7 @@ fn main(
     }
   }
   workgroupBarrier();
+#endif
 
   // Exclusive scan across threads of the packed counts, raking (3 barriers instead of Hillis-Steele's
   // 2 log2(WG): barriers dominate on CPU implementations such as SwiftShader). Word w of thread t sits at
@@ -115,8 +127,22 @@ fn main(
     rank[w] = smem[w * WG + tid] + chunk_offsets[w * CHUNKS + tid / CHUNK];
     totals[w] = word_totals[w];
   }
+#ifndef DIRECT_SCATTER
   workgroupBarrier();
+#endif
 
+#ifdef DIRECT_SCATTER
+  for (var j = 0u; j < PER_THREAD; j++) {
+    if (first + j < valid) {
+      let key = keys_in[tile_base + first + j];
+      let digit = (key >> pass_params.shift) & pass_params.mask;
+      let destination = digit_base[digit] + packed_field(rank[digit >> 1u], digit);
+      rank[digit >> 1u] += packed_one(digit);
+      keys_out[destination] = key;
+      values_out[destination] = values_in[tile_base + first + j];
+    }
+  }
+#else
   // Tile-local start of each digit, then each element's tile-sorted slot.
   var start: array<u32, RADIX>;
   var acc = 0u;
@@ -145,4 +171,5 @@ fn main(
       values_out[destination] = smem[TILE + s];
     }
   }
+#endif
 }
