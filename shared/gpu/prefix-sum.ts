@@ -42,7 +42,7 @@ export interface PrefixSumOptions {
   /** Largest count this instance scans (internal buffers are sized for it). */
   maxCount: number;
   label?: string;
-  /** Threads per workgroup; default: defaultWorkgroupSize(device) (256 on GPUs, 32 on CPU implementations). */
+  /** Threads per workgroup; default: defaultWorkgroupSize(device) (256 on GPUs, 16 on CPU implementations). */
   workgroupSize?: number;
 }
 

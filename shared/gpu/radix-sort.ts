@@ -68,7 +68,7 @@ export interface RadixSortOptions {
   /** Largest count this instance sorts (internal ping-pong buffers are sized for it). */
   maxCount: number;
   label?: string;
-  /** Threads per workgroup; default: defaultWorkgroupSize(device) (256 on GPUs, 32 on CPU implementations). */
+  /** Threads per workgroup; default: defaultWorkgroupSize(device) (256 on GPUs, 16 on CPU implementations). */
   workgroupSize?: number;
   /** 'staged' reorders each tile in workgroup memory so writes coalesce (GPUs); 'direct' writes each element
    *  straight to its destination, fewer operations where coalescing buys nothing (default on CPU adapters). */
