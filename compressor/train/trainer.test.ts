@@ -3,7 +3,8 @@
 // the field removes Gaussians no view sees while keeping the ones that matter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createScene, logit, sigmoid, SH_C0, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import { createScene, logit, sigmoid, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import { blobScene } from './loop/test-scenes.ts';
 import type { Camera } from '../../shared/math/camera.ts';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
 import { rasterization } from '../render/rasterization.ts';
@@ -13,22 +14,6 @@ import { randomPointCloud, sceneFromPoints } from './init-scene.ts';
 import { teacherViews } from './teacher.ts';
 import { trainScene } from './trainer.ts';
 import type { TrainingViews } from './loop/views.ts';
-
-/** `count` opaque coloured blobs in the unit ball (the "ground truth" the views are rendered from). */
-export function blobScene(count: number, seed: number): GaussianScene {
-  const r = mulberry32(seed);
-  const s = createScene(count, 0);
-  for (let i = 0; i < count; i++) {
-    for (let a = 0; a < 3; a++) {
-      s.positions[i * 3 + a] = (r() * 2 - 1) * 0.7;
-      s.logScales[i * 3 + a] = Math.log(0.08 + 0.1 * r());
-      s.shDC[i * 3 + a] = (r() - 0.5) / SH_C0;
-    }
-    s.rotations.set([1, r() - 0.5, r() - 0.5, r() - 0.5], i * 4);
-    s.opacityLogits[i] = logit(0.85);
-  }
-  return s;
-}
 
 /** True when world point p projects within 8 pixels of camera c's image, in front of it. */
 function inView(c: Camera, p: number[]): boolean {

@@ -134,6 +134,17 @@ interface ArmState {
   lastLoss?: number;
 }
 
+function virtualIterations(mode: TrainMode, iterations: number): number {
+  return mode === 'photos' ? iterations : Math.round((iterations * REFERENCE_ITERATIONS) / (REFERENCE_ITERATIONS - REFINE_FROM));
+}
+
+/** Iterations a run performs in all: the shared phase once, the rest once per arm (progress totals). */
+export function plannedIterations(mode: TrainMode, iterations: number, arms: number): number {
+  const s = makeSchedule({ iterations: virtualIterations(mode, iterations), budget: 1 });
+  const first = s.iterations - iterations + 1;
+  return s.regStart - first + arms * (s.iterations - s.regStart + 1);
+}
+
 /** Trains, selects and fine-tunes; returns one result per arm (default: natural selection only). */
 export async function trainScene(options: TrainOptions): Promise<TrainResult> {
   const o = options;
@@ -146,7 +157,7 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
   const initial = capShDegree(o.initial, maxDegree);
   if (initial.shDegree !== maxDegree) throw new TrainError(`photos mode needs initial Gaussians of SH degree ${maxDegree}, got ${initial.shDegree}`);
 
-  const virtual = o.mode === 'photos' ? o.iterations : Math.round((o.iterations * REFERENCE_ITERATIONS) / (REFERENCE_ITERATIONS - REFINE_FROM));
+  const virtual = virtualIterations(o.mode, o.iterations);
   const first = virtual - o.iterations + 1;
   const countBudget = 'count' in o.budget ? o.budget.count : undefined;
   if (countBudget !== undefined && !(Number.isInteger(countBudget) && countBudget >= 1)) throw new TrainError(`budget must be a positive integer count, got ${countBudget}`);

@@ -1,0 +1,133 @@
+// `npm run bench:select`: natural selection against the pruning baselines in one harness (same dense
+// phase, same budget, same iteration counts and fine-tuning), the paper's table per dataset:
+//   1. Lego (NeRF-synthetic, ../shared/data/lego) at 200x200, every 8th view held out, budget 15% of
+//      the dense count at selection start; arms dense / opacity / importance / natural-selection.
+//   2. Mode (c) on playbot.ply: teacher renders as targets, budget 15%; importance vs natural selection.
+// Data: --data DIR or GS_DATA_DIR (default <repo>/../shared/data); a missing dataset is skipped with a reason.
+// Sized for the whole run to finish within ~45 min on a 2-core machine with a CPU-emulated GPU
+// (SwiftShader); --iterations / --playbot-iterations shorten it. The settings used are printed.
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { selectGaussians } from '../shared/scene/gaussian-scene.ts';
+import { loadDataset } from '../compressor/datasets/dataset.ts';
+import { getGpu } from '../compressor/gpu/device.ts';
+import { readScene } from '../compressor/io/read-scene.ts';
+import { formatTable, trainingReport, type TrainingReport } from '../compressor/eval/report.ts';
+import { randomPointCloud, sceneFromPoints } from '../compressor/train/init-scene.ts';
+import { TrainingProgress } from '../compressor/train/progress.ts';
+import { teacherViews } from '../compressor/train/teacher.ts';
+import { ALL_ARMS, plannedIterations, trainScene, type Arm } from '../compressor/train/trainer.ts';
+import { datasetViews } from '../compressor/train/loop/views.ts';
+import { sampleWithoutReplacement } from '../compressor/select/sampling.ts';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    iterations: { type: 'string' },
+    resolution: { type: 'string' },
+    budget: { type: 'string' },
+    'init-points': { type: 'string' },
+    'dense-target': { type: 'string' },
+    'sh-degree': { type: 'string' },
+    'playbot-iterations': { type: 'string' },
+    'playbot-size': { type: 'string' },
+    'playbot-views': { type: 'string' },
+    'playbot-subsample': { type: 'string' },
+    skip: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+
+const dataDir = resolve(values.data ?? process.env.GS_DATA_DIR ?? fileURLToPath(new URL('../../shared/data', import.meta.url)));
+const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
+const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number.parseInt(v, 10));
+const gpu = await getGpu();
+// Software (SwiftShader) defaults: measured ~0.5-1.5 s per iteration at 200x200 with a few thousand
+// Gaussians on 2 shared cores; 300 iterations = 150 shared + 4 x 150 per arm.
+const sw = gpu.software;
+const settings = {
+  device: `${gpu.adapterInfo.vendor} ${gpu.adapterInfo.architecture} ${gpu.adapterInfo.description}`.trim(),
+  lego: {
+    iterations: int(values.iterations, sw ? 300 : 30_000),
+    resolution: int(values.resolution, 200),
+    budgetFraction: Number(values.budget ?? 0.15),
+    initPoints: int(values['init-points'], sw ? 3000 : 100_000),
+    denseTarget: int(values['dense-target'], sw ? 6000 : 1_000_000),
+    shDegree: int(values['sh-degree'], sw ? 1 : 3),
+  },
+  playbot: {
+    iterations: int(values['playbot-iterations'], sw ? 200 : 10_000),
+    size: int(values['playbot-size'], sw ? 96 : 512),
+    views: int(values['playbot-views'], sw ? 24 : 128),
+    // SwiftShader renders 500k Gaussians in tens of seconds: use a random subset as the teacher there.
+    subsample: int(values['playbot-subsample'], sw ? 20_000 : 0),
+    budgetFraction: Number(values.budget ?? 0.15),
+  },
+};
+console.log(`bench:select settings ${JSON.stringify(settings, null, 2)}`);
+const out: Record<string, unknown> = { settings };
+
+function progressFor(total: number): TrainingProgress {
+  return new TrainingProgress({ total, mode: process.stderr.isTTY ? 'bar' : 'json', stream: process.stderr, jsonEvery: 50 });
+}
+
+function print(title: string, report: TrainingReport): void {
+  console.log(`\n${title}`);
+  console.log(formatTable(report));
+  console.log(`selection starts at iteration ${report.selectionStart} of ${report.iterations}; shared phase ${JSON.stringify(report.sharedSeconds)} s`);
+  for (const a of report.arms) console.log(`  ${a.arm}: counts ${JSON.stringify(a.gaussians)}, phases ${JSON.stringify(a.seconds)} s${a.selectionEndedAt ? `, exact-budget cut at iteration ${a.selectionEndedAt}` : ''}`);
+}
+
+const lego = join(dataDir, 'lego');
+if (skip.has('lego')) console.log('lego: skipped (--skip)');
+else if (!existsSync(join(lego, 'transforms_train.json'))) console.log(`lego: skipped (${lego} not found; pass --data DIR or GS_DATA_DIR)`);
+else {
+  const l = settings.lego;
+  const t0 = performance.now();
+  const ds = loadDataset(lego, { targetWidth: l.resolution });
+  console.log(`lego: ${ds.cameras.length} views (${ds.split.train.length} train, ${ds.split.test.length} held out) at ${ds.cameras[0].width}x${ds.cameras[0].height}, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const views = datasetViews(gpu.device, ds);
+  const initial = sceneFromPoints(randomPointCloud(l.initPoints, 1.3, 0), l.shDegree as 0 | 1 | 2 | 3);
+  const arms: Arm[] = [...ALL_ARMS];
+  const progress = progressFor(plannedIterations('photos', l.iterations, arms.length));
+  const result = await trainScene({
+    gpu, views, initial, mode: 'photos', iterations: l.iterations, budget: { fraction: l.budgetFraction }, denseTarget: l.denseTarget,
+    shDegree: l.shDegree as 0 | 1 | 2 | 3, arms, progress, log: (m) => progress.log(m),
+  });
+  progress.stop();
+  views.destroy();
+  const report = trainingReport(result);
+  print(`Lego ${ds.cameras[0].width}x${ds.cameras[0].height}, ${l.iterations} iterations, budget ${l.budgetFraction * 100}% of the dense count (PSNR/SSIM on ${ds.split.test.length} held-out views)`, report);
+  out.lego = report;
+}
+
+const playbot = join(dataDir, 'scenes', 'playbot.ply');
+if (skip.has('playbot')) console.log('playbot: skipped (--skip)');
+else if (!existsSync(playbot)) console.log(`playbot: skipped (${playbot} not found)`);
+else {
+  const p = settings.playbot;
+  let scene = await readScene(playbot);
+  const full = scene.count;
+  if (p.subsample > 0 && p.subsample < scene.count) {
+    const weights = new Float32Array(scene.count).fill(1);
+    scene = selectGaussians(scene, sampleWithoutReplacement(weights, p.subsample, 1));
+  }
+  console.log(`\nplaybot: ${full.toLocaleString('en-US')} Gaussians${scene.count < full ? `, random subset of ${scene.count.toLocaleString('en-US')} as the teacher (CPU-emulated GPU)` : ''}, SH degree ${scene.shDegree}`);
+  const t0 = performance.now();
+  const views = await teacherViews(gpu, scene, { views: p.views, width: p.size, height: p.size });
+  console.log(`teacher: ${p.views} views at ${p.size}x${p.size}${views.insideOut ? ' (with inside-out views)' : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const arms: Arm[] = ['importance', 'natural-selection'];
+  const progress = progressFor(plannedIterations('refine', p.iterations, arms.length));
+  const result = await trainScene({ gpu, views, initial: scene, mode: 'refine', iterations: p.iterations, budget: { fraction: p.budgetFraction }, arms, progress, log: (m) => progress.log(m) });
+  progress.stop();
+  views.destroy();
+  const report = trainingReport(result);
+  print(`playbot mode (c), ${p.iterations} iterations, budget ${p.budgetFraction * 100}% (PSNR/SSIM vs teacher on ${views.split.test.length} held-out orbit views)`, report);
+  out.playbot = report;
+}
+
+if (values.out) await writeFile(values.out, JSON.stringify(out, null, 2) + '\n');
+process.exit(0);
