@@ -183,7 +183,8 @@ export class PrefixSum {
         layout: this.pipelines[kind].getBindGroupLayout(0),
         entries: [
           { binding: 0, resource: { buffer: this.levelParams, offset: level * PARAM_SLOT_BYTES, size: 8 } },
-          { binding: 1, resource: { buffer: data } },
+          // Only the first maxCount elements: a caller's buffer may be larger than one storage binding.
+          { binding: 1, resource: { buffer: data, offset: 0, size: Math.min(data.size, Math.max(16, this.maxCount * 4)) } },
           { binding: 2, resource: { buffer: this.sums[level] } },
         ],
       });

@@ -223,6 +223,11 @@ export class RadixSort {
     return group;
   }
 
+  /** Binds only the first maxCount elements: a caller's buffer may be larger than one storage binding. */
+  private range(buffer: GPUBuffer): GPUBufferBinding {
+    return { buffer, offset: 0, size: Math.min(buffer.size, Math.max(16, this.maxCount * 4)) };
+  }
+
   private passSlot(slot: number): GPUBufferBinding {
     return { buffer: this.passParams, offset: slot * PARAM_SLOT_BYTES, size: 8 };
   }
@@ -236,7 +241,7 @@ export class RadixSort {
         entries: [
           { binding: 0, resource: { buffer: this.params } },
           { binding: 1, resource: this.passSlot(slot) },
-          { binding: 2, resource: { buffer: from.keys } },
+          { binding: 2, resource: this.range(from.keys) },
           { binding: 3, resource: { buffer: this.hist } },
         ],
       }),
@@ -252,10 +257,10 @@ export class RadixSort {
         entries: [
           { binding: 0, resource: { buffer: this.params } },
           { binding: 1, resource: this.passSlot(slot) },
-          { binding: 2, resource: { buffer: from.keys } },
-          { binding: 3, resource: { buffer: from.values } },
-          { binding: 4, resource: { buffer: to.keys } },
-          { binding: 5, resource: { buffer: to.values } },
+          { binding: 2, resource: this.range(from.keys) },
+          { binding: 3, resource: this.range(from.values) },
+          { binding: 4, resource: this.range(to.keys) },
+          { binding: 5, resource: this.range(to.values) },
           { binding: 6, resource: { buffer: this.hist } },
         ],
       }),
@@ -271,8 +276,8 @@ export class RadixSort {
           { binding: 0, resource: { buffer: this.params } },
           { binding: 1, resource: { buffer: this.temp.keys } },
           { binding: 2, resource: { buffer: this.temp.values } },
-          { binding: 3, resource: { buffer: caller.keys } },
-          { binding: 4, resource: { buffer: caller.values } },
+          { binding: 3, resource: this.range(caller.keys) },
+          { binding: 4, resource: this.range(caller.values) },
         ],
       }),
     );
