@@ -20,6 +20,7 @@ import {
   RasterizeForwardPass,
   TileCountsPass,
   TileRangesPass,
+  type RasterVariant,
   type FrameUniforms,
 } from './passes.ts';
 import { packRenderParams, RENDER_PARAMS_BYTES, type RenderParamsValues } from './render-params.ts';
@@ -67,6 +68,7 @@ export class RasterizerError extends Error {
 }
 
 export class GaussianRasterizer {
+  readonly variant: RasterVariant;
   private readonly device: GPUDevice;
   private readonly uniforms: FrameUniforms;
   private readonly projectForward: ProjectForwardPass;
@@ -88,13 +90,12 @@ export class GaussianRasterizer {
   private last: { inputs: RenderInputs; params: RenderParamsValues; tiles: [number, number] } | undefined;
 
   /**
-   * `workgroupBatches`: stream each tile's splats through workgroup memory (the classic layout, right for
-   * real GPUs); false reads them directly per pixel, 5-15x faster on CPU emulation (SwiftShader), where
-   * barriers are expensive. Default: true unless the adapter looks like SwiftShader/llvmpipe.
+   * `variant`: compositing kernels (see RasterVariant in passes.ts). Default 'serial' when the adapter is
+   * CPU emulation (SwiftShader/llvmpipe: 5-15x faster there), else 'batched'.
    */
-  constructor(device: GPUDevice, options: { workgroupBatches?: boolean } = {}) {
+  constructor(device: GPUDevice, options: { variant?: RasterVariant } = {}) {
     this.device = device;
-    const batches = options.workgroupBatches ?? !isSoftwareDevice(device);
+    this.variant = options.variant ?? (isSoftwareDevice(device) ? 'serial' : 'batched');
     this.uniforms = {
       camera: device.createBuffer({ label: 'Rasterize.camera', size: CAMERA_UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
       params: device.createBuffer({ label: 'Rasterize.params', size: RENDER_PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
@@ -103,8 +104,8 @@ export class GaussianRasterizer {
     this.tileCounts = new TileCountsPass(device);
     this.mapIntersections = new MapIntersectionsPass(device);
     this.tileRanges = new TileRangesPass(device);
-    this.rasterizeForward = new RasterizeForwardPass(device, batches);
-    this.rasterizeBackward = new RasterizeBackwardPass(device, batches);
+    this.rasterizeForward = new RasterizeForwardPass(device, this.variant);
+    this.rasterizeBackward = new RasterizeBackwardPass(device, this.variant);
     this.projectBackward = new ProjectBackwardPass(device);
     const grow = (name: string) => new GrowableBuffer(device, `Rasterize.${name}`);
     this.buffers = {
@@ -165,6 +166,8 @@ export class GaussianRasterizer {
     this.tileCounts.encode(encoder, this.uniforms, { splats, depthIds, tileCounts }, n);
     this.scan!.encode(encoder, tileCounts, n, { buffer: this.isectCount, offset: 0 });
     queue.submit([encoder.finish()]);
+    // With no Gaussians the scan writes nothing: zero the count the tile-ranges kernel reads.
+    if (n === 0) queue.writeBuffer(this.isectCount, 0, new Uint32Array(1));
     const numIntersections = n === 0 ? 0 : new Uint32Array(await readBuffer(this.device, this.isectCount, 4))[0];
 
     // Phase 2: intersections sized exactly, sort by tile, ranges, composite.

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { Camera } from '../../shared/math/camera.ts';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
 import { GaussianRasterizer, SPLAT_GRAD, SPLAT_GRAD_STRIDE } from './gaussian-rasterizer.ts';
+import type { RasterVariant } from './passes.ts';
 import { rasterizationWithGradients } from './rasterization.ts';
 import { rasterizeReference } from './reference/rasterize.ts';
 import { COLUMNS, finiteDifferenceGradients, finiteDifferenceMean2d, toScene64 } from './test/finite-differences.ts';
@@ -33,13 +34,13 @@ function randomCotangent(length: number, seed: number): Float32Array {
   return Float32Array.from({ length }, () => r() * 2 - 1);
 }
 
-async function checkGradients(t: TestContext, scene: SceneArrays, camera: Camera, options: RasterOptions, withAlpha: boolean, workgroupBatches?: boolean) {
+async function checkGradients(t: TestContext, scene: SceneArrays, camera: Camera, options: RasterOptions, withAlpha: boolean, variant?: RasterVariant) {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const pixels = camera.width * camera.height;
   const vImage = randomCotangent(pixels * 3, 11);
   const vAlpha = withAlpha ? randomCotangent(pixels, 12) : undefined;
-  const rasterizer = workgroupBatches === undefined ? undefined : new GaussianRasterizer(gpu.device, { workgroupBatches });
+  const rasterizer = variant === undefined ? undefined : new GaussianRasterizer(gpu.device, { variant });
   const out = await rasterizationWithGradients(gpu, scene, camera, vImage, { ...options, vAlpha, rasterizer });
   const fd = finiteDifferenceGradients(toScene64(scene), camera, options, vImage, vAlpha);
   for (const name of COLUMNS) {
@@ -50,10 +51,10 @@ async function checkGradients(t: TestContext, scene: SceneArrays, camera: Camera
   return out;
 }
 
-for (const workgroupBatches of [false, true]) {
-  test(`gradients match finite differences: SH degree 3, background, dL/dalpha (workgroup batches ${workgroupBatches})`, async (t) => {
+for (const variant of ['serial', 'direct', 'batched'] as const) {
+  test(`gradients match finite differences: SH degree 3, background, dL/dalpha (${variant} kernels)`, async (t) => {
     const scene = randomScene(6, 3, 21);
-    await checkGradients(t, scene, testCamera(32, 32), { background: [0.3, 0.1, 0.6] }, true, workgroupBatches);
+    await checkGradients(t, scene, testCamera(32, 32), { background: [0.3, 0.1, 0.6] }, true, variant);
   });
 }
 

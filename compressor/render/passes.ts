@@ -6,7 +6,9 @@ import tileCountsSource from '../../shared/wgsl/tile_counts.wgsl';
 import mapIntersectionsSource from '../../shared/wgsl/map_intersections.wgsl';
 import tileRangesSource from '../../shared/wgsl/tile_ranges.wgsl';
 import rasterizeForwardSource from '../../shared/wgsl/rasterize_forward.wgsl';
+import rasterizeForwardSerialSource from '../../shared/wgsl/rasterize_forward_serial.wgsl';
 import rasterizeBackwardSource from '../../shared/wgsl/rasterize_backward.wgsl';
+import rasterizeBackwardSerialSource from '../../shared/wgsl/rasterize_backward_serial.wgsl';
 import projectBackwardSource from '../../shared/wgsl/project_backward.wgsl';
 import type { WgslDefines } from '../../shared/wgsl/compose.ts';
 import { bindGroup, kernelPipeline, linearWorkgroups } from './kernel.ts';
@@ -90,20 +92,44 @@ export interface RasterBuffers {
   tileRanges: GPUBuffer;
 }
 
-/** Per 16x16 tile: front-to-back compositing. */
+/**
+ * Kernel variants of the compositing stages: 'batched' (one workgroup per tile, splats streamed through
+ * workgroup memory: real GPUs), 'direct' (one invocation per pixel reading the tile's list directly) or
+ * 'serial' (one invocation per tile, pixel state in private arrays, each splat visits only the pixels of
+ * its box, and backward sums a tile's pixels before its float atomics: CPU emulation such as SwiftShader,
+ * where barriers and atomics dominate). All three compute the same image and gradients.
+ */
+export type RasterVariant = 'batched' | 'direct' | 'serial';
+
+/** Number of workgroups for a tile grid: one per tile, or 4 tiles per workgroup for 'serial'. */
+function tileWorkgroups(variant: RasterVariant, tiles: [number, number]): number[] {
+  return variant === 'serial' ? [Math.ceil((tiles[0] * tiles[1]) / 4)] : tiles;
+}
+
+/** Front-to-back compositing. */
 export class RasterizeForwardPass extends KernelPass {
-  constructor(device: GPUDevice, workgroupBatches: boolean) {
-    super(device, 'Rasterize.forward', rasterizeForwardSource, { WORKGROUP_BATCHES: workgroupBatches });
+  constructor(device: GPUDevice, readonly variant: RasterVariant) {
+    super(
+      device,
+      `Rasterize.forward.${variant}`,
+      variant === 'serial' ? rasterizeForwardSerialSource : rasterizeForwardSource,
+      { WORKGROUP_BATCHES: variant === 'batched' },
+    );
   }
   encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: RasterBuffers & { image: GPUBuffer; alpha: GPUBuffer; pixelState: GPUBuffer }, tiles: [number, number]): void {
-    this.dispatch(encoder, [u.camera, u.params, b.splats, b.gaussianIds, b.tileRanges, b.image, b.alpha, b.pixelState], tiles);
+    this.dispatch(encoder, [u.camera, u.params, b.splats, b.gaussianIds, b.tileRanges, b.image, b.alpha, b.pixelState], tileWorkgroups(this.variant, tiles));
   }
 }
 
-/** Per 16x16 tile: back-to-front gradients, accumulated per Gaussian in screen space. */
+/** Back-to-front gradients, accumulated per Gaussian in screen space. */
 export class RasterizeBackwardPass extends KernelPass {
-  constructor(device: GPUDevice, workgroupBatches: boolean) {
-    super(device, 'Rasterize.backward', rasterizeBackwardSource, { WORKGROUP_BATCHES: workgroupBatches });
+  constructor(device: GPUDevice, readonly variant: RasterVariant) {
+    super(
+      device,
+      `Rasterize.backward.${variant}`,
+      variant === 'serial' ? rasterizeBackwardSerialSource : rasterizeBackwardSource,
+      { WORKGROUP_BATCHES: variant === 'batched' },
+    );
   }
   encode(
     encoder: GPUCommandEncoder,
@@ -112,7 +138,7 @@ export class RasterizeBackwardPass extends KernelPass {
     tiles: [number, number],
   ): void {
     encoder.clearBuffer(b.splatGrads);
-    this.dispatch(encoder, [u.camera, u.params, b.splats, b.gaussianIds, b.tileRanges, b.pixelState, b.vImage, b.vAlpha, b.splatGrads], tiles);
+    this.dispatch(encoder, [u.camera, u.params, b.splats, b.gaussianIds, b.tileRanges, b.pixelState, b.vImage, b.vAlpha, b.splatGrads], tileWorkgroups(this.variant, tiles));
   }
 }
 

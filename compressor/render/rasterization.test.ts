@@ -20,14 +20,14 @@ function compare(gpu: Float32Array, ref: Float64Array): { psnr: number; maxAbs: 
   return { psnr: mse === 0 ? Infinity : 10 * Math.log10(1 / mse), maxAbs };
 }
 
-for (const workgroupBatches of [false, true]) {
-test(`forward matches the CPU reference (SH degree 3, 40 Gaussians, 48x40, workgroup batches ${workgroupBatches})`, async (t) => {
+for (const variant of ['serial', 'direct', 'batched'] as const) {
+test(`forward matches the CPU reference (SH degree 3, 40 Gaussians, 48x40, ${variant} kernels)`, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const scene = randomScene(40, 3, 1);
   const camera = testCamera(48, 40);
   const options = { background: [0.2, 0.4, 0.9] as const };
-  const out = await rasterization(gpu, scene, camera, { ...options, rasterizer: new GaussianRasterizer(gpu.device, { workgroupBatches }) });
+  const out = await rasterization(gpu, scene, camera, { ...options, rasterizer: new GaussianRasterizer(gpu.device, { variant }) });
   const ref = rasterizeReference(scene, camera, options);
   const image = compare(out.image, ref.image);
   const alpha = compare(out.alpha, ref.alpha);

@@ -1,0 +1,128 @@
+// Stage 6, CPU-emulation variant (SwiftShader): one invocation per 16x16 TILE, walking the tile's splats
+// back to front and, for each splat, the pixels of its screen box inside the tile. Per-pixel state
+// (transmittance, colour behind, dL/dcolour) lives in private arrays. A splat's contributions from all
+// pixels of the tile are summed in registers, so the float CAS atomics (see rasterize_backward.wgsl)
+// run once per (tile, splat) instead of once per (pixel, splat): on a CPU, atomics and their
+// collisions between SIMD lanes dominated the per-pixel kernel. Same maths as rasterize_backward.wgsl.
+// Not for real GPUs (private arrays of 256 entries spill; too little parallelism).
+#import raster_common
+
+@group(0) @binding(0) var<uniform> camera: Camera;
+@group(0) @binding(1) var<uniform> params: RenderParams;
+@group(0) @binding(2) var<storage, read> splats: array<Splat2d>;
+@group(0) @binding(3) var<storage, read> gaussian_id_from_isect: array<u32>;
+@group(0) @binding(4) var<storage, read> tile_ranges: array<vec2u>;
+@group(0) @binding(5) var<storage, read> pixel_state: array<vec2u>; // [H, W] (final T as f32 bits, contributors)
+@group(0) @binding(6) var<storage, read> v_image: array<f32>; // [H, W, 3]
+@group(0) @binding(7) var<storage, read> v_alpha_in: array<f32>; // [H, W] (read when has_v_alpha)
+@group(0) @binding(8) var<storage, read_write> splat_grads: array<atomic<u32>>; // [N, SPLAT_GRAD_STRIDE]
+
+const PIXELS: u32 = TILE_SIZE * TILE_SIZE;
+
+fn atomic_add_f32(index: u32, value: f32) {
+  if (value == 0.0) {
+    return;
+  }
+  var old = atomicLoad(&splat_grads[index]);
+  loop {
+    let r = atomicCompareExchangeWeak(&splat_grads[index], old, bitcast<u32>(bitcast<f32>(old) + value));
+    if (r.exchanged) {
+      break;
+    }
+    old = r.old_value;
+  }
+}
+
+@compute @workgroup_size(4)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let tile = gid.x;
+  if (tile >= params.tiles_x * params.tiles_y) {
+    return;
+  }
+  let range = tile_ranges[tile];
+  let origin = vec2u(tile % params.tiles_x, tile / params.tiles_x) * TILE_SIZE;
+  let background = vec3f(params.background_r, params.background_g, params.background_b);
+  var transmittance: array<f32, PIXELS>;
+  var behind: array<vec3f, PIXELS>;
+  var v_out: array<vec3f, PIXELS>;
+  var v_tail: array<f32, PIXELS>;
+  var walked: array<u32, PIXELS>;
+  var max_walked = 0u;
+  for (var k = 0u; k < PIXELS; k++) {
+    let xy = origin + vec2u(k % TILE_SIZE, k / TILE_SIZE);
+    walked[k] = 0u;
+    if (all(xy < camera.size)) {
+      let p = xy.y * camera.size.x + xy.x;
+      let state = pixel_state[p];
+      let t_final = bitcast<f32>(state.x);
+      transmittance[k] = t_final;
+      walked[k] = state.y;
+      v_out[k] = vec3f(v_image[3u * p], v_image[3u * p + 1u], v_image[3u * p + 2u]);
+      let v_a = select(0.0, v_alpha_in[p], params.has_v_alpha != 0u);
+      v_tail[k] = t_final * (v_a - dot(background, v_out[k]));
+      max_walked = max(max_walked, state.y);
+    }
+  }
+  for (var j = range.x + max_walked; j > range.x; j--) {
+    let index_in_tile = j - 1u - range.x;
+    let g = gaussian_id_from_isect[j - 1u];
+    let s = splats[g];
+    // Pixels of the splat's box (padded by a pixel against rounding) inside this tile.
+    let lo = vec2u(clamp(floor(s.mean2d - s.extent) - 1.0 - vec2f(origin), vec2f(0.0), vec2f(f32(TILE_SIZE))));
+    let hi = vec2u(clamp(ceil(s.mean2d + s.extent) + 1.0 - vec2f(origin), vec2f(0.0), vec2f(f32(TILE_SIZE))));
+    var v_mean2d = vec2f(0.0);
+    var v_conic = vec3f(0.0);
+    var v_color = vec3f(0.0);
+    var v_opacity = 0.0;
+    var abs_mean2d = vec2f(0.0);
+    var weight_sum = 0.0;
+    for (var py = lo.y; py < hi.y; py++) {
+      for (var px = lo.x; px < hi.x; px++) {
+        let k = py * TILE_SIZE + px;
+        if (index_in_tile >= walked[k]) {
+          continue;
+        }
+        let d = s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5);
+        let power = splat_power(s.conic, d);
+        let vis = exp(-power);
+        let raw_alpha = s.opacity * vis;
+        let alpha = min(MAX_ALPHA, raw_alpha);
+        if (power < 0.0 || alpha < ALPHA_THRESHOLD) {
+          continue;
+        }
+        let ra = 1.0 / (1.0 - alpha);
+        let t = transmittance[k] * ra;
+        transmittance[k] = t;
+        let weight = alpha * t;
+        let vo = v_out[k];
+        v_color += weight * vo;
+        let v_alpha = dot(s.color * t - behind[k] * ra, vo) + v_tail[k] * ra;
+        behind[k] += s.color * weight;
+        if (raw_alpha <= MAX_ALPHA) {
+          let v_power = -raw_alpha * v_alpha;
+          v_conic += vec3f(0.5 * d.x * d.x, d.x * d.y, 0.5 * d.y * d.y) * v_power;
+          let vm = vec2f(s.conic.x * d.x + s.conic.y * d.y, s.conic.y * d.x + s.conic.z * d.y) * v_power;
+          v_mean2d += vm;
+          abs_mean2d += abs(vm);
+          v_opacity += vis * v_alpha;
+        }
+        weight_sum += weight;
+      }
+    }
+    if (weight_sum > 0.0) {
+      let base = g * SPLAT_GRAD_STRIDE;
+      atomic_add_f32(base + GRAD_MEAN2D, v_mean2d.x);
+      atomic_add_f32(base + GRAD_MEAN2D + 1u, v_mean2d.y);
+      atomic_add_f32(base + GRAD_CONIC, v_conic.x);
+      atomic_add_f32(base + GRAD_CONIC + 1u, v_conic.y);
+      atomic_add_f32(base + GRAD_CONIC + 2u, v_conic.z);
+      atomic_add_f32(base + GRAD_COLOR, v_color.x);
+      atomic_add_f32(base + GRAD_COLOR + 1u, v_color.y);
+      atomic_add_f32(base + GRAD_COLOR + 2u, v_color.z);
+      atomic_add_f32(base + GRAD_OPACITY, v_opacity);
+      atomic_add_f32(base + GRAD_ABS_MEAN2D, abs_mean2d.x);
+      atomic_add_f32(base + GRAD_ABS_MEAN2D + 1u, abs_mean2d.y);
+      atomic_add_f32(base + GRAD_WEIGHT, weight_sum);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+// Stage 5, CPU-emulation variant (SwiftShader): one invocation per 16x16 TILE. It walks the tile's
+// depth-sorted splats front to back and, for each, only the pixels of the splat's screen box inside the
+// tile (padded by a pixel against rounding; outside the box alpha < 1/255, which the per-pixel kernel
+// skips anyway), with per-pixel state in private arrays. Per pixel it does exactly the operations of
+// rasterize_forward.wgsl in the same order, so the images are identical; it just never evaluates a
+// splat where it cannot contribute (small splats cover a few of a tile's 256 pixels).
+// Not for real GPUs (private arrays of 256 entries spill; too little parallelism).
+#import raster_common
+
+@group(0) @binding(0) var<uniform> camera: Camera;
+@group(0) @binding(1) var<uniform> params: RenderParams;
+@group(0) @binding(2) var<storage, read> splats: array<Splat2d>;
+@group(0) @binding(3) var<storage, read> gaussian_id_from_isect: array<u32>;
+@group(0) @binding(4) var<storage, read> tile_ranges: array<vec2u>;
+@group(0) @binding(5) var<storage, read_write> out_image: array<f32>; // [H, W, 3]
+@group(0) @binding(6) var<storage, read_write> out_alpha: array<f32>; // [H, W]
+@group(0) @binding(7) var<storage, read_write> out_state: array<vec2u>; // [H, W] (final T bits, walked)
+
+const PIXELS: u32 = TILE_SIZE * TILE_SIZE;
+
+@compute @workgroup_size(4)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let tile = gid.x;
+  if (tile >= params.tiles_x * params.tiles_y) {
+    return;
+  }
+  let range = tile_ranges[tile];
+  let origin = vec2u(tile % params.tiles_x, tile / params.tiles_x) * TILE_SIZE;
+  var transmittance: array<f32, PIXELS>;
+  var color: array<vec3f, PIXELS>;
+  var walked: array<u32, PIXELS>;
+  var done: array<bool, PIXELS>;
+  var remaining = 0u;
+  for (var k = 0u; k < PIXELS; k++) {
+    transmittance[k] = 1.0;
+    color[k] = vec3f(0.0);
+    walked[k] = 0u;
+    done[k] = !all(origin + vec2u(k % TILE_SIZE, k / TILE_SIZE) < camera.size);
+    remaining += select(1u, 0u, done[k]);
+  }
+  for (var j = range.x; j < range.y && remaining > 0u; j++) {
+    let s = splats[gaussian_id_from_isect[j]];
+    let lo = vec2u(clamp(floor(s.mean2d - s.extent) - 1.0 - vec2f(origin), vec2f(0.0), vec2f(f32(TILE_SIZE))));
+    let hi = vec2u(clamp(ceil(s.mean2d + s.extent) + 1.0 - vec2f(origin), vec2f(0.0), vec2f(f32(TILE_SIZE))));
+    for (var py = lo.y; py < hi.y; py++) {
+      for (var px = lo.x; px < hi.x; px++) {
+        let k = py * TILE_SIZE + px;
+        if (done[k]) {
+          continue;
+        }
+        let power = splat_power(s.conic, s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5));
+        if (power < 0.0) {
+          continue;
+        }
+        let alpha = min(MAX_ALPHA, s.opacity * exp(-power));
+        if (alpha < ALPHA_THRESHOLD) {
+          continue;
+        }
+        let t = transmittance[k];
+        let next = t * (1.0 - alpha);
+        if (next < TRANSMITTANCE_MIN) {
+          done[k] = true;
+          remaining -= 1u;
+          continue;
+        }
+        color[k] += s.color * (alpha * t);
+        transmittance[k] = next;
+        walked[k] = j + 1u - range.x;
+      }
+    }
+  }
+  let background = vec3f(params.background_r, params.background_g, params.background_b);
+  for (var k = 0u; k < PIXELS; k++) {
+    let xy = origin + vec2u(k % TILE_SIZE, k / TILE_SIZE);
+    if (!all(xy < camera.size)) {
+      continue;
+    }
+    let p = xy.y * camera.size.x + xy.x;
+    let t = transmittance[k];
+    let rgb = color[k] + t * background;
+    out_image[3u * p] = rgb.x;
+    out_image[3u * p + 1u] = rgb.y;
+    out_image[3u * p + 2u] = rgb.z;
+    out_alpha[p] = 1.0 - t;
+    out_state[p] = vec2u(bitcast<u32>(t), walked[k]);
+  }
+}
