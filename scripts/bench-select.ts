@@ -45,13 +45,14 @@ const dataDir = resolve(values.data ?? process.env.GS_DATA_DIR ?? fileURLToPath(
 const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
 const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number.parseInt(v, 10));
 const gpu = await getGpu();
-// Software (SwiftShader) defaults: measured ~0.5-1.5 s per iteration at 200x200 with a few thousand
-// Gaussians on 2 shared cores; 300 iterations = 150 shared + 4 x 150 per arm.
+// Software (SwiftShader) defaults, measured on 2 shared cores: ~2 s per iteration at 200x200 with
+// 1-6k Gaussians (fixed per-pass costs dominate), ~4 min for the importance arm's pass over 87 views.
+// 240 iterations = 120 shared + 4 x 120 per arm: ~28 min for Lego, ~6 min for playbot (20k subset).
 const sw = gpu.software;
 const settings = {
   device: `${gpu.adapterInfo.vendor} ${gpu.adapterInfo.architecture} ${gpu.adapterInfo.description}`.trim(),
   lego: {
-    iterations: int(values.iterations, sw ? 300 : 30_000),
+    iterations: int(values.iterations, sw ? 240 : 30_000),
     resolution: int(values.resolution, 200),
     budgetFraction: Number(values.budget ?? 0.15),
     initPoints: int(values['init-points'], sw ? 3000 : 100_000),

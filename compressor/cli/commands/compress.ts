@@ -26,7 +26,7 @@ import { CliError, EXIT } from '../command.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 /** Defaults for a CPU-emulated GPU (SwiftShader): a 128x128, 50-view dataset trains in a few minutes. */
-export const SOFTWARE_DEFAULTS = { iterations: 600, resolution: 128, initPoints: 3000, denseTarget: 12_000, teacherViews: 32 };
+export const SOFTWARE_DEFAULTS = { iterations: 300, resolution: 128, initPoints: 3000, denseTarget: 12_000, teacherViews: 32 };
 /** Defaults on a hardware GPU: the reference schedule. */
 export const HARDWARE_DEFAULTS = { iterations: 30_000, resolution: -1, initPoints: 100_000, denseTarget: 1_000_000, teacherViews: 128 };
 
