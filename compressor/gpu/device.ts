@@ -3,6 +3,7 @@
 // Debian's `chromium` package ships (lavapipe is rejected by Dawn; ../shared/TOOLCHAIN.md).
 // Validation errors are captured and turned into exceptions: a broken pass must never be a black image.
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { create, globals } from 'webgpu';
 
 Object.assign(globalThis, globals);
@@ -46,6 +47,9 @@ async function requestAdapter(): Promise<GPUAdapter | null> {
 }
 
 async function createGpu(): Promise<GpuContext> {
+  // Vulkan's window-system probing prints "XDG_RUNTIME_DIR is invalid" on headless machines; compute
+  // needs no display, so give it a valid directory rather than let the noise reach users.
+  process.env.XDG_RUNTIME_DIR ||= tmpdir();
   let adapter: GPUAdapter | null = null;
   // Dawn's Vulkan loader reads VK_ICD_FILENAMES when the instance is created, so it must be set before
   // `create()`. Prefer a real GPU: only fall back to SwiftShader when no ICD was chosen by the user.
