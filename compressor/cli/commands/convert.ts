@@ -2,12 +2,12 @@
 // SOG) and writes it as an INRIA-layout float PLY, optionally dropping SH bands. The PLY is written to a
 // temporary file and renamed, so a failure leaves no partial output.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { capShDegree, type ShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
 import { writePly } from '../../io/write-ply.ts';
 import type { CliCommand } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 
 const HELP = `Usage: gs-compress convert INPUT -o OUTPUT.ply [options]
@@ -31,27 +31,13 @@ export const command: CliCommand = {
   name: 'convert',
   summary: 'Convert PLY / compressed PLY / SPZ / .splat / SOG / .gsz to an INRIA float PLY',
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        options: {
+    const parsed = parseCommandArgs(args, {
           output: { type: 'string', short: 'o' },
           'sh-degree': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
-        },
-        allowPositionals: true,
-      });
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      console.log(HELP);
-      return EXIT.ok;
-    }
-    if (positionals.length !== 1) throw new CliError(`expected one INPUT, got ${positionals.length}\n\n${HELP}`, EXIT.usage);
-    if (!values.output) throw new CliError(`missing -o OUTPUT.ply\n\n${HELP}`, EXIT.usage);
+        }, HELP, { positional: 'INPUT', output: 'OUTPUT.ply' });
+    if (!parsed) return EXIT.ok;
+    const { values, positionals, output } = parsed;
     let degree: ShDegree | undefined;
     if (values['sh-degree'] !== undefined) {
       const n = Number(values['sh-degree']);
@@ -67,8 +53,8 @@ export const command: CliCommand = {
       throw error;
     }
     if (degree !== undefined) scene = capShDegree(scene, degree);
-    await writePly(resolve(values.output), scene);
-    console.log(`${values.output}: ${scene.count} Gaussians, SH degree ${scene.shDegree} (${((performance.now() - started) / 1000).toFixed(2)} s)`);
+    await writePly(resolve(output), scene);
+    console.log(`${output}: ${scene.count} Gaussians, SH degree ${scene.shDegree} (${((performance.now() - started) / 1000).toFixed(2)} s)`);
     return EXIT.ok;
   },
 };

@@ -2,10 +2,10 @@
 // shared PLY writer (compressor/io/write-ply.ts, atomic). Bad input: one line naming the file, exit 1, no output.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { decodeGsz, GszFormatError } from '../../../shared/format/gsz-decoder.ts';
 import { writePly } from '../../io/write-ply.ts';
 import type { CliCommand } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 
 const HELP = `Usage: gs-compress export FILE.gsz -o OUTPUT.ply
@@ -24,19 +24,9 @@ export const command: CliCommand = {
   name: 'export',
   summary: 'Decode a .gsz file to an INRIA float PLY',
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      console.log(HELP);
-      return EXIT.ok;
-    }
-    if (positionals.length !== 1) throw new CliError(`expected one FILE.gsz, got ${positionals.length}\n\n${HELP}`, EXIT.usage);
-    if (!values.output) throw new CliError(`missing -o OUTPUT.ply\n\n${HELP}`, EXIT.usage);
+    const parsed = parseCommandArgs(args, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, HELP, { positional: 'FILE.gsz', output: 'OUTPUT.ply' });
+    if (!parsed) return EXIT.ok;
+    const { values, positionals, output } = parsed;
     const file = positionals[0];
     let bytes: Uint8Array;
     try {
@@ -51,8 +41,8 @@ export const command: CliCommand = {
       if (error instanceof GszFormatError) throw new CliError(`${file}: ${error.message}`);
       throw error;
     }
-    await writePly(resolve(values.output), scene);
-    console.log(`${values.output}: ${scene.count} Gaussians, SH degree ${scene.shDegree}`);
+    await writePly(resolve(output), scene);
+    console.log(`${output}: ${scene.count} Gaussians, SH degree ${scene.shDegree}`);
     return EXIT.ok;
   },
 };

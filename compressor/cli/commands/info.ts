@@ -2,10 +2,10 @@
 // Reads only the header and the section lengths it lists (no decoding), and validates like the viewer does.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { decodeGszHeader, GszFormatError, type GszHeader } from '../../../shared/format/gsz-decoder.ts';
 import { GSZ_COLUMNS } from '../../../shared/format/gsz-layout.ts';
 import type { CliCommand } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 
 const HELP = `Usage: gs-compress info FILE.gsz [--json]
@@ -67,18 +67,9 @@ export const command: CliCommand = {
   name: 'info',
   summary: 'Show a .gsz file\'s header, bytes per attribute and chunk table',
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
-    }
+    const parsed = parseCommandArgs(args, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP, { positional: 'FILE.gsz' });
+    if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
-    if (values.help) {
-      console.log(HELP);
-      return EXIT.ok;
-    }
-    if (positionals.length !== 1) throw new CliError(`expected one FILE.gsz, got ${positionals.length}\n\n${HELP}`, EXIT.usage);
     const file = positionals[0];
     let bytes: Uint8Array;
     try {

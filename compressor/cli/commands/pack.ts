@@ -2,13 +2,13 @@
 // and chunking options map onto GszEncodeOptions (compressor/pack/gsz-encoder.ts); the SH codebook's
 // k-means runs on the GPU when one is present (--kmeans auto). Output is written atomically.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { ShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import { getGpu } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
 import { encodeGsz, GSZ_DEFAULTS, type GszEncodeOptions } from '../../pack/gsz-encoder.ts';
 import type { CliCommand } from '../command.ts';
+import { numberOption, parseCommandArgs } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
@@ -37,25 +37,11 @@ Examples:
   gs-compress pack scene.spz -o scene.gsz --sh-degree 1 --first-chunk 2048
   gs-compress pack scene.ply -o small.gsz --position-step 6e-5 --codebook-size 2048`;
 
-function number(values: Record<string, string | boolean | undefined>, name: string, min: number, max: number, integer: boolean): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new CliError(`--${name} expects ${integer ? 'an integer' : 'a number'} in ${min}..${max}, got '${String(raw)}'`, EXIT.usage);
-  }
-  return n;
-}
-
 export const command: CliCommand = {
   name: 'pack',
   summary: 'Pack a scene (PLY / SPZ / SOG / ...) into a streaming .gsz file',
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        options: {
+    const parsed = parseCommandArgs(args, {
           output: { type: 'string', short: 'o' },
           'sh-degree': { type: 'string' },
           'first-chunk': { type: 'string' },
@@ -68,31 +54,21 @@ export const command: CliCommand = {
           kmeans: { type: 'string' },
           'zstd-level': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
-        },
-        allowPositionals: true,
-      });
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      console.log(HELP);
-      return EXIT.ok;
-    }
-    if (positionals.length !== 1) throw new CliError(`expected one INPUT, got ${positionals.length}\n\n${HELP}`, EXIT.usage);
-    if (!values.output) throw new CliError(`missing -o OUTPUT.gsz\n\n${HELP}`, EXIT.usage);
+        }, HELP, { positional: 'INPUT', output: 'OUTPUT.gsz' });
+    if (!parsed) return EXIT.ok;
+    const { values, positionals, output } = parsed;
     const kmeansMode = values.kmeans ?? 'auto';
     if (!['auto', 'gpu', 'cpu'].includes(kmeansMode)) throw new CliError(`--kmeans expects auto, gpu or cpu, got '${kmeansMode}'`, EXIT.usage);
     const options: GszEncodeOptions = {
-      shDegree: number(values, 'sh-degree', 0, 3, true) as ShDegree | undefined,
-      firstChunk: number(values, 'first-chunk', 1, 149796, true),
-      chunkGrowth: number(values, 'chunk-growth', 1, 16, false),
-      maxChunk: number(values, 'max-chunk', 1, 149796, true),
-      positionStep: number(values, 'position-step', 1e-7, 0.1, false),
-      rotationBits: number(values, 'rotation-bits', 4, 16, true),
-      codebookSize: number(values, 'codebook-size', 1, 65536, true),
-      kmeansIterations: number(values, 'kmeans-iterations', 0, 1000, true),
-      zstdLevel: number(values, 'zstd-level', 1, 19, true),
+      shDegree: numberOption(values['sh-degree'], 'sh-degree', 0, 3, true) as ShDegree | undefined,
+      firstChunk: numberOption(values['first-chunk'], 'first-chunk', 1, 149796, true),
+      chunkGrowth: numberOption(values['chunk-growth'], 'chunk-growth', 1, 16, false),
+      maxChunk: numberOption(values['max-chunk'], 'max-chunk', 1, 149796, true),
+      positionStep: numberOption(values['position-step'], 'position-step', 1e-7, 0.1, false),
+      rotationBits: numberOption(values['rotation-bits'], 'rotation-bits', 4, 16, true),
+      codebookSize: numberOption(values['codebook-size'], 'codebook-size', 1, 65536, true),
+      kmeansIterations: numberOption(values['kmeans-iterations'], 'kmeans-iterations', 0, 1000, true),
+      zstdLevel: numberOption(values['zstd-level'], 'zstd-level', 1, 19, true),
     };
     const started = performance.now();
     let scene;
@@ -117,10 +93,10 @@ export const command: CliCommand = {
       }
     }
     const bytes = await encodeGsz(scene, options);
-    await writeFileAtomic(resolve(values.output), bytes);
+    await writeFileAtomic(resolve(output), bytes);
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `${values.output}: ${scene.count} Gaussians, SH degree ${options.shDegree ?? scene.shDegree}, ${bytes.length} bytes ` +
+      `${output}: ${scene.count} Gaussians, SH degree ${options.shDegree ?? scene.shDegree}, ${bytes.length} bytes ` +
         `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), k-means on ${wantsSh ? where : '-'}, ${seconds.toFixed(1)} s`,
     );
     return EXIT.ok;

@@ -1,7 +1,6 @@
 // `gs-compress render`: renders a scene file (any format readScene reads) to PNG with the GPU
 // rasterizer; with no camera, a default view frames the 2nd-98th percentile box of the scene.
 import { dirname, extname, join, basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { lookAt, focalFromFov, type Camera, type Vec3 } from '../../../shared/math/camera.ts';
 import { capShDegree, type ShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
@@ -11,6 +10,7 @@ import { DEFAULT_UP, orbitCamera, robustBounds } from '../../render/default-came
 import { encodePng } from '../../render/png.ts';
 import { rasterization } from '../../render/rasterization.ts';
 import type { CliCommand } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
@@ -79,11 +79,7 @@ export const command: CliCommand = {
   name: 'render',
   summary: 'Render a scene to PNG with the GPU rasterizer (default view or --camera / --orbit)',
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        options: {
+    const parsed = parseCommandArgs(args, {
           output: { type: 'string', short: 'o' },
           camera: { type: 'string' },
           orbit: { type: 'string' },
@@ -95,19 +91,9 @@ export const command: CliCommand = {
           background: { type: 'string' },
           antialiased: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
-        },
-        allowPositionals: true,
-      });
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
-    }
-    const { values, positionals } = parsed;
-    if (values.help) {
-      console.log(HELP);
-      return EXIT.ok;
-    }
-    if (positionals.length !== 1) throw new CliError(`expected one SCENE, got ${positionals.length}\n\n${HELP}`, EXIT.usage);
-    if (!values.output) throw new CliError(`missing -o OUT.png\n\n${HELP}`, EXIT.usage);
+        }, HELP, { positional: 'SCENE', output: 'OUT.png' });
+    if (!parsed) return EXIT.ok;
+    const { values, positionals, output } = parsed;
     const width = positiveInteger('width', values.width, 512);
     const height = positiveInteger('height', values.height, 384);
     const orbit = values.orbit === undefined ? undefined : positiveInteger('orbit', values.orbit, 1);
@@ -159,7 +145,7 @@ export const command: CliCommand = {
         if (error instanceof RangeError) throw new CliError(`${input}: ${error.message}`);
         throw error;
       }
-      const path = outputPath(resolve(values.output), orbit === undefined ? undefined : i);
+      const path = outputPath(resolve(output), orbit === undefined ? undefined : i);
       await writeFileAtomic(path, encodePng(result.image, width, height));
       console.log(`wrote ${path} (${width}x${height}, ${scene.count} Gaussians, ${result.meta.numIntersections} tile intersections)`);
     }
