@@ -8,17 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { createScene, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
 import type { PlyScalarType } from './ply-header.ts';
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so failures reproduce. */
+import { mulberry32 as random } from '../../shared/math/random.ts';
+export { random };
 
 /** A scene of `count` random Gaussians; every value already a float32 and opacity inside the clamp range. */
 export function randomScene(count: number, degree: ShDegree, seed = 1): GaussianScene {

@@ -3,19 +3,10 @@
 // Efraimidis–Spirakis (2006): give item i the key u_i^(1/w_i) with u_i uniform in (0,1); the B largest
 // keys are a weighted sample without replacement with exactly the sequential-draw distribution.
 // We compare log-keys log(u)/w (same order, no underflow for small w).
+import { mulberry32 } from '../../shared/math/random.ts';
 import { topKIndices } from './rank.ts';
 
-/** A small seeded PRNG (mulberry32): deterministic runs, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../shared/math/random.ts';
 
 /**
  * Indices (ascending) of `count` items sampled without replacement with probability ∝ `weights`

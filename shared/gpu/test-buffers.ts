@@ -25,14 +25,4 @@ export async function readU32(device: GPUDevice, buffer: GPUBuffer, count: numbe
   return out;
 }
 
-/** Deterministic u32 stream (mulberry32) so failures reproduce. */
-export function randomU32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+export { mulberry32U32 as randomU32 } from '../math/random.ts';

@@ -2,17 +2,8 @@
 import { lookAt, type Camera } from '../../../shared/math/camera.ts';
 import { createScene, shRestCount, type GaussianScene, type ShDegree } from '../../../shared/scene/gaussian-scene.ts';
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../shared/math/random.ts';
+export { rng };
 
 /** A camera at distance 4 on -Z looking at the origin, OpenCV axes, 60-degree-ish field of view. */
 export function testCamera(width: number, height: number, eye: [number, number, number] = [0.3, -0.2, -4]): Camera {
