@@ -45,14 +45,15 @@ const dataDir = resolve(values.data ?? process.env.GS_DATA_DIR ?? fileURLToPath(
 const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
 const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number.parseInt(v, 10));
 const gpu = await getGpu();
-// Software (SwiftShader) defaults, measured on 2 shared cores: ~2 s per iteration at 200x200 with
-// 1-6k Gaussians (fixed per-pass costs dominate), ~4 min for the importance arm's pass over 87 views.
-// 240 iterations = 120 shared + 4 x 120 per arm: ~28 min for Lego, ~6 min for playbot (20k subset).
+// Software (SwiftShader) defaults, measured on 2 shared cores: 0.8-2 s per iteration at 200x200 with
+// 1-6k Gaussians depending on the machine's load (fixed per-pass costs dominate). 240 Lego + 200 playbot
+// iterations took 7.0 min on a quiet machine; the defaults (480 + 300) take ~13 min there and stay under
+// ~40 min at the slowest per-iteration speed measured under heavy load.
 const sw = gpu.software;
 const settings = {
   device: `${gpu.adapterInfo.vendor} ${gpu.adapterInfo.architecture} ${gpu.adapterInfo.description}`.trim(),
   lego: {
-    iterations: int(values.iterations, sw ? 240 : 30_000),
+    iterations: int(values.iterations, sw ? 480 : 30_000),
     resolution: int(values.resolution, 200),
     budgetFraction: Number(values.budget ?? 0.15),
     initPoints: int(values['init-points'], sw ? 3000 : 100_000),
@@ -60,7 +61,7 @@ const settings = {
     shDegree: int(values['sh-degree'], sw ? 1 : 3),
   },
   playbot: {
-    iterations: int(values['playbot-iterations'], sw ? 200 : 10_000),
+    iterations: int(values['playbot-iterations'], sw ? 300 : 10_000),
     size: int(values['playbot-size'], sw ? 96 : 512),
     views: int(values['playbot-views'], sw ? 24 : 128),
     // SwiftShader renders 500k Gaussians in tens of seconds: use a random subset as the teacher there.
