@@ -405,7 +405,17 @@ async function applyEdits(ctx: Context, st: ArmState, it: number): Promise<void>
       const threshold = a.pruneBelowOpacity;
       // Cheap check first: skip the download when nobody is below the threshold.
       const logits = await st.gs.readOpacityLogits();
-      if (logits.some((v) => sigmoid(v) < threshold)) edits.push((e) => pruneBelowOpacity(e, threshold));
+      let survivors = 0;
+      for (const v of logits) if (!(sigmoid(v) < threshold)) survivors++;
+      const budget = st.ns.schedule.budget;
+      if (survivors < budget && n > budget) {
+        // A short run's fast decay can take one prune from above 1.05 B to below B: cut to exactly B
+        // instead (the controller then ends selection at the next iteration, count = B).
+        edits.push((e) => {
+          const keep = sampleByOpacity(e.scene.opacityLogits, budget, (ctx.o.seed ?? 0) + it);
+          return { scene: selectGaussians(e.scene, keep), sourceIndex: Uint32Array.from(keep, (i) => e.sourceIndex[i]) };
+        });
+      } else if (survivors < n) edits.push((e) => pruneBelowOpacity(e, threshold));
     }
   }
   if (edits.length === 0 && !reset) return;
