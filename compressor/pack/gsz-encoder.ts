@@ -37,7 +37,7 @@ export interface GszEncodeOptions {
   rotationBits?: number;
   opacityBits?: number;
   shDCBits?: number;
-  /** SH-rest codebook: centroids, Lloyd iterations, subsample size. */
+  /** SH-rest codebook: centroids (default: autoCodebookSize(count)), Lloyd iterations, subsample size. */
   codebookSize?: number;
   kmeansIterations?: number;
   kmeansSample?: number;
@@ -64,6 +64,16 @@ export const GSZ_DEFAULTS = {
   kmeansSample: 65536,
   zstdLevel: 12,
 } as const;
+
+/**
+ * Default SH-rest codebook size for `count` Gaussians: about one centroid per 16 Gaussians (a power of
+ * two, 16..GSZ_DEFAULTS.codebookSize). The codebook's fp16 bytes are shared by every Gaussian, so a
+ * 4096-entry codebook that suits 500k Gaussians would cost more than the SH itself on a 2k-Gaussian scene.
+ */
+export function autoCodebookSize(count: number): number {
+  const target = 2 ** Math.round(Math.log2(Math.max(1, count / 16)));
+  return Math.max(16, Math.min(GSZ_DEFAULTS.codebookSize, target));
+}
 
 /** Range quantization with a fixed `step`: bits = enough for the range, max widened to min + step * (2^bits - 1). */
 function stepRange(range: GszRangeQuant, step: number | undefined): GszRangeQuant {
@@ -152,7 +162,7 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   if (scene.shDegree > 0) {
     progress('k-means');
     codebook = await kmeans(scene.shRest, dims, {
-      k: Math.min(o.codebookSize, GSZ_LIMITS.codebookCentroids), iterations: o.kmeansIterations, sampleSize: o.kmeansSample, device: o.device,
+      k: Math.min(options.codebookSize ?? autoCodebookSize(n), GSZ_LIMITS.codebookCentroids), iterations: o.kmeansIterations, sampleSize: o.kmeansSample, device: o.device,
     });
   }
 

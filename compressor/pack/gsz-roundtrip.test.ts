@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomScene } from '../io/test-helpers.ts';
 import { sigmoid, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { decodeGsz, decodeGszChunk, decodeGszCodebook, decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../../shared/format/gsz-decoder.ts';
-import { encodeGsz } from './gsz-encoder.ts';
+import { autoCodebookSize, encodeGsz } from './gsz-encoder.ts';
 
 const N = 6000;
 const scene = randomScene(N, 1, 7);
@@ -130,4 +130,14 @@ test('degenerate scenes round trip: empty, one Gaussian, all identical', async (
     assert.equal(d.shDegree, 2);
     if (n > 0) assert.ok(Math.abs(d.positions[3 * (n - 1)] - s.positions[0]) < 1e-5);
   }
+});
+
+test('the default SH codebook scales with the scene: small scenes do not pay for 4096 centroids', async () => {
+  assert.equal(autoCodebookSize(100), 16);
+  assert.equal(autoCodebookSize(2000), 128);
+  assert.equal(autoCodebookSize(500_000), 4096);
+  const scene = randomScene(2000, 2, 11);
+  const bytes = await encodeGsz(scene, { kmeansIterations: 1 });
+  const header = decodeGszHeader(bytes.subarray(0, gszHeaderLength(bytes)));
+  assert.equal(header.codebook?.centroids, 128);
 });

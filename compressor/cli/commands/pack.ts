@@ -26,7 +26,7 @@ Options:
       --max-chunk N          largest chunk (default ${d.maxChunk}, at most 149796)
       --position-step F      position grid step as a fraction of the bbox diagonal (default 2^-14 = ${d.positionStep})
       --rotation-bits N      smallest-three bits per component (default ${d.rotationBits})
-      --codebook-size K      SH-rest k-means centroids (default ${d.codebookSize}, at most 65536)
+      --codebook-size K      SH-rest k-means centroids (default ~N/16, 16..${d.codebookSize}; at most 65536)
       --kmeans-iterations N  Lloyd iterations (default ${d.kmeansIterations})
       --kmeans auto|gpu|cpu  where k-means runs (auto: a hardware GPU if present, else CPU)
       --zstd-level N         1-19 (default ${d.zstdLevel})
