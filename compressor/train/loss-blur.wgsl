@@ -2,16 +2,7 @@
 // normalised) of `channels` interleaved maps [H, W, channels]. Run along x then y. Zero padding
 // matches the reference SSIM (conv2d with padding 5); the kernel is symmetric, so the same pass is
 // also the adjoint used by the backward.
-struct Params {
-  width: u32,
-  height: u32,
-  channels: u32,
-  axis: u32, // 0: along x, 1: along y
-  ssim_weight: f32,
-  inv_count: f32,
-  _pad0: f32,
-  _pad1: f32,
-}
+#import loss_params
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> src: array<f32>;

@@ -1,15 +1,6 @@
 // Loss stage 5: dL/dimage = (1 − λ)·sign(x − y)/n − λ·(P0 + 2x·P1 + y·P2)/n, where P are the
 // blurred SSIM partials (stage 4) and n = H·W·3. sign(0) = 0 like PyTorch's abs backward.
-struct Params {
-  width: u32,
-  height: u32,
-  channels: u32,
-  axis: u32,
-  ssim_weight: f32,
-  inv_count: f32,
-  _pad0: f32,
-  _pad1: f32,
-}
+#import loss_params
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> image: array<f32>;

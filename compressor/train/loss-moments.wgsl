@@ -1,15 +1,6 @@
 // Loss stage 1: per pixel and channel the five SSIM moments x, y, x², y², xy
 // (x = rendered image, y = target), laid out [H·W, 3 channels, 5] for the separable blur.
-struct Params {
-  width: u32,
-  height: u32,
-  channels: u32, // unused here
-  axis: u32, // unused here
-  ssim_weight: f32,
-  inv_count: f32,
-  _pad0: f32,
-  _pad1: f32,
-}
+#import loss_params
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> image: array<f32>;

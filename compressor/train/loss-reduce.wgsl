@@ -1,16 +1,7 @@
 // Loss stage 6: sums the per-pixel (|x − y|, SSIM) pairs into [loss, mean L1, mean SSIM].
 // One workgroup strides over all pixels, then a tree reduction in workgroup memory: the scalar is
 // read back only for display, so a single-workgroup pass is enough.
-struct Params {
-  width: u32,
-  height: u32,
-  channels: u32,
-  axis: u32,
-  ssim_weight: f32,
-  inv_count: f32,
-  _pad0: f32,
-  _pad1: f32,
-}
+#import loss_params
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> pixel_sums: array<f32>;

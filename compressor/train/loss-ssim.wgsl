@@ -3,16 +3,7 @@
 // blur's adjoint), plus per-pixel sums of |x − y| and SSIM for the scalar loss.
 //   s = A·B / (C·D), A = 2·mx·my + C1, B = 2(E[xy] − mx·my) + C2, C = mx² + my² + C1,
 //   D = E[x²] − mx² + E[y²] − my² + C2
-struct Params {
-  width: u32,
-  height: u32,
-  channels: u32,
-  axis: u32,
-  ssim_weight: f32,
-  inv_count: f32,
-  _pad0: f32,
-  _pad1: f32,
-}
+#import loss_params
 
 const C1 = 0.0001; // 0.01²
 const C2 = 0.0009; // 0.03²

@@ -7,6 +7,8 @@ import blurSource from './loss-blur.wgsl';
 import ssimSource from './loss-ssim.wgsl';
 import gradSource from './loss-grad.wgsl';
 import reduceSource from './loss-reduce.wgsl';
+import paramsSource from './loss-params.wgsl';
+import { composeWgsl } from '../../shared/wgsl/compose.ts';
 import { createStorage, readFloats } from './gpu-buffers.ts';
 
 interface Pipelines {
@@ -21,7 +23,7 @@ function pipelines(device: GPUDevice): Pipelines {
   let p = cache.get(device);
   if (!p) {
     const make = (code: string, label: string) =>
-      device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
+      device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code: composeWgsl(code, { loss_params: paramsSource }) }), entryPoint: 'main' } });
     p = {
       moments: make(momentsSource, 'Loss.moments'),
       blur: make(blurSource, 'Loss.blur'),
