@@ -8,6 +8,7 @@ import addSource from '../wgsl/sort/prefix-sum-add.wgsl';
 import argsSource from '../wgsl/sort/prefix-sum-args.wgsl';
 import scanSource from '../wgsl/sort/prefix-sum-scan.wgsl';
 import dispatchSource from '../wgsl/sort/dispatch.wgsl';
+import levelSource from '../wgsl/sort/prefix-sum-level.wgsl';
 import {
   checkBindingSize,
   checkCount,
@@ -29,7 +30,7 @@ import {
 export const SCAN_BLOCK = 1024;
 
 const pipelines = perDevice((device, workgroupSize: WorkgroupSize) => {
-  const modules = { sort_dispatch: dispatchSource };
+  const modules = { sort_dispatch: dispatchSource, prefix_sum_level: levelSource };
   const defines = { WG: workgroupSize, PER_THREAD: SCAN_BLOCK / workgroupSize, BLOCK: SCAN_BLOCK };
   return {
     args: computePipeline(device, 'PrefixSum.args', composeWgsl(argsSource, modules, defines)),

@@ -2,16 +2,8 @@
 // run of PER_THREAD), writing the block's total to `block_sums` for the next level.
 #import sort_dispatch
 
-const WG: u32 = ${WG}u;
-const PER_THREAD: u32 = ${PER_THREAD}u;
-const BLOCK: u32 = WG * PER_THREAD;
+#import prefix_sum_level
 
-struct Level {
-  n: u32,
-  blocks: u32,
-}
-
-@group(0) @binding(0) var<uniform> level: Level;
 @group(0) @binding(1) var<storage, read_write> data: array<u32>;
 @group(0) @binding(2) var<storage, read_write> block_sums: array<u32>;
 
