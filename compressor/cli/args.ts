@@ -44,12 +44,13 @@ export function parseCommandArgs<T extends Options>(
   return { ...parsed, output };
 }
 
-/** A numeric option in [min, max] (integer when asked), or undefined when absent. */
+/** A numeric option in [min, max] (integer when asked; max may be Infinity), or undefined when absent. */
 export function numberOption(raw: string | boolean | undefined, name: string, min: number, max: number, integer: boolean): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (typeof raw !== 'string' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new CliError(`--${name} expects ${integer ? 'an integer' : 'a number'} in ${min}..${max}, got '${String(raw)}'`, EXIT.usage);
+    const range = max === Infinity ? `>= ${min}` : `in ${min}..${max}`;
+    throw new CliError(`--${name} expects ${integer ? 'an integer' : 'a number'} ${range}, got '${String(raw)}'`, EXIT.usage);
   }
   return n;
 }

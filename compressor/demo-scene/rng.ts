@@ -1,23 +1,22 @@
 // Seeded pseudo-random numbers for the demo scene: every random choice (camera placement, anti-aliasing
 // jitter, texture noise, surface samples) comes from here, so one seed gives byte-identical output.
+// The generator itself is the project's one mulberry32 (shared/math/random.ts); this adds seed mixing,
+// ranges and independent streams.
+import { mulberry32U32 } from '../../shared/math/random.ts';
 
 /** A deterministic generator of floats in [0, 1) (mulberry32: 32-bit state, good enough for sampling). */
 export class Rng {
-  private state: number;
+  private readonly u32: () => number;
   private readonly origin: number;
 
   constructor(seed: number) {
     // Mix the seed so nearby seeds (1, 2, 3) start far apart.
     this.origin = hash32(Math.floor(seed) >>> 0) || 0x9e3779b9;
-    this.state = this.origin;
+    this.u32 = mulberry32U32(this.origin);
   }
 
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.u32() / 4294967296;
   }
 
   /** Uniform in [lo, hi). */

@@ -5,7 +5,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { sigmoid, shRestCount, type GaussianScene, type ShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import { DatasetError, loadDataset, resolutionOptions, type Dataset } from '../../datasets/dataset.ts';
 import { findColmapSparse } from '../../datasets/colmap.ts';
@@ -23,6 +22,7 @@ import { ALL_ARMS, plannedIterations, trainScene, TrainError, type Arm, type Bud
 import { datasetViews, type TrainingViews } from '../../train/loop/views.ts';
 import type { CliCommand } from '../command.ts';
 import { CliError, EXIT } from '../command.ts';
+import { numberOption, parseCommandArgs } from '../args.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 /** Defaults for a CPU-emulated GPU (SwiftShader): a 128x128, 50-view dataset trains in a few minutes. */
@@ -71,12 +71,9 @@ Examples:
   gs-compress compress scene.ply -o scene.gsz --budget 100000 --preview scene.png
   gs-compress compress scene.ply --images ../data/garden -o garden.gsz --iterations 5000`;
 
+/** A positive (by default) integer option, or undefined when absent. */
 function positive(values: Record<string, unknown>, name: string, integer = true, min = 1): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new CliError(`--${name} expects ${integer ? 'an integer' : 'a number'} >= ${min}, got '${String(raw)}'`, EXIT.usage);
-  return n;
+  return numberOption(values[name] as string | undefined, name, min, Infinity, integer);
 }
 
 /** `0.15` -> fraction, `100000` -> count. */
@@ -110,49 +107,39 @@ export const command: CliCommand = {
   name: 'compress',
   summary: 'Train (photos) or refine (a trained scene) with natural selection to a budget, then pack to .gsz',
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          output: { type: 'string', short: 'o' },
-          budget: { type: 'string' },
-          images: { type: 'string' },
-          iterations: { type: 'string' },
-          resolution: { type: 'string' },
-          'sh-degree': { type: 'string' },
-          views: { type: 'string' },
-          up: { type: 'string' },
-          'init-points': { type: 'string' },
-          'dense-target': { type: 'string' },
-          arms: { type: 'string' },
-          preview: { type: 'string' },
-          report: { type: 'string' },
-          json: { type: 'boolean' },
-          seed: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
-    }
+    const parsed = parseCommandArgs(
+      args,
+      {
+        output: { type: 'string', short: 'o' },
+        budget: { type: 'string' },
+        images: { type: 'string' },
+        iterations: { type: 'string' },
+        resolution: { type: 'string' },
+        'sh-degree': { type: 'string' },
+        views: { type: 'string' },
+        up: { type: 'string' },
+        'init-points': { type: 'string' },
+        'dense-target': { type: 'string' },
+        arms: { type: 'string' },
+        preview: { type: 'string' },
+        report: { type: 'string' },
+        json: { type: 'boolean' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      HELP,
+      { positional: 'INPUT', output: 'OUTPUT.gsz' },
+    );
+    if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
-    if (values.help) {
-      console.log(HELP);
-      return EXIT.ok;
-    }
-    if (positionals.length !== 1) throw new CliError(`expected one INPUT, got ${positionals.length}\n\n${HELP}`, EXIT.usage);
-    if (!values.output) throw new CliError(`missing -o OUTPUT.gsz\n\n${HELP}`, EXIT.usage);
     const input = resolve(positionals[0]);
-    const output = resolve(values.output);
+    const output = resolve(parsed.output);
     if (!existsSync(input)) throw new CliError(`${positionals[0]}: does not exist`);
     for (const out of [output, values.preview, values.report]) {
       if (out !== undefined && !existsSync(dirname(resolve(out)))) throw new CliError(`${out}: folder ${dirname(resolve(out))} does not exist`);
     }
     const budget = parseBudget(values.budget ?? '0.15');
-    const shDegree = positive(values, 'sh-degree', true, 0) as ShDegree | undefined;
-    if (shDegree !== undefined && shDegree > 3) throw new CliError(`--sh-degree expects 0-3, got ${shDegree}`, EXIT.usage);
+    const shDegree = numberOption(values['sh-degree'], 'sh-degree', 0, 3, true) as ShDegree | undefined;
     const arms = (values.arms?.split(',').map((a) => a.trim()) ?? ['natural-selection']) as Arm[];
     for (const a of arms) if (!ALL_ARMS.includes(a)) throw new CliError(`--arms: unknown arm '${a}' (${ALL_ARMS.join(', ')})`, EXIT.usage);
     const json = values.json === true;
@@ -264,7 +251,7 @@ export const command: CliCommand = {
     const summary = {
       input: positionals[0],
       mode,
-      output: values.output,
+      output: parsed.output,
       gaussians: { initial: final.counts.initial, selectionStart: final.counts.selectionStart, final: scene.count, budget: final.budget },
       heldOut: { views: final.evaluation?.views ?? 0, psnr: report.arms.at(-1)!.psnr, ssim: report.arms.at(-1)!.ssim, against: mode === 'c' ? 'teacher renders' : 'photos' },
       bytes: { output: gsz.length, input: inputBytes, inputIs: inputLabel, ratio: Math.round((inputBytes / gsz.length) * 10) / 10 },
@@ -283,7 +270,7 @@ export const command: CliCommand = {
     } else {
       console.log(formatTable(report));
       console.log(
-        `${values.output}: ${summary.gaussians.initial.toLocaleString('en-US')} -> ${summary.gaussians.selectionStart.toLocaleString('en-US')} at selection -> ` +
+        `${parsed.output}: ${summary.gaussians.initial.toLocaleString('en-US')} -> ${summary.gaussians.selectionStart.toLocaleString('en-US')} at selection -> ` +
           `${scene.count.toLocaleString('en-US')} Gaussians (budget ${final.budget.toLocaleString('en-US')}); held-out (${summary.heldOut.views} views vs ${summary.heldOut.against}) ` +
           `PSNR ${summary.heldOut.psnr?.toFixed(2) ?? '-'} dB, SSIM ${summary.heldOut.ssim?.toFixed(4) ?? '-'}; ${gsz.length.toLocaleString('en-US')} bytes, ` +
           `${summary.bytes.ratio}x smaller than ${inputLabel} (${inputBytes.toLocaleString('en-US')} bytes)`,
