@@ -2,6 +2,9 @@
 // CliError(EXIT.usage) with the command's help appended, `--help` prints it, and numeric options are
 // range-checked with a message naming the flag.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ShDegree } from '../../shared/scene/gaussian-scene.ts';
 import { CliError, EXIT } from './command.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -53,4 +56,18 @@ export function numberOption(raw: string | boolean | undefined, name: string, mi
     throw new CliError(`--${name} expects ${integer ? 'an integer' : 'a number'} ${range}, got '${String(raw)}'`, EXIT.usage);
   }
   return n;
+}
+
+/** `--sh-degree` (0-3), or undefined when absent. */
+export function shDegreeOption(raw: string | boolean | undefined): ShDegree | undefined {
+  return numberOption(raw, 'sh-degree', 0, 3, true) as ShDegree | undefined;
+}
+
+/** A whole input file's bytes; a missing or unreadable file is a CliError naming it and the reason. */
+export async function readInputFile(file: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(resolve(file)));
+  } catch (error) {
+    throw new CliError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+  }
 }

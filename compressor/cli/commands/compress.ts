@@ -22,7 +22,7 @@ import { ALL_ARMS, plannedIterations, trainScene, TrainError, type Arm, type Bud
 import { datasetViews, type TrainingViews } from '../../train/loop/views.ts';
 import type { CliCommand } from '../command.ts';
 import { CliError, EXIT } from '../command.ts';
-import { numberOption, parseCommandArgs } from '../args.ts';
+import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 /** Defaults for a CPU-emulated GPU (SwiftShader): a 128x128, 50-view dataset trains in a few minutes. */
@@ -139,7 +139,7 @@ export const command: CliCommand = {
       if (out !== undefined && !existsSync(dirname(resolve(out)))) throw new CliError(`${out}: folder ${dirname(resolve(out))} does not exist`);
     }
     const budget = parseBudget(values.budget ?? '0.15');
-    const shDegree = numberOption(values['sh-degree'], 'sh-degree', 0, 3, true) as ShDegree | undefined;
+    const shDegree = shDegreeOption(values['sh-degree']);
     const arms = (values.arms?.split(',').map((a) => a.trim()) ?? ['natural-selection']) as Arm[];
     for (const a of arms) if (!ALL_ARMS.includes(a)) throw new CliError(`--arms: unknown arm '${a}' (${ALL_ARMS.join(', ')})`, EXIT.usage);
     const json = values.json === true;

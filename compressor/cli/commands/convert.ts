@@ -2,12 +2,12 @@
 // SOG) and writes it as an INRIA-layout float PLY, optionally dropping SH bands. The PLY is written to a
 // temporary file and renamed, so a failure leaves no partial output.
 import { resolve } from 'node:path';
-import { capShDegree, type ShDegree } from '../../../shared/scene/gaussian-scene.ts';
+import { capShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
 import { writePly } from '../../io/write-ply.ts';
 import type { CliCommand } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 
 const HELP = `Usage: gs-compress convert INPUT -o OUTPUT.ply [options]
@@ -38,12 +38,7 @@ export const command: CliCommand = {
         }, HELP, { positional: 'INPUT', output: 'OUTPUT.ply' });
     if (!parsed) return EXIT.ok;
     const { values, positionals, output } = parsed;
-    let degree: ShDegree | undefined;
-    if (values['sh-degree'] !== undefined) {
-      const n = Number(values['sh-degree']);
-      if (![0, 1, 2, 3].includes(n)) throw new CliError(`--sh-degree expects 0-3, got '${values['sh-degree']}'`, EXIT.usage);
-      degree = n as ShDegree;
-    }
+    const degree = shDegreeOption(values['sh-degree']);
     const started = performance.now();
     let scene;
     try {

@@ -1,11 +1,10 @@
 // `gs-compress export`: .gsz -> INRIA-layout float PLY (decoded values, i.e. after quantization), through the
 // shared PLY writer (compressor/io/write-ply.ts, atomic). Bad input: one line naming the file, exit 1, no output.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decodeGsz, GszFormatError } from '../../../shared/format/gsz-decoder.ts';
 import { writePly } from '../../io/write-ply.ts';
 import type { CliCommand } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, readInputFile } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 
 const HELP = `Usage: gs-compress export FILE.gsz -o OUTPUT.ply
@@ -26,14 +25,9 @@ export const command: CliCommand = {
   async run(args: string[]): Promise<number> {
     const parsed = parseCommandArgs(args, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, HELP, { positional: 'FILE.gsz', output: 'OUTPUT.ply' });
     if (!parsed) return EXIT.ok;
-    const { values, positionals, output } = parsed;
+    const { positionals, output } = parsed;
     const file = positionals[0];
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(resolve(file)));
-    } catch (error) {
-      throw new CliError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
-    }
+    const bytes = await readInputFile(file);
     let scene;
     try {
       scene = decodeGsz(bytes);

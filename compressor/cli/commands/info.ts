@@ -1,11 +1,9 @@
 // `gs-compress info`: what a .gsz holds — counts, SH degree, quantization, bytes per attribute, chunk table.
 // Reads only the header and the section lengths it lists (no decoding), and validates like the viewer does.
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { decodeGszHeader, GszFormatError, type GszHeader } from '../../../shared/format/gsz-decoder.ts';
 import { GSZ_COLUMNS } from '../../../shared/format/gsz-layout.ts';
 import type { CliCommand } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, readInputFile } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 
 const HELP = `Usage: gs-compress info FILE.gsz [--json]
@@ -71,12 +69,7 @@ export const command: CliCommand = {
     if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
     const file = positionals[0];
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(resolve(file)));
-    } catch (error) {
-      throw new CliError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
-    }
+    const bytes = await readInputFile(file);
     let info: GszInfo;
     try {
       info = gszInfo(file, bytes);

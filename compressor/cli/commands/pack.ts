@@ -2,13 +2,12 @@
 // and chunking options map onto GszEncodeOptions (compressor/pack/gsz-encoder.ts); the SH codebook's
 // k-means runs on the GPU when one is present (--kmeans auto). Output is written atomically.
 import { resolve } from 'node:path';
-import type { ShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import { getGpu } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
 import { encodeGsz, GSZ_DEFAULTS, type GszEncodeOptions } from '../../pack/gsz-encoder.ts';
 import type { CliCommand } from '../command.ts';
-import { numberOption, parseCommandArgs } from '../args.ts';
+import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
@@ -60,7 +59,7 @@ export const command: CliCommand = {
     const kmeansMode = values.kmeans ?? 'auto';
     if (!['auto', 'gpu', 'cpu'].includes(kmeansMode)) throw new CliError(`--kmeans expects auto, gpu or cpu, got '${kmeansMode}'`, EXIT.usage);
     const options: GszEncodeOptions = {
-      shDegree: numberOption(values['sh-degree'], 'sh-degree', 0, 3, true) as ShDegree | undefined,
+      shDegree: shDegreeOption(values['sh-degree']),
       firstChunk: numberOption(values['first-chunk'], 'first-chunk', 1, 149796, true),
       chunkGrowth: numberOption(values['chunk-growth'], 'chunk-growth', 1, 16, false),
       maxChunk: numberOption(values['max-chunk'], 'max-chunk', 1, 149796, true),

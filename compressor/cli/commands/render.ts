@@ -2,7 +2,7 @@
 // rasterizer; with no camera, a default view frames the 2nd-98th percentile box of the scene.
 import { dirname, extname, join, basename, resolve } from 'node:path';
 import { lookAt, focalFromFov, type Camera, type Vec3 } from '../../../shared/math/camera.ts';
-import { capShDegree, type ShDegree } from '../../../shared/scene/gaussian-scene.ts';
+import { capShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
 import { getGpu } from '../../gpu/device.ts';
@@ -10,7 +10,7 @@ import { DEFAULT_UP, orbitCamera, robustBounds } from '../../render/default-came
 import { encodePng } from '../../render/png.ts';
 import { rasterization } from '../../render/rasterization.ts';
 import type { CliCommand } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
@@ -101,12 +101,7 @@ export const command: CliCommand = {
     if (!(fov > 1 && fov < 179)) throw new CliError(`--fov expects degrees in (1, 179), got '${values.fov}'`, EXIT.usage);
     const up = values.up === undefined ? DEFAULT_UP : vector('--up', values.up);
     const background = values.background === undefined ? ([0, 0, 0] as Vec3) : vector('--background', values.background);
-    let shDegree: ShDegree | undefined;
-    if (values['sh-degree'] !== undefined) {
-      const n = Number(values['sh-degree']);
-      if (![0, 1, 2, 3].includes(n)) throw new CliError(`--sh-degree expects 0-3, got '${values['sh-degree']}'`, EXIT.usage);
-      shDegree = n as ShDegree;
-    }
+    const shDegree = shDegreeOption(values['sh-degree']);
     if (values.camera !== undefined && orbit !== undefined) throw new CliError('--camera and --orbit are exclusive', EXIT.usage);
     const spec = values.camera === undefined ? undefined : parseCameraSpec(values.camera);
 
