@@ -24,6 +24,7 @@ import {
   type FrameUniforms,
 } from './passes.ts';
 import { packRenderParams, RENDER_PARAMS_BYTES, type RenderParamsValues } from './render-params.ts';
+import type { StageTimer } from './stage-timer.ts';
 import { TILE_SIZE } from './types.ts';
 
 /** Floats per Gaussian in `splatGrads` (raster_common.wgsl SPLAT_GRAD_STRIDE) and their meaning. */
@@ -69,6 +70,8 @@ export class RasterizerError extends Error {
 
 export class GaussianRasterizer {
   readonly variant: RasterVariant;
+  /** Optional per-stage GPU timing (benchmarks): marks between the stages of forward and backward. */
+  timer: StageTimer | undefined;
   private readonly device: GPUDevice;
   private readonly uniforms: FrameUniforms;
   private readonly projectForward: ProjectForwardPass;
@@ -93,8 +96,9 @@ export class GaussianRasterizer {
    * `variant`: compositing kernels (see RasterVariant in passes.ts). Default 'serial' when the adapter is
    * CPU emulation (SwiftShader/llvmpipe: 5-15x faster there), else 'batched'.
    */
-  constructor(device: GPUDevice, options: { variant?: RasterVariant } = {}) {
+  constructor(device: GPUDevice, options: { variant?: RasterVariant; timer?: StageTimer } = {}) {
     this.device = device;
+    this.timer = options.timer;
     this.variant = options.variant ?? (isSoftwareDevice(device) ? 'serial' : 'batched');
     this.uniforms = {
       camera: device.createBuffer({ label: 'Rasterize.camera', size: CAMERA_UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
@@ -161,10 +165,16 @@ export class GaussianRasterizer {
 
     // Phase 1: project, depth sort, tile counts in depth order, prefix sum -> intersection count.
     let encoder = this.device.createCommandEncoder({ label: 'Rasterize.forward1' });
+    const mark = (label: string) => this.timer?.mark(encoder, label);
+    mark('project');
     this.projectForward.encode(encoder, this.uniforms, { gaussians: inputs.gaussians, splats, depthKeys, depthIds }, n);
+    mark('depth sort');
     this.depthSort.encode(encoder, depthKeys, depthIds, n, 32);
+    mark('tile counts');
     this.tileCounts.encode(encoder, this.uniforms, { splats, depthIds, tileCounts }, n);
+    mark('scan');
     this.scan!.encode(encoder, tileCounts, n, { buffer: this.isectCount, offset: 0 });
+    mark('count readback');
     queue.submit([encoder.finish()]);
     // With no Gaussians the scan writes nothing: zero the count the tile-ranges kernel reads.
     if (n === 0) queue.writeBuffer(this.isectCount, 0, new Uint32Array(1));
@@ -180,11 +190,16 @@ export class GaussianRasterizer {
       this.tileSort = new RadixSort(this.device, { maxCount: Math.max(4096, tileIds.size / 4), label: 'Rasterize.tileSort' });
     }
     encoder = this.device.createCommandEncoder({ label: 'Rasterize.forward2' });
+    mark('map intersections');
     this.mapIntersections.encode(encoder, this.uniforms, { splats, depthIds, offsets: tileCounts, tileIds, gaussianIds }, n);
     const tileBits = Math.max(1, Math.ceil(Math.log2(tiles[0] * tiles[1])));
+    mark('tile sort');
     this.tileSort.encode(encoder, tileIds, gaussianIds, numIntersections, tileBits);
+    mark('tile ranges');
     this.tileRanges.encode(encoder, { isectCount: this.isectCount, tileIds, tileRanges }, numIntersections);
+    mark('rasterize forward');
     this.rasterizeForward.encode(encoder, this.uniforms, { splats, gaussianIds, tileRanges, image, alpha, pixelState }, tiles);
+    mark('end forward');
     queue.submit([encoder.finish()]);
     this.last = { inputs, params, tiles };
     return { image, alpha, splats, numIntersections, tiles };
@@ -206,13 +221,16 @@ export class GaussianRasterizer {
     const b = this.buffers;
     const splatGrads = b.splatGrads.ensure(layout.count * SPLAT_GRAD_STRIDE * 4);
     const raster = { splats: b.splats.current, gaussianIds: b.gaussianIds.current, tileRanges: b.tileRanges.current };
+    this.timer?.mark(encoder, 'rasterize backward');
     this.rasterizeBackward.encode(
       encoder,
       this.uniforms,
       { ...raster, pixelState: b.pixelState.current, vImage: inputs.vImage, vAlpha: inputs.vAlpha ?? this.emptyAlpha.ensure(4), splatGrads },
       last.tiles,
     );
+    this.timer?.mark(encoder, 'project backward');
     this.projectBackward.encode(encoder, this.uniforms, { gaussians: last.inputs.gaussians, splatGrads, grads: inputs.grads }, layout.count);
+    this.timer?.mark(encoder, 'end backward');
   }
 
   /** Encodes and submits the backward pass; per-Gaussian screen-space sums stay in `splatGrads`. */

@@ -5,12 +5,9 @@
 // keeps this division safe) and the colour accumulated behind it, then forms its contribution to
 // dL/d(mean2d, conic, colour, opacity), |dL/d mean2d| and the blending weight alpha T.
 //
-// Float accumulation: WGSL has no float atomics, so per-Gaussian sums use a compare-and-swap loop on
-// the f32 bits in an atomic<u32> (atomic_add_f32), one per contributing pixel and non-zero value.
-// (A subgroupAdd pre-reduction gave wrong sums on SwiftShader, so it is not used; subgroups are also
-// not available in every browser.) The sums land in an unspecified order: gradients are deterministic
-// only up to float rounding.
-#import raster_common
+// The per-(pixel, splat) maths is raster_blend.wgsl's blend_backward (shared by every variant); the
+// per-Gaussian sums use the float CAS atomics of splat_grad_atomics.wgsl, one set per contributing pixel.
+#import splat_grad_atomics
 
 @group(0) @binding(0) var<uniform> camera: Camera;
 @group(0) @binding(1) var<uniform> params: RenderParams;
@@ -32,43 +29,8 @@ var<workgroup> batch_conic: array<vec4f, BATCH>;
 var<workgroup> batch_color: array<vec4f, BATCH>;
 #endif
 
-fn atomic_add_f32(index: u32, value: f32) {
-  if (value == 0.0) {
-    return;
-  }
-  var old = atomicLoad(&splat_grads[index]);
-  loop {
-    let r = atomicCompareExchangeWeak(&splat_grads[index], old, bitcast<u32>(bitcast<f32>(old) + value));
-    if (r.exchanged) {
-      break;
-    }
-    old = r.old_value;
-  }
-}
-
-struct Contribution {
-  v_mean2d: vec2f,
-  v_conic: vec3f,
-  v_color: vec3f,
-  v_opacity: f32,
-  abs_mean2d: vec2f,
-  weight: f32,
-}
-
-fn accumulate(g: u32, c: Contribution) {
-  let base = g * SPLAT_GRAD_STRIDE;
-  atomic_add_f32(base + GRAD_MEAN2D, c.v_mean2d.x);
-  atomic_add_f32(base + GRAD_MEAN2D + 1u, c.v_mean2d.y);
-  atomic_add_f32(base + GRAD_CONIC, c.v_conic.x);
-  atomic_add_f32(base + GRAD_CONIC + 1u, c.v_conic.y);
-  atomic_add_f32(base + GRAD_CONIC + 2u, c.v_conic.z);
-  atomic_add_f32(base + GRAD_COLOR, c.v_color.x);
-  atomic_add_f32(base + GRAD_COLOR + 1u, c.v_color.y);
-  atomic_add_f32(base + GRAD_COLOR + 2u, c.v_color.z);
-  atomic_add_f32(base + GRAD_OPACITY, c.v_opacity);
-  atomic_add_f32(base + GRAD_ABS_MEAN2D, c.abs_mean2d.x);
-  atomic_add_f32(base + GRAD_ABS_MEAN2D + 1u, c.abs_mean2d.y);
-  atomic_add_f32(base + GRAD_WEIGHT, c.weight);
+fn pixel_sum(b: BlendGrad) -> SplatGradSum {
+  return add_blend_grad(SplatGradSum(), b);
 }
 
 @compute @workgroup_size(16, 16)
@@ -97,9 +59,7 @@ fn main(
   let v_out = vec3f(v_image[3u * p], v_image[3u * p + 1u], v_image[3u * p + 2u]);
   let v_a = select(0.0, v_alpha_in[p], params.has_v_alpha != 0u);
   let background = vec3f(params.background_r, params.background_g, params.background_b);
-  // d(colour)/d alpha_i has -T_final bg / (1 - alpha_i) from the background, and d(alpha_out)/d alpha_i
-  // = T_final / (1 - alpha_i): both are this constant over (1 - alpha_i).
-  let v_tail = t_final * (v_a - dot(background, v_out));
+  let v_tail = blend_tail(t_final, v_out, v_a, background);
 
 #ifdef WORKGROUP_BATCHES
   var transmittance = t_final;
@@ -118,36 +78,14 @@ fn main(
     }
     workgroupBarrier();
     for (var b = 0u; b < count; b++) {
-      var c: Contribution;
       let index_in_tile = end - 1u - b - range.x;
       let mo = batch_mean_opacity[b];
-      let conic = batch_conic[b].xyz;
-      let d = mo.xy - pixel;
-      let power = splat_power(conic, d);
-      let vis = exp(-power);
-      let raw_alpha = mo.z * vis;
-      let alpha = min(MAX_ALPHA, raw_alpha);
-      let valid = index_in_tile < walked && power >= 0.0 && alpha >= ALPHA_THRESHOLD;
-      if (valid) {
-        let ra = 1.0 / (1.0 - alpha);
-        transmittance *= ra;
-        let color = batch_color[b].xyz;
-        let weight = alpha * transmittance;
-        c.v_color = weight * v_out;
-        let v_alpha = dot(color * transmittance - behind * ra, v_out) + v_tail * ra;
-        behind += color * weight;
-        // Where alpha was clamped at 0.99 it does not depend on opacity or position.
-        if (raw_alpha <= MAX_ALPHA) {
-          let v_power = -raw_alpha * v_alpha;
-          c.v_conic = vec3f(0.5 * d.x * d.x, d.x * d.y, 0.5 * d.y * d.y) * v_power;
-          c.v_mean2d = vec2f(conic.x * d.x + conic.y * d.y, conic.y * d.x + conic.z * d.y) * v_power;
-          c.v_opacity = vis * v_alpha;
-        }
-        c.abs_mean2d = abs(c.v_mean2d);
-        c.weight = weight;
-      }
-      if (valid) {
-        accumulate(batch_id[b], c);
+      // Uniform control flow (no early exit) for the barriers; pixels past their last splat skip.
+      let g = blend_backward(batch_conic[b].xyz, mo.z, batch_color[b].xyz, mo.xy - pixel, transmittance, behind, v_out, v_tail);
+      if (index_in_tile < walked && g.contributes) {
+        transmittance = g.transmittance;
+        behind = g.behind;
+        accumulate_splat_grad(batch_id[b], pixel_sum(g));
       }
     }
     workgroupBarrier();
@@ -157,32 +95,14 @@ fn main(
   var behind = vec3f(0.0); // sum of colour x alpha x T of the splats behind the current one
   if (inside) {
     for (var j = range.x + walked; j > range.x; j--) {
-      let g = gaussian_id_from_isect[j - 1u];
-      let s = splats[g];
-      let d = s.mean2d - pixel;
-      let power = splat_power(s.conic, d);
-      let vis = exp(-power);
-      let raw_alpha = s.opacity * vis;
-      let alpha = min(MAX_ALPHA, raw_alpha);
-      if (power < 0.0 || alpha < ALPHA_THRESHOLD) {
-        continue;
+      let id = gaussian_id_from_isect[j - 1u];
+      let s = splats[id];
+      let g = blend_backward(s.conic, s.opacity, s.color, s.mean2d - pixel, transmittance, behind, v_out, v_tail);
+      if (g.contributes) {
+        transmittance = g.transmittance;
+        behind = g.behind;
+        accumulate_splat_grad(id, pixel_sum(g));
       }
-      var c: Contribution;
-      let ra = 1.0 / (1.0 - alpha);
-      transmittance *= ra;
-      let weight = alpha * transmittance;
-      c.v_color = weight * v_out;
-      let v_alpha = dot(s.color * transmittance - behind * ra, v_out) + v_tail * ra;
-      behind += s.color * weight;
-      if (raw_alpha <= MAX_ALPHA) {
-        let v_power = -raw_alpha * v_alpha;
-        c.v_conic = vec3f(0.5 * d.x * d.x, d.x * d.y, 0.5 * d.y * d.y) * v_power;
-        c.v_mean2d = vec2f(s.conic.x * d.x + s.conic.y * d.y, s.conic.y * d.x + s.conic.z * d.y) * v_power;
-        c.v_opacity = vis * v_alpha;
-      }
-      c.abs_mean2d = abs(c.v_mean2d);
-      c.weight = weight;
-      accumulate(g, c);
     }
   }
 #endif

@@ -1,11 +1,12 @@
 // Stage 6, CPU-emulation variant (SwiftShader): one invocation per 16x16 TILE, walking the tile's splats
 // back to front and, for each splat, the pixels of its screen box inside the tile. Per-pixel state
 // (transmittance, colour behind, dL/dcolour) lives in private arrays. A splat's contributions from all
-// pixels of the tile are summed in registers, so the float CAS atomics (see rasterize_backward.wgsl)
+// pixels of the tile are summed in registers, so the float CAS atomics (splat_grad_atomics.wgsl)
 // run once per (tile, splat) instead of once per (pixel, splat): on a CPU, atomics and their
-// collisions between SIMD lanes dominated the per-pixel kernel. Same maths as rasterize_backward.wgsl.
+// collisions between SIMD lanes dominated the per-pixel kernel. Per (pixel, splat) the maths is
+// raster_blend.wgsl's blend_backward, as in every variant.
 // Not for real GPUs (private arrays of 256 entries spill; too little parallelism).
-#import raster_common
+#import splat_grad_atomics
 
 @group(0) @binding(0) var<uniform> camera: Camera;
 @group(0) @binding(1) var<uniform> params: RenderParams;
@@ -18,20 +19,6 @@
 @group(0) @binding(8) var<storage, read_write> splat_grads: array<atomic<u32>>; // [N, SPLAT_GRAD_STRIDE]
 
 const PIXELS: u32 = TILE_SIZE * TILE_SIZE;
-
-fn atomic_add_f32(index: u32, value: f32) {
-  if (value == 0.0) {
-    return;
-  }
-  var old = atomicLoad(&splat_grads[index]);
-  loop {
-    let r = atomicCompareExchangeWeak(&splat_grads[index], old, bitcast<u32>(bitcast<f32>(old) + value));
-    if (r.exchanged) {
-      break;
-    }
-    old = r.old_value;
-  }
-}
 
 @compute @workgroup_size(4)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -59,7 +46,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       walked[k] = state.y;
       v_out[k] = vec3f(v_image[3u * p], v_image[3u * p + 1u], v_image[3u * p + 2u]);
       let v_a = select(0.0, v_alpha_in[p], params.has_v_alpha != 0u);
-      v_tail[k] = t_final * (v_a - dot(background, v_out[k]));
+      v_tail[k] = blend_tail(t_final, v_out[k], v_a, background);
       max_walked = max(max_walked, state.y);
     }
   }
@@ -70,12 +57,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     // Pixels of the splat's box (padded by a pixel against rounding) inside this tile.
     let lo = vec2u(clamp(floor(s.mean2d - s.extent) - 1.0 - vec2f(origin), vec2f(0.0), vec2f(f32(TILE_SIZE))));
     let hi = vec2u(clamp(ceil(s.mean2d + s.extent) + 1.0 - vec2f(origin), vec2f(0.0), vec2f(f32(TILE_SIZE))));
-    var v_mean2d = vec2f(0.0);
-    var v_conic = vec3f(0.0);
-    var v_color = vec3f(0.0);
-    var v_opacity = 0.0;
-    var abs_mean2d = vec2f(0.0);
-    var weight_sum = 0.0;
+    var sum = SplatGradSum(); // explicit: a bare declaration in a loop was not re-zeroed per iteration on SwiftShader
     for (var py = lo.y; py < hi.y; py++) {
       for (var px = lo.x; px < hi.x; px++) {
         let k = py * TILE_SIZE + px;
@@ -83,46 +65,17 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
           continue;
         }
         let d = s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5);
-        let power = splat_power(s.conic, d);
-        let vis = exp(-power);
-        let raw_alpha = s.opacity * vis;
-        let alpha = min(MAX_ALPHA, raw_alpha);
-        if (power < 0.0 || alpha < ALPHA_THRESHOLD) {
+        let b = blend_backward(s.conic, s.opacity, s.color, d, transmittance[k], behind[k], v_out[k], v_tail[k]);
+        if (!b.contributes) {
           continue;
         }
-        let ra = 1.0 / (1.0 - alpha);
-        let t = transmittance[k] * ra;
-        transmittance[k] = t;
-        let weight = alpha * t;
-        let vo = v_out[k];
-        v_color += weight * vo;
-        let v_alpha = dot(s.color * t - behind[k] * ra, vo) + v_tail[k] * ra;
-        behind[k] += s.color * weight;
-        if (raw_alpha <= MAX_ALPHA) {
-          let v_power = -raw_alpha * v_alpha;
-          v_conic += vec3f(0.5 * d.x * d.x, d.x * d.y, 0.5 * d.y * d.y) * v_power;
-          let vm = vec2f(s.conic.x * d.x + s.conic.y * d.y, s.conic.y * d.x + s.conic.z * d.y) * v_power;
-          v_mean2d += vm;
-          abs_mean2d += abs(vm);
-          v_opacity += vis * v_alpha;
-        }
-        weight_sum += weight;
+        transmittance[k] = b.transmittance;
+        behind[k] = b.behind;
+        sum = add_blend_grad(sum, b);
       }
     }
-    if (weight_sum > 0.0) {
-      let base = g * SPLAT_GRAD_STRIDE;
-      atomic_add_f32(base + GRAD_MEAN2D, v_mean2d.x);
-      atomic_add_f32(base + GRAD_MEAN2D + 1u, v_mean2d.y);
-      atomic_add_f32(base + GRAD_CONIC, v_conic.x);
-      atomic_add_f32(base + GRAD_CONIC + 1u, v_conic.y);
-      atomic_add_f32(base + GRAD_CONIC + 2u, v_conic.z);
-      atomic_add_f32(base + GRAD_COLOR, v_color.x);
-      atomic_add_f32(base + GRAD_COLOR + 1u, v_color.y);
-      atomic_add_f32(base + GRAD_COLOR + 2u, v_color.z);
-      atomic_add_f32(base + GRAD_OPACITY, v_opacity);
-      atomic_add_f32(base + GRAD_ABS_MEAN2D, abs_mean2d.x);
-      atomic_add_f32(base + GRAD_ABS_MEAN2D + 1u, abs_mean2d.y);
-      atomic_add_f32(base + GRAD_WEIGHT, weight_sum);
+    if (sum.weight > 0.0) {
+      accumulate_splat_grad(g, sum);
     }
   }
 }

@@ -6,7 +6,7 @@
 // exp(-power)), alphas below 1/255 are skipped, and it stops before a splat would bring transmittance
 // below 1e-4 (the INRIA rules).
 // Writes colour (+ T x background), alpha = 1 - T, final T and the contributor count for backward.
-#import raster_common
+#import raster_blend
 
 @group(0) @binding(0) var<uniform> camera: Camera;
 @group(0) @binding(1) var<uniform> params: RenderParams;
@@ -71,12 +71,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     let count = min(BATCH, range.y - start);
     for (var b = 0u; b < count && !done; b++) {
       let mo = batch_mean_opacity[b];
-      let power = splat_power(batch_conic[b].xyz, mo.xy - pixel);
-      if (power < 0.0) {
-        continue;
-      }
-      let alpha = min(MAX_ALPHA, mo.z * exp(-power));
-      if (alpha < ALPHA_THRESHOLD) {
+      let alpha = blend_alpha(batch_conic[b].xyz, mo.z, mo.xy - pixel);
+      if (alpha == 0.0) {
         continue;
       }
       let next = transmittance * (1.0 - alpha);
@@ -99,12 +95,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   if (inside) {
     for (var j = range.x; j < range.y; j++) {
       let s = splats[gaussian_id_from_isect[j]];
-      let power = splat_power(s.conic, s.mean2d - pixel);
-      if (power < 0.0) {
-        continue;
-      }
-      let alpha = min(MAX_ALPHA, s.opacity * exp(-power));
-      if (alpha < ALPHA_THRESHOLD) {
+      let alpha = blend_alpha(s.conic, s.opacity, s.mean2d - pixel);
+      if (alpha == 0.0) {
         continue;
       }
       let next = transmittance * (1.0 - alpha);

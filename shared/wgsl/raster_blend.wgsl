@@ -1,0 +1,109 @@
+// The per-(pixel, splat) compositing maths shared by every variant of the forward and backward
+// rasterizers (`#import raster_blend`), so the variants differ only in how they walk tiles and pixels.
+// Pure functions, no bindings.
+//
+// Forward (front to back): alpha = min(0.99, opacity exp(-power)); a splat is skipped where power < 0
+// or alpha < 1/255; a pixel stops before a splat would bring transmittance below 1e-4.
+// Backward (back to front): from the transmittance AFTER a splat, T_before = T_after / (1 - alpha)
+// (alpha <= 0.99 keeps the division safe), and from `behind` (sum of colour x alpha x T of the splats
+// behind it) the splat's contribution to dL/d(mean2d, conic, colour, opacity), |dL/d mean2d| and the
+// blending weight alpha x T_before.
+#import raster_common
+
+// The alpha of a splat at a pixel, 0 where the splat is skipped (power < 0 or alpha < 1/255).
+// d = mean2d - pixel centre.
+fn blend_alpha(conic: vec3f, opacity: f32, d: vec2f) -> f32 {
+  let power = splat_power(conic, d);
+  let alpha = min(MAX_ALPHA, opacity * exp(-power));
+  return select(alpha, 0.0, power < 0.0 || alpha < ALPHA_THRESHOLD);
+}
+
+// Per-pixel constant of the backward pass: d(colour)/d alpha_i has -T_final bg / (1 - alpha_i) from
+// the background, and d(alpha_out)/d alpha_i = T_final / (1 - alpha_i); both are this over (1 - alpha_i).
+fn blend_tail(t_final: f32, v_color: vec3f, v_alpha: f32, background: vec3f) -> f32 {
+  return t_final * (v_alpha - dot(background, v_color));
+}
+
+// One splat's gradient contribution at one pixel, plus the pixel state before it.
+struct BlendGrad {
+  contributes: bool, // false: the forward skipped this splat here (everything else is 0 / unchanged)
+  transmittance: f32, // T before this splat (the state for the next splat towards the front)
+  behind: vec3f, // colour behind, including this splat
+  v_mean2d: vec2f,
+  v_conic: vec3f,
+  v_color: vec3f,
+  v_opacity: f32,
+  weight: f32, // alpha x T_before
+}
+
+// Backward of one (pixel, splat): `transmittance` is T after the splat, `behind` the colour of the
+// splats behind it, `v_out` dL/d pixel colour, `tail` blend_tail(...) of the pixel.
+fn blend_backward(
+  conic: vec3f,
+  opacity: f32,
+  color: vec3f,
+  d: vec2f,
+  transmittance: f32,
+  behind: vec3f,
+  v_out: vec3f,
+  tail: f32,
+) -> BlendGrad {
+  var g = BlendGrad(); // explicit zero (see rasterize_backward_serial.wgsl)
+  g.transmittance = transmittance;
+  g.behind = behind;
+  let power = splat_power(conic, d);
+  let vis = exp(-power);
+  let raw_alpha = opacity * vis;
+  let alpha = min(MAX_ALPHA, raw_alpha);
+  g.contributes = power >= 0.0 && alpha >= ALPHA_THRESHOLD;
+  if (!g.contributes) {
+    return g;
+  }
+  let ra = 1.0 / (1.0 - alpha);
+  let t = transmittance * ra;
+  g.transmittance = t;
+  g.weight = alpha * t;
+  g.v_color = g.weight * v_out;
+  let v_alpha = dot(color * t - behind * ra, v_out) + tail * ra;
+  g.behind = behind + color * g.weight;
+  // Where alpha was clamped at 0.99 it does not depend on opacity or position.
+  if (raw_alpha <= MAX_ALPHA) {
+    let v_power = -raw_alpha * v_alpha;
+    g.v_conic = vec3f(0.5 * d.x * d.x, d.x * d.y, 0.5 * d.y * d.y) * v_power;
+    g.v_mean2d = vec2f(conic.x * d.x + conic.y * d.y, conic.y * d.x + conic.z * d.y) * v_power;
+    g.v_opacity = vis * v_alpha;
+  }
+  return g;
+}
+
+// A Gaussian's screen-space gradient sums over some pixels (SPLAT_GRAD_* order in raster_common).
+struct SplatGradSum {
+  v_mean2d: vec2f,
+  v_conic: vec3f,
+  v_color: vec3f,
+  v_opacity: f32,
+  abs_mean2d: vec2f, // sum of |dL/d mean2d| per pixel (AbsGS)
+  weight: f32,
+}
+
+fn add_blend_grad(sum: SplatGradSum, g: BlendGrad) -> SplatGradSum {
+  var out = sum;
+  out.v_mean2d += g.v_mean2d;
+  out.v_conic += g.v_conic;
+  out.v_color += g.v_color;
+  out.v_opacity += g.v_opacity;
+  out.abs_mean2d += abs(g.v_mean2d);
+  out.weight += g.weight;
+  return out;
+}
+
+fn add_splat_grad_sums(a: SplatGradSum, b: SplatGradSum) -> SplatGradSum {
+  var out = a;
+  out.v_mean2d += b.v_mean2d;
+  out.v_conic += b.v_conic;
+  out.v_color += b.v_color;
+  out.v_opacity += b.v_opacity;
+  out.abs_mean2d += b.abs_mean2d;
+  out.weight += b.weight;
+  return out;
+}
