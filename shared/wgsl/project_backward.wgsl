@@ -38,14 +38,17 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let antialiased = params.antialiased != 0u;
   let k = params.sh_rest_count;
   let coefficients = sh_coefficient_count(params.sh_degree);
-  let projected = project_gaussian(camera, mean, log_scale, quat, logit, antialiased);
+  // A Gaussian that blended into no pixel (culled, off screen, or hidden) has all-zero screen-space
+  // sums, so every gradient is 0: skip its VJP (most of a large scene in one view). One that blended
+  // somewhere was visible (culled splats have no tiles), so the projection is not redone to check.
+  let touched = splat_grads[i * SPLAT_GRAD_STRIDE + GRAD_WEIGHT] > 0.0;
 
   var v_mean = vec3f(0.0);
   var v_log_scale = vec3f(0.0);
   var v_quat = vec4f(0.0);
   var v_logit = 0.0;
   var v_sh: array<vec3f, 16>;
-  if (projected.visible) {
+  if (touched) {
     let base = i * SPLAT_GRAD_STRIDE;
     let v_mean2d = vec2f(splat_grads[base + GRAD_MEAN2D], splat_grads[base + GRAD_MEAN2D + 1u]);
     let v_conic = vec3f(splat_grads[base + GRAD_CONIC], splat_grads[base + GRAD_CONIC + 1u], splat_grads[base + GRAD_CONIC + 2u]);

@@ -10,12 +10,23 @@
 // blending weight alpha x T_before.
 #import raster_common
 
-// The alpha of a splat at a pixel, 0 where the splat is skipped (power < 0 or alpha < 1/255).
-// d = mean2d - pixel centre.
-fn blend_alpha(conic: vec3f, opacity: f32, d: vec2f) -> f32 {
+// A splat evaluated at a pixel; d = mean2d - pixel centre.
+struct BlendSample {
+  alpha: f32, // min(0.99, raw_alpha); 0 where the splat is skipped (power < 0 or alpha < 1/255)
+  raw_alpha: f32, // opacity x vis
+  vis: f32, // exp(-power)
+}
+
+fn blend_sample(conic: vec3f, opacity: f32, d: vec2f) -> BlendSample {
   let power = splat_power(conic, d);
-  let alpha = min(MAX_ALPHA, opacity * exp(-power));
-  return select(alpha, 0.0, power < 0.0 || alpha < ALPHA_THRESHOLD);
+  let vis = exp(-power);
+  let raw_alpha = opacity * vis;
+  let alpha = min(MAX_ALPHA, raw_alpha);
+  return BlendSample(select(alpha, 0.0, power < 0.0 || alpha < ALPHA_THRESHOLD), raw_alpha, vis);
+}
+
+fn blend_alpha(conic: vec3f, opacity: f32, d: vec2f) -> f32 {
+  return blend_sample(conic, opacity, d).alpha;
 }
 
 // Per-pixel constant of the backward pass: d(colour)/d alpha_i has -T_final bg / (1 - alpha_i) from
@@ -26,7 +37,6 @@ fn blend_tail(t_final: f32, v_color: vec3f, v_alpha: f32, background: vec3f) -> 
 
 // One splat's gradient contribution at one pixel, plus the pixel state before it.
 struct BlendGrad {
-  contributes: bool, // false: the forward skipped this splat here (everything else is 0 / unchanged)
   transmittance: f32, // T before this splat (the state for the next splat towards the front)
   behind: vec3f, // colour behind, including this splat
   v_mean2d: vec2f,
@@ -36,11 +46,13 @@ struct BlendGrad {
   weight: f32, // alpha x T_before
 }
 
-// Backward of one (pixel, splat): `transmittance` is T after the splat, `behind` the colour of the
-// splats behind it, `v_out` dL/d pixel colour, `tail` blend_tail(...) of the pixel.
+// Backward of one (pixel, splat) that blended (sample.alpha > 0): `transmittance` is T after the
+// splat, `behind` the colour of the splats behind it, `v_out` dL/d pixel colour, `tail` blend_tail(...)
+// of the pixel. Callers test the sample first and read the per-pixel state only for blended splats
+// (on CPU emulation the state reads are the expensive part).
 fn blend_backward(
+  sample: BlendSample,
   conic: vec3f,
-  opacity: f32,
   color: vec3f,
   d: vec2f,
   transmittance: f32,
@@ -48,30 +60,18 @@ fn blend_backward(
   v_out: vec3f,
   tail: f32,
 ) -> BlendGrad {
-  var g = BlendGrad(); // explicit zero (see rasterize_backward_serial.wgsl)
-  g.transmittance = transmittance;
-  g.behind = behind;
-  let power = splat_power(conic, d);
-  let vis = exp(-power);
-  let raw_alpha = opacity * vis;
-  let alpha = min(MAX_ALPHA, raw_alpha);
-  g.contributes = power >= 0.0 && alpha >= ALPHA_THRESHOLD;
-  if (!g.contributes) {
-    return g;
-  }
+  let alpha = sample.alpha;
   let ra = 1.0 / (1.0 - alpha);
   let t = transmittance * ra;
-  g.transmittance = t;
-  g.weight = alpha * t;
-  g.v_color = g.weight * v_out;
+  let weight = alpha * t;
   let v_alpha = dot(color * t - behind * ra, v_out) + tail * ra;
-  g.behind = behind + color * g.weight;
+  var g = BlendGrad(t, behind + color * weight, vec2f(0.0), vec3f(0.0), weight * v_out, 0.0, weight);
   // Where alpha was clamped at 0.99 it does not depend on opacity or position.
-  if (raw_alpha <= MAX_ALPHA) {
-    let v_power = -raw_alpha * v_alpha;
+  if (sample.raw_alpha <= MAX_ALPHA) {
+    let v_power = -sample.raw_alpha * v_alpha;
     g.v_conic = vec3f(0.5 * d.x * d.x, d.x * d.y, 0.5 * d.y * d.y) * v_power;
     g.v_mean2d = vec2f(conic.x * d.x + conic.y * d.y, conic.y * d.x + conic.z * d.y) * v_power;
-    g.v_opacity = vis * v_alpha;
+    g.v_opacity = sample.vis * v_alpha;
   }
   return g;
 }

@@ -81,8 +81,11 @@ fn main(
       let index_in_tile = end - 1u - b - range.x;
       let mo = batch_mean_opacity[b];
       // Uniform control flow (no early exit) for the barriers; pixels past their last splat skip.
-      let g = blend_backward(batch_conic[b].xyz, mo.z, batch_color[b].xyz, mo.xy - pixel, transmittance, behind, v_out, v_tail);
-      if (index_in_tile < walked && g.contributes) {
+      let conic = batch_conic[b].xyz;
+      let d = mo.xy - pixel;
+      let a = blend_sample(conic, mo.z, d);
+      if (index_in_tile < walked && a.alpha > 0.0) {
+        let g = blend_backward(a, conic, batch_color[b].xyz, d, transmittance, behind, v_out, v_tail);
         transmittance = g.transmittance;
         behind = g.behind;
         accumulate_splat_grad(batch_id[b], pixel_sum(g));
@@ -97,8 +100,10 @@ fn main(
     for (var j = range.x + walked; j > range.x; j--) {
       let id = gaussian_id_from_isect[j - 1u];
       let s = splats[id];
-      let g = blend_backward(s.conic, s.opacity, s.color, s.mean2d - pixel, transmittance, behind, v_out, v_tail);
-      if (g.contributes) {
+      let d = s.mean2d - pixel;
+      let a = blend_sample(s.conic, s.opacity, d);
+      if (a.alpha > 0.0) {
+        let g = blend_backward(a, s.conic, s.color, d, transmittance, behind, v_out, v_tail);
         transmittance = g.transmittance;
         behind = g.behind;
         accumulate_splat_grad(id, pixel_sum(g));

@@ -65,10 +65,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
           continue;
         }
         let d = s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5);
-        let b = blend_backward(s.conic, s.opacity, s.color, d, transmittance[k], behind[k], v_out[k], v_tail[k]);
-        if (!b.contributes) {
+        let a = blend_sample(s.conic, s.opacity, d);
+        if (a.alpha == 0.0) {
           continue;
         }
+        let b = blend_backward(a, s.conic, s.color, d, transmittance[k], behind[k], v_out[k], v_tail[k]);
         transmittance[k] = b.transmittance;
         behind[k] = b.behind;
         sum = add_blend_grad(sum, b);
