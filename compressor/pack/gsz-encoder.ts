@@ -1,17 +1,19 @@
-// .gsz encoder (Node): importance order -> chunks -> per-attribute quantization -> byte-plane columns ->
-// one zstd frame per column per chunk. Layout and field meanings: ../../shared/format/FORMAT.md.
+// .gsz encoder: importance order -> chunks -> per-attribute quantization -> Morton order inside each chunk
+// -> one range-coded stream per column per chunk (shared/format/gsz-codec.ts, the scheme the decoder runs
+// too). Layout and field meanings: ../../shared/format/FORMAT.md.
 import { Packr } from 'msgpackr';
 import { capShDegree, sceneBounds, shRestCount, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
 import { crc32 } from '../../shared/format/crc32.ts';
+import { codeCodebook, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, morton48, newChunkCodes, RESIDUAL_MAX } from '../../shared/format/gsz-codec.ts';
 import {
-  bytesPerValue, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, maxInflated,
-  type GszCodebookInfo, type GszQuantization, type GszRangeQuant, type Vec3,
+  columnRawBytes, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, indexBits, MAX_CODE_BITS, maxInflated,
+  type GszCodebookInfo, type GszQuantization, type GszStepQuant, type Vec3,
 } from '../../shared/format/gsz-layout.ts';
-import { toHalf } from '../../shared/format/half.ts';
-import { encodeLinear, encodeOpacity, encodeSmallestThree, morton30, zigzag16 } from '../../shared/format/quantize.ts';
+import { fromHalf, toHalf } from '../../shared/format/half.ts';
+import { encodeLinear, encodeOpacity } from '../../shared/format/quantize.ts';
+import { RangeEncoder } from '../../shared/format/range-coder.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
 import { kmeans } from './kmeans.ts';
-import { zstdCompress } from './zstd.ts';
 
 export interface GszEncodeOptions {
   /** Per-Gaussian importance (higher = earlier in the file); default: defaultImportance (importance.ts). */
@@ -27,9 +29,9 @@ export interface GszEncodeOptions {
   /** Position grid step as a fraction of the bounding-box diagonal (raised per axis where 16 bits do not span it). */
   positionStep?: number;
   /**
-   * Log-scale and DC quantization: a fixed step (attribute units) when given — the range is then widened so
-   * 2^bits - 1 steps of exactly that size cover it, and zstd's entropy coder only pays for the levels used —
-   * else `*Bits` levels spread over [min, max].
+   * Log-scale and DC quantization step (attribute units; one grid for the three components). The range
+   * coder only pays for the levels actually used, so a fixed step costs nothing for unused range. When
+   * `*Bits` is given instead, 2^bits levels are spread over the values' range.
    */
   logScaleStep?: number;
   shDCStep?: number;
@@ -39,11 +41,13 @@ export interface GszEncodeOptions {
   shDCBits?: number;
   /** SH-rest codebook: centroids (default: autoCodebookSize(count)), Lloyd iterations, subsample size. */
   codebookSize?: number;
+  /** SH-rest residual against the centroid, quantized with this step (SH coefficient units); 0 = centroids only. */
+  shResidualStep?: number;
   kmeansIterations?: number;
   kmeansSample?: number;
   /** GPU for k-means; undefined = CPU. */
   device?: GPUDevice;
-  /** zstd level of every frame. */
+  /** Ignored since format v2 (columns are range-coded, not zstd); kept so older callers still type-check. */
   zstdLevel?: number;
   onProgress?: (stage: string) => void;
 }
@@ -52,69 +56,58 @@ export const GSZ_DEFAULTS = {
   firstChunk: 4096,
   chunkGrowth: 2,
   maxChunk: 131072,
-  positionStep: 1 / 16384,
-  logScaleStep: 0.05,
+  positionStep: 1 / 15000,
+  logScaleStep: 0.06,
   shDCStep: 0.022,
   logScaleBits: 8,
   rotationBits: 10,
   opacityBits: 8,
   shDCBits: 8,
-  codebookSize: 4096,
+  codebookSize: 1024,
+  shResidualStep: 0.11,
   kmeansIterations: 10,
   kmeansSample: 65536,
   zstdLevel: 12,
 } as const;
 
 /**
- * Default SH-rest codebook size for `count` Gaussians: about one centroid per 16 Gaussians (a power of
- * two, 16..GSZ_DEFAULTS.codebookSize). The codebook's fp16 bytes are shared by every Gaussian, so a
- * 4096-entry codebook that suits 500k Gaussians would cost more than the SH itself on a 2k-Gaussian scene.
+ * Default SH-rest codebook size for `count` Gaussians: about one centroid per 512 Gaussians (a power of two,
+ * 16..GSZ_DEFAULTS.codebookSize). With the residual column the centroids only need to be roughly right:
+ * on a 100k playbot subset 64, 256, 1024 and 4096 centroids all cost 5.3-5.7 B/G of SH in total (index +
+ * residual + codebook), and a small codebook keeps k-means fast on a CPU (4096: 225 s, 256: 9 s).
  */
 export function autoCodebookSize(count: number): number {
-  const target = 2 ** Math.round(Math.log2(Math.max(1, count / 16)));
+  const target = 2 ** Math.round(Math.log2(Math.max(1, count / 512)));
   return Math.max(16, Math.min(GSZ_DEFAULTS.codebookSize, target));
 }
 
-/** Range quantization with a fixed `step`: bits = enough for the range, max widened to min + step * (2^bits - 1). */
-function stepRange(range: GszRangeQuant, step: number | undefined): GszRangeQuant {
-  if (step === undefined || !(step > 0)) return range;
-  const span = Math.max(...range.max.map((m, c) => m - range.min[c]));
-  const bits = Math.max(1, Math.min(16, Math.ceil(Math.log2(span / step + 1))));
-  const width = step * (2 ** bits - 1);
-  // Where 16 bits cannot reach the step, fall back to spreading 2^16 levels over the range.
-  const max = range.max.map((m, c) => Math.max(m, range.min[c] + width)) as Vec3;
-  return { min: range.min, max, bits };
+/**
+ * One grid over all of `values`: `step` when given (bits = enough levels for the range; where MAX_CODE_BITS
+ * cannot reach it the step grows), else 2^bits levels over the range.
+ */
+function stepGrid(values: Float32Array, step: number | undefined, bits: number): GszStepQuant {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(hi >= lo)) lo = hi = 0;
+  const span = hi - lo;
+  if (step === undefined || !(step > 0)) {
+    const b = Math.min(bits, MAX_CODE_BITS);
+    return { min: lo, step: span > 0 ? span / (2 ** b - 1) : 1, bits: b };
+  }
+  const need = Math.max(1, Math.ceil(Math.log2(span / step + 1.000001)));
+  if (need <= MAX_CODE_BITS) return { min: lo, step, bits: need };
+  return { min: lo, step: span / (2 ** MAX_CODE_BITS - 1), bits: MAX_CODE_BITS };
 }
 
-function rangeOf(values: Float32Array, comps: number, bits: number): GszRangeQuant {
-  const min: Vec3 = [0, 0, 0];
-  const max: Vec3 = [0, 0, 0];
-  const n = values.length / comps;
-  for (let c = 0; c < comps; c++) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const v = values[i * comps + c];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    min[c] = n > 0 ? lo : 0;
-    max[c] = n > 0 ? hi : 0;
-  }
-  return { min, max, bits };
-}
-
-/** Byte planes of `comps` components of `bytes` bytes each (low bytes of every component first). */
-function planes(values: Uint16Array | Uint32Array, n: number, comps: number, bytes: number): Uint8Array {
-  const out = new Uint8Array(n * comps * bytes);
-  for (let c = 0; c < comps; c++) {
-    for (let i = 0; i < n; i++) {
-      const v = values[i * comps + c];
-      out[c * n + i] = v & 0xff;
-      if (bytes === 2) out[(comps + c) * n + i] = v >>> 8;
-    }
-  }
-  return out;
+/** Code of v on a step grid (clamped). */
+function gridCode(v: number, g: GszStepQuant): number {
+  const q = Math.round((v - g.min) / g.step);
+  const top = 2 ** g.bits - 1;
+  return q < 0 ? 0 : q > top ? top : q;
 }
 
 function checkBits(name: string, bits: number, min: number): void {
@@ -131,6 +124,7 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   checkBits('rotationBits', o.rotationBits, 2);
   checkBits('opacityBits', o.opacityBits, 1);
   checkBits('shDCBits', o.shDCBits, 1);
+  if (o.rotationBits > MAX_CODE_BITS || o.opacityBits > MAX_CODE_BITS) throw new RangeError(`rotationBits and opacityBits must be <= ${MAX_CODE_BITS}`);
   if (!(o.maxChunk >= 1 && o.maxChunk <= GSZ_LIMITS.splatsPerChunk && o.maxChunk <= (1 << 20) / 7)) {
     throw new RangeError(`maxChunk must be in 1..${Math.floor((1 << 20) / 7)} (one zstd frame per column stays <= 1 MiB)`);
   }
@@ -150,20 +144,28 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   }
   const quant: GszQuantization = {
     position: { origin: [...bounds.min] as Vec3, step, bits: posBits },
-    logScale: stepRange(rangeOf(scene.logScales, 3, o.logScaleBits), options.logScaleBits === undefined ? o.logScaleStep : undefined),
+    logScale: stepGrid(scene.logScales, options.logScaleBits === undefined ? o.logScaleStep : undefined, o.logScaleBits),
     rotation: { bits: o.rotationBits },
     opacity: { bits: o.opacityBits },
-    shDC: stepRange(rangeOf(scene.shDC, 3, o.shDCBits), options.shDCBits === undefined ? o.shDCStep : undefined),
+    shDC: stepGrid(scene.shDC, options.shDCBits === undefined ? o.shDCStep : undefined, o.shDCBits),
+    shResidual: scene.shDegree > 0 && o.shResidualStep > 0 ? { step: o.shResidualStep } : null,
   };
 
   // ---- SH-rest codebook (k-means over all Gaussians) ----
   const dims = 3 * shRestCount(scene.shDegree);
-  let codebook: { centroids: Float32Array; labels: Uint32Array; k: number } | undefined;
+  let codebook: ChunkCodebook | undefined;
   if (scene.shDegree > 0) {
     progress('k-means');
-    codebook = await kmeans(scene.shRest, dims, {
+    const km = await kmeans(scene.shRest, dims, {
       k: Math.min(options.codebookSize ?? autoCodebookSize(n), GSZ_LIMITS.codebookCentroids), iterations: o.kmeansIterations, sampleSize: o.kmeansSample, device: o.device,
     });
+    // Residuals are taken against the centroids as the decoder sees them (fp16, non-finite -> 0).
+    const halves = Uint16Array.from(km.centroids, toHalf);
+    const decoded = Float32Array.from(halves, (h) => {
+      const v = fromHalf(h);
+      return Number.isFinite(v) ? v : 0;
+    });
+    codebook = { ...km, halves, decoded, dims, residualStep: quant.shResidual?.step };
   }
 
   // ---- chunks ----
@@ -176,20 +178,15 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   for (let c = 0; c < sizes.length; c++) {
     const ids = order.subarray(start, start + sizes[c]);
     start += sizes[c];
-    encoded.push(await encodeChunk(scene, ids, quant, codebook, o.zstdLevel, c));
+    encoded.push(encodeChunk(scene, ids, quant, codebook, c));
   }
 
-  // ---- codebook section: fp16 byte planes, one zstd frame ----
+  // ---- codebook section: fp16 values, range-coded ----
   let codebookBytes: Uint8Array | undefined;
   if (codebook) {
-    const values = codebook.centroids.length;
-    const raw = new Uint8Array(values * 2);
-    for (let i = 0; i < values; i++) {
-      const h = toHalf(codebook.centroids[i]);
-      raw[i] = h & 0xff;
-      raw[values + i] = h >>> 8;
-    }
-    codebookBytes = padTo(await zstdCompress(raw, o.zstdLevel), raw.length);
+    const enc = new RangeEncoder();
+    codeCodebook(enc, codebook.halves.slice(), dims);
+    codebookBytes = padTo(enc.finish(), codebook.halves.length * 2);
   }
 
   // ---- layout: preamble, header, chunk 0, codebook, chunks 1.. (first picture does not wait for the codebook) ----
@@ -248,31 +245,55 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
 }
 
 /**
- * Pads a zstd frame with a zstd skippable frame so its raw size stays within the decoder's expansion limit
- * (only degenerate data, e.g. all-identical Gaussians, compresses that well). The result is still one valid
- * zstd stream, so the decoder needs no special case.
+ * Pads a range-coded stream with zero bytes so its nominal raw size stays within the decoder's expansion
+ * limit (only degenerate data, e.g. all-identical Gaussians, compresses that well). The decoder never reads
+ * past the coded bytes, so the padding is inert.
  */
 function padTo(stored: Uint8Array, rawBytes: number): Uint8Array {
   if (maxInflated(stored.length) >= rawBytes) return stored;
-  let need = stored.length + 8;
-  while (maxInflated(need) < rawBytes) need = Math.max(need + 1, Math.ceil((rawBytes - GSZ_LIMITS.expansionSlack) / GSZ_LIMITS.expansion));
+  const need = Math.ceil((rawBytes - GSZ_LIMITS.expansionSlack) / GSZ_LIMITS.expansion);
   const out = new Uint8Array(need);
   out.set(stored);
-  const view = new DataView(out.buffer);
-  view.setUint32(stored.length, 0x184d2a50, true); // skippable frame magic
-  view.setUint32(stored.length + 4, need - stored.length - 8, true); // its payload: zeros
   return out;
 }
 
-async function encodeChunk(
-  scene: GaussianScene, ids: Uint32Array, quant: GszQuantization, codebook: { labels: Uint32Array; k: number } | undefined, level: number, chunkIndex: number,
-): Promise<{ bytes: Uint8Array; count: number; level: number; bounds: number[]; columnLengths: number[] }> {
+/** The quaternion's canonical form: of q, q·i, q·j, q·k (the same covariance: a 180° turn about a principal
+ * axis maps the ellipsoid onto itself) the one whose w has the largest magnitude, negated if w < 0, unit length. */
+export function canonicalQuaternion(w: number, x: number, y: number, z: number, out: Float64Array): void {
+  let norm = Math.hypot(w, x, y, z);
+  if (!(norm > 0) || !Number.isFinite(norm)) {
+    w = 1; x = y = z = 0; norm = 1;
+  }
+  const aw = Math.abs(w), ax = Math.abs(x), ay = Math.abs(y), az = Math.abs(z);
+  // q·i = (-x, w, z, -y), q·j = (-y, -z, w, x), q·k = (-z, y, -x, w).
+  let c: [number, number, number, number] = [w, x, y, z];
+  if (ax >= aw && ax >= ay && ax >= az) c = [-x, w, z, -y];
+  else if (ay >= aw && ay >= az) c = [-y, -z, w, x];
+  else if (az >= aw) c = [-z, y, -x, w];
+  const s = c[0] < 0 ? -1 / norm : 1 / norm;
+  for (let k = 0; k < 4; k++) out[k] = c[k] * s;
+}
+
+interface ChunkCodebook {
+  labels: Uint32Array;
+  k: number;
+  halves: Uint16Array;
+  /** Centroids as the decoder reads them. */
+  decoded: Float32Array;
+  dims: number;
+  residualStep: number | undefined;
+}
+
+function encodeChunk(
+  scene: GaussianScene, ids: Uint32Array, quant: GszQuantization, codebook: ChunkCodebook | undefined, chunkIndex: number,
+): { bytes: Uint8Array; count: number; level: number; bounds: number[]; columnLengths: number[] } {
   const n = ids.length;
-  // Quantized positions, then a Morton order over the chunk's own quantized bounds (10 bits per axis).
+  // Quantized positions and their 48-bit Morton keys; the chunk is stored in ascending key order.
   const { origin, step, bits } = quant.position;
   const qp = new Uint16Array(n * 3);
   const lo = [65535, 65535, 65535];
   const hi = [0, 0, 0];
+  const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     for (let a = 0; a < 3; a++) {
       const top = 2 ** bits[a] - 1;
@@ -282,55 +303,56 @@ async function encodeChunk(
       if (q < lo[a]) lo[a] = q;
       if (q > hi[a]) hi[a] = q;
     }
+    keys[i] = morton48(qp[i * 3], qp[i * 3 + 1], qp[i * 3 + 2]);
   }
-  const shift = [0, 1, 2].map((a) => Math.max(0, Math.ceil(Math.log2(hi[a] - lo[a] + 1)) - 10));
-  const keys = new Uint32Array(n);
-  for (let i = 0; i < n; i++) keys[i] = morton30((qp[i * 3] - lo[0]) >> shift[0], (qp[i * 3 + 1] - lo[1]) >> shift[1], (qp[i * 3 + 2] - lo[2]) >> shift[2]);
   const local = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
 
-  const pos = new Uint16Array(n * 3);
-  const prev = [0, 0, 0];
-  const ls = new Uint16Array(n * 3);
-  const rotIndex = new Uint8Array(n);
-  const rot = new Uint16Array(n * 3);
-  const op = new Uint16Array(n);
-  const dc = new Uint16Array(n * 3);
-  const sh = new Uint16Array(n);
-  const q4 = [0, 0, 0, 0];
+  const codes = newChunkCodes(n);
+  const q4 = new Float64Array(4);
   const { logScale, shDC } = quant;
+  const rb = quant.rotation.bits;
   for (let i = 0; i < n; i++) {
     const l = local[i];
     const g = ids[l];
+    codes.keys[i] = keys[l];
     for (let a = 0; a < 3; a++) {
-      const q = qp[l * 3 + a];
-      pos[i * 3 + a] = zigzag16(q - prev[a]);
-      prev[a] = q;
-      ls[i * 3 + a] = encodeLinear(scene.logScales[g * 3 + a], logScale.min[a], logScale.max[a], logScale.bits);
-      dc[i * 3 + a] = encodeLinear(scene.shDC[g * 3 + a], shDC.min[a], shDC.max[a], shDC.bits);
+      codes.logScale[i * 3 + a] = gridCode(scene.logScales[g * 3 + a], logScale);
+      codes.shDC[i * 3 + a] = gridCode(scene.shDC[g * 3 + a], shDC);
     }
     const r = scene.rotations;
-    encodeSmallestThree(r[g * 4], r[g * 4 + 1], r[g * 4 + 2], r[g * 4 + 3], quant.rotation.bits, q4);
-    rotIndex[i] = q4[0];
-    rot[i * 3] = q4[1];
-    rot[i * 3 + 1] = q4[2];
-    rot[i * 3 + 2] = q4[3];
-    op[i] = encodeOpacity(scene.opacityLogits[g], quant.opacity.bits);
-    if (codebook) sh[i] = codebook.labels[g];
+    canonicalQuaternion(r[g * 4], r[g * 4 + 1], r[g * 4 + 2], r[g * 4 + 3], q4);
+    for (let a = 0; a < 3; a++) codes.rotation[i * 3 + a] = encodeLinear(q4[a + 1], -Math.SQRT1_2, Math.SQRT1_2, rb);
+    codes.opacity[i] = encodeOpacity(scene.opacityLogits[g], quant.opacity.bits);
+    if (codebook) codes.shIndex[i] = codebook.labels[g];
   }
-  const rotPlanes = planes(rot, n, 3, bytesPerValue(quant.rotation.bits));
-  const rotColumn = new Uint8Array(n + rotPlanes.length);
-  rotColumn.set(rotIndex);
-  rotColumn.set(rotPlanes, n);
-  const raw = [
-    planes(pos, n, 3, 2),
-    planes(ls, n, 3, bytesPerValue(logScale.bits)),
-    rotColumn,
-    planes(op, n, 1, bytesPerValue(quant.opacity.bits)),
-    planes(dc, n, 3, bytesPerValue(shDC.bits)),
-  ];
-  if (codebook) raw.push(planes(sh, n, 1, codebook.k > 256 ? 2 : 1));
+  if (codebook && codebook.residualStep) {
+    const { dims, decoded, residualStep } = codebook;
+    codes.shResidual = new Uint16Array(n * dims);
+    for (let i = 0; i < n; i++) {
+      const g = ids[local[i]];
+      const c = codes.shIndex[i] * dims;
+      for (let d = 0; d < dims; d++) {
+        const r = Math.round((scene.shRest[g * dims + d] - decoded[c + d]) / residualStep);
+        const z = r >= 0 ? 2 * r : -2 * r - 1;
+        // Beyond the largest code: the largest of the same sign (zigzag parity); never reached by real SH.
+        codes.shResidual[i * dims + d] = !Number.isFinite(z) ? 0 : z <= RESIDUAL_MAX ? z : RESIDUAL_MAX - ((z - RESIDUAL_MAX) & 1);
+      }
+    }
+  }
+  const raw = columnRawBytesFor(quant, codebook, n);
   const frames: Uint8Array[] = [];
-  for (const column of raw) frames.push(padTo(await zstdCompress(column, level), column.length));
+  const column = (k: number, scheme: (c: RangeEncoder) => void): void => {
+    const enc = new RangeEncoder();
+    scheme(enc);
+    frames.push(padTo(enc.finish(), raw[k]));
+  };
+  column(0, (c) => codePositions(c, codes, 'position'));
+  column(1, (c) => codeTriples(c, codes.logScale, n, logScale.bits, 'logScale', 'log-scale'));
+  column(2, (c) => codeRotations(c, codes.rotation, n, rb));
+  column(3, (c) => codeSingles(c, codes.opacity, n, quant.opacity.bits, true));
+  column(4, (c) => codeTriples(c, codes.shDC, n, shDC.bits, 'shDC', 'DC'));
+  if (codebook) column(5, (c) => codeSingles(c, codes.shIndex, n, indexBits(codebook.k), false));
+  if (codebook && codebook.residualStep) column(6, (c) => codeResiduals(c, codes.shResidual, n, codebook.dims));
   const total = frames.reduce((s, f) => s + f.length, 0);
   const bytes = new Uint8Array(total);
   let at = 0;
@@ -342,4 +364,8 @@ async function encodeChunk(
   const bounds = [0, 1, 2].map((a) => origin[a] + lo[a] * step[a]).concat([0, 1, 2].map((a) => origin[a] + hi[a] * step[a]));
   if (n === 0) bounds.fill(0);
   return { bytes, count: n, level: chunkIndex, bounds, columnLengths: frames.map((f) => f.length) };
+}
+
+function columnRawBytesFor(quant: GszQuantization, codebook: ChunkCodebook | undefined, n: number): number[] {
+  return columnRawBytes({ quant, shDegree: codebook ? 1 : 0, codebook: codebook ? { offset: 0, length: 0, crc: 0, centroids: codebook.k, dims: codebook.dims } : null }, n);
 }

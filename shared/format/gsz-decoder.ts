@@ -1,21 +1,22 @@
 // .gsz decoder: preamble -> header (msgpack) -> SH codebook -> chunks, each step validated before anything
-// is allocated. Runs in Node, a browser main thread and a Worker: no Node APIs here (zstd via fzstd, pure JS).
-// Format: ./FORMAT.md. Every failure is a GszFormatError with a code.
-import { decompress } from 'fzstd';
+// is allocated. Runs in Node, a browser main thread and a Worker: no Node APIs here (the columns are
+// range-coded: range-coder.ts, gsz-codec.ts). Format: ./FORMAT.md. Every failure is a GszFormatError with a code.
 import { Unpackr } from 'msgpackr';
 import { createScene, OPACITY_LOGIT_LIMIT, shRestCount, type GaussianScene, type ShDegree } from '../scene/gaussian-scene.ts';
 import { crc32 } from './crc32.ts';
 import { GszFormatError } from './gsz-error.ts';
+import { codeCodebook, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, demorton48, newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
 import {
-  bytesPerValue, columnRawBytes, GSZ_COLUMNS, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, maxInflated,
-  type GszBounds, type GszChunkInfo, type GszCodebookInfo, type GszHeader, type GszQuantization, type GszRangeQuant, type Vec3,
+  columnCount, columnRawBytes, GSZ_COLUMNS, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, indexBits, MAX_CODE_BITS, maxInflated,
+  type GszBounds, type GszChunkInfo, type GszCodebookInfo, type GszHeader, type GszQuantization, type GszStepQuant, type Vec3,
 } from './gsz-layout.ts';
 import { fromHalf } from './half.ts';
-import { decodeLinear, decodeOpacity, unzigzag16 } from './quantize.ts';
+import { decodeOpacity } from './quantize.ts';
+import { RangeDecoder } from './range-coder.ts';
 
 export { GszFormatError } from './gsz-error.ts';
 export type { GszErrorCode } from './gsz-error.ts';
-export type { GszBounds, GszChunkInfo, GszCodebookInfo, GszHeader, GszQuantization } from './gsz-layout.ts';
+export type { GszBounds, GszChunkInfo, GszCodebookInfo, GszHeader, GszQuantization, GszStepQuant } from './gsz-layout.ts';
 
 /** Bytes needed before the header can be parsed (preamble: magic, version, header length). */
 export function gszPreambleLength(): number {
@@ -83,12 +84,14 @@ function bounds(v: unknown, what: string): GszBounds {
   const max = vec3(a.slice(3, 6), `${what}.max`);
   return { min, max };
 }
-function rangeQuant(v: unknown, what: string): GszRangeQuant {
+function stepQuant(v: unknown, what: string): GszStepQuant {
   const o = obj(v, what);
-  const min = vec3(o.min, `${what}.min`);
-  const max = vec3(o.max, `${what}.max`);
-  for (let a = 0; a < 3; a++) if (!(max[a] >= min[a])) corrupt(`${what}: max < min on component ${a}`);
-  return { min, max, bits: num(o.bits, `${what}.bits`, 1, 16, true) };
+  const step = num(o.step, `${what}.step`, 0, FLOAT_LIMIT);
+  if (!(step > 0)) corrupt(`${what}.step must be positive`);
+  const q = { min: num(o.min, `${what}.min`, -FLOAT_LIMIT, FLOAT_LIMIT), step, bits: num(o.bits, `${what}.bits`, 1, MAX_CODE_BITS, true) };
+  // Every code must decode to a finite float32.
+  if (Math.abs(q.min) + step * 2 ** q.bits > FLOAT_LIMIT) corrupt(`${what}: the grid reaches beyond ${FLOAT_LIMIT}`);
+  return q;
 }
 
 function parseQuant(v: unknown): GszQuantization {
@@ -98,10 +101,11 @@ function parseQuant(v: unknown): GszQuantization {
   if (step.some((s) => !(s > 0))) corrupt('quant.position.step must be positive');
   return {
     position: { origin: vec3(p.origin, 'quant.position.origin'), step, bits: vec3(p.bits, 'quant.position.bits', 1, 16, true) },
-    logScale: rangeQuant(o.logScale, 'quant.logScale'),
-    rotation: { bits: num(obj(o.rotation, 'quant.rotation').bits, 'quant.rotation.bits', 2, 16, true) },
-    opacity: { bits: num(obj(o.opacity, 'quant.opacity').bits, 'quant.opacity.bits', 1, 16, true) },
-    shDC: rangeQuant(o.shDC, 'quant.shDC'),
+    logScale: stepQuant(o.logScale, 'quant.logScale'),
+    rotation: { bits: num(obj(o.rotation, 'quant.rotation').bits, 'quant.rotation.bits', 2, MAX_CODE_BITS, true) },
+    opacity: { bits: num(obj(o.opacity, 'quant.opacity').bits, 'quant.opacity.bits', 1, MAX_CODE_BITS, true) },
+    shDC: stepQuant(o.shDC, 'quant.shDC'),
+    shResidual: o.shResidual === undefined || o.shResidual === null ? null : { step: num(obj(o.shResidual, 'quant.shResidual').step, 'quant.shResidual.step', 1e-6, 1e3) },
   };
 }
 
@@ -144,13 +148,13 @@ export function decodeGszHeader(bytes: Uint8Array): GszHeader {
 
   const rawChunks = arr(h.chunks, 'chunks');
   if (rawChunks.length > GSZ_LIMITS.chunks) throw new GszFormatError('limit', `${rawChunks.length} chunks, limit ${GSZ_LIMITS.chunks}`);
-  const columnCount = shDegree > 0 ? GSZ_COLUMNS.length : GSZ_COLUMNS.length - 1;
+  const columns = columnCount({ quant, shDegree });
   const chunks: GszChunkInfo[] = [];
   let firstSplat = 0;
   const sections: [number, number][] = codebook ? [[codebook.offset, codebook.length]] : [];
   for (let i = 0; i < rawChunks.length; i++) {
     const what = `chunk ${i}`;
-    const r = arr(rawChunks[i], what, 11 + columnCount);
+    const r = arr(rawChunks[i], what, 11 + columns);
     const offset = num(r[0], `${what} offset`, headerEnd, GSZ_LIMITS.fileBytes, true);
     const length = num(r[1], `${what} length`, 1, GSZ_LIMITS.fileBytes, true);
     const crc = num(r[2], `${what} crc`, 0, 0xffffffff, true);
@@ -184,19 +188,6 @@ export function decodeGszHeader(bytes: Uint8Array): GszHeader {
   };
 }
 
-/** zstd frame -> exactly `size` bytes, or a GszFormatError. */
-function inflate(frame: Uint8Array, size: number, what: string): Uint8Array {
-  const out = new Uint8Array(size);
-  let result: Uint8Array;
-  try {
-    result = decompress(frame, out);
-  } catch (e) {
-    return corrupt(`${what}: zstd frame does not decode (${e instanceof Error ? e.message : String(e)})`);
-  }
-  if (result.length !== size) corrupt(`${what}: zstd frame holds ${result.length} bytes, expected ${size}`);
-  return result;
-}
-
 function checkSection(bytes: Uint8Array, length: number, crc: number, what: string): void {
   if (bytes.length !== length) throw new GszFormatError('truncated', `${what}: got ${bytes.length} bytes, expected ${length}`);
   if (crc32(bytes) !== crc) corrupt(`${what}: checksum mismatch`);
@@ -207,46 +198,25 @@ export function decodeGszCodebook(header: GszHeader, bytes: Uint8Array): Float32
   const info = header.codebook;
   if (!info) throw new GszFormatError('corrupt', 'this file has no SH codebook (SH degree 0)');
   checkSection(bytes, info.length, info.crc, 'codebook');
-  const values = info.centroids * info.dims;
-  // Byte planes: all low bytes, then all high bytes of the fp16 values (centroid-major).
-  const planes = inflate(bytes, values * 2, 'codebook');
-  const out = new Float32Array(values);
-  for (let i = 0; i < values; i++) {
-    const v = fromHalf(planes[i] | (planes[values + i] << 8));
+  const halves = new Uint16Array(info.centroids * info.dims);
+  codeCodebook(new RangeDecoder(bytes, 'codebook'), halves, info.dims);
+  const out = new Float32Array(halves.length);
+  for (let i = 0; i < halves.length; i++) {
+    const v = fromHalf(halves[i]);
     out[i] = Number.isFinite(v) ? v : 0;
   }
   return out;
 }
 
-interface Tables {
-  logScale: Float32Array[];
-  shDC: Float32Array[];
-  opacity: Float32Array;
-}
-const tableCache = new WeakMap<GszHeader, Tables>();
-
-/** Decoded value of every code of the linear attributes (built once per header; codes index them directly). */
-function tablesFor(header: GszHeader): Tables {
-  let t = tableCache.get(header);
+const opacityTables = new Map<number, Float32Array>();
+/** Logit of every opacity code (built once per bit count; codes index it directly). */
+function opacityTable(bits: number): Float32Array {
+  let t = opacityTables.get(bits);
   if (!t) {
-    const q = header.quant;
-    const linear = (r: GszRangeQuant, c: number) => Float32Array.from({ length: 1 << (8 * bytesPerValue(r.bits)) }, (_, code) => decodeLinear(code, r.min[c], r.max[c], r.bits));
-    const ob = q.opacity.bits;
-    t = {
-      logScale: [0, 1, 2].map((c) => linear(q.logScale, c)),
-      shDC: [0, 1, 2].map((c) => linear(q.shDC, c)),
-      opacity: Float32Array.from({ length: 1 << (8 * bytesPerValue(ob)) }, (_, code) => decodeOpacity(code, ob, OPACITY_LOGIT_LIMIT)),
-    };
-    tableCache.set(header, t);
+    t = Float32Array.from({ length: 2 ** bits }, (_, code) => decodeOpacity(code, bits, OPACITY_LOGIT_LIMIT));
+    opacityTables.set(bits, t);
   }
   return t;
-}
-
-/** Value `c` of component `k` (of `comps`) in a byte-plane column with `bytes` bytes per value. */
-function planeValue(col: Uint8Array, n: number, comps: number, bytes: number, i: number, k: number): number {
-  let v = col[k * n + i];
-  if (bytes === 2) v |= col[(comps + k) * n + i] << 8;
-  return v;
 }
 
 /**
@@ -271,71 +241,71 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
     throw new GszFormatError('corrupt', `codebook has ${codebook.length} floats, header says ${header.codebook.centroids * header.codebook.dims}`);
   }
   const n = chunk.count;
-  const raw = columnRawBytes(header, n);
-  const columns: Uint8Array[] = [];
-  let offset = 0;
-  const wanted = out.shDegree > 0 ? raw.length : Math.min(raw.length, 5);
-  for (let k = 0; k < wanted; k++) {
-    const len = chunk.columnLengths[k];
-    columns.push(inflate(bytes.subarray(offset, offset + len), raw[k], `${what} ${GSZ_COLUMNS[k]}`));
-    offset += len;
-  }
   const q = header.quant;
+  const withSh = out.shDegree > 0 && codebook !== undefined && header.codebook !== null;
+  const codes = newChunkCodes(n);
+  let offset = 0;
+  const column = (k: number): RangeDecoder => {
+    const len = chunk.columnLengths[k];
+    const dec = new RangeDecoder(bytes.subarray(offset, offset + len), `${what} ${GSZ_COLUMNS[k]}`);
+    offset += len;
+    return dec;
+  };
+  codePositions(column(0), codes, `${what} position`);
+  codeTriples(column(1), codes.logScale, n, q.logScale.bits, `${what} logScale`, 'log-scale');
+  codeRotations(column(2), codes.rotation, n, q.rotation.bits);
+  codeSingles(column(3), codes.opacity, n, q.opacity.bits, true);
+  codeTriples(column(4), codes.shDC, n, q.shDC.bits, `${what} shDC`, 'DC');
 
-  // Positions: per-axis 16-bit zigzag deltas in Morton order, restarting at 0 in every chunk.
-  const pos = columns[0];
+  // Positions: origin + code * step per axis, codes from the Morton keys.
   const { origin, step } = q.position;
-  for (let a = 0; a < 3; a++) {
-    let prev = 0;
-    for (let i = 0; i < n; i++) {
-      prev = (prev + unzigzag16(pos[a * n + i] | (pos[(3 + a) * n + i] << 8))) & 0xffff;
-      out.positions[(at + i) * 3 + a] = origin[a] + prev * step[a];
-    }
+  const xyz = new Int32Array(3);
+  for (let i = 0; i < n; i++) {
+    demorton48(codes.keys[i], xyz, 0);
+    const o = (at + i) * 3;
+    out.positions[o] = origin[0] + xyz[0] * step[0];
+    out.positions[o + 1] = origin[1] + xyz[1] * step[1];
+    out.positions[o + 2] = origin[2] + xyz[2] * step[2];
   }
-  // Log-scales, opacity, DC: every code's value comes from a per-header lookup table (<= 2^16 entries).
-  const t = tablesFor(header);
-  const lsBytes = bytesPerValue(q.logScale.bits);
-  for (let a = 0; a < 3; a++) {
-    const table = t.logScale[a];
-    for (let i = 0; i < n; i++) out.logScales[(at + i) * 3 + a] = table[planeValue(columns[1], n, 3, lsBytes, i, a)];
-  }
-  const dcBytes = bytesPerValue(q.shDC.bits);
-  for (let c = 0; c < 3; c++) {
-    const table = t.shDC[c];
-    for (let i = 0; i < n; i++) out.shDC[(at + i) * 3 + c] = table[planeValue(columns[4], n, 3, dcBytes, i, c)];
-  }
-  const oBytes = bytesPerValue(q.opacity.bits);
-  for (let i = 0; i < n; i++) out.opacityLogits[at + i] = t.opacity[planeValue(columns[3], n, 1, oBytes, i, 0)];
-  // Rotations: decodeSmallestThree (quantize.ts) inlined, the hot loop of the decoder.
-  const rot = columns[2];
-  const rb = q.rotation.bits;
-  const rBytes = bytesPerValue(rb);
-  const comps = rot.subarray(n);
-  const scale = Math.SQRT2 / (2 ** rb - 1);
+  const ls = q.logScale;
+  for (let i = 0; i < 3 * n; i++) out.logScales[at * 3 + i] = ls.min + codes.logScale[i] * ls.step;
+  const dc = q.shDC;
+  for (let i = 0; i < 3 * n; i++) out.shDC[at * 3 + i] = dc.min + codes.shDC[i] * dc.step;
+  const ot = opacityTable(q.opacity.bits);
+  for (let i = 0; i < n; i++) out.opacityLogits[at + i] = ot[codes.opacity[i]];
+  // Rotations: the canonical quaternion's w (the largest component, >= 0) from the unit norm.
+  const top = 2 ** q.rotation.bits - 1;
+  const scale = Math.SQRT2 / top;
   const r = out.rotations;
   for (let i = 0; i < n; i++) {
-    const a = planeValue(comps, n, 3, rBytes, i, 0) * scale - Math.SQRT1_2;
-    const b = planeValue(comps, n, 3, rBytes, i, 1) * scale - Math.SQRT1_2;
-    const c = planeValue(comps, n, 3, rBytes, i, 2) * scale - Math.SQRT1_2;
-    const d = Math.sqrt(Math.max(0, 1 - a * a - b * b - c * c));
+    const x = codes.rotation[i * 3] * scale - Math.SQRT1_2;
+    const y = codes.rotation[i * 3 + 1] * scale - Math.SQRT1_2;
+    const z = codes.rotation[i * 3 + 2] * scale - Math.SQRT1_2;
+    const w = Math.sqrt(Math.max(0, 1 - x * x - y * y - z * z));
     // Re-normalise: the three decoded components may sum past 1 by up to a quantization step.
-    const inv = 1 / Math.sqrt(a * a + b * b + c * c + d * d);
+    const inv = 1 / Math.sqrt(w * w + x * x + y * y + z * z);
     const o = (at + i) * 4;
-    switch (rot[i] & 3) {
-      case 0: r[o] = d * inv; r[o + 1] = a * inv; r[o + 2] = b * inv; r[o + 3] = c * inv; break;
-      case 1: r[o] = a * inv; r[o + 1] = d * inv; r[o + 2] = b * inv; r[o + 3] = c * inv; break;
-      case 2: r[o] = a * inv; r[o + 1] = b * inv; r[o + 2] = d * inv; r[o + 3] = c * inv; break;
-      default: r[o] = a * inv; r[o + 1] = b * inv; r[o + 2] = c * inv; r[o + 3] = d * inv;
-    }
+    r[o] = w * inv;
+    r[o + 1] = x * inv;
+    r[o + 2] = y * inv;
+    r[o + 3] = z * inv;
   }
-  if (out.shDegree > 0 && codebook && header.codebook) {
+  if (withSh && codebook && header.codebook) {
     const { centroids, dims } = header.codebook;
-    const idx = columns[5];
-    const wide = centroids > 256;
+    codeSingles(column(5), codes.shIndex, n, indexBits(centroids), false);
     for (let i = 0; i < n; i++) {
-      const label = wide ? idx[i] | (idx[n + i] << 8) : idx[i];
+      const label = codes.shIndex[i];
       if (label >= centroids) corrupt(`${what}: SH index ${label} >= ${centroids} centroids`);
       out.shRest.set(codebook.subarray(label * dims, label * dims + dims), (at + i) * dims);
+    }
+    if (q.shResidual) {
+      codes.shResidual = new Uint16Array(n * dims);
+      codeResiduals(column(6), codes.shResidual, n, dims);
+      const rs = q.shResidual.step;
+      const base = at * dims;
+      for (let i = 0; i < n * dims; i++) {
+        if (codes.shResidual[i] !== 0) out.shRest[base + i] += unzigzagResidual(codes.shResidual[i]) * rs;
+      }
     }
   }
 }

@@ -3,7 +3,7 @@
 
 /** File signature: 0x89 'G' 'S' 'Z' (the high byte catches 7-bit transfers, as in PNG). */
 export const GSZ_MAGIC = [0x89, 0x47, 0x53, 0x5a] as const;
-export const GSZ_VERSION = 1;
+export const GSZ_VERSION = 2;
 /** magic(4) version(u16) flags(u16) headerLength(u32) headerCrc32(u32), little-endian. */
 export const GSZ_PREAMBLE_BYTES = 16;
 
@@ -28,24 +28,26 @@ export interface GszBounds {
   max: Vec3;
 }
 
-/** Linear quantization of a value range to `bits` unsigned integers per component. */
-export interface GszRangeQuant {
-  min: Vec3;
-  max: Vec3;
+/** Uniform quantization: value = min + code * step, code in 0..2^bits - 1 (bits <= 12), one grid for all components. */
+export interface GszStepQuant {
+  min: number;
+  step: number;
   bits: number;
 }
 
 export interface GszQuantization {
   /** q = round((p - origin) / step) per axis, q < 2^bits <= 2^16; decoded p = origin + q * step. */
   position: { origin: Vec3; step: Vec3; bits: Vec3 };
-  /** Natural-log std-devs, linear in [min, max] per axis. */
-  logScale: GszRangeQuant;
-  /** Smallest-three: 2-bit index of the dropped (largest) component + 3 components in [-1/√2, 1/√2]. */
+  /** Natural-log std-devs, one grid for the three axes. */
+  logScale: GszStepQuant;
+  /** Canonical quaternion (w largest, >= 0): x, y, z as `bits`-bit codes of [-1/√2, 1/√2]; w = √(1 - x² - y² - z²). */
   rotation: { bits: number };
   /** Opacity a = sigmoid(logit), linear in [0, 1]. */
   opacity: { bits: number };
-  /** SH band-0 coefficients, linear in [min, max] per channel. */
-  shDC: GszRangeQuant;
+  /** SH band-0 coefficients, one grid for the three colour channels. */
+  shDC: GszStepQuant;
+  /** SH-rest residual against the Gaussian's codebook centroid, `step` apart; null: centroids only. */
+  shResidual: { step: number } | null;
 }
 
 export interface GszCodebookInfo {
@@ -58,7 +60,7 @@ export interface GszCodebookInfo {
   dims: number;
 }
 
-export const GSZ_COLUMNS = ['position', 'logScale', 'rotation', 'opacity', 'shDC', 'shIndex'] as const;
+export const GSZ_COLUMNS = ['position', 'logScale', 'rotation', 'opacity', 'shDC', 'shIndex', 'shResidual'] as const;
 export type GszColumn = (typeof GSZ_COLUMNS)[number];
 
 export interface GszChunkInfo {
@@ -75,7 +77,7 @@ export interface GszChunkInfo {
   /** Progressive level (0 = most important). */
   level: number;
   crc: number;
-  /** Stored bytes of each column's zstd frame, in GSZ_COLUMNS order (shIndex only when shDegree > 0). */
+  /** Stored bytes of each column's range-coded stream, in GSZ_COLUMNS order (shIndex only when shDegree > 0, shResidual only when quant.shResidual too). */
   columnLengths: number[];
 }
 
@@ -95,20 +97,27 @@ export interface GszHeader {
   headerEnd: number;
 }
 
-/** Bytes per stored value of a `bits`-bit quantity (1..16 bits). */
-export const bytesPerValue = (bits: number): number => (bits > 8 ? 2 : 1);
+/** Columns a chunk has: 5, + shIndex when shDegree > 0, + shResidual when the header has quant.shResidual too. */
+export const columnCount = (header: Pick<GszHeader, 'quant' | 'shDegree'>): number => (header.shDegree > 0 ? (header.quant.shResidual ? 7 : 6) : 5);
 
-/** Uncompressed bytes of each column for a chunk of `count` Gaussians, in GSZ_COLUMNS order. */
+/** Largest `bits` of the tree-coded attributes (log-scale, rotation, opacity, DC): bounds the model sizes. */
+export const MAX_CODE_BITS = 12;
+
+/** Bits of a codebook index: enough for K centroids (0 for K = 1). */
+export const indexBits = (centroids: number): number => (centroids <= 1 ? 0 : 32 - Math.clz32(centroids - 1));
+
+/**
+ * Nominal raw bytes of each column for a chunk of `count` Gaussians, in GSZ_COLUMNS order: what the codes
+ * would take as plain integers (16-bit positions, 1 or 2 bytes per code). Only used by the expansion limit.
+ */
 export function columnRawBytes(header: Pick<GszHeader, 'quant' | 'shDegree' | 'codebook'>, count: number): number[] {
   const q = header.quant;
-  const sizes = [
-    6 * count, // 3 axes x 16-bit zigzag deltas, byte planes
-    3 * bytesPerValue(q.logScale.bits) * count,
-    (1 + 3 * bytesPerValue(q.rotation.bits)) * count,
-    bytesPerValue(q.opacity.bits) * count,
-    3 * bytesPerValue(q.shDC.bits) * count,
-  ];
-  if (header.shDegree > 0 && header.codebook) sizes.push((header.codebook.centroids > 256 ? 2 : 1) * count);
+  const per = (bits: number): number => (bits > 8 ? 2 : 1);
+  const sizes = [6 * count, 3 * per(q.logScale.bits) * count, 3 * per(q.rotation.bits) * count, per(q.opacity.bits) * count, 3 * per(q.shDC.bits) * count];
+  if (header.shDegree > 0 && header.codebook) {
+    sizes.push(Math.max(1, per(indexBits(header.codebook.centroids))) * count);
+    if (q.shResidual) sizes.push(header.codebook.dims * count);
+  }
   return sizes;
 }
 
