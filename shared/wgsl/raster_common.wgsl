@@ -50,6 +50,16 @@ fn tile_rect(s: Splat2d, tiles: vec2u) -> vec4u {
   return vec4u(vec2u(lo), vec2u(max(lo, hi)));
 }
 
+// The pixels of a splat's screen box inside the tile at `origin`, in tile-local pixel coordinates
+// (min x, min y, max x, max y), max exclusive; padded by a pixel against rounding (outside the box alpha
+// < 1/255, which the compositor skips anyway, so the padding never changes the image).
+fn splat_tile_box(s: Splat2d, origin: vec2u) -> vec4u {
+  let size = vec2f(f32(TILE_SIZE));
+  let lo = clamp(floor(s.mean2d - s.extent) - 1.0 - vec2f(origin), vec2f(0.0), size);
+  let hi = clamp(ceil(s.mean2d + s.extent) + 1.0 - vec2f(origin), vec2f(0.0), size);
+  return vec4u(vec2u(lo), vec2u(hi));
+}
+
 fn tile_rect_count(r: vec4u) -> u32 {
   return (r.z - r.x) * (r.w - r.y);
 }

@@ -54,12 +54,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     let index_in_tile = j - 1u - range.x;
     let g = gaussian_id_from_isect[j - 1u];
     let s = splats[g];
-    // Pixels of the splat's box (padded by a pixel against rounding) inside this tile.
-    let lo = vec2u(clamp(floor(s.mean2d - s.extent) - 1.0 - vec2f(origin), vec2f(0.0), vec2f(f32(TILE_SIZE))));
-    let hi = vec2u(clamp(ceil(s.mean2d + s.extent) + 1.0 - vec2f(origin), vec2f(0.0), vec2f(f32(TILE_SIZE))));
+    let box = splat_tile_box(s, origin);
     var sum = SplatGradSum(); // explicit: a bare declaration in a loop was not re-zeroed per iteration on SwiftShader
-    for (var py = lo.y; py < hi.y; py++) {
-      for (var px = lo.x; px < hi.x; px++) {
+    for (var py = box.y; py < box.w; py++) {
+      for (var px = box.x; px < box.z; px++) {
         let k = py * TILE_SIZE + px;
         if (index_in_tile >= walked[k]) {
           continue;

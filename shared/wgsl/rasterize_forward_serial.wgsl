@@ -43,10 +43,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   }
   for (var j = range.x; j < range.y && remaining > 0u; j++) {
     let s = splats[gaussian_id_from_isect[j]];
-    let lo = vec2u(clamp(floor(s.mean2d - s.extent) - 1.0 - vec2f(origin), vec2f(0.0), vec2f(f32(TILE_SIZE))));
-    let hi = vec2u(clamp(ceil(s.mean2d + s.extent) + 1.0 - vec2f(origin), vec2f(0.0), vec2f(f32(TILE_SIZE))));
-    for (var py = lo.y; py < hi.y; py++) {
-      for (var px = lo.x; px < hi.x; px++) {
+    let box = splat_tile_box(s, origin);
+    for (var py = box.y; py < box.w; py++) {
+      for (var px = box.x; px < box.z; px++) {
         let k = py * TILE_SIZE + px;
         if (done[k]) {
           continue;
