@@ -3,7 +3,8 @@
 // tool (@playcanvas/splat-transform, which writes SPZ through Niantic's @adobe/spz), installed on first run
 // into node_modules/.bench-peers (ignored, never a project dependency). Data: GS_DATA_DIR or ../shared/data.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readScene } from '../compressor/io/read-scene.ts';
@@ -236,30 +237,30 @@ async function main(): Promise<void> {
     let t = performance.now();
     const gsz = await encodeGsz(orig, { device, ...(JSON.parse(process.env.GSZ_OPTIONS ?? '{}') as object) });
     const encodeS = (performance.now() - t) / 1000;
-    // Decode: best of 3 (the machine is shared; the first run also pays for JIT warm-up).
-    let decodeS = Infinity;
-    let dec = decodeGsz(gsz);
-    for (let k = 0; k < 3; k++) {
-      t = performance.now();
-      dec = decodeGsz(gsz);
-      decodeS = Math.min(decodeS, (performance.now() - t) / 1000);
-    }
-    results.push({ format: '.gsz', bytes: gsz.length, decodeS, scene: dec, encodeS });
+    const dec = decodeGsz(gsz);
+    const gszPath = join(tmpdir(), `bench-format-${process.pid}-${s.name}.gsz`);
+    writeFileSync(gszPath, gsz);
+    const paths: Record<string, string> = { '.gsz': gszPath };
+    results.push({ format: '.gsz', bytes: gsz.length, decodeS: NaN, scene: dec, encodeS });
     if (cli) {
       for (const ext of ['spz', 'sog'] as const) {
         const made = peerFile(cli, input, s.name, ext);
         if (!made) continue;
         const { path, encodeSeconds } = made;
-        let scene = await readScene(path);
-        let best = Infinity;
-        for (let k = 0; k < 3; k++) {
-          t = performance.now();
-          scene = await readScene(path);
-          best = Math.min(best, (performance.now() - t) / 1000);
-        }
-        results.push({ format: ext.toUpperCase(), bytes: readFileSync(path).length, decodeS: best, scene, encodeS: encodeSeconds });
+        const scene = await readScene(path);
+        paths[ext.toUpperCase()] = path;
+        results.push({ format: ext.toUpperCase(), bytes: readFileSync(path).length, decodeS: NaN, scene, encodeS: encodeSeconds });
       }
     }
+    // Decode throughput: every format in one fresh process (compressor/pack/measure-decode.ts), best of 3.
+    const measured = execFileSync(process.execPath, ['--import', join(root, 'scripts', 'register.mjs'), join(root, 'compressor', 'pack', 'measure-decode.ts'), ...Object.values(paths)], { encoding: 'utf8' });
+    for (const line of measured.trim().split('\n')) {
+      const m = JSON.parse(line) as { file: string; seconds: number };
+      const format = Object.keys(paths).find((k) => paths[k] === m.file);
+      const r = results.find((x) => x.format === format);
+      if (r) r.decodeS = m.seconds;
+    }
+    rmSync(gszPath, { force: true });
     const views = renderGpu ? orbitViews(orig) : [];
     const reference = renderGpu ? await renderAll(renderGpu, orig, views) : [];
     for (const r of results) {
@@ -289,8 +290,8 @@ async function main(): Promise<void> {
   console.log('Errors are against the input PLY after matching each decoded Gaussian to its nearest original; rotation error is');
   console.log('the angle between the two ellipsoids (the smallest over the 180° turns about a principal axis, which leave it unchanged).');
   console.log(`Render PSNR: the decoded scene vs the input, both rendered by compressor/render from ${VIEWS} orbit views at ${VIEW_SIZE.join('x')}`);
-  console.log('(black background). Decode: best of 3, single thread, same process: .gsz with shared/format (range decoder, file in');
-  console.log('memory); SPZ and SOG with the project readers (compressor/io; SPZ: gzip/zstd via fzstd, SOG: WebP via its decoder, file read included).');
+  console.log('(black background). Decode: best of 3, single thread, all formats in one fresh process (compressor/pack/measure-decode.ts):');
+  console.log('.gsz with shared/format (range decoder, file in memory); SPZ and SOG with the project readers (compressor/io, file read included).');
 }
 
 await main();

@@ -75,7 +75,7 @@ test('round trip keeps every attribute within its quantization error bound', asy
   }
   // Rotation: three smallest components each off by <= h = (√2 / 1023) / 2; the rebuilt largest one (>= 1/2)
   // moves by at most √3·h·(1/√2)/(1/2) more, so the chord is <= 2·√3·h and the angle (≈ 2 × chord) <= 4·√3·h.
-  const h = Math.SQRT2 / (2 ** q.rotation.bits - 1) / 2;
+  const h = Math.SQRT2 / (q.rotation.levels - 1) / 2;
   assert.ok(worstRot <= 4 * Math.sqrt(3) * h, `worst rotation error ${worstRot} rad`);
 });
 

@@ -118,21 +118,21 @@ export function codeTriples(c: BitCoder, values: Uint16Array, n: number, bits: n
 }
 
 /**
- * Rotation (x, y, z of the canonical quaternion, each in 0..2^bits-1 over [-1/√2, 1/√2]): x plain, y in the
+ * Rotation (x, y, z of the canonical quaternion, each in 0..levels-1 over [-1/√2, 1/√2]): x plain, y in the
  * context of |x|, z in the context of x² + y² (the three are bounded together by x² + y² + z² <= 3/4).
  */
-export function codeRotations(c: BitCoder, values: Uint16Array, n: number, bits: number): void {
+export function codeRotations(c: BitCoder, values: Uint16Array, n: number, bits: number, levels: number): void {
   const mx = newModel(BUCKETS << bits);
   const my = newModel(BUCKETS << bits);
   const mz = newModel(BUCKETS << bits);
-  const top = 2 ** bits - 1;
+  const top = levels - 1;
   let px = 0;
   for (let i = 0; i < n; i++) {
     const x = c.tree(mx, bucket(px, bits) << bits, bits, values[i * 3]);
     px = x;
-    const dx = Math.abs(2 * x - top) / top; // |component| / (1/√2), 0..1
+    const dx = Math.min(1, Math.abs(2 * x - top) / top); // |component| / (1/√2), 0..1 (codes >= levels: corrupt input, clamped)
     const y = c.tree(my, Math.min(BUCKETS - 1, Math.floor(dx * BUCKETS)) << bits, bits, values[i * 3 + 1]);
-    const dy = Math.abs(2 * y - top) / top;
+    const dy = Math.min(1, Math.abs(2 * y - top) / top);
     const z = c.tree(mz, Math.min(BUCKETS - 1, Math.floor(((dx * dx + dy * dy) / 2) * BUCKETS)) << bits, bits, values[i * 3 + 2]);
     values[i * 3] = x;
     values[i * 3 + 1] = y;
@@ -147,6 +147,21 @@ export function codeSingles(c: BitCoder, values: Uint16Array, n: number, bits: n
   for (let i = 0; i < n; i++) {
     const v = c.tree(model, contexts ? bucket(prev, bits) << bits : 0, bits, values[i]);
     values[i] = v;
+    prev = v;
+  }
+}
+
+/**
+ * Opacity codes: a bits-wide tree in the context of the previous Gaussian's code (bucket) and of the
+ * Gaussian's size (bucket of its mean log-scale code; the log-scale column is decoded first).
+ */
+export function codeOpacity(c: BitCoder, k: ChunkCodes, bits: number, scaleBits: number): void {
+  const model = newModel((BUCKETS * BUCKETS) << bits);
+  let prev = 0;
+  for (let i = 0; i < k.n; i++) {
+    const size = bucket(Math.floor((k.logScale[i * 3] + k.logScale[i * 3 + 1] + k.logScale[i * 3 + 2]) / 3), scaleBits);
+    const v = c.tree(model, (bucket(prev, bits) * BUCKETS + size) << bits, bits, k.opacity[i]);
+    k.opacity[i] = v;
     prev = v;
   }
 }

@@ -5,7 +5,7 @@ import { Unpackr } from 'msgpackr';
 import { createScene, OPACITY_LOGIT_LIMIT, shRestCount, type GaussianScene, type ShDegree } from '../scene/gaussian-scene.ts';
 import { crc32 } from './crc32.ts';
 import { GszFormatError } from './gsz-error.ts';
-import { codeCodebook, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, demorton48, newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
+import { codeCodebook, codeOpacity, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, demorton48, newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
 import {
   columnCount, columnRawBytes, GSZ_COLUMNS, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, indexBits, MAX_CODE_BITS, maxInflated,
   type GszBounds, type GszChunkInfo, type GszCodebookInfo, type GszHeader, type GszQuantization, type GszStepQuant, type Vec3,
@@ -102,11 +102,17 @@ function parseQuant(v: unknown): GszQuantization {
   return {
     position: { origin: vec3(p.origin, 'quant.position.origin'), step, bits: vec3(p.bits, 'quant.position.bits', 1, 16, true) },
     logScale: stepQuant(o.logScale, 'quant.logScale'),
-    rotation: { bits: num(obj(o.rotation, 'quant.rotation').bits, 'quant.rotation.bits', 2, MAX_CODE_BITS, true) },
+    rotation: rotationQuant(o.rotation),
     opacity: { bits: num(obj(o.opacity, 'quant.opacity').bits, 'quant.opacity.bits', 1, MAX_CODE_BITS, true) },
     shDC: stepQuant(o.shDC, 'quant.shDC'),
     shResidual: o.shResidual === undefined || o.shResidual === null ? null : { step: num(obj(o.shResidual, 'quant.shResidual').step, 'quant.shResidual.step', 1e-6, 1e3) },
   };
+}
+
+function rotationQuant(v: unknown): GszQuantization['rotation'] {
+  const o = obj(v, 'quant.rotation');
+  const bits = num(o.bits, 'quant.rotation.bits', 2, MAX_CODE_BITS, true);
+  return { bits, levels: num(o.levels, 'quant.rotation.levels', 2, 2 ** bits, true) };
 }
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
@@ -253,8 +259,8 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
   };
   codePositions(column(0), codes, `${what} position`);
   codeTriples(column(1), codes.logScale, n, q.logScale.bits, `${what} logScale`, 'log-scale');
-  codeRotations(column(2), codes.rotation, n, q.rotation.bits);
-  codeSingles(column(3), codes.opacity, n, q.opacity.bits, true);
+  codeRotations(column(2), codes.rotation, n, q.rotation.bits, q.rotation.levels);
+  codeOpacity(column(3), codes, q.opacity.bits, q.logScale.bits);
   codeTriples(column(4), codes.shDC, n, q.shDC.bits, `${what} shDC`, 'DC');
 
   // Positions: origin + code * step per axis, codes from the Morton keys.
@@ -274,7 +280,7 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
   const ot = opacityTable(q.opacity.bits);
   for (let i = 0; i < n; i++) out.opacityLogits[at + i] = ot[codes.opacity[i]];
   // Rotations: the canonical quaternion's w (the largest component, >= 0) from the unit norm.
-  const top = 2 ** q.rotation.bits - 1;
+  const top = q.rotation.levels - 1;
   const scale = Math.SQRT2 / top;
   const r = out.rotations;
   for (let i = 0; i < n; i++) {

@@ -40,8 +40,11 @@ export interface GszQuantization {
   position: { origin: Vec3; step: Vec3; bits: Vec3 };
   /** Natural-log std-devs, one grid for the three axes. */
   logScale: GszStepQuant;
-  /** Canonical quaternion (w largest, >= 0): x, y, z as `bits`-bit codes of [-1/√2, 1/√2]; w = √(1 - x² - y² - z²). */
-  rotation: { bits: number };
+  /**
+   * Canonical quaternion (w largest, >= 0): x, y, z as codes 0..levels-1 spread over [-1/√2, 1/√2]
+   * (levels <= 2^bits, the tree width); w = √(1 - x² - y² - z²).
+   */
+  rotation: { bits: number; levels: number };
   /** Opacity a = sigmoid(logit), linear in [0, 1]. */
   opacity: { bits: number };
   /** SH band-0 coefficients, one grid for the three colour channels. */
