@@ -10,7 +10,7 @@ import {
   type GszCodebookInfo, type GszQuantization, type GszStepQuant, type Vec3,
 } from '../../shared/format/gsz-layout.ts';
 import { fromHalf, toHalf } from '../../shared/format/half.ts';
-import { encodeLinear, encodeOpacity } from '../../shared/format/quantize.ts';
+import { encodeOpacity } from '../../shared/format/quantize.ts';
 import { RangeEncoder } from '../../shared/format/range-coder.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
 import { kmeans } from './kmeans.ts';
