@@ -280,3 +280,89 @@ test('auto-rotate turns the view, and stays still under prefers-reduced-motion',
   await page.waitForTimeout(1500);
   expect(await count()).toBe(before);
 });
+
+/** PSNR (dB) of two same-size RGBA PNGs over RGB (8-bit levels). */
+function psnr(a: PNG, b: PNG): number {
+  let sum = 0;
+  for (let i = 0; i < a.data.length; i++) if (i % 4 !== 3) sum += (a.data[i] - b.data[i]) ** 2;
+  const mse = sum / (a.width * a.height * 3);
+  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+}
+
+test('streaming over a throttled route: first-frame before load, progress monotonic, bytesTotal reached', async ({ page }) => {
+  // 30 kB/s with Content-Length: the three chunks arrive over ~2 s (the earlier streaming test covers the
+  // path without Content-Length).
+  await openViewer(page, { src: `${SMALL}?throttle=30000`, 'pixel-ratio': '1', style: 'width: 160px; height: 120px' });
+  await waitForEvent(page, 'load');
+  const list = await events(page);
+  const types = list.map((e) => e.type);
+  expect(types.indexOf('first-frame')).toBeGreaterThanOrEqual(0);
+  expect(types.indexOf('first-frame')).toBeLessThan(types.indexOf('load'));
+  expect(types).not.toContain('error');
+  const progress = list.filter((e) => e.type === 'progress').map((e) => e.detail as { bytesLoaded: number; splatsLoaded: number; bytesTotal: number });
+  expect(progress.length).toBeGreaterThan(2);
+  for (let i = 1; i < progress.length; i++) {
+    expect(progress[i].bytesLoaded).toBeGreaterThanOrEqual(progress[i - 1].bytesLoaded);
+    expect(progress[i].splatsLoaded).toBeGreaterThanOrEqual(progress[i - 1].splatsLoaded);
+  }
+  const last = progress[progress.length - 1];
+  expect(last.bytesLoaded).toBe(last.bytesTotal);
+  expect(last.splatsLoaded).toBe(SMALL_COUNT);
+  // More than one distinct splat count was reported before the end: the scene arrived in steps.
+  expect(new Set(progress.map((p) => p.splatsLoaded).filter((n) => n > 0 && n < SMALL_COUNT)).size).toBeGreaterThanOrEqual(1);
+});
+
+test('streaming: the picture improves as more of the file arrives (PSNR against the final picture rises)', async ({ page }) => {
+  // Deterministic prefixes instead of timing: the server stops after 30% and after 60% of the file (one
+  // and two of small.gsz's three chunks, 1000 and 3000 splats), so each partial picture is fixed however
+  // slow the machine is. The element draws each prefix as it would mid-stream.
+  const view = { background: '#000000', 'pixel-ratio': '1', controls: 'none', style: 'width: 160px; height: 120px', 'camera-position': '3.2 -2.6 2', 'camera-target': '0 0 0.35' };
+  await openViewer(page, { src: SMALL, ...view });
+  await waitForEvent(page, 'load');
+  const shoot = async () => PNG.sync.read(Buffer.from(await page.evaluate(async () => {
+    const blob = await (document.querySelector('gs-scene') as unknown as { screenshot(): Promise<Blob> }).screenshot();
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  })));
+  const final = await shoot();
+  const size = (await (await page.request.get(SMALL)).body()).length;
+  const partial: { fraction: number; splats: number; psnr: number }[] = [];
+  for (const fraction of [0.3, 0.6]) {
+    await page.evaluate((src) => {
+      (window as unknown as { events: RecordedEvent[] }).events.length = 0;
+      document.querySelector('gs-scene')!.setAttribute('src', src);
+    }, `${SMALL}?stall=${Math.round(fraction * size)}`);
+    await waitForEvent(page, 'first-frame');
+    // The stream has stalled once the splat count stops changing.
+    let splats = -1;
+    await expect.poll(async () => {
+      const now = await page.locator('gs-scene').evaluate((el) => (el as unknown as { splatCount: number }).splatCount);
+      const same = now === splats;
+      splats = now;
+      return same;
+    }, { intervals: [300] }).toBe(true);
+    partial.push({ fraction, splats, psnr: psnr(await shoot(), final) });
+  }
+  console.log(`PSNR vs the final picture: ${partial.map((p) => `${p.fraction * 100}% of the file: ${p.splats} splats, ${p.psnr.toFixed(1)} dB`).join('; ')}`);
+  expect(partial[0].splats).toBeGreaterThan(0);
+  expect(partial[0].splats).toBeLessThan(partial[1].splats);
+  expect(partial[1].splats).toBeLessThan(SMALL_COUNT);
+  // 1 dB: well above the run-to-run noise of these renders (a few 8-bit levels on a few dozen pixels).
+  expect(partial[1].psnr).toBeGreaterThan(partial[0].psnr + 1);
+  expect((await events(page)).map((e) => e.type)).not.toContain('error');
+});
+
+test('resizing the element resizes the canvas and re-renders, without errors', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openViewer(page, { src: SMALL, background: '#000000', 'pixel-ratio': '1' });
+  await waitForEvent(page, 'load');
+  const canvasSize = () => page.locator('gs-scene canvas').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+  expect(await canvasSize()).toEqual([320, 240]);
+  await page.locator('gs-scene').evaluate((el) => Object.assign((el as HTMLElement).style, { width: '200px', height: '260px' }));
+  await expect.poll(canvasSize).toEqual([200, 260]);
+  const { foreground, total, image } = countForeground(await page.locator('gs-scene').screenshot(), [0, 0, 0]);
+  expect([image.width, image.height]).toEqual([200, 260]);
+  // The scene is drawn for the new aspect ratio (not stretched from the old frame): it still covers a part.
+  expect(foreground / total).toBeGreaterThan(0.05);
+  expect(errors).toEqual([]);
+});
