@@ -51,13 +51,18 @@ fn tile_rect(s: Splat2d, tiles: vec2u) -> vec4u {
 }
 
 // The pixels of a splat's screen box inside the tile at `origin`, in tile-local pixel coordinates
-// (min x, min y, max x, max y), max exclusive; padded by a pixel against rounding (outside the box alpha
-// < 1/255, which the compositor skips anyway, so the padding never changes the image).
+// (min x, min y, max x, max y), max exclusive: the pixels whose centres (x + 0.5) lie within the
+// extent (outside it alpha < 1/255, which the compositor skips anyway, so the box never changes the
+// image), widened by BOX_MARGIN pixels against float rounding of the extent and the power.
+// (A whole pixel of padding each side used to be added: 2-3x the pixels of a small splat.)
+const BOX_MARGIN: f32 = 0.01;
+
 fn splat_tile_box(s: Splat2d, origin: vec2u) -> vec4u {
   let size = vec2f(f32(TILE_SIZE));
-  let lo = clamp(floor(s.mean2d - s.extent) - 1.0 - vec2f(origin), vec2f(0.0), size);
-  let hi = clamp(ceil(s.mean2d + s.extent) + 1.0 - vec2f(origin), vec2f(0.0), size);
-  return vec4u(vec2u(lo), vec2u(hi));
+  let reach = s.extent + BOX_MARGIN;
+  let lo = clamp(ceil(s.mean2d - reach - 0.5) - vec2f(origin), vec2f(0.0), size);
+  let hi = clamp(floor(s.mean2d + reach - 0.5) + 1.0 - vec2f(origin), vec2f(0.0), size);
+  return vec4u(vec2u(lo), vec2u(max(lo, hi)));
 }
 
 fn tile_rect_count(r: vec4u) -> u32 {

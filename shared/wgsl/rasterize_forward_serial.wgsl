@@ -1,6 +1,6 @@
 // Stage 5, CPU-emulation variant (SwiftShader): one invocation per 16x16 TILE. It walks the tile's
 // depth-sorted splats front to back and, for each, only the pixels of the splat's screen box inside the
-// tile (padded by a pixel against rounding; outside the box alpha < 1/255, which the per-pixel kernel
+// tile (raster_common.wgsl splat_tile_box; outside the box alpha < 1/255, which the per-pixel kernel
 // skips anyway), with per-pixel state in private arrays. Per pixel it does exactly the operations of
 // rasterize_forward.wgsl (raster_blend.wgsl), so the images are identical; it just never evaluates a
 // splat where it cannot contribute (small splats cover a few of a tile's 256 pixels).
