@@ -11,7 +11,7 @@
 //                   [--compress-timeout 480] [--compress-args "--iterations 3000"]
 //                   [--views 50] [--size 128] [--seed 1] [--gaussians 30000]
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import { isDemoDatasetCurrent, writeDemoDataset } from '../compressor/demo-scene
 import type { DemoDatasetOptions } from '../compressor/demo-scene/dataset.ts';
 import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { gaussianPly } from '../compressor/demo-scene/ply.ts';
+import { GSZ_VERSION } from '../shared/format/gsz-layout.ts';
 import { startServer } from './serve.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -169,6 +170,21 @@ async function packFallback(reason: string): Promise<SceneStamp['method'] | unde
   }
 }
 
+/** The format version in a .gsz file's preamble (u16 LE at byte 4), or undefined when unreadable. */
+function gszVersionOf(path: string): number | undefined {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const head = new Uint8Array(6);
+      return readSync(fd, head, 0, 6, 0) === 6 ? head[4] | (head[5] << 8) : undefined;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 async function makeScene(rebuild: boolean, forceFallback: boolean, extraArgs: string[], timeoutS: number): Promise<void> {
   step(2, `compressed scene -> ${rel(scenePath)}`);
   const dataset = readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8');
@@ -181,7 +197,9 @@ async function makeScene(rebuild: boolean, forceFallback: boolean, extraArgs: st
   // or when its inputs changed. (A failing pipeline is retried on every run: use --fallback to skip it.)
   const best: SceneStamp['method'] = useCompress ? 'compress' : hasCommand('pack') ? 'pack' : 'encoder';
   const sameMethod = stamp?.method === best;
-  if (!rebuild && existsSync(scenePath) && stamp && sameMethod && stamp.dataset === dataset && JSON.stringify(stamp.args) === JSON.stringify(args)) {
+  // A scene written by an older encoder in another format version would be refused by the page's decoder.
+  const sameFormat = existsSync(scenePath) && gszVersionOf(scenePath) === GSZ_VERSION;
+  if (!rebuild && sameFormat && stamp && sameMethod && stamp.dataset === dataset && JSON.stringify(stamp.args) === JSON.stringify(args)) {
     console.log(`  up to date (made by ${stamp.method === 'compress' ? 'the full pipeline' : 'the fallback'}): skipped`);
     return;
   }
