@@ -1,127 +1,439 @@
-// Viewer benchmark (`npm run bench:view -- [options]`): loads a .gsz into <gs-scene> in headless
-// Chromium (same browser and flags as the e2e tests) and reports time to first frame, load time and the
-// frame rate while auto-rotating (one camera-change per rendered frame).
-//   --file PATH        a .gsz to view (default: a synthetic demo scene of --count Gaussians, made here)
-//   --count N          Gaussians of the synthetic scene (default 50000)
-//   --size WxH         element size in CSS pixels (default 640x480)
-//   --seconds S        frame-rate measuring time (default 5)
-//   --throttle BPS     serve the file at this many bytes per second
-//   --screenshot PNG   also save the loaded view (before rotating)
-import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+// Viewer benchmark (`npm run bench:view -- [options]`): <gs-scene> against Spark in one headless Chromium
+// (same browser, flags and run as the e2e tests), per scene, at one size and camera, and one table:
+//   - ours: time to first frame and to fully loaded from localhost served whole, and throttled (default
+//     20 Mbit/s) with the fraction of the file's bytes sent when the first frame was drawn;
+//   - steady frame time: the camera orbits a small step per frame, each frame waited for on the GPU
+//     (ours: queue.onSubmittedWorkDone; Spark: a readPixels), median of --frames frames;
+//   - Spark (installed on first use into .bench-cache/, see bench-view-spark.ts) loading the original
+//     scene file: first frame (first non-empty frame, read back) and steady frame time;
+//   - fidelity: the element's screenshot() against `gs-compress render` of the same .gsz and camera, PSNR;
+//   - "other CPU": the mean CPU use of other processes during each measurement, in cores
+//     (bench-view-cpu.ts); this machine may be shared, so read each figure next to it.
+// Options:
+//   --scene GSZ[=ORIGINAL]  a .gsz to view, and the original (.ply/.spz) Spark loads; repeatable
+//                           (default: a synthetic demo scene of --count Gaussians, no Spark)
+//   --count N               Gaussians of the synthetic scene (default 50000)
+//   --size WxH              canvas size in pixels, pixel ratio 1 (default 800x600)
+//   --frames N              steady frames measured after one warm-up (default 5 ours, --spark-frames 2 Spark)
+//   --throttle BPS          bytes per second of the throttled load (default 2500000 = 20 Mbit/s; 0: skip)
+//   --no-spark, --no-fidelity   skip those parts
+//   --timeout S             per page step (default 600)
+//   --screenshot DIR        save ours.png / reference.png per scene there
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
+import { cpuWindow } from './bench-view-cpu.ts';
+import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';
 
 const { values } = parseArgs({
   options: {
-    file: { type: 'string' },
+    scene: { type: 'string', multiple: true },
     count: { type: 'string', default: '50000' },
-    size: { type: 'string', default: '640x480' },
-    seconds: { type: 'string', default: '5' },
-    throttle: { type: 'string' },
+    size: { type: 'string', default: '800x600' },
+    frames: { type: 'string', default: '5' },
+    'spark-frames': { type: 'string', default: '2' },
+    throttle: { type: 'string', default: '2500000' },
+    'no-spark': { type: 'boolean' },
+    'no-fidelity': { type: 'boolean' },
+    timeout: { type: 'string', default: '600' },
     screenshot: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
 if (values.help) {
-  console.log('npm run bench:view -- [--file scene.gsz | --count 50000] [--size 640x480] [--seconds 5] [--throttle BYTES_PER_S] [--screenshot out.png]');
+  console.log(`npm run bench:view -- [--scene scene.gsz[=scene.ply]]... [--count 50000] [--size 800x600] [--frames 5]
+  [--spark-frames 2] [--throttle 2500000] [--no-spark] [--no-fidelity] [--timeout 600] [--screenshot DIR]
+Example: npm run bench:view -- --scene /tmp/view/biker.gsz=../shared/data/scenes/biker.ply`);
   process.exit(0);
 }
+
 const root = resolve(new URL('..', import.meta.url).pathname);
-const [width, height] = values.size.split('x').map(Number);
-
-let file = values.file ? resolve(values.file) : undefined;
-if (!file) {
-  const count = Number(values.count);
-  file = `${root}/e2e/fixtures/bench-${count}.gsz`;
-  if (!existsSync(file)) {
-    mkdirSync(`${root}/e2e/fixtures`, { recursive: true });
-    console.error(`making a synthetic scene of ${count} Gaussians -> ${file}`);
-    writeFileSync(file, await encodeGsz(generateDemoGaussians({ count, seed: 1 }), { up: [0, 0, 1], zstdLevel: 3 }));
-  }
-}
+const [width, height] = values.size.split('x').map(Number) as [number, number];
+const frames = Number(values.frames);
+const sparkFrames = Number(values['spark-frames']);
+const throttle = Number(values.throttle);
+const stepTimeout = Number(values.timeout) * 1000;
 if (!existsSync(`${root}/component/dist/gs-scene.bundle.js`)) throw new Error('run `npm run build` first');
-const sceneBytes = statSync(file).size;
 
-const page = `<!doctype html><meta charset="utf-8"><style>body{margin:0}gs-scene{width:${width}px;height:${height}px}</style>
-<script type="module" src="/component/dist/gs-scene.bundle.js"></script>
-<script type="module">
-  window.marks = { start: performance.now(), frames: 0 };
-  const el = document.createElement('gs-scene');
-  el.setAttribute('background', 'black');
-  el.setAttribute('pixel-ratio', '1');
-  el.addEventListener('first-frame', () => (marks.firstFrame = performance.now()));
-  el.addEventListener('load', () => (marks.load = performance.now()));
-  el.addEventListener('error', (e) => (marks.error = e.detail));
-  el.addEventListener('camera-change', () => marks.frames++);
-  el.src = '/bench/scene.gsz';
-  document.body.append(el);
-  window.viewer = el;
-</script>`;
+interface SceneFiles {
+  name: string;
+  gsz: string;
+  original?: string;
+}
+const scenes: SceneFiles[] = (values.scene ?? []).map((spec) => {
+  const [gsz, original] = spec.split('=') as [string, string | undefined];
+  for (const f of [gsz, original]) if (f && !existsSync(f)) throw new Error(`--scene: no such file ${f}`);
+  return { name: basename(gsz, '.gsz'), gsz: resolve(gsz), original: original ? resolve(original) : undefined };
+});
+if (scenes.length === 0) {
+  const count = Number(values.count);
+  const gsz = `${root}/e2e/fixtures/bench-${count}.gsz`;
+  if (!existsSync(gsz)) {
+    mkdirSync(`${root}/e2e/fixtures`, { recursive: true });
+    console.error(`making a synthetic scene of ${count} Gaussians -> ${gsz}`);
+    writeFileSync(gsz, await encodeGsz(generateDemoGaussians({ count, seed: 1 }), { up: [0, 0, 1], zstdLevel: 3 }));
+  }
+  scenes.push({ name: `synthetic-${count}`, gsz });
+}
+const useSpark = !values['no-spark'] && scenes.some((s) => s.original);
+if (useSpark) ensureSpark(root);
 
-const throttle = values.throttle ? Number(values.throttle) : 0;
+// ---- server: the repository root, plus /bench/ pages and the current scene's files -------------------
+let current: SceneFiles = scenes[0]!;
+let pageHtml = '';
+/** Bytes of the current .gsz response written when the page reported its first frame. */
+let sentAtMark: number | undefined;
+let sceneSent = 0;
+
+function sendFile(res: ServerResponse, path: string, bytesPerSecond: number, count: boolean): void {
+  const size = statSync(path).size;
+  res.writeHead(200, { 'Content-Type': MIME_TYPES[extname(path)] ?? 'application/octet-stream', 'Content-Length': size, 'Cache-Control': 'no-store' });
+  const stream = createReadStream(path, { highWaterMark: bytesPerSecond ? Math.max(1024, Math.round(bytesPerSecond / 50)) : 256 * 1024 });
+  res.on('close', () => stream.destroy());
+  const started = Date.now();
+  let sent = 0;
+  stream.on('data', (chunk) => {
+    res.write(chunk);
+    sent += chunk.length;
+    if (count) sceneSent = sent;
+    const due = bytesPerSecond ? started + (sent / bytesPerSecond) * 1000 - Date.now() : 0;
+    if (due > 0) {
+      stream.pause();
+      setTimeout(() => stream.resume(), due);
+    }
+  });
+  stream.on('end', () => res.end());
+  stream.on('error', () => res.destroy());
+}
+
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (url.pathname === '/bench/') {
-    res.writeHead(200, { 'Content-Type': 'text/html' });
-    res.end(page);
+  if (url.pathname === '/bench/page.html') {
+    res.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' });
+    res.end(pageHtml);
     return;
   }
-  const path = url.pathname === '/bench/scene.gsz' ? file : resolveInside(root, url.pathname);
+  if (url.pathname === '/bench/mark') {
+    sentAtMark = sceneSent;
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  if (url.pathname === '/bench/scene.gsz') return sendFile(res, current.gsz, Number(url.searchParams.get('throttle')) || 0, true);
+  if (url.pathname.startsWith('/bench/original') && current.original) return sendFile(res, current.original, 0, false);
+  const path = resolveInside(root, url.pathname);
   if (!path || !existsSync(path) || !statSync(path).isFile()) {
     res.writeHead(404);
     res.end();
     return;
   }
-  res.writeHead(200, { 'Content-Type': MIME_TYPES[extname(path)] ?? 'application/octet-stream', 'Content-Length': statSync(path).size });
-  const stream = createReadStream(path, { highWaterMark: throttle ? Math.max(1, throttle / 20) : 64 * 1024 });
-  if (throttle) stream.on('data', () => { stream.pause(); setTimeout(() => stream.resume(), 50); });
-  stream.pipe(res);
+  sendFile(res, path, 0, false);
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const port = (server.address() as AddressInfo).port;
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+// ---- browser -----------------------------------------------------------------------------------------
 const debian = '/usr/bin/chromium';
 const executablePath = process.env.GS_E2E_CHROMIUM ?? (existsSync(debian) ? debian : undefined);
 const args = process.env.GS_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? (executablePath === debian
   ? ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader']
+    '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader',
+    '--use-angle=swiftshader', '--enable-unsafe-swiftshader']
   : ['--enable-unsafe-webgpu']);
+
+type Vec3 = [number, number, number];
+interface Pose {
+  position: Vec3;
+  target: Vec3;
+  up: Vec3;
+  fov: number;
+}
+
+/** Eye positions orbiting `pose` about its up axis through the target, `stepDegrees` apart. */
+function orbitPositions(pose: Pose, count: number, stepDegrees: number): Vec3[] {
+  const u = normalise(pose.up);
+  const v = pose.position.map((p, i) => p - pose.target[i]!) as Vec3;
+  return Array.from({ length: count }, (_, k) => {
+    const a = ((k + 1) * stepDegrees * Math.PI) / 180;
+    const c = Math.cos(a);
+    const s = Math.sin(a);
+    const dot = v[0] * u[0] + v[1] * u[1] + v[2] * u[2];
+    const cross = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
+    // Rodrigues' rotation of v about u.
+    return [0, 1, 2].map((i) => pose.target[i]! + v[i]! * c + cross[i]! * s + u[i]! * dot * (1 - c)) as Vec3;
+  });
+}
+
+function normalise(v: Vec3): Vec3 {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n) as Vec3;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+function oursPage(throttleBps: number, pose?: Pose): string {
+  const cam = pose
+    ? `el.setAttribute('camera-position', '${pose.position.join(' ')}'); el.setAttribute('camera-target', '${pose.target.join(' ')}');
+       el.setAttribute('camera-up', '${pose.up.join(' ')}'); el.setAttribute('fov', '${pose.fov}');`
+    : '';
+  return `<!doctype html><meta charset="utf-8"><style>body{margin:0;background:#000}gs-scene{width:${width}px;height:${height}px}</style>
+<script>
+  // Keep the page's GPUDevice so the bench can wait for each frame's GPU work.
+  const requestDevice = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function (...a) { const d = await requestDevice.apply(this, a); window.gsDevice = d; return d; };
+</script>
+<script type="module" src="/component/dist/gs-scene.bundle.js"></script>
+<script type="module">
+  window.marks = {};
+  const el = document.createElement('gs-scene');
+  el.setAttribute('background', 'black');
+  el.setAttribute('pixel-ratio', '1');
+  el.setAttribute('controls', 'none');
+  ${cam}
+  el.addEventListener('progress', (e) => (marks.bytes = e.detail.bytesLoaded));
+  el.addEventListener('first-frame', () => {
+    marks.firstFrame = performance.now();
+    marks.firstFrameBytes = marks.bytes;
+    fetch('/bench/mark', { method: 'POST' });
+  });
+  el.addEventListener('load', () => (marks.load = performance.now()));
+  el.addEventListener('error', (e) => (marks.error = e.detail));
+  el.src = '/bench/scene.gsz${throttleBps ? `?throttle=${throttleBps}` : ''}';
+  document.body.append(el);
+  window.viewer = el;
+</script>`;
+}
+
+interface Marks {
+  firstFrame?: number;
+  load?: number;
+  initialized?: number;
+  error?: unknown;
+  firstFrameBytes?: number;
+}
+
+async function openPage(browser: Browser, html: string): Promise<Page> {
+  pageHtml = html;
+  const page = await browser.newPage({ viewport: { width: width + 20, height: height + 20 } });
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await page.goto(`${origin}/bench/page.html`);
+  return page;
+}
+
+async function waitMarks(page: Page, key: keyof Marks): Promise<Marks> {
+  await page.waitForFunction((k) => {
+    const m = (window as unknown as { marks?: Record<string, unknown> }).marks;
+    return m !== undefined && (m[k] !== undefined || m.error !== undefined);
+  }, key, { timeout: stepTimeout, polling: 250 });
+  const marks = await page.evaluate(() => (window as unknown as { marks: Marks }).marks);
+  if (marks.error) throw new Error(`page error: ${JSON.stringify(marks.error)}`);
+  return marks;
+}
+
+/** Our steady frame times (ms): one warm-up frame, then `positions.length - 1` measured ones. */
+async function oursFrames(page: Page, positions: Vec3[]): Promise<number[]> {
+  return page.evaluate(async (ps) => {
+    const w = window as unknown as { viewer: { setCamera(p: { position: number[] }): void }; gsDevice: GPUDevice };
+    const times: number[] = [];
+    for (const p of ps) {
+      const t0 = performance.now();
+      w.viewer.setCamera({ position: p });
+      await new Promise((r) => requestAnimationFrame(r)); // the element renders in its own rAF callback, first
+      await w.gsDevice.queue.onSubmittedWorkDone();
+      times.push(performance.now() - t0);
+    }
+    return times.slice(1);
+  }, positions);
+}
+
+async function sparkFramesMs(page: Page, positions: Vec3[]): Promise<number[]> {
+  return page.evaluate(async (ps) => {
+    const w = window as unknown as { renderFrame(p: number[]): Promise<void> };
+    const times: number[] = [];
+    for (const p of ps) {
+      const t0 = performance.now();
+      await w.renderFrame(p);
+      times.push(performance.now() - t0);
+    }
+    return times.slice(1);
+  }, positions);
+}
+
+function psnr(a: PNG, b: PNG): number {
+  if (a.width !== b.width || a.height !== b.height) throw new Error(`PSNR: sizes differ ${a.width}x${a.height} vs ${b.width}x${b.height}`);
+  let se = 0;
+  for (let i = 0; i < a.data.length; i += 4) for (let c = 0; c < 3; c++) se += (a.data[i + c]! - b.data[i + c]!) ** 2;
+  const mse = se / (a.width * a.height * 3);
+  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
+}
+
+/** The compressor's rasterizer render of `gsz` from `pose` (vertical fov -> the CLI's horizontal fov). */
+function referenceRender(gsz: string, pose: Pose, out: string): PNG {
+  const hfov = (2 * Math.atan(Math.tan((pose.fov * Math.PI) / 360) * (width / height)) * 180) / Math.PI;
+  const camera = `eye=${pose.position.join(',')};target=${pose.target.join(',')};up=${pose.up.join(',')}`;
+  execFileSync(process.execPath, [`${root}/compressor/bin/gs-compress.js`, 'render', gsz, '-o', out, '--camera', camera,
+    '--fov', String(hfov), '--width', String(width), '--height', String(height), '--background', '0,0,0'],
+  { stdio: ['ignore', 'ignore', 'inherit'], timeout: stepTimeout });
+  return PNG.sync.read(readFileSync(out));
+}
+
+// ---- run -----------------------------------------------------------------------------------------------
+interface Row {
+  scene: string;
+  splats: number;
+  mb: number;
+  oursFirst?: [number, number | undefined];
+  oursLoad?: [number, number | undefined];
+  oursFrame?: [number, number | undefined];
+  throttledFirst?: number;
+  throttledLoad?: number;
+  bytesAtFirst?: number;
+  throttledCpu?: number;
+  psnr?: number;
+  sparkFirst?: [number, number | undefined];
+  sparkFrame?: [number, number | undefined];
+}
+const rows: Row[] = [];
+const work = mkdtempSync(`${tmpdir()}/bench-view-`);
 const browser = await chromium.launch({ executablePath, args });
+let adapter = 'unknown';
+const timelines: string[] = [];
 try {
-  const tab = await browser.newPage({ viewport: { width: width + 20, height: height + 20 } });
-  await tab.goto(`http://127.0.0.1:${port}/bench/`);
-  await tab.waitForFunction(() => {
-    const m = (window as unknown as { marks: { load?: number; error?: unknown } }).marks;
-    return m && (m.load !== undefined || m.error !== undefined);
-  }, null, { timeout: 300_000 });
-  const adapter = await tab.evaluate(async () => (await navigator.gpu.requestAdapter())?.info.architecture ?? 'unknown');
-  const loaded = await tab.evaluate(() => (window as unknown as { marks: Record<string, unknown> }).marks);
-  if (loaded.error) throw new Error(`viewer error: ${JSON.stringify(loaded.error)}`);
-  if (values.screenshot) await tab.locator('gs-scene').screenshot({ path: values.screenshot });
-  const seconds = Number(values.seconds);
-  const fps = await tab.evaluate(async (s) => {
-    const w = window as unknown as { marks: { frames: number }; viewer: HTMLElement & { autoRotate: boolean } };
-    w.viewer.autoRotate = true;
-    await new Promise((r) => setTimeout(r, 500)); // let the rotation loop start
-    const f0 = w.marks.frames;
-    const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, s * 1000));
-    return ((w.marks.frames - f0) * 1000) / (performance.now() - t0);
-  }, seconds);
-  const splats = await tab.evaluate(() => (window as unknown as { viewer: { splatCount: number } }).viewer.splatCount);
-  const m = loaded as { start: number; firstFrame: number; load: number };
-  console.log(JSON.stringify({
-    adapter, splats, sceneBytes, size: `${width}x${height}`,
-    firstFrameMs: Math.round(m.firstFrame - m.start), loadMs: Math.round(m.load - m.start),
-    fps: Number(fps.toFixed(2)), msPerFrame: Number((1000 / fps).toFixed(1)),
-  }));
+  // Start the GPU process's WebGPU and WebGL sides and the compositor's paths for both kinds of canvas
+  // once (a frame presented on each), so neither viewer pays for that first use in its timings.
+  pageHtml = '<!doctype html><canvas id="a"></canvas><canvas id="b"></canvas>';
+  const warm = await browser.newPage();
+  await warm.goto(`${origin}/bench/page.html`);
+  await warm.evaluate(async () => {
+    const device = await (await navigator.gpu?.requestAdapter())?.requestDevice();
+    if (device) {
+      const context = (document.querySelector('#a') as HTMLCanvasElement).getContext('webgpu')!;
+      context.configure({ device, format: 'rgba16float', alphaMode: 'premultiplied' });
+      const encoder = device.createCommandEncoder();
+      encoder.beginRenderPass({ colorAttachments: [{ view: context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] }] }).end();
+      device.queue.submit([encoder.finish()]);
+    }
+    const gl = (document.querySelector('#b') as HTMLCanvasElement).getContext('webgl2')!;
+    gl.clearColor(0, 0, 0, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+    await device?.queue.onSubmittedWorkDone();
+    device?.destroy();
+  });
+  await warm.close();
+  for (const scene of scenes) {
+    current = scene;
+    const row: Row = { scene: scene.name, splats: 0, mb: statSync(scene.gsz).size / 1e6 };
+    rows.push(row);
+    console.error(`[${scene.name}] ours, served whole`);
+    let cpu = cpuWindow();
+    let page = await openPage(browser, oursPage(0));
+    let marks = await waitMarks(page, 'firstFrame');
+    row.oursFirst = [marks.firstFrame!, cpu.stop()];
+    marks = await waitMarks(page, 'load');
+    row.oursLoad = [marks.load!, cpu.stop()];
+    const timeline = await page.evaluate(() => performance.getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('gs-scene:')).map((m) => `${m.name.slice(9)} ${Math.round(m.startTime)}`).join(', '));
+    timelines.push(`${scene.name}: ${timeline} ms`);
+    adapter = await page.evaluate(async () => (await navigator.gpu.requestAdapter())?.info.architecture || 'unknown');
+    row.splats = await page.evaluate(() => (window as unknown as { viewer: { splatCount: number } }).viewer.splatCount);
+    const pose = await page.evaluate(() => (window as unknown as { viewer: { getCamera(): unknown } }).viewer.getCamera()) as Pose;
+    if (!values['no-fidelity']) {
+      console.error(`[${scene.name}] fidelity: screenshot() vs gs-compress render`);
+      const b64 = await page.evaluate(async () => {
+        const blob = await (window as unknown as { viewer: { screenshot(): Promise<Blob> } }).viewer.screenshot();
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        let s = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(s);
+      });
+      const ours = PNG.sync.read(Buffer.from(b64, 'base64'));
+      const reference = referenceRender(scene.gsz, pose, `${work}/${scene.name}-reference.png`);
+      row.psnr = psnr(ours, reference);
+      if (values.screenshot) {
+        mkdirSync(values.screenshot, { recursive: true });
+        writeFileSync(`${values.screenshot}/${scene.name}-ours.png`, PNG.sync.write(ours));
+        writeFileSync(`${values.screenshot}/${scene.name}-reference.png`, PNG.sync.write(reference));
+      }
+    }
+    console.error(`[${scene.name}] ours, steady frames`);
+    const positions = orbitPositions(pose, Math.max(frames, sparkFrames) + 1, 2);
+    cpu = cpuWindow();
+    const ourTimes = await oursFrames(page, positions.slice(0, frames + 1));
+    row.oursFrame = [median(ourTimes), cpu.stop()];
+    await page.close();
+
+    if (throttle > 0) {
+      console.error(`[${scene.name}] ours, throttled to ${throttle} B/s`);
+      sentAtMark = undefined;
+      cpu = cpuWindow();
+      page = await openPage(browser, oursPage(throttle, pose));
+      marks = await waitMarks(page, 'firstFrame');
+      row.throttledFirst = marks.firstFrame!;
+      marks = await waitMarks(page, 'load');
+      row.throttledLoad = marks.load!;
+      row.throttledCpu = cpu.stop();
+      // The server's count when the page's first-frame request arrived (an upper bound on what the
+      // page had received), else the element's own progress figure.
+      row.bytesAtFirst = (sentAtMark ?? marks.firstFrameBytes ?? NaN) / statSync(scene.gsz).size;
+      await page.close();
+    }
+
+    if (useSpark && scene.original) {
+      console.error(`[${scene.name}] Spark ${SPARK_VERSION} on ${basename(scene.original)}`);
+      cpu = cpuWindow();
+      page = await openPage(browser, sparkPage({ width, height, sceneUrl: `/bench/original${extname(scene.original)}`, ...pose }));
+      marks = await waitMarks(page, 'firstFrame');
+      row.sparkFirst = [marks.firstFrame!, cpu.stop()];
+      cpu = cpuWindow();
+      const sparkTimes = await sparkFramesMs(page, positions.slice(0, sparkFrames + 1));
+      row.sparkFrame = [median(sparkTimes), cpu.stop()];
+      await page.close();
+    }
+  }
 } finally {
   await browser.close();
   server.close();
+  rmSync(work, { recursive: true, force: true });
+}
+
+// ---- table ---------------------------------------------------------------------------------------------
+const ms = (v?: [number, number | undefined]) => (v ? `${fmtMs(v[0])} (${fmtCpu(v[1])})` : '-');
+const fmtMs = (x?: number) => (x === undefined ? '-' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
+const fmtCpu = (c?: number) => (c === undefined ? 'n/a' : c.toFixed(2));
+const ratio = (a?: [number, number | undefined], b?: [number, number | undefined]) => (a && b ? `${(a[0] / b[0]).toFixed(3)}x` : '-');
+console.log(`\nbench:view — ${width}x${height}, pixel ratio 1, adapter ${adapter}, Chromium ${browser.version()}; ` +
+  `frame = median of ${frames} (ours) / ${sparkFrames} (Spark ${SPARK_VERSION}) orbit steps of 2 degrees; ` +
+  `(x.xx) = other processes' CPU in cores during that measurement (${navigatorCores()} cores)`);
+const header = ['scene', 'splats', '.gsz MB', 'ours first frame', 'ours loaded', 'ours frame', 'Spark first frame', 'Spark frame',
+  'frame vs Spark', 'first vs Spark', `${(throttle * 8e-6).toFixed(0)} Mbit/s first / loaded (cpu)`, 'bytes at first frame', 'PSNR vs rasterizer'];
+const table = rows.map((r) => [
+  r.scene, String(r.splats), r.mb.toFixed(2), ms(r.oursFirst), ms(r.oursLoad), ms(r.oursFrame), ms(r.sparkFirst), ms(r.sparkFrame),
+  ratio(r.oursFrame, r.sparkFrame), ratio(r.oursFirst, r.sparkFirst),
+  r.throttledFirst === undefined ? '-' : `${fmtMs(r.throttledFirst)} / ${fmtMs(r.throttledLoad)} (${fmtCpu(r.throttledCpu)})`,
+  r.bytesAtFirst === undefined ? '-' : `${(r.bytesAtFirst * 100).toFixed(1)}%`,
+  r.psnr === undefined ? '-' : `${r.psnr.toFixed(2)} dB`,
+]);
+console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
+for (const t of table) console.log(`| ${t.join(' | ')} |`);
+console.log(`\n<gs-scene> timeline, served whole (ms from navigation start): ${timelines.join('; ')}`);
+
+function navigatorCores(): number {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length;
+  } catch {
+    return NaN;
+  }
 }

@@ -89,7 +89,7 @@ export class GsScene extends LitElement {
 
   private readonly cameraCtl = new CameraController(this, () => this.cameraChanged());
   private readonly renderCtl = new RenderController(this, this.cameraCtl, {
-    onFrameWithSplats: () => this.frameDrawn(),
+    onFrameWithSplats: (drawn) => this.frameDrawn(drawn),
     onVisibilityChange: (visible) => {
       if (visible && this.lazyPending) this.startLoad();
     },
@@ -286,6 +286,7 @@ export class GsScene extends LitElement {
   }
 
   private sceneHeader(scene: SceneInfo, progress: Progress): void {
+    performance.mark?.('gs-scene:header');
     this.renderCtl.beginScene(scene.count, shRestCount(scene.shDegree) * 3, scene.antialiased);
     this.cameraCtl.setSceneFrame({ bounds: scene.bounds, up: scene.up });
     this.emitProgress(progress);
@@ -305,11 +306,13 @@ export class GsScene extends LitElement {
     this.dispatch('progress', p);
   }
 
-  private frameDrawn(): void {
-    if (this.firstFrameSent) return;
-    this.firstFrameSent = true;
-    this.dispatch('first-frame', { splatsLoaded: this.splatCount });
-    if (this.loadPending) this.finishLoad();
+  private frameDrawn(drawn: number): void {
+    if (!this.firstFrameSent) {
+      this.firstFrameSent = true;
+      performance.mark?.('gs-scene:first-frame');
+      this.dispatch('first-frame', { splatsLoaded: this.splatCount });
+    }
+    if (this.loadPending && drawn >= this.splatCount) this.finishLoad();
   }
 
   private loadDone(progress: Progress): void {
@@ -317,18 +320,22 @@ export class GsScene extends LitElement {
     this.progressFraction = -1;
     this.loadPending = true;
     // An empty scene never draws a splat: there is no first frame to wait for.
-    if (this.firstFrameSent || this.splatCount === 0) {
+    if (this.splatCount === 0) {
       if (!this.firstFrameSent) {
         this.firstFrameSent = true;
         this.dispatch('first-frame', { splatsLoaded: 0 });
       }
       this.finishLoad();
+      return;
     }
+    // 'load' follows the first frame that draws every splat (frameDrawn).
+    this.renderCtl.requestFrame();
   }
 
   private finishLoad(): void {
     this.loadPending = false;
     this.isLoaded = true;
+    performance.mark?.('gs-scene:load');
     this.dispatch('load', { splatCount: this.splatCount });
   }
 

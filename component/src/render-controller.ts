@@ -18,8 +18,9 @@ export interface RenderSettings {
 }
 
 export interface RenderCallbacks {
-  /** A frame with at least one splat loaded has been rendered and its GPU work completed. */
-  onFrameWithSplats(): void;
+  /** A frame with at least one splat loaded has been rendered and its GPU work completed; it drew the
+   *  first `drawn` splats (the first frames, projected on the CPU, draw only the first ones). */
+  onFrameWithSplats(drawn: number): void;
   onVisibilityChange(visible: boolean): void;
   onDeviceLost(message: string): void;
 }
@@ -92,12 +93,11 @@ export class RenderController implements ReactiveController {
   /** Acquires the shared device and configures the canvas (rejects with a GsSceneError). */
   async ready(): Promise<GPUDevice> {
     const device = await acquireDevice();
+    performance.mark?.('gs-scene:device');
     if (!this.canvas || !this.connected) throw new GsSceneError('aborted', 'gs-scene: disconnected while waiting for the GPU');
     if (this.device !== device) {
       this.clearScene();
       this.device = device;
-      // Blending in half floats: 8-bit targets round every one of the many layers and clamp colours
-      // above 1 before later splats dim them (the reference composites in float and clamps once).
       // Blending in half floats (a canvas format every WebGPU implementation supports): 8-bit targets
       // round each of the many layers and clamp colours above 1 before nearer splats dim them, where
       // the reference compositor works in float and clamps once.
@@ -105,9 +105,11 @@ export class RenderController implements ReactiveController {
       this.context = this.canvas.getContext('webgpu') ?? undefined;
       if (!this.context) throw new Error('gs-scene: canvas has no webgpu context');
       this.context.configure({ device, format: this.format, alphaMode: 'premultiplied' });
-      SplatRenderer.warmUp(device, this.format);
+      // The first frame needs only the draw pipeline: compile it while the stream starts.
+      void SplatRenderer.warmUp(device, this.format);
+      // Any loss counts, 'destroyed' included: the shared device is never destroyed by the element itself.
       void device.lost.then((info) => {
-        if (this.device === device && this.connected && info.reason !== 'destroyed') {
+        if (this.device === device && this.connected) {
           this.device = undefined;
           this.clearScene();
           this.callbacks.onDeviceLost(info.message || 'GPU device lost');
@@ -135,6 +137,7 @@ export class RenderController implements ReactiveController {
   }
 
   addSplats(first: number, packed: PackedSplats): void {
+    if (first === 0) performance.mark?.('gs-scene:first-chunk');
     this.store?.write(first, packed);
     this.requestFrame();
   }
@@ -190,18 +193,24 @@ export class RenderController implements ReactiveController {
       encoder.beginRenderPass({ colorAttachments: [{ view: texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: background }] }).end();
     }
     device.queue.submit([encoder.finish()]);
-    if (this.renderer && this.renderer.store.count > 0) {
+    const renderer = this.renderer;
+    if (renderer && renderer.store.count > 0) {
       const generation = this.generation;
+      const drawn = renderer.drawnCount;
       void device.queue.onSubmittedWorkDone().then(() => {
-        if (generation === this.generation) this.callbacks.onFrameWithSplats();
+        if (generation !== this.generation) return;
+        this.callbacks.onFrameWithSplats(drawn);
+        // The first frame is out: now build the GPU pre-pass and sort (slow to compile on software GPUs).
+        if (!renderer.gpuReady) void renderer.enableGpuPath().then(() => this.requestFrame(), () => undefined);
       });
     }
     return true;
   }
 
-  /** Resolves once the scene's pipelines exist (for screenshot()). */
+  /** Resolves once the scene's pipelines, the GPU pre-pass included, exist (for screenshot()). */
   async settled(): Promise<void> {
     await this.rendererPending;
+    await this.renderer?.enableGpuPath();
   }
 
   pick(x: number, y: number): Vec3 | undefined {

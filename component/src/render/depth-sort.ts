@@ -10,8 +10,3 @@ export interface DepthSorter {
 export function createDepthSorter(device: GPUDevice, maxCount: number): DepthSorter {
   return new RadixSort(device, { maxCount, label: 'gs-scene.depthSort' });
 }
-
-/** Compiles the sort's pipelines early (slow on software GPUs), overlapping the download. */
-export function warmUpDepthSort(device: GPUDevice): void {
-  new RadixSort(device, { maxCount: 1, label: 'gs-scene.depthSortWarmUp' }).destroy();
-}

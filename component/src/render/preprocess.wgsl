@@ -10,6 +10,10 @@ struct Params {
   sh_degree: u32,      // evaluated degree: min(file degree, sh-degree attribute)
   sh_stride: u32,      // floats per Gaussian in sh_rest (3 * rest coefficients of the file degree)
   antialiased: u32,    // 1: Mip-Splatting opacity compensation
+  // Depth key = (log2(depth) - key_offset) * key_scale, clamped to 16 bits: the camera-space depth range
+  // of the scene's bounding box (from the CPU) spread over the key range, so 4 radix passes suffice.
+  key_offset: f32,
+  key_scale: f32,
 }
 
 @group(0) @binding(0) var<uniform> camera: Camera;
@@ -51,9 +55,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   projected[slot * 3u] = vec4f(p.mean2d, axes.xy);
   projected[slot * 3u + 1u] = vec4f(p.conic, p.opacity);
   projected[slot * 3u + 2u] = vec4f(colour, axes.z);
-  // Ascending keys draw far splats first: invert the (positive) depth's float bits, which order like
-  // the depths themselves; the low 8 mantissa bits are dropped (relative precision 2^-15 is plenty).
-  keys[slot] = (~bitcast<u32>(p.depth)) >> 8u;
+  // Ascending keys draw far splats first. Log depth: equal relative precision at every distance
+  // (ln(far / near) / 65535, e.g. 2e-5 for far / near = 4).
+  let q = clamp((log2(p.depth) - params.key_offset) * params.key_scale, 0.0, 65535.0);
+  keys[slot] = 65535u - u32(q);
   values[slot] = slot;
 }
 

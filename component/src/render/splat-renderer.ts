@@ -1,6 +1,10 @@
 // Renders a SplatStore for one camera into a texture: compute pre-pass (cull, project, SH colour, depth
 // key) -> finalize (indirect draw args) -> GPU radix sort of the visible splats -> one vertex-pulling
 // draw, back-to-front with premultiplied "over" blending. No CPU readback anywhere in a frame.
+// The compute pipelines take seconds to compile on software GPUs, the draw pipeline milliseconds: a
+// renderer exists as soon as the draw pipeline does and draws the first frames from a CPU projection
+// of the first Gaussians (cpu-project.ts); `enableGpuPath()` (after the first frame, so compiling does
+// not compete with it) builds the compute side and every later frame uses it.
 import type { Camera } from '../../../shared/math/camera.ts';
 import { composeWgsl } from '../../../shared/wgsl/compose.ts';
 import mathWgsl from '../../../shared/wgsl/math.wgsl';
@@ -8,7 +12,8 @@ import projectionWgsl from '../../../shared/wgsl/projection.wgsl';
 import shWgsl from '../../../shared/wgsl/sh.wgsl';
 // The projection module's Camera uniform layout has one writer, beside its layout test.
 import { CAMERA_UNIFORM_BYTES, packCamera } from '../../../compressor/render/camera-uniform.ts';
-import { createDepthSorter, warmUpDepthSort, type DepthSorter } from './depth-sort.ts';
+import { projectOnCpu } from './cpu-project.ts';
+import { createDepthSorter, type DepthSorter } from './depth-sort.ts';
 import finalizeWgsl from './finalize.wgsl';
 import preprocessWgsl from './preprocess.wgsl';
 import splatWgsl from './splat.wgsl';
@@ -16,52 +21,59 @@ import type { SplatStore } from './splat-store.ts';
 
 const WORKGROUP = 256;
 const MAX_GROUPS_X = 65535;
-const PARAMS_BYTES = 16;
-/** Depth keys keep the top 24 bits of the float (preprocess.wgsl). */
-const KEY_BITS = 24;
+const PARAMS_BYTES = 32;
+/** Depth keys are 16-bit log depths (preprocess.wgsl): 4 radix passes of 4 bits. */
+const KEY_BITS = 16;
+const KEY_MAX = 65535;
 
-interface Pipelines {
+interface ComputePipelines {
   preprocess: GPUComputePipeline;
   finalize: GPUComputePipeline;
-  draw: GPURenderPipeline;
 }
 
-// Pipelines depend only on the device and the target format: cached so many elements share them, and a
-// lost device's entries go away with it.
-const pipelineCache = new WeakMap<GPUDevice, Map<GPUTextureFormat, Promise<Pipelines>>>();
+// Pipelines depend only on the device (and the target format): cached so many elements share them, and
+// a lost device's entries go away with it.
+const drawCache = new WeakMap<GPUDevice, Map<GPUTextureFormat, Promise<GPURenderPipeline>>>();
+const computeCache = new WeakMap<GPUDevice, Promise<ComputePipelines>>();
+const modules = { math: mathWgsl, projection: projectionWgsl, sh: shWgsl };
 
-function pipelines(device: GPUDevice, format: GPUTextureFormat): Promise<Pipelines> {
-  let perFormat = pipelineCache.get(device);
-  if (!perFormat) pipelineCache.set(device, (perFormat = new Map()));
+function drawPipeline(device: GPUDevice, format: GPUTextureFormat): Promise<GPURenderPipeline> {
+  let perFormat = drawCache.get(device);
+  if (!perFormat) drawCache.set(device, (perFormat = new Map()));
   let p = perFormat.get(format);
   if (!p) {
-    p = createPipelines(device, format);
+    const module = device.createShaderModule({ label: 'gs-scene.splat', code: composeWgsl(splatWgsl, modules) });
+    const blend: GPUBlendComponent = { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' };
+    p = device.createRenderPipelineAsync({
+      label: 'gs-scene.splat',
+      layout: 'auto',
+      vertex: { module, entryPoint: 'vs' },
+      fragment: { module, entryPoint: 'fs', targets: [{ format, blend: { color: blend, alpha: blend } }] },
+      primitive: { topology: 'triangle-list' },
+    });
     perFormat.set(format, p);
   }
   return p;
 }
 
-async function createPipelines(device: GPUDevice, format: GPUTextureFormat): Promise<Pipelines> {
-  const modules = { math: mathWgsl, projection: projectionWgsl, sh: shWgsl };
-  const preprocessModule = device.createShaderModule({ label: 'gs-scene.preprocess', code: composeWgsl(preprocessWgsl, modules) });
-  const finalizeModule = device.createShaderModule({ label: 'gs-scene.finalize', code: finalizeWgsl });
-  const drawModule = device.createShaderModule({ label: 'gs-scene.splat', code: composeWgsl(splatWgsl, modules) });
-  const blend: GPUBlendComponent = { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' };
-  // One at a time: Dawn's Node binding (tests) crashes on concurrent async pipeline creation.
-  const preprocess = await device.createComputePipelineAsync({
-    label: 'gs-scene.preprocess', layout: 'auto', compute: { module: preprocessModule, entryPoint: 'main' },
-  });
-  const finalize = await device.createComputePipelineAsync({
-    label: 'gs-scene.finalize', layout: 'auto', compute: { module: finalizeModule, entryPoint: 'main' },
-  });
-  const draw = await device.createRenderPipelineAsync({
-    label: 'gs-scene.splat',
-    layout: 'auto',
-    vertex: { module: drawModule, entryPoint: 'vs' },
-    fragment: { module: drawModule, entryPoint: 'fs', targets: [{ format, blend: { color: blend, alpha: blend } }] },
-    primitive: { topology: 'triangle-list' },
-  });
-  return { preprocess, finalize, draw };
+function computePipelines(device: GPUDevice): Promise<ComputePipelines> {
+  let p = computeCache.get(device);
+  if (!p) {
+    p = (async () => {
+      const preprocessModule = device.createShaderModule({ label: 'gs-scene.preprocess', code: composeWgsl(preprocessWgsl, modules) });
+      const finalizeModule = device.createShaderModule({ label: 'gs-scene.finalize', code: finalizeWgsl });
+      // One at a time: Dawn's Node binding (tests) crashes on concurrent async pipeline creation.
+      const preprocess = await device.createComputePipelineAsync({
+        label: 'gs-scene.preprocess', layout: 'auto', compute: { module: preprocessModule, entryPoint: 'main' },
+      });
+      const finalize = await device.createComputePipelineAsync({
+        label: 'gs-scene.finalize', layout: 'auto', compute: { module: finalizeModule, entryPoint: 'main' },
+      });
+      return { preprocess, finalize };
+    })();
+    computeCache.set(device, p);
+  }
+  return p;
 }
 
 export interface FrameOptions {
@@ -70,6 +82,14 @@ export interface FrameOptions {
   background: GPUColorDict;
   shDegree: number;
   antialiased: boolean;
+}
+
+/** The compute side of a renderer (pre-pass, finalize, sort), built by enableGpuPath(). */
+interface GpuPath {
+  pipes: ComputePipelines;
+  sorter: DepthSorter;
+  preprocessGroup: GPUBindGroup;
+  finalizeGroup: GPUBindGroup;
 }
 
 /** Per-scene GPU state (visible-list buffers sized to the store's capacity). */
@@ -81,24 +101,25 @@ export class SplatRenderer {
   private readonly keys: GPUBuffer;
   private readonly values: GPUBuffer;
   private readonly counters: GPUBuffer;
-  private readonly sorter: DepthSorter;
-  private readonly preprocessGroup: GPUBindGroup;
-  private readonly finalizeGroup: GPUBindGroup;
   private readonly drawGroup: GPUBindGroup;
+  private gpu: GpuPath | undefined;
+  private gpuPending: Promise<void> | undefined;
+  private destroyed = false;
+  /** Splats drawn by the last encoded frame. */
+  drawnCount = 0;
 
-  /** Starts compiling the pipelines (slow on software GPUs) before the first scene needs them. */
-  static warmUp(device: GPUDevice, format: GPUTextureFormat): void {
-    pipelines(device, format).catch(() => undefined);
-    warmUpDepthSort(device);
+  /** Starts compiling the draw pipeline (the one the first frame needs) before the first scene. */
+  static warmUp(device: GPUDevice, format: GPUTextureFormat): Promise<void> {
+    return drawPipeline(device, format).then(() => undefined, () => undefined);
   }
 
   static async create(device: GPUDevice, format: GPUTextureFormat, store: SplatStore): Promise<SplatRenderer> {
-    return new SplatRenderer(device, await pipelines(device, format), store);
+    return new SplatRenderer(device, await drawPipeline(device, format), store);
   }
 
   private constructor(
     private readonly device: GPUDevice,
-    private readonly pipes: Pipelines,
+    private readonly draw: GPURenderPipeline,
     readonly store: SplatStore,
   ) {
     const n = Math.max(1, store.capacity);
@@ -111,66 +132,134 @@ export class SplatRenderer {
     this.keys = device.createBuffer({ label: 'gs-scene.keys', size: n * 4, usage: storage });
     this.values = device.createBuffer({ label: 'gs-scene.values', size: n * 4, usage: storage });
     this.counters = device.createBuffer({ label: 'gs-scene.counters', size: 32, usage: storage | GPUBufferUsage.INDIRECT });
-    this.sorter = createDepthSorter(device, n);
-    const entries = (buffers: GPUBuffer[]): GPUBindGroupEntry[] => buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
-    this.preprocessGroup = device.createBindGroup({
-      label: 'gs-scene.preprocess',
-      layout: pipes.preprocess.getBindGroupLayout(0),
-      entries: entries([this.cameraBuffer, this.paramsBuffer, store.splats, store.shRest, this.projected, this.keys, this.values, this.counters]),
-    });
-    this.finalizeGroup = device.createBindGroup({
-      label: 'gs-scene.finalize',
-      layout: pipes.finalize.getBindGroupLayout(0),
-      entries: entries([this.counters]),
-    });
     this.drawGroup = device.createBindGroup({
       label: 'gs-scene.draw',
-      layout: pipes.draw.getBindGroupLayout(0),
+      layout: draw.getBindGroupLayout(0),
       entries: entries([this.viewportBuffer, this.projected, this.values]),
     });
+  }
+
+  /** True once frames use the GPU pre-pass and sort (every loaded splat is drawn). */
+  get gpuReady(): boolean {
+    return this.gpu !== undefined;
+  }
+
+  /**
+   * Builds the compute side (async pipelines, then the sort's); resolves when frames can use it.
+   * Idempotent. The sort's pipelines are created synchronously, so this yields to the event loop first.
+   */
+  enableGpuPath(): Promise<void> {
+    this.gpuPending ??= (async () => {
+      const pipes = await computePipelines(this.device);
+      await new Promise((r) => setTimeout(r, 0));
+      if (this.destroyed) return;
+      const { device, store } = this;
+      store.flush();
+      this.gpu = {
+        pipes,
+        sorter: createDepthSorter(device, Math.max(1, store.capacity)),
+        preprocessGroup: device.createBindGroup({
+          label: 'gs-scene.preprocess',
+          layout: pipes.preprocess.getBindGroupLayout(0),
+          entries: entries([this.cameraBuffer, this.paramsBuffer, store.splats, store.shRest, this.projected, this.keys, this.values, this.counters]),
+        }),
+        finalizeGroup: device.createBindGroup({
+          label: 'gs-scene.finalize',
+          layout: pipes.finalize.getBindGroupLayout(0),
+          entries: entries([this.counters]),
+        }),
+      };
+      performance.mark?.('gs-scene:gpu-path');
+    })();
+    return this.gpuPending;
   }
 
   /** Encodes one frame into `target` (a view of a texture of the camera's size). */
   encode(encoder: GPUCommandEncoder, target: GPUTextureView, frame: FrameOptions): void {
     const { device, store } = this;
     const queue = device.queue;
-    queue.writeBuffer(this.cameraBuffer, 0, packCamera(frame.camera));
-    const shDegree = Math.max(0, Math.min(frame.shDegree, shDegreeOfStride(store.shStride)));
-    queue.writeBuffer(this.paramsBuffer, 0, new Uint32Array([store.count, shDegree, store.shStride, frame.antialiased ? 1 : 0]));
     queue.writeBuffer(this.viewportBuffer, 0, new Float32Array([frame.camera.width, frame.camera.height, 0, 0]));
-
-    encoder.clearBuffer(this.counters);
-    if (store.count > 0) {
-      const groups = Math.ceil(store.count / WORKGROUP);
-      const pass = encoder.beginComputePass({ label: 'gs-scene.preprocess' });
-      pass.setPipeline(this.pipes.preprocess);
-      pass.setBindGroup(0, this.preprocessGroup);
-      pass.dispatchWorkgroups(Math.min(groups, MAX_GROUPS_X), Math.ceil(groups / MAX_GROUPS_X));
-      pass.end();
+    const shDegree = Math.max(0, Math.min(frame.shDegree, shDegreeOfStride(store.shStride)));
+    const gpu = this.gpu;
+    if (gpu) {
+      if (store.cpuSplats) store.releaseCpuCopy();
+      queue.writeBuffer(this.cameraBuffer, 0, packCamera(frame.camera));
+      const [keyOffset, keyScale] = depthKeyRange(store.bounds, frame.camera);
+      const params = new ArrayBuffer(PARAMS_BYTES);
+      new Uint32Array(params, 0, 4).set([store.count, shDegree, store.shStride, frame.antialiased ? 1 : 0]);
+      new Float32Array(params, 16, 2).set([keyOffset, keyScale]);
+      queue.writeBuffer(this.paramsBuffer, 0, params);
+      encoder.clearBuffer(this.counters);
+      if (store.count > 0) {
+        const groups = Math.ceil(store.count / WORKGROUP);
+        const pass = encoder.beginComputePass({ label: 'gs-scene.preprocess' });
+        pass.setPipeline(gpu.pipes.preprocess);
+        pass.setBindGroup(0, gpu.preprocessGroup);
+        pass.dispatchWorkgroups(Math.min(groups, MAX_GROUPS_X), Math.ceil(groups / MAX_GROUPS_X));
+        pass.end();
+      }
+      const fin = encoder.beginComputePass({ label: 'gs-scene.finalize' });
+      fin.setPipeline(gpu.pipes.finalize);
+      fin.setBindGroup(0, gpu.finalizeGroup);
+      fin.dispatchWorkgroups(1);
+      fin.end();
+      if (store.count > 0) gpu.sorter.encode(encoder, this.keys, this.values, { buffer: this.counters, offset: 16 }, KEY_BITS);
+      this.drawnCount = store.count;
+    } else {
+      // First frames: the first Gaussians projected and sorted on the CPU, drawn by the same pipeline.
+      const count = store.cpuSplats && store.cpuShRest ? store.cpuCount : 0;
+      const p = projectOnCpu(store.cpuSplats ?? new Float32Array(), store.cpuShRest ?? new Float32Array(), store.shStride, count,
+        frame.camera, shDegree, frame.antialiased);
+      queue.writeBuffer(this.projected, 0, p.projected);
+      queue.writeBuffer(this.values, 0, p.order);
+      queue.writeBuffer(this.counters, 0, new Uint32Array([p.count * 6, 1, 0, 0]));
+      this.drawnCount = count;
     }
-    const fin = encoder.beginComputePass({ label: 'gs-scene.finalize' });
-    fin.setPipeline(this.pipes.finalize);
-    fin.setBindGroup(0, this.finalizeGroup);
-    fin.dispatchWorkgroups(1);
-    fin.end();
-    if (store.count > 0) this.sorter.encode(encoder, this.keys, this.values, { buffer: this.counters, offset: 16 }, KEY_BITS);
 
     const pass = encoder.beginRenderPass({
       label: 'gs-scene.draw',
       colorAttachments: [{ view: target, loadOp: 'clear', storeOp: 'store', clearValue: frame.background }],
     });
-    pass.setPipeline(this.pipes.draw);
+    pass.setPipeline(this.draw);
     pass.setBindGroup(0, this.drawGroup);
     pass.drawIndirect(this.counters, 0);
     pass.end();
   }
 
   destroy(): void {
+    this.destroyed = true;
     for (const b of [this.cameraBuffer, this.paramsBuffer, this.viewportBuffer, this.projected, this.keys, this.values, this.counters]) b.destroy();
-    this.sorter.destroy();
+    this.gpu?.sorter.destroy();
   }
+}
+
+function entries(buffers: GPUBuffer[]): GPUBindGroupEntry[] {
+  return buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
 }
 
 function shDegreeOfStride(stride: number): number {
   return [0, 9, 24, 45].indexOf(stride);
+}
+
+/**
+ * Maps camera depth to 16-bit sort keys: (log2 near, keys per log2 unit) for the depth range of the
+ * positions' bounding box as seen by `camera` (near clamped to the projection's near plane).
+ */
+export function depthKeyRange(bounds: Float64Array, camera: Camera): [number, number] {
+  const m = camera.viewMatrix;
+  let near = Infinity;
+  let far = -Infinity;
+  for (let corner = 0; corner < 8; corner++) {
+    const x = bounds[corner & 1 ? 3 : 0]!;
+    const y = bounds[corner & 2 ? 4 : 1]!;
+    const z = bounds[corner & 4 ? 5 : 2]!;
+    const depth = m[2]! * x + m[6]! * y + m[10]! * z + m[14]!;
+    near = Math.min(near, depth);
+    far = Math.max(far, depth);
+  }
+  near = Math.max(near, 0.01);
+  far = Math.max(far, near * 1.001);
+  if (!Number.isFinite(near) || !Number.isFinite(far)) return [0, 0];
+  const offset = Math.log2(near);
+  return [offset, KEY_MAX / (Math.log2(far) - offset)];
 }

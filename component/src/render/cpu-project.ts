@@ -1,0 +1,140 @@
+// CPU version of the pre-pass (preprocess.wgsl) and depth sort, for the first frames only: the GPU
+// pre-pass and radix sort need compute pipelines that take seconds to compile on software GPUs, while
+// the draw pipeline compiles in milliseconds. Until they exist the renderer projects the first (most
+// important) Gaussians here and draws them with the same vertex-pulling pipeline, so the first frame
+// follows the first chunk. Same maths as shared/wgsl/projection.wgsl + sh.wgsl (checked against the
+// compressor's CPU reference in cpu-project.test.ts), in float64, writing splat.wgsl's `projected`
+// layout: per visible slot 12 floats (centre xy, major half-axis xy), (conic abc, opacity), (rgb, minor).
+import type { Camera } from '../../../shared/math/camera.ts';
+import { SPLAT_FLOATS } from './packed-splats.ts';
+
+// Constants of shared/wgsl/projection.wgsl.
+const NEAR_PLANE = 0.01;
+const COV2D_DILATION = 0.3;
+const ALPHA_THRESHOLD = 1 / 255;
+const FRUSTUM_MARGIN = 0.3;
+// Real SH basis constants (shared/wgsl/sh.wgsl).
+const C0 = 0.28209479177387814;
+const C1 = 0.4886025119029199;
+const C2 = [1.0925484305920792, -1.0925484305920792, 0.31539156525252005, -1.0925484305920792, 0.5462742152960396];
+const C3 = [-0.5900435899266435, 2.890611442640554, -0.4570457994644658, 0.3731763325901154, -0.4570457994644658, 1.445305721320277, -0.5900435899266435];
+
+export interface CpuProjection {
+  /** Visible splats, back to front. */
+  count: number;
+  /** [count, 12] in draw order. */
+  projected: Float32Array<ArrayBuffer>;
+  /** Identity order 0..count-1 (the projection is written already sorted). */
+  order: Uint32Array<ArrayBuffer>;
+}
+
+/**
+ * Projects `count` Gaussians of the viewer layout (`splats` [n, SPLAT_FLOATS], `shRest` [n, shStride])
+ * for `camera` and returns the visible ones sorted back to front.
+ */
+export function projectOnCpu(
+  splats: Float32Array, shRest: Float32Array, shStride: number, count: number,
+  camera: Camera, shDegree: number, antialiased: boolean,
+): CpuProjection {
+  const { fx, fy, cx, cy, width, height } = camera;
+  const m = camera.viewMatrix; // column-major world-to-camera
+  const camPos = [0, 1, 2].map((i) => -(m[i * 4]! * m[12]! + m[i * 4 + 1]! * m[13]! + m[i * 4 + 2]! * m[14]!));
+  const limXPos = (width - cx) / fx + FRUSTUM_MARGIN * width / (2 * fx);
+  const limXNeg = cx / fx + FRUSTUM_MARGIN * width / (2 * fx);
+  const limYPos = (height - cy) / fy + FRUSTUM_MARGIN * height / (2 * fy);
+  const limYNeg = cy / fy + FRUSTUM_MARGIN * height / (2 * fy);
+  const unsorted = new Float32Array(count * 12);
+  const depths = new Float32Array(count);
+  const basis = new Float64Array(16);
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const o = i * SPLAT_FLOATS;
+    const px = splats[o]!, py = splats[o + 1]!, pz = splats[o + 2]!;
+    const tx = m[0]! * px + m[4]! * py + m[8]! * pz + m[12]!;
+    const ty = m[1]! * px + m[5]! * py + m[9]! * pz + m[13]!;
+    const tz = m[2]! * px + m[6]! * py + m[10]! * pz + m[14]!;
+    if (!(tz >= NEAR_PLANE)) continue;
+    // World covariance R diag(s^2) R^T.
+    let qw = splats[o + 6]!, qx = splats[o + 7]!, qy = splats[o + 8]!, qz = splats[o + 9]!;
+    const qn = Math.hypot(qw, qx, qy, qz) || 1;
+    qw /= qn; qx /= qn; qy /= qn; qz /= qn;
+    const r00 = 1 - 2 * (qy * qy + qz * qz), r01 = 2 * (qx * qy - qw * qz), r02 = 2 * (qx * qz + qw * qy);
+    const r10 = 2 * (qx * qy + qw * qz), r11 = 1 - 2 * (qx * qx + qz * qz), r12 = 2 * (qy * qz - qw * qx);
+    const r20 = 2 * (qx * qz - qw * qy), r21 = 2 * (qy * qz + qw * qx), r22 = 1 - 2 * (qx * qx + qy * qy);
+    const s0 = Math.exp(2 * splats[o + 3]!), s1 = Math.exp(2 * splats[o + 4]!), s2 = Math.exp(2 * splats[o + 5]!);
+    // T = J W (2x3): the Jacobian at clamped x/z, y/z times the view rotation (row r of W is m[r], m[r+4], m[r+8]).
+    const rz = 1 / tz;
+    const u = Math.min(limXPos, Math.max(-limXNeg, tx * rz));
+    const v = Math.min(limYPos, Math.max(-limYNeg, ty * rz));
+    const j00 = fx * rz, j02 = -fx * u * rz, j11 = fy * rz, j12 = -fy * v * rz;
+    const t0 = [j00 * m[0]! + j02 * m[2]!, j00 * m[4]! + j02 * m[6]!, j00 * m[8]! + j02 * m[10]!];
+    const t1 = [j11 * m[1]! + j12 * m[2]!, j11 * m[5]! + j12 * m[6]!, j11 * m[9]! + j12 * m[10]!];
+    // a = T R (2x3), cov2d = a diag(s^2) a^T.
+    const a00 = t0[0]! * r00 + t0[1]! * r10 + t0[2]! * r20, a01 = t0[0]! * r01 + t0[1]! * r11 + t0[2]! * r21, a02 = t0[0]! * r02 + t0[1]! * r12 + t0[2]! * r22;
+    const a10 = t1[0]! * r00 + t1[1]! * r10 + t1[2]! * r20, a11 = t1[0]! * r01 + t1[1]! * r11 + t1[2]! * r21, a12 = t1[0]! * r02 + t1[1]! * r12 + t1[2]! * r22;
+    const cxx = a00 * a00 * s0 + a01 * a01 * s1 + a02 * a02 * s2;
+    const cxy = a00 * a10 * s0 + a01 * a11 * s1 + a02 * a12 * s2;
+    const cyy = a10 * a10 * s0 + a11 * a11 * s1 + a12 * a12 * s2;
+    const xx = cxx + COV2D_DILATION, yy = cyy + COV2D_DILATION;
+    const det = xx * yy - cxy * cxy;
+    if (!(det > 0)) continue;
+    let opacity = 1 / (1 + Math.exp(-splats[o + 10]!));
+    if (antialiased) opacity *= Math.sqrt(Math.max(0, (cxx * cyy - cxy * cxy) / det));
+    const level = Math.log(opacity / ALPHA_THRESHOLD);
+    if (!(level > 0)) continue;
+    const mx = fx * tx * rz + cx, my = fy * ty * rz + cy;
+    const ex = Math.sqrt(2 * level * xx), ey = Math.sqrt(2 * level * yy);
+    if (!(mx + ex > 0 && my + ey > 0 && mx - ex < width && my - ey < height)) continue;
+    // Ellipse axes where alpha reaches the threshold (preprocess.wgsl's ellipse_axes).
+    const mid = 0.5 * (xx + yy);
+    const spread = Math.sqrt(Math.max(0, mid * mid - det));
+    const major = mid + spread, minor = Math.max(mid - spread, 0);
+    let dx = cxy, dy = major - xx;
+    if (Math.abs(cxy) < 1e-7 * major) [dx, dy] = xx >= yy ? [1, 0] : [0, 1];
+    const dl = Math.hypot(dx, dy);
+    const p2 = 2 * level;
+    // Colour: SH up to the degree, for the direction from the camera centre.
+    let vx = px - camPos[0]!, vy = py - camPos[1]!, vz = pz - camPos[2]!;
+    const vl = Math.hypot(vx, vy, vz);
+    if (vl > 0) { vx /= vl; vy /= vl; vz /= vl; } else { vx = 0; vy = 0; vz = 1; }
+    const coefficients = shBasis(shDegree, vx, vy, vz, basis);
+    let cr = 0.5 + C0 * splats[o + 11]!, cg = 0.5 + C0 * splats[o + 12]!, cb = 0.5 + C0 * splats[o + 13]!;
+    for (let k = 1; k < coefficients; k++) {
+      const c = i * shStride + (k - 1) * 3;
+      cr += basis[k]! * shRest[c]!;
+      cg += basis[k]! * shRest[c + 1]!;
+      cb += basis[k]! * shRest[c + 2]!;
+    }
+    const w = n * 12;
+    unsorted[w] = mx; unsorted[w + 1] = my;
+    unsorted[w + 2] = (dx / dl) * Math.sqrt(p2 * major); unsorted[w + 3] = (dy / dl) * Math.sqrt(p2 * major);
+    unsorted[w + 4] = yy / det; unsorted[w + 5] = -cxy / det; unsorted[w + 6] = xx / det; unsorted[w + 7] = opacity;
+    unsorted[w + 8] = Math.max(0, cr); unsorted[w + 9] = Math.max(0, cg); unsorted[w + 10] = Math.max(0, cb);
+    unsorted[w + 11] = Math.sqrt(p2 * minor);
+    depths[n] = tz;
+    n++;
+  }
+  // Back to front: sort slots by decreasing depth.
+  const slots = new Uint32Array(n);
+  for (let i = 0; i < n; i++) slots[i] = i;
+  const d = depths.subarray(0, n);
+  slots.sort((a, b) => d[b]! - d[a]!);
+  const projected = new Float32Array(n * 12);
+  for (let i = 0; i < n; i++) projected.set(unsorted.subarray(slots[i]! * 12, slots[i]! * 12 + 12), i * 12);
+  for (let i = 0; i < n; i++) slots[i] = i;
+  return { count: n, projected, order: slots };
+}
+
+/** Fills `b` with the real SH basis at unit direction (x, y, z); returns the coefficient count. */
+function shBasis(degree: number, x: number, y: number, z: number, b: Float64Array): number {
+  if (degree < 1) return 1;
+  b[1] = -C1 * y; b[2] = C1 * z; b[3] = -C1 * x;
+  if (degree < 2) return 4;
+  const xx = x * x, yy = y * y, zz = z * z;
+  b[4] = C2[0]! * x * y; b[5] = C2[1]! * y * z; b[6] = C2[2]! * (2 * zz - xx - yy); b[7] = C2[3]! * x * z; b[8] = C2[4]! * (xx - yy);
+  if (degree < 3) return 9;
+  b[9] = C3[0]! * y * (3 * xx - yy); b[10] = C3[1]! * x * y * z; b[11] = C3[2]! * y * (4 * zz - xx - yy);
+  b[12] = C3[3]! * z * (2 * zz - 3 * xx - 3 * yy); b[13] = C3[4]! * x * (4 * zz - xx - yy);
+  b[14] = C3[5]! * z * (xx - yy); b[15] = C3[6]! * x * (xx - 3 * yy);
+  return 16;
+}
