@@ -22,8 +22,10 @@ const H = 120;
 
 /**
  * Comparison tolerance, measured on this machine (Chromium + SwiftShader, 160x120, camera A, 6000 splats):
- * - the same case rendered again differs in ~10-30 pixels by up to ~10 levels in one channel (splats at
- *   equal depth keys are not always drawn in the same order): 0 pixels beyond a threshold of 0.02;
+ * - the same case rendered again differs in ~0-250 pixels by up to ~10 levels in one channel (splats at
+ *   equal depth keys are not always drawn in the same order): 0-2 pixels beyond a threshold of 0.03;
+ * - the encoder's quantization changing under the goldens (format v1 -> v2): 430-2400 pixels differ at
+ *   all, 0 beyond 0.03 (so such changes need no new goldens; a renderer bug does);
  * - a 1-degree orbit of the camera: 839 pixels beyond 0.03 (mean |diff| 1.0 level);
  * - a background of #080808 instead of black: 14,696 pixels beyond 0.03, but 0 beyond 0.05;
  * - #101010: 14,901 beyond 0.05, 0 beyond pixelmatch's default 0.1 (which also lets the 1-degree orbit
