@@ -42,6 +42,8 @@ export class NaturalSelection {
   active = true;
   /** Iteration of the exact-budget cut. */
   endedAt: number | undefined;
+  /** The B-th ranked opacity at the last controller update (diagnostics). */
+  rankedOpacity: number | undefined;
 
   constructor(
     readonly schedule: Schedule,
@@ -71,15 +73,30 @@ export class NaturalSelection {
     if (this.needsOpacities(it)) {
       if (!opacities) throw new Error(`natural selection: opacities are needed at iteration ${it}`);
       const ranked = kthLargest(opacities, Math.min(s.budget, opacities.length));
+      this.rankedOpacity = ranked;
       if (this.opacityMin === undefined) {
         this.opacityMin = 0.8 * ranked;
-      } else {
+      } else if ((it - 1) % s.controllerInterval === 0) {
         const goal = this.goal(it);
         if (ranked < 0.9 * goal) this.strength *= 0.8;
         else if (ranked > 1.1 * goal) this.strength *= 1.2;
       }
     }
     return { kind: it < s.priorFreeEnd ? 'prior-free' : 'finite-prior', weight: this.strength };
+  }
+
+  /**
+   * True at the field's phase boundaries (regStart: the field starts, the opacity rate goes x4;
+   * priorFreeEnd: the prior-free field gives way to the finite prior, a different gradient per
+   * Gaussian). The trainer then restarts the opacity logits' Adam state. The reference keeps it, but its
+   * phases last 1,000-7,000 iterations, so Adam's second moment (a ~1,000-iteration memory) soon
+   * reflects the new gradients; in a run of a few hundred iterations it never forgets the old ones, and
+   * a field that became weaker per Gaussian (finite prior after prior-free) moves logits at a small
+   * fraction of the rate: Gaussians with no rendering gradient stall above the pruning threshold.
+   */
+  restartsOpacityMomentsAt(it: number): boolean {
+    const s = this.schedule;
+    return this.active && (it === s.regStart || it === s.priorFreeEnd);
   }
 
   /** The controller's goal for the B-th ranked opacity: falls linearly from opacityMin to 0 at goalEnd. */

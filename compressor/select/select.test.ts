@@ -136,6 +136,39 @@ test('field gradient matches finite differences of the regularizer (both kinds)'
   }
 });
 
+test('the field drives Gaussians with no rendering gradient below the pruning threshold, not the ones that matter', () => {
+  // 4 Gaussians the images need (a rendering loss (a − a0)² holds each at its fitted opacity a0) and
+  // 4 no view sees (no rendering gradient), same opacities; the field at a fixed strength under Adam
+  // (lr 0.1: the reference's x4), prior-free then finite prior with the opacity moments restarted at the
+  // switch, as the trainer does (NaturalSelection.restartsOpacityMomentsAt).
+  const start = [0.2, 0.4, 0.6, 0.8];
+  const logits = Float64Array.from([...start, ...start], (a) => Math.log(a / (1 - a)));
+  const n = logits.length;
+  let m = new Float64Array(n), v = new Float64Array(n), t = 0;
+  const sig = (x: number) => 1 / (1 + Math.exp(-x));
+  for (let step = 1; step <= 200; step++) {
+    if (step === 41) { m = new Float64Array(n); v = new Float64Array(n); t = 0; }
+    t++;
+    const g = new Float64Array(n);
+    for (let i = 0; i < 4; i++) {
+      const a = sig(logits[i]);
+      g[i] = 2 * (a - start[i]) * a * (1 - a); // d/dv of (a − a0)²
+    }
+    addOpacityFieldGradient(logits, g, { kind: step <= 40 ? 'prior-free' : 'finite-prior', weight: 2e-5 });
+    for (let i = 0; i < n; i++) {
+      m[i] = 0.9 * m[i] + 0.1 * g[i];
+      v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+      logits[i] -= (0.1 * m[i] / (1 - 0.9 ** t)) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-15);
+    }
+  }
+  for (let i = 0; i < 4; i++) {
+    // a held Gaussian settles where the rendering gradient balances the field's push: the finite
+    // prior's uniform push shifts it by ~1e-3 (prior-free's, steeper at high a, by ~0.04 at a = 0.8)
+    assert.ok(Math.abs(sig(logits[i]) - start[i]) < 0.01, `needed Gaussian ${i}: ${start[i]} -> ${sig(logits[i])}`);
+    assert.ok(sig(logits[4 + i]) < 0.001, `unseen Gaussian ${i}: ${start[i]} -> ${sig(logits[4 + i])}`);
+  }
+});
+
 test('with no rendering gradient the field lowers every logit under Adam', () => {
   const logits = Float64Array.from([-3, -1, 0, 1, 4]);
   const m = new Float64Array(5), v = new Float64Array(5);

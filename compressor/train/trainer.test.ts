@@ -87,14 +87,17 @@ test('selection removes Gaussians no view sees first and keeps the scene (mode c
   }
   visibleOpacities.sort((a, b) => a - b);
   const median = visibleOpacities[visibleOpacities.length >> 1];
-  t.diagnostic(`hidden survivors ${hiddenOpacities.length}/${hidden} (opacities ${hiddenOpacities.map((a) => a.toFixed(4)).join(', ')}); visible survivors' median opacity ${median.toFixed(3)}; held-out PSNR vs teacher ${arm.evaluation!.psnr.toFixed(2)} dB; ended at ${arm.selectionEndedAt}`);
+  const weakest = visibleOpacities[0];
+  t.diagnostic(`hidden survivors ${hiddenOpacities.length}/${hidden} (opacities ${hiddenOpacities.map((a) => a.toFixed(4)).join(', ')}); visible survivors' opacity median ${median.toFixed(3)}, min ${weakest.toFixed(3)}; held-out PSNR vs teacher ${arm.evaluation!.psnr.toFixed(2)} dB; ended at ${arm.selectionEndedAt}`);
   assert.equal(arm.scene.count, truth.count, 'exactly the budget');
-  // Hidden Gaussians have no rendering gradient: the field drives them to the pruning threshold (most are
-  // pruned; in a run this short a few are still just above a = 0.001 at the cut), while the rendering
-  // gradient holds the visible ones up.
-  assert.ok(hiddenOpacities.length <= hidden / 4, `${hiddenOpacities.length} hidden survivors`);
+  // Hidden Gaussians have no rendering gradient: the field drives them below the pruning threshold
+  // (a = 0.001) well before the cut, so the survivors are the visible ones; the rendering gradient holds
+  // those at their fitted opacity (0.85 in the teacher; the controller's goal lowers the B-th ranked, the
+  // weakest visible one, only until the count reaches the budget).
+  assert.ok(hiddenOpacities.length <= 1, `${hiddenOpacities.length} hidden survivors`);
   assert.ok(hiddenOpacities.every((a) => a < 0.01), `hidden opacities ${hiddenOpacities}`);
-  assert.ok(median > 0.1, `visible median opacity ${median}`);
+  assert.ok(median > 0.6, `visible median opacity ${median}`);
+  assert.ok(weakest > 0.3, `weakest visible opacity ${weakest}`);
   // The visible ones keep rendering the teacher's images: dropping even one blob costs far more than this.
   assert.ok(arm.evaluation!.psnr > 25, `PSNR vs teacher ${arm.evaluation!.psnr}`);
   views.destroy();

@@ -14,12 +14,12 @@
 // - 'dense': no selection (the quality reference, at the dense count);
 // - 'opacity': one-shot pruning to the B most opaque Gaussians at the selection start;
 // - 'importance': one-shot LightGaussian pruning (accumulated blending weight x volume^0.1) there.
-import { capShDegree, selectGaussians, sigmoid, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
+import { capShDegree, logit, selectGaussians, sigmoid, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { GaussianRasterizer, SPLAT_GRAD, SPLAT_GRAD_STRIDE } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
 import { topByLightGaussianImportance, topByOpacity, lightGaussianImportance } from '../select/baselines.ts';
-import { INITIAL_STRENGTH, NaturalSelection } from '../select/natural-selection.ts';
+import { INITIAL_STRENGTH, NaturalSelection, SELECTION_PRUNE_OPACITY } from '../select/natural-selection.ts';
 import { OpacityFieldPass } from '../select/opacity-field.ts';
 import { mulberry32, sampleByOpacity } from '../select/sampling.ts';
 import {
@@ -71,6 +71,27 @@ export interface TrainOptions {
   progress?: TrainingProgress;
   /** Messages (phase summaries, the time estimate). */
   log?: (message: string) => void;
+  /**
+   * Start the arms from this state at the selection start instead of running the shared phase (a
+   * snapshot given to `onSelectionStart` by an earlier run of the same options): cheap experiments.
+   */
+  resume?: TrainingSnapshot;
+  /** Receives the shared phase's final state (parameters and optimizer moments) at the selection start. */
+  onSelectionStart?: (snapshot: TrainingSnapshot) => void | Promise<void>;
+  /** Per-iteration diagnostics of the arms after the selection start (count, loss, controller state). */
+  trace?: (event: TraceEvent) => void;
+}
+
+export interface TraceEvent {
+  arm: Arm;
+  /** Iteration of the run (1-based). */
+  iteration: number;
+  count: number;
+  loss?: number;
+  /** Natural selection: field strength w, the B-th ranked opacity and the controller's goal (when read). */
+  strength?: number;
+  rankedOpacity?: number;
+  goal?: number;
 }
 
 export interface ArmResult {
@@ -115,6 +136,9 @@ interface Context {
   field: OpacityFieldPass;
   s: Schedule;
   rates: LearningRateConfig;
+  /** The unscaled rates (o.rates or the reference's): selection's opacity rate comes from these. */
+  baseRates: LearningRateConfig;
+  lrScale: number;
   first: number;
   maxDegree: ShDegree;
   nextView: () => number;
@@ -188,6 +212,8 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
     first,
     maxDegree,
     rates,
+    baseRates: base,
+    lrScale,
     // 3DGS picks views from a shuffled stack, refilled when empty.
     nextView: () => {
       if (stack.length === 0) {
@@ -206,15 +232,18 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
   };
   try {
     // Shared phase: dense training (photos) or warm-up (refine), up to the selection start.
-    const shared: ArmState = { arm: 'dense', gs: new GpuScene(device, initial), opacityFactor: 1, seconds: {} };
-    if (o.mode === 'photos') shared.stats = new DensifyStatsPass(device, initial.count);
-    await runIterations(ctx, shared, first, s.regStart - 1);
-    shared.stats?.destroy();
-    shared.stats = undefined;
+    const shared: ArmState = { arm: 'dense', gs: o.resume ? GpuScene.restore(device, o.resume) : new GpuScene(device, initial), opacityFactor: 1, seconds: {} };
+    if (!o.resume) {
+      if (o.mode === 'photos') shared.stats = new DensifyStatsPass(device, initial.count);
+      await runIterations(ctx, shared, first, s.regStart - 1);
+      shared.stats?.destroy();
+      shared.stats = undefined;
+    }
     const atStart = shared.gs.count;
     const budget = countBudget ?? Math.max(1, Math.round((o.budget as { fraction: number }).fraction * atStart));
     o.log?.(`selection start (iteration ${s.regStart - first + 1} of ${o.iterations}): ${atStart.toLocaleString('en-US')} Gaussians, budget ${budget.toLocaleString('en-US')}`);
-    const snapshot: TrainingSnapshot | undefined = arms.length > 1 ? await shared.gs.snapshot() : undefined;
+    const snapshot: TrainingSnapshot | undefined = arms.length > 1 || o.onSelectionStart ? await shared.gs.snapshot() : undefined;
+    if (o.onSelectionStart) await o.onSelectionStart(snapshot!);
     const results: ArmResult[] = [];
     for (const [k, arm] of arms.entries()) {
       const gs = k === 0 ? shared.gs : GpuScene.restore(device, snapshot!);
@@ -237,11 +266,11 @@ async function runArm(ctx: Context, state: ArmState, budget: number, initialCoun
   let importance: Float32Array | undefined;
   const t0 = performance.now();
   if (state.arm === 'natural-selection') {
-    // The field applies every 50 reference iterations, summed with the rendering gradients in between.
-    // Where a short run's period is floored at 1 iteration, scale w so the pressure per rendering
-    // gradient matches the reference (the controller adapts w from there).
-    const exactPeriod = (REFERENCE.regInterval * s.iterations) / REFERENCE_ITERATIONS;
-    const initialStrength = INITIAL_STRENGTH * Math.min(1, exactPeriod / s.regInterval);
+    // The reference adds the field once per 50 rendering gradients (summed between optimizer steps):
+    // under Adam, who survives is decided by the field's pressure PER RENDERING GRADIENT, w / 50. A run
+    // whose period is shorter (floored at 1 iteration) applies w x period / 50 each time, the same
+    // balance; the controller adapts w from there.
+    const initialStrength = (INITIAL_STRENGTH * s.regInterval) / REFERENCE.regInterval;
     state.ns = new NaturalSelection(makeSchedule({ iterations: s.iterations, budget }), { initialStrength });
   } else if (state.arm === 'opacity' || state.arm === 'importance') {
     const scene = await state.gs.download();
@@ -311,6 +340,18 @@ async function runIterations(ctx: Context, st: ArmState, from: number, to: numbe
     const gs = st.gs;
     const n = gs.count;
     const lrs = learningRates(it, s.iterations, o.views.sceneExtent, st.opacityFactor, ctx.rates);
+    // Selection's x4 and the short-run scale do not stack. The field is a constant push, so under Adam a
+    // Gaussian it dominates moves ~lr per step whatever w is; stacked (up to 32x the reference), every
+    // opacity the field touches reaches the pruning threshold within ~10 iterations, before the
+    // controller and the rendering gradients can react. x4 exists so that logits can travel to the
+    // threshold within the selection window: the rate is the largest of the reference's x4, the
+    // short-run rate, and the rate that lets a field-dominated Gaussian go from a = 0.99 to the pruning
+    // threshold within the window (regStart .. goalEnd; only binds in runs of a few hundred iterations).
+    if (st.opacityFactor !== 1) {
+      const window = Math.max(1, s.goalEnd - s.regStart);
+      const travel = logit(0.99) - logit(SELECTION_PRUNE_OPACITY);
+      lrs.opacities = Math.max(ctx.baseRates.opacity * st.opacityFactor, ctx.baseRates.opacity * ctx.lrScale, travel / window);
+    }
     const degree = (photos ? shDegreeAt(s, it, ctx.maxDegree) : ctx.maxDegree) as ShDegree;
 
     // The field needs the current opacities at its first application and on controller updates.
@@ -330,12 +371,22 @@ async function runIterations(ctx: Context, st: ArmState, from: number, to: numbe
     if (st.stats && accumulatesDensifyStats(s, it)) st.stats.encode(encoder, rasterizer.splatGrads, camera.width, camera.height);
     // Step before this iteration's edits (the reference edits first, leaving new rows unstepped once;
     // stepping first keeps every iteration's gradient and changes nothing measurable).
+    if (st.ns?.restartsOpacityMomentsAt(it)) {
+      gs.adam.resetSection(encoder, 'opacities');
+      gs.adam.steps.set('opacities', 0);
+    }
     if (stepsAt(s, it)) gs.adam.encodeStep(encoder, gs.params, gs.grads, lrs);
     device.queue.submit([encoder.finish()]);
 
     await applyEdits(ctx, st, it);
 
-    if (it % 10 === 0 || it === to) st.lastLoss = (await ctx.loss.read()).loss;
+    if (it % 10 === 0 || it === to || (o.trace && it >= s.regStart)) st.lastLoss = (await ctx.loss.read()).loss;
+    if (o.trace && it >= s.regStart) {
+      o.trace({
+        arm: st.arm, iteration: it - ctx.first + 1, count: gs.count, loss: st.lastLoss,
+        ...(st.ns ? { strength: st.ns.strength, rankedOpacity: st.ns.rankedOpacity, goal: st.ns.goal(it) } : {}),
+      });
+    }
     addSeconds(st.seconds, phase, t0);
     ctx.done++;
     o.progress?.update({ phase: o.arms && o.arms.length > 1 && it >= s.regStart ? `${st.arm}:${phase}` : phase, iteration: ctx.done, gaussians: gs.count, loss: st.lastLoss });
