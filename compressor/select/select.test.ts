@@ -76,6 +76,10 @@ test('the controller: opacity_min at first application, x0.8 / x1.2 rule, LR fac
   assert.equal(ns.active, false);
   assert.equal(ns.needsField(16_101), false);
   assert.equal(ns.afterBackward(17_051, 4).opacityLrFactor, 0.25);
+  // the opacity Adam state restarts at the field's phase boundaries, while selection runs
+  const ns3 = new NaturalSelection(s);
+  assert.deepEqual([14_999, 15_000, 15_001, 15_999, 16_000, 16_001].map((it) => ns3.restartsOpacityMomentsAt(it)), [false, true, false, false, true, false]);
+  assert.equal(ns.restartsOpacityMomentsAt(16_000), false, 'not after the cut');
   // at regEnd the cut happens regardless of count
   const ns2 = new NaturalSelection(s);
   assert.equal(ns2.afterBackward(23_000, 10).sampleToBudget, 4);
