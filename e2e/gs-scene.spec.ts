@@ -127,12 +127,13 @@ test('SH degree 1 scene with a codebook loads and renders', async ({ page }) => 
   expect(foreground / total).toBeGreaterThan(0.03);
 });
 
-test('error event and a visible message on 404, a file that is not a .gsz, and a damaged chunk', async ({ page }) => {
+test('error event and a visible message on 404, a file that is not a .gsz, a damaged chunk, and a truncated file', async ({ page }) => {
   await openViewer(page, { src: '/e2e/fixtures/missing.gsz' });
   const cases = [
     ['/e2e/fixtures/missing.gsz', 'not-found'],
     ['/e2e/fixtures/not-a-scene.gsz', 'bad-magic'],
     ['/e2e/fixtures/corrupt-tail.gsz', 'corrupt'],
+    ['/e2e/fixtures/truncated.gsz', 'truncated'],
   ] as const;
   for (const [i, [src, code]] of cases.entries()) {
     // One page for all three (each page pays for compiling the GPU pipelines): src changes in turn.
@@ -144,6 +145,10 @@ test('error event and a visible message on 404, a file that is not a .gsz, and a
     await expect(page.locator('gs-scene').locator('[role=alert]')).toBeVisible();
   }
   expect((await events(page)).map((e) => e.type)).not.toContain('load');
+  // The element (and the page) stays usable: a good file after the errors loads and the message goes.
+  await page.evaluate((url) => document.querySelector('gs-scene')!.setAttribute('src', url), SMALL);
+  await waitForEvent(page, 'load');
+  await expect(page.locator('gs-scene').locator('[role=alert]')).toHaveCount(0);
 });
 
 test('no WebGPU: webgpu-unavailable error and the fallback content is shown', async ({ page }) => {

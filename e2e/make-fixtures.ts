@@ -61,6 +61,8 @@ export async function makeFixtures(force = false): Promise<string> {
   const damaged = small.slice();
   damaged[damaged.length - 10] ^= 0xff;
   writeFileSync(`${dir}corrupt-tail.gsz`, damaged);
+  // The first 60% of a valid file (a download cut short): the header promises chunks that never come.
+  writeFileSync(`${dir}truncated.gsz`, small.subarray(0, Math.round(small.length * 0.6)));
   writeFileSync(stampFile, stamp);
   return dir;
 }
