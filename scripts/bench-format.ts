@@ -198,7 +198,7 @@ async function renderPsnr(gpu: GpuContext, scene: GaussianScene, views: Camera[]
   return images.reduce((s, image, v) => s + psnr(image, reference[v]), 0) / images.length;
 }
 
-const fmt = (v: number) => (Number.isNaN(v) ? '-' : v === 0 ? '0' : v < 0.01 ? v.toExponential(1) : v.toFixed(3));
+const fmt = (v: number) => (Number.isNaN(v) ? '-' : v === 0 ? '0' : v < 0.01 ? v.toExponential(2) : v.toPrecision(3));
 
 async function main(): Promise<void> {
   if (!existsSync(dataDir)) {
