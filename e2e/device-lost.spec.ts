@@ -62,12 +62,12 @@ test('a lost device is recovered: a new device, the scene reloaded and drawn, no
   expect(lit).toBeGreaterThan(100);
 });
 
-test('a device lost again right after a recovery is reported: error event with code device-lost', async ({ page }) => {
+test('a device lost again during the recovery is reported: error event with code device-lost', async ({ page }) => {
   await captureDevices(page);
   await openViewer(page, { src: SMALL, 'pixel-ratio': '1' });
   await expect.poll(() => count(page, 'load'), { timeout: 45_000 }).toBe(1);
   await page.evaluate(() => (window as unknown as { gsDevices: GPUDevice[] }).gsDevices[0]!.destroy());
-  // The second device exists once the recovery has started; lose it too.
+  // The second device exists once the recovery has started; lose it too, before the scene is back.
   await expect.poll(() => page.evaluate(() => (window as unknown as { gsDevices: GPUDevice[] }).gsDevices.length), { timeout: 45_000 }).toBe(2);
   await page.evaluate(() => (window as unknown as { gsDevices: GPUDevice[] }).gsDevices[1]!.destroy());
   await expect.poll(async () => (await events(page)).find((e) => e.type === 'error')?.detail?.code, { timeout: 45_000 }).toBe('device-lost');

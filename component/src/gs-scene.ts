@@ -25,7 +25,8 @@ export interface GsSceneErrorDetail {
 }
 export type GsSceneCameraDetail = CameraPose;
 
-/** Device losses closer together than this are reported instead of recovered from. */
+/** A device lost again within this time after a recovery completed (or while it runs) is reported
+ *  instead of recovered from. */
 const DEVICE_LOSS_WINDOW_MS = 5000;
 
 /**
@@ -96,13 +97,13 @@ export class GsScene extends LitElement {
     onDeviceLost: (message) => this.deviceLost(message),
   });
   private readonly stream = new StreamController(this, {
-    onHeader: (scene, progress) => this.sceneHeader(scene, progress),
-    onChunk: (first, packed, progress) => {
+    onHeader: (scene, progress) => this.afterDevice(() => this.sceneHeader(scene, progress)),
+    onChunk: (first, packed, progress) => this.afterDevice(() => {
       this.renderCtl.addSplats(first, packed);
       this.emitProgress(progress);
-    },
-    onProgress: (progress) => this.emitProgress(progress),
-    onDone: (progress) => this.loadDone(progress),
+    }),
+    onProgress: (progress) => this.afterDevice(() => this.emitProgress(progress)),
+    onDone: (progress) => this.afterDevice(() => this.loadDone(progress)),
     onError: (code, message) => this.fail(code, message),
   });
   private controlsImpl: OrbitControls | undefined;
@@ -112,8 +113,12 @@ export class GsScene extends LitElement {
   private loadPending = false;
   private isLoaded = false;
   private lastProgress: Progress = { bytesLoaded: 0, splatsLoaded: 0 };
-  private lastDeviceLoss = 0;
+  private lastDeviceLoss = -Infinity;
+  /** A recovery from a lost device is under way (until the reloaded scene's first frame). */
+  private recovering = false;
   private pendingCameraEvent = false;
+  /** Resolves when the current load's GPU device is ready. */
+  private deviceGate: Promise<unknown> = Promise.resolve();
 
   /** Gaussians currently loaded (and drawn). */
   get splatCount(): number {
@@ -275,14 +280,22 @@ export class GsScene extends LitElement {
     const token = this.loadToken;
     const url = new URL(this.src, document.baseURI).href;
     const maxSplats = parseNumber(this.maxSplats, Infinity, 0);
-    this.renderCtl.ready().then(
-      () => {
-        if (token === this.loadToken) this.stream.load(url, Number.isFinite(maxSplats) ? maxSplats : 2 ** 31);
-      },
-      (e: unknown) => {
-        if (token === this.loadToken) this.failWith(e);
-      },
-    );
+    // The stream starts at once, alongside the GPU device request; its messages wait for the device
+    // (afterDevice), in order.
+    const ready = this.renderCtl.ready();
+    this.deviceGate = ready;
+    ready.catch((e: unknown) => {
+      if (token === this.loadToken) this.failWith(e);
+    });
+    this.stream.load(url, Number.isFinite(maxSplats) ? maxSplats : 2 ** 31);
+  }
+
+  /** Runs a stream message's handler once the device exists, unless the load was replaced meanwhile. */
+  private afterDevice(handler: () => void): void {
+    const token = this.loadToken;
+    this.deviceGate.then(() => {
+      if (token === this.loadToken) handler();
+    }, () => undefined);
   }
 
   private sceneHeader(scene: SceneInfo, progress: Progress): void {
@@ -307,6 +320,10 @@ export class GsScene extends LitElement {
   }
 
   private frameDrawn(drawn: number): void {
+    if (this.recovering) {
+      this.recovering = false;
+      this.lastDeviceLoss = performance.now();
+    }
     if (!this.firstFrameSent) {
       this.firstFrameSent = true;
       performance.mark?.('gs-scene:first-frame');
@@ -350,11 +367,12 @@ export class GsScene extends LitElement {
 
   private deviceLost(message: string): void {
     const now = performance.now();
-    if (now - this.lastDeviceLoss < DEVICE_LOSS_WINDOW_MS) {
+    if (this.recovering || now - this.lastDeviceLoss < DEVICE_LOSS_WINDOW_MS) {
+      this.recovering = false;
       this.fail('device-lost', `GPU device lost: ${message}`);
       return;
     }
-    this.lastDeviceLoss = now;
+    this.recovering = true;
     // Recreate: a fresh device and the scene streamed again (the browser's HTTP cache usually has it).
     this.restart();
   }

@@ -25,6 +25,8 @@ const PARAMS_BYTES = 32;
 /** Depth keys are 16-bit log depths (preprocess.wgsl): 4 radix passes of 4 bits. */
 const KEY_BITS = 16;
 const KEY_MAX = 65535;
+/** Splats in the first CPU-projected frame (the first chunk or two). */
+const FIRST_CPU_SPLATS = 16384;
 
 interface ComputePipelines {
   preprocess: GPUComputePipeline;
@@ -105,6 +107,7 @@ export class SplatRenderer {
   private gpu: GpuPath | undefined;
   private gpuPending: Promise<void> | undefined;
   private destroyed = false;
+  private cpuBudget = FIRST_CPU_SPLATS;
   /** Splats drawn by the last encoded frame. */
   drawnCount = 0;
 
@@ -207,7 +210,9 @@ export class SplatRenderer {
       this.drawnCount = store.count;
     } else {
       // First frames: the first Gaussians projected and sorted on the CPU, drawn by the same pipeline.
-      const count = store.cpuSplats && store.cpuShRest ? store.cpuCount : 0;
+      // The first frame draws at most FIRST_CPU_SPLATS (quick to draw), later ones twice as many each.
+      const count = store.cpuSplats && store.cpuShRest ? Math.min(store.cpuCount, this.cpuBudget) : 0;
+      this.cpuBudget *= 2;
       const p = projectOnCpu(store.cpuSplats ?? new Float32Array(), store.cpuShRest ?? new Float32Array(), store.shStride, count,
         frame.camera, shDegree, frame.antialiased);
       queue.writeBuffer(this.projected, 0, p.projected);
