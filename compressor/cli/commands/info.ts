@@ -46,7 +46,8 @@ function text(info: GszInfo): string {
     `SH degree ${h.shDegree}, antialiased ${h.antialiased}, up [${h.up.join(', ')}]`,
     `bounds min [${h.bounds.min.map(f).join(', ')}] max [${h.bounds.max.map(f).join(', ')}]`,
     `quantization: position step [${h.quant.position.step.map(f).join(', ')}] (${h.quant.position.bits.join('/')} bits), ` +
-      `log-scale ${h.quant.logScale.bits} bits, rotation smallest-three ${h.quant.rotation.bits} bits, opacity ${h.quant.opacity.bits} bits, DC ${h.quant.shDC.bits} bits`,
+      `log-scale step ${f(h.quant.logScale.step)}, rotation ${h.quant.rotation.levels} levels, opacity ${h.quant.opacity.bits} bits, DC step ${f(h.quant.shDC.step)}` +
+      (h.quant.shResidual ? `, SH residual step ${f(h.quant.shResidual.step)}` : ''),
   ];
   if (h.codebook) lines.push(`SH codebook: ${h.codebook.centroids} centroids x ${h.codebook.dims} fp16, ${h.codebook.length} bytes at ${h.codebook.offset}`);
   lines.push('bytes per attribute:');

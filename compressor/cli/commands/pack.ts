@@ -1,4 +1,4 @@
-// `gs-compress pack`: any supported scene -> .gsz (importance-ordered chunks, quantized, zstd). Quantization
+// `gs-compress pack`: any supported scene -> .gsz (importance-ordered chunks, quantized, range-coded). Quantization
 // and chunking options map onto GszEncodeOptions (compressor/pack/gsz-encoder.ts); the SH codebook's
 // k-means runs on the GPU when one is present (--kmeans auto). Output is written atomically.
 import { resolve } from 'node:path';
@@ -15,7 +15,8 @@ const d = GSZ_DEFAULTS;
 const HELP = `Usage: gs-compress pack INPUT -o OUTPUT.gsz [options]
 
 Packs a Gaussian scene (${SUPPORTED_FORMATS}) into the streaming .gsz format
-(shared/format/FORMAT.md): chunks in importance order (first chunk small), each quantized and zstd-compressed.
+(shared/format/FORMAT.md): chunks in importance order (first chunk small), each column quantized and
+range-coded with its own context model.
 
 Options:
   -o, --output FILE          the .gsz to write (replaced atomically)
@@ -23,12 +24,12 @@ Options:
       --first-chunk N        Gaussians in the first chunk (default ${d.firstChunk})
       --chunk-growth X       each next chunk is X times larger (default ${d.chunkGrowth})
       --max-chunk N          largest chunk (default ${d.maxChunk}, at most 149796)
-      --position-step F      position grid step as a fraction of the bbox diagonal (default 2^-14 = ${d.positionStep})
-      --rotation-bits N      smallest-three bits per component (default ${d.rotationBits})
-      --codebook-size K      SH-rest k-means centroids (default ~N/16, 16..${d.codebookSize}; at most 65536)
+      --position-step F      position grid step as a fraction of the bbox diagonal (default 1/15000)
+      --rotation-levels N    rotation grid: codes per quaternion component, 4..4096 (default ${d.rotationLevels})
+      --codebook-size K      SH-rest k-means centroids (default ~N/512, 16..${d.codebookSize}; at most 65536)
+      --sh-residual-step S   SH-rest residual step against the centroid (default ${d.shResidualStep}; 0 = centroids only)
       --kmeans-iterations N  Lloyd iterations (default ${d.kmeansIterations})
       --kmeans auto|gpu|cpu  where k-means runs (auto: a hardware GPU if present, else CPU)
-      --zstd-level N         1-19 (default ${d.zstdLevel})
   -h, --help
 
 Examples:
@@ -47,11 +48,11 @@ export const command: CliCommand = {
           'chunk-growth': { type: 'string' },
           'max-chunk': { type: 'string' },
           'position-step': { type: 'string' },
-          'rotation-bits': { type: 'string' },
+          'rotation-levels': { type: 'string' },
           'codebook-size': { type: 'string' },
           'kmeans-iterations': { type: 'string' },
           kmeans: { type: 'string' },
-          'zstd-level': { type: 'string' },
+          'sh-residual-step': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         }, HELP, { positional: 'INPUT', output: 'OUTPUT.gsz' });
     if (!parsed) return EXIT.ok;
@@ -64,10 +65,10 @@ export const command: CliCommand = {
       chunkGrowth: numberOption(values['chunk-growth'], 'chunk-growth', 1, 16, false),
       maxChunk: numberOption(values['max-chunk'], 'max-chunk', 1, 149796, true),
       positionStep: numberOption(values['position-step'], 'position-step', 1e-7, 0.1, false),
-      rotationBits: numberOption(values['rotation-bits'], 'rotation-bits', 4, 16, true),
+      rotationLevels: numberOption(values['rotation-levels'], 'rotation-levels', 4, 4096, true),
       codebookSize: numberOption(values['codebook-size'], 'codebook-size', 1, 65536, true),
       kmeansIterations: numberOption(values['kmeans-iterations'], 'kmeans-iterations', 0, 1000, true),
-      zstdLevel: numberOption(values['zstd-level'], 'zstd-level', 1, 19, true),
+      shResidualStep: numberOption(values['sh-residual-step'], 'sh-residual-step', 0, 10, false),
     };
     const started = performance.now();
     let scene;
