@@ -47,8 +47,9 @@ const int = (v: string | undefined, fallback: number) => (v === undefined ? fall
 const gpu = await getGpu();
 // Software (SwiftShader) defaults, measured on 2 shared cores: 0.8-2 s per iteration at 200x200 with
 // 1-6k Gaussians depending on the machine's load (fixed per-pass costs dominate). 240 Lego + 200 playbot
-// iterations took 7.0 min on a quiet machine; the defaults (480 + 300) take ~13 min there and stay under
-// ~40 min at the slowest per-iteration speed measured under heavy load.
+// iterations took 7.0 min on a quiet machine; the defaults (480 + 300) take ~13 min there. Under heavy
+// load (load average ~15, 2.5-4 s per iteration) Lego took 31 min and playbot 14.5 min (run as two
+// processes with --skip playbot / --skip lego).
 const sw = gpu.software;
 const settings = {
   device: `${gpu.adapterInfo.vendor} ${gpu.adapterInfo.architecture} ${gpu.adapterInfo.description}`.trim(),
