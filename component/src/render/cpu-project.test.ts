@@ -8,7 +8,7 @@ import { mulberry32 } from '../../../shared/math/random.ts';
 import { createScene } from '../../../shared/scene/gaussian-scene.ts';
 import { cameraCentre, projectReference } from '../../../compressor/render/reference/projection.ts';
 import { shColorReference } from '../../../compressor/render/reference/sh.ts';
-import { projectOnCpu } from './cpu-project.ts';
+import { projectOnCpu, QUAD_ALPHA_FACTOR } from './cpu-project.ts';
 import { packSplats } from './packed-splats.ts';
 
 function randomScene(count: number) {
@@ -54,8 +54,11 @@ test('CPU projection matches the reference projection and SH, sorted back to fro
     p.conic.forEach((c, j) => close(f[o + 4 + j]!, c, 'conic'));
     close(f[o + 7]!, p.opacity, 'opacity');
     rgb.forEach((c, j) => close(f[o + 8 + j]!, c, 'colour'));
-    // The quad's half-axes reach the ellipse where alpha = 1/255: the box's half extents bound them.
+    // The quad's half-axes reach the ellipse where alpha = QUAD_ALPHA_FACTOR / 255: the reference's box
+    // (alpha = 1/255), scaled to that level, bounds them.
     const major = Math.hypot(f[o + 2]!, f[o + 3]!);
-    assert.ok(major <= Math.hypot(...p.extent) * (1 + 1e-3) && major >= Math.max(...p.extent) * (1 - 1e-3), `major ${major} vs ${p.extent}`);
+    const scale = Math.sqrt(Math.max(0, Math.log((p.opacity * 255) / QUAD_ALPHA_FACTOR)) / Math.log(p.opacity * 255));
+    const [ex, ey] = p.extent.map((e) => e * scale) as [number, number];
+    assert.ok(major <= Math.hypot(ex, ey) * (1 + 1e-3) + 1e-6 && major >= Math.max(ex, ey) * (1 - 1e-3) - 1e-6, `major ${major} vs ${ex}, ${ey}`);
   });
 });

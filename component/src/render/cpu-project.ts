@@ -13,6 +13,8 @@ const NEAR_PLANE = 0.01;
 const COV2D_DILATION = 0.3;
 const ALPHA_THRESHOLD = 1 / 255;
 const FRUSTUM_MARGIN = 0.3;
+/** As preprocess.wgsl: the quad ends where alpha reaches QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD. */
+export const QUAD_ALPHA_FACTOR = 2;
 // Real SH basis constants (shared/wgsl/sh.wgsl).
 const C0 = 0.28209479177387814;
 const C1 = 0.4886025119029199;
@@ -92,7 +94,7 @@ export function projectOnCpu(
     let dx = cxy, dy = major - xx;
     if (Math.abs(cxy) < 1e-7 * major) [dx, dy] = xx >= yy ? [1, 0] : [0, 1];
     const dl = Math.hypot(dx, dy);
-    const p2 = 2 * level;
+    const p2 = 2 * Math.max(0, Math.log(opacity / (QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD)));
     // Colour: SH up to the degree, for the direction from the camera centre.
     let vx = px - camPos[0]!, vy = py - camPos[1]!, vz = pz - camPos[2]!;
     const vl = Math.hypot(vx, vy, vz);
