@@ -66,9 +66,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   values[slot] = slot;
 }
 
-// The quad drawn for a splat: the rectangle around the ellipse where alpha reaches ALPHA_THRESHOLD,
+// The quad drawn for a splat: the rectangle around the ellipse where alpha reaches QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD,
 // aligned with the ellipse's axes (tighter than the axis-aligned extent box for elongated splats, so
-// fewer fragments are shaded; nothing outside it can pass the alpha test either).
+// fewer fragments are shaded; outside it alpha is below 2/255, see QUAD_ALPHA_FACTOR).
 // Returns the major half-axis as a vector (pixels) and the minor half-axis length.
 fn ellipse_axes(conic: vec3f, opacity: f32) -> vec3f {
   // Covariance = inverse of the conic [[a, b], [b, c]].
