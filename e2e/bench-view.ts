@@ -80,7 +80,7 @@ if (scenes.length === 0) {
   if (!existsSync(gsz)) {
     mkdirSync(`${root}/e2e/fixtures`, { recursive: true });
     console.error(`making a synthetic scene of ${count} Gaussians -> ${gsz}`);
-    writeFileSync(gsz, await encodeGsz(generateDemoGaussians({ count, seed: 1 }), { up: [0, 0, 1], zstdLevel: 3 }));
+    writeFileSync(gsz, await encodeGsz(generateDemoGaussians({ count, seed: 1 }), { up: [0, 0, 1] }));
   }
   scenes.push({ name: `synthetic-${count}`, gsz });
 }

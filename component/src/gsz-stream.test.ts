@@ -9,7 +9,7 @@ import { readGszStream } from './gsz-stream.ts';
 import { packSplats, SPLAT_FLOATS } from './render/packed-splats.ts';
 
 const file = await encodeGsz(generateDemoGaussians({ count: 2500, seed: 3, shDegree: 1 }), {
-  firstChunk: 500, chunkGrowth: 2, maxChunk: 1000, codebookSize: 32, kmeansIterations: 2, zstdLevel: 1,
+  firstChunk: 500, chunkGrowth: 2, maxChunk: 1000, codebookSize: 32, kmeansIterations: 2,
 });
 
 /** A reader that hands out `bytes` in pieces of the given sizes (cycled). */

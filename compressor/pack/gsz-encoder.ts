@@ -49,8 +49,6 @@ export interface GszEncodeOptions {
   kmeansSample?: number;
   /** GPU for k-means; undefined = CPU. */
   device?: GPUDevice;
-  /** Ignored since format v2 (columns are range-coded, not zstd); kept so older callers still type-check. */
-  zstdLevel?: number;
   onProgress?: (stage: string) => void;
 }
 
@@ -70,7 +68,6 @@ export const GSZ_DEFAULTS = {
   shResidualStep: 0.11,
   kmeansIterations: 10,
   kmeansSample: 65536,
-  zstdLevel: 12,
 } as const;
 
 /**
