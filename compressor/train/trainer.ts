@@ -14,12 +14,12 @@
 // - 'dense': no selection (the quality reference, at the dense count);
 // - 'opacity': one-shot pruning to the B most opaque Gaussians at the selection start;
 // - 'importance': one-shot LightGaussian pruning (accumulated blending weight x volume^0.1) there.
-import { capShDegree, logit, selectGaussians, sigmoid, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
+import { capShDegree, selectGaussians, sigmoid, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { GaussianRasterizer, SPLAT_GRAD, SPLAT_GRAD_STRIDE } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
 import { topByLightGaussianImportance, topByOpacity, lightGaussianImportance } from '../select/baselines.ts';
-import { INITIAL_STRENGTH, NaturalSelection, SELECTION_PRUNE_OPACITY } from '../select/natural-selection.ts';
+import { INITIAL_STRENGTH, NaturalSelection } from '../select/natural-selection.ts';
 import { OpacityFieldPass } from '../select/opacity-field.ts';
 import { mulberry32, sampleByOpacity } from '../select/sampling.ts';
 import {
@@ -136,9 +136,6 @@ interface Context {
   field: OpacityFieldPass;
   s: Schedule;
   rates: LearningRateConfig;
-  /** The unscaled rates (o.rates or the reference's): selection's opacity rate comes from these. */
-  baseRates: LearningRateConfig;
-  lrScale: number;
   first: number;
   maxDegree: ShDegree;
   nextView: () => number;
@@ -212,8 +209,6 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
     first,
     maxDegree,
     rates,
-    baseRates: base,
-    lrScale,
     // 3DGS picks views from a shuffled stack, refilled when empty.
     nextView: () => {
       if (stack.length === 0) {
@@ -340,18 +335,9 @@ async function runIterations(ctx: Context, st: ArmState, from: number, to: numbe
     const gs = st.gs;
     const n = gs.count;
     const lrs = learningRates(it, s.iterations, o.views.sceneExtent, st.opacityFactor, ctx.rates);
-    // Selection's x4 and the short-run scale do not stack. The field is a constant push, so under Adam a
-    // Gaussian it dominates moves ~lr per step whatever w is; stacked (up to 32x the reference), every
-    // opacity the field touches reaches the pruning threshold within ~10 iterations, before the
-    // controller and the rendering gradients can react. x4 exists so that logits can travel to the
-    // threshold within the selection window: the rate is the largest of the reference's x4, the
-    // short-run rate, and the rate that lets a field-dominated Gaussian go from a = 0.99 to the pruning
-    // threshold within the window (regStart .. goalEnd; only binds in runs of a few hundred iterations).
-    if (st.opacityFactor !== 1) {
-      const window = Math.max(1, s.goalEnd - s.regStart);
-      const travel = logit(0.99) - logit(SELECTION_PRUNE_OPACITY);
-      lrs.opacities = Math.max(ctx.baseRates.opacity * st.opacityFactor, ctx.baseRates.opacity * ctx.lrScale, travel / window);
-    }
+    // During selection the opacity rate is the reference's x4 times the short-run scale, like every other
+    // rate. (Capping it at max(x4, short-run scale) was tried: Lego 200x200, 480 iterations, 15%: 22.05 dB
+    // against 24.94 dB stacked; the demo scene at 300 iterations: 21.4 against 25.6 dB.)
     const degree = (photos ? shDegreeAt(s, it, ctx.maxDegree) : ctx.maxDegree) as ShDegree;
 
     // The field needs the current opacities at its first application and on controller updates.
