@@ -62,6 +62,8 @@ export interface BackwardInputs {
   vAlpha?: GPUBuffer;
   /** Output: gradients in the parameters' packed layout (STORAGE usage, layout.length floats). */
   grads: GPUBuffer;
+  /** Add this view's gradients to `grads` instead of overwriting it (training sums views between steps). */
+  accumulate?: boolean;
 }
 
 export class RasterizerError extends Error {
@@ -81,6 +83,7 @@ export class GaussianRasterizer {
   private readonly rasterizeForward: RasterizeForwardPass;
   private readonly rasterizeBackward: RasterizeBackwardPass;
   private readonly projectBackward: ProjectBackwardPass;
+  private projectBackwardAccumulate: ProjectBackwardPass | undefined;
   private readonly buffers: Record<
     'splats' | 'depthKeys' | 'depthIds' | 'tileCounts' | 'tileIds' | 'gaussianIds' | 'tileRanges' | 'image' | 'alpha' | 'pixelState' | 'splatGrads',
     GrowableBuffer
@@ -229,7 +232,8 @@ export class GaussianRasterizer {
       last.tiles,
     );
     this.timer?.mark(encoder, 'project backward');
-    this.projectBackward.encode(encoder, this.uniforms, { gaussians: last.inputs.gaussians, splatGrads, grads: inputs.grads }, layout.count);
+    const project = inputs.accumulate ? (this.projectBackwardAccumulate ??= new ProjectBackwardPass(this.device, true)) : this.projectBackward;
+    project.encode(encoder, this.uniforms, { gaussians: last.inputs.gaussians, splatGrads, grads: inputs.grads }, layout.count);
     this.timer?.mark(encoder, 'end backward');
   }
 

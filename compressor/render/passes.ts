@@ -142,10 +142,10 @@ export class RasterizeBackwardPass extends KernelPass {
   }
 }
 
-/** Per Gaussian: screen-space gradients -> parameter gradients (written, not accumulated). */
+/** Per Gaussian: screen-space gradients -> parameter gradients (written, or with `accumulate` added). */
 export class ProjectBackwardPass extends KernelPass {
-  constructor(device: GPUDevice) {
-    super(device, 'Rasterize.projectBackward', projectBackwardSource);
+  constructor(device: GPUDevice, accumulate = false) {
+    super(device, accumulate ? 'Rasterize.projectBackwardAccumulate' : 'Rasterize.projectBackward', projectBackwardSource, { ACCUMULATE: accumulate });
   }
   encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: { gaussians: GPUBuffer; splatGrads: GPUBuffer; grads: GPUBuffer }, count: number): void {
     this.dispatch(encoder, [u.camera, u.params, b.gaussians, b.splatGrads, b.grads], linearWorkgroups(count));

@@ -1,22 +1,48 @@
-// Loss stage 1: per pixel and channel the five SSIM moments x, y, x², y², xy
-// (x = rendered image, y = target), laid out [H·W, 3 channels, 5] for the separable blur.
+// Loss stage 1: per pixel and channel, the five SSIM moments x, y, x², y², xy (x = rendered image,
+// y = target) blurred along x, laid out [H·W, 3 channels, 5] (computing the moments inside the blur
+// saves a pass and a buffer round trip).
 #import loss_params
+#import loss_taps
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> image: array<f32>;
 @group(0) @binding(2) var<storage, read> target_image: array<f32>;
 @group(0) @binding(3) var<storage, read_write> moments: array<f32>;
 
+/** (x, y, x², y²) and xy of value index i. */
+fn sample4(i: u32) -> vec4f {
+  let x = image[i];
+  let y = target_image[i];
+  return vec4f(x, y, x * x, y * y);
+}
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = gid.x + gid.y * groups.x * 256u; // value index (pixel·3 + channel)
   if (i >= params.width * params.height * 3u) { return; }
-  let x = image[i];
-  let y = target_image[i];
+  let pixel = i / 3u;
+  let px = i32(pixel % params.width);
+  let x0 = image[i];
+  let y0 = target_image[i];
+  var sum = TAPS[0] * vec4f(x0, y0, x0 * x0, y0 * y0);
+  var sum_xy = TAPS[0] * (x0 * y0);
+  for (var k = 1; k <= 5; k++) {
+    let w = TAPS[k];
+    if (px - k >= 0) {
+      let j = i - u32(k) * 3u;
+      sum += w * sample4(j);
+      sum_xy += w * (image[j] * target_image[j]);
+    }
+    if (px + k < i32(params.width)) {
+      let j = i + u32(k) * 3u;
+      sum += w * sample4(j);
+      sum_xy += w * (image[j] * target_image[j]);
+    }
+  }
   let o = i * 5u;
-  moments[o] = x;
-  moments[o + 1u] = y;
-  moments[o + 2u] = x * x;
-  moments[o + 3u] = y * y;
-  moments[o + 4u] = x * y;
+  moments[o] = sum.x;
+  moments[o + 1u] = sum.y;
+  moments[o + 2u] = sum.z;
+  moments[o + 3u] = sum.w;
+  moments[o + 4u] = sum_xy;
 }

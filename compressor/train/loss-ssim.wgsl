@@ -1,9 +1,10 @@
-// Loss stage 3: from the blurred moments, per pixel and channel the SSIM value and its partial
-// derivatives with respect to the blurred quantities mu_x, E[x²], E[xy] (to be blurred again: the
-// blur's adjoint), plus per-pixel sums of |x − y| and SSIM for the scalar loss.
+// Loss stage 2: per pixel, the x-blurred moments blurred along y, then per channel the SSIM value and
+// its partial derivatives with respect to the blurred quantities mu_x, E[x²], E[xy] (to be blurred
+// again: the blur's adjoint), plus per-pixel sums of |x − y| and SSIM for the scalar loss.
 //   s = A·B / (C·D), A = 2·mx·my + C1, B = 2(E[xy] − mx·my) + C2, C = mx² + my² + C1,
 //   D = E[x²] − mx² + E[y²] − my² + C2
 #import loss_params
+#import loss_taps
 
 const C1 = 0.0001; // 0.01²
 const C2 = 0.0009; // 0.03²
@@ -11,25 +12,46 @@ const C2 = 0.0009; // 0.03²
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> image: array<f32>;
 @group(0) @binding(2) var<storage, read> target_image: array<f32>;
-@group(0) @binding(3) var<storage, read> moments: array<f32>; // blurred [H·W·3, 5]
+@group(0) @binding(3) var<storage, read> moments: array<f32>; // x-blurred [H·W·3, 5]
 @group(0) @binding(4) var<storage, read_write> partials: array<f32>; // [H·W·3, 3]
 @group(0) @binding(5) var<storage, read_write> pixel_sums: array<f32>; // [H·W, 2]: Σc |x − y|, Σc SSIM
+
+fn moments_at(i: u32) -> vec4f {
+  let o = i * 5u;
+  return vec4f(moments[o], moments[o + 1u], moments[o + 2u], moments[o + 3u]);
+}
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let pixel = gid.x + gid.y * groups.x * 256u;
   if (pixel >= params.width * params.height) { return; }
+  let py = i32(pixel / params.width);
+  let row = params.width * 3u; // values per image row
   var l1 = 0.0;
   var ssim = 0.0;
   for (var c = 0u; c < 3u; c++) {
     let i = pixel * 3u + c;
     l1 += abs(image[i] - target_image[i]);
-    let o = i * 5u;
-    let mx = moments[o];
-    let my = moments[o + 1u];
-    let exx = moments[o + 2u];
-    let eyy = moments[o + 3u];
-    let exy = moments[o + 4u];
+    var m = TAPS[0] * moments_at(i);
+    var m_xy = TAPS[0] * moments[i * 5u + 4u];
+    for (var k = 1; k <= 5; k++) {
+      let w = TAPS[k];
+      if (py - k >= 0) {
+        let j = i - u32(k) * row;
+        m += w * moments_at(j);
+        m_xy += w * moments[j * 5u + 4u];
+      }
+      if (py + k < i32(params.height)) {
+        let j = i + u32(k) * row;
+        m += w * moments_at(j);
+        m_xy += w * moments[j * 5u + 4u];
+      }
+    }
+    let mx = m.x;
+    let my = m.y;
+    let exx = m.z;
+    let eyy = m.w;
+    let exy = m_xy;
     let a = 2.0 * mx * my + C1;
     let b = 2.0 * (exy - mx * my) + C2;
     let cc = mx * mx + my * my + C1;

@@ -1,6 +1,9 @@
 // The training loss on the GPU: L = (1 − λ)·L1 + λ·(1 − SSIM), λ = 0.2 (3DGS), with dL/dimage.
-// Stages (one WGSL file each): moments -> blur x -> blur y -> SSIM + partials -> blur x -> blur y
-// (adjoint of the blur) -> gradient; and a reduction to [loss, L1, SSIM] for display.
+// Stages (one WGSL file each): moments blurred along x -> blur along y + SSIM + partials -> partials
+// blurred along x -> blurred along y + gradient (the blur's adjoint is the same blur); and a reduction
+// to [loss, L1, SSIM] for display. Four passes instead of seven: each blur pass reads its input in the
+// form the previous stage left it (moments are computed inside the first blur, the gradient inside the
+// last), which on a CPU-emulated GPU (SwiftShader) also means fewer invocations and buffer round trips.
 // Reference: loss-reference.ts (float64).
 import momentsSource from './loss-moments.wgsl';
 import blurSource from './loss-blur.wgsl';
@@ -8,6 +11,8 @@ import ssimSource from './loss-ssim.wgsl';
 import gradSource from './loss-grad.wgsl';
 import reduceSource from './loss-reduce.wgsl';
 import paramsSource from './loss-params.wgsl';
+import tapsSource from './loss-taps.wgsl';
+import { BindGroupCache } from '../render/bind-group-cache.ts';
 import { composeWgsl } from '../../shared/wgsl/compose.ts';
 import { createStorage, readFloats } from './gpu-buffers.ts';
 
@@ -23,7 +28,7 @@ function pipelines(device: GPUDevice): Pipelines {
   let p = cache.get(device);
   if (!p) {
     const make = (code: string, label: string) =>
-      device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code: composeWgsl(code, { loss_params: paramsSource }) }), entryPoint: 'main' } });
+      device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code: composeWgsl(code, { loss_params: paramsSource, loss_taps: tapsSource }) }), entryPoint: 'main' } });
     p = {
       moments: make(momentsSource, 'Loss.moments'),
       blur: make(blurSource, 'Loss.blur'),
@@ -59,24 +64,27 @@ export class ImageLoss {
   /** [loss, mean L1, mean SSIM] of the last encoded pair. */
   readonly result: GPUBuffer;
   private readonly momentsA: GPUBuffer;
-  private readonly momentsB: GPUBuffer;
+  private readonly partialsA: GPUBuffer;
+  private readonly partialsB: GPUBuffer;
   private readonly pixelSums: GPUBuffer;
-  /** Uniforms: [main, blur x 15, blur y 15, blur x 9, blur y 9]. */
-  private readonly uniforms: GPUBuffer[];
+  private readonly uniform: GPUBuffer;
   private readonly ssimWeight: number;
+  private readonly groups: BindGroupCache;
+  private size: [number, number] = [0, 0];
 
   constructor(
     private readonly device: GPUDevice,
     private readonly options: ImageLossOptions,
   ) {
     const values = options.maxPixels * 3;
-    this.momentsA = createStorage(device, values * 5, 'Loss.momentsA');
-    this.momentsB = createStorage(device, values * 5, 'Loss.momentsB');
+    this.momentsA = createStorage(device, values * 5, 'Loss.moments');
+    this.partialsA = createStorage(device, values * 3, 'Loss.partialsA');
+    this.partialsB = createStorage(device, values * 3, 'Loss.partialsB');
     this.pixelSums = createStorage(device, options.maxPixels * 2, 'Loss.pixelSums');
     this.result = createStorage(device, 4, 'Loss.result');
-    this.uniforms = Array.from({ length: 5 }, (_, i) =>
-      device.createBuffer({ label: `Loss.params${i}`, size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }));
+    this.uniform = device.createBuffer({ label: 'Loss.params', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.ssimWeight = options.ssimWeight ?? 0.2;
+    this.groups = new BindGroupCache(device);
   }
 
   /**
@@ -85,44 +93,28 @@ export class ImageLoss {
   encode(encoder: GPUCommandEncoder, image: GPUBuffer, target: GPUBuffer, grad: GPUBuffer, width: number, height: number): void {
     const pixels = width * height;
     if (pixels > this.options.maxPixels) throw new RangeError(`ImageLoss: ${width}x${height} exceeds maxPixels ${this.options.maxPixels}`);
-    const write = (u: GPUBuffer, channels: number, axis: number) => {
+    if (this.size[0] !== width || this.size[1] !== height) {
       const data = new ArrayBuffer(32);
-      new Uint32Array(data, 0, 4).set([width, height, channels, axis]);
+      new Uint32Array(data, 0, 4).set([width, height, 3, 0]);
       new Float32Array(data, 16, 2).set([this.ssimWeight, 1 / (pixels * 3)]);
-      this.device.queue.writeBuffer(u, 0, data);
-    };
-    const [main, bx15, by15, bx9, by9] = this.uniforms;
-    write(main, 3, 0);
-    write(bx15, 15, 0);
-    write(by15, 15, 1);
-    write(bx9, 9, 0);
-    write(by9, 9, 1);
+      this.device.queue.writeBuffer(this.uniform, 0, data);
+      this.size = [width, height];
+    }
     const p = pipelines(this.device);
     const pass = encoder.beginComputePass({ label: 'ImageLoss' });
     const run = (pipeline: GPUComputePipeline, buffers: GPUBuffer[], elements: number) => {
       pass.setPipeline(pipeline);
-      pass.setBindGroup(0, this.device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-      }));
+      pass.setBindGroup(0, this.groups.get(pipeline, buffers));
       const groups = Math.ceil(elements / WORKGROUP);
       if (groups <= 65535) pass.dispatchWorkgroups(groups);
       else pass.dispatchWorkgroups(65535, Math.ceil(groups / 65535));
     };
-    const { momentsA: a, momentsB: b } = this;
-    run(p.moments, [main, image, target, a], pixels * 3);
-    run(p.blur, [bx15, a, b], pixels * 15);
-    run(p.blur, [by15, b, a], pixels * 15);
-    run(p.ssim, [main, image, target, a, b, this.pixelSums], pixels); // partials -> b ([pixels, 9])
-    run(p.blur, [bx9, b, a], pixels * 9);
-    run(p.blur, [by9, a, b], pixels * 9);
-    run(p.grad, [main, image, target, b, grad], pixels * 3);
-    pass.setPipeline(p.reduce);
-    pass.setBindGroup(0, this.device.createBindGroup({
-      layout: p.reduce.getBindGroupLayout(0),
-      entries: [main, this.pixelSums, this.result].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    }));
-    pass.dispatchWorkgroups(1);
+    const u = this.uniform;
+    run(p.moments, [u, image, target, this.momentsA], pixels * 3);
+    run(p.ssim, [u, image, target, this.momentsA, this.partialsA, this.pixelSums], pixels);
+    run(p.blur, [u, this.partialsA, this.partialsB], pixels * 3);
+    run(p.grad, [u, image, target, this.partialsB, grad], pixels * 3);
+    run(p.reduce, [u, this.pixelSums, this.result], WORKGROUP);
     pass.end();
   }
 
@@ -133,6 +125,6 @@ export class ImageLoss {
   }
 
   destroy(): void {
-    for (const b of [this.momentsA, this.momentsB, this.pixelSums, this.result, ...this.uniforms]) b.destroy();
+    for (const b of [this.momentsA, this.partialsA, this.partialsB, this.pixelSums, this.result, this.uniform]) b.destroy();
   }
 }

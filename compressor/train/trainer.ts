@@ -36,6 +36,7 @@ import { learningRates, REFERENCE_RATES, type LearningRateConfig } from './lr.ts
 import { NEW_ROW } from './new-row.ts';
 import type { TrainingProgress } from './progress.ts';
 import { GpuScene, type TrainingSnapshot } from './loop/gpu-scene.ts';
+import { TrainStep } from './loop/train-step.ts';
 import type { TrainingViews } from './loop/views.ts';
 
 export type Arm = 'natural-selection' | 'dense' | 'opacity' | 'importance';
@@ -329,6 +330,7 @@ function addSeconds(seconds: Record<string, number>, phase: string, since: numbe
 async function runIterations(ctx: Context, st: ArmState, from: number, to: number): Promise<void> {
   const { s, o, device, rasterizer } = ctx;
   const photos = o.mode === 'photos';
+  const step = new TrainStep(device, { rasterizer, loss: ctx.loss, dLdImage: ctx.dLdImage });
   for (let it = from; it <= to; it++) {
     const t0 = performance.now();
     const phase = phaseName(ctx, st, it);
@@ -341,28 +343,27 @@ async function runIterations(ctx: Context, st: ArmState, from: number, to: numbe
     const degree = (photos ? shDegreeAt(s, it, ctx.maxDegree) : ctx.maxDegree) as ShDegree;
 
     // The field needs the current opacities at its first application and on controller updates.
-    let field;
+    let field: ReturnType<NaturalSelection['fieldAt']> | undefined;
     if (st.ns?.needsField(it)) {
       const opacities = st.ns.needsOpacities(it) ? Float32Array.from(await gs.readOpacityLogits(), sigmoid) : undefined;
       field = st.ns.fieldAt(it, opacities);
     }
     const view = ctx.nextView();
     const camera = o.views.cameras[view];
-    const out = await rasterizer.forward({ gaussians: gs.params, layout: gs.layout, camera, background: o.views.background, shDegree: degree, antialiased: gs.antialiased });
-    const encoder = device.createCommandEncoder({ label: 'Train.iteration' });
-    ctx.loss.encode(encoder, out.image, o.views.target(view), ctx.dLdImage, camera.width, camera.height);
-    rasterizer.encodeBackward(encoder, { vImage: ctx.dLdImage, grads: gs.viewGrads });
-    ctx.accumulator.encode(encoder, gs.viewGrads, gs.grads, gs.layout.length);
-    if (field) ctx.field.encode(encoder, gs.params, gs.grads, n, field, gs.layout.offsets.opacities);
-    if (st.stats && accumulatesDensifyStats(s, it)) st.stats.encode(encoder, rasterizer.splatGrads, camera.width, camera.height);
-    // Step before this iteration's edits (the reference edits first, leaving new rows unstepped once;
+    // Forward, loss, backward added to gs.grads (loop/train-step.ts), the extra passes, then the step
+    // before this iteration's edits (the reference edits first, leaving new rows unstepped once;
     // stepping first keeps every iteration's gradient and changes nothing measurable).
-    if (st.ns?.restartsOpacityMomentsAt(it)) {
-      gs.adam.resetSection(encoder, 'opacities');
-      gs.adam.steps.set('opacities', 0);
-    }
-    if (stepsAt(s, it)) gs.adam.encodeStep(encoder, gs.params, gs.grads, lrs);
-    device.queue.submit([encoder.finish()]);
+    await step.run({
+      gs, camera, target: o.views.target(view), background: o.views.background, shDegree: degree, lrs, step: stepsAt(s, it),
+      extra: (encoder) => {
+        if (field) ctx.field.encode(encoder, gs.params, gs.grads, n, field, gs.layout.offsets.opacities);
+        if (st.stats && accumulatesDensifyStats(s, it)) st.stats.encode(encoder, rasterizer.splatGrads, camera.width, camera.height);
+        if (st.ns?.restartsOpacityMomentsAt(it)) {
+          gs.adam.resetSection(encoder, 'opacities');
+          gs.adam.steps.set('opacities', 0);
+        }
+      },
+    });
 
     await applyEdits(ctx, st, it);
 

@@ -1,7 +1,9 @@
 // Stage 7: one thread per Gaussian. Chains the screen-space gradients accumulated by
 // rasterize_backward.wgsl through SH, the Mip-Splatting compensation, the conic, the EWA projection
 // and the 3D covariance to the parameters, and WRITES the gradient buffer (same packed layout as the
-// parameters): culled Gaussians get zeros, so no clear is needed.
+// parameters): culled Gaussians get zeros, so no clear is needed. With ACCUMULATE it ADDS to the
+// buffer instead (the trainer's sum over views: no separate accumulation pass, and Gaussians that did
+// not blend into the image are not touched at all).
 #import projection
 #import sh
 #import raster_common
@@ -17,11 +19,20 @@ fn read3(offset: u32, i: u32) -> vec3f {
   return vec3f(gaussians[b], gaussians[b + 1u], gaussians[b + 2u]);
 }
 
+/** Writes (or with ACCUMULATE adds) one gradient value. */
+fn put(b: u32, v: f32) {
+#ifdef ACCUMULATE
+  grads[b] += v;
+#else
+  grads[b] = v;
+#endif
+}
+
 fn write3(offset: u32, i: u32, v: vec3f) {
   let b = offset + 3u * i;
-  grads[b] = v.x;
-  grads[b + 1u] = v.y;
-  grads[b + 2u] = v.z;
+  put(b, v.x);
+  put(b + 1u, v.y);
+  put(b + 2u, v.z);
 }
 
 @compute @workgroup_size(256)
@@ -42,6 +53,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   // sums, so every gradient is 0: skip its VJP (most of a large scene in one view). One that blended
   // somewhere was visible (culled splats have no tiles), so the projection is not redone to check.
   let touched = splat_grads[i * SPLAT_GRAD_STRIDE + GRAD_WEIGHT] > 0.0;
+#ifdef ACCUMULATE
+  if (!touched) {
+    return; // adds 0 everywhere
+  }
+#endif
 
   var v_mean = vec3f(0.0);
   var v_log_scale = vec3f(0.0);
@@ -91,11 +107,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
   write3(params.offset_means, i, v_mean);
   write3(params.offset_log_scales, i, v_log_scale);
-  grads[q] = v_quat[0];
-  grads[q + 1u] = v_quat[1];
-  grads[q + 2u] = v_quat[2];
-  grads[q + 3u] = v_quat[3];
-  grads[params.offset_opacities + i] = v_logit;
+  put(q, v_quat[0]);
+  put(q + 1u, v_quat[1]);
+  put(q + 2u, v_quat[2]);
+  put(q + 3u, v_quat[3]);
+  put(params.offset_opacities + i, v_logit);
   write3(params.offset_sh_dc, i, v_sh[0]);
   // Coefficients above the evaluated degree get 0 (they did not affect the image).
   for (var j = 1u; j <= k; j++) {
