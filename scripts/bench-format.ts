@@ -16,6 +16,7 @@ import { orbitCamera, robustBounds } from '../compressor/render/default-camera.t
 import { rasterization } from '../compressor/render/rasterization.ts';
 import type { Camera } from '../shared/math/camera.ts';
 import { decodeGsz } from '../shared/format/gsz-decoder.ts';
+import { AXIS_TURNS, quatMul } from '../shared/format/octahedral.ts';
 import { sceneBounds, sigmoid, type GaussianScene } from '../shared/scene/gaussian-scene.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -23,8 +24,13 @@ const dataDir = resolve(process.argv[2] ?? process.env.GS_DATA_DIR ?? join(root,
 const peersDir = join(root, 'node_modules', '.bench-peers');
 const cacheDir = join(peersDir, 'cache');
 const SPLAT_TRANSFORM = '@playcanvas/splat-transform@3.7.0';
-const SCENES = [
-  { name: 'playbot', file: 'scenes/playbot.ply' },
+/**
+ * sogArgs: extra splat-transform options for SOG. Its default SH compression (a 65,536-centroid k-means, 10
+ * iterations) does not finish on playbot (500k Gaussians, SH 2) within 15 min on this 2-core CPU; one
+ * iteration (`-i 1`) does, and the table names the setting.
+ */
+const SCENES: { name: string; file: string; sogArgs?: string[] }[] = [
+  { name: 'playbot', file: 'scenes/playbot.ply', sogArgs: ['-i', '1'] },
   { name: 'biker', file: 'scenes/biker.ply' },
 ];
 
@@ -44,17 +50,17 @@ function ensurePeers(): string | undefined {
 }
 
 /** SPZ/SOG of `input`, made once by splat-transform and cached beside the peers (keyed by size + mtime). */
-function peerFile(cli: string, input: string, name: string, ext: 'spz' | 'sog'): { path: string; encodeSeconds?: number } | undefined {
+function peerFile(cli: string, input: string, name: string, ext: 'spz' | 'sog', args: string[] = []): { path: string; encodeSeconds?: number } | undefined {
   mkdirSync(cacheDir, { recursive: true });
   const st = statSync(input);
-  const path = join(cacheDir, `${name}-${st.size}-${Math.floor(st.mtimeMs)}.${ext}`);
+  const path = join(cacheDir, `${name}-${st.size}-${Math.floor(st.mtimeMs)}${args.join('')}.${ext}`);
   if (existsSync(path)) return { path };
   const t = performance.now();
   const limit = Number(process.env.GSZ_BENCH_PEER_TIMEOUT_S ?? 900) * 1000;
   // splat-transform needs a WebGPU adapter for SOG's SH k-means unless told to use the CPU ('-g cpu').
   for (const extra of [[], ['-g', 'cpu']]) {
     try {
-      execFileSync(process.execPath, [cli, '-w', '-q', ...extra, input, path], { stdio: ['ignore', 'ignore', 'pipe'], timeout: limit });
+      execFileSync(process.execPath, [cli, '-w', '-q', ...extra, ...args, input, path], { stdio: ['ignore', 'ignore', 'pipe'], timeout: limit });
       return { path, encodeSeconds: (performance.now() - t) / 1000 };
     } catch (e) {
       console.log(`splat-transform ${extra.join(' ')} -> ${name}.${ext} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
@@ -66,15 +72,25 @@ function peerFile(cli: string, input: string, name: string, ext: 'spz' | 'sog'):
 }
 
 /**
- * |cos| of half the angle between two rotations of the same ellipsoid: the best over b, b·i, b·j, b·k (a 180°
- * turn about a principal axis leaves the covariance, the only thing rendered, unchanged; .gsz stores one
- * canonical representative of the four). Applied to every format alike.
+ * One ellipsoid, many representations: (R, s) and (R·P, s permuted) are the same covariance for each of the
+ * 24 turns P that map the coordinate axes onto each other (shared/format/octahedral.ts; these include the
+ * 180° turns and the axis relabellings). The decoded Gaussian i is compared with the original j under the P
+ * that best aligns their axes: |cos| of half the angle between q_j and q_i·P is maximal. Rotation and
+ * log-scale errors are both measured under that one matching, for every format alike.
  */
-function ellipsoidDot(q: Float32Array, i: number, r: Float32Array, j: number): number {
-  const [w, x, y, z] = [r[j], r[j + 1], r[j + 2], r[j + 3]];
-  const norm = Math.hypot(q[i], q[i + 1], q[i + 2], q[i + 3]) * Math.hypot(w, x, y, z) || 1;
-  const d = (a: number, b: number, c: number, e: number) => Math.abs(q[i] * a + q[i + 1] * b + q[i + 2] * c + q[i + 3] * e);
-  return Math.max(d(w, x, y, z), d(-x, w, z, -y), d(-y, -z, w, x), d(-z, y, -x, w)) / norm;
+function ellipsoidMatch(dq: Float32Array, i: number, oq: Float32Array, j: number): { dot: number; perm: readonly number[] } {
+  const [w, x, y, z] = [dq[i], dq[i + 1], dq[i + 2], dq[i + 3]];
+  const [ow, ox, oy, oz] = [oq[j], oq[j + 1], oq[j + 2], oq[j + 3]];
+  const norm = Math.hypot(w, x, y, z) * Math.hypot(ow, ox, oy, oz) || 1;
+  const t = [0, 0, 0, 0];
+  let best = 0;
+  let bestDot = -1;
+  for (let k = 0; k < AXIS_TURNS.length; k++) {
+    quatMul(w, x, y, z, AXIS_TURNS[k].q, t);
+    const d = Math.abs(t[0] * ow + t[1] * ox + t[2] * oy + t[3] * oz);
+    if (d > bestDot) { bestDot = d; best = k; }
+  }
+  return { dot: bestDot / norm, perm: AXIS_TURNS[best].perm };
 }
 
 // ---- fidelity: match every decoded Gaussian to the nearest original one (formats reorder), then compare ----
@@ -115,10 +131,10 @@ function matchNearest(orig: GaussianScene, dec: GaussianScene, cell: number, tie
     for (let c = 0; c < cand.length; c++) {
       if (dist[c] > nearest + tie) continue;
       const j = cand[c];
-      const dot = ellipsoidDot(dec.rotations, i * 4, orig.rotations, j * 4);
+      const { dot, perm } = ellipsoidMatch(dec.rotations, i * 4, orig.rotations, j * 4);
       const cost = dist[c] / tie + Math.abs(sigmoid(dec.opacityLogits[i]) - sigmoid(orig.opacityLogits[j])) * 10 +
         Math.abs(dec.shDC[i * 3] - orig.shDC[j * 3]) + Math.abs(dec.shDC[i * 3 + 1] - orig.shDC[j * 3 + 1]) + Math.abs(dec.shDC[i * 3 + 2] - orig.shDC[j * 3 + 2]) +
-        (1 - dot) * 100 + Math.abs(dec.logScales[i * 3] - orig.logScales[j * 3]);
+        (1 - dot) * 100 + Math.abs(dec.logScales[i * 3 + perm[0]] - orig.logScales[j * 3]);
       if (cost < bestCost) { bestCost = cost; best = j; }
     }
     out[i] = best;
@@ -163,12 +179,12 @@ function fidelity(orig: GaussianScene, dec: GaussianScene): Fidelity {
     const j = match[i];
     if (j < 0) { unmatched++; continue; }
     pos.push(Math.hypot(dec.positions[i * 3] - orig.positions[j * 3], dec.positions[i * 3 + 1] - orig.positions[j * 3 + 1], dec.positions[i * 3 + 2] - orig.positions[j * 3 + 2]) / diag);
-    const dot = ellipsoidDot(dec.rotations, i * 4, orig.rotations, j * 4);
+    const { dot, perm } = ellipsoidMatch(dec.rotations, i * 4, orig.rotations, j * 4);
     rot.push((2 * Math.acos(Math.min(1, dot)) * 180) / Math.PI);
     op.push(Math.abs(sigmoid(dec.opacityLogits[i]) - sigmoid(orig.opacityLogits[j])));
     for (let c = 0; c < 3; c++) {
       dc.push(Math.abs(dec.shDC[i * 3 + c] - orig.shDC[j * 3 + c]));
-      ls.push(Math.abs(dec.logScales[i * 3 + c] - orig.logScales[j * 3 + c]));
+      ls.push(Math.abs(dec.logScales[i * 3 + perm[c]] - orig.logScales[j * 3 + c]));
     }
     for (let k = 0; k < restDims; k++) rest.push(Math.abs(dec.shRest[i * dRest + k] - orig.shRest[j * oRest + k]));
   }
@@ -243,13 +259,17 @@ async function main(): Promise<void> {
     const paths: Record<string, string> = { '.gsz': gszPath };
     results.push({ format: '.gsz', bytes: gsz.length, decodeS: NaN, scene: dec, encodeS });
     if (cli) {
-      for (const ext of ['spz', 'sog'] as const) {
-        const made = peerFile(cli, input, s.name, ext);
+      // GSZ_BENCH_PEERS=spz limits the peers (e.g. while iterating on a scene whose SOG takes too long).
+      const peers = (process.env.GSZ_BENCH_PEERS ?? 'spz,sog').split(',');
+      for (const ext of (['spz', 'sog'] as const).filter((e) => peers.includes(e))) {
+        const args = ext === 'sog' ? s.sogArgs ?? [] : [];
+        const made = peerFile(cli, input, s.name, ext, args);
         if (!made) continue;
         const { path, encodeSeconds } = made;
         const scene = await readScene(path);
-        paths[ext.toUpperCase()] = path;
-        results.push({ format: ext.toUpperCase(), bytes: readFileSync(path).length, decodeS: NaN, scene, encodeS: encodeSeconds });
+        const format = [ext.toUpperCase(), ...args].join(' ');
+        paths[format] = path;
+        results.push({ format, bytes: readFileSync(path).length, decodeS: NaN, scene, encodeS: encodeSeconds });
       }
     }
     // Decode throughput: every format in one fresh process (compressor/pack/measure-decode.ts), best of 3.
@@ -287,8 +307,9 @@ async function main(): Promise<void> {
   console.log(line(head));
   console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
   for (const r of rows) console.log(line(r));
-  console.log('Errors are against the input PLY after matching each decoded Gaussian to its nearest original; rotation error is');
-  console.log('the angle between the two ellipsoids (the smallest over the 180° turns about a principal axis, which leave it unchanged).');
+  console.log('Errors are against the input PLY after matching each decoded Gaussian to its nearest original. Rotation and log-scale');
+  console.log('errors are taken under the axis matching that best aligns the two ellipsoids (of the 24 turns mapping axes onto axes, which');
+  console.log('leave an ellipsoid unchanged when its scales are permuted with them), the same for every format.');
   console.log(`Render PSNR: the decoded scene vs the input, both rendered by compressor/render from ${VIEWS} orbit views at ${VIEW_SIZE.join('x')}`);
   console.log('(black background). Decode: best of 3, single thread, all formats in one fresh process (compressor/pack/measure-decode.ts):');
   console.log('.gsz with shared/format (range decoder, file in memory); SPZ and SOG with the project readers (compressor/io, file read included).');

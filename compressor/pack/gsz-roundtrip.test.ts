@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomScene } from '../io/test-helpers.ts';
 import { sigmoid, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { decodeGsz, decodeGszChunk, decodeGszCodebook, decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../../shared/format/gsz-decoder.ts';
-import { autoCodebookSize, encodeGsz } from './gsz-encoder.ts';
+import { autoCodebookSize, closestAxisTurn, encodeGsz } from './gsz-encoder.ts';
 
 const N = 6000;
 const scene = randomScene(N, 1, 7);
@@ -13,19 +13,46 @@ const scene = randomScene(N, 1, 7);
 const small = { firstChunk: 500, chunkGrowth: 2, maxChunk: 2000, codebookSize: 8192, kmeansIterations: 1 };
 const encoded = encodeGsz(scene, small);
 
+/** Columns of the rotation matrix of quaternion (w, x, y, z) at q[i..i+3] (normalised): the ellipsoid's axes. */
+function axes(q: Float32Array, i: number): number[][] {
+  const n = Math.hypot(q[i], q[i + 1], q[i + 2], q[i + 3]);
+  const [w, x, y, z] = [q[i] / n, q[i + 1] / n, q[i + 2] / n, q[i + 3] / n];
+  return [
+    [1 - 2 * (y * y + z * z), 2 * (x * y + w * z), 2 * (x * z - w * y)],
+    [2 * (x * y - w * z), 1 - 2 * (x * x + z * z), 2 * (y * z + w * x)],
+    [2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y)],
+  ];
+}
+
 /**
- * Angle between two rotations of the same ellipsoid: the smallest over b, b·i, b·j, b·k (a 180° turn about a
- * principal axis leaves the covariance unchanged, and the format stores one canonical representative).
+ * The ellipsoid's axes are stored in a canonical order (FORMAT.md), so decoded axis k is some source axis
+ * perm[k] (up to sign). Independent of the encoder: tries the 6 relabellings and keeps the one whose worst
+ * axis angle is smallest. Returns that permutation and the worst angle (radians) between matched axes.
  */
-function quatAngle(a: Float32Array, i: number, b: Float32Array, j: number): number {
-  const [w, x, y, z] = [b[j], b[j + 1], b[j + 2], b[j + 3]];
-  const na = Math.hypot(a[i], a[i + 1], a[i + 2], a[i + 3]);
-  const nb = Math.hypot(w, x, y, z);
-  let best = 0;
-  for (const [bw, bx, by, bz] of [[w, x, y, z], [-x, w, z, -y], [-y, -z, w, x], [-z, y, -x, w]]) {
-    best = Math.max(best, Math.abs(a[i] * bw + a[i + 1] * bx + a[i + 2] * by + a[i + 3] * bz) / (na * nb));
+function matchAxes(dec: Float32Array, i: number, src: Float32Array, j: number): { perm: number[]; angle: number } {
+  const da = axes(dec, i);
+  const sa = axes(src, j);
+  let best = { perm: [0, 1, 2], angle: Infinity };
+  for (const perm of [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]) {
+    let angle = 0;
+    for (let k = 0; k < 3; k++) {
+      const d = Math.abs(da[k][0] * sa[perm[k]][0] + da[k][1] * sa[perm[k]][1] + da[k][2] * sa[perm[k]][2]);
+      angle = Math.max(angle, Math.acos(Math.min(1, d)));
+    }
+    if (angle < best.angle) best = { perm, angle };
   }
-  return 2 * Math.acos(Math.min(1, best));
+  return best;
+}
+
+/** Covariance R diag(exp(2 s)) Rᵀ, row-major 3x3. */
+function covariance(q: Float32Array, i: number, s: Float32Array): number[] {
+  const a = axes(q, i);
+  const out = new Array<number>(9).fill(0);
+  for (let k = 0; k < 3; k++) {
+    const v = Math.exp(2 * s[i / 4 * 3 + k]);
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out[r * 3 + c] += v * a[k][r] * a[k][c];
+  }
+  return out;
 }
 
 /** Maps every decoded Gaussian back to its source index (positions are unique in a random scene). */
@@ -59,22 +86,24 @@ test('round trip keeps every attribute within its quantization error bound', asy
   let worstRot = 0;
   for (let i = 0; i < N; i++) {
     const s = src[i];
+    const { perm, angle } = matchAxes(decoded.rotations, i * 4, scene.rotations, s * 4);
     for (let a = 0; a < 3; a++) {
       // Positions: rounding to the grid moves <= step/2; float32 storage adds <= 1 ulp of |p| <= 10 (~1e-6).
       assert.ok(Math.abs(decoded.positions[i * 3 + a] - scene.positions[s * 3 + a]) <= q.position.step[a] / 2 + 2e-6);
-      // Step grids: <= half a step, plus float32 rounding.
-      assert.ok(Math.abs(decoded.logScales[i * 3 + a] - scene.logScales[s * 3 + a]) <= q.logScale.step / 2 + 1e-5);
+      // Step grids: <= half a step, plus float32 rounding (log-scales under the axis matching).
+      assert.ok(Math.abs(decoded.logScales[i * 3 + a] - scene.logScales[s * 3 + perm[a]]) <= q.logScale.step / 2 + 1e-5);
       assert.ok(Math.abs(decoded.shDC[i * 3 + a] - scene.shDC[s * 3 + a]) <= q.shDC.step / 2 + 1e-5);
     }
     // Opacity is quantized as sigmoid(v) in [0, 1]: half a step of 1/255 in opacity, the quantity rendered.
     assert.ok(Math.abs(sigmoid(decoded.opacityLogits[i]) - sigmoid(scene.opacityLogits[s])) <= 0.5 / (2 ** q.opacity.bits - 1) + 1e-6);
-    worstRot = Math.max(worstRot, quatAngle(decoded.rotations, i * 4, scene.rotations, s * 4));
+    worstRot = Math.max(worstRot, angle);
     // SH rest: the codebook has >= N centroids, so each vector is its own centroid, stored as fp16
     // (relative error <= 2^-11, absolute <= 2^-11 for |v| <= 1).
     for (let j = 0; j < 9; j++) assert.ok(Math.abs(decoded.shRest[i * 9 + j] - scene.shRest[s * 9 + j]) <= 2 ** -11 + 1e-7);
   }
-  // Rotation: three smallest components each off by <= h = (√2 / 1023) / 2; the rebuilt largest one (>= 1/2)
-  // moves by at most √3·h·(1/√2)/(1/2) more, so the chord is <= 2·√3·h and the angle (≈ 2 × chord) <= 4·√3·h.
+  // Rotation: three smallest components each off by <= h = (√2 / (levels − 1)) / 2; the rebuilt largest one
+  // (>= 1/2) moves by at most √3·h·(1/√2)/(1/2) more, so the chord is <= 2·√3·h and the rotation angle (≈ 2 ×
+  // chord), which bounds every axis's angle, <= 4·√3·h.
   const h = Math.SQRT2 / (q.rotation.levels - 1) / 2;
   assert.ok(worstRot <= 4 * Math.sqrt(3) * h, `worst rotation error ${worstRot} rad`);
 });
@@ -166,4 +195,34 @@ test('SH residuals bring every coefficient within half a residual step of its in
     for (let k = 0; k < 24; k++) assert.ok(Math.abs(d.shRest[i * 24 + k] - s.shRest[j * 24 + k]) <= step / 2 + 2e-6, `Gaussian ${i} coefficient ${k}`);
   }
   assert.ok(checked > 2500, `${checked} Gaussians matched`);
+});
+
+test('the closest axis relabelling keeps each covariance (independent reference: R diag(exp(2s)) Rᵀ)', () => {
+  const rot = new Float32Array(4);
+  const sc = new Float32Array(3);
+  const outS = new Float64Array(3);
+  const outQ = new Float64Array(4);
+  const turnedQ = new Float32Array(4);
+  const turnedS = new Float32Array(3);
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let t = 0; t < 2000; t++) {
+    rot.set([rand() - 0.5, rand() - 0.5, rand() - 0.5, rand() - 0.5]);
+    // Every order of three scales, ties included (t % 7 === 0 repeats one).
+    sc.set([Math.log(0.01 + rand()), Math.log(0.01 + rand()), Math.log(0.01 + rand())]);
+    if (t % 7 === 0) sc[2] = sc[0];
+    closestAxisTurn(sc[0], sc[1], sc[2], rot[0], rot[1], rot[2], rot[3], outS, outQ);
+    turnedQ.set(outQ);
+    turnedS.set(outS);
+    // The representative closest to the identity: |x|, |y|, |z| <= tan(π/8)·w (a 90° turn would bring any
+    // larger component closer to the identity).
+    const lim = Math.tan(Math.PI / 8) * outQ[0] + 1e-9;
+    assert.ok(outQ[0] > 0 && Math.abs(outQ[1]) <= lim && Math.abs(outQ[2]) <= lim && Math.abs(outQ[3]) <= lim, `quaternion ${outQ.join(', ')}`);
+    assert.deepEqual([...outS].sort(), [...sc].map(Number).sort(), 'scales are permuted, not changed');
+    const a = covariance(rot, 0, sc);
+    const b = covariance(turnedQ, 0, turnedS);
+    const size = Math.exp(2 * Math.max(...sc));
+    // float32 storage of q and s: relative error ~1e-6 of the largest variance.
+    for (let k = 0; k < 9; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-5 * size, `covariance entry ${k}: ${a[k]} vs ${b[k]}`);
+  }
 });

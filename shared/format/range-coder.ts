@@ -177,6 +177,8 @@ export class RangeDecoder implements BitCoder {
     // this.bit() inlined, with range and code in locals: the decoder's hot loop.
     let range = this.range;
     let code = this.code;
+    let pos = this.pos;
+    const bytes = this.bytes;
     let m = 1;
     for (let i = 0; i < bits; i++) {
       const k = 2 * (base + m);
@@ -196,12 +198,14 @@ export class RangeDecoder implements BitCoder {
         m = (m << 1) | 1;
       }
       while (range < TOP) {
+        if (pos >= bytes.length) throw new GszFormatError('corrupt', `${this.what}: range-coded stream ends early`);
         range = (range * 256) >>> 0;
-        code = ((code * 256) + this.next()) >>> 0;
+        code = ((code * 256) + bytes[pos++]) >>> 0;
       }
     }
     this.range = range;
     this.code = code;
+    this.pos = pos;
     return m - (1 << bits);
   }
 }
