@@ -1,7 +1,9 @@
 // Viewer benchmark (`npm run bench:view -- [options]`): <gs-scene> against Spark in one headless Chromium
 // (same browser, flags and run as the e2e tests), per scene, at one size and camera, and one table:
 //   - ours: time to first frame and to fully loaded from localhost served whole, and throttled (default
-//     20 Mbit/s) with the fraction of the file's bytes sent when the first frame was drawn;
+//     20 Mbit/s) with the fraction of the file's bytes sent when the first frame was drawn, next to the
+//     fraction that frame was drawn from (the file up to the end of the last chunk it drew: header,
+//     codebook when it comes first, and the first chunk);
 //   - steady frame time: the camera orbits a small step per frame, each frame waited for on the GPU
 //     (ours: queue.onSubmittedWorkDone; Spark: a readPixels), median of --frames frames;
 //   - Spark (installed on first use into .bench-cache/, see bench-view-spark.ts) loading the original
@@ -30,6 +32,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
+import { decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../shared/format/gsz-decoder.ts';
 import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
 import { cpuWindow } from './bench-view-cpu.ts';
 import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';
@@ -147,7 +150,10 @@ const executablePath = process.env.GS_E2E_CHROMIUM ?? (existsSync(debian) ? debi
 const args = process.env.GS_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? (executablePath === debian
   ? ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
     '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader',
-    '--use-angle=swiftshader', '--enable-unsafe-swiftshader']
+    '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+    // This headless Chromium starts an omnibox-popup WebUI renderer per page that takes ~0.7 s of CPU
+    // while the page loads (measured with /proc); it competes with both viewers on a small machine.
+    '--disable-features=WebUIOmniboxPopup']
   : ['--enable-unsafe-webgpu']);
 
 type Vec3 = [number, number, number];
@@ -203,9 +209,10 @@ function oursPage(throttleBps: number, pose?: Pose): string {
   el.setAttribute('controls', 'none');
   ${cam}
   el.addEventListener('progress', (e) => (marks.bytes = e.detail.bytesLoaded));
-  el.addEventListener('first-frame', () => {
+  el.addEventListener('first-frame', (e) => {
     marks.firstFrame = performance.now();
     marks.firstFrameBytes = marks.bytes;
+    marks.firstFrameSplats = e.detail.splatsDrawn;
     fetch('/bench/mark', { method: 'POST' });
   });
   el.addEventListener('load', () => (marks.load = performance.now()));
@@ -222,6 +229,17 @@ interface Marks {
   initialized?: number;
   error?: unknown;
   firstFrameBytes?: number;
+  /** Splats the first frame drew (the first ones in file order). */
+  firstFrameSplats?: number;
+}
+
+/** Bytes of `gsz` up to the end of the last section holding the first `splats` Gaussians. */
+function bytesForSplats(gsz: string, splats: number): number {
+  const file = new Uint8Array(readFileSync(gsz));
+  const header = decodeGszHeader(file.subarray(0, gszHeaderLength(file.subarray(0, gszPreambleLength()))));
+  let end = 0;
+  for (const c of header.chunks) if (c.firstSplat < splats) end = Math.max(end, c.offset + c.length);
+  return end;
 }
 
 async function openPage(browser: Browser, html: string): Promise<Page> {
@@ -300,6 +318,8 @@ interface Row {
   throttledFirst?: number;
   throttledLoad?: number;
   bytesAtFirst?: number;
+  /** Fraction of the file the throttled first frame was drawn from, and its splats. */
+  drawnFrom?: [number, number];
   throttledCpu?: number;
   psnr?: number;
   sparkFirst?: [number, number | undefined];
@@ -388,6 +408,8 @@ try {
       // The server's count when the page's first-frame request arrived (an upper bound on what the
       // page had received), else the element's own progress figure.
       row.bytesAtFirst = (sentAtMark ?? marks.firstFrameBytes ?? NaN) / statSync(scene.gsz).size;
+      const drawn = marks.firstFrameSplats ?? 0;
+      row.drawnFrom = [bytesForSplats(scene.gsz, drawn) / statSync(scene.gsz).size, drawn];
       await page.close();
     }
 
@@ -418,12 +440,14 @@ console.log(`\nbench:view — ${width}x${height}, pixel ratio 1, adapter ${adapt
   `frame = median of ${frames} (ours) / ${sparkFrames} (Spark ${SPARK_VERSION}) orbit steps of 2 degrees; ` +
   `(x.xx) = other processes' CPU in cores during that measurement (${navigatorCores()} cores)`);
 const header = ['scene', 'splats', '.gsz MB', 'ours first frame', 'ours loaded', 'ours frame', 'Spark first frame', 'Spark frame',
-  'frame vs Spark', 'first vs Spark', `${(throttle * 8e-6).toFixed(0)} Mbit/s first / loaded (cpu)`, 'bytes at first frame', 'PSNR vs rasterizer'];
+  'frame vs Spark', 'first vs Spark', `${(throttle * 8e-6).toFixed(0)} Mbit/s first / loaded (cpu)`, 'bytes arrived at first frame',
+  'first frame drawn from', 'PSNR vs rasterizer'];
 const table = rows.map((r) => [
   r.scene, String(r.splats), r.mb.toFixed(2), ms(r.oursFirst), ms(r.oursLoad), ms(r.oursFrame), ms(r.sparkFirst), ms(r.sparkFrame),
   ratio(r.oursFrame, r.sparkFrame), ratio(r.oursFirst, r.sparkFirst),
   r.throttledFirst === undefined ? '-' : `${fmtMs(r.throttledFirst)} / ${fmtMs(r.throttledLoad)} (${fmtCpu(r.throttledCpu)})`,
   r.bytesAtFirst === undefined ? '-' : `${(r.bytesAtFirst * 100).toFixed(1)}%`,
+  r.drawnFrom === undefined ? '-' : `${(r.drawnFrom[0] * 100).toFixed(1)}% (${r.drawnFrom[1]} splats)`,
   r.psnr === undefined ? '-' : `${r.psnr.toFixed(2)} dB`,
 ]);
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);

@@ -39,7 +39,8 @@ const DEVICE_LOSS_WINDOW_MS = 5000;
  * </gs-scene>
  *
  * @fires progress - {bytesLoaded, bytesTotal?, splatsLoaded, splatsTotal?}, monotonic
- * @fires first-frame - the first frame with splats has been drawn
+ * @fires first-frame - {splatsLoaded, splatsDrawn}: the first frame with splats has been drawn (the first
+ *   frames draw only the first, most important splats)
  * @fires load - every chunk is loaded and drawn (after first-frame)
  * @fires error - {code, message}; the fallback content (or a message) is shown
  * @fires camera-change - {position, target, up, fov} after the view moved
@@ -327,7 +328,7 @@ export class GsScene extends LitElement {
     if (!this.firstFrameSent) {
       this.firstFrameSent = true;
       performance.mark?.('gs-scene:first-frame');
-      this.dispatch('first-frame', { splatsLoaded: this.splatCount });
+      this.dispatch('first-frame', { splatsLoaded: this.splatCount, splatsDrawn: drawn });
     }
     if (this.loadPending && drawn >= this.splatCount) this.finishLoad();
   }
@@ -340,7 +341,7 @@ export class GsScene extends LitElement {
     if (this.splatCount === 0) {
       if (!this.firstFrameSent) {
         this.firstFrameSent = true;
-        this.dispatch('first-frame', { splatsLoaded: 0 });
+        this.dispatch('first-frame', { splatsLoaded: 0, splatsDrawn: 0 });
       }
       this.finishLoad();
       return;

@@ -78,6 +78,39 @@ function computePipelines(device: GPUDevice): Promise<ComputePipelines> {
   return p;
 }
 
+const warmCache = new WeakMap<GPUDevice, Map<GPUTextureFormat, Promise<void>>>();
+
+/** One splat drawn with `pipeline` into a small texture of `format` (see SplatRenderer.warmUp). */
+function warmUpDraw(device: GPUDevice, format: GPUTextureFormat, pipeline: GPURenderPipeline): void {
+  const size = 8;
+  const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+  const buffer = (data: Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>, usage: number) => {
+    const b = device.createBuffer({ label: 'gs-scene.warm-up', size: data.byteLength, usage });
+    device.queue.writeBuffer(b, 0, data);
+    return b;
+  };
+  // splat.wgsl's inputs: viewport; one projected splat (centre, major half-axis; conic, opacity; rgb,
+  // minor half-axis) covering the texture, so the pixel routine runs too; the draw order.
+  const buffers = [
+    buffer(new Float32Array([size, size, 0, 0]), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+    buffer(new Float32Array([size / 2, size / 2, size / 2, 0, 0.1, 0, 0.1, 0.5, 0.5, 0.5, 0.5, size / 2]), storage),
+    buffer(new Uint32Array([0]), storage),
+  ];
+  const texture = device.createTexture({ label: 'gs-scene.warm-up', size: [size, size], format, usage: GPUTextureUsage.RENDER_ATTACHMENT });
+  const encoder = device.createCommandEncoder({ label: 'gs-scene.warm-up' });
+  const pass = encoder.beginRenderPass({
+    colorAttachments: [{ view: texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
+  });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: entries(buffers) }));
+  pass.draw(6);
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+  // Destroying after the submit is allowed: the queued work still runs.
+  texture.destroy();
+  for (const b of buffers) b.destroy();
+}
+
 export interface FrameOptions {
   camera: Camera;
   /** Premultiplied clear colour. */
@@ -111,9 +144,22 @@ export class SplatRenderer {
   /** Splats drawn by the last encoded frame. */
   drawnCount = 0;
 
-  /** Starts compiling the draw pipeline (the one the first frame needs) before the first scene. */
+  /**
+   * Readies the draw (the one the first frame needs) before the first scene: compiles the pipeline,
+   * then draws one splat with it into a small texture of `format`. Software GPUs (SwiftShader) compile
+   * their vertex/setup/pixel routines for a pipeline state on its first draw, not at pipeline creation
+   * (measured: the first frame's GPU work took ~1.3 s for 4096 splats, later frames ~0.1 s), so this
+   * moves that cost off the first frame, onto the wait for the first chunk. Once per device and format.
+   */
   static warmUp(device: GPUDevice, format: GPUTextureFormat): Promise<void> {
-    return drawPipeline(device, format).then(() => undefined, () => undefined);
+    let perFormat = warmCache.get(device);
+    if (!perFormat) warmCache.set(device, (perFormat = new Map()));
+    let p = perFormat.get(format);
+    if (!p) {
+      p = drawPipeline(device, format).then((pipeline) => warmUpDraw(device, format, pipeline), () => undefined);
+      perFormat.set(format, p);
+    }
+    return p;
   }
 
   static async create(device: GPUDevice, format: GPUTextureFormat, store: SplatStore): Promise<SplatRenderer> {
@@ -184,6 +230,8 @@ export class SplatRenderer {
     queue.writeBuffer(this.viewportBuffer, 0, new Float32Array([frame.camera.width, frame.camera.height, 0, 0]));
     const shDegree = Math.max(0, Math.min(frame.shDegree, shDegreeOfStride(store.shStride)));
     const gpu = this.gpu;
+    /** Vertices of a CPU-projected frame (drawn directly: a first indirect draw costs more on some GPUs). */
+    let cpuVertices = -1;
     if (gpu) {
       if (store.cpuSplats) store.releaseCpuCopy();
       queue.writeBuffer(this.cameraBuffer, 0, packCamera(frame.camera));
@@ -217,7 +265,7 @@ export class SplatRenderer {
         frame.camera, shDegree, frame.antialiased);
       queue.writeBuffer(this.projected, 0, p.projected);
       queue.writeBuffer(this.values, 0, p.order);
-      queue.writeBuffer(this.counters, 0, new Uint32Array([p.count * 6, 1, 0, 0]));
+      cpuVertices = p.count * 6;
       this.drawnCount = count;
     }
 
@@ -227,7 +275,8 @@ export class SplatRenderer {
     });
     pass.setPipeline(this.draw);
     pass.setBindGroup(0, this.drawGroup);
-    pass.drawIndirect(this.counters, 0);
+    if (cpuVertices >= 0) pass.draw(cpuVertices);
+    else pass.drawIndirect(this.counters, 0);
     pass.end();
   }
 
