@@ -13,7 +13,7 @@
 //    GpuScene.replace (what every densify/prune/selection edit costs on top of its CPU logic).
 //
 // Options: --iterations N (trainer iterations per count, default 40), --counts 6000,20000,
-// --stage-iterations N (default 8), --resolution W (default 200), --edits.
+// --stage-iterations N (default 8), --resolution W (default 200), --edits, --trainer-only (no stage table).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     'stage-iterations': { type: 'string' },
     resolution: { type: 'string' },
     edits: { type: 'boolean' },
+    'trainer-only': { type: 'boolean' },
     data: { type: 'string' },
   },
 });
@@ -216,6 +217,7 @@ for (const count of COUNTS) {
   const row = await timeTrainer(count);
   rows.push(row);
   console.log(`\n${count} Gaussians: trainer ${row.wall.toFixed(3)} s/iteration wall, ${row.cpu.toFixed(3)} s/iteration process CPU (load average ${row.load})`);
+  if (values['trainer-only']) continue;
   const { wall, gpuMs } = await timeStages(count, views);
   const total = [...wall.values()].reduce((a, b) => a + b, 0);
   console.log(`  stages (queue sync after each, mean of ${STAGE_ITERATIONS}): total ${total.toFixed(1)} ms`);
