@@ -7,12 +7,8 @@
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> image: array<f32>;
 @group(0) @binding(2) var<storage, read> target_image: array<f32>;
-@group(0) @binding(3) var<storage, read> partials: array<f32>; // x-blurred [H·W·3, 3]
+@group(0) @binding(3) var<storage, read> partials: array<vec4f>; // x-blurred [H·W·3] (3 partials, 0)
 @group(0) @binding(4) var<storage, read_write> grad: array<f32>; // [H·W·3]
-
-fn at(i: u32) -> vec3f {
-  return vec3f(partials[i * 3u], partials[i * 3u + 1u], partials[i * 3u + 2u]);
-}
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -20,11 +16,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   if (i >= params.width * params.height * 3u) { return; }
   let py = i32(i / 3u / params.width);
   let row = params.width * 3u;
-  var p = TAPS[0] * at(i);
+  var p = TAPS[0] * partials[i];
   for (var k = 1; k <= 5; k++) {
     let w = TAPS[k];
-    if (py - k >= 0) { p += w * at(i - u32(k) * row); }
-    if (py + k < i32(params.height)) { p += w * at(i + u32(k) * row); }
+    if (py - k >= 0) { p += w * partials[i - u32(k) * row]; }
+    if (py + k < i32(params.height)) { p += w * partials[i + u32(k) * row]; }
   }
   let x = image[i];
   let y = target_image[i];

@@ -1,13 +1,15 @@
 // Loss stage 1: per pixel and channel, the five SSIM moments x, y, x², y², xy (x = rendered image,
-// y = target) blurred along x, laid out [H·W, 3 channels, 5] (computing the moments inside the blur
-// saves a pass and a buffer round trip).
+// y = target) blurred along x: (x, y, x², y²) as one vec4 per value [H·W·3] and xy in a second buffer
+// [H·W·3] (computing the moments inside the blur saves a pass and a buffer round trip; vector loads
+// save the next stage most of its per-load cost on a CPU-emulated GPU).
 #import loss_params
 #import loss_taps
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> image: array<f32>;
 @group(0) @binding(2) var<storage, read> target_image: array<f32>;
-@group(0) @binding(3) var<storage, read_write> moments: array<f32>;
+@group(0) @binding(3) var<storage, read_write> moments: array<vec4f>; // (x, y, x², y²)
+@group(0) @binding(4) var<storage, read_write> moments_xy: array<f32>;
 
 /** (x, y, x², y²) and xy of value index i. */
 fn sample4(i: u32) -> vec4f {
@@ -39,10 +41,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
       sum_xy += w * (image[j] * target_image[j]);
     }
   }
-  let o = i * 5u;
-  moments[o] = sum.x;
-  moments[o + 1u] = sum.y;
-  moments[o + 2u] = sum.z;
-  moments[o + 3u] = sum.w;
-  moments[o + 4u] = sum_xy;
+  moments[i] = sum;
+  moments_xy[i] = sum_xy;
 }

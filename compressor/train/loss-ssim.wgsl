@@ -12,14 +12,10 @@ const C2 = 0.0009; // 0.03²
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> image: array<f32>;
 @group(0) @binding(2) var<storage, read> target_image: array<f32>;
-@group(0) @binding(3) var<storage, read> moments: array<f32>; // x-blurred [H·W·3, 5]
-@group(0) @binding(4) var<storage, read_write> partials: array<f32>; // [H·W·3, 3]
-@group(0) @binding(5) var<storage, read_write> pixel_sums: array<f32>; // [H·W, 2]: Σc |x − y|, Σc SSIM
-
-fn moments_at(i: u32) -> vec4f {
-  let o = i * 5u;
-  return vec4f(moments[o], moments[o + 1u], moments[o + 2u], moments[o + 3u]);
-}
+@group(0) @binding(3) var<storage, read> moments: array<vec4f>; // x-blurred (x, y, x², y²) [H·W·3]
+@group(0) @binding(4) var<storage, read> moments_xy: array<f32>; // x-blurred xy [H·W·3]
+@group(0) @binding(5) var<storage, read_write> partials: array<vec4f>; // [H·W·3] (3 partials, 0)
+@group(0) @binding(6) var<storage, read_write> pixel_sums: array<f32>; // [H·W, 2]: Σc |x − y|, Σc SSIM
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -32,19 +28,19 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   for (var c = 0u; c < 3u; c++) {
     let i = pixel * 3u + c;
     l1 += abs(image[i] - target_image[i]);
-    var m = TAPS[0] * moments_at(i);
-    var m_xy = TAPS[0] * moments[i * 5u + 4u];
+    var m = TAPS[0] * moments[i];
+    var m_xy = TAPS[0] * moments_xy[i];
     for (var k = 1; k <= 5; k++) {
       let w = TAPS[k];
       if (py - k >= 0) {
         let j = i - u32(k) * row;
-        m += w * moments_at(j);
-        m_xy += w * moments[j * 5u + 4u];
+        m += w * moments[j];
+        m_xy += w * moments_xy[j];
       }
       if (py + k < i32(params.height)) {
         let j = i + u32(k) * row;
-        m += w * moments_at(j);
-        m_xy += w * moments[j * 5u + 4u];
+        m += w * moments[j];
+        m_xy += w * moments_xy[j];
       }
     }
     let mx = m.x;
@@ -59,9 +55,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     let s = a * b / (cc * d);
     ssim += s;
     // d/dmu_x: dA = 2my, dB = -2my, dC = 2mx, dD = -2mx
-    partials[i * 3u] = (2.0 * my * b - 2.0 * my * a) / (cc * d) - s / cc * (2.0 * mx) + s / d * (2.0 * mx);
-    partials[i * 3u + 1u] = -s / d;
-    partials[i * 3u + 2u] = 2.0 * a / (cc * d);
+    partials[i] = vec4f(
+      (2.0 * my * b - 2.0 * my * a) / (cc * d) - s / cc * (2.0 * mx) + s / d * (2.0 * mx),
+      -s / d,
+      2.0 * a / (cc * d),
+      0.0,
+    );
   }
   pixel_sums[pixel * 2u] = l1;
   pixel_sums[pixel * 2u + 1u] = ssim;

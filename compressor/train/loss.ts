@@ -64,6 +64,7 @@ export class ImageLoss {
   /** [loss, mean L1, mean SSIM] of the last encoded pair. */
   readonly result: GPUBuffer;
   private readonly momentsA: GPUBuffer;
+  private readonly momentsXY: GPUBuffer;
   private readonly partialsA: GPUBuffer;
   private readonly partialsB: GPUBuffer;
   private readonly pixelSums: GPUBuffer;
@@ -77,9 +78,10 @@ export class ImageLoss {
     private readonly options: ImageLossOptions,
   ) {
     const values = options.maxPixels * 3;
-    this.momentsA = createStorage(device, values * 5, 'Loss.moments');
-    this.partialsA = createStorage(device, values * 3, 'Loss.partialsA');
-    this.partialsB = createStorage(device, values * 3, 'Loss.partialsB');
+    this.momentsA = createStorage(device, values * 4, 'Loss.moments');
+    this.momentsXY = createStorage(device, values, 'Loss.momentsXY');
+    this.partialsA = createStorage(device, values * 4, 'Loss.partialsA');
+    this.partialsB = createStorage(device, values * 4, 'Loss.partialsB');
     this.pixelSums = createStorage(device, options.maxPixels * 2, 'Loss.pixelSums');
     this.result = createStorage(device, 4, 'Loss.result');
     this.uniform = device.createBuffer({ label: 'Loss.params', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
@@ -110,8 +112,8 @@ export class ImageLoss {
       else pass.dispatchWorkgroups(65535, Math.ceil(groups / 65535));
     };
     const u = this.uniform;
-    run(p.moments, [u, image, target, this.momentsA], pixels * 3);
-    run(p.ssim, [u, image, target, this.momentsA, this.partialsA, this.pixelSums], pixels);
+    run(p.moments, [u, image, target, this.momentsA, this.momentsXY], pixels * 3);
+    run(p.ssim, [u, image, target, this.momentsA, this.momentsXY, this.partialsA, this.pixelSums], pixels);
     run(p.blur, [u, this.partialsA, this.partialsB], pixels * 3);
     run(p.grad, [u, image, target, this.partialsB, grad], pixels * 3);
     run(p.reduce, [u, this.pixelSums, this.result], WORKGROUP);
@@ -125,6 +127,6 @@ export class ImageLoss {
   }
 
   destroy(): void {
-    for (const b of [this.momentsA, this.partialsA, this.partialsB, this.pixelSums, this.result, this.uniform]) b.destroy();
+    for (const b of [this.momentsA, this.momentsXY, this.partialsA, this.partialsB, this.pixelSums, this.result, this.uniform]) b.destroy();
   }
 }

@@ -1,28 +1,13 @@
 // Adam over the rasterizer's PACKED parameter buffer (compressor/render/gaussian-layout.ts: one f32
 // buffer, a section per attribute, each starting at a multiple of 64 floats = 256 bytes, the storage
-// binding offset alignment). Gradients share the layout. Each section steps with its own learning rate,
-// all sections in one dispatch (packed-adam.wgsl: a table of section ranges and rates). Moments live in buffers with the
+// binding offset alignment). Gradients share the layout. Each section steps with its own learning rate
+// by binding the same kernel (adam.wgsl) to that section's byte range. Moments live in buffers with the
 // same layout, owned here; `gatherRows` re-packs them when Gaussians are pruned or added.
 import { dispatch, pipelines } from './adam.ts';
 import { NEW_ROW } from './new-row.ts';
 export { NEW_ROW };
 import { createStorage } from './gpu-buffers.ts';
-import packedAdamSource from './packed-adam.wgsl';
 import { BindGroupCache } from '../render/bind-group-cache.ts';
-
-/** Sections one step can cover (packed-adam.wgsl's table) and the uniform's size: 8 words + 4 per section. */
-const MAX_SECTIONS = 8;
-const PARAMS_BYTES = (8 + MAX_SECTIONS * 4) * 4;
-
-const packedPipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
-function packedPipeline(device: GPUDevice): GPUComputePipeline {
-  let p = packedPipelines.get(device);
-  if (!p) {
-    p = device.createComputePipeline({ label: 'PackedAdam.step', layout: 'auto', compute: { module: device.createShaderModule({ label: 'PackedAdam.step', code: packedAdamSource }), entryPoint: 'main' } });
-    packedPipelines.set(device, p);
-  }
-  return p;
-}
 
 /** One attribute's section of a packed buffer: floats [offset, offset + rows·columns). */
 export interface PackedSection {
@@ -43,7 +28,8 @@ export class PackedAdam {
   moment2: GPUBuffer;
   /** Steps taken per section (bias correction), kept across gathers like PyTorch's per-tensor state. */
   readonly steps = new Map<string, number>();
-  private readonly uniform: GPUBuffer;
+  private readonly uniforms = new Map<string, GPUBuffer>();
+  /** Bind groups per (section uniform, buffers, ranges): the same every iteration until a re-pack. */
   private readonly groups: BindGroupCache;
 
   constructor(
@@ -52,51 +38,51 @@ export class PackedAdam {
   ) {
     this.moment1 = createStorage(device, layout.length, 'PackedAdam.m');
     this.moment2 = createStorage(device, layout.length, 'PackedAdam.v');
-    this.uniform = device.createBuffer({ label: 'PackedAdam.params', size: PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.groups = new BindGroupCache(device);
+  }
+
+  private uniform(name: string): GPUBuffer {
+    let u = this.uniforms.get(name);
+    if (!u) {
+      u = this.device.createBuffer({ label: `PackedAdam.${name}`, size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      this.uniforms.set(name, u);
+    }
+    return u;
   }
 
   /**
    * Encodes one Adam step of the sections named in `lrs` (name -> learning rate); others are left alone
    * (e.g. SH rest steps on its own schedule). Their gradients are zeroed unless clearGrad is false.
-   * One dispatch for all sections (packed-adam.wgsl). At most one step per submit (the uniform is rewritten).
+   * At most one step of a section per submit (its uniform is rewritten).
    */
   encodeStep(encoder: GPUCommandEncoder, params: GPUBuffer, grads: GPUBuffer, lrs: Record<string, number>, options: { clearGrad?: boolean; eps?: number } = {}): void {
-    const data = new ArrayBuffer(PARAMS_BYTES);
-    const u = new Uint32Array(data);
-    const f = new Float32Array(data);
-    let sections = 0;
-    let end = 0;
+    const p = pipelines(this.device).adam;
     for (const section of this.layout.sections) {
       const lr = lrs[section.name];
       if (lr === undefined) continue;
+      const elements = section.columns * this.layout.count;
       const step = (this.steps.get(section.name) ?? 0) + 1;
       this.steps.set(section.name, step);
-      const elements = section.columns * this.layout.count;
+      const data = new ArrayBuffer(32);
+      const u = new Uint32Array(data);
+      const f = new Float32Array(data);
+      u[0] = elements;
+      u[1] = options.clearGrad === false ? 0 : 1;
+      f[2] = lr / (1 - 0.9 ** step);
+      f[3] = 1 / Math.sqrt(1 - 0.999 ** step);
+      f[4] = 0.9;
+      f[5] = 0.999;
+      f[6] = options.eps ?? 1e-15;
+      const uniform = this.uniform(section.name);
+      this.device.queue.writeBuffer(uniform, 0, data);
       if (elements === 0) continue;
-      if (sections === MAX_SECTIONS) throw new RangeError(`PackedAdam: more than ${MAX_SECTIONS} sections`);
-      const at = 8 + sections * 4;
-      u[at] = section.offset;
-      u[at + 1] = section.offset + elements;
-      f[at + 2] = lr / (1 - 0.9 ** step);
-      f[at + 3] = 1 / Math.sqrt(1 - 0.999 ** step);
-      end = Math.max(end, section.offset + elements);
-      sections++;
+      const range = (buffer: GPUBuffer) => ({ buffer, offset: section.offset * 4, size: elements * 4 });
+      const pass = encoder.beginComputePass({ label: `PackedAdam.${section.name}` });
+      pass.setPipeline(p);
+      pass.setBindGroup(0, this.groups.get(p, [uniform, range(params), range(grads), range(this.moment1), range(this.moment2)]));
+      dispatch(pass, elements);
+      pass.end();
     }
-    if (sections === 0) return;
-    u[0] = end;
-    u[1] = options.clearGrad === false ? 0 : 1;
-    f[2] = 0.9;
-    f[3] = 0.999;
-    f[4] = options.eps ?? 1e-15;
-    u[5] = sections;
-    this.device.queue.writeBuffer(this.uniform, 0, data);
-    const p = packedPipeline(this.device);
-    const pass = encoder.beginComputePass({ label: 'PackedAdam' });
-    pass.setPipeline(p);
-    pass.setBindGroup(0, this.groups.get(p, [this.uniform, params, grads, this.moment1, this.moment2]));
-    dispatch(pass, end);
-    pass.end();
   }
 
   /** Zeroes the moments of one section (the reference does this on an opacity reset). */
@@ -127,7 +113,7 @@ export class PackedAdam {
   }
 
   destroy(): void {
-    for (const b of [this.moment1, this.moment2, this.uniform]) b.destroy();
+    for (const b of [this.moment1, this.moment2, ...this.uniforms.values()]) b.destroy();
   }
 }
 
