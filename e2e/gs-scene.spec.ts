@@ -38,6 +38,30 @@ async function waitForEvent(page: Page, type: string): Promise<void> {
   await page.waitForFunction((t) => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === t), type, { timeout: 45_000 });
 }
 
+interface ProgressDetail {
+  bytesLoaded: number;
+  splatsLoaded: number;
+  bytesTotal?: number;
+  splatsTotal?: number;
+}
+
+/** A completed stream's events: first-frame before load, no error, more than two progress events, each
+ *  count monotonic, all splats at the end. Returns the progress details. */
+function expectStreamedInOrder(list: RecordedEvent[]): ProgressDetail[] {
+  const types = list.map((e) => e.type);
+  expect(types.indexOf('first-frame')).toBeGreaterThanOrEqual(0);
+  expect(types.indexOf('first-frame')).toBeLessThan(types.indexOf('load'));
+  expect(types).not.toContain('error');
+  const progress = list.filter((e) => e.type === 'progress').map((e) => e.detail as unknown as ProgressDetail);
+  expect(progress.length).toBeGreaterThan(2);
+  for (let i = 1; i < progress.length; i++) {
+    expect(progress[i].bytesLoaded).toBeGreaterThanOrEqual(progress[i - 1].bytesLoaded);
+    expect(progress[i].splatsLoaded).toBeGreaterThanOrEqual(progress[i - 1].splatsLoaded);
+  }
+  expect(progress[progress.length - 1].splatsLoaded).toBe(SMALL_COUNT);
+  return progress;
+}
+
 /** Pixels of the element's screenshot that differ from `background` by more than `tolerance` (0-255) in any channel. */
 function countForeground(png: Buffer, background: [number, number, number], tolerance = 24): { foreground: number; total: number; image: PNG } {
   const image = PNG.sync.read(png);
@@ -93,19 +117,8 @@ test('streaming: first frame from the first chunk; progress monotonic and comple
     document.querySelector('gs-scene')!.setAttribute('src', src);
   }, `${SMALL}?nolength=1&throttle=40000`);
   await waitForEvent(page, 'load');
-  const list = await events(page);
-  const types = list.map((e) => e.type);
-  expect(types.indexOf('first-frame')).toBeGreaterThanOrEqual(0);
-  expect(types.indexOf('first-frame')).toBeLessThan(types.indexOf('load'));
-  expect(types).not.toContain('error');
-  const progress = list.filter((e) => e.type === 'progress').map((e) => e.detail as { bytesLoaded: number; splatsLoaded: number; bytesTotal?: number; splatsTotal?: number });
-  expect(progress.length).toBeGreaterThan(2);
-  for (let i = 1; i < progress.length; i++) {
-    expect(progress[i].bytesLoaded).toBeGreaterThanOrEqual(progress[i - 1].bytesLoaded);
-    expect(progress[i].splatsLoaded).toBeGreaterThanOrEqual(progress[i - 1].splatsLoaded);
-  }
+  const progress = expectStreamedInOrder(await events(page));
   const last = progress[progress.length - 1];
-  expect(last.splatsLoaded).toBe(SMALL_COUNT);
   expect(last.splatsTotal).toBe(SMALL_COUNT);
   expect(last.bytesTotal).toBeUndefined();
 });
@@ -299,20 +312,9 @@ test('streaming over a throttled route: first-frame before load, progress monoto
   // path without Content-Length).
   await openViewer(page, { src: `${SMALL}?throttle=30000`, 'pixel-ratio': '1', style: 'width: 160px; height: 120px' });
   await waitForEvent(page, 'load');
-  const list = await events(page);
-  const types = list.map((e) => e.type);
-  expect(types.indexOf('first-frame')).toBeGreaterThanOrEqual(0);
-  expect(types.indexOf('first-frame')).toBeLessThan(types.indexOf('load'));
-  expect(types).not.toContain('error');
-  const progress = list.filter((e) => e.type === 'progress').map((e) => e.detail as { bytesLoaded: number; splatsLoaded: number; bytesTotal: number });
-  expect(progress.length).toBeGreaterThan(2);
-  for (let i = 1; i < progress.length; i++) {
-    expect(progress[i].bytesLoaded).toBeGreaterThanOrEqual(progress[i - 1].bytesLoaded);
-    expect(progress[i].splatsLoaded).toBeGreaterThanOrEqual(progress[i - 1].splatsLoaded);
-  }
+  const progress = expectStreamedInOrder(await events(page));
   const last = progress[progress.length - 1];
   expect(last.bytesLoaded).toBe(last.bytesTotal);
-  expect(last.splatsLoaded).toBe(SMALL_COUNT);
   // More than one distinct splat count was reported before the end: the scene arrived in steps.
   expect(new Set(progress.map((p) => p.splatsLoaded).filter((n) => n > 0 && n < SMALL_COUNT)).size).toBeGreaterThanOrEqual(1);
 });
