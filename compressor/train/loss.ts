@@ -55,6 +55,8 @@ export interface ImageLossOptions {
 }
 
 const WORKGROUP = 256;
+/** Rows one invocation of loss-ssim.wgsl handles (its RUN). */
+const SSIM_RUN = 8;
 
 /**
  * GPU loss for one image pair per call. Owns its temporaries; encode at most once per submit (the
@@ -113,7 +115,7 @@ export class ImageLoss {
     };
     const u = this.uniform;
     run(p.moments, [u, image, target, this.momentsA, this.momentsXY], pixels * 3);
-    run(p.ssim, [u, image, target, this.momentsA, this.momentsXY, this.partialsA, this.pixelSums], pixels);
+    run(p.ssim, [u, image, target, this.momentsA, this.momentsXY, this.partialsA, this.pixelSums], width * Math.ceil(height / SSIM_RUN));
     run(p.blur, [u, this.partialsA, this.partialsB], pixels * 3);
     run(p.grad, [u, image, target, this.partialsB, grad], pixels * 3);
     run(p.reduce, [u, this.pixelSums, this.result], WORKGROUP);
