@@ -83,9 +83,9 @@ const zigzag = (d: number): number => (d >= 0 ? 2 * d : -2 * d - 1);
 const unzigzag = (z: number): number => (z & 1 ? -((z + 1) >>> 1) : z >>> 1);
 
 /** A code in 0..2^bits-1 from a residual against `base`, or corrupt. */
-function fromResidual(base: number, z: number, bits: number, what: string, name: string): number {
+function fromResidual(base: number, z: number, top: number, what: string, name: string): number {
   const v = base + unzigzag(z);
-  if (v < 0 || v >= 2 ** bits) corrupt(what, `${name} code ${v} outside 0..${2 ** bits - 1}`);
+  if (v < 0 || v > top) corrupt(what, `${name} code ${v} outside 0..${top}`);
   return v;
 }
 
@@ -106,9 +106,9 @@ export function codeTriples(c: BitCoder, values: Uint16Array, n: number, bits: n
   for (let i = 0; i < n; i++) {
     const a = c.tree(first, bucket(prev, bits) << bits, bits, values[i * 3]);
     const bz = c.tree(second, bucket(a, bits) << (bits + 1), bits + 1, zigzag(values[i * 3 + 1] - a));
-    const b = fromResidual(a, bz, bits, what, name);
+    const b = fromResidual(a, bz, top, what, name);
     const cz = c.tree(third, bucket(b, bits) << (bits + 1), bits + 1, zigzag(values[i * 3 + 2] - b));
-    const d = fromResidual(b, cz, bits, what, name);
+    const d = fromResidual(b, cz, top, what, name);
     if (a > top) corrupt(what, `${name} code ${a} outside 0..${top}`);
     values[i * 3] = a;
     values[i * 3 + 1] = b;
