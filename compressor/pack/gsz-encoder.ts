@@ -27,7 +27,10 @@ export interface GszEncodeOptions {
   firstChunk?: number;
   chunkGrowth?: number;
   maxChunk?: number;
-  /** Position grid step as a fraction of the bounding-box diagonal (raised per axis where 16 bits do not span it). */
+  /**
+   * Position grid step as a fraction of the bounding-box diagonal (raised per axis where 16 bits do not span it).
+   * 1/14600: biker RMS / p99 3.42e-5 / 5.19e-5 of the diagonal against SPZ's 3.45e-5 / 5.23e-5.
+   */
   positionStep?: number;
   /**
    * Log-scale and DC quantization step (attribute units; one grid for the three components). The range
@@ -58,8 +61,8 @@ export const GSZ_DEFAULTS = {
   firstChunk: 4096,
   chunkGrowth: 2,
   maxChunk: 131072,
-  positionStep: 1 / 15000,
-  logScaleStep: 0.06,
+  positionStep: 1 / 14600,
+  logScaleStep: 0.062,
   shDCStep: 0.026,
   logScaleBits: 8,
   rotationBits: 10,
