@@ -44,52 +44,23 @@ export function checkWorkgroupSize(size: number, owner: string): WorkgroupSize {
   return size as WorkgroupSize;
 }
 
-/** Named compute shaders (WGSL with a `main` entry point) that make up one pipeline variant. */
-export type PipelineSources<N extends string> = Record<N, string>;
-
-/** A per-device, per-variant cache of compiled compute pipelines. Calling it compiles synchronously on a
- *  miss; `prepare` compiles with createComputePipelineAsync instead, so a browser's GPU process does not
- *  stall (SwiftShader spends seconds in a synchronous compile, and every frame waits behind it). */
-export interface PipelineCache<K, N extends string> {
-  (device: GPUDevice, key: K): Record<N, GPUComputePipeline>;
-  prepare(device: GPUDevice, key: K): Promise<void>;
-}
-
-/** Pipelines are compiled once per device and variant (a replaced device gets its own); `sources` gives a
- *  variant's shaders, labelled `${prefix}.${name}`. */
-export function pipelineCache<K, N extends string>(
-  prefix: string,
-  sources: (key: K) => PipelineSources<N>,
-): PipelineCache<K, N> {
-  const cache = new WeakMap<GPUDevice, Map<K, Record<N, GPUComputePipeline>>>();
-  const variants = (device: GPUDevice) => {
-    let map = cache.get(device);
-    if (!map) cache.set(device, (map = new Map()));
-    return map;
-  };
-  const get = (device: GPUDevice, key: K) => {
-    const map = variants(device);
-    let value = map.get(key);
+/** Memoises `build(device, key)` per device and key, so pipelines are compiled once per variant and a
+ *  replaced device gets its own. */
+export function perDevice<K, T>(build: (device: GPUDevice, key: K) => T): (device: GPUDevice, key: K) => T {
+  const cache = new WeakMap<GPUDevice, Map<K, T>>();
+  return (device, key) => {
+    let variants = cache.get(device);
+    if (!variants) {
+      variants = new Map();
+      cache.set(device, variants);
+    }
+    let value = variants.get(key);
     if (value === undefined) {
-      const entries = Object.entries<string>(sources(key)).map(([name, code]) => [name, computePipeline(device, `${prefix}.${name}`, code)]);
-      value = Object.fromEntries(entries) as Record<N, GPUComputePipeline>;
-      map.set(key, value);
+      value = build(device, key);
+      variants.set(key, value);
     }
     return value;
   };
-  get.prepare = async (device: GPUDevice, key: K) => {
-    if (variants(device).has(key)) return;
-    const value: Partial<Record<N, GPUComputePipeline>> = {};
-    // One at a time: Dawn's Node binding crashes on concurrent asynchronous pipeline creation.
-    for (const [name, code] of Object.entries<string>(sources(key))) {
-      const label = `${prefix}.${name}`;
-      const module = device.createShaderModule({ label, code });
-      value[name as N] = await device.createComputePipelineAsync({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
-    }
-    // A synchronous build may have filled the slot while this one awaited: keep the first.
-    if (!variants(device).has(key)) variants(device).set(key, value as Record<N, GPUComputePipeline>);
-  };
-  return get;
 }
 
 export function computePipeline(device: GPUDevice, label: string, code: string): GPUComputePipeline {

@@ -15,11 +15,12 @@ import {
   checkDataBuffer,
   checkWorkgroupSize,
   defaultWorkgroupSize,
+  computePipeline,
   CountCopier,
   createBuffer,
   GpuSortError,
   PARAM_SLOT_BYTES,
-  pipelineCache,
+  perDevice,
   type GpuCount,
   type GpuCountBuffer,
   type WorkgroupSize,
@@ -28,20 +29,15 @@ import {
 /** Elements scanned by one workgroup (whatever its size: each thread takes SCAN_BLOCK / size). */
 export const SCAN_BLOCK = 1024;
 
-const pipelines = pipelineCache('PrefixSum', (workgroupSize: WorkgroupSize) => {
+const pipelines = perDevice((device, workgroupSize: WorkgroupSize) => {
   const modules = { sort_dispatch: dispatchSource, prefix_sum_level: levelSource };
   const defines = { WG: workgroupSize, PER_THREAD: SCAN_BLOCK / workgroupSize, BLOCK: SCAN_BLOCK };
   return {
-    args: composeWgsl(argsSource, modules, defines),
-    scan: composeWgsl(scanSource, modules, defines),
-    add: composeWgsl(addSource, modules, defines),
+    args: computePipeline(device, 'PrefixSum.args', composeWgsl(argsSource, modules, defines)),
+    scan: computePipeline(device, 'PrefixSum.scan', composeWgsl(scanSource, modules, defines)),
+    add: computePipeline(device, 'PrefixSum.add', composeWgsl(addSource, modules, defines)),
   };
 });
-
-/** Compiles PrefixSum's pipelines for `device` asynchronously, so a later constructor does not block. */
-export function preparePrefixSum(device: GPUDevice, workgroupSize?: number): Promise<void> {
-  return pipelines.prepare(device, checkWorkgroupSize(workgroupSize ?? defaultWorkgroupSize(device), 'PrefixSum'));
-}
 
 export interface PrefixSumOptions {
   /** Largest count this instance scans (internal buffers are sized for it). */

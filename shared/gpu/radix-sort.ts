@@ -16,16 +16,17 @@ import {
   checkDataBuffer,
   checkWorkgroupSize,
   defaultWorkgroupSize,
+  computePipeline,
   CountCopier,
   createBuffer,
   GpuSortError,
   isCpuAdapter,
   PARAM_SLOT_BYTES,
-  pipelineCache,
+  perDevice,
   type GpuCount,
   type WorkgroupSize,
 } from './gpu-common.ts';
-import { PrefixSum, preparePrefixSum } from './prefix-sum.ts';
+import { PrefixSum } from './prefix-sum.ts';
 
 const RADIX_BITS = 4;
 const RADIX = 1 << RADIX_BITS;
@@ -41,7 +42,7 @@ const PARAMS_COUNT_OFFSET = 12;
 /** Pipeline variant: workgroup size, and whether the scatter writes straight to global memory. */
 type Variant = `${WorkgroupSize}:${'staged' | 'direct'}`;
 
-const pipelines = pipelineCache('RadixSort', (variant: Variant) => {
+const pipelines = perDevice((device, variant: Variant) => {
   const [size, scatter] = variant.split(':');
   const workgroupSize = Number(size);
   const modules = { sort_dispatch: dispatchSource, radix_params: paramsSource };
@@ -53,11 +54,13 @@ const pipelines = pipelineCache('RadixSort', (variant: Variant) => {
     // Staging (2 * TILE) and the packed 8-word scan (8 * WG) share one workgroup array.
     SMEM: Math.max(2 * SORT_TILE, 8 * workgroupSize),
   };
+  const build = (name: string, source: string) =>
+    computePipeline(device, `RadixSort.${name}`, composeWgsl(source, modules, defines));
   return {
-    args: composeWgsl(argsSource, modules, defines),
-    histogram: composeWgsl(histogramSource, modules, defines),
-    scatter: composeWgsl(scatterSource, modules, defines),
-    copy: composeWgsl(copySource, modules, defines),
+    args: build('args', argsSource),
+    histogram: build('histogram', histogramSource),
+    scatter: build('scatter', scatterSource),
+    copy: build('copy', copySource),
   };
 });
 
@@ -70,28 +73,6 @@ export interface RadixSortOptions {
   /** 'staged' reorders each tile in workgroup memory so writes coalesce (GPUs); 'direct' writes each element
    *  straight to its destination, fewer operations where coalescing buys nothing (default on CPU adapters). */
   scatter?: 'staged' | 'direct';
-}
-
-type VariantOptions = Pick<RadixSortOptions, 'workgroupSize' | 'scatter'>;
-
-function resolveVariant(device: GPUDevice, options: VariantOptions, label: string): { workgroupSize: WorkgroupSize; variant: Variant } {
-  const workgroupSize = checkWorkgroupSize(options.workgroupSize ?? defaultWorkgroupSize(device), label);
-  const scatter = options.scatter ?? (isCpuAdapter(device) ? 'direct' : 'staged');
-  if (scatter !== 'staged' && scatter !== 'direct') {
-    throw new GpuSortError(`${label}: scatter '${String(scatter)}' must be 'staged' or 'direct'`);
-  }
-  return { workgroupSize, variant: `${workgroupSize}:${scatter}` };
-}
-
-/**
- * Compiles every pipeline a RadixSort with these options needs (its own and its PrefixSum's) with
- * createComputePipelineAsync; a RadixSort constructed afterwards on this device compiles nothing. Browsers
- * should await this first: a synchronous compile blocks the GPU process, and with it every frame.
- */
-export async function prepareRadixSort(device: GPUDevice, options: VariantOptions = {}): Promise<void> {
-  const { workgroupSize, variant } = resolveVariant(device, options, 'RadixSort');
-  await pipelines.prepare(device, variant);
-  await preparePrefixSum(device, workgroupSize);
 }
 
 interface BufferPair {
@@ -136,8 +117,12 @@ export class RadixSort {
     checkBindingSize(device, maxCount * 4, this.label, `maxCount ${maxCount}`);
     this.device = device;
     this.maxCount = maxCount;
-    const { workgroupSize, variant } = resolveVariant(device, options, this.label);
-    this.pipelines = pipelines(device, variant);
+    const workgroupSize = checkWorkgroupSize(options.workgroupSize ?? defaultWorkgroupSize(device), this.label);
+    const scatter = options.scatter ?? (isCpuAdapter(device) ? 'direct' : 'staged');
+    if (scatter !== 'staged' && scatter !== 'direct') {
+      throw new GpuSortError(`${this.label}: scatter '${String(scatter)}' must be 'staged' or 'direct'`);
+    }
+    this.pipelines = pipelines(device, `${workgroupSize}:${scatter}`);
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC; // COPY_SRC: inspectable in tests
     this.temp = {
       keys: createBuffer(device, `${this.label}.tempKeys`, maxCount * 4, storage),

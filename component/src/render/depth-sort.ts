@@ -1,16 +1,10 @@
 // Depth sort of the visible splats: the shared portable GPU radix sort (shared/gpu/radix-sort.ts), with
 // the count read on the GPU from the pre-pass's counter (indirect dispatch, no CPU readback).
-import { prepareRadixSort, RadixSort } from '../../../shared/gpu/radix-sort.ts';
+import { RadixSort } from '../../../shared/gpu/radix-sort.ts';
 
 export interface DepthSorter {
   encode(encoder: GPUCommandEncoder, keys: GPUBuffer, values: GPUBuffer, count: { buffer: GPUBuffer; offset: number }, keyBits: number): void;
   destroy(): void;
-}
-
-/** Compiles the sort's pipelines asynchronously; createDepthSorter after it compiles nothing on the GPU
- *  process's main thread (synchronously, SwiftShader took ~5 s there, stalling every frame meanwhile). */
-export function prepareDepthSorter(device: GPUDevice): Promise<void> {
-  return prepareRadixSort(device);
 }
 
 export function createDepthSorter(device: GPUDevice, maxCount: number): DepthSorter {

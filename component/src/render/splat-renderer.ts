@@ -13,7 +13,7 @@ import shWgsl from '../../../shared/wgsl/sh.wgsl';
 // The projection module's Camera uniform layout has one writer, beside its layout test.
 import { CAMERA_UNIFORM_BYTES, packCamera } from '../../../compressor/render/camera-uniform.ts';
 import { projectOnCpu } from './cpu-project.ts';
-import { createDepthSorter, prepareDepthSorter, type DepthSorter } from './depth-sort.ts';
+import { createDepthSorter, type DepthSorter } from './depth-sort.ts';
 import finalizeWgsl from './finalize.wgsl';
 import preprocessWgsl from './preprocess.wgsl';
 import splatWgsl from './splat.wgsl';
@@ -194,13 +194,13 @@ export class SplatRenderer {
   }
 
   /**
-   * Builds the compute side (every pipeline asynchronously: the pre-pass's, then the sort's); resolves when
-   * frames can use it. Idempotent.
+   * Builds the compute side (async pipelines, then the sort's); resolves when frames can use it.
+   * Idempotent. The sort's pipelines are created synchronously, so this yields to the event loop first.
    */
   enableGpuPath(): Promise<void> {
     this.gpuPending ??= (async () => {
       const pipes = await computePipelines(this.device);
-      await prepareDepthSorter(this.device);
+      await new Promise((r) => setTimeout(r, 0));
       if (this.destroyed) return;
       const { device, store } = this;
       store.flush();
