@@ -31,7 +31,28 @@ export interface AfterBackwardActions {
 
 export interface NaturalSelectionOptions {
   initialStrength?: number;
+  /**
+   * The controller's relative step: w x (1 + step) when the B-th ranked opacity is above 1.1 x goal,
+   * x (1 - step) when below 0.9 x goal. Reference: 0.2 (x1.2 / x0.8).
+   */
+  controllerStep?: number;
+  /** Opacity learning-rate factor from regStart until opacityLrRestoreDelay after the cut. Reference: 4. */
+  opacityLrBoost?: number;
 }
+
+/** The reference controller step (x1.2 / x0.8). */
+export const CONTROLLER_STEP = 0.2;
+/**
+ * The controller step when selection starts from a trained scene (refine: modes b and c). The student
+ * starts equal to its targets, so rendering gradients are ~0 and every opacity first decays alike; the
+ * x0.8 rule then cuts w 10-100x and x1.2 climbs back slowly, so the mass of Gaussians collapses late in
+ * one go. A larger step climbs back sooner, and after the collapse it cuts w fast enough that the
+ * survivors recover before the cut. Playbot mode (c), 48 teacher views (6 held out), 600 iterations, 15%:
+ * step 0.2 -> 32.92 dB, 0.3 -> 33.64, 0.4 -> 33.35, 0.5 -> 33.67 (importance: 32.98). compressor/select/README.md.
+ */
+export const REFINE_CONTROLLER_STEP = 0.3;
+/** The reference opacity learning-rate factor during selection. */
+export const OPACITY_LR_BOOST = 4;
 
 export class NaturalSelection {
   /** Current field strength w (changed by the ×0.8 / ×1.2 rule). */
@@ -45,11 +66,19 @@ export class NaturalSelection {
   /** The B-th ranked opacity at the last controller update (diagnostics). */
   rankedOpacity: number | undefined;
 
+  /** The controller's relative step (CONTROLLER_STEP unless given). */
+  readonly controllerStep: number;
+  /** The opacity learning-rate factor during selection (OPACITY_LR_BOOST unless given). */
+  readonly opacityLrBoost: number;
+
   constructor(
     readonly schedule: Schedule,
     options: NaturalSelectionOptions = {},
   ) {
     this.strength = options.initialStrength ?? INITIAL_STRENGTH;
+    this.controllerStep = options.controllerStep ?? CONTROLLER_STEP;
+    this.opacityLrBoost = options.opacityLrBoost ?? OPACITY_LR_BOOST;
+    if (!(this.controllerStep > 0 && this.controllerStep < 1)) throw new Error(`natural selection: controllerStep must be in (0, 1), got ${this.controllerStep}`);
   }
 
   /** True when the field applies at `it` (before the backward): the trainer then must call `fieldAt`. */
@@ -78,8 +107,8 @@ export class NaturalSelection {
         this.opacityMin = 0.8 * ranked;
       } else if ((it - 1) % s.controllerInterval === 0) {
         const goal = this.goal(it);
-        if (ranked < 0.9 * goal) this.strength *= 0.8;
-        else if (ranked > 1.1 * goal) this.strength *= 1.2;
+        if (ranked < 0.9 * goal) this.strength *= 1 - this.controllerStep;
+        else if (ranked > 1.1 * goal) this.strength *= 1 + this.controllerStep;
       }
     }
     return { kind: it < s.priorFreeEnd ? 'prior-free' : 'finite-prior', weight: this.strength };
@@ -118,12 +147,12 @@ export class NaturalSelection {
       this.finish(it, count, actions);
     }
     if (this.active && it >= s.regStart && it < s.regEnd) {
-      if (it === s.regStart) actions.opacityLrFactor = 4;
+      if (it === s.regStart) actions.opacityLrFactor = this.opacityLrBoost;
       if (it >= s.selectionPruneFrom && it % s.selectionPruneInterval === 0) actions.pruneBelowOpacity = SELECTION_PRUNE_OPACITY;
     } else if (this.active && it === s.regEnd) {
       this.finish(it, count, actions);
     }
-    if (this.endedAt !== undefined && it === this.endedAt + s.opacityLrRestoreDelay) actions.opacityLrFactor = 1 / 4;
+    if (this.endedAt !== undefined && it === this.endedAt + s.opacityLrRestoreDelay) actions.opacityLrFactor = 1 / this.opacityLrBoost;
     return actions;
   }
 

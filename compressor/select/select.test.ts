@@ -85,6 +85,23 @@ test('the controller: opacity_min at first application, x0.8 / x1.2 rule, LR fac
   assert.equal(ns2.afterBackward(23_000, 10).sampleToBudget, 4);
 });
 
+test('controller options: w scales by (1 + step) / (1 - step), the opacity rate by the given boost', () => {
+  const s = makeSchedule({ iterations: 30_000, budget: 4 });
+  const ns = new NaturalSelection(s, { controllerStep: 0.05 });
+  const opac = new Float32Array([0.9, 0.8, 0.7, 0.5, 0.1, 0.05]);
+  ns.fieldAt(15_001, opac); // first application: opacity_min = 0.4, w unchanged
+  assert.equal(ns.strength, 2e-4);
+  ns.fieldAt(15_101, opac); // ranked 0.5 > 1.1 x goal 0.393
+  assert.ok(Math.abs(ns.strength - 2e-4 * 1.05) < 1e-12);
+  ns.fieldAt(15_201, new Float32Array([0.9, 0.8, 0.7, 0.01, 0.001, 0.001])); // far below the goal
+  assert.ok(Math.abs(ns.strength - 2e-4 * 1.05 * 0.95) < 1e-12);
+  assert.throws(() => new NaturalSelection(s, { controllerStep: 1 }), /controllerStep/);
+  const boosted = new NaturalSelection(s, { opacityLrBoost: 2 });
+  assert.equal(boosted.afterBackward(15_000, 6).opacityLrFactor, 2);
+  assert.equal(boosted.afterBackward(16_051, 4).sampleToBudget, undefined); // cut at 4 < 1.05 B
+  assert.equal(boosted.afterBackward(17_051, 4).opacityLrFactor, 0.5); // restored 1,000 iterations later
+});
+
 test('exact-budget sampling keeps exactly B and favours opaque Gaussians', () => {
   const n = 2000;
   const logits = new Float32Array(n);

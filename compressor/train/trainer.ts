@@ -19,7 +19,7 @@ import type { GpuContext } from '../gpu/device.ts';
 import { GaussianRasterizer, SPLAT_GRAD, SPLAT_GRAD_STRIDE } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
 import { topByLightGaussianImportance, topByOpacity, lightGaussianImportance } from '../select/baselines.ts';
-import { INITIAL_STRENGTH, NaturalSelection } from '../select/natural-selection.ts';
+import { CONTROLLER_STEP, INITIAL_STRENGTH, NaturalSelection, REFINE_CONTROLLER_STEP, type NaturalSelectionOptions } from '../select/natural-selection.ts';
 import { OpacityFieldPass } from '../select/opacity-field.ts';
 import { mulberry32, sampleByOpacity } from '../select/sampling.ts';
 import {
@@ -81,6 +81,8 @@ export interface TrainOptions {
   onSelectionStart?: (snapshot: TrainingSnapshot) => void | Promise<void>;
   /** Per-iteration diagnostics of the arms after the selection start (count, loss, controller state). */
   trace?: (event: TraceEvent) => void;
+  /** Natural-selection controller settings (experiments; defaults: the reference's, see runArm). */
+  selection?: Omit<NaturalSelectionOptions, 'initialStrength'>;
 }
 
 export interface TraceEvent {
@@ -267,7 +269,9 @@ async function runArm(ctx: Context, state: ArmState, budget: number, initialCoun
     // whose period is shorter (floored at 1 iteration) applies w x period / 50 each time, the same
     // balance; the controller adapts w from there.
     const initialStrength = (INITIAL_STRENGTH * s.regInterval) / REFERENCE.regInterval;
-    state.ns = new NaturalSelection(makeSchedule({ iterations: s.iterations, budget }), { initialStrength });
+    // From a trained scene (refine) the controller steps x1.3 / x0.7 instead of x1.2 / x0.8
+    // (REFINE_CONTROLLER_STEP: measured on playbot, mode c).
+    state.ns = new NaturalSelection(makeSchedule({ iterations: s.iterations, budget }), { controllerStep: o.mode === 'refine' ? REFINE_CONTROLLER_STEP : CONTROLLER_STEP, ...o.selection, initialStrength });
   } else if (state.arm === 'opacity' || state.arm === 'importance') {
     const scene = await state.gs.download();
     let keep: Uint32Array;
