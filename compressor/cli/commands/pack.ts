@@ -24,7 +24,7 @@ Options:
       --first-chunk N        Gaussians in the first chunk (default ${d.firstChunk})
       --chunk-growth X       each next chunk is X times larger (default ${d.chunkGrowth})
       --max-chunk N          largest chunk (default ${d.maxChunk}, at most 149796)
-      --position-step F      position grid step as a fraction of the bbox diagonal (default 1/14600)
+      --position-step F      position grid step as a fraction of the bbox diagonal (default 1/15000)
       --rotation-levels N    rotation grid: codes per quaternion component, 4..4096 (default ${d.rotationLevels})
       --codebook-size K      SH-rest k-means centroids (default ~N/512, 16..${d.codebookSize}; at most 65536)
       --sh-residual-step S   SH-rest residual step against the centroid (default ${d.shResidualStep}; 0 = centroids only)
