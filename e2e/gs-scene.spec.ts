@@ -232,6 +232,9 @@ test('keyboard orbits when focused; the wheel zooms only when focused; double-cl
   const cameraChanges = async () => (await events(page)).filter((e) => e.type === 'camera-change').length;
   const viewer = page.locator('gs-scene');
   const box = (await viewer.boundingBox())!;
+  // screenshot() resolves once the GPU pre-pass and sort exist: on SwiftShader their synchronous compile
+  // right after load holds the GPU process for seconds, and with it the frames that apply input.
+  await viewer.evaluate((el) => (el as unknown as { screenshot(): Promise<Blob> }).screenshot());
   await page.waitForTimeout(300);
   const settled = await cameraChanges();
   // Not focused: the wheel belongs to the page.
@@ -241,9 +244,7 @@ test('keyboard orbits when focused; the wheel zooms only when focused; double-cl
   expect(await cameraChanges()).toBe(settled);
   await viewer.locator('canvas').focus();
   await page.keyboard.press('ArrowLeft');
-  await page.waitForTimeout(500);
-  const afterKey = await cameraChanges();
-  expect(afterKey).toBeGreaterThan(settled);
+  await expect.poll(cameraChanges, { timeout: 5000 }).toBeGreaterThan(settled);
   const radius = (pose: { position: number[]; target: number[] }) => Math.hypot(...pose.position.map((v, i) => v - pose.target[i]));
   const before = await viewer.evaluate((el) => (el as unknown as { getCamera(): { position: number[]; target: number[] } }).getCamera());
   await page.mouse.wheel(0, -300);
