@@ -3,7 +3,6 @@
 // Supports gradient accumulation (the rasterizer's gradient summed over k views, then one step),
 // and row gathers for pruning/densification that keep parameters AND moments aligned.
 import adamSource from './adam.wgsl';
-import accumulateSource from './accumulate.wgsl';
 import gatherSource from './gather-rows.wgsl';
 import { NEW_ROW } from './new-row.ts';
 export { NEW_ROW };
@@ -21,7 +20,6 @@ const WORKGROUP = 256;
 
 interface Pipelines {
   adam: GPUComputePipeline;
-  accumulate: GPUComputePipeline;
   gather: GPUComputePipeline;
 }
 const cache = new WeakMap<GPUDevice, Pipelines>();
@@ -30,7 +28,7 @@ export function pipelines(device: GPUDevice): Pipelines {
   if (!p) {
     const make = (code: string, label: string) =>
       device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
-    p = { adam: make(adamSource, 'Adam.step'), accumulate: make(accumulateSource, 'Adam.accumulate'), gather: make(gatherSource, 'Adam.gatherRows') };
+    p = { adam: make(adamSource, 'Adam.step'), gather: make(gatherSource, 'Adam.gatherRows') };
     cache.set(device, p);
   }
   return p;
@@ -176,38 +174,4 @@ export function gatherRowsInto(device: GPUDevice, encoder: GPUCommandEncoder, sr
   device.queue.writeBuffer(uniform, 0, new Uint32Array([rows, columns, 0, 0]));
   encodeGather(device, encoder, uniform, src, index, dst, rows * columns);
   return dst;
-}
-
-/**
- * Gradient accumulation for rasterizers that overwrite their gradient output: sum += source
- * (and source = 0 with clearSource). `elements` f32 values.
- */
-export class GradientAccumulator {
-  private readonly uniforms: GPUBuffer[];
-  private next = 0;
-  /** `slots`: how many encodes one submit may hold (each uses its own uniform, reused round-robin). */
-  constructor(private readonly device: GPUDevice, slots = 16) {
-    this.uniforms = Array.from({ length: slots }, (_, i) =>
-      device.createBuffer({ label: `Accumulate.params${i}`, size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }));
-  }
-
-  encode(encoder: GPUCommandEncoder, source: GPUBuffer, sum: GPUBuffer, elements: number, clearSource = false): void {
-    if (elements === 0) return;
-    const uniform = this.uniforms[this.next];
-    this.next = (this.next + 1) % this.uniforms.length;
-    this.device.queue.writeBuffer(uniform, 0, new Uint32Array([elements, clearSource ? 1 : 0, 0, 0]));
-    const p = pipelines(this.device).accumulate;
-    const pass = encoder.beginComputePass({ label: 'Adam.accumulate' });
-    pass.setPipeline(p);
-    pass.setBindGroup(0, this.device.createBindGroup({
-      layout: p.getBindGroupLayout(0),
-      entries: [uniform, source, sum].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    }));
-    dispatch(pass, elements);
-    pass.end();
-  }
-
-  destroy(): void {
-    for (const u of this.uniforms) u.destroy();
-  }
 }

@@ -27,7 +27,6 @@ import {
   REFERENCE, REFERENCE_ITERATIONS, type Schedule,
 } from '../select/schedule.ts';
 import { evaluateViews, type Evaluation } from '../eval/evaluate.ts';
-import { GradientAccumulator } from './adam.ts';
 import { densifyAndPrune, pruneBelowOpacity, pruneLowestFraction, resetOpacity, type EditResult } from './densify.ts';
 import { DensifyStatsPass } from './densify-stats.ts';
 import { createStorage } from './gpu-buffers.ts';
@@ -135,7 +134,6 @@ interface Context {
   rasterizer: GaussianRasterizer;
   loss: ImageLoss;
   dLdImage: GPUBuffer;
-  accumulator: GradientAccumulator;
   field: OpacityFieldPass;
   s: Schedule;
   rates: LearningRateConfig;
@@ -206,7 +204,6 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
     rasterizer: new GaussianRasterizer(device),
     loss: new ImageLoss(device, { maxPixels }),
     dLdImage: createStorage(device, maxPixels * 3, 'Train.dLdImage'),
-    accumulator: new GradientAccumulator(device),
     field: new OpacityFieldPass(device),
     s,
     first,
@@ -254,7 +251,6 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
     ctx.rasterizer.destroy();
     ctx.loss.destroy();
     ctx.dLdImage.destroy();
-    ctx.accumulator.destroy();
     ctx.field.destroy();
   }
 }

@@ -1,6 +1,6 @@
 // The trainer's GPU-resident Gaussians: packed parameters (compressor/render/gaussian-layout.ts), the
-// summed gradient the optimizer steps on, the rasterizer's per-view gradient output (it OVERWRITES its
-// output, so views are summed into `grads` by GradientAccumulator), and PackedAdam's moments.
+// summed gradient the optimizer steps on (the training backward adds each view into it), the rasterizer's
+// per-view gradient output (overwritten per view; blendingWeights reads it), and PackedAdam's moments.
 // Edits (densify, prune, the exact-budget cut) download the scene, change it on the CPU and come back
 // through `replace`, which re-packs the moments by source row (NEW_ROW: zeros) and zeroes the gradient.
 import { createScene, type GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
