@@ -34,6 +34,7 @@ import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../shared/format/gsz-decoder.ts';
 import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
+import { pace } from './pace.ts';
 import { cpuWindow } from './bench-view-cpu.ts';
 import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';
 
@@ -108,11 +109,7 @@ function sendFile(res: ServerResponse, path: string, bytesPerSecond: number, cou
     res.write(chunk);
     sent += chunk.length;
     if (count) sceneSent = sent;
-    const due = bytesPerSecond ? started + (sent / bytesPerSecond) * 1000 - Date.now() : 0;
-    if (due > 0) {
-      stream.pause();
-      setTimeout(() => stream.resume(), due);
-    }
+    pace(stream, started, sent, bytesPerSecond);
   });
   stream.on('end', () => res.end());
   stream.on('error', () => res.destroy());

@@ -10,6 +10,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
+import { pace } from './pace.ts';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const { values } = parseArgs({ options: { port: { type: 'string', default: '4178' } } });
@@ -37,11 +38,7 @@ function sendFile(path: string, size: number, res: ServerResponse, query: URLSea
     }
     res.write(bytes);
     sent += bytes.length;
-    const due = throttle ? started + (sent / throttle) * 1000 - Date.now() : 0;
-    if (due > 0) {
-      stream.pause();
-      setTimeout(() => stream.resume(), due);
-    }
+    pace(stream, started, sent, throttle);
   });
   stream.on('end', () => res.end());
   stream.on('error', () => res.destroy());
