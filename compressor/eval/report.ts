@@ -62,3 +62,36 @@ export function formatTable(report: TrainingReport): string {
   const line = (r: string[]) => '| ' + r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join(' | ') + ' |';
   return [line(rows[0]), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.slice(1).map(line)].join('\n');
 }
+
+/**
+ * The per-arm mean of several runs of the same arms (e.g. seeds, which change the view order): PSNR,
+ * SSIM and seconds averaged, counts from the first run. Natural selection's result moves 0.5-0.9 dB with
+ * the view order in mode (c), so one run can mislead.
+ */
+export function meanReport(reports: readonly TrainingReport[]): TrainingReport {
+  if (reports.length === 0) throw new RangeError('meanReport: no reports');
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const meanOrNull = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : mean(xs as number[]));
+  const meanSeconds = (rs: Record<string, number>[]) =>
+    Object.fromEntries([...new Set(rs.flatMap((r) => Object.keys(r)))].map((k) => [k, round(mean(rs.map((r) => r[k] ?? 0)), 1)]));
+  const first = reports[0];
+  return {
+    ...first,
+    sharedSeconds: meanSeconds(reports.map((r) => r.sharedSeconds)),
+    arms: first.arms.map((a, i) => {
+      const runs = reports.map((r) => {
+        if (r.arms[i]?.arm !== a.arm) throw new RangeError(`meanReport: run arms differ (${a.arm} vs ${r.arms[i]?.arm})`);
+        return r.arms[i];
+      });
+      const psnr = meanOrNull(runs.map((r) => r.psnr));
+      const ssim = meanOrNull(runs.map((r) => r.ssim));
+      return {
+        ...a,
+        psnr: psnr === null ? null : round(psnr, 3),
+        ssim: ssim === null ? null : round(ssim, 4),
+        seconds: meanSeconds(runs.map((r) => r.seconds)),
+        totalSeconds: round(mean(runs.map((r) => r.totalSeconds)), 1),
+      };
+    }),
+  };
+}
