@@ -1,5 +1,5 @@
 // Small buffer helpers for the rasterizer's host code.
-
+import { settle } from './gpu-wait.ts';
 
 export function storageBuffer(device: GPUDevice, label: string, bytes: number, extraUsage = 0): GPUBuffer {
   return device.createBuffer({
@@ -16,7 +16,7 @@ export async function readBuffer(device: GPUDevice, buffer: GPUBuffer, bytes = b
   const encoder = device.createCommandEncoder({ label: 'readBuffer' });
   if (size > 0) encoder.copyBufferToBuffer(buffer, offset, staging, 0, size);
   device.queue.submit([encoder.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
+  await settle(staging.mapAsync(GPUMapMode.READ));
   const out = staging.getMappedRange().slice(0, bytes);
   staging.unmap();
   staging.destroy();

@@ -3,6 +3,7 @@
 // timed too), resolved into one buffer and read back after the work is done. Needs the device feature
 // 'timestamp-query' (Dawn has it on SwiftShader and on most GPUs); `StageTimer.create` returns
 // undefined without it. Stage time = difference of consecutive marks; marks sharing a label add up.
+import { settle } from './gpu-wait.ts';
 
 /** Most marks one measurement holds (the rasterizer's forward + backward use ~15). */
 const CAPACITY = 64;
@@ -45,7 +46,7 @@ export class StageTimer {
     encoder.resolveQuerySet(this.querySet, 0, count, this.resolve, 0);
     encoder.copyBufferToBuffer(this.resolve, 0, this.readback, 0, count * 8);
     this.device.queue.submit([encoder.finish()]);
-    await this.readback.mapAsync(GPUMapMode.READ, 0, count * 8);
+    await settle(this.readback.mapAsync(GPUMapMode.READ, 0, count * 8));
     const ticks = new BigInt64Array(this.readback.getMappedRange(0, count * 8).slice(0));
     this.readback.unmap();
     for (let i = 0; i + 1 < count; i++) {

@@ -1,6 +1,7 @@
 // Small helpers for f32/u32 storage buffers shared by the training passes and their tests:
 // create from data, read back, copy. Sizes are rounded up to 4 bytes (WebGPU requires it) and at
 // least 16 bytes so an empty parameter group still has a bindable buffer.
+import { settle } from '../render/gpu-wait.ts';
 
 /** Read lazily: GPUBufferUsage exists only once the WebGPU globals are installed (compressor/gpu/device.ts). */
 export const storageUsage = (): number => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -35,7 +36,7 @@ async function readBytes(device: GPUDevice, buffer: GPUBuffer, bytes: number, by
   const encoder = device.createCommandEncoder();
   encoder.copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
   device.queue.submit([encoder.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
+  await settle(staging.mapAsync(GPUMapMode.READ));
   const out = staging.getMappedRange().slice(0, bytes);
   staging.unmap();
   staging.destroy();

@@ -5,6 +5,7 @@
 import type { Camera } from '../../../shared/math/camera.ts';
 import type { ShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import type { GaussianRasterizer } from '../../render/gaussian-rasterizer.ts';
+import { settle } from '../../render/gpu-wait.ts';
 import { createStorage } from '../gpu-buffers.ts';
 import { ImageLoss } from '../loss.ts';
 import type { GpuScene } from './gpu-scene.ts';
@@ -78,7 +79,7 @@ export class TrainStep {
     const queue = this.device.queue;
     let t = performance.now();
     const lap = async (label: string) => {
-      await queue.onSubmittedWorkDone();
+      await settle(queue.onSubmittedWorkDone());
       const now = performance.now();
       ms.set(label, (ms.get(label) ?? 0) + now - t);
       t = now;
