@@ -5,14 +5,14 @@ import { Unpackr } from 'msgpackr';
 import { createScene, OPACITY_LOGIT_LIMIT, shRestCount, type GaussianScene, type ShDegree } from '../scene/gaussian-scene.ts';
 import { crc32 } from './crc32.ts';
 import { GszFormatError } from './gsz-error.ts';
-import { codeCodebook, codeOpacity, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, demorton48, newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
+import { decodeCodebookHalves, decodeIndices, decodeOpacityCodes, decodePositionKeys, decodeResidualCodes, decodeRotations, decodeTriples } from './column-decoder.ts';
+import { newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
 import {
   columnCount, columnRawBytes, GSZ_COLUMNS, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, indexBits, MAX_CODE_BITS, maxInflated,
   type GszBounds, type GszChunkInfo, type GszCodebookInfo, type GszHeader, type GszQuantization, type GszStepQuant, type Vec3,
 } from './gsz-layout.ts';
 import { fromHalf } from './half.ts';
 import { decodeOpacity } from './quantize.ts';
-import { RangeDecoder } from './range-coder.ts';
 
 export { GszFormatError } from './gsz-error.ts';
 export type { GszErrorCode } from './gsz-error.ts';
@@ -205,13 +205,74 @@ export function decodeGszCodebook(header: GszHeader, bytes: Uint8Array): Float32
   if (!info) throw new GszFormatError('corrupt', 'this file has no SH codebook (SH degree 0)');
   checkSection(bytes, info.length, info.crc, 'codebook');
   const halves = new Uint16Array(info.centroids * info.dims);
-  codeCodebook(new RangeDecoder(bytes, 'codebook'), halves, info.dims);
+  decodeCodebookHalves(bytes, halves, info.dims, 'codebook');
   const out = new Float32Array(halves.length);
   for (let i = 0; i < halves.length; i++) {
     const v = fromHalf(halves[i]);
     out[i] = Number.isFinite(v) ? v : 0;
   }
   return out;
+}
+
+/** Positions: origin + code * step per axis, codes from the Morton keys (12 key bits at a time by table). */
+function dequantPositions(keys: Float64Array, n: number, origin: Vec3, step: Vec3, p: Float32Array, at: number): void {
+  const [ox, oy, oz] = origin;
+  const [sx, sy, sz] = step;
+  const table = demortonTable();
+  for (let i = 0; i < n; i++) {
+    const key = keys[i];
+    const hi = Math.floor(key / 16777216);
+    const lo = key - hi * 16777216;
+    // 8 bits of each axis from each 24-bit half: x in bits 0-7, y in 10-17, z in 20-27.
+    const l = table[lo & 4095] | (table[lo >>> 12] << 4);
+    const h = table[hi & 4095] | (table[hi >>> 12] << 4);
+    const o = at + i * 3;
+    p[o] = ox + ((l & 255) | ((h & 255) << 8)) * sx;
+    p[o + 1] = oy + (((l >>> 10) & 255) | (((h >>> 10) & 255) << 8)) * sy;
+    p[o + 2] = oz + (((l >>> 20) & 255) | (((h >>> 20) & 255) << 8)) * sz;
+  }
+}
+
+function dequantLinear(codes: Uint16Array, count: number, min: number, step: number, out: Float32Array, at: number): void {
+  for (let i = 0; i < count; i++) out[at + i] = min + codes[i] * step;
+}
+
+/** Rotations: the canonical quaternion's w (the largest component, >= 0) from the unit norm. */
+function dequantRotations(codes: Uint16Array, n: number, levels: number, r: Float32Array, at: number): void {
+  const scale = Math.SQRT2 / (levels - 1);
+  for (let i = 0; i < n; i++) {
+    const x = codes[i * 3] * scale - Math.SQRT1_2;
+    const y = codes[i * 3 + 1] * scale - Math.SQRT1_2;
+    const z = codes[i * 3 + 2] * scale - Math.SQRT1_2;
+    const w = Math.sqrt(Math.max(0, 1 - x * x - y * y - z * z));
+    // Re-normalise: the three decoded components may sum past 1 by up to a quantization step.
+    const inv = 1 / Math.sqrt(w * w + x * x + y * y + z * z);
+    const o = at + i * 4;
+    r[o] = w * inv;
+    r[o + 1] = x * inv;
+    r[o + 2] = y * inv;
+    r[o + 3] = z * inv;
+  }
+}
+
+let demorton: Int32Array | undefined;
+/** 12 interleaved Morton bits (x0 y0 z0 x1 ... z3) -> x | y << 10 | z << 20 (4 bits each). */
+function demortonTable(): Int32Array {
+  if (!demorton) {
+    demorton = new Int32Array(4096);
+    for (let g = 0; g < 4096; g++) {
+      let x = 0;
+      let y = 0;
+      let z = 0;
+      for (let k = 0; k < 4; k++) {
+        x |= ((g >>> (3 * k)) & 1) << k;
+        y |= ((g >>> (3 * k + 1)) & 1) << k;
+        z |= ((g >>> (3 * k + 2)) & 1) << k;
+      }
+      demorton[g] = x | (y << 10) | (z << 20);
+    }
+  }
+  return demorton;
 }
 
 const opacityTables = new Map<number, Float32Array>();
@@ -251,66 +312,45 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
   const withSh = out.shDegree > 0 && codebook !== undefined && header.codebook !== null;
   const codes = newChunkCodes(n);
   let offset = 0;
-  const column = (k: number): RangeDecoder => {
+  const column = (k: number): Uint8Array => {
     const len = chunk.columnLengths[k];
-    const dec = new RangeDecoder(bytes.subarray(offset, offset + len), `${what} ${GSZ_COLUMNS[k]}`);
+    const b = bytes.subarray(offset, offset + len);
     offset += len;
-    return dec;
+    return b;
   };
-  codePositions(column(0), codes, `${what} position`);
-  codeTriples(column(1), codes.logScale, n, q.logScale.bits, `${what} logScale`, 'log-scale');
-  codeRotations(column(2), codes.rotation, n, q.rotation.bits, q.rotation.levels);
-  codeOpacity(column(3), codes, q.opacity.bits, q.logScale.bits);
-  codeTriples(column(4), codes.shDC, n, q.shDC.bits, `${what} shDC`, 'DC');
+  decodePositionKeys(column(0), codes.keys, n, `${what} position`);
+  decodeTriples(column(1), codes.logScale, n, q.logScale.bits, `${what} logScale`, 'log-scale');
+  decodeRotations(column(2), codes.rotation, n, q.rotation.bits, q.rotation.levels, `${what} rotation`);
+  decodeOpacityCodes(column(3), codes.opacity, codes.logScale, n, q.opacity.bits, q.logScale.bits, `${what} opacity`);
+  decodeTriples(column(4), codes.shDC, n, q.shDC.bits, `${what} shDC`, 'DC');
 
-  // Positions: origin + code * step per axis, codes from the Morton keys.
-  const { origin, step } = q.position;
-  const xyz = new Int32Array(3);
-  for (let i = 0; i < n; i++) {
-    demorton48(codes.keys[i], xyz, 0);
-    const o = (at + i) * 3;
-    out.positions[o] = origin[0] + xyz[0] * step[0];
-    out.positions[o + 1] = origin[1] + xyz[1] * step[1];
-    out.positions[o + 2] = origin[2] + xyz[2] * step[2];
-  }
-  const ls = q.logScale;
-  for (let i = 0; i < 3 * n; i++) out.logScales[at * 3 + i] = ls.min + codes.logScale[i] * ls.step;
-  const dc = q.shDC;
-  for (let i = 0; i < 3 * n; i++) out.shDC[at * 3 + i] = dc.min + codes.shDC[i] * dc.step;
+  dequantPositions(codes.keys, n, q.position.origin, q.position.step, out.positions, at * 3);
+  dequantLinear(codes.logScale, 3 * n, q.logScale.min, q.logScale.step, out.logScales, at * 3);
+  dequantLinear(codes.shDC, 3 * n, q.shDC.min, q.shDC.step, out.shDC, at * 3);
   const ot = opacityTable(q.opacity.bits);
-  for (let i = 0; i < n; i++) out.opacityLogits[at + i] = ot[codes.opacity[i]];
-  // Rotations: the canonical quaternion's w (the largest component, >= 0) from the unit norm.
-  const top = q.rotation.levels - 1;
-  const scale = Math.SQRT2 / top;
-  const r = out.rotations;
-  for (let i = 0; i < n; i++) {
-    const x = codes.rotation[i * 3] * scale - Math.SQRT1_2;
-    const y = codes.rotation[i * 3 + 1] * scale - Math.SQRT1_2;
-    const z = codes.rotation[i * 3 + 2] * scale - Math.SQRT1_2;
-    const w = Math.sqrt(Math.max(0, 1 - x * x - y * y - z * z));
-    // Re-normalise: the three decoded components may sum past 1 by up to a quantization step.
-    const inv = 1 / Math.sqrt(w * w + x * x + y * y + z * z);
-    const o = (at + i) * 4;
-    r[o] = w * inv;
-    r[o + 1] = x * inv;
-    r[o + 2] = y * inv;
-    r[o + 3] = z * inv;
-  }
+  const op = out.opacityLogits;
+  const oc = codes.opacity;
+  for (let i = 0; i < n; i++) op[at + i] = ot[oc[i]];
+  dequantRotations(codes.rotation, n, q.rotation.levels, out.rotations, at * 4);
   if (withSh && codebook && header.codebook) {
     const { centroids, dims } = header.codebook;
-    codeSingles(column(5), codes.shIndex, n, indexBits(centroids), false);
+    decodeIndices(column(5), codes.shIndex, n, indexBits(centroids), `${what} shIndex`);
+    const rest = out.shRest;
     for (let i = 0; i < n; i++) {
       const label = codes.shIndex[i];
       if (label >= centroids) corrupt(`${what}: SH index ${label} >= ${centroids} centroids`);
-      out.shRest.set(codebook.subarray(label * dims, label * dims + dims), (at + i) * dims);
+      const from = label * dims;
+      const to = (at + i) * dims;
+      for (let d = 0; d < dims; d++) rest[to + d] = codebook[from + d];
     }
     if (q.shResidual) {
       codes.shResidual = new Uint16Array(n * dims);
-      codeResiduals(column(6), codes.shResidual, n, dims);
+      decodeResidualCodes(column(6), codes.shResidual, n, dims, `${what} shResidual`);
       const rs = q.shResidual.step;
       const base = at * dims;
+      const z = codes.shResidual;
       for (let i = 0; i < n * dims; i++) {
-        if (codes.shResidual[i] !== 0) out.shRest[base + i] += unzigzagResidual(codes.shResidual[i]) * rs;
+        if (z[i] !== 0) rest[base + i] += unzigzagResidual(z[i]) * rs;
       }
     }
   }
