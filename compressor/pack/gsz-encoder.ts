@@ -23,7 +23,11 @@ export interface GszEncodeOptions {
   shDegree?: ShDegree;
   /** Intended world up; default [0, -1, 0] (COLMAP/INRIA scenes: camera +Y is down). */
   up?: Vec3;
-  /** Gaussians in the first chunk; later chunks grow by `chunkGrowth` up to `maxChunk`. */
+  /**
+   * Gaussians in the first chunk; later chunks grow by `chunkGrowth` up to `maxChunk`. Growth 3 (default):
+   * every chunk restarts its adaptive models, so fewer chunks code smaller (biker 10.58 -> 10.43 B/G against
+   * growth 2, playbot 15.92 -> 15.89) while the first chunk, and so the first picture, stays the same.
+   */
   firstChunk?: number;
   chunkGrowth?: number;
   maxChunk?: number;
@@ -61,7 +65,7 @@ export interface GszEncodeOptions {
 
 export const GSZ_DEFAULTS = {
   firstChunk: 4096,
-  chunkGrowth: 2,
+  chunkGrowth: 3,
   maxChunk: 131072,
   positionStep: 1 / 15000,
   logScaleStep: 0.062,
