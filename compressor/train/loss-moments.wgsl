@@ -1,7 +1,6 @@
 // Loss stage 1: per pixel and channel, the five SSIM moments x, y, x², y², xy (x = rendered image,
 // y = target) blurred along x: (x, y, x², y²) as one vec4 per value [H·W·3] and xy in a second buffer
-// [H·W·3] (computing the moments inside the blur saves a pass and a buffer round trip; vector loads
-// save the next stage most of its per-load cost on a CPU-emulated GPU).
+// [H·W·3]. One invocation per (row, channel) walks the row with sliding windows (loss-taps.wgsl).
 #import loss_params
 #import loss_taps
 
@@ -11,36 +10,31 @@
 @group(0) @binding(3) var<storage, read_write> moments: array<vec4f>; // (x, y, x², y²)
 @group(0) @binding(4) var<storage, read_write> moments_xy: array<f32>;
 
-/** (x, y, x², y²) and xy of value index i. */
-fn sample4(i: u32) -> vec4f {
-  let x = image[i];
-  let y = target_image[i];
-  return vec4f(x, y, x * x, y * y);
-}
-
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * 256u; // value index (pixel·3 + channel)
-  if (i >= params.width * params.height * 3u) { return; }
-  let pixel = i / 3u;
-  let px = i32(pixel % params.width);
-  let x0 = image[i];
-  let y0 = target_image[i];
-  var sum = TAPS[0] * vec4f(x0, y0, x0 * x0, y0 * y0);
-  var sum_xy = TAPS[0] * (x0 * y0);
-  for (var k = 1; k <= 5; k++) {
-    let w = TAPS[k];
-    if (px - k >= 0) {
-      let j = i - u32(k) * 3u;
-      sum += w * sample4(j);
-      sum_xy += w * (image[j] * target_image[j]);
+@compute @workgroup_size(LINE_WORKGROUP)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let line = gid.x; // row · 3 + channel
+  if (line >= params.height * 3u) { return; }
+  let width = params.width;
+  let base = (line / 3u) * width * 3u + line % 3u; // value index of the row's first pixel
+  var win = Window4();
+  var win_xy = Window1();
+  // Shift in position p; once p >= 5 the window is centred on pixel p − 5.
+  for (var p = 0u; p < width + 5u; p++) {
+    var v = vec4f(0.0);
+    var v_xy = 0.0;
+    if (p < width) {
+      let i = base + p * 3u;
+      let x = image[i];
+      let y = target_image[i];
+      v = vec4f(x, y, x * x, y * y);
+      v_xy = x * y;
     }
-    if (px + k < i32(params.width)) {
-      let j = i + u32(k) * 3u;
-      sum += w * sample4(j);
-      sum_xy += w * (image[j] * target_image[j]);
+    win = shift4(win, v);
+    win_xy = shift1(win_xy, v_xy);
+    if (p >= 5u) {
+      let i = base + (p - 5u) * 3u;
+      moments[i] = blur4(win);
+      moments_xy[i] = blur1(win_xy);
     }
   }
-  moments[i] = sum;
-  moments_xy[i] = sum_xy;
 }

@@ -1,10 +1,10 @@
-// Loss stage 6: sums the per-pixel (|x − y|, SSIM) pairs into [loss, mean L1, mean SSIM].
-// One workgroup strides over all pixels, then a tree reduction in workgroup memory: the scalar is
-// read back only for display, so a single-workgroup pass is enough.
+// Loss stage 4 (run only when the loss is read): sums the per-line (|x − y|, SSIM) pairs of stage 2
+// (one per column and channel) into [loss, mean L1, mean SSIM]. One workgroup strides over the lines,
+// then a tree reduction in workgroup memory.
 #import loss_params
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> pixel_sums: array<f32>;
+@group(0) @binding(1) var<storage, read> line_sums: array<f32>;
 @group(0) @binding(2) var<storage, read_write> result: array<f32>; // [loss, l1, ssim]
 
 var<workgroup> partial: array<vec2f, 256>;
@@ -12,8 +12,8 @@ var<workgroup> partial: array<vec2f, 256>;
 @compute @workgroup_size(256)
 fn main(@builtin(local_invocation_index) lid: u32) {
   var sum = vec2f(0.0);
-  for (var p = lid; p < params.width * params.height; p += 256u) {
-    sum += vec2f(pixel_sums[p * 2u], pixel_sums[p * 2u + 1u]);
+  for (var p = lid; p < params.width * 3u; p += 256u) {
+    sum += vec2f(line_sums[p * 2u], line_sums[p * 2u + 1u]);
   }
   partial[lid] = sum;
   workgroupBarrier();

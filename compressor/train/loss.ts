@@ -1,12 +1,11 @@
 // The training loss on the GPU: L = (1 − λ)·L1 + λ·(1 − SSIM), λ = 0.2 (3DGS), with dL/dimage.
-// Stages (one WGSL file each): moments blurred along x -> blur along y + SSIM + partials -> partials
-// blurred along x -> blurred along y + gradient (the blur's adjoint is the same blur); and a reduction
-// to [loss, L1, SSIM] for display. Four passes instead of seven: each blur pass reads its input in the
-// form the previous stage left it (moments are computed inside the first blur, the gradient inside the
-// last), which on a CPU-emulated GPU (SwiftShader) also means fewer invocations and buffer round trips.
+// Three passes, each walking image lines (one invocation per row or column and channel) with the 11-tap
+// windows in registers (loss-taps.wgsl), so each value is loaded once per pass rather than once per tap:
+// moments blurred along x -> blurred along y + SSIM + partials + partials blurred along y -> partials
+// blurred along x + gradient (the separable blur's adjoint is the same blur, in either axis order).
+// The scalar [loss, L1, SSIM] is reduced from per-line sums only when read (it is for display).
 // Reference: loss-reference.ts (float64).
 import momentsSource from './loss-moments.wgsl';
-import blurSource from './loss-blur.wgsl';
 import ssimSource from './loss-ssim.wgsl';
 import gradSource from './loss-grad.wgsl';
 import reduceSource from './loss-reduce.wgsl';
@@ -18,7 +17,6 @@ import { createStorage, readFloats } from './gpu-buffers.ts';
 
 interface Pipelines {
   moments: GPUComputePipeline;
-  blur: GPUComputePipeline;
   ssim: GPUComputePipeline;
   grad: GPUComputePipeline;
   reduce: GPUComputePipeline;
@@ -31,7 +29,6 @@ function pipelines(device: GPUDevice): Pipelines {
       device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code: composeWgsl(code, { loss_params: paramsSource, loss_taps: tapsSource }) }), entryPoint: 'main' } });
     p = {
       moments: make(momentsSource, 'Loss.moments'),
-      blur: make(blurSource, 'Loss.blur'),
       ssim: make(ssimSource, 'Loss.ssim'),
       grad: make(gradSource, 'Loss.grad'),
       reduce: make(reduceSource, 'Loss.reduce'),
@@ -55,36 +52,37 @@ export interface ImageLossOptions {
 }
 
 const WORKGROUP = 256;
-/** Rows one invocation of loss-ssim.wgsl handles (its RUN). */
-const SSIM_RUN = 8;
+/** Invocations per workgroup of the line-walking stages (loss-taps.wgsl LINE_WORKGROUP). */
+const LINE_WORKGROUP = 16;
 
 /**
  * GPU loss for one image pair per call. Owns its temporaries; encode at most once per submit (the
- * uniforms are rewritten per call). `result` holds [loss, l1, ssim] after the submit.
+ * uniforms are rewritten per call). read() gives [loss, l1, ssim] of the last encoded pair.
  */
 export class ImageLoss {
-  /** [loss, mean L1, mean SSIM] of the last encoded pair. */
-  readonly result: GPUBuffer;
-  private readonly momentsA: GPUBuffer;
+  /** [loss, mean L1, mean SSIM], reduced by read(). */
+  private readonly result: GPUBuffer;
+  private readonly moments: GPUBuffer;
   private readonly momentsXY: GPUBuffer;
-  private readonly partialsA: GPUBuffer;
-  private readonly partialsB: GPUBuffer;
-  private readonly pixelSums: GPUBuffer;
+  private readonly partials: GPUBuffer;
+  private readonly lineSums: GPUBuffer;
   private readonly uniform: GPUBuffer;
   private readonly ssimWeight: number;
   private readonly groups: BindGroupCache;
   private size: [number, number] = [0, 0];
+  /** An encode whose scalar loss has not been reduced into `result` yet. */
+  private pending = false;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly options: ImageLossOptions,
   ) {
     const values = options.maxPixels * 3;
-    this.momentsA = createStorage(device, values * 4, 'Loss.moments');
+    this.moments = createStorage(device, values * 4, 'Loss.moments');
     this.momentsXY = createStorage(device, values, 'Loss.momentsXY');
-    this.partialsA = createStorage(device, values * 4, 'Loss.partialsA');
-    this.partialsB = createStorage(device, values * 4, 'Loss.partialsB');
-    this.pixelSums = createStorage(device, options.maxPixels * 2, 'Loss.pixelSums');
+    this.partials = createStorage(device, values * 4, 'Loss.partials');
+    // Per column and channel (width <= maxPixels).
+    this.lineSums = createStorage(device, options.maxPixels * 3 * 2, 'Loss.lineSums');
     this.result = createStorage(device, 4, 'Loss.result');
     this.uniform = device.createBuffer({ label: 'Loss.params', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.ssimWeight = options.ssimWeight ?? 0.2;
@@ -106,29 +104,38 @@ export class ImageLoss {
     }
     const p = pipelines(this.device);
     const pass = encoder.beginComputePass({ label: 'ImageLoss' });
-    const run = (pipeline: GPUComputePipeline, buffers: GPUBuffer[], elements: number) => {
+    const run = (pipeline: GPUComputePipeline, buffers: GPUBuffer[], lines: number) => {
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, this.groups.get(pipeline, buffers));
-      const groups = Math.ceil(elements / WORKGROUP);
-      if (groups <= 65535) pass.dispatchWorkgroups(groups);
-      else pass.dispatchWorkgroups(65535, Math.ceil(groups / 65535));
+      pass.dispatchWorkgroups(Math.ceil(lines / LINE_WORKGROUP));
     };
     const u = this.uniform;
-    run(p.moments, [u, image, target, this.momentsA, this.momentsXY], pixels * 3);
-    run(p.ssim, [u, image, target, this.momentsA, this.momentsXY, this.partialsA, this.pixelSums], width * Math.ceil(height / SSIM_RUN));
-    run(p.blur, [u, this.partialsA, this.partialsB], pixels * 3);
-    run(p.grad, [u, image, target, this.partialsB, grad], pixels * 3);
-    run(p.reduce, [u, this.pixelSums, this.result], WORKGROUP);
+    run(p.moments, [u, image, target, this.moments, this.momentsXY], height * 3);
+    run(p.ssim, [u, image, target, this.moments, this.momentsXY, this.partials, this.lineSums], width * 3);
+    run(p.grad, [u, image, target, this.partials, grad], height * 3);
     pass.end();
+    this.pending = true;
   }
 
-  /** Reads [loss, l1, ssim] (a GPU->CPU sync: do it only for display, e.g. every 10 iterations). */
+  /** Reads [loss, l1, ssim] of the last encoded pair (a GPU->CPU sync: do it only for display, e.g. every 10 iterations). */
   async read(): Promise<LossValues> {
+    if (this.pending) {
+      // The reduction runs here rather than every iteration: the line sums stay until the next encode.
+      const encoder = this.device.createCommandEncoder({ label: 'ImageLoss.reduce' });
+      const pass = encoder.beginComputePass({ label: 'ImageLoss.reduce' });
+      const reduce = pipelines(this.device).reduce;
+      pass.setPipeline(reduce);
+      pass.setBindGroup(0, this.groups.get(reduce, [this.uniform, this.lineSums, this.result]));
+      pass.dispatchWorkgroups(1);
+      pass.end();
+      this.device.queue.submit([encoder.finish()]);
+      this.pending = false;
+    }
     const [loss, l1, ssim] = await readFloats(this.device, this.result, 3);
     return { loss, l1, ssim };
   }
 
   destroy(): void {
-    for (const b of [this.momentsA, this.momentsXY, this.partialsA, this.partialsB, this.pixelSums, this.result, this.uniform]) b.destroy();
+    for (const b of [this.moments, this.momentsXY, this.partials, this.lineSums, this.result, this.uniform]) b.destroy();
   }
 }
