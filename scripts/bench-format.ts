@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { readScene } from '../compressor/io/read-scene.ts';
 import { SH_FLIP_RUB_TO_RDF } from '../compressor/io/read-spz.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
+import { GSZ_PROFILES } from '../compressor/pack/profiles.ts';
 import { getGpu, type GpuContext } from '../compressor/gpu/device.ts';
 import { clamp01, psnr } from '../compressor/eval/metrics.ts';
 import { orbitCamera, robustBounds } from '../compressor/render/default-camera.ts';
@@ -260,6 +261,16 @@ async function main(): Promise<void> {
     writeFileSync(gszPath, gsz);
     const paths: Record<string, string> = { '.gsz': gszPath };
     results.push({ format: '.gsz', bytes: gsz.length, decodeS: NaN, scene: dec, encodeS });
+    // The opt-in render-space profile (compressor/pack/profiles.ts) as its own labelled row; GSZ_BENCH_COMPACT=0 skips it.
+    const compactPath = join(tmpdir(), `bench-format-${process.pid}-${s.name}-compact.gsz`);
+    if (process.env.GSZ_BENCH_COMPACT !== '0') {
+      t = performance.now();
+      const compact = await encodeGsz(orig, { device, ...GSZ_PROFILES.compact });
+      const compactS = (performance.now() - t) / 1000;
+      writeFileSync(compactPath, compact);
+      paths['.gsz compact'] = compactPath;
+      results.push({ format: '.gsz compact', bytes: compact.length, decodeS: NaN, scene: decodeGsz(compact), encodeS: compactS });
+    }
     if (cli) {
       // GSZ_BENCH_PEERS=spz limits the peers (e.g. while iterating on a scene whose SOG takes too long).
       const peers = (process.env.GSZ_BENCH_PEERS ?? 'spz,sog').split(',');
@@ -285,6 +296,7 @@ async function main(): Promise<void> {
       if (r) r.decodeS = m.seconds;
     }
     rmSync(gszPath, { force: true });
+    rmSync(compactPath, { force: true });
     const views = renderGpu ? orbitViews(orig) : [];
     const reference = renderGpu ? await renderAll(renderGpu, orig, views) : [];
     for (const r of results) {
@@ -317,6 +329,8 @@ async function main(): Promise<void> {
   console.log(`Render PSNR: the decoded scene vs the input, both rendered by compressor/render from ${VIEWS} orbit views at ${VIEW_SIZE.join('x')}`);
   console.log('(black background). Decode: best of 3, single thread, all formats in one fresh process (compressor/pack/measure-decode.ts):');
   console.log('.gsz with shared/format (range decoder, file in memory); SPZ and SOG with the project readers (compressor/io, file read included).');
+  console.log('".gsz compact" is the opt-in `pack --profile compact` (compressor/pack/profiles.ts): steps chosen for render PSNR >= 45 dB,');
+  console.log('not for per-attribute parity with SPZ; its attribute errors are expected to exceed SPZ\'s.');
 }
 
 await main();

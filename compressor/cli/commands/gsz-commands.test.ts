@@ -30,6 +30,13 @@ test('pack -> info -> export round trip', async () => {
     assert.equal(back.shDegree, 1);
     assert.equal(await pack.run([input, '-o', join(dir, 'dc.gsz'), '--sh-degree', '0']), EXIT.ok);
     assert.equal(gszInfo('dc', new Uint8Array(await readFile(join(dir, 'dc.gsz')))).header.shDegree, 0);
+    // --profile compact: the same scene in fewer bytes (coarser steps); an explicit option overrides the profile's.
+    assert.equal(await pack.run([input, '-o', join(dir, 'c.gsz'), '--sh-degree', '0', '--profile', 'compact']), EXIT.ok);
+    const compact = gszInfo('c', new Uint8Array(await readFile(join(dir, 'c.gsz'))));
+    assert.ok((await readFile(join(dir, 'c.gsz'))).length < (await readFile(join(dir, 'dc.gsz'))).length, 'compact is smaller');
+    assert.equal(compact.header.quant.rotation.levels, 200);
+    assert.equal(await pack.run([input, '-o', join(dir, 'c2.gsz'), '--sh-degree', '0', '--profile', 'compact', '--rotation-levels', '500']), EXIT.ok);
+    assert.equal(gszInfo('c2', new Uint8Array(await readFile(join(dir, 'c2.gsz')))).header.quant.rotation.levels, 500);
   });
 });
 
@@ -46,6 +53,7 @@ test('bad input: one-line CliError naming the file, exit 1, no output; bad argum
     assert.deepEqual((await readdir(dir)).sort(), ['bad.gsz', 'bad.ply']);
     await assert.rejects(pack.run([badPly]), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
     await assert.rejects(pack.run([badPly, '-o', 'x.gsz', '--codebook-size', '0']), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
+    await assert.rejects(pack.run([badPly, '-o', 'x.gsz', '--profile', 'tiny']), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
     await assert.rejects(exportCommand.run([bad]), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
   });
 });

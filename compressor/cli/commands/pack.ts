@@ -6,6 +6,7 @@ import { getGpu } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
 import { encodeGsz, GSZ_DEFAULTS, type GszEncodeOptions } from '../../pack/gsz-encoder.ts';
+import { GSZ_PROFILE_NAMES, GSZ_PROFILES, type GszProfile } from '../../pack/profiles.ts';
 import type { CliCommand } from '../command.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
@@ -20,6 +21,10 @@ range-coded with its own context model.
 
 Options:
   -o, --output FILE          the .gsz to write (replaced atomically)
+      --profile NAME         default: every attribute's error at or below SPZ's (bench:format);
+                             compact: coarser steps chosen for render PSNR >= 45 dB against the input
+                             on the bench scenes (smaller files, per-attribute errors above SPZ's);
+                             options below override the profile's values
       --sh-degree N          keep SH bands up to N (0-3; default: all the input has)
       --first-chunk N        Gaussians in the first chunk (default ${d.firstChunk})
       --chunk-growth X       each next chunk is X times larger (default ${d.chunkGrowth})
@@ -35,7 +40,8 @@ Options:
 Examples:
   gs-compress pack scene.ply -o scene.gsz
   gs-compress pack scene.spz -o scene.gsz --sh-degree 1 --first-chunk 2048
-  gs-compress pack scene.ply -o small.gsz --position-step 6e-5 --codebook-size 2048`;
+  gs-compress pack scene.ply -o small.gsz --position-step 6e-5 --codebook-size 2048
+  gs-compress pack scene.ply -o compact.gsz --profile compact`;
 
 export const command: CliCommand = {
   name: 'pack',
@@ -43,6 +49,7 @@ export const command: CliCommand = {
   async run(args: string[]): Promise<number> {
     const parsed = parseCommandArgs(args, {
           output: { type: 'string', short: 'o' },
+          profile: { type: 'string' },
           'sh-degree': { type: 'string' },
           'first-chunk': { type: 'string' },
           'chunk-growth': { type: 'string' },
@@ -59,7 +66,9 @@ export const command: CliCommand = {
     const { values, positionals, output } = parsed;
     const kmeansMode = values.kmeans ?? 'auto';
     if (!['auto', 'gpu', 'cpu'].includes(kmeansMode)) throw new CliError(`--kmeans expects auto, gpu or cpu, got '${kmeansMode}'`, EXIT.usage);
-    const options: GszEncodeOptions = {
+    const profile = values.profile ?? 'default';
+    if (!(GSZ_PROFILE_NAMES as string[]).includes(profile)) throw new CliError(`--profile expects ${GSZ_PROFILE_NAMES.join(' or ')}, got '${profile}'`, EXIT.usage);
+    const given: GszEncodeOptions = {
       shDegree: shDegreeOption(values['sh-degree']),
       firstChunk: numberOption(values['first-chunk'], 'first-chunk', 1, 149796, true),
       chunkGrowth: numberOption(values['chunk-growth'], 'chunk-growth', 1, 16, false),
@@ -70,6 +79,8 @@ export const command: CliCommand = {
       kmeansIterations: numberOption(values['kmeans-iterations'], 'kmeans-iterations', 0, 1000, true),
       shResidualStep: numberOption(values['sh-residual-step'], 'sh-residual-step', 0, 10, false),
     };
+    // Explicit options win over the profile's (undefined ones are dropped so the profile shows through).
+    const options: GszEncodeOptions = { ...GSZ_PROFILES[profile as GszProfile], ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
     const started = performance.now();
     let scene;
     try {
