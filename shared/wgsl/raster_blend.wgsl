@@ -5,8 +5,8 @@
 // Forward (front to back): alpha = min(0.99, opacity exp(-power)); a splat is skipped where power < 0
 // or alpha < 1/255; a pixel stops before a splat would bring transmittance below 1e-4.
 // Backward (back to front): from the transmittance AFTER a splat, T_before = T_after / (1 - alpha)
-// (alpha <= 0.99 keeps the division safe), and from `behind` (sum of colour x alpha x T of the splats
-// behind it) the splat's contribution to dL/d(mean2d, conic, colour, opacity), |dL/d mean2d| and the
+// (alpha <= 0.99 keeps the division safe), and from `behind` (the colour of the splats behind it, as
+// its dot product with dL/d colour) the splat's contribution to dL/d(mean2d, conic, colour, opacity), |dL/d mean2d| and the
 // blending weight alpha x T_before.
 #import raster_common
 
@@ -38,7 +38,7 @@ fn blend_tail(t_final: f32, v_color: vec3f, v_alpha: f32, background: vec3f) -> 
 // One splat's gradient contribution at one pixel, plus the pixel state before it.
 struct BlendGrad {
   transmittance: f32, // T before this splat (the state for the next splat towards the front)
-  behind: vec3f, // colour behind, including this splat
+  behind: f32, // the `behind` state including this splat (see blend_backward)
   v_mean2d: vec2f,
   v_conic: vec3f,
   v_color: vec3f,
@@ -47,31 +47,35 @@ struct BlendGrad {
 }
 
 // Backward of one (pixel, splat) that blended (sample.alpha > 0): `transmittance` is T after the
-// splat, `behind` the colour of the splats behind it, `v_out` dL/d pixel colour, `tail` blend_tail(...)
-// of the pixel. Callers test the sample first and read the per-pixel state only for blended splats
-// (on CPU emulation the state reads are the expensive part).
+// splat, `v_out` dL/d pixel colour. Of the colour behind the splat (sum of colour x alpha x T of the
+// splats behind it) the gradient needs only its dot product with v_out, so the per-pixel state is the
+// scalar behind = dot(colour behind, v_out) - tail, tail = blend_tail(...) of the pixel: it starts at
+// -tail (nothing behind the last splat) and each splat adds weight x dot(colour, v_out). (Two floats
+// of state per pixel instead of five: on CPU emulation the per-pixel state reads are the expensive
+// part, and callers test the sample before reading them.)
 fn blend_backward(
   sample: BlendSample,
   conic: vec3f,
   color: vec3f,
   d: vec2f,
   transmittance: f32,
-  behind: vec3f,
+  behind: f32,
   v_out: vec3f,
-  tail: f32,
 ) -> BlendGrad {
   let alpha = sample.alpha;
   let ra = 1.0 / (1.0 - alpha);
   let t = transmittance * ra;
   let weight = alpha * t;
-  let v_alpha = dot(color * t - behind * ra, v_out) + tail * ra;
+  let color_v = dot(color, v_out);
+  // dL/d alpha = dot(colour T - colour_behind / (1 - alpha), v_out) + tail / (1 - alpha)
+  let v_alpha = color_v * t - behind * ra;
   // Where alpha was clamped at 0.99 it does not depend on opacity or position. (Selects and one
   // constructor rather than a struct variable assigned in branches: 20% faster backward on SwiftShader.)
   let clamped = sample.raw_alpha > MAX_ALPHA;
   let v_power = select(-sample.raw_alpha * v_alpha, 0.0, clamped);
   return BlendGrad(
     t,
-    behind + color * weight,
+    behind + weight * color_v,
     vec2f(conic.x * d.x + conic.y * d.y, conic.y * d.x + conic.z * d.y) * v_power,
     vec3f(0.5 * d.x * d.x, d.x * d.y, 0.5 * d.y * d.y) * v_power,
     weight * v_out,

@@ -63,7 +63,7 @@ fn main(
 
 #ifdef WORKGROUP_BATCHES
   var transmittance = t_final;
-  var behind = vec3f(0.0); // sum of colour x alpha x T of the splats behind the current one
+  var behind = -v_tail; // dot(colour behind the current splat, v_out) - tail (raster_blend.wgsl)
   // Batches from the back: batch k holds list entries [end - BATCH, end), loaded in reverse.
   for (var end = range.y; end > range.x; end -= min(BATCH, end - range.x)) {
     let count = min(BATCH, end - range.x);
@@ -85,7 +85,7 @@ fn main(
       let d = mo.xy - pixel;
       let a = blend_sample(conic, mo.z, d);
       if (index_in_tile < walked && a.alpha > 0.0) {
-        let g = blend_backward(a, conic, batch_color[b].xyz, d, transmittance, behind, v_out, v_tail);
+        let g = blend_backward(a, conic, batch_color[b].xyz, d, transmittance, behind, v_out);
         transmittance = g.transmittance;
         behind = g.behind;
         accumulate_splat_grad(batch_id[b], pixel_sum(g));
@@ -95,7 +95,7 @@ fn main(
   }
 #else
   var transmittance = t_final;
-  var behind = vec3f(0.0); // sum of colour x alpha x T of the splats behind the current one
+  var behind = -v_tail; // dot(colour behind the current splat, v_out) - tail (raster_blend.wgsl)
   if (inside) {
     for (var j = range.x + walked; j > range.x; j--) {
       let id = gaussian_id_from_isect[j - 1u];
@@ -103,7 +103,7 @@ fn main(
       let d = s.mean2d - pixel;
       let a = blend_sample(s.conic, s.opacity, d);
       if (a.alpha > 0.0) {
-        let g = blend_backward(a, s.conic, s.color, d, transmittance, behind, v_out, v_tail);
+        let g = blend_backward(a, s.conic, s.color, d, transmittance, behind, v_out);
         transmittance = g.transmittance;
         behind = g.behind;
         accumulate_splat_grad(id, pixel_sum(g));

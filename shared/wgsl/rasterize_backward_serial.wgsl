@@ -1,6 +1,6 @@
 // Stage 6, CPU-emulation variant (SwiftShader): one invocation per 16x16 TILE, walking the tile's splats
 // back to front and, for each splat, the pixels of its screen box inside the tile. Per-pixel state
-// (transmittance, colour behind, dL/dcolour) lives in private arrays. A splat's contributions from all
+// (transmittance, the colour-behind scalar of raster_blend.wgsl, dL/dcolour) lives in private arrays. A splat's contributions from all
 // pixels of the tile are summed in registers, so the float CAS atomics (splat_grad_atomics.wgsl)
 // run once per (tile, splat) instead of once per (pixel, splat): on a CPU, atomics and their
 // collisions between SIMD lanes dominated the per-pixel kernel. Per (pixel, splat) the maths is
@@ -30,9 +30,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let origin = vec2u(tile % params.tiles_x, tile / params.tiles_x) * TILE_SIZE;
   let background = vec3f(params.background_r, params.background_g, params.background_b);
   var transmittance: array<f32, PIXELS>;
-  var behind: array<vec3f, PIXELS>;
+  var behind: array<f32, PIXELS>;
   var v_out: array<vec3f, PIXELS>;
-  var v_tail: array<f32, PIXELS>;
   var walked: array<u32, PIXELS>;
   var max_walked = 0u;
   for (var k = 0u; k < PIXELS; k++) {
@@ -46,7 +45,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       walked[k] = state.y;
       v_out[k] = vec3f(v_image[3u * p], v_image[3u * p + 1u], v_image[3u * p + 2u]);
       let v_a = select(0.0, v_alpha_in[p], params.has_v_alpha != 0u);
-      v_tail[k] = blend_tail(t_final, v_out[k], v_a, background);
+      behind[k] = -blend_tail(t_final, v_out[k], v_a, background);
       max_walked = max(max_walked, state.y);
     }
   }
@@ -56,22 +55,30 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     let s = splats[g];
     let box = splat_tile_box(s, origin);
     var sum = SplatGradSum(); // explicit: a bare declaration in a loop was not re-zeroed per iteration on SwiftShader
-    for (var py = box.y; py < box.w; py++) {
-      for (var px = box.x; px < box.z; px++) {
-        let k = py * TILE_SIZE + px;
-        if (index_in_tile >= walked[k]) {
-          continue;
-        }
-        let d = s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5);
-        let a = blend_sample(s.conic, s.opacity, d);
-        if (a.alpha == 0.0) {
-          continue;
-        }
-        let b = blend_backward(a, s.conic, s.color, d, transmittance[k], behind[k], v_out[k], v_tail[k]);
-        transmittance[k] = b.transmittance;
-        behind[k] = b.behind;
-        sum = add_blend_grad(sum, b);
+    // One flat loop over the box's pixels (row-major): cheaper on SwiftShader than two nested loops.
+    let box_w = box.z - box.x;
+    let box_n = box_w * (box.w - box.y);
+    var px = box.x;
+    var py = box.y;
+    for (var q = 0u; q < box_n; q++) {
+      let k = py * TILE_SIZE + px;
+      let d = s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5);
+      px += 1u;
+      if (px == box.z) {
+        px = box.x;
+        py += 1u;
       }
+      if (index_in_tile >= walked[k]) {
+        continue;
+      }
+      let a = blend_sample(s.conic, s.opacity, d);
+      if (a.alpha == 0.0) {
+        continue;
+      }
+      let b = blend_backward(a, s.conic, s.color, d, transmittance[k], behind[k], v_out[k]);
+      transmittance[k] = b.transmittance;
+      behind[k] = b.behind;
+      sum = add_blend_grad(sum, b);
     }
     if (sum.weight > 0.0) {
       accumulate_splat_grad(g, sum);
