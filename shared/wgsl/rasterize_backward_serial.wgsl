@@ -55,30 +55,36 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     let s = splats[g];
     let box = splat_tile_box(s, origin);
     var sum = SplatGradSum(); // explicit: a bare declaration in a loop was not re-zeroed per iteration on SwiftShader
-    // One flat loop over the box's pixels (row-major): cheaper on SwiftShader than two nested loops.
-    let box_w = box.z - box.x;
-    let box_n = box_w * (box.w - box.y);
+    // One flat, branch-free loop over the box's pixels (row-major), as in rasterize_forward_serial.wgsl:
+    // every pixel of the box reads and writes its state, and selects drop the pixels that do not blend.
+    let n = (box.z - box.x) * (box.w - box.y);
     var px = box.x;
     var py = box.y;
-    for (var q = 0u; q < box_n; q++) {
+    for (var q = 0u; q < n; q++) {
       let k = py * TILE_SIZE + px;
       let d = s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5);
-      px += 1u;
-      if (px == box.z) {
-        px = box.x;
-        py += 1u;
-      }
-      if (index_in_tile >= walked[k]) {
-        continue;
-      }
-      let a = blend_sample(s.conic, s.opacity, d);
-      if (a.alpha == 0.0) {
-        continue;
-      }
-      let b = blend_backward(a, s.conic, s.color, d, transmittance[k], behind[k], v_out[k]);
-      transmittance[k] = b.transmittance;
-      behind[k] = b.behind;
-      sum = add_blend_grad(sum, b);
+      let wrap = px + 1u == box.z;
+      px = select(px + 1u, box.x, wrap);
+      py = select(py, py + 1u, wrap);
+      let power = splat_power(s.conic, d);
+      let vis = exp(-power);
+      let raw_alpha = s.opacity * vis;
+      let alpha = min(MAX_ALPHA, raw_alpha);
+      let live = (index_in_tile < walked[k]) & (power >= 0.0) & (alpha >= ALPHA_THRESHOLD);
+      let a = BlendSample(select(0.0, alpha, live), raw_alpha, vis);
+      let t = transmittance[k];
+      let behind_k = behind[k];
+      let b = blend_backward(a, s.conic, s.color, d, t, behind_k, v_out[k]);
+      transmittance[k] = select(t, b.transmittance, live);
+      behind[k] = select(behind_k, b.behind, live);
+      sum = add_blend_grad(sum, BlendGrad(
+        b.transmittance, b.behind,
+        select(vec2f(0.0), b.v_mean2d, live),
+        select(vec3f(0.0), b.v_conic, live),
+        select(vec3f(0.0), b.v_color, live),
+        select(0.0, b.v_opacity, live),
+        select(0.0, b.weight, live),
+      ));
     }
     if (sum.weight > 0.0) {
       accumulate_splat_grad(g, sum);

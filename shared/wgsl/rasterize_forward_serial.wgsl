@@ -29,42 +29,45 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   }
   let range = tile_ranges[tile];
   let origin = vec2u(tile % params.tiles_x, tile / params.tiles_x) * TILE_SIZE;
+  // Transmittance per pixel; a pixel that is done (stopped, or outside the image) holds -T (-1 outside).
   var transmittance: array<f32, PIXELS>;
   var color: array<vec3f, PIXELS>;
   var walked: array<u32, PIXELS>;
-  var done: array<bool, PIXELS>;
   var remaining = 0u;
   for (var k = 0u; k < PIXELS; k++) {
-    transmittance[k] = 1.0;
+    let inside = all(origin + vec2u(k % TILE_SIZE, k / TILE_SIZE) < camera.size);
+    transmittance[k] = select(-1.0, 1.0, inside);
     color[k] = vec3f(0.0);
     walked[k] = 0u;
-    done[k] = !all(origin + vec2u(k % TILE_SIZE, k / TILE_SIZE) < camera.size);
-    remaining += select(1u, 0u, done[k]);
+    remaining += select(0u, 1u, inside);
   }
   for (var j = range.x; j < range.y && remaining > 0u; j++) {
     let s = splats[gaussian_id_from_isect[j]];
     let box = splat_tile_box(s, origin);
-    for (var py = box.y; py < box.w; py++) {
-      for (var px = box.x; px < box.z; px++) {
-        let k = py * TILE_SIZE + px;
-        if (done[k]) {
-          continue;
-        }
-        let alpha = blend_alpha(s.conic, s.opacity, s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5));
-        if (alpha == 0.0) {
-          continue;
-        }
-        let t = transmittance[k];
-        let next = t * (1.0 - alpha);
-        if (next < TRANSMITTANCE_MIN) {
-          done[k] = true;
-          remaining -= 1u;
-          continue;
-        }
-        color[k] += s.color * (alpha * t);
-        transmittance[k] = next;
-        walked[k] = j + 1u - range.x;
-      }
+    // One flat, branch-free loop over the box's pixels (row-major): on SwiftShader every basic block of
+    // a loop body costs about as much as the per-pixel maths (masks of the emulated SIMD lanes), so the
+    // body is straight-line code with selects, the same operations as blend_alpha and the skips.
+    let n = (box.z - box.x) * (box.w - box.y);
+    var px = box.x;
+    var py = box.y;
+    for (var q = 0u; q < n; q++) {
+      let k = py * TILE_SIZE + px;
+      let d = s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5);
+      let wrap = px + 1u == box.z;
+      px = select(px + 1u, box.x, wrap);
+      py = select(py, py + 1u, wrap);
+      let power = splat_power(s.conic, d);
+      let a = min(MAX_ALPHA, s.opacity * exp(-power));
+      let alpha = select(a, 0.0, (power < 0.0) | (a < ALPHA_THRESHOLD));
+      let t = transmittance[k];
+      let live = (t > 0.0) & (alpha > 0.0);
+      let next = t * (1.0 - alpha);
+      let stop = live & (next < TRANSMITTANCE_MIN);
+      let blend = live & !stop;
+      color[k] = select(color[k], color[k] + s.color * (alpha * t), blend);
+      transmittance[k] = select(select(t, next, blend), -t, stop);
+      walked[k] = select(walked[k], j + 1u - range.x, blend);
+      remaining -= select(0u, 1u, stop);
     }
   }
   let background = vec3f(params.background_r, params.background_g, params.background_b);
@@ -74,7 +77,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       continue;
     }
     let p = xy.y * camera.size.x + xy.x;
-    let t = transmittance[k];
+    let t = abs(transmittance[k]);
     let rgb = color[k] + t * background;
     out_image[3u * p] = rgb.x;
     out_image[3u * p + 1u] = rgb.y;
