@@ -34,6 +34,7 @@ import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../shared/format/gsz-decoder.ts';
 import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
+import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
 import { pace } from './pace.ts';
 import { cpuWindow } from './bench-view-cpu.ts';
 import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';
@@ -145,12 +146,7 @@ const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const debian = '/usr/bin/chromium';
 const executablePath = process.env.GS_E2E_CHROMIUM ?? (existsSync(debian) ? debian : undefined);
 const args = process.env.GS_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? (executablePath === debian
-  ? ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader',
-    '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-    // This headless Chromium starts an omnibox-popup WebUI renderer per page that takes ~0.7 s of CPU
-    // while the page loads (measured with /proc); it competes with both viewers on a small machine.
-    '--disable-features=WebUIOmniboxPopup']
+  ? SWIFTSHADER_CHROMIUM_ARGS
   : ['--enable-unsafe-webgpu']);
 
 type Vec3 = [number, number, number];
@@ -337,7 +333,7 @@ try {
     const device = await (await navigator.gpu?.requestAdapter())?.requestDevice();
     if (device) {
       const context = (document.querySelector('#a') as HTMLCanvasElement).getContext('webgpu')!;
-      context.configure({ device, format: 'rgba16float', alphaMode: 'premultiplied' });
+      context.configure({ device, format: navigator.gpu.getPreferredCanvasFormat(), alphaMode: 'premultiplied' });
       const encoder = device.createCommandEncoder();
       encoder.beginRenderPass({ colorAttachments: [{ view: context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] }] }).end();
       device.queue.submit([encoder.finish()]);

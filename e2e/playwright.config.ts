@@ -4,17 +4,13 @@
 // GS_E2E_CHROMIUM=/path/to/chrome and GS_E2E_CHROMIUM_ARGS="--flag --flag".
 import { defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
+import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
 
 const PORT = Number(process.env.GS_E2E_PORT ?? 4178);
 const debianChromium = '/usr/bin/chromium';
 const executablePath = process.env.GS_E2E_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
-const swiftShaderArgs = [
-  '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-  '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader',
-  '--use-angle=swiftshader',
-];
 const args = process.env.GS_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean)
-  ?? (executablePath === debianChromium ? swiftShaderArgs : ['--enable-unsafe-webgpu']);
+  ?? (executablePath === debianChromium ? SWIFTSHADER_CHROMIUM_ARGS : ['--enable-unsafe-webgpu']);
 
 export default defineConfig({
   testDir: '.',

@@ -55,7 +55,9 @@ export class GsScene extends LitElement {
     canvas:focus-visible { box-shadow: inset 0 0 0 2px Highlight; }
     .message { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
       padding: 1em; text-align: center; font: 14px/1.4 system-ui, sans-serif; color: #eee; background: #222c; }
-    .progress { position: absolute; left: 0; bottom: 0; height: 3px; background: #4af; transition: width 0.2s; }
+    /* No transition: an animated bar re-composites the page every frame while loading, work that the
+       GPU process (which also runs WebGPU) does slowly on software GPUs. */
+    .progress { position: absolute; left: 0; bottom: 0; height: 3px; background: #4af; }
   `;
 
   /** URL of the .gsz file. Changing it aborts the current stream and loads the new scene. */
@@ -328,6 +330,7 @@ export class GsScene extends LitElement {
     if (!this.firstFrameSent) {
       this.firstFrameSent = true;
       performance.mark?.('gs-scene:first-frame');
+      this.stream.resume();
       this.dispatch('first-frame', { splatsLoaded: this.splatCount, splatsDrawn: drawn });
     }
     if (this.loadPending && drawn >= this.splatCount) this.finishLoad();

@@ -11,7 +11,8 @@ import type { SceneInfo } from './worker-protocol.ts';
 
 export interface GszStreamCallbacks {
   header(scene: SceneInfo, header: GszHeader): void;
-  chunk(first: number, packed: PackedSplats): void;
+  /** A chunk is decoded; a returned promise holds back reading and decoding until it settles. */
+  chunk(first: number, packed: PackedSplats): void | Promise<void>;
   /** Called after every network read with the bytes received so far. */
   bytes(loaded: number): void;
 }
@@ -97,7 +98,7 @@ export async function readGszStream(
   // Chunks that came before the codebook are shown DC-only at once, then decoded again (and sent again,
   // overwriting the same range) when the codebook arrives.
   const withoutSh: { chunk: number; bytes: Uint8Array }[] = [];
-  const emit = (chunk: number, bytes: Uint8Array): void => {
+  const emit = (chunk: number, bytes: Uint8Array): void | Promise<void> => {
     const info = header.chunks[chunk];
     const decoded = decodeGszChunk(header, chunk, bytes, codebook);
     const n = Math.min(decoded.count, total - info.firstSplat);
@@ -107,8 +108,8 @@ export async function readGszStream(
       packed.shRest = new Float32Array(n * stride);
       withoutSh.push({ chunk, bytes: bytes.slice() });
     }
-    on.chunk(info.firstSplat, packed);
     loaded = Math.max(loaded, info.firstSplat + n);
+    return on.chunk(info.firstSplat, packed);
   };
   for (const section of sections) {
     // Once every wanted Gaussian is in, only a codebook still owed to them is worth reading.
@@ -123,7 +124,10 @@ export async function readGszStream(
       codebook = decodeGszCodebook(header, bytes);
       for (const pending of withoutSh.splice(0)) emit(pending.chunk, pending.bytes);
     } else {
-      emit(section.chunk, bytes);
+      const hold = emit(section.chunk, bytes);
+      queue.drop(end);
+      if (hold) await hold;
+      continue;
     }
     queue.drop(end);
   }

@@ -4,19 +4,29 @@
 // SharedArrayBuffer). The main thread cancels by terminating the Worker.
 import { GszFormatError } from '../../shared/format/gsz-decoder.ts';
 import { readGszStream } from './gsz-stream.ts';
-import type { LoadRequest, Progress, WorkerMessage } from './worker-protocol.ts';
+import type { LoadRequest, MainMessage, Progress, WorkerMessage } from './worker-protocol.ts';
 
 interface WorkerScope {
-  onmessage: ((event: MessageEvent<LoadRequest>) => void) | null;
+  onmessage: ((event: MessageEvent<MainMessage>) => void) | null;
   postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
 }
 const scope = globalThis as unknown as WorkerScope;
 
 /** Progress messages between chunks are coalesced to at most one per this many ms. */
 const PROGRESS_INTERVAL_MS = 50;
+/**
+ * After the first chunk, the next ones wait for the element's 'resume' (its first frame is out) or this
+ * long. On a small machine decoding them competes with that frame for the CPU (main thread and GPU
+ * process): on 2 shared cores with SwiftShader, biker's later chunks take ~0.4 s of CPU to decode.
+ */
+const FIRST_FRAME_WAIT_MS = 2000;
+
+let resume: (() => void) | undefined;
+const resumed = new Promise<void>((r) => (resume = r));
 
 scope.onmessage = (event) => {
   if (event.data.type === 'load') void load(event.data);
+  else if (event.data.type === 'resume') resume?.();
 };
 
 class HttpError extends Error {
@@ -55,6 +65,7 @@ async function load(request: LoadRequest): Promise<void> {
         scope.postMessage({ type: 'chunk', first, packed, progress: { ...progress } }, [
           packed.splats.buffer, packed.shRest.buffer, packed.positions.buffer,
         ]);
+        if (first === 0) return Promise.race([resumed, new Promise<void>((r) => setTimeout(r, FIRST_FRAME_WAIT_MS))]);
       },
       bytes(loaded) {
         progress.bytesLoaded = loaded;

@@ -4,7 +4,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import workerSource from './gsz-worker.ts?worker-source';
 import type { PackedSplats } from './render/packed-splats.ts';
-import type { LoadRequest, Progress, SceneInfo, WorkerMessage } from './worker-protocol.ts';
+import type { LoadRequest, Progress, ResumeRequest, SceneInfo, WorkerMessage } from './worker-protocol.ts';
 
 export interface StreamCallbacks {
   onHeader(scene: SceneInfo, progress: Progress): void;
@@ -83,6 +83,12 @@ export class StreamController implements ReactiveController {
     };
     const request: LoadRequest = { type: 'load', url, maxSplats };
     worker.postMessage(request);
+  }
+
+  /** The first frame is out: the Worker may decode the chunks after the first (see gsz-worker.ts). */
+  resume(): void {
+    const request: ResumeRequest = { type: 'resume' };
+    this.worker?.postMessage(request);
   }
 
   cancel(): void {

@@ -11,6 +11,15 @@ export interface LoadRequest {
   maxSplats: number;
 }
 
+/** Sent once the element's first frame is out: the Worker holds back the chunks after the first until
+ *  then (or a time limit), so decoding them does not compete with that frame for the CPU. */
+export interface ResumeRequest {
+  type: 'resume';
+}
+
+/** Messages from the main thread to the Worker. */
+export type MainMessage = LoadRequest | ResumeRequest;
+
 export interface SceneInfo {
   /** Gaussians that will be loaded: min(file count, maxSplats). */
   count: number;

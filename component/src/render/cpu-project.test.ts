@@ -1,6 +1,8 @@
 // The CPU pre-pass of the first frames (cpu-project.ts) against the compressor's independent CPU
-// reference (compressor/render/reference): same visible set, centres, conics, opacities, colours, and
-// back-to-front order; the quad axes bound the alpha-threshold ellipse.
+// reference (compressor/render/reference): same visible set (less the splats fainter than the quad's
+// cut-off), centres, opacities, colours, and back-to-front order; the quad's axes are conjugate under the
+// reference conic and reach the cut-off level, and the exponent scale turns corner coordinates into the
+// reference's alpha.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lookAt, type Camera } from '../../../shared/math/camera.ts';
@@ -39,7 +41,8 @@ test('CPU projection matches the reference projection and SH, sorted back to fro
   for (let i = 0; i < scene.count; i++) {
     const p = projectReference(camera, [...scene.positions.subarray(i * 3, i * 3 + 3)], [...scene.logScales.subarray(i * 3, i * 3 + 3)],
       [...scene.rotations.subarray(i * 4, i * 4 + 4)], scene.opacityLogits[i]!, true);
-    if (p.visible) expected.push({ p, rgb: shColorReference(i, [...scene.positions.subarray(i * 3, i * 3 + 3)], eye, scene.shDC, scene.shRest, 2, 2) });
+    // Splats whose opacity is below the quad's cut-off level draw nothing and are culled.
+    if (p.visible && p.opacity > QUAD_ALPHA_FACTOR / 255) expected.push({ p, rgb: shColorReference(i, [...scene.positions.subarray(i * 3, i * 3 + 3)], eye, scene.shDC, scene.shRest, 2, 2) });
   }
   assert.ok(expected.length > 100, `only ${expected.length} visible`);
   assert.equal(out.count, expected.length);
@@ -51,14 +54,20 @@ test('CPU projection matches the reference projection and SH, sorted back to fro
     const f = out.projected;
     close(f[o]!, p.mean2d[0], 'x');
     close(f[o + 1]!, p.mean2d[1], 'y');
-    p.conic.forEach((c, j) => close(f[o + 4 + j]!, c, 'conic'));
-    close(f[o + 7]!, p.opacity, 'opacity');
+    close(f[o + 11]!, p.opacity, 'opacity');
     rgb.forEach((c, j) => close(f[o + 8 + j]!, c, 'colour'));
-    // The quad's half-axes reach the ellipse where alpha = QUAD_ALPHA_FACTOR / 255: the reference's box
-    // (alpha = 1/255), scaled to that level, bounds them.
-    const major = Math.hypot(f[o + 2]!, f[o + 3]!);
-    const scale = Math.sqrt(Math.max(0, Math.log((p.opacity * 255) / QUAD_ALPHA_FACTOR)) / Math.log(p.opacity * 255));
-    const [ex, ey] = p.extent.map((e) => e * scale) as [number, number];
-    assert.ok(major <= Math.hypot(ex, ey) * (1 + 1e-3) + 1e-6 && major >= Math.max(ex, ey) * (1 - 1e-3) - 1e-6, `major ${major} vs ${ex}, ${ey}`);
+    // The quad's half-axes M, m reach the ellipse where alpha = QUAD_ALPHA_FACTOR / 255 (u^T conic u =
+    // P there) and are conjugate (M^T conic m = 0), so corner coordinates c give u^T conic u = P |c|^2.
+    const [a, b, c] = p.conic;
+    const form = (u: number[], v: number[]) => a * u[0]! * v[0]! + b * (u[0]! * v[1]! + u[1]! * v[0]!) + c * u[1]! * v[1]!;
+    const major = [f[o + 2]!, f[o + 3]!];
+    const minor = [f[o + 4]!, f[o + 5]!];
+    const level = 2 * Math.log((p.opacity * 255) / QUAD_ALPHA_FACTOR);
+    close(form(major, major), level, 'major axis level');
+    close(form(minor, minor), level, 'minor axis level');
+    close(form(major, minor) / level, 0, 'conjugate axes');
+    assert.ok(Math.hypot(major[0]!, major[1]!) >= Math.hypot(minor[0]!, minor[1]!) * (1 - 1e-6), 'major >= minor');
+    // alpha = opacity * exp2(-(scale |c|)^2) = opacity * exp(-P |c|^2 / 2).
+    close(f[o + 6]! ** 2, (level / 2) * Math.LOG2E, 'exponent scale');
   });
 });

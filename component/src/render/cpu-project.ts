@@ -4,7 +4,8 @@
 // important) Gaussians here and draws them with the same vertex-pulling pipeline, so the first frame
 // follows the first chunk. Same maths as shared/wgsl/projection.wgsl + sh.wgsl (checked against the
 // compressor's CPU reference in cpu-project.test.ts), in float64, writing splat.wgsl's `projected`
-// layout: per visible slot 12 floats (centre xy, major half-axis xy), (conic abc, opacity), (rgb, minor).
+// layout: per visible slot 12 floats (centre xy, major half-axis xy), (minor half-axis xy, exponent scale,
+// 0), (rgb, opacity).
 import type { Camera } from '../../../shared/math/camera.ts';
 import { SPLAT_FLOATS } from './packed-splats.ts';
 
@@ -40,7 +41,9 @@ export function projectOnCpu(
 ): CpuProjection {
   const { fx, fy, cx, cy, width, height } = camera;
   const m = camera.viewMatrix; // column-major world-to-camera
-  const camPos = [0, 1, 2].map((i) => -(m[i * 4]! * m[12]! + m[i * 4 + 1]! * m[13]! + m[i * 4 + 2]! * m[14]!));
+  const camX = -(m[0]! * m[12]! + m[1]! * m[13]! + m[2]! * m[14]!);
+  const camY = -(m[4]! * m[12]! + m[5]! * m[13]! + m[6]! * m[14]!);
+  const camZ = -(m[8]! * m[12]! + m[9]! * m[13]! + m[10]! * m[14]!);
   const limXPos = (width - cx) / fx + FRUSTUM_MARGIN * width / (2 * fx);
   const limXNeg = cx / fx + FRUSTUM_MARGIN * width / (2 * fx);
   const limYPos = (height - cy) / fy + FRUSTUM_MARGIN * height / (2 * fy);
@@ -69,11 +72,13 @@ export function projectOnCpu(
     const u = Math.min(limXPos, Math.max(-limXNeg, tx * rz));
     const v = Math.min(limYPos, Math.max(-limYNeg, ty * rz));
     const j00 = fx * rz, j02 = -fx * u * rz, j11 = fy * rz, j12 = -fy * v * rz;
-    const t0 = [j00 * m[0]! + j02 * m[2]!, j00 * m[4]! + j02 * m[6]!, j00 * m[8]! + j02 * m[10]!];
-    const t1 = [j11 * m[1]! + j12 * m[2]!, j11 * m[5]! + j12 * m[6]!, j11 * m[9]! + j12 * m[10]!];
+    // Scalars, no arrays: the first frames run this before the JIT has optimised it, where every
+    // allocation in the loop is real (and brings garbage collections).
+    const t00 = j00 * m[0]! + j02 * m[2]!, t01 = j00 * m[4]! + j02 * m[6]!, t02 = j00 * m[8]! + j02 * m[10]!;
+    const t10 = j11 * m[1]! + j12 * m[2]!, t11 = j11 * m[5]! + j12 * m[6]!, t12 = j11 * m[9]! + j12 * m[10]!;
     // a = T R (2x3), cov2d = a diag(s^2) a^T.
-    const a00 = t0[0]! * r00 + t0[1]! * r10 + t0[2]! * r20, a01 = t0[0]! * r01 + t0[1]! * r11 + t0[2]! * r21, a02 = t0[0]! * r02 + t0[1]! * r12 + t0[2]! * r22;
-    const a10 = t1[0]! * r00 + t1[1]! * r10 + t1[2]! * r20, a11 = t1[0]! * r01 + t1[1]! * r11 + t1[2]! * r21, a12 = t1[0]! * r02 + t1[1]! * r12 + t1[2]! * r22;
+    const a00 = t00 * r00 + t01 * r10 + t02 * r20, a01 = t00 * r01 + t01 * r11 + t02 * r21, a02 = t00 * r02 + t01 * r12 + t02 * r22;
+    const a10 = t10 * r00 + t11 * r10 + t12 * r20, a11 = t10 * r01 + t11 * r11 + t12 * r21, a12 = t10 * r02 + t11 * r12 + t12 * r22;
     const cxx = a00 * a00 * s0 + a01 * a01 * s1 + a02 * a02 * s2;
     const cxy = a00 * a10 * s0 + a01 * a11 * s1 + a02 * a12 * s2;
     const cyy = a10 * a10 * s0 + a11 * a11 * s1 + a12 * a12 * s2;
@@ -92,11 +97,16 @@ export function projectOnCpu(
     const spread = Math.sqrt(Math.max(0, mid * mid - det));
     const major = mid + spread, minor = Math.max(mid - spread, 0);
     let dx = cxy, dy = major - xx;
-    if (Math.abs(cxy) < 1e-7 * major) [dx, dy] = xx >= yy ? [1, 0] : [0, 1];
+    if (Math.abs(cxy) < 1e-7 * major) {
+      dx = xx >= yy ? 1 : 0;
+      dy = 1 - dx;
+    }
     const dl = Math.hypot(dx, dy);
-    const p2 = 2 * Math.max(0, Math.log(opacity / (QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD)));
+    const p2 = 2 * Math.log(opacity / (QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD));
+    // Fainter than the quad's cut-off level: draws nothing (preprocess.wgsl culls it too).
+    if (!(p2 > 0)) continue;
     // Colour: SH up to the degree, for the direction from the camera centre.
-    let vx = px - camPos[0]!, vy = py - camPos[1]!, vz = pz - camPos[2]!;
+    let vx = px - camX, vy = py - camY, vz = pz - camZ;
     const vl = Math.hypot(vx, vy, vz);
     if (vl > 0) { vx /= vl; vy /= vl; vz /= vl; } else { vx = 0; vy = 0; vz = 1; }
     const coefficients = shBasis(shDegree, vx, vy, vz, basis);
@@ -109,10 +119,11 @@ export function projectOnCpu(
     }
     const w = n * 12;
     unsorted[w] = mx; unsorted[w + 1] = my;
-    unsorted[w + 2] = (dx / dl) * Math.sqrt(p2 * major); unsorted[w + 3] = (dy / dl) * Math.sqrt(p2 * major);
-    unsorted[w + 4] = yy / det; unsorted[w + 5] = -cxy / det; unsorted[w + 6] = xx / det; unsorted[w + 7] = opacity;
+    const ma = Math.sqrt(p2 * major) / dl, mi = Math.sqrt(p2 * minor) / dl;
+    unsorted[w + 2] = dx * ma; unsorted[w + 3] = dy * ma;
+    unsorted[w + 4] = -dy * mi; unsorted[w + 5] = dx * mi; unsorted[w + 6] = Math.sqrt(p2 * 0.5 * Math.LOG2E); unsorted[w + 7] = 0;
     unsorted[w + 8] = Math.max(0, cr); unsorted[w + 9] = Math.max(0, cg); unsorted[w + 10] = Math.max(0, cb);
-    unsorted[w + 11] = Math.sqrt(p2 * minor);
+    unsorted[w + 11] = opacity;
     depths[n] = tz;
     n++;
   }
@@ -122,7 +133,10 @@ export function projectOnCpu(
   const d = depths.subarray(0, n);
   slots.sort((a, b) => d[b]! - d[a]!);
   const projected = new Float32Array(n * 12);
-  for (let i = 0; i < n; i++) projected.set(unsorted.subarray(slots[i]! * 12, slots[i]! * 12 + 12), i * 12);
+  for (let i = 0; i < n; i++) {
+    const from = slots[i]! * 12;
+    for (let k = 0; k < 12; k++) projected[i * 12 + k] = unsorted[from + k]!;
+  }
   for (let i = 0; i < n; i++) slots[i] = i;
   return { count: n, projected, order: slots };
 }

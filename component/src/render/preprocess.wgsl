@@ -20,11 +20,12 @@ struct Params {
 @group(0) @binding(1) var<uniform> params: Params;
 @group(0) @binding(2) var<storage, read> splats: array<f32>;    // [count, 14], see packed-splats.ts
 @group(0) @binding(3) var<storage, read> sh_rest: array<f32>;   // [count, sh_stride]
-// Per visible slot: (centre px, major half-axis px), (conic a, b, c, opacity), (rgb, minor half-axis length px).
+// Per visible slot (splat.wgsl's layout): (centre px, major half-axis px), (minor half-axis px, exponent
+// scale, 0), (rgb, opacity).
 @group(0) @binding(4) var<storage, read_write> projected: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> keys: array<u32>;
 @group(0) @binding(6) var<storage, read_write> values: array<u32>;
-// [0..3]: indirect draw args (written by the finalize pass), [4]: visible count.
+// [0..4]: indexed indirect draw args (written by the finalize pass), [5]: visible count.
 @group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
 
 const WORKGROUP = 256u;
@@ -43,6 +44,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let quat = vec4f(splats[o + 6u], splats[o + 7u], splats[o + 8u], splats[o + 9u]);
   let p = project_gaussian(camera, mean, log_scale, quat, splats[o + 10u], params.antialiased != 0u);
   if (!p.visible) { return; }
+  // Splats fainter than the quad's cut-off level draw nothing: no slot, no sort key.
+  let quad = ellipse_quad(p.conic, p.opacity);
+  if (quad.scale <= 0.0) { return; }
 
   var sh: array<vec3f, 16>;
   sh[0] = vec3f(splats[o + 11u], splats[o + 12u], splats[o + 13u]);
@@ -54,11 +58,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
   let colour = sh_to_color(degree, view_direction(mean, camera_position(camera)), sh);
 
-  let axes = ellipse_axes(p.conic, p.opacity);
-  let slot = atomicAdd(&counters[4], 1u);
-  projected[slot * 3u] = vec4f(p.mean2d, axes.xy);
-  projected[slot * 3u + 1u] = vec4f(p.conic, p.opacity);
-  projected[slot * 3u + 2u] = vec4f(colour, axes.z);
+  let slot = atomicAdd(&counters[5], 1u);
+  projected[slot * 3u] = vec4f(p.mean2d, quad.major);
+  projected[slot * 3u + 1u] = vec4f(quad.minor, quad.scale, 0.0);
+  projected[slot * 3u + 2u] = vec4f(colour, p.opacity);
   // Ascending keys draw far splats first. Log depth: equal relative precision at every distance
   // (ln(far / near) / 65535, e.g. 2e-5 for far / near = 4).
   let q = clamp((log2(p.depth) - params.key_offset) * params.key_scale, 0.0, 65535.0);
@@ -66,11 +69,19 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   values[slot] = slot;
 }
 
-// The quad drawn for a splat: the rectangle around the ellipse where alpha reaches QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD,
-// aligned with the ellipse's axes (tighter than the axis-aligned extent box for elongated splats, so
-// fewer fragments are shaded; outside it alpha is below 2/255, see QUAD_ALPHA_FACTOR).
-// Returns the major half-axis as a vector (pixels) and the minor half-axis length.
-fn ellipse_axes(conic: vec3f, opacity: f32) -> vec3f {
+struct Quad {
+  major: vec2f,  // major half-axis, pixels
+  minor: vec2f,  // minor half-axis, pixels
+  // Corner coordinates (+-1 along each half-axis) times this give w with alpha = opacity * exp2(-|w|^2):
+  // sqrt(P log2(e) / 2) for the cut-off at P standard deviations squared; 0 when nothing is drawn.
+  scale: f32,
+}
+
+// The quad drawn for a splat: the rectangle spanned by the ellipse's axes out to where alpha reaches
+// QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD (tighter than the axis-aligned extent box for elongated splats, so
+// fewer fragments are shaded; outside it alpha is below 2/255, see QUAD_ALPHA_FACTOR). In corner
+// coordinates the Gaussian is isotropic, so the fragment shader needs no conic.
+fn ellipse_quad(conic: vec3f, opacity: f32) -> Quad {
   // Covariance = inverse of the conic [[a, b], [b, c]].
   let det_conic = conic.x * conic.z - conic.y * conic.y;
   let cxx = conic.z / det_conic;
@@ -84,7 +95,11 @@ fn ellipse_axes(conic: vec3f, opacity: f32) -> vec3f {
   var dir = vec2f(cxy, major - cxx);
   if (abs(cxy) < 1e-7 * major) { dir = select(vec2f(0.0, 1.0), vec2f(1.0, 0.0), cxx >= cyy); }
   dir = normalize(dir);
-  // alpha = opacity exp(-d^2 / 2) along an axis, in standard deviations d: threshold at d^2 = 2 P.
+  // alpha = opacity exp(-d^2 / 2) along an axis, in standard deviations d: threshold at d^2 = P.
   let p2 = max(0.0, 2.0 * log(opacity / (QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD)));
-  return vec3f(dir * sqrt(p2 * major), sqrt(p2 * minor));
+  var q: Quad;
+  q.major = dir * sqrt(p2 * major);
+  q.minor = vec2f(-dir.y, dir.x) * sqrt(p2 * minor);
+  q.scale = sqrt(p2 * 0.5 * 1.4426950408889634);
+  return q;
 }
