@@ -2,6 +2,7 @@
 // centroid update (O(n * dims)) stays on the CPU (kmeans-cpu.ts), which is also the reference for tests.
 import { composeWgsl } from '../../shared/wgsl/compose.ts';
 import { withErrorScope } from '../gpu/device.ts';
+import { settle } from '../render/gpu-wait.ts';
 import source from './kmeans-assign.wgsl';
 
 const WG = 64;
@@ -62,7 +63,7 @@ export class KmeansAssignGpu {
       pass.end();
       encoder.copyBufferToBuffer(this.resultBuffer, 0, this.readback, 0, Math.max(16, n * 8));
       device.queue.submit([encoder.finish()]);
-      await this.readback.mapAsync(GPUMapMode.READ);
+      await settle(this.readback.mapAsync(GPUMapMode.READ));
       const mapped = this.readback.getMappedRange();
       const pairs = new Uint32Array(mapped.slice(0, n * 8));
       const labels = new Uint32Array(n);
