@@ -17,17 +17,15 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let width = params.width;
   let base = (line / 3u) * width * 3u + line % 3u;
   var win = Window4();
+  // Branch-free steps as in loss-moments.wgsl (clamped reads, for p < 5 a store to pixel 0 that step 5
+  // overwrites).
   for (var p = 0u; p < width + 5u; p++) {
-    var v = vec4f(0.0);
-    if (p < width) { v = partials[base + p * 3u]; }
-    win = shift4(win, v);
-    if (p >= 5u) {
-      let i = base + (p - 5u) * 3u;
-      let q = blur4(win);
-      let x = image[i];
-      let y = target_image[i];
-      let d_ssim = q.x + 2.0 * x * q.y + y * q.z;
-      grad[i] = ((1.0 - params.ssim_weight) * sign(x - y) - params.ssim_weight * d_ssim) * params.inv_count;
-    }
+    win = shift4(win, select(vec4f(0.0), partials[base + min(p, width - 1u) * 3u], p < width));
+    let i = base + (max(p, 5u) - 5u) * 3u;
+    let q = blur4(win);
+    let x = image[i];
+    let y = target_image[i];
+    let d_ssim = q.x + 2.0 * x * q.y + y * q.z;
+    grad[i] = ((1.0 - params.ssim_weight) * sign(x - y) - params.ssim_weight * d_ssim) * params.inv_count;
   }
 }

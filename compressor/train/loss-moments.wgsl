@@ -18,23 +18,18 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let base = (line / 3u) * width * 3u + line % 3u; // value index of the row's first pixel
   var win = Window4();
   var win_xy = Window1();
-  // Shift in position p; once p >= 5 the window is centred on pixel p − 5.
+  // Shift in position p; once p >= 5 the window is centred on pixel p − 5. The body is branch-free (on
+  // SwiftShader each basic block of a loop costs about as much as this maths): reads past the row's end
+  // are clamped and replaced by 0; for p < 5 the store goes to pixel 0, which step 5 then overwrites.
   for (var p = 0u; p < width + 5u; p++) {
-    var v = vec4f(0.0);
-    var v_xy = 0.0;
-    if (p < width) {
-      let i = base + p * 3u;
-      let x = image[i];
-      let y = target_image[i];
-      v = vec4f(x, y, x * x, y * y);
-      v_xy = x * y;
-    }
-    win = shift4(win, v);
-    win_xy = shift1(win_xy, v_xy);
-    if (p >= 5u) {
-      let i = base + (p - 5u) * 3u;
-      moments[i] = blur4(win);
-      moments_xy[i] = blur1(win_xy);
-    }
+    let i = base + min(p, width - 1u) * 3u;
+    let x = image[i];
+    let y = target_image[i];
+    let inside = p < width;
+    win = shift4(win, select(vec4f(0.0), vec4f(x, y, x * x, y * y), inside));
+    win_xy = shift1(win_xy, select(0.0, x * y, inside));
+    let o = base + (max(p, 5u) - 5u) * 3u;
+    moments[o] = blur4(win);
+    moments_xy[o] = blur1(win_xy);
   }
 }

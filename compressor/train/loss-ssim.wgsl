@@ -33,46 +33,38 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var ssim = 0.0;
   // Step p shifts in the moments of row p, computes the partials of row p − 5 (the moment window's
   // centre) and shifts them into win_p, whose centre is then row p − 10: the y-blurred partials there.
+  // Branch-free steps (see loss-moments.wgsl): clamped reads replaced by 0 outside the column, rows
+  // outside it contribute 0 to the sums and partials, and for p < 10 the store goes to row 0, which
+  // step 10 overwrites.
   for (var p = 0u; p < height + 10u; p++) {
-    if (p < height + 5u) {
-      var v = vec4f(0.0);
-      var v_xy = 0.0;
-      if (p < height) {
-        v = moments[line + p * row];
-        v_xy = moments_xy[line + p * row];
-      }
-      win = shift4(win, v);
-      win_xy = shift1(win_xy, v_xy);
-    }
-    if (p < 5u) { continue; }
-    var partial = vec4f(0.0);
-    if (p < height + 5u) {
-      let i = line + (p - 5u) * row;
-      l1 += abs(image[i] - target_image[i]);
-      let b4 = blur4(win);
-      let mx = b4.x;
-      let my = b4.y;
-      let exx = b4.z;
-      let eyy = b4.w;
-      let exy = blur1(win_xy);
-      let a = 2.0 * mx * my + C1;
-      let b = 2.0 * (exy - mx * my) + C2;
-      let cc = mx * mx + my * my + C1;
-      let d = exx - mx * mx + eyy - my * my + C2;
-      let s = a * b / (cc * d);
-      ssim += s;
-      // d/dmu_x: dA = 2my, dB = -2my, dC = 2mx, dD = -2mx
-      partial = vec4f(
-        (2.0 * my * b - 2.0 * my * a) / (cc * d) - s / cc * (2.0 * mx) + s / d * (2.0 * mx),
-        -s / d,
-        2.0 * a / (cc * d),
-        0.0,
-      );
-    }
-    win_p = shift4(win_p, partial);
-    if (p >= 10u) {
-      partials[line + (p - 10u) * row] = blur4(win_p);
-    }
+    let j = line + min(p, height - 1u) * row;
+    let inside = p < height;
+    win = shift4(win, select(vec4f(0.0), moments[j], inside));
+    win_xy = shift1(win_xy, select(0.0, moments_xy[j], inside));
+    let valid = (p >= 5u) & (p < height + 5u); // row p − 5 is in the image
+    let i = line + min(max(p, 5u) - 5u, height - 1u) * row;
+    let b4 = blur4(win);
+    let mx = b4.x;
+    let my = b4.y;
+    let exx = b4.z;
+    let eyy = b4.w;
+    let exy = blur1(win_xy);
+    let a = 2.0 * mx * my + C1;
+    let b = 2.0 * (exy - mx * my) + C2;
+    let cc = mx * mx + my * my + C1;
+    let d = exx - mx * mx + eyy - my * my + C2;
+    let s = a * b / (cc * d);
+    l1 += select(0.0, abs(image[i] - target_image[i]), valid);
+    ssim += select(0.0, s, valid);
+    // d/dmu_x: dA = 2my, dB = -2my, dC = 2mx, dD = -2mx
+    let partial = vec4f(
+      (2.0 * my * b - 2.0 * my * a) / (cc * d) - s / cc * (2.0 * mx) + s / d * (2.0 * mx),
+      -s / d,
+      2.0 * a / (cc * d),
+      0.0,
+    );
+    win_p = shift4(win_p, select(vec4f(0.0), partial, valid));
+    partials[line + (max(p, 10u) - 10u) * row] = blur4(win_p);
   }
   line_sums[line * 2u] = l1;
   line_sums[line * 2u + 1u] = ssim;
