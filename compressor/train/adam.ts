@@ -3,6 +3,7 @@
 // Supports gradient accumulation (the rasterizer's gradient summed over k views, then one step),
 // and row gathers for pruning/densification that keep parameters AND moments aligned.
 import adamSource from './adam.wgsl';
+import adamVec4Source from './adam-vec4.wgsl';
 import gatherSource from './gather-rows.wgsl';
 import { NEW_ROW } from './new-row.ts';
 export { NEW_ROW };
@@ -20,6 +21,8 @@ const WORKGROUP = 256;
 
 interface Pipelines {
   adam: GPUComputePipeline;
+  /** adam-vec4.wgsl: 4 values per invocation (PackedAdam). */
+  adam4: GPUComputePipeline;
   gather: GPUComputePipeline;
 }
 const cache = new WeakMap<GPUDevice, Pipelines>();
@@ -28,7 +31,7 @@ export function pipelines(device: GPUDevice): Pipelines {
   if (!p) {
     const make = (code: string, label: string) =>
       device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
-    p = { adam: make(adamSource, 'Adam.step'), gather: make(gatherSource, 'Adam.gatherRows') };
+    p = { adam: make(adamSource, 'Adam.step'), adam4: make(adamVec4Source, 'Adam.stepVec4'), gather: make(gatherSource, 'Adam.gatherRows') };
     cache.set(device, p);
   }
   return p;

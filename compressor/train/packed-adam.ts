@@ -56,31 +56,35 @@ export class PackedAdam {
    * At most one step of a section per submit (its uniform is rewritten).
    */
   encodeStep(encoder: GPUCommandEncoder, params: GPUBuffer, grads: GPUBuffer, lrs: Record<string, number>, options: { clearGrad?: boolean; eps?: number } = {}): void {
-    const p = pipelines(this.device).adam;
+    const p = pipelines(this.device).adam4;
     for (const section of this.layout.sections) {
       const lr = lrs[section.name];
       if (lr === undefined) continue;
       const elements = section.columns * this.layout.count;
+      // adam-vec4.wgsl steps vec4s: sections start at multiples of 64 floats, so rounding the range up
+      // to whole vec4s stays inside the section's padding (or the buffer's 16-byte rounding at the end).
+      const vec4s = Math.ceil(elements / 4);
       const step = (this.steps.get(section.name) ?? 0) + 1;
       this.steps.set(section.name, step);
       const data = new ArrayBuffer(32);
       const u = new Uint32Array(data);
       const f = new Float32Array(data);
-      u[0] = elements;
+      u[0] = vec4s;
       u[1] = options.clearGrad === false ? 0 : 1;
       f[2] = lr / (1 - 0.9 ** step);
       f[3] = 1 / Math.sqrt(1 - 0.999 ** step);
       f[4] = 0.9;
       f[5] = 0.999;
       f[6] = options.eps ?? 1e-15;
+      u[7] = elements;
       const uniform = this.uniform(section.name);
       this.device.queue.writeBuffer(uniform, 0, data);
       if (elements === 0) continue;
-      const range = (buffer: GPUBuffer) => ({ buffer, offset: section.offset * 4, size: elements * 4 });
+      const range = (buffer: GPUBuffer) => ({ buffer, offset: section.offset * 4, size: vec4s * 16 });
       const pass = encoder.beginComputePass({ label: `PackedAdam.${section.name}` });
       pass.setPipeline(p);
       pass.setBindGroup(0, this.groups.get(p, [uniform, range(params), range(grads), range(this.moment1), range(this.moment2)]));
-      dispatch(pass, elements);
+      dispatch(pass, vec4s);
       pass.end();
     }
   }
