@@ -1,8 +1,8 @@
 // Per-stage profile of <gs-scene>'s frame (a development tool, not a test): loads a .gsz in the element in
 // headless Chromium (bench:view's flags), then times each GPU stage of a frame (pre-pass, finalize, radix
 // sort, draw, the whole frame, the element's own rAF frame) by submitting it alone and awaiting
-// queue.onSubmittedWorkDone(), and a few draw variants (half-float target, non-indexed, vertex stage only,
-// constant fragment shader, smaller quads). Each figure is "wall ms / browser CPU ms" (the browser's
+// queue.onSubmittedWorkDone(), and a few draw variants (half-float target, vertex stage only, constant
+// fragment shader, smaller triangles). Each figure is "wall ms / browser CPU ms" (the browser's
 // process tree from /proc): CPU time moves much less than wall time on a shared machine.
 // It reaches into the element's internals (renderCtl, renderer): update it when they change.
 //   node --import ./scripts/register.mjs e2e/profile-view.ts scene.gsz [repetitions]   (after npm run build)
@@ -122,13 +122,12 @@ try {
         fin.dispatchWorkgroups(1);
         fin.end();
       },
-      sort: (e) => gpu.sorter.encode(e, r.keys, r.values, { buffer: r.counters, offset: 20 }, 16),
+      sort: (e) => gpu.sorter.encode(e, r.keys, r.values, { buffer: r.counters, offset: 16 }, 16),
       draw: (e) => {
         const pass = e.beginRenderPass({ colorAttachments: [{ view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] }] });
         pass.setPipeline(r.draw);
         pass.setBindGroup(0, r.drawGroup);
-        pass.setIndexBuffer(r.indices, 'uint32');
-        pass.drawIndexedIndirect(r.counters, 0);
+        pass.drawIndirect(r.counters, 0);
         pass.end();
       },
       'clear only': (e) => {
@@ -161,7 +160,7 @@ try {
     e.copyBufferToBuffer(r.counters, 0, rb, 0, 32);
     device.queue.submit([e.finish()]);
     await rb.mapAsync(GPUMapMode.READ);
-    const visible = new Uint32Array(rb.getMappedRange())[5]!;
+    const visible = new Uint32Array(rb.getMappedRange())[4]!;
     const pb = device.createBuffer({ size: visible * 48, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
     const e2 = device.createCommandEncoder();
     e2.copyBufferToBuffer(r.projected, 0, pb, 0, visible * 48);
@@ -171,11 +170,11 @@ try {
     let area = 0;
     let small = 0;
     for (let s = 0; s < visible; s++) {
-      const a = 4 * Math.abs(pr[s * 12 + 2]! * pr[s * 12 + 5]! - pr[s * 12 + 3]! * pr[s * 12 + 4]!);
+      const a = 3 * Math.sqrt(3) * Math.abs(pr[s * 12 + 2]! * pr[s * 12 + 5]! - pr[s * 12 + 3]! * pr[s * 12 + 4]!);
       area += a;
       if (a < 1) small++;
     }
-    return { stages: Object.keys(stages).concat('element frame (rAF)'), visible, total: r.store.count, quadPixels: Math.round(area), subPixelQuads: small, size: [canvas.width, canvas.height] };
+    return { stages: Object.keys(stages).concat('element frame (rAF)'), visible, total: r.store.count, trianglePixels: Math.round(area), subPixelTriangles: small, size: [canvas.width, canvas.height] };
   }, reps);
   console.log(JSON.stringify({ ...result, stages: undefined }));
   const stageOut: Record<string, string[]> = {};
@@ -212,38 +211,32 @@ try {
     };
     const scaled = (k: number) => src.replace('let pixel = a.xy + corner.x * a.zw + corner.y * b.xy;', `let pixel = a.xy + (corner.x * a.zw + corner.y * b.xy) * ${k};`).replace('out.w = corner * b.z;', `out.w = corner * b.z * ${k};`);
     const degenerate = src.replace('let pixel = a.xy + corner.x * a.zw + corner.y * b.xy;', 'let pixel = a.xy;');
-    const six = src.replace('let slot = order[v >> 2u];', 'let slot = order[v / 6u]; let cid = array<u32, 6>(0u, 1u, 2u, 2u, 1u, 3u)[v % 6u];')
-      .replace('let corner = vec2f(f32(v & 1u) * 2.0 - 1.0, f32((v >> 1u) & 1u) * 2.0 - 1.0);', 'let corner = vec2f(f32(cid & 1u) * 2.0 - 1.0, f32(cid >> 1u) * 2.0 - 1.0);');
     const pf = navigator.gpu.getPreferredCanvasFormat();
-    const vs: Record<string, [ReturnType<typeof make>, number, boolean]> = {
-      'f16 indexed': [make(src, 'rgba16float'), 6, true],
-      'u8 indexed': [make(src, pf), 6, true],
-      'u8 non-indexed': [make(six, pf), 6, false],
-      'u8 degenerate indexed': [make(degenerate, pf), 6, true],
-      'u8 const fs': [make(fsConst, pf), 6, true],
-      'u8 scale0.85': [make(scaled(0.85), pf), 6, true],
-      'u8 scale0.7': [make(scaled(0.7), pf), 6, true],
+    const vs: Record<string, ReturnType<typeof make>> = {
+      'f16 target': make(src, 'rgba16float'),
+      '8-bit target': make(src, pf),
+      'vertex stage only': make(degenerate, pf),
+      'constant fragment': make(fsConst, pf),
+      'triangles x0.85': make(scaled(0.85), pf),
+      'triangles x0.7': make(scaled(0.7), pf),
     };
     const rb = device.createBuffer({ size: 32, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
     const ce = device.createCommandEncoder();
     ce.copyBufferToBuffer(r.counters, 0, rb, 0, 32);
     device.queue.submit([ce.finish()]);
     await rb.mapAsync(GPUMapMode.READ);
-    const visible = new Uint32Array(rb.getMappedRange())[5]!;
+    const visible = new Uint32Array(rb.getMappedRange())[4]!;
     const out: Record<string, number[]> = {};
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     (window as any).runVariant = async (name: string, n: number) => {
-      const [v, per, indexed] = vs[name]!;
+      const v = vs[name]!;
       const t0 = performance.now();
       for (let k = 0; k < n; k++) {
         const e = device.createCommandEncoder();
         const pass = e.beginRenderPass({ colorAttachments: [{ view: v.target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] }] });
         pass.setPipeline(v.pipeline);
         pass.setBindGroup(0, v.group);
-        if (indexed) {
-          pass.setIndexBuffer(r.indices, 'uint32');
-          pass.drawIndexed(visible * per);
-        } else pass.draw(visible * per);
+        pass.draw(visible * 3);
         pass.end();
         device.queue.submit([e.finish()]);
         await done();

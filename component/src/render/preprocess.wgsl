@@ -25,7 +25,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> projected: array<vec4f>;
 @group(0) @binding(5) var<storage, read_write> keys: array<u32>;
 @group(0) @binding(6) var<storage, read_write> values: array<u32>;
-// [0..4]: indexed indirect draw args (written by the finalize pass), [5]: visible count.
+// [0..3]: indirect draw args (written by the finalize pass), [4]: visible count.
 @group(0) @binding(7) var<storage, read_write> counters: array<atomic<u32>>;
 
 const WORKGROUP = 256u;
@@ -58,7 +58,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   }
   let colour = sh_to_color(degree, view_direction(mean, camera_position(camera)), sh);
 
-  let slot = atomicAdd(&counters[5], 1u);
+  let slot = atomicAdd(&counters[4], 1u);
   projected[slot * 3u] = vec4f(p.mean2d, quad.major);
   projected[slot * 3u + 1u] = vec4f(quad.minor, quad.scale, 0.0);
   projected[slot * 3u + 2u] = vec4f(colour, p.opacity);

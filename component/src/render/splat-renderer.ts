@@ -27,8 +27,8 @@ const KEY_BITS = 16;
 const KEY_MAX = 65535;
 /** Splats in the first CPU-projected frame (the first chunk or two). */
 const FIRST_CPU_SPLATS = 16384;
-/** Byte offset of the visible count in the counters buffer, after the indexed indirect draw args. */
-const VISIBLE_COUNT_OFFSET = 20;
+/** Byte offset of the visible count in the counters buffer, after the indirect draw args. */
+const VISIBLE_COUNT_OFFSET = 16;
 
 interface ComputePipelines {
   preprocess: GPUComputePipeline;
@@ -98,7 +98,7 @@ function warmUpDraw(device: GPUDevice, format: GPUTextureFormat, pipeline: GPURe
     buffer(new Float32Array([size / 2, size / 2, size / 2, 0, 0, size / 2, 1, 0, 0.5, 0.5, 0.5, 0.5]), storage),
     buffer(new Uint32Array([0]), storage),
   ];
-  const indices = createQuadIndices(device, 1);
+
   const texture = device.createTexture({ label: 'gs-scene.warm-up', size: [size, size], format, usage: GPUTextureUsage.RENDER_ATTACHMENT });
   const encoder = device.createCommandEncoder({ label: 'gs-scene.warm-up' });
   const pass = encoder.beginRenderPass({
@@ -106,13 +106,12 @@ function warmUpDraw(device: GPUDevice, format: GPUTextureFormat, pipeline: GPURe
   });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: entries(buffers) }));
-  pass.setIndexBuffer(indices, 'uint32');
-  pass.drawIndexed(6);
+  pass.draw(3);
   pass.end();
   device.queue.submit([encoder.finish()]);
   // Destroying after the submit is allowed: the queued work still runs.
   texture.destroy();
-  for (const b of [...buffers, indices]) b.destroy();
+  for (const b of buffers) b.destroy();
 }
 
 export interface FrameOptions {
@@ -140,7 +139,6 @@ export class SplatRenderer {
   private readonly keys: GPUBuffer;
   private readonly values: GPUBuffer;
   private readonly counters: GPUBuffer;
-  private readonly indices: GPUBuffer;
   private readonly drawGroup: GPUBindGroup;
   private gpu: GpuPath | undefined;
   private gpuPending: Promise<void> | undefined;
@@ -186,7 +184,6 @@ export class SplatRenderer {
     this.keys = device.createBuffer({ label: 'gs-scene.keys', size: n * 4, usage: storage });
     this.values = device.createBuffer({ label: 'gs-scene.values', size: n * 4, usage: storage });
     this.counters = device.createBuffer({ label: 'gs-scene.counters', size: 32, usage: storage | GPUBufferUsage.INDIRECT });
-    this.indices = createQuadIndices(device, n);
     this.drawGroup = device.createBindGroup({
       label: 'gs-scene.draw',
       layout: draw.getBindGroupLayout(0),
@@ -236,8 +233,8 @@ export class SplatRenderer {
     queue.writeBuffer(this.viewportBuffer, 0, new Float32Array([frame.camera.width, frame.camera.height, 0, 0]));
     const shDegree = Math.max(0, Math.min(frame.shDegree, shDegreeOfStride(store.shStride)));
     const gpu = this.gpu;
-    /** Indices of a CPU-projected frame (drawn directly: a first indirect draw costs more on some GPUs). */
-    let cpuIndices = -1;
+    /** Vertices of a CPU-projected frame (drawn directly: a first indirect draw costs more on some GPUs). */
+    let cpuVertices = -1;
     if (gpu) {
       if (store.cpuSplats) store.releaseCpuCopy();
       queue.writeBuffer(this.cameraBuffer, 0, packCamera(frame.camera));
@@ -271,7 +268,7 @@ export class SplatRenderer {
         frame.camera, shDegree, frame.antialiased);
       queue.writeBuffer(this.projected, 0, p.projected);
       queue.writeBuffer(this.values, 0, p.order);
-      cpuIndices = p.count * 6;
+      cpuVertices = p.count * 3;
       this.drawnCount = count;
     }
 
@@ -281,37 +278,16 @@ export class SplatRenderer {
     });
     pass.setPipeline(this.draw);
     pass.setBindGroup(0, this.drawGroup);
-    pass.setIndexBuffer(this.indices, 'uint32');
-    if (cpuIndices >= 0) pass.drawIndexed(cpuIndices);
-    else pass.drawIndexedIndirect(this.counters, 0);
+    if (cpuVertices >= 0) pass.draw(cpuVertices);
+    else pass.drawIndirect(this.counters, 0);
     pass.end();
   }
 
   destroy(): void {
     this.destroyed = true;
-    for (const b of [this.cameraBuffer, this.paramsBuffer, this.viewportBuffer, this.projected, this.keys, this.values, this.counters, this.indices]) b.destroy();
+    for (const b of [this.cameraBuffer, this.paramsBuffer, this.viewportBuffer, this.projected, this.keys, this.values, this.counters]) b.destroy();
     this.gpu?.sorter.destroy();
   }
-}
-
-/**
- * The draw's index buffer for `count` splats: 4s, 4s+1, 4s+2, 4s+2, 4s+1, 4s+3 for splat s (splat.wgsl).
- * Indexed, each quad's 4 corners are shaded once where a plain draw shades 6 vertices (the vertex stage
- * was ~20% of the draw on SwiftShader). Filled at creation: no queue copy.
- */
-function createQuadIndices(device: GPUDevice, count: number): GPUBuffer {
-  const buffer = device.createBuffer({ label: 'gs-scene.indices', size: Math.max(1, count) * 24, usage: GPUBufferUsage.INDEX, mappedAtCreation: true });
-  const indices = new Uint32Array(buffer.getMappedRange());
-  for (let s = 0, i = 0, v = 0; s < count; s++, i += 6, v += 4) {
-    indices[i] = v;
-    indices[i + 1] = v + 1;
-    indices[i + 2] = v + 2;
-    indices[i + 3] = v + 2;
-    indices[i + 4] = v + 1;
-    indices[i + 5] = v + 3;
-  }
-  buffer.unmap();
-  return buffer;
 }
 
 function entries(buffers: GPUBuffer[]): GPUBindGroupEntry[] {

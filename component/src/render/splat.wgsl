@@ -1,10 +1,13 @@
-// Draws the sorted visible splats by vertex pulling: one non-instanced indexed draw (instancing costs
-// ~30 us per instance on SwiftShader) whose index buffer lists 4s, 4s+1, 4s+2, 4s+2, 4s+1, 4s+3 for the
-// s-th splat, so vertex v is corner v % 4 of splat v / 4 in the sorted order and each corner is shaded
-// once (the repeated indices hit the vertex cache: 4 vertex invocations per splat, not 6).
-// Fragments evaluate the 2D Gaussian in the quad's own coordinates (isotropic there, see
-// preprocess.wgsl's ellipse_quad) and output premultiplied colour; splats arrive back-to-front and blend
-// with "over" (src + dst * (1 - src alpha)).
+// Draws the sorted visible splats by vertex pulling: one non-instanced draw (instancing costs ~30 us per
+// instance on SwiftShader) of one triangle per splat, vertex v being corner v % 3 of splat v / 3 in the
+// sorted order. The triangle is the equilateral one around the cut-off ellipse (in the ellipse's own
+// coordinates, where the cut-off is the unit circle, its corners lie at radius 2): 30% more fragments
+// than the rectangle of the axes, but half the triangles and 3 vertices instead of 4, and on SwiftShader
+// the per-splat costs dominate (measured with e2e/profile-view.ts, browser CPU per draw: playbot
+// 1.0-1.4 s vs 1.4-1.6 s for indexed quads, biker 0.50-0.56 s vs 0.63-0.86 s).
+// Fragments evaluate the 2D Gaussian in those coordinates (isotropic there, see preprocess.wgsl's
+// ellipse_quad) and output premultiplied colour; splats arrive back-to-front and blend with "over"
+// (src + dst * (1 - src alpha)).
 
 struct Viewport {
   size: vec2f,     // render target in pixels
@@ -18,15 +21,15 @@ struct Viewport {
 
 struct VertexOut {
   @builtin(position) position: vec4f,
-  // Corner coordinates (+-1) times the exponent scale: alpha = opacity * exp2(-|w|^2).
+  // Coordinates along the half-axes times the exponent scale: alpha = opacity * exp2(-|w|^2).
   @location(0) w: vec2f,
   @location(1) @interpolate(flat) colour: vec4f, // rgb, opacity
 }
 
 @vertex
 fn vs(@builtin(vertex_index) v: u32) -> VertexOut {
-  let slot = order[v >> 2u];
-  let corner = vec2f(f32(v & 1u) * 2.0 - 1.0, f32((v >> 1u) & 1u) * 2.0 - 1.0);
+  let slot = order[v / 3u];
+  let corner = array<vec2f, 3>(vec2f(0.0, 2.0), vec2f(-1.7320508, -1.0), vec2f(1.7320508, -1.0))[v % 3u];
   let a = projected[slot * 3u];
   let b = projected[slot * 3u + 1u];
   let pixel = a.xy + corner.x * a.zw + corner.y * b.xy;
