@@ -79,7 +79,7 @@ const settings = {
     budgetFraction: Number(values.budget ?? 0.15),
     // Seeds (view orders) of the playbot arms; the table is their mean (natural selection moves 0.5-0.9 dB
     // with the view order, importance pruning ~0.1 dB).
-    seeds: (values['playbot-seeds'] ?? '0,1').split(',').map((v) => Number.parseInt(v, 10)),
+    seeds: (values['playbot-seeds'] ?? '0,1,2').split(',').map((v) => Number.parseInt(v, 10)),
   },
 };
 if (settings.playbot.seeds.some((v) => !Number.isInteger(v))) throw new Error(`--playbot-seeds must be integers separated by commas, got ${values['playbot-seeds']}`);
