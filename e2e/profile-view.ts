@@ -2,22 +2,23 @@
 // headless Chromium (bench:view's flags), then times each GPU stage of a frame (pre-pass, finalize, radix
 // sort, draw, the whole frame, the element's own rAF frame) by submitting it alone and awaiting
 // queue.onSubmittedWorkDone(), and a few draw variants (half-float target, vertex stage only, constant
-// fragment shader, smaller triangles). Each figure is "wall ms / browser CPU ms" (the browser's
+// fragment shader, smaller triangles). Each figure is "wall ms / browser CPU ms" (this process and the browser's
 // process tree from /proc): CPU time moves much less than wall time on a shared machine.
 // It reaches into the element's internals (renderCtl, renderer): update it when they change.
 //   node --import ./scripts/register.mjs e2e/profile-view.ts scene.gsz [repetitions]   (after npm run build)
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { ownTreeCpuMs } from './bench-view-cpu.ts';
 import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
 import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
 
 if (!process.argv[2]) throw new Error('usage: e2e/profile-view.ts scene.gsz [repetitions]');
 const gsz = resolve(process.argv[2]);
 const reps = Number(process.argv[3] ?? 3);
-const splatSource = (await import('node:fs')).readFileSync(new URL('../component/src/render/splat.wgsl', import.meta.url), 'utf8');
+const splatSource = readFileSync(new URL('../component/src/render/splat.wgsl', import.meta.url), 'utf8');
 const root = resolve(new URL('..', import.meta.url).pathname);
 const page = `<!doctype html><meta charset="utf-8"><style>body{margin:0;background:#000}gs-scene{width:800px;height:600px}</style>
 <script>
@@ -47,28 +48,6 @@ const server = createServer((req, res) => {
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-/** CPU time (ms) of this process's descendants (the browser). */
-function treeCpuMs(): number {
-  const table = new Map<number, [number, number]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      table.set(Number(name), [Number(rest[1]), Number(rest[11]) + Number(rest[12])]);
-    } catch {
-      // exited
-    }
-  }
-  let ticks = 0;
-  const pending = [process.pid];
-  const seen = new Set<number>();
-  while (pending.length) {
-    const pid = pending.pop()!;
-    for (const [child, [parent, t]] of table) if (parent === pid && !seen.has(child)) { seen.add(child); ticks += t; pending.push(child); }
-  }
-  return ticks * 10;
-}
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: SWIFTSHADER_CHROMIUM_ARGS,
@@ -180,9 +159,9 @@ try {
   const stageOut: Record<string, string[]> = {};
   for (let i = 0; i < reps + 1; i++) {
     for (const name of result.stages) {
-      const c0 = treeCpuMs();
+      const c0 = ownTreeCpuMs();
       const wall = await p.evaluate(({ name }) => (window as unknown as { runStage(n: string): Promise<number> }).runStage(name), { name });
-      const cpu = treeCpuMs() - c0;
+      const cpu = ownTreeCpuMs() - c0;
       if (i > 0) (stageOut[name] ??= []).push(`${Math.round(wall)}/${Math.round(cpu)}`);
     }
   }
@@ -248,9 +227,9 @@ try {
   const out: Record<string, string[]> = {};
   for (let i = 0; i < reps + 1; i++) {
     for (const name of variants) {
-      const c0 = treeCpuMs();
+      const c0 = ownTreeCpuMs();
       const wall = await p.evaluate(({ name }) => (window as unknown as { runVariant(n: string, k: number): Promise<number> }).runVariant(name, 2), { name });
-      const cpu = (treeCpuMs() - c0) / 2;
+      const cpu = (ownTreeCpuMs() - c0) / 2;
       if (i > 0) (out[name] ??= []).push(`${Math.round(wall)}/${Math.round(cpu)}`);
     }
   }
