@@ -53,9 +53,9 @@ const gpu = await getGpu();
 // 20k" was the machine at load 12-19). The gap between natural selection and dense training at 15%
 // shrinks as the dense model becomes over-complete (Lego, 480 iterations, seed 0, PSNR dense / natural
 // selection): 6,000 dense 26.73 / 24.63 (-2.10 dB), 30,000 29.77 / 28.28 (-1.49), 60,000 30.78 / 29.83
-// (-0.95); a longer run does not close it (30,000 at 960 iterations: 31.13 / 29.43, -1.70). So the
-// dense target is 60,000 (init 10,000 random points) at 480 iterations: ~15 min for Lego's four arms on
-// an idle machine (compressor/select/README.md). Playbot at 600 iterations instead of 300: natural
+// (-0.95), 100,000 31.34 / 30.68 (-0.66); a longer run does not close it (30,000 at 960 iterations:
+// 31.13 / 29.43, -1.70). So the dense target is 100,000 (init 10,000 random points) at 480 iterations:
+// ~13 min for Lego's four arms on a quiet machine (compressor/select/README.md). Playbot at 600 iterations instead of 300: natural
 // selection vs importance +0.57 dB instead of +0.37 dB (same seed), ~1 min more.
 const sw = gpu.software;
 const settings = {
@@ -65,7 +65,7 @@ const settings = {
     resolution: int(values.resolution, 200),
     budgetFraction: Number(values.budget ?? 0.15),
     initPoints: int(values['init-points'], sw ? 10_000 : 100_000),
-    denseTarget: int(values['dense-target'], sw ? 60_000 : 1_000_000),
+    denseTarget: int(values['dense-target'], sw ? 100_000 : 1_000_000),
     shDegree: int(values['sh-degree'], sw ? 1 : 3),
   },
   playbot: {
