@@ -2,7 +2,7 @@
 // centroid update (O(n * dims)) stays on the CPU (kmeans-cpu.ts), which is also the reference for tests.
 import { composeWgsl } from '../../shared/wgsl/compose.ts';
 import { withErrorScope } from '../gpu/device.ts';
-import { settle } from '../render/gpu-wait.ts';
+import { settle } from '../gpu/gpu-wait.ts';
 import source from './kmeans-assign.wgsl';
 
 const WG = 64;

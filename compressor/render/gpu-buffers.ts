@@ -1,5 +1,5 @@
 // Small buffer helpers for the rasterizer's host code.
-import { settle } from './gpu-wait.ts';
+import { settle } from '../gpu/gpu-wait.ts';
 
 export function storageBuffer(device: GPUDevice, label: string, bytes: number, extraUsage = 0): GPUBuffer {
   return device.createBuffer({

@@ -3,7 +3,7 @@
 // timed too), resolved into one buffer and read back after the work is done. Needs the device feature
 // 'timestamp-query' (Dawn has it on SwiftShader and on most GPUs); `StageTimer.create` returns
 // undefined without it. Stage time = difference of consecutive marks; marks sharing a label add up.
-import { settle } from './gpu-wait.ts';
+import { settle } from '../gpu/gpu-wait.ts';
 
 /** Most marks one measurement holds (the rasterizer's forward + backward use ~15). */
 const CAPACITY = 64;

@@ -1,7 +1,7 @@
 // Small helpers for f32/u32 storage buffers shared by the training passes and their tests:
 // create from data, read back, copy. Sizes are rounded up to 4 bytes (WebGPU requires it) and at
 // least 16 bytes so an empty parameter group still has a bindable buffer.
-import { settle } from '../render/gpu-wait.ts';
+import { settle } from '../gpu/gpu-wait.ts';
 
 /** Read lazily: GPUBufferUsage exists only once the WebGPU globals are installed (compressor/gpu/device.ts). */
 export const storageUsage = (): number => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;

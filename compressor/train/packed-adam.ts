@@ -1,7 +1,7 @@
 // Adam over the rasterizer's PACKED parameter buffer (compressor/render/gaussian-layout.ts: one f32
 // buffer, a section per attribute, each starting at a multiple of 64 floats = 256 bytes, the storage
 // binding offset alignment). Gradients share the layout. Each section steps with its own learning rate
-// by binding the same kernel (adam.wgsl) to that section's byte range. Moments live in buffers with the
+// by binding the same kernel (adam-vec4.wgsl) to that section's byte range. Moments live in buffers with the
 // same layout, owned here; `gatherRows` re-packs them when Gaussians are pruned or added.
 import { dispatch, pipelines } from './adam.ts';
 import { NEW_ROW } from './new-row.ts';

@@ -5,7 +5,7 @@
 import type { Camera } from '../../../shared/math/camera.ts';
 import type { ShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import type { GaussianRasterizer } from '../../render/gaussian-rasterizer.ts';
-import { settle } from '../../render/gpu-wait.ts';
+import { settle } from '../../gpu/gpu-wait.ts';
 import { createStorage } from '../gpu-buffers.ts';
 import { ImageLoss } from '../loss.ts';
 import type { GpuScene } from './gpu-scene.ts';
