@@ -7,14 +7,7 @@ import { gpuOrSkip } from '../gpu/test-gpu.ts';
 const GPU_TEST = { timeout: 60_000 };
 import { createStorage, readFloats } from '../train/gpu-buffers.ts';
 import { OpacityFieldPass, addOpacityFieldGradient } from './opacity-field.ts';
-
-function randomArray(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return (s / 2147483648 - 0.5) * 2 * scale;
-  });
-}
+import { symmetricFloats as randomArray } from '../../shared/math/random.ts';
 
 test('opacity-field kernel matches the CPU field gradient (both kinds)', GPU_TEST, async (t) => {
   const gpu = await gpuOrSkip(t);

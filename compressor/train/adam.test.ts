@@ -7,6 +7,7 @@ import { gpuOrSkip } from '../gpu/test-gpu.ts';
 const GPU_TEST = { timeout: 60_000 };
 import { PackedAdam, type PackedLayout } from './packed-adam.ts';
 import { createStorage, readFloats, writeArray } from './gpu-buffers.ts';
+import { symmetricFloats as randomArray } from '../../shared/math/random.ts';
 
 /** Plain float64 Adam (PyTorch's formula), the reference for the kernel. */
 function cpuAdam(p: Float64Array, g: ArrayLike<number>, m: Float64Array, v: Float64Array, step: number, lr: number): void {
@@ -15,14 +16,6 @@ function cpuAdam(p: Float64Array, g: ArrayLike<number>, m: Float64Array, v: Floa
     v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
     p[i] -= ((lr / (1 - 0.9 ** step)) * m[i]) / (Math.sqrt(v[i]) / Math.sqrt(1 - 0.999 ** step) + 1e-15);
   }
-}
-
-function randomArray(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return (s / 2147483648 - 0.5) * 2 * scale;
-  });
 }
 
 test('packed Adam matches a CPU Adam over several steps with changing learning rates', GPU_TEST, async (t) => {

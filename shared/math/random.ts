@@ -18,3 +18,9 @@ export function mulberry32(seed: number): () => number {
   const next = mulberry32U32(seed);
   return () => next() / 4294967296;
 }
+
+/** `n` floats uniform in [-scale, scale) from `seed` (test inputs). */
+export function symmetricFloats(n: number, seed: number, scale = 1): Float32Array {
+  const next = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => (next() * 2 - 1) * scale);
+}
