@@ -13,6 +13,9 @@
 //   the 0.5-99.5th percentile box is over 4x the 10-90th percentile box, i.e. much of the scene is far
 //   from its core, which orbit views would only see from behind.
 // Every 8th view (index % 8 == 0) is held out for evaluation, like the photo datasets.
+// Training-only views (`trainViews`): the teacher can be rendered from any camera, so the student need not
+// fit a few fixed views. A second camera set, offset by half a step in elevation and azimuth (never on a
+// held-out camera), is appended to the training split; the held-out views stay those of `views`.
 import { lookAt, focalFromFov, type Camera, type Vec3 } from '../../shared/math/camera.ts';
 import type { GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { GpuContext } from '../gpu/device.ts';
@@ -26,6 +29,8 @@ import type { TrainingViews } from './loop/views.ts';
 export interface TeacherOptions {
   /** Number of views (train + held out). Default 64. */
   views?: number;
+  /** Extra views used for training only (a second, offset camera set). Default 0. */
+  trainViews?: number;
   width: number;
   height: number;
   /** Horizontal field of view of orbit views, degrees. Default 50. */
@@ -52,6 +57,18 @@ export function teacherCameras(scene: GaussianScene, o: TeacherOptions): { camer
   const total = o.views ?? 64;
   if (!Number.isInteger(total) || total < 2) throw new RangeError(`teacher views must be an integer >= 2, got ${total}`);
   const insideOut = o.insideOut === 'auto' || o.insideOut === undefined ? looksLarge(scene) : o.insideOut;
+  return { cameras: cameraSet(scene, o, total, insideOut, 0), insideOut };
+}
+
+/** The training-only cameras (`trainViews`): the same distribution as teacherCameras, offset by half a step. */
+export function teacherTrainCameras(scene: GaussianScene, o: TeacherOptions, insideOut: boolean): Camera[] {
+  const total = o.trainViews ?? 0;
+  if (!Number.isInteger(total) || total < 0) throw new RangeError(`teacher training views must be an integer >= 0, got ${total}`);
+  return total === 0 ? [] : cameraSet(scene, o, total, insideOut, 0.5);
+}
+
+/** `total` cameras; `phase` in [0, 1) shifts every elevation, azimuth and direction by that part of a step. */
+function cameraSet(scene: GaussianScene, o: TeacherOptions, total: number, insideOut: boolean, phase: number): Camera[] {
   const inner = insideOut ? Math.floor(total / 3) : 0;
   const orbit = total - inner;
   const bounds = robustBounds(scene.positions, scene.count);
@@ -59,15 +76,15 @@ export function teacherCameras(scene: GaussianScene, o: TeacherOptions): { camer
   const golden = 180 * (3 - Math.sqrt(5)); // degrees
   const cameras: Camera[] = [];
   for (let i = 0; i < orbit; i++) {
-    const t = orbit === 1 ? 0.5 : i / (orbit - 1);
-    cameras.push(orbitCamera(bounds, { width: o.width, height: o.height, fovDegrees: o.fovDegrees ?? 50, up, elevationDegrees: -30 + 105 * t, azimuthDegrees: i * golden }));
+    const t = orbit === 1 ? 0.5 : phase === 0 ? i / (orbit - 1) : (i + phase) / orbit;
+    cameras.push(orbitCamera(bounds, { width: o.width, height: o.height, fovDegrees: o.fovDegrees ?? 50, up, elevationDegrees: -30 + 105 * t, azimuthDegrees: (i + phase) * golden }));
   }
   const fx = focalFromFov(Math.PI / 2, o.width);
   for (let i = 0; i < inner; i++) {
     // Fibonacci sphere directions; eyes jittered deterministically inside the core.
     const z = 1 - (2 * (i + 0.5)) / inner;
     const r = Math.sqrt(1 - z * z);
-    const phi = (i * golden * Math.PI) / 180;
+    const phi = ((i + phase) * golden * Math.PI) / 180;
     const dir: Vec3 = [r * Math.cos(phi), z, r * Math.sin(phi)];
     const jitter = 0.25 * bounds.radius;
     const eye: Vec3 = [0, 1, 2].map((a) => bounds.centre[a] + jitter * Math.sin(7.1 * (i + 1) * (a + 1))) as Vec3;
@@ -77,7 +94,7 @@ export function teacherCameras(scene: GaussianScene, o: TeacherOptions): { camer
     cameras.push({ width: o.width, height: o.height, fx, fy: fx, cx: o.width / 2, cy: o.height / 2, viewMatrix: lookAt(eye, target, camUp) });
   }
   // Interleave so every 8th (held-out) view samples both kinds.
-  return { cameras: interleave(cameras.slice(0, orbit), cameras.slice(orbit)), insideOut };
+  return interleave(cameras.slice(0, orbit), cameras.slice(orbit));
 }
 
 function interleave(a: Camera[], b: Camera[]): Camera[] {
@@ -96,7 +113,11 @@ function interleave(a: Camera[], b: Camera[]): Camera[] {
 /** Renders the teacher from every camera once; targets stay on the GPU, copies on the CPU for evaluation. */
 export async function teacherViews(gpu: GpuContext, scene: GaussianScene, o: TeacherOptions): Promise<TeacherViews> {
   const { device } = gpu;
-  const { cameras, insideOut } = teacherCameras(scene, o);
+  const { cameras: evaluated, insideOut } = teacherCameras(scene, o);
+  const extra = teacherTrainCameras(scene, o, insideOut);
+  const cameras = [...evaluated, ...extra];
+  const split = holdoutSplit(evaluated.length);
+  for (let i = evaluated.length; i < cameras.length; i++) split.train.push(i);
   const background = o.background ?? [0, 0, 0];
   const { layout, data } = packGaussians(scene);
   const params = createStorage(device, data, 'Teacher.params');
@@ -118,9 +139,10 @@ export async function teacherViews(gpu: GpuContext, scene: GaussianScene, o: Tea
   }
   return {
     cameras,
-    split: holdoutSplit(cameras.length),
+    split,
     background,
-    sceneExtent: cameraExtent(cameras).radius,
+    // The evaluated set alone: training-only views (same distribution) leave the learning rates as they were.
+    sceneExtent: cameraExtent(evaluated).radius,
     image: (i) => images[i],
     target: (i) => targets[i],
     destroy: () => targets.forEach((t) => t.destroy()),
