@@ -4,7 +4,7 @@
 import { Packr } from 'msgpackr';
 import { capShDegree, sceneBounds, shRestCount, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
 import { crc32 } from '../../shared/format/crc32.ts';
-import { codeCodebook, codeOpacity, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, morton48, newChunkCodes, RESIDUAL_MAX } from '../../shared/format/gsz-codec.ts';
+import { codeCodebook, codeColours, codeOpacity, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, morton48, newChunkCodes, RESIDUAL_MAX } from '../../shared/format/gsz-codec.ts';
 import {
   columnRawBytes, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, indexBits, MAX_CODE_BITS, maxInflated,
   type GszCodebookInfo, type GszQuantization, type GszStepQuant, type Vec3,
@@ -56,6 +56,11 @@ export interface GszEncodeOptions {
   codebookSize?: number;
   /** SH-rest residual against the centroid, quantized with this step (SH coefficient units); 0 = centroids only. */
   shResidualStep?: number;
+  /**
+   * Rounding offset of the SH-rest residual quantizer: code = sign(r) * floor(|r| / step + offset); 0.5 is
+   * plain rounding, smaller offsets widen the zero bin (a deadzone), which saves more bits than it costs error.
+   */
+  shResidualRounding?: number;
   kmeansIterations?: number;
   kmeansSample?: number;
   /** GPU for k-means; undefined = CPU. */
@@ -76,7 +81,8 @@ export const GSZ_DEFAULTS = {
   opacityBits: 8,
   shDCBits: 8,
   codebookSize: 1024,
-  shResidualStep: 0.11,
+  shResidualStep: 0.106,
+  shResidualRounding: 0.42,
   kmeansIterations: 10,
   kmeansSample: 65536,
 } as const;
@@ -191,7 +197,7 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
       const v = fromHalf(h);
       return Number.isFinite(v) ? v : 0;
     });
-    codebook = { ...km, halves, decoded, dims, residualStep: quant.shResidual?.step };
+    codebook = { ...km, halves, decoded, dims, residualStep: quant.shResidual?.step, residualRounding: o.shResidualRounding };
   }
 
   // ---- chunks ----
@@ -339,6 +345,7 @@ interface ChunkCodebook {
   decoded: Float32Array;
   dims: number;
   residualStep: number | undefined;
+  residualRounding: number;
 }
 
 function encodeChunk(
@@ -386,13 +393,14 @@ function encodeChunk(
     if (codebook) codes.shIndex[i] = codebook.labels[g];
   }
   if (codebook && codebook.residualStep) {
-    const { dims, decoded, residualStep } = codebook;
+    const { dims, decoded, residualStep, residualRounding } = codebook;
     codes.shResidual = new Uint16Array(n * dims);
     for (let i = 0; i < n; i++) {
       const g = ids[local[i]];
       const c = codes.shIndex[i] * dims;
       for (let d = 0; d < dims; d++) {
-        const r = Math.round((scene.shRest[g * dims + d] - decoded[c + d]) / residualStep);
+        const x = (scene.shRest[g * dims + d] - decoded[c + d]) / residualStep;
+        const r = x >= 0 ? Math.floor(x + residualRounding) : -Math.floor(-x + residualRounding);
         const z = r >= 0 ? 2 * r : -2 * r - 1;
         // Beyond the largest code: the largest of the same sign (zigzag parity); never reached by real SH.
         codes.shResidual[i * dims + d] = !Number.isFinite(z) ? 0 : z <= RESIDUAL_MAX ? z : RESIDUAL_MAX - ((z - RESIDUAL_MAX) & 1);
@@ -410,7 +418,7 @@ function encodeChunk(
   column(1, (c) => codeTriples(c, codes.logScale, n, logScale.bits, 'logScale', 'log-scale'));
   column(2, (c) => codeRotations(c, codes.rotation, n, rb, rl));
   column(3, (c) => codeOpacity(c, codes, quant.opacity.bits, logScale.bits));
-  column(4, (c) => codeTriples(c, codes.shDC, n, shDC.bits, 'shDC', 'DC'));
+  column(4, (c) => codeColours(c, codes.shDC, n, shDC.bits, 'shDC'));
   if (codebook) column(5, (c) => codeSingles(c, codes.shIndex, n, indexBits(codebook.k), false));
   if (codebook && codebook.residualStep) column(6, (c) => codeResiduals(c, codes.shResidual, n, codebook.dims));
   const total = frames.reduce((s, f) => s + f.length, 0);

@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { random } from '../../compressor/io/test-helpers.ts';
-import { decodeCodebookHalves, decodeIndices, decodeOpacityCodes, decodePositionKeys, decodeResidualCodes, decodeRotations, decodeTriples } from './column-decoder.ts';
-import { codeCodebook, codeOpacity, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, morton48, newChunkCodes, type ChunkCodes } from './gsz-codec.ts';
+import { decodeCodebookHalves, decodeColours, decodeIndices, decodeOpacityCodes, decodePositionKeys, decodeResidualCodes, decodeRotations, decodeTriples } from './column-decoder.ts';
+import { codeCodebook, codeColours, codeOpacity, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, morton48, newChunkCodes, type ChunkCodes } from './gsz-codec.ts';
 import { GszFormatError } from './gsz-error.ts';
 import { RangeDecoder, RangeEncoder, type BitCoder } from './range-coder.ts';
 
@@ -25,7 +25,7 @@ const CASES: Case[] = [
   { name: 'logScale', field: 'logScale', generic: (c, k) => codeTriples(c, k.logScale, k.n, 8, 's', 's'), fast: (b, k) => decodeTriples(b, k.logScale, k.n, 8, 's', 's') },
   { name: 'rotation', field: 'rotation', generic: (c, k) => codeRotations(c, k.rotation, k.n, 10, 1000), fast: (b, k) => decodeRotations(b, k.rotation, k.n, 10, 1000, 'r') },
   { name: 'opacity', field: 'opacity', generic: (c, k) => codeOpacity(c, k, 8, 8), fast: (b, k) => decodeOpacityCodes(b, k.opacity, k.logScale, k.n, 8, 8, 'o') },
-  { name: 'shDC', field: 'shDC', generic: (c, k) => codeTriples(c, k.shDC, k.n, 12, 'd', 'd'), fast: (b, k) => decodeTriples(b, k.shDC, k.n, 12, 'd', 'd') },
+  { name: 'shDC', field: 'shDC', generic: (c, k) => codeColours(c, k.shDC, k.n, 12, 'd'), fast: (b, k) => decodeColours(b, k.shDC, k.n, 12, 'd') },
   { name: 'shIndex', field: 'shIndex', generic: (c, k) => codeSingles(c, k.shIndex, k.n, K_BITS, false), fast: (b, k) => decodeIndices(b, k.shIndex, k.n, K_BITS, 'i') },
   { name: 'shResidual', field: 'shResidual', generic: (c, k) => codeResiduals(c, k.shResidual, k.n, DIMS), fast: (b, k) => decodeResidualCodes(b, k.shResidual, k.n, DIMS, 'z') },
 ];

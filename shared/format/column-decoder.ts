@@ -5,6 +5,7 @@
 // random and real streams. Models are laid out as in range-coder.ts (newModel: [fast, slow] per slot).
 // Corrupt input throws GszFormatError('corrupt') at the same points the generic decoder does.
 import { GszFormatError } from './gsz-error.ts';
+import { COLOUR_MANTISSA_BITS, ROTATION_MODEL_BITS } from './gsz-codec.ts';
 import { newModel } from './range-coder.ts';
 
 /** Unsigned comparisons on int32 values: (a ^ SIGN) < (b ^ SIGN) iff a < b as uint32. */
@@ -293,22 +294,90 @@ function startState(bytes: Uint8Array, what: string): Int32Array {
   return st;
 }
 
-/** Rotations (see codeRotations): x in the context of the previous x, y of |x|, z of x² + y². */
+/** `bits` (<= 24) direct bits, most significant first (see RangeDecoder.direct). */
+function decodeDirectRun(bytes: Uint8Array, what: string, state: Int32Array, bits: number): number {
+  let range = state[0];
+  let code = state[1];
+  let pos = state[2];
+  let v = 0;
+  for (let b = 0; b < bits; b++) {
+    range >>>= 1;
+    let bit = 0;
+    if ((code ^ SIGN) >= (range ^ SIGN)) {
+      code = (code - range) | 0;
+      bit = 1;
+    }
+    v = (v << 1) | bit;
+    if ((range >>> 24) === 0) {
+      if (pos >= bytes.length) endsEarly(what);
+      range <<= 8;
+      code = (code << 8) | bytes[pos++];
+    }
+  }
+  state[0] = range;
+  state[1] = code;
+  state[2] = pos;
+  return v;
+}
+
+/** A bit-length-coded zigzag residual (see codeLengthResidual in gsz-codec.ts). */
+function decodeLengthResidual(bytes: Uint8Array, what: string, st: Int32Array, lengths: Uint16Array, mantissa: Uint16Array, context: number): number {
+  const length = decodeTreeRun(bytes, what, st, lengths, context << 4, 4);
+  if (length < 2) return length;
+  const below = length - 1;
+  const modelled = below < COLOUR_MANTISSA_BITS ? below : COLOUR_MANTISSA_BITS;
+  const rest = below - modelled;
+  const top = decodeTreeRun(bytes, what, st, mantissa, ((context << 4) + length) << COLOUR_MANTISSA_BITS, modelled);
+  const low = rest > 0 ? decodeDirectRun(bytes, what, st, rest) : 0;
+  return (1 << below) + (top << rest) + low;
+}
+
+/** DC codes (see codeColours): R through a tree, G − R and B − G by bit length and mantissa. */
+export function decodeColours(bytes: Uint8Array, values: Uint16Array, n: number, bits: number, what: string): void {
+  const first = newModel(BUCKETS << bits);
+  const lengths = newModel(2 * BUCKETS * 16);
+  const mantissa = newModel((2 * BUCKETS * 16) << COLOUR_MANTISSA_BITS);
+  const top = 2 ** bits - 1;
+  const shift = bucketShift(bits);
+  const st = startState(bytes, what);
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const a = decodeTreeRun(bytes, what, st, first, (prev >>> shift) << bits, bits);
+    if (a > top) fail(what, `DC code ${a} outside 0..${top}`);
+    const bz = decodeLengthResidual(bytes, what, st, lengths, mantissa, a >>> shift);
+    const b = a + ((bz & 1) === 0 ? bz >>> 1 : -((bz + 1) >>> 1));
+    if (b < 0 || b > top) fail(what, `DC code ${b} outside 0..${top}`);
+    const cz = decodeLengthResidual(bytes, what, st, lengths, mantissa, BUCKETS + (b >>> shift));
+    const d = b + ((cz & 1) === 0 ? cz >>> 1 : -((cz + 1) >>> 1));
+    if (d < 0 || d > top) fail(what, `DC code ${d} outside 0..${top}`);
+    values[i * 3] = a;
+    values[i * 3 + 1] = b;
+    values[i * 3 + 2] = d;
+    prev = a;
+  }
+}
+
+/** Rotations (see codeRotations): x in the context of the previous x, y of |x|, z of x² + y²; low bits direct. */
 export function decodeRotations(bytes: Uint8Array, values: Uint16Array, n: number, bits: number, levels: number, what: string): void {
-  const mx = newModel(BUCKETS << bits);
-  const my = newModel(BUCKETS << bits);
-  const mz = newModel(BUCKETS << bits);
+  const hb = bits < ROTATION_MODEL_BITS ? bits : ROTATION_MODEL_BITS;
+  const low = bits - hb;
+  const mx = newModel(BUCKETS << hb);
+  const my = newModel(BUCKETS << hb);
+  const mz = newModel(BUCKETS << hb);
   const top = levels - 1;
   const shift = bucketShift(bits);
   const st = startState(bytes, what);
   let px = 0;
   for (let i = 0; i < n; i++) {
-    const x = decodeTreeRun(bytes, what, st, mx, (px >>> shift) << bits, bits);
+    let x = decodeTreeRun(bytes, what, st, mx, (px >>> shift) << hb, hb);
+    if (low > 0) x = (x << low) | decodeDirectRun(bytes, what, st, low);
     px = x;
     const dx = Math.min(1, Math.abs(2 * x - top) / top);
-    const y = decodeTreeRun(bytes, what, st, my, Math.min(BUCKETS - 1, Math.floor(dx * BUCKETS)) << bits, bits);
+    let y = decodeTreeRun(bytes, what, st, my, Math.min(BUCKETS - 1, Math.floor(dx * BUCKETS)) << hb, hb);
+    if (low > 0) y = (y << low) | decodeDirectRun(bytes, what, st, low);
     const dy = Math.min(1, Math.abs(2 * y - top) / top);
-    const z = decodeTreeRun(bytes, what, st, mz, Math.min(BUCKETS - 1, Math.floor(((dx * dx + dy * dy) / 2) * BUCKETS)) << bits, bits);
+    let z = decodeTreeRun(bytes, what, st, mz, Math.min(BUCKETS - 1, Math.floor(((dx * dx + dy * dy) / 2) * BUCKETS)) << hb, hb);
+    if (low > 0) z = (z << low) | decodeDirectRun(bytes, what, st, low);
     values[i * 3] = x;
     values[i * 3 + 1] = y;
     values[i * 3 + 2] = z;
@@ -337,18 +406,33 @@ export function decodeIndices(bytes: Uint8Array, values: Uint16Array, n: number,
   for (let i = 0; i < n; i++) values[i] = decodeTreeRun(bytes, what, st, model, 0, bits);
 }
 
-/** SH-rest residual codes (see codeResiduals): min(z, 15) per coefficient and previous code, escape above. */
+/** SH-rest residual codes (see codeResiduals): non-zero flag, large flag, then a sign bit or a tail tree. */
 export function decodeResidualCodes(bytes: Uint8Array, values: Uint16Array, n: number, dims: number, what: string): void {
-  const small = newModel(dims * 6 * 16);
+  const nonzero = newModel(dims * 6 * 4);
+  const large = newModel(dims * 6);
+  const sign = newModel(dims * 6);
+  const tail = newModel(dims * 6 * 16);
   const escape = newModel(256);
   const st = startState(bytes, what);
+  // A single decision is a 1-bit tree whose base is the slot - 1.
   for (let i = 0; i < n; i++) {
     let prev = 0;
+    let sum = 0;
     for (let d = 0; d < dims; d++) {
-      let z = decodeTreeRun(bytes, what, st, small, (d * 6 + prev) * 16, 4);
-      if (z === 15) z += decodeTreeRun(bytes, what, st, escape, 0, 8);
+      const cx = d * 6 + prev;
+      let z = 0;
+      const cls = sum === 0 ? 0 : sum <= 2 ? 1 : sum <= 6 ? 2 : 3;
+      if (decodeTreeRun(bytes, what, st, nonzero, cx * 4 + cls - 1, 1) !== 0) {
+        if (decodeTreeRun(bytes, what, st, large, cx - 1, 1) !== 0) {
+          z = 3 + decodeTreeRun(bytes, what, st, tail, cx * 16, 4);
+          if (z === 18) z += decodeTreeRun(bytes, what, st, escape, 0, 8);
+        } else {
+          z = 1 + decodeTreeRun(bytes, what, st, sign, cx - 1, 1);
+        }
+      }
       values[i * dims + d] = z;
       prev = z < 5 ? z : 5;
+      sum += z;
     }
   }
 }

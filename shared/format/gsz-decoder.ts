@@ -5,7 +5,7 @@ import { Unpackr } from 'msgpackr';
 import { createScene, OPACITY_LOGIT_LIMIT, shRestCount, type GaussianScene, type ShDegree } from '../scene/gaussian-scene.ts';
 import { crc32 } from './crc32.ts';
 import { GszFormatError } from './gsz-error.ts';
-import { decodeCodebookHalves, decodeIndices, decodeOpacityCodes, decodePositionKeys, decodeResidualCodes, decodeRotations, decodeTriples } from './column-decoder.ts';
+import { decodeCodebookHalves, decodeColours, decodeIndices, decodeOpacityCodes, decodePositionKeys, decodeResidualCodes, decodeRotations, decodeTriples } from './column-decoder.ts';
 import { newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
 import {
   columnCount, columnRawBytes, GSZ_COLUMNS, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, indexBits, MAX_CODE_BITS, maxInflated,
@@ -322,7 +322,7 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
   decodeTriples(column(1), codes.logScale, n, q.logScale.bits, `${what} logScale`, 'log-scale');
   decodeRotations(column(2), codes.rotation, n, q.rotation.bits, q.rotation.levels, `${what} rotation`);
   decodeOpacityCodes(column(3), codes.opacity, codes.logScale, n, q.opacity.bits, q.logScale.bits, `${what} opacity`);
-  decodeTriples(column(4), codes.shDC, n, q.shDC.bits, `${what} shDC`, 'DC');
+  decodeColours(column(4), codes.shDC, n, q.shDC.bits, `${what} shDC`);
 
   dequantPositions(codes.keys, n, q.position.origin, q.position.step, out.positions, at * 3);
   dequantLinear(codes.logScale, 3 * n, q.logScale.min, q.logScale.step, out.logScales, at * 3);

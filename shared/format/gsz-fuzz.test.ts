@@ -145,8 +145,8 @@ test('absurd counts are rejected as limits before anything is allocated', async 
   });
   assert.throws(() => decodeGsz(tooMany), (e: unknown) => e instanceof GszFormatError && e.code === 'limit');
   assert.throws(() => decodeGsz(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])), (e: unknown) => e instanceof GszFormatError && e.code === 'bad-magic');
-  // Version 1 (zstd columns) and any later version are rejected, not misread.
-  for (const version of [1, 3]) {
+  // Versions 1 (zstd columns) and 2 (v2's SH-residual binarisation) and any later version are rejected, not misread.
+  for (const version of [1, 2, 4]) {
     const other = base.slice();
     other[4] = version;
     assert.throws(() => decodeGsz(other), (e: unknown) => e instanceof GszFormatError && e.code === 'unsupported-version');

@@ -3,7 +3,7 @@
 
 /** File signature: 0x89 'G' 'S' 'Z' (the high byte catches 7-bit transfers, as in PNG). */
 export const GSZ_MAGIC = [0x89, 0x47, 0x53, 0x5a] as const;
-export const GSZ_VERSION = 2;
+export const GSZ_VERSION = 3;
 /** magic(4) version(u16) flags(u16) headerLength(u32) headerCrc32(u32), little-endian. */
 export const GSZ_PREAMBLE_BYTES = 16;
 
