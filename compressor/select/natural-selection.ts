@@ -53,6 +53,16 @@ export const CONTROLLER_STEP = 0.2;
 export const REFINE_CONTROLLER_STEP = 0.3;
 /** The reference opacity learning-rate factor during selection. */
 export const OPACITY_LR_BOOST = 4;
+/**
+ * Photos mode in a run shorter than the reference: x1.3 / x0.7 and an opacity rate x2 during selection.
+ * A short run already multiplies every rate by its short-run scale (sqrt(30k / iterations), 7.9 at 480),
+ * so with x4 a logit with no rendering gradient falls ~0.8 a step: the mass of Gaussians gives way within
+ * ~16 iterations once w has climbed, faster than the controller can follow. Lego 200x200, 480 iterations,
+ * 15%, paired runs from one dense snapshot: 60,000 dense: 29.77 -> 29.83 dB (seed 0), 29.70 -> 29.78
+ * (seed 1); 100,000 dense: 30.30 -> 30.56 (opacity pruning 29.56, importance 29.81). compressor/select/README.md.
+ */
+export const SHORT_RUN_CONTROLLER_STEP = 0.3;
+export const SHORT_RUN_OPACITY_LR_BOOST = 2;
 
 export class NaturalSelection {
   /** Current field strength w (changed by the ×0.8 / ×1.2 rule). */

@@ -19,7 +19,9 @@ import type { GpuContext } from '../gpu/device.ts';
 import { GaussianRasterizer, SPLAT_GRAD, SPLAT_GRAD_STRIDE } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
 import { topByLightGaussianImportance, topByOpacity, lightGaussianImportance } from '../select/baselines.ts';
-import { CONTROLLER_STEP, INITIAL_STRENGTH, NaturalSelection, REFINE_CONTROLLER_STEP, type NaturalSelectionOptions } from '../select/natural-selection.ts';
+import {
+  CONTROLLER_STEP, INITIAL_STRENGTH, NaturalSelection, REFINE_CONTROLLER_STEP, SHORT_RUN_CONTROLLER_STEP, SHORT_RUN_OPACITY_LR_BOOST, type NaturalSelectionOptions,
+} from '../select/natural-selection.ts';
 import { OpacityFieldPass } from '../select/opacity-field.ts';
 import { mulberry32, sampleByOpacity } from '../select/sampling.ts';
 import {
@@ -272,8 +274,14 @@ async function runArm(ctx: Context, state: ArmState, budget: number, initialCoun
     // balance; the controller adapts w from there.
     const initialStrength = (INITIAL_STRENGTH * s.regInterval) / REFERENCE.regInterval;
     // From a trained scene (refine) the controller steps x1.3 / x0.7 instead of x1.2 / x0.8
-    // (REFINE_CONTROLLER_STEP: measured on playbot, mode c).
-    state.ns = new NaturalSelection(makeSchedule({ iterations: s.iterations, budget }), { controllerStep: o.mode === 'refine' ? REFINE_CONTROLLER_STEP : CONTROLLER_STEP, ...o.selection, initialStrength });
+    // (REFINE_CONTROLLER_STEP: measured on playbot, mode c); photos runs shorter than the reference do too,
+    // with the opacity rate x2 instead of x4 during selection (SHORT_RUN_*: measured on Lego).
+    const defaults: NaturalSelectionOptions = o.mode === 'refine'
+      ? { controllerStep: REFINE_CONTROLLER_STEP }
+      : s.iterations < REFERENCE_ITERATIONS
+        ? { controllerStep: SHORT_RUN_CONTROLLER_STEP, opacityLrBoost: SHORT_RUN_OPACITY_LR_BOOST }
+        : { controllerStep: CONTROLLER_STEP };
+    state.ns = new NaturalSelection(makeSchedule({ iterations: s.iterations, budget }), { ...defaults, ...o.selection, initialStrength });
   } else if (state.arm === 'opacity' || state.arm === 'importance') {
     const scene = await state.gs.download();
     let keep: Uint32Array;
