@@ -320,39 +320,135 @@ function decodeDirectRun(bytes: Uint8Array, what: string, state: Int32Array, bit
   return v;
 }
 
-/** A bit-length-coded zigzag residual (see codeLengthResidual in gsz-codec.ts). */
-function decodeLengthResidual(bytes: Uint8Array, what: string, st: Int32Array, lengths: Uint16Array, mantissa: Uint16Array, context: number): number {
-  const length = decodeTreeRun(bytes, what, st, lengths, context << 4, 4);
-  if (length < 2) return length;
-  const below = length - 1;
-  const modelled = below < COLOUR_MANTISSA_BITS ? below : COLOUR_MANTISSA_BITS;
-  const rest = below - modelled;
-  const top = decodeTreeRun(bytes, what, st, mantissa, ((context << 4) + length) << COLOUR_MANTISSA_BITS, modelled);
-  const low = rest > 0 ? decodeDirectRun(bytes, what, st, rest) : 0;
-  return (1 << below) + (top << rest) + low;
-}
-
-/** DC codes (see codeColours): R through a tree, G − R and B − G by bit length and mantissa. */
+/**
+ * DC codes (see codeColours): R through a tree, G − R and B − G by bit length and mantissa. Written out
+ * with the coder state in locals (as decodeTriples): one loop per tree, k = 0 for R, 1 for G, 2 for B.
+ */
 export function decodeColours(bytes: Uint8Array, values: Uint16Array, n: number, bits: number, what: string): void {
   const first = newModel(BUCKETS << bits);
   const lengths = newModel(2 * BUCKETS * 16);
   const mantissa = newModel((2 * BUCKETS * 16) << COLOUR_MANTISSA_BITS);
   const top = 2 ** bits - 1;
   const shift = bucketShift(bits);
-  const st = startState(bytes, what);
+  const rootA = 1 << bits;
+  let code = startCode(bytes, what);
+  let range = -1; // 2^32 - 1 as int32
+  let pos = 5;
+  const end = bytes.length;
   let prev = 0;
   for (let i = 0; i < n; i++) {
-    const a = decodeTreeRun(bytes, what, st, first, (prev >>> shift) << bits, bits);
+    // R: bits tree, context bucket(previous R)
+    let base = (prev >>> shift) << bits;
+    let m = 1;
+    while (m < rootA) {
+      const j = (base + m) << 1;
+      const f = first[j];
+      const s = first[j + 1];
+      const bound = Math.imul(range >>> 15, (f + s) >>> 1);
+      if ((code ^ SIGN) < (bound ^ SIGN)) {
+        range = bound;
+        first[j] = f + ((ONE - f) >>> 4);
+        first[j + 1] = s + ((ONE - s) >>> 7);
+        m <<= 1;
+      } else {
+        code = (code - bound) | 0;
+        range = (range - bound) | 0;
+        first[j] = f - (f >>> 4);
+        first[j + 1] = s - (s >>> 7);
+        m = (m << 1) | 1;
+      }
+      while ((range >>> 24) === 0) {
+        if (pos >= end) endsEarly(what);
+        range <<= 8;
+        code = (code << 8) | bytes[pos++];
+      }
+    }
+    const a = m - rootA;
     if (a > top) fail(what, `DC code ${a} outside 0..${top}`);
-    const bz = decodeLengthResidual(bytes, what, st, lengths, mantissa, a >>> shift);
-    const b = a + ((bz & 1) === 0 ? bz >>> 1 : -((bz + 1) >>> 1));
-    if (b < 0 || b > top) fail(what, `DC code ${b} outside 0..${top}`);
-    const cz = decodeLengthResidual(bytes, what, st, lengths, mantissa, BUCKETS + (b >>> shift));
-    const d = b + ((cz & 1) === 0 ? cz >>> 1 : -((cz + 1) >>> 1));
-    if (d < 0 || d > top) fail(what, `DC code ${d} outside 0..${top}`);
     values[i * 3] = a;
-    values[i * 3 + 1] = b;
-    values[i * 3 + 2] = d;
+    let before = a;
+    for (let k = 1; k < 3; k++) {
+      const context = (k === 1 ? 0 : BUCKETS) + (before >>> shift);
+      // bit length L: 4-bit tree at base context * 16
+      base = context << 4;
+      m = 1;
+      while (m < 16) {
+        const j = (base + m) << 1;
+        const f = lengths[j];
+        const s = lengths[j + 1];
+        const bound = Math.imul(range >>> 15, (f + s) >>> 1);
+        if ((code ^ SIGN) < (bound ^ SIGN)) {
+          range = bound;
+          lengths[j] = f + ((ONE - f) >>> 4);
+          lengths[j + 1] = s + ((ONE - s) >>> 7);
+          m <<= 1;
+        } else {
+          code = (code - bound) | 0;
+          range = (range - bound) | 0;
+          lengths[j] = f - (f >>> 4);
+          lengths[j + 1] = s - (s >>> 7);
+          m = (m << 1) | 1;
+        }
+        while ((range >>> 24) === 0) {
+          if (pos >= end) endsEarly(what);
+          range <<= 8;
+          code = (code << 8) | bytes[pos++];
+        }
+      }
+      const length = m - 16;
+      let z = length;
+      if (length >= 2) {
+        const below = length - 1;
+        const modelled = below < COLOUR_MANTISSA_BITS ? below : COLOUR_MANTISSA_BITS;
+        const rest = below - modelled;
+        const rootM = 1 << modelled;
+        base = ((context << 4) + length) << COLOUR_MANTISSA_BITS;
+        m = 1;
+        while (m < rootM) {
+          const j = (base + m) << 1;
+          const f = mantissa[j];
+          const s = mantissa[j + 1];
+          const bound = Math.imul(range >>> 15, (f + s) >>> 1);
+          if ((code ^ SIGN) < (bound ^ SIGN)) {
+            range = bound;
+            mantissa[j] = f + ((ONE - f) >>> 4);
+            mantissa[j + 1] = s + ((ONE - s) >>> 7);
+            m <<= 1;
+          } else {
+            code = (code - bound) | 0;
+            range = (range - bound) | 0;
+            mantissa[j] = f - (f >>> 4);
+            mantissa[j + 1] = s - (s >>> 7);
+            m = (m << 1) | 1;
+          }
+          while ((range >>> 24) === 0) {
+            if (pos >= end) endsEarly(what);
+            range <<= 8;
+            code = (code << 8) | bytes[pos++];
+          }
+        }
+        let low = 0;
+        for (let b = 0; b < rest; b++) {
+          range >>>= 1;
+          let bit = 0;
+          if ((code ^ SIGN) >= (range ^ SIGN)) {
+            code = (code - range) | 0;
+            bit = 1;
+          }
+          low = (low << 1) | bit;
+          if ((range >>> 24) === 0) {
+            if (pos >= end) endsEarly(what);
+            range <<= 8;
+            code = (code << 8) | bytes[pos++];
+          }
+        }
+        z = (1 << below) + ((m - rootM) << rest) + low;
+      }
+      const v = before + ((z & 1) === 0 ? z >>> 1 : -((z + 1) >>> 1));
+      if (v < 0 || v > top) fail(what, `DC code ${v} outside 0..${top}`);
+      values[i * 3 + k] = v;
+      before = v;
+    }
     prev = a;
   }
 }
@@ -406,7 +502,11 @@ export function decodeIndices(bytes: Uint8Array, values: Uint16Array, n: number,
   for (let i = 0; i < n; i++) values[i] = decodeTreeRun(bytes, what, st, model, 0, bits);
 }
 
-/** SH-rest residual codes (see codeResiduals): non-zero flag, large flag, then a sign bit or a tail tree. */
+/**
+ * SH-rest residual codes (see codeResiduals): non-zero flag, large flag, then a sign bit or a tail tree.
+ * The non-zero flag (one per coefficient, mostly 0) is decoded inline with the coder state in locals; the
+ * rarer decisions go through decodeTreeRun (the state is handed over in `st`).
+ */
 export function decodeResidualCodes(bytes: Uint8Array, values: Uint16Array, n: number, dims: number, what: string): void {
   const nonzero = newModel(dims * 6 * 4);
   const large = newModel(dims * 6);
@@ -414,23 +514,54 @@ export function decodeResidualCodes(bytes: Uint8Array, values: Uint16Array, n: n
   const tail = newModel(dims * 6 * 16);
   const escape = newModel(256);
   const st = startState(bytes, what);
-  // A single decision is a 1-bit tree whose base is the slot - 1.
-  for (let i = 0; i < n; i++) {
+  let range = st[0];
+  let code = st[1];
+  let pos = st[2];
+  const end = bytes.length;
+  for (let i = 0, at = 0; i < n; i++) {
     let prev = 0;
     let sum = 0;
-    for (let d = 0; d < dims; d++) {
+    for (let d = 0; d < dims; d++, at++) {
       const cx = d * 6 + prev;
+      const j = ((cx << 2) + (sum === 0 ? 0 : sum <= 2 ? 1 : sum <= 6 ? 2 : 3)) << 1;
+      const f = nonzero[j];
+      const s = nonzero[j + 1];
+      const bound = Math.imul(range >>> 15, (f + s) >>> 1);
       let z = 0;
-      const cls = sum === 0 ? 0 : sum <= 2 ? 1 : sum <= 6 ? 2 : 3;
-      if (decodeTreeRun(bytes, what, st, nonzero, cx * 4 + cls - 1, 1) !== 0) {
+      if ((code ^ SIGN) < (bound ^ SIGN)) {
+        range = bound;
+        nonzero[j] = f + ((ONE - f) >>> 4);
+        nonzero[j + 1] = s + ((ONE - s) >>> 7);
+        while ((range >>> 24) === 0) {
+          if (pos >= end) endsEarly(what);
+          range <<= 8;
+          code = (code << 8) | bytes[pos++];
+        }
+      } else {
+        code = (code - bound) | 0;
+        range = (range - bound) | 0;
+        nonzero[j] = f - (f >>> 4);
+        nonzero[j + 1] = s - (s >>> 7);
+        while ((range >>> 24) === 0) {
+          if (pos >= end) endsEarly(what);
+          range <<= 8;
+          code = (code << 8) | bytes[pos++];
+        }
+        st[0] = range;
+        st[1] = code;
+        st[2] = pos;
+        // A single decision is a 1-bit tree whose base is the slot - 1.
         if (decodeTreeRun(bytes, what, st, large, cx - 1, 1) !== 0) {
-          z = 3 + decodeTreeRun(bytes, what, st, tail, cx * 16, 4);
+          z = 3 + decodeTreeRun(bytes, what, st, tail, cx << 4, 4);
           if (z === 18) z += decodeTreeRun(bytes, what, st, escape, 0, 8);
         } else {
           z = 1 + decodeTreeRun(bytes, what, st, sign, cx - 1, 1);
         }
+        range = st[0];
+        code = st[1];
+        pos = st[2];
       }
-      values[i * dims + d] = z;
+      values[at] = z;
       prev = z < 5 ? z : 5;
       sum += z;
     }
