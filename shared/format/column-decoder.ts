@@ -294,32 +294,6 @@ function startState(bytes: Uint8Array, what: string): Int32Array {
   return st;
 }
 
-/** `bits` (<= 24) direct bits, most significant first (see RangeDecoder.direct). */
-function decodeDirectRun(bytes: Uint8Array, what: string, state: Int32Array, bits: number): number {
-  let range = state[0];
-  let code = state[1];
-  let pos = state[2];
-  let v = 0;
-  for (let b = 0; b < bits; b++) {
-    range >>>= 1;
-    let bit = 0;
-    if ((code ^ SIGN) >= (range ^ SIGN)) {
-      code = (code - range) | 0;
-      bit = 1;
-    }
-    v = (v << 1) | bit;
-    if ((range >>> 24) === 0) {
-      if (pos >= bytes.length) endsEarly(what);
-      range <<= 8;
-      code = (code << 8) | bytes[pos++];
-    }
-  }
-  state[0] = range;
-  state[1] = code;
-  state[2] = pos;
-  return v;
-}
-
 /**
  * DC codes (see codeColours): R through a tree, G − R and B − G by bit length and mantissa. Written out
  * with the coder state in locals (as decodeTriples): one loop per tree, k = 0 for R, 1 for G, 2 for B.
@@ -453,30 +427,77 @@ export function decodeColours(bytes: Uint8Array, values: Uint16Array, n: number,
   }
 }
 
-/** Rotations (see codeRotations): x in the context of the previous x, y of |x|, z of x² + y²; low bits direct. */
+/**
+ * Rotations (see codeRotations): x in the context of the previous x, y of |x|, z of x² + y²; the top hb
+ * bits through a tree, the low bits direct. Written out with the coder state in locals (k: component).
+ */
 export function decodeRotations(bytes: Uint8Array, values: Uint16Array, n: number, bits: number, levels: number, what: string): void {
   const hb = bits < ROTATION_MODEL_BITS ? bits : ROTATION_MODEL_BITS;
   const low = bits - hb;
-  const mx = newModel(BUCKETS << hb);
-  const my = newModel(BUCKETS << hb);
-  const mz = newModel(BUCKETS << hb);
+  const root = 1 << hb;
+  const models = [newModel(BUCKETS << hb), newModel(BUCKETS << hb), newModel(BUCKETS << hb)];
   const top = levels - 1;
   const shift = bucketShift(bits);
-  const st = startState(bytes, what);
+  let code = startCode(bytes, what);
+  let range = -1; // 2^32 - 1 as int32
+  let pos = 5;
+  const end = bytes.length;
   let px = 0;
+  let dx = 0;
+  let dy = 0;
   for (let i = 0; i < n; i++) {
-    let x = decodeTreeRun(bytes, what, st, mx, (px >>> shift) << hb, hb);
-    if (low > 0) x = (x << low) | decodeDirectRun(bytes, what, st, low);
-    px = x;
-    const dx = Math.min(1, Math.abs(2 * x - top) / top);
-    let y = decodeTreeRun(bytes, what, st, my, Math.min(BUCKETS - 1, Math.floor(dx * BUCKETS)) << hb, hb);
-    if (low > 0) y = (y << low) | decodeDirectRun(bytes, what, st, low);
-    const dy = Math.min(1, Math.abs(2 * y - top) / top);
-    let z = decodeTreeRun(bytes, what, st, mz, Math.min(BUCKETS - 1, Math.floor(((dx * dx + dy * dy) / 2) * BUCKETS)) << hb, hb);
-    if (low > 0) z = (z << low) | decodeDirectRun(bytes, what, st, low);
-    values[i * 3] = x;
-    values[i * 3 + 1] = y;
-    values[i * 3 + 2] = z;
+    for (let k = 0; k < 3; k++) {
+      const probs = models[k];
+      const context = k === 0 ? px >>> shift : Math.min(BUCKETS - 1, Math.floor((k === 1 ? dx : (dx * dx + dy * dy) / 2) * BUCKETS));
+      const base = context << hb;
+      let m = 1;
+      while (m < root) {
+        const j = (base + m) << 1;
+        const f = probs[j];
+        const s = probs[j + 1];
+        const bound = Math.imul(range >>> 15, (f + s) >>> 1);
+        if ((code ^ SIGN) < (bound ^ SIGN)) {
+          range = bound;
+          probs[j] = f + ((ONE - f) >>> 4);
+          probs[j + 1] = s + ((ONE - s) >>> 7);
+          m <<= 1;
+        } else {
+          code = (code - bound) | 0;
+          range = (range - bound) | 0;
+          probs[j] = f - (f >>> 4);
+          probs[j + 1] = s - (s >>> 7);
+          m = (m << 1) | 1;
+        }
+        while ((range >>> 24) === 0) {
+          if (pos >= end) endsEarly(what);
+          range <<= 8;
+          code = (code << 8) | bytes[pos++];
+        }
+      }
+      let v = m - root;
+      for (let b = 0; b < low; b++) {
+        range >>>= 1;
+        let bit = 0;
+        if ((code ^ SIGN) >= (range ^ SIGN)) {
+          code = (code - range) | 0;
+          bit = 1;
+        }
+        v = (v << 1) | bit;
+        if ((range >>> 24) === 0) {
+          if (pos >= end) endsEarly(what);
+          range <<= 8;
+          code = (code << 8) | bytes[pos++];
+        }
+      }
+      values[i * 3 + k] = v;
+      const d = Math.min(1, Math.abs(2 * v - top) / top);
+      if (k === 0) {
+        px = v;
+        dx = d;
+      } else if (k === 1) {
+        dy = d;
+      }
+    }
   }
 }
 
