@@ -6,7 +6,7 @@ import { createScene, OPACITY_LOGIT_LIMIT, shRestCount, type GaussianScene, type
 import { crc32 } from './crc32.ts';
 import { GszFormatError } from './gsz-error.ts';
 import { decodeCodebookHalves, decodeColours, decodeIndices, decodeOpacityCodes, decodePositionKeys, decodeResidualCodes, decodeRotations, decodeTriples } from './column-decoder.ts';
-import { newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
+import { newChunkCodes } from './gsz-codec.ts';
 import {
   columnCount, columnRawBytes, GSZ_COLUMNS, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, indexBits, MAX_CODE_BITS, maxInflated,
   type GszBounds, type GszChunkInfo, type GszCodebookInfo, type GszHeader, type GszQuantization, type GszStepQuant, type Vec3,
@@ -336,21 +336,23 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
     const { centroids, dims } = header.codebook;
     decodeIndices(column(5), codes.shIndex, n, indexBits(centroids), `${what} shIndex`);
     const rest = out.shRest;
+    const index = codes.shIndex;
     for (let i = 0; i < n; i++) {
-      const label = codes.shIndex[i];
-      if (label >= centroids) corrupt(`${what}: SH index ${label} >= ${centroids} centroids`);
-      const from = label * dims;
-      const to = (at + i) * dims;
-      for (let d = 0; d < dims; d++) rest[to + d] = codebook[from + d];
+      if (index[i] >= centroids) corrupt(`${what}: SH index ${index[i]} >= ${centroids} centroids`);
     }
-    if (q.shResidual) {
-      codes.shResidual = new Uint16Array(n * dims);
-      decodeResidualCodes(column(6), codes.shResidual, n, dims, `${what} shResidual`);
-      const rs = q.shResidual.step;
-      const base = at * dims;
-      const z = codes.shResidual;
-      for (let i = 0; i < n * dims; i++) {
-        if (z[i] !== 0) rest[base + i] += unzigzagResidual(z[i]) * rs;
+    // Centroid plus residual in one pass (v2 copied the centroids, then added the residuals).
+    const z = q.shResidual ? new Uint16Array(n * dims) : undefined;
+    if (z && q.shResidual) decodeResidualCodes(column(6), z, n, dims, `${what} shResidual`);
+    const rs = q.shResidual ? q.shResidual.step : 0;
+    for (let i = 0, to = at * dims, k = 0; i < n; i++) {
+      const from = index[i] * dims;
+      if (z) {
+        for (let d = 0; d < dims; d++, k++) {
+          const v = z[k];
+          rest[to++] = v === 0 ? codebook[from + d] : codebook[from + d] + ((v & 1) !== 0 ? -((v + 1) >>> 1) : v >>> 1) * rs;
+        }
+      } else {
+        for (let d = 0; d < dims; d++) rest[to++] = codebook[from + d];
       }
     }
   }
