@@ -37,6 +37,7 @@ import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
 import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
 import { pace } from './pace.ts';
 import { cpuWindow } from './bench-view-cpu.ts';
+import { benchPage, type Pose, type Vec3 } from './bench-view-page.ts';
 import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';
 
 const { values } = parseArgs({
@@ -149,13 +150,6 @@ const args = process.env.GS_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? (
   ? SWIFTSHADER_CHROMIUM_ARGS
   : ['--enable-unsafe-webgpu']);
 
-type Vec3 = [number, number, number];
-interface Pose {
-  position: Vec3;
-  target: Vec3;
-  up: Vec3;
-  fov: number;
-}
 
 /** Eye positions orbiting `pose` about its up axis through the target, `stepDegrees` apart. */
 function orbitPositions(pose: Pose, count: number, stepDegrees: number): Vec3[] {
@@ -183,37 +177,8 @@ function median(xs: number[]): number {
 }
 
 function oursPage(throttleBps: number, pose?: Pose): string {
-  const cam = pose
-    ? `el.setAttribute('camera-position', '${pose.position.join(' ')}'); el.setAttribute('camera-target', '${pose.target.join(' ')}');
-       el.setAttribute('camera-up', '${pose.up.join(' ')}'); el.setAttribute('fov', '${pose.fov}');`
-    : '';
-  return `<!doctype html><meta charset="utf-8"><style>body{margin:0;background:#000}gs-scene{width:${width}px;height:${height}px}</style>
-<script>
-  // Keep the page's GPUDevice so the bench can wait for each frame's GPU work.
-  const requestDevice = GPUAdapter.prototype.requestDevice;
-  GPUAdapter.prototype.requestDevice = async function (...a) { const d = await requestDevice.apply(this, a); window.gsDevice = d; return d; };
-</script>
-<script type="module" src="/component/dist/gs-scene.bundle.js"></script>
-<script type="module">
-  window.marks = {};
-  const el = document.createElement('gs-scene');
-  el.setAttribute('background', 'black');
-  el.setAttribute('pixel-ratio', '1');
-  el.setAttribute('controls', 'none');
-  ${cam}
-  el.addEventListener('progress', (e) => (marks.bytes = e.detail.bytesLoaded));
-  el.addEventListener('first-frame', (e) => {
-    marks.firstFrame = performance.now();
-    marks.firstFrameBytes = marks.bytes;
-    marks.firstFrameSplats = e.detail.splatsDrawn;
-    fetch('/bench/mark', { method: 'POST' });
-  });
-  el.addEventListener('load', () => (marks.load = performance.now()));
-  el.addEventListener('error', (e) => (marks.error = e.detail));
-  el.src = '/bench/scene.gsz${throttleBps ? `?throttle=${throttleBps}` : ''}';
-  document.body.append(el);
-  window.viewer = el;
-</script>`;
+  const src = `/bench/scene.gsz${throttleBps ? `?throttle=${throttleBps}` : ''}`;
+  return benchPage({ width, height, src, pose, postFirstFrameMark: true });
 }
 
 interface Marks {

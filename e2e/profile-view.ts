@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ownTreeCpuMs } from './bench-view-cpu.ts';
+import { benchPage } from './bench-view-page.ts';
 import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
 import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
 
@@ -20,24 +21,7 @@ const gsz = resolve(process.argv[2]);
 const reps = Number(process.argv[3] ?? 3);
 const splatSource = readFileSync(new URL('../component/src/render/splat.wgsl', import.meta.url), 'utf8');
 const root = resolve(new URL('..', import.meta.url).pathname);
-const page = `<!doctype html><meta charset="utf-8"><style>body{margin:0;background:#000}gs-scene{width:800px;height:600px}</style>
-<script>
-  const requestDevice = GPUAdapter.prototype.requestDevice;
-  GPUAdapter.prototype.requestDevice = async function (...a) { const d = await requestDevice.apply(this, a); window.gsDevice = d; return d; };
-</script>
-<script type="module" src="/component/dist/gs-scene.bundle.js"></script>
-<script type="module">
-  window.marks = {};
-  const el = document.createElement('gs-scene');
-  el.setAttribute('background', 'black');
-  el.setAttribute('pixel-ratio', '1');
-  el.setAttribute('controls', 'none');
-  el.addEventListener('first-frame', () => (marks.firstFrame = performance.now()));
-  el.addEventListener('load', () => (marks.load = performance.now()));
-  el.src = '/scene.gsz';
-  document.body.append(el);
-  window.viewer = el;
-</script>`;
+const page = benchPage({ width: 800, height: 600, src: '/scene.gsz' });
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname === '/page.html') return void res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);

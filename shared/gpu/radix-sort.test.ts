@@ -21,6 +21,25 @@ function firstMismatch(actual: Uint32Array, expected: Uint32Array): string {
   return 'equal';
 }
 
+/** Uploads the pairs, sorts the first `count` on the GPU, and returns what the buffers hold afterwards
+ *  (`read` words, default `count`). */
+async function gpuSort(
+  device: GPUDevice, sorter: RadixSort, keys: Uint32Array, values: Uint32Array,
+  count: number | { words: Uint32Array; offset: number }, keyBits: number, read = typeof count === 'number' ? count : keys.length,
+): Promise<{ keys: Uint32Array; values: Uint32Array }> {
+  const keyBuffer = uploadU32(device, keys, 'test.keys');
+  const valueBuffer = uploadU32(device, values, 'test.values');
+  const countArg = typeof count === 'number' ? count : { buffer: uploadU32(device, count.words, 'test.count'), offset: count.offset };
+  const encoder = device.createCommandEncoder();
+  sorter.encode(encoder, keyBuffer, valueBuffer, countArg, keyBits);
+  device.queue.submit([encoder.finish()]);
+  const out = { keys: await readU32(device, keyBuffer, read), values: await readU32(device, valueBuffer, read) };
+  keyBuffer.destroy();
+  valueBuffer.destroy();
+  if (typeof countArg !== 'number') countArg.buffer.destroy();
+  return out;
+}
+
 const SIZES = [0, 1, 255, 256, 257, 10_000, 100_000];
 const KEY_BITS = [4, 13, 16, 32];
 
@@ -36,19 +55,11 @@ test('sorts random keys of 4, 13, 16 and 32 bits stably, sizes 0 to 100,000', as
       // (4 bits) are duplicate-heavy, so their values check stability.
       const keys = Uint32Array.from({ length: n }, () => random());
       const values = Uint32Array.from({ length: n }, (_, i) => i);
-      const keyBuffer = uploadU32(device, keys, 'test.keys');
-      const valueBuffer = uploadU32(device, values, 'test.values');
-      const encoder = device.createCommandEncoder();
-      sorter.encode(encoder, keyBuffer, valueBuffer, n, keyBits);
-      device.queue.submit([encoder.finish()]);
+      const got = await gpuSort(device, sorter, keys, values, n, keyBits);
       const expected = referenceSort(keys, values, keyBits);
-      const gotKeys = await readU32(device, keyBuffer, n);
-      const gotValues = await readU32(device, valueBuffer, n);
       gpu.check();
-      assert.equal(firstMismatch(gotValues, expected.values), 'equal', `values, ${n} keys of ${keyBits} bits`);
-      assert.equal(firstMismatch(gotKeys, expected.keys), 'equal', `keys, ${n} keys of ${keyBits} bits`);
-      keyBuffer.destroy();
-      valueBuffer.destroy();
+      assert.equal(firstMismatch(got.values, expected.values), 'equal', `values, ${n} keys of ${keyBits} bits`);
+      assert.equal(firstMismatch(got.keys, expected.keys), 'equal', `keys, ${n} keys of ${keyBits} bits`);
     }
   }
   sorter.destroy();
@@ -65,14 +76,10 @@ test('keeps equal keys in input order (few distinct 32-bit keys, 3 passes: odd c
   const values = Uint32Array.from({ length: n }, () => random());
   const sorter = new RadixSort(device, { maxCount: n });
   for (const keyBits of [12, 32]) {
-    const keyBuffer = uploadU32(device, keys, 'test.keys');
-    const valueBuffer = uploadU32(device, values, 'test.values');
-    const encoder = device.createCommandEncoder();
-    sorter.encode(encoder, keyBuffer, valueBuffer, n, keyBits);
-    device.queue.submit([encoder.finish()]);
+    const got = await gpuSort(device, sorter, keys, values, n, keyBits);
     const expected = referenceSort(keys, values, keyBits);
-    assert.equal(firstMismatch(await readU32(device, valueBuffer, n), expected.values), 'equal', `${keyBits} bits`);
-    assert.equal(firstMismatch(await readU32(device, keyBuffer, n), expected.keys), 'equal', `${keyBits} bits`);
+    assert.equal(firstMismatch(got.values, expected.values), 'equal', `${keyBits} bits`);
+    assert.equal(firstMismatch(got.keys, expected.keys), 'equal', `${keyBits} bits`);
     gpu.check();
   }
   sorter.destroy();
@@ -88,16 +95,10 @@ test('reads the count from a GPU buffer (indirect) and leaves elements beyond it
     const random = randomU32(n + 1);
     const keys = Uint32Array.from({ length: capacity }, () => random());
     const values = Uint32Array.from({ length: capacity }, () => random());
-    const keyBuffer = uploadU32(device, keys, 'test.keys');
-    const valueBuffer = uploadU32(device, values, 'test.values');
     // The count sits at a non-zero offset among garbage words, as a GPU stage might leave it.
-    const countBuffer = uploadU32(device, Uint32Array.of(0xdeadbeef, 99, n, 0xffffffff), 'test.count');
-    const encoder = device.createCommandEncoder();
-    sorter.encode(encoder, keyBuffer, valueBuffer, { buffer: countBuffer, offset: 8 }, keyBits);
-    device.queue.submit([encoder.finish()]);
+    const count = { words: Uint32Array.of(0xdeadbeef, 99, n, 0xffffffff), offset: 8 };
+    const { keys: gotKeys, values: gotValues } = await gpuSort(device, sorter, keys, values, count, keyBits, capacity);
     const expected = referenceSort(keys.subarray(0, n), values.subarray(0, n), keyBits);
-    const gotKeys = await readU32(device, keyBuffer, capacity);
-    const gotValues = await readU32(device, valueBuffer, capacity);
     gpu.check();
     assert.equal(firstMismatch(gotValues.subarray(0, n), expected.values), 'equal', `values, count ${n}`);
     assert.equal(firstMismatch(gotKeys.subarray(0, n), expected.keys), 'equal', `keys, count ${n}`);
@@ -134,12 +135,8 @@ test('every workgroup size and scatter variant sorts the same (GPU default 256 s
   const expected = referenceSort(keys, values, 12);
   for (const [workgroupSize, scatter] of [[16, 'direct'], [16, 'staged'], [32, 'direct'], [64, 'staged'], [128, 'direct'], [256, 'staged']] as const) {
     const sorter = new RadixSort(device, { maxCount: n, workgroupSize, scatter });
-    const keyBuffer = uploadU32(device, keys, 'test.keys');
-    const valueBuffer = uploadU32(device, values, 'test.values');
-    const encoder = device.createCommandEncoder();
-    sorter.encode(encoder, keyBuffer, valueBuffer, n, 12);
-    device.queue.submit([encoder.finish()]);
-    assert.equal(firstMismatch(await readU32(device, valueBuffer, n), expected.values), 'equal', `workgroup ${workgroupSize}, ${scatter} scatter`);
+    const got = await gpuSort(device, sorter, keys, values, n, 12);
+    assert.equal(firstMismatch(got.values, expected.values), 'equal', `workgroup ${workgroupSize}, ${scatter} scatter`);
     gpu.check();
     sorter.destroy();
   }

@@ -69,6 +69,19 @@ fn tile_rect_count(r: vec4u) -> u32 {
   return (r.z - r.x) * (r.w - r.y);
 }
 
+// A row-major walk over a box's pixels (splat_tile_box) in ONE flat loop of tile_rect_count(box) steps:
+// the serial (CPU-emulation) kernels step it with selects instead of nesting a row loop, since on
+// SwiftShader every basic block of a loop body costs about as much as the per-pixel maths.
+struct BoxCursor {
+  x: u32, // tile-local pixel
+  y: u32,
+}
+
+fn box_cursor_next(c: BoxCursor, box: vec4u) -> BoxCursor {
+  let wrap = c.x + 1u == box.z;
+  return BoxCursor(select(c.x + 1u, box.x, wrap), select(c.y, c.y + 1u, wrap));
+}
+
 // Gaussian power at a pixel centre: d^T conic d / 2 with d = mean - pixel.
 fn splat_power(conic: vec3f, d: vec2f) -> f32 {
   return 0.5 * (conic.x * d.x * d.x + conic.z * d.y * d.y) + conic.y * d.x * d.y;

@@ -57,15 +57,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     var sum = SplatGradSum(); // explicit: a bare declaration in a loop was not re-zeroed per iteration on SwiftShader
     // One flat, branch-free loop over the box's pixels (row-major), as in rasterize_forward_serial.wgsl:
     // every pixel of the box reads and writes its state, and selects drop the pixels that do not blend.
-    let n = (box.z - box.x) * (box.w - box.y);
-    var px = box.x;
-    var py = box.y;
+    let n = tile_rect_count(box);
+    var c = BoxCursor(box.x, box.y);
     for (var q = 0u; q < n; q++) {
-      let k = py * TILE_SIZE + px;
-      let d = s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5);
-      let wrap = px + 1u == box.z;
-      px = select(px + 1u, box.x, wrap);
-      py = select(py, py + 1u, wrap);
+      let k = c.y * TILE_SIZE + c.x;
+      let d = s.mean2d - (vec2f(origin + vec2u(c.x, c.y)) + 0.5);
+      c = box_cursor_next(c, box);
       let power = splat_power(s.conic, d);
       let vis = exp(-power);
       let raw_alpha = s.opacity * vis;

@@ -47,15 +47,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     // One flat, branch-free loop over the box's pixels (row-major): on SwiftShader every basic block of
     // a loop body costs about as much as the per-pixel maths (masks of the emulated SIMD lanes), so the
     // body is straight-line code with selects, the same operations as blend_alpha and the skips.
-    let n = (box.z - box.x) * (box.w - box.y);
-    var px = box.x;
-    var py = box.y;
+    let n = tile_rect_count(box);
+    var c = BoxCursor(box.x, box.y);
     for (var q = 0u; q < n; q++) {
-      let k = py * TILE_SIZE + px;
-      let d = s.mean2d - (vec2f(origin + vec2u(px, py)) + 0.5);
-      let wrap = px + 1u == box.z;
-      px = select(px + 1u, box.x, wrap);
-      py = select(py, py + 1u, wrap);
+      let k = c.y * TILE_SIZE + c.x;
+      let d = s.mean2d - (vec2f(origin + vec2u(c.x, c.y)) + 0.5);
+      c = box_cursor_next(c, box);
       let power = splat_power(s.conic, d);
       let a = min(MAX_ALPHA, s.opacity * exp(-power));
       let alpha = select(a, 0.0, (power < 0.0) | (a < ALPHA_THRESHOLD));
