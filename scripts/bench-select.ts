@@ -141,6 +141,7 @@ else {
       resume: snapshot, onSelectionStart: snapshot || l.seeds.length === 1 ? undefined : (s) => { snapshot = s; },
     });
     runs.push(trainingReport(result));
+    progress.continueAfterRun();
   }
   progress.stop();
   views.destroy();
@@ -180,6 +181,7 @@ else {
   for (const seed of p.seeds) {
     const result = await trainScene({ gpu, views, initial: scene, mode: 'refine', iterations: p.iterations, budget: { fraction: p.budgetFraction }, arms, seed, progress, log: (m) => progress.log(m) });
     runs.push(trainingReport(result));
+    progress.continueAfterRun();
   }
   progress.stop();
   views.destroy();

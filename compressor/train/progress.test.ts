@@ -39,6 +39,23 @@ test('JSON lines: on phase changes and every N iterations, with ETA', () => {
   assert.equal(lines[1].etaSeconds, 9);
 });
 
+test('several runs on one bar count on (continueAfterRun), so the ETA covers them all', () => {
+  const s = sink(false);
+  let clock = 0;
+  const p = new TrainingProgress({ total: 200, stream: s, mode: 'json', jsonEvery: 50, now: () => clock });
+  for (const run of [0, 1]) {
+    for (let it = 1; it <= 100; it++) {
+      clock = (run * 100 + it) * 10;
+      p.update({ phase: 'train', iteration: it, gaussians: 1, loss: 0.1 });
+    }
+    p.continueAfterRun();
+  }
+  const lines = s.text().trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.iteration), [1, 51, 101, 151, 200]);
+  // 10 ms per iteration, 49 left at 151: ETA 0.49 s
+  assert.equal(lines[3].etaSeconds, 0.5);
+});
+
 test('bar mode draws phase, count and loss on a TTY', () => {
   const s = sink(true);
   const p = new TrainingProgress({ total: 50, stream: s, mode: 'bar' });

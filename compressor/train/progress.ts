@@ -30,6 +30,9 @@ export class TrainingProgress {
   private readonly started: number;
   private lastPhase = '';
   private lastJson = -Infinity;
+  /** Iterations finished by earlier runs on this bar (continueAfterRun); added to each update's count. */
+  private offset = 0;
+  private done = 0;
 
   constructor(private readonly options: ProgressOptions) {
     this.stream = options.stream ?? process.stdout;
@@ -56,7 +59,17 @@ export class TrainingProgress {
     return ((this.options.now ?? performance.now.bind(performance))() - this.started) / 1000;
   }
 
-  update(u: ProgressUpdate): void {
+  /**
+   * The next run on this bar counts on from where the last one stopped (a bench calling trainScene once per
+   * seed: each call counts its iterations from 0).
+   */
+  continueAfterRun(): void {
+    this.offset = this.done;
+  }
+
+  update(run: ProgressUpdate): void {
+    const u = { ...run, iteration: this.offset + run.iteration };
+    this.done = u.iteration;
     const phaseChanged = u.phase !== this.lastPhase;
     this.lastPhase = u.phase;
     if (this.mode === 'bar') {
