@@ -65,7 +65,10 @@ const gpu = await getGpu();
 // every arm at which both baseline goals hold (compressor/select/README.md). Session 5: with every arm
 // on the same view sequence and the short-run controller (x1.3 / x0.7, opacity rate x2 during selection),
 // from one 100,000 dense snapshot: opacity 29.56, importance 29.81, natural selection 30.56 (step 0.2
-// and x4: 30.30), dense 31.34: the default is 100,000 (-0.78 dB from dense; 60,000: ~-1.0).
+// and x4: 30.30), dense 31.34. Whole Lego part, quiet, means of seeds 0, 1 (NS minus dense / opacity /
+// importance): 100,000 dense 30.94, NS 30.54 (-0.40 / +0.94 / +0.72), 13.7 min; 150,000 dense 31.15,
+// opacity 30.21, importance 30.40, NS 30.98 (-0.17 / +0.78 / +0.58), 18.6 min. The default is 150,000:
+// the whole bench then takes ~24 min on an idle machine (limit 45).
 // Playbot at 600 iterations instead of 300: natural
 // selection vs importance +0.57 dB instead of +0.37 dB (same seed), ~1 min more.
 const sw = gpu.software;
@@ -76,12 +79,12 @@ const settings = {
     resolution: int(values.resolution, 200),
     budgetFraction: Number(values.budget ?? 0.15),
     initPoints: int(values['init-points'], sw ? 10_000 : 100_000),
-    denseTarget: int(values['dense-target'], sw ? 100_000 : 1_000_000),
+    denseTarget: int(values['dense-target'], sw ? 150_000 : 1_000_000),
     shDegree: int(values['sh-degree'], sw ? 1 : 3),
     // Seeds (view orders) of the arms after the selection start, all from the one dense phase (seed 0):
     // the table is their mean. At 480 iterations every arm moves ~0.4 dB with the view order (dense at
-    // 100,000 from one snapshot: 31.34 and 30.92 dB with two orders). Each seed's four arms cost ~640 CPU s
-    // (~7.5 min on an idle machine): two seeds keep the whole bench near 25 min.
+    // 100,000 from one snapshot: 31.34 and 30.92 dB with two orders). Each seed's four arms cost ~8 min
+    // (150,000 dense target) on an idle machine: two seeds keep the whole bench near 25 min.
     seeds: (values['lego-seeds'] ?? '0,1').split(',').map((v) => Number.parseInt(v, 10)),
   },
   playbot: {
