@@ -6,7 +6,7 @@ import { createScene, OPACITY_LOGIT_LIMIT, shRestCount, type GaussianScene, type
 import { crc32 } from './crc32.ts';
 import { GszFormatError } from './gsz-error.ts';
 import { decodeCodebookHalves, decodeColours, decodeIndices, decodeOpacityCodes, decodePositionKeys, decodeResidualCodes, decodeRotations, decodeTriples } from './column-decoder.ts';
-import { newChunkCodes } from './gsz-codec.ts';
+import { newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
 import {
   columnCount, columnRawBytes, GSZ_COLUMNS, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, indexBits, MAX_CODE_BITS, maxInflated,
   type GszBounds, type GszChunkInfo, type GszCodebookInfo, type GszHeader, type GszQuantization, type GszStepQuant, type Vec3,
@@ -349,7 +349,7 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
       if (z) {
         for (let d = 0; d < dims; d++, k++) {
           const v = z[k];
-          rest[to++] = v === 0 ? codebook[from + d] : codebook[from + d] + ((v & 1) !== 0 ? -((v + 1) >>> 1) : v >>> 1) * rs;
+          rest[to++] = v === 0 ? codebook[from + d] : codebook[from + d] + unzigzagResidual(v) * rs;
         }
       } else {
         for (let d = 0; d < dims; d++) rest[to++] = codebook[from + d];
