@@ -109,8 +109,8 @@ const settings = {
     // SwiftShader renders 500k Gaussians in tens of seconds: a 20,000-Gaussian teacher there, two kinds
     // (teacher-subset.ts): the full-density crop around the robot (a trained scene's density and overlap,
     // the regime users bring) and a random subset (the whole scene thinned 25x, little redundancy left).
-    // 5 seeds, 96x96, 600 iterations: natural selection - importance +3.47 dB on the crop, +0.70 on the
-    // random subset (session 6). On a GPU (subsample 0) the whole scene is the teacher.
+    // 5 seeds, 96x96, 600 iterations: natural selection - importance +3.57 dB on the crop, +0.71 on the
+    // random subset (session 6 bench, quiet). On a GPU (subsample 0) the whole scene is the teacher.
     subsample: int(values['playbot-subsample'], sw ? 20_000 : 0),
     teachers: parseTeachers(values['playbot-teachers'] ?? 'crop,random'),
     // Playbot's robot stands above its ground plane: the crop's centre is the robust box centre raised
