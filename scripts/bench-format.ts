@@ -11,10 +11,9 @@ import { readScene } from '../compressor/io/read-scene.ts';
 import { SH_FLIP_RUB_TO_RDF } from '../compressor/io/read-spz.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { GSZ_PROFILES } from '../compressor/pack/profiles.ts';
+import { encodeToPsnr } from '../compressor/pack/target-psnr.ts';
 import { getGpu, type GpuContext } from '../compressor/gpu/device.ts';
-import { clamp01, psnr } from '../compressor/eval/metrics.ts';
-import { orbitCamera, robustBounds } from '../compressor/render/default-camera.ts';
-import { rasterization } from '../compressor/render/rasterization.ts';
+import { meanPsnr, ORBIT_VIEW_DEFAULTS, orbitViews, renderViews, viewErrors, type ViewRender } from '../compressor/eval/orbit-views.ts';
 import type { Camera } from '../shared/math/camera.ts';
 import { decodeGsz } from '../shared/format/gsz-decoder.ts';
 import { AXIS_TURNS, quatMul } from '../shared/format/octahedral.ts';
@@ -198,23 +197,12 @@ function fidelity(orig: GaussianScene, dec: GaussianScene): Fidelity {
 // ---- render-space fidelity: the decoded scene vs the input, rendered by compressor/render from orbit views ----
 
 const VIEWS = Number(process.env.GSZ_BENCH_VIEWS ?? 4);
-const VIEW_SIZE = [Number(process.env.GSZ_BENCH_WIDTH ?? 320), Number(process.env.GSZ_BENCH_HEIGHT ?? 240)];
+const VIEW_SIZE = [Number(process.env.GSZ_BENCH_WIDTH ?? ORBIT_VIEW_DEFAULTS.width), Number(process.env.GSZ_BENCH_HEIGHT ?? ORBIT_VIEW_DEFAULTS.height)];
 
-function orbitViews(scene: GaussianScene): Camera[] {
-  const bounds = robustBounds(scene.positions, scene.count);
-  return Array.from({ length: VIEWS }, (_, v) => orbitCamera(bounds, { width: VIEW_SIZE[0], height: VIEW_SIZE[1], fovDegrees: 60, azimuthDegrees: (360 * v) / VIEWS, elevationDegrees: 20 }));
-}
-
-async function renderAll(gpu: GpuContext, scene: GaussianScene, views: Camera[]): Promise<Float32Array[]> {
-  const out: Float32Array[] = [];
-  for (const camera of views) out.push(clamp01((await rasterization(gpu, scene, camera, { background: [0, 0, 0] })).image));
-  return out;
-}
-
-/** Mean PSNR (dB) of `scene`'s renders against the reference renders. */
-async function renderPsnr(gpu: GpuContext, scene: GaussianScene, views: Camera[], reference: Float32Array[]): Promise<number> {
-  const images = await renderAll(gpu, scene, views);
-  return images.reduce((s, image, v) => s + psnr(image, reference[v]), 0) / images.length;
+/** Mean PSNR over the views: of the whole image, and of the scene's pixels only (what --target-psnr meets). */
+async function renderPsnr(gpu: GpuContext, scene: GaussianScene, views: Camera[], reference: ViewRender[]): Promise<{ image: number; scene: number }> {
+  const renders = await renderViews(gpu, scene, views);
+  return { image: meanPsnr(viewErrors(renders, reference)), scene: meanPsnr(viewErrors(renders, reference, true)) };
 }
 
 const fmt = (v: number) => (Number.isNaN(v) ? '-' : v === 0 ? '0' : v < 0.01 ? v.toExponential(2) : v.toPrecision(3));
@@ -271,6 +259,20 @@ async function main(): Promise<void> {
       paths['.gsz compact'] = compactPath;
       results.push({ format: '.gsz compact', bytes: compact.length, decodeS: NaN, scene: decodeGsz(compact), encodeS: compactS });
     }
+    // Render-space targets (`pack --target-psnr`, compressor/pack/target-psnr.ts) on the bench's own views:
+    // GSZ_BENCH_TARGETS=40 (default: the issue's render goal), comma-separated, or 0 to skip.
+    const targets = (process.env.GSZ_BENCH_TARGETS ?? '40').split(',').map(Number).filter((x) => x > 0);
+    for (const targetDb of renderGpu ? targets : []) {
+      t = performance.now();
+      const found = await encodeToPsnr(orig, {
+        targetDb, gpu: renderGpu!, views: { views: VIEWS, width: VIEW_SIZE[0], height: VIEW_SIZE[1] }, base: { device },
+        onProgress: (m) => console.log(`${s.name} target ${targetDb} dB: ${m}`),
+      });
+      const format = `.gsz @${targetDb} dB`;
+      paths[format] = join(tmpdir(), `bench-format-${process.pid}-${s.name}-${targetDb}.gsz`);
+      writeFileSync(paths[format], found.bytes);
+      results.push({ format, bytes: found.bytes.length, decodeS: NaN, scene: decodeGsz(found.bytes), encodeS: (performance.now() - t) / 1000 });
+    }
     if (cli) {
       // GSZ_BENCH_PEERS=spz limits the peers (e.g. while iterating on a scene whose SOG takes too long).
       const peers = (process.env.GSZ_BENCH_PEERS ?? 'spz,sog').split(',');
@@ -295,10 +297,9 @@ async function main(): Promise<void> {
       const r = results.find((x) => x.format === format);
       if (r) r.decodeS = m.seconds;
     }
-    rmSync(gszPath, { force: true });
-    rmSync(compactPath, { force: true });
-    const views = renderGpu ? orbitViews(orig) : [];
-    const reference = renderGpu ? await renderAll(renderGpu, orig, views) : [];
+    for (const [format, path] of Object.entries(paths)) if (format.startsWith('.gsz')) rmSync(path, { force: true });
+    const views = renderGpu ? orbitViews(orig, { views: VIEWS, width: VIEW_SIZE[0], height: VIEW_SIZE[1] }) : [];
+    const reference = renderGpu ? await renderViews(renderGpu, orig, views) : [];
     for (const r of results) {
       let f = fidelity(orig, r.scene);
       // splat-transform may store the PLY's axes in SPZ unconverted; then compressor/io's RUB -> RDF flip must be undone.
@@ -306,18 +307,18 @@ async function main(): Promise<void> {
         r.scene = undoRubFlip(r.scene);
         f = fidelity(orig, r.scene);
       }
-      const db = renderGpu ? await renderPsnr(renderGpu, r.scene, views, reference) : NaN;
+      const db = renderGpu ? await renderPsnr(renderGpu, r.scene, views, reference) : undefined;
       if (f.unmatched > 0) console.log(`${s.name} ${r.format}: ${f.unmatched} decoded Gaussians had no original within matching range`);
       rows.push([
         s.name, r.format, (r.bytes / orig.count).toFixed(2),
         `${fmt(f.position.rms)} / ${fmt(f.position.p99)}`, `${fmt(f.rotation.rms)} / ${fmt(f.rotation.p99)}`,
         `${fmt(f.opacity.rms)} / ${fmt(f.opacity.p99)}`, `${fmt(f.logScale.rms)} / ${fmt(f.logScale.p99)}`,
         `${fmt(f.dc.rms)} / ${fmt(f.dc.p99)}`, orig.shDegree > 0 ? `${fmt(f.shRest.rms)} / ${fmt(f.shRest.p99)}` : '-',
-        Number.isNaN(db) ? '-' : db.toFixed(1), (orig.count / r.decodeS / 1e6).toFixed(2), r.encodeS === undefined ? '(cached)' : r.encodeS.toFixed(1),
+        db ? `${db.image.toFixed(1)} (${db.scene.toFixed(1)})` : '-', (orig.count / r.decodeS / 1e6).toFixed(2), r.encodeS === undefined ? '(cached)' : r.encodeS.toFixed(1),
       ]);
     }
   }
-  const head = ['scene', 'format', 'B/G', 'position/diag RMS / p99', 'rotation° RMS / p99', 'opacity RMS / p99', 'log-scale RMS / p99', 'DC coef RMS / p99', 'SH-rest coef RMS / p99', 'render PSNR dB', 'decode MG/s', 'encode s'];
+  const head = ['scene', 'format', 'B/G', 'position/diag RMS / p99', 'rotation° RMS / p99', 'opacity RMS / p99', 'log-scale RMS / p99', 'DC coef RMS / p99', 'SH-rest coef RMS / p99', 'render PSNR dB (scene px)', 'decode MG/s', 'encode s'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(line(head));
@@ -327,10 +328,13 @@ async function main(): Promise<void> {
   console.log('errors are taken under the axis matching that best aligns the two ellipsoids (of the 24 turns mapping axes onto axes, which');
   console.log('leave an ellipsoid unchanged when its scales are permuted with them), the same for every format.');
   console.log(`Render PSNR: the decoded scene vs the input, both rendered by compressor/render from ${VIEWS} orbit views at ${VIEW_SIZE.join('x')}`);
-  console.log('(black background). Decode: best of 3, single thread, all formats in one fresh process (compressor/pack/measure-decode.ts):');
+  console.log('(black background); in brackets over the scene\'s pixels only (either render\'s alpha >= 0.05).');
+  console.log('Decode: best of 3, single thread, all formats in one fresh process (compressor/pack/measure-decode.ts):');
   console.log('.gsz with shared/format (range decoder, file in memory); SPZ and SOG with the project readers (compressor/io, file read included).');
   console.log('".gsz compact" is the opt-in `pack --profile compact` (compressor/pack/profiles.ts): steps chosen for render PSNR >= 45 dB,');
   console.log('not for per-attribute parity with SPZ; its attribute errors are expected to exceed SPZ\'s.');
+  console.log('".gsz @D dB" is `pack --target-psnr D` on these same views: steps searched per scene for the fewest bytes whose');
+  console.log('scene-pixel render PSNR stays >= D (encode s includes the search); a render-space criterion, like compact.');
 }
 
 await main();

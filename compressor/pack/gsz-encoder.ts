@@ -14,7 +14,7 @@ import { fromHalf, toHalf } from '../../shared/format/half.ts';
 import { encodeOpacity } from '../../shared/format/quantize.ts';
 import { RangeEncoder } from '../../shared/format/range-coder.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
-import { kmeans } from './kmeans.ts';
+import { kmeans, type KmeansResult } from './kmeans.ts';
 
 export interface GszEncodeOptions {
   /** Per-Gaussian importance (higher = earlier in the file); default: defaultImportance (importance.ts). */
@@ -63,6 +63,11 @@ export interface GszEncodeOptions {
   shResidualRounding?: number;
   kmeansIterations?: number;
   kmeansSample?: number;
+  /**
+   * A k-means result for this scene's SH rest (centroids k x dims, one label per Gaussian), used instead of
+   * running k-means: a search that re-encodes one scene with other steps (target-psnr.ts) clusters once.
+   */
+  shCodebook?: KmeansResult;
   /** GPU for k-means; undefined = CPU. */
   device?: GPUDevice;
   onProgress?: (stage: string) => void;
@@ -96,6 +101,16 @@ export const GSZ_DEFAULTS = {
 export function autoCodebookSize(count: number): number {
   const target = 2 ** Math.round(Math.log2(Math.max(1, count / 512)));
   return Math.max(16, Math.min(GSZ_DEFAULTS.codebookSize, target));
+}
+
+/** The SH-rest k-means encodeGsz runs (scene after any shDegree cap; options as for encodeGsz). */
+export async function shKmeans(scene: GaussianScene, options: GszEncodeOptions = {}): Promise<KmeansResult> {
+  return kmeans(scene.shRest, 3 * shRestCount(scene.shDegree), {
+    k: Math.min(options.codebookSize ?? autoCodebookSize(scene.count), GSZ_LIMITS.codebookCentroids),
+    iterations: options.kmeansIterations ?? GSZ_DEFAULTS.kmeansIterations,
+    sampleSize: options.kmeansSample ?? GSZ_DEFAULTS.kmeansSample,
+    device: options.device,
+  });
 }
 
 /**
@@ -187,10 +202,10 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   const dims = 3 * shRestCount(scene.shDegree);
   let codebook: ChunkCodebook | undefined;
   if (scene.shDegree > 0) {
-    progress('k-means');
-    const km = await kmeans(scene.shRest, dims, {
-      k: Math.min(options.codebookSize ?? autoCodebookSize(n), GSZ_LIMITS.codebookCentroids), iterations: o.kmeansIterations, sampleSize: o.kmeansSample, device: o.device,
-    });
+    const km = options.shCodebook ?? (progress('k-means'), await shKmeans(scene, options));
+    if (km.labels.length !== n || km.centroids.length !== km.k * dims || km.k > GSZ_LIMITS.codebookCentroids || km.labels.some((l) => l >= km.k)) {
+      throw new RangeError(`shCodebook: ${km.k} centroids of ${km.centroids.length / Math.max(1, km.k)} dims and ${km.labels.length} labels do not fit ${n} Gaussians with ${dims} SH-rest values`);
+    }
     // Residuals are taken against the centroids as the decoder sees them (fp16, non-finite -> 0).
     const halves = Uint16Array.from(km.centroids, toHalf);
     const decoded = Float32Array.from(halves, (h) => {

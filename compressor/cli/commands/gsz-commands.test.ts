@@ -54,6 +54,14 @@ test('bad input: one-line CliError naming the file, exit 1, no output; bad argum
     await assert.rejects(pack.run([badPly]), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
     await assert.rejects(pack.run([badPly, '-o', 'x.gsz', '--codebook-size', '0']), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
     await assert.rejects(pack.run([badPly, '-o', 'x.gsz', '--profile', 'tiny']), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
+    // --target-psnr chooses the steps: a profile or a step option beside it, or its view options alone, are usage errors.
+    const usage = (args: string[], text: string) =>
+      assert.rejects(pack.run([badPly, '-o', 'x.gsz', ...args]), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage && e.message.includes(text));
+    await usage(['--target-psnr', '40', '--profile', 'compact'], '--profile');
+    await usage(['--target-psnr', '40', '--rotation-levels', '100'], 'rotationLevels');
+    await usage(['--psnr-size', '640x480'], 'only apply with --target-psnr');
+    await usage(['--target-psnr', '40', '--psnr-size', '640'], 'WxH');
+    await usage(['--target-psnr', 'high'], 'target-psnr');
     await assert.rejects(exportCommand.run([bad]), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
   });
 });

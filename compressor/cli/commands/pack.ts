@@ -1,12 +1,14 @@
 // `gs-compress pack`: any supported scene -> .gsz (importance-ordered chunks, quantized, range-coded). Quantization
 // and chunking options map onto GszEncodeOptions (compressor/pack/gsz-encoder.ts); the SH codebook's
-// k-means runs on the GPU when one is present (--kmeans auto). Output is written atomically.
+// k-means runs on the GPU when one is present (--kmeans auto); --target-psnr searches the steps per scene in
+// render space instead (compressor/pack/target-psnr.ts). Output is written atomically.
 import { resolve } from 'node:path';
 import { getGpu } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
 import { encodeGsz, GSZ_DEFAULTS, type GszEncodeOptions } from '../../pack/gsz-encoder.ts';
 import { GSZ_PROFILE_NAMES, GSZ_PROFILES, type GszProfile } from '../../pack/profiles.ts';
+import { encodeToPsnr, SEARCHED_OPTIONS } from '../../pack/target-psnr.ts';
 import type { CliCommand } from '../command.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
@@ -25,6 +27,12 @@ Options:
                              compact: coarser steps chosen for render PSNR >= 45 dB against the input
                              on the bench scenes (smaller files, per-attribute errors above SPZ's);
                              options below override the profile's values
+      --target-psnr DB       smallest file whose renders stay >= DB against the input's (mean over
+                             orbit views of the PSNR over the scene's pixels): steps searched per scene
+                             by encoding and rendering (needs a GPU; ~30 encodes, minutes on a
+                             CPU-emulated one)
+      --psnr-views N         orbit views for --target-psnr (default 4)
+      --psnr-size WxH        their size in pixels (default 640x480)
       --sh-degree N          keep SH bands up to N (0-3; default: all the input has)
       --first-chunk N        Gaussians in the first chunk (default ${d.firstChunk})
       --chunk-growth X       each next chunk is X times larger (default ${d.chunkGrowth})
@@ -41,7 +49,8 @@ Examples:
   gs-compress pack scene.ply -o scene.gsz
   gs-compress pack scene.spz -o scene.gsz --sh-degree 1 --first-chunk 2048
   gs-compress pack scene.ply -o small.gsz --position-step 6e-5 --codebook-size 2048
-  gs-compress pack scene.ply -o compact.gsz --profile compact`;
+  gs-compress pack scene.ply -o compact.gsz --profile compact
+  gs-compress pack scene.ply -o web.gsz --target-psnr 42`;
 
 export const command: CliCommand = {
   name: 'pack',
@@ -60,6 +69,9 @@ export const command: CliCommand = {
           'kmeans-iterations': { type: 'string' },
           kmeans: { type: 'string' },
           'sh-residual-step': { type: 'string' },
+          'target-psnr': { type: 'string' },
+          'psnr-views': { type: 'string' },
+          'psnr-size': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         }, HELP, { positional: 'INPUT', output: 'OUTPUT.gsz' });
     if (!parsed) return EXIT.ok;
@@ -81,6 +93,17 @@ export const command: CliCommand = {
     };
     // Explicit options win over the profile's (undefined ones are dropped so the profile shows through).
     const options: GszEncodeOptions = { ...GSZ_PROFILES[profile as GszProfile], ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+    const targetDb = numberOption(values['target-psnr'], 'target-psnr', 1, 200, false);
+    if (targetDb === undefined && (values['psnr-views'] !== undefined || values['psnr-size'] !== undefined)) {
+      throw new CliError('--psnr-views and --psnr-size only apply with --target-psnr', EXIT.usage);
+    }
+    if (targetDb !== undefined) {
+      if (profile !== 'default') throw new CliError('--target-psnr chooses the steps itself: do not combine it with --profile', EXIT.usage);
+      const conflicting = SEARCHED_OPTIONS.filter((k) => options[k] !== undefined);
+      if (conflicting.length > 0) throw new CliError(`--target-psnr chooses the steps itself: do not combine it with step options (${conflicting.join(', ')})`, EXIT.usage);
+    }
+    const views = numberOption(values['psnr-views'], 'psnr-views', 1, 64, true);
+    const size = psnrSize(values['psnr-size']);
     const started = performance.now();
     let scene;
     try {
@@ -103,13 +126,45 @@ export const command: CliCommand = {
         if (kmeansMode === 'gpu') throw new CliError(`--kmeans gpu: ${(error as Error).message}`);
       }
     }
-    const bytes = await encodeGsz(scene, options);
+    let bytes: Uint8Array;
+    let note = '';
+    if (targetDb !== undefined) {
+      let gpu;
+      try {
+        gpu = await getGpu();
+      } catch (error) {
+        throw new CliError(`--target-psnr renders the scene and needs a GPU: ${(error as Error).message}`);
+      }
+      try {
+        const found = await encodeToPsnr(scene, {
+          targetDb, gpu, base: options, views: { ...(views !== undefined ? { views } : {}), ...size },
+          onProgress: (m) => console.log(`  ${m}`),
+        });
+        bytes = found.bytes;
+        note = `, ${found.psnrDb.toFixed(2)} dB (target ${targetDb}; default steps ${(found.defaultBytes / Math.max(1, scene.count)).toFixed(2)} B/Gaussian at ` +
+          `${found.defaultPsnrDb.toFixed(2)} dB), ${found.encodes} encodes, steps ${JSON.stringify(found.steps)}`;
+      } catch (error) {
+        if (error instanceof RangeError) throw new CliError(`--target-psnr: ${error.message}`);
+        throw error;
+      }
+    } else {
+      bytes = await encodeGsz(scene, options);
+    }
     await writeFileAtomic(resolve(output), bytes);
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `${output}: ${scene.count} Gaussians, SH degree ${options.shDegree ?? scene.shDegree}, ${bytes.length} bytes ` +
-        `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), k-means on ${wantsSh ? where : '-'}, ${seconds.toFixed(1)} s`,
+        `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), k-means on ${wantsSh ? where : '-'}, ${seconds.toFixed(1)} s${note}`,
     );
     return EXIT.ok;
   },
 };
+
+/** `--psnr-size WxH` -> { width, height } (each 16..4096), or {} when not given. */
+function psnrSize(text: string | undefined): { width?: number; height?: number } {
+  if (text === undefined) return {};
+  const m = /^(\d+)x(\d+)$/.exec(text);
+  const [width, height] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(width >= 16 && width <= 4096 && height >= 16 && height <= 4096)) throw new CliError(`--psnr-size expects WxH with each side in 16..4096, got '${text}'`, EXIT.usage);
+  return { width, height };
+}
