@@ -5,7 +5,8 @@
 // columns' (every column is range-coded on its own) and its render error is the squared error it adds
 // per view (quantization noise of different attributes is independent, so the errors add). An exhaustive
 // search over the ladders then picks the fewest predicted bytes whose predicted mean PSNR meets the
-// target, and a real encode and render verifies it; a miss raises the margin and picks again.
+// target, and a real encode and render verifies it (a miss raises the margin and picks again); a few
+// passes of one-notch-coarser moves, each measured jointly, then take what the additive model left.
 import type { Camera } from '../../shared/math/camera.ts';
 import { decodeGsz, decodeGszHeader } from '../../shared/format/gsz-decoder.ts';
 import { GSZ_COLUMNS, type GszColumn } from '../../shared/format/gsz-layout.ts';
@@ -44,10 +45,12 @@ export interface TargetPsnrResult {
 export const SEARCHED_OPTIONS = ['positionStep', 'rotationLevels', 'rotationBits', 'logScaleStep', 'logScaleBits', 'opacityBits', 'shDCStep', 'shDCBits', 'shResidualStep'] as const;
 
 /**
- * Ladder positions 0..LADDER: step multiplier 2^(i/2) of the default (up to 32x). Even positions are
+ * Ladder positions 0..LADDER: step multiplier 2^(i/2) of the default (up to 64x). Even positions are
  * encoded; odd ones are interpolated (bytes linearly, the added error geometrically, in log step).
  */
-const LADDER = 10;
+const LADDER = 12;
+/** Passes of the local refinement after the model's pick (each: one notch coarser per knob, measured). */
+const REFINE_PASSES = 2;
 
 interface Knob {
   name: string;
@@ -64,8 +67,8 @@ function knobsFor(shDegree: number): Knob[] {
     { name: 'position', columns: ['position'], at: (i) => ({ positionStep: d.positionStep * multiplier(i) }) },
     { name: 'rotation', columns: ['rotation'], at: (i) => ({ rotationLevels: Math.max(4, Math.round(d.rotationLevels / multiplier(i))) }) },
     { name: 'log-scale', columns: ['logScale'], at: (i) => ({ logScaleStep: d.logScaleStep * multiplier(i) }) },
-    // Opacity is coded as `bits` of sigmoid(v): each bit fewer doubles its step; 4 bits at most removed.
-    { name: 'opacity', columns: ['opacity'], at: (i) => (i % 2 === 0 && i <= 8 ? { opacityBits: d.opacityBits - i / 2 } : undefined) },
+    // Opacity is coded as `bits` of sigmoid(v): each bit fewer doubles its step; 3 bits at the least.
+    { name: 'opacity', columns: ['opacity'], at: (i) => (i % 2 === 0 && d.opacityBits - i / 2 >= 3 ? { opacityBits: d.opacityBits - i / 2 } : undefined) },
     { name: 'DC', columns: ['shDC'], at: (i) => ({ shDCStep: d.shDCStep * multiplier(i) }) },
   ];
   if (shDegree > 0) knobs.push({ name: 'SH rest', columns: ['shResidual'], at: (i) => ({ shResidualStep: d.shResidualStep * multiplier(i) }) });
@@ -78,6 +81,8 @@ interface Ladder {
   /** Indexed by ladder position; undefined where not realizable. */
   bytes: (number | undefined)[];
   added: (number[] | undefined)[];
+  /** The first measured position at which this knob alone misses the target (LADDER + 1 if none). */
+  misses: number;
 }
 
 function columnBytes(file: Uint8Array, columns: GszColumn[]): number {
@@ -161,7 +166,7 @@ export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): 
 
   const ladders: Ladder[] = [];
   for (const knob of knobsFor(scene.shDegree)) {
-    const ladder: Ladder = { knob, bytes: [], added: [] };
+    const ladder: Ladder = { knob, bytes: [], added: [], misses: LADDER + 1 };
     ladder.bytes[0] = columnBytes(defaults.file, knob.columns);
     ladder.added[0] = defaults.errors.map(() => 0);
     for (let i = 2; i <= LADDER; i += 2) {
@@ -172,34 +177,59 @@ export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): 
       ladder.added[i] = errors.map((e, v) => e - defaults.errors[v]);
       progress(`${knob.name} x${multiplier(i).toFixed(0)}: ${(ladder.bytes[i]! / scene.count).toFixed(3)} B/Gaussian, ${meanPsnr(errors).toFixed(2)} dB`);
       // Coarser steps only lose more: stop the ladder once this knob alone misses the target.
-      if (meanPsnr(errors) < o.targetDb) break;
+      if (meanPsnr(errors) < o.targetDb) {
+        ladder.misses = i;
+        break;
+      }
     }
     interpolate(ladder);
     ladders.push(ladder);
   }
 
   const stepsOf = (levels: number[]): GszEncodeOptions => Object.assign({}, ...levels.map((i, k) => ladders[k].knob.at(i)));
-  let best = { file: defaults.file, psnr: defaultPsnrDb, steps: stepsOf(ladders.map(() => 0)) };
+  const describe = (levels: number[]): string => ladders.map((l, k) => `${l.knob.name} x${multiplier(levels[k]).toFixed(2)}`).join(', ');
+  let best = { file: defaults.file, psnr: defaultPsnrDb, levels: ladders.map(() => 0) };
+  const tried = new Set<string>([best.levels.join(',')]);
+  const measure = async (levels: number[], label: string): Promise<{ file: Uint8Array; psnr: number }> => {
+    tried.add(levels.join(','));
+    const { file, errors } = await trial(stepsOf(levels));
+    const psnr = meanPsnr(errors);
+    progress(`${label} ${describe(levels)}: ${(file.length / scene.count).toFixed(2)} B/Gaussian, ${psnr.toFixed(2)} dB`);
+    return { file, psnr };
+  };
+
+  // The model's pick, verified; a miss raises the margin by the shortfall and picks again.
   let margin = 0;
-  const tried = new Set<string>();
   for (let attempt = 0; attempt < 4; attempt++) {
     const levels = pickLevels(ladders, defaults.errors, o.targetDb + margin);
     if (!levels) break;
-    const key = levels.join(',');
-    if (tried.has(key)) {
+    if (tried.has(levels.join(','))) {
       margin += 0.1;
       continue;
     }
-    tried.add(key);
-    const steps = stepsOf(levels);
-    const { file, errors } = await trial(steps);
-    const measured = meanPsnr(errors);
-    progress(`picked ${ladders.map((l, k) => `${l.knob.name} x${multiplier(levels[k]).toFixed(2)}`).join(', ')}: ${(file.length / scene.count).toFixed(2)} B/Gaussian, ${measured.toFixed(2)} dB`);
-    if (measured >= o.targetDb) {
-      if (file.length < best.file.length) best = { file, psnr: measured, steps };
+    const { file, psnr } = await measure(levels, 'picked');
+    if (psnr >= o.targetDb) {
+      if (file.length < best.file.length) best = { file, psnr, levels };
       break;
     }
-    margin += o.targetDb - measured + 0.05;
+    margin += o.targetDb - psnr + 0.05;
   }
-  return { bytes: best.file, steps: best.steps, psnrDb: best.psnr, defaultPsnrDb, defaultBytes: defaults.file.length, encodes };
+
+  // Local refinement on real joint measurements (the model is approximate): from the best file, each knob one
+  // notch coarser (within the range where it alone still met the target); keep the smallest that passes.
+  for (let pass = 0; pass < REFINE_PASSES; pass++) {
+    let improved: typeof best | undefined;
+    for (let k = 0; k < ladders.length; k++) {
+      const next = ladders[k].bytes.findIndex((b, i) => i > best.levels[k] && i < ladders[k].misses && b !== undefined);
+      if (next < 0) continue;
+      const levels = best.levels.slice();
+      levels[k] = next;
+      if (tried.has(levels.join(','))) continue;
+      const { file, psnr } = await measure(levels, 'refine');
+      if (psnr >= o.targetDb && file.length < (improved ?? best).file.length) improved = { file, psnr, levels };
+    }
+    if (!improved) break;
+    best = improved;
+  }
+  return { bytes: best.file, steps: stepsOf(best.levels), psnrDb: best.psnr, defaultPsnrDb, defaultBytes: defaults.file.length, encodes };
 }

@@ -25,7 +25,8 @@ Options:
   -o, --output FILE          the .gsz to write (replaced atomically)
       --profile NAME         default: every attribute's error at or below SPZ's (bench:format);
                              compact: coarser steps chosen for render PSNR >= 45 dB against the input
-                             on the bench scenes (smaller files, per-attribute errors above SPZ's);
+                             (whole image, 320x240) on the bench scenes (smaller files, per-attribute
+                             errors above SPZ's);
                              options below override the profile's values
       --target-psnr DB       smallest file whose renders stay >= DB against the input's (mean over
                              orbit views of the PSNR over the scene's pixels): steps searched per scene
