@@ -11,6 +11,8 @@ import {
 } from '../../shared/format/gsz-layout.ts';
 import { AXIS_TURNS, quatMul } from '../../shared/format/octahedral.ts';
 import { fromHalf, toHalf } from '../../shared/format/half.ts';
+import { RGB_BASIS, toBasis, type ColourBasis } from '../../shared/format/colour-basis.ts';
+import { principalColourBasis } from './colour-basis.ts';
 import { encodeOpacity } from '../../shared/format/quantize.ts';
 import { RangeEncoder } from '../../shared/format/range-coder.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
@@ -61,6 +63,11 @@ export interface GszEncodeOptions {
    * plain rounding, smaller offsets widen the zero bin (a deadzone), which saves more bits than it costs error.
    */
   shResidualRounding?: number;
+  /**
+   * Colour basis of the SH-rest residual (format v4): 'principal' (default) quantizes each coefficient's
+   * (R, G, B) residual along the residuals' principal colour axes (colour-basis.ts), 'rgb' as it is.
+   */
+  shResidualBasis?: 'principal' | 'rgb';
   kmeansIterations?: number;
   kmeansSample?: number;
   /**
@@ -86,8 +93,9 @@ export const GSZ_DEFAULTS = {
   opacityBits: 8,
   shDCBits: 8,
   codebookSize: 1024,
-  shResidualStep: 0.106,
+  shResidualStep: 0.1,
   shResidualRounding: 0.42,
+  shResidualBasis: 'principal',
   kmeansIterations: 10,
   kmeansSample: 65536,
 } as const;
@@ -212,7 +220,12 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
       const v = fromHalf(h);
       return Number.isFinite(v) ? v : 0;
     });
-    codebook = { ...km, halves, decoded, dims, residualStep: quant.shResidual?.step, residualRounding: o.shResidualRounding };
+    if (quant.shResidual) {
+      const basisName: string = o.shResidualBasis;
+      if (basisName !== 'principal' && basisName !== 'rgb') throw new RangeError(`shResidualBasis must be 'principal' or 'rgb', got '${basisName}'`);
+      quant.shResidual.basis = basisName === 'rgb' ? RGB_BASIS : principalColourBasis(scene.shRest, km.labels, decoded, dims);
+    }
+    codebook = { ...km, halves, decoded, dims, residualStep: quant.shResidual?.step, residualRounding: o.shResidualRounding, basis: quant.shResidual?.basis ?? RGB_BASIS };
   }
 
   // ---- chunks ----
@@ -361,6 +374,7 @@ interface ChunkCodebook {
   dims: number;
   residualStep: number | undefined;
   residualRounding: number;
+  basis: ColourBasis;
 }
 
 function encodeChunk(
@@ -408,13 +422,18 @@ function encodeChunk(
     if (codebook) codes.shIndex[i] = codebook.labels[g];
   }
   if (codebook && codebook.residualStep) {
-    const { dims, decoded, residualStep, residualRounding } = codebook;
+    const { dims, decoded, residualStep, residualRounding, basis } = codebook;
     codes.shResidual = new Uint16Array(n * dims);
+    const y = new Float64Array(dims);
     for (let i = 0; i < n; i++) {
       const g = ids[local[i]];
       const c = codes.shIndex[i] * dims;
+      const at = g * dims;
+      for (let d = 0; d < dims; d += 3) {
+        toBasis(basis, scene.shRest[at + d] - decoded[c + d], scene.shRest[at + d + 1] - decoded[c + d + 1], scene.shRest[at + d + 2] - decoded[c + d + 2], y, d);
+      }
       for (let d = 0; d < dims; d++) {
-        const x = (scene.shRest[g * dims + d] - decoded[c + d]) / residualStep;
+        const x = y[d] / residualStep;
         const r = x >= 0 ? Math.floor(x + residualRounding) : -Math.floor(-x + residualRounding);
         const z = r >= 0 ? 2 * r : -2 * r - 1;
         // Beyond the largest code: the largest of the same sign (zigzag parity); never reached by real SH.

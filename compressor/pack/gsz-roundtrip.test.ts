@@ -180,23 +180,42 @@ test('the default SH codebook scales with the scene: small scenes do not pay for
 test('SH residuals bring every coefficient within (1 - rounding offset) of a residual step of its input', async () => {
   // 16 centroids for 3000 random SH vectors: the centroids alone are far off, the residual fixes them.
   const s = randomScene(3000, 2, 13);
+  // Correlated channels, as in trained scenes, so the principal colour basis differs from RGB.
+  for (let k = 0; k < s.shRest.length; k += 3) {
+    s.shRest[k + 1] = 0.8 * s.shRest[k] + 0.2 * s.shRest[k + 1];
+    s.shRest[k + 2] = 0.7 * s.shRest[k] + 0.3 * s.shRest[k + 2];
+  }
   const step = 0.05;
-  // positionStep pinned: the matching below rounds positions to 0.01 and needs most of them on the same side of a cell edge.
-  const rounding = 0.42; // the default deadzone: |error| <= (1 - rounding) * step, and exactly step / 2 at 0.5
-  const bytes = await encodeGsz(s, { codebookSize: 16, kmeansIterations: 2, shResidualStep: step, shResidualRounding: rounding, positionStep: 1 / 15000 });
-  const d = decodeGsz(bytes);
+  const rounding = 0.42; // the default deadzone: |error| <= (1 - rounding) * step per basis coordinate, step / 2 at 0.5
   const byPosition = new Map<string, number>();
   const key = (p: Float32Array, i: number) => [0, 1, 2].map((a) => Math.round(p[i * 3 + a] * 100)).join(',');
   for (let i = 0; i < s.count; i++) byPosition.set(key(s.positions, i), i);
-  let checked = 0;
-  for (let i = 0; i < d.count; i++) {
-    const j = byPosition.get(key(d.positions, i));
-    if (j === undefined) continue; // a position rounded across a 0.01 cell edge: skip it
-    checked++;
-    // (1 - rounding) of a step, plus float32 rounding of centroid + residual (values < 10 in magnitude).
-    for (let k = 0; k < 24; k++) assert.ok(Math.abs(d.shRest[i * 24 + k] - s.shRest[j * 24 + k]) <= (1 - rounding) * step + 2e-6, `Gaussian ${i} coefficient ${k}`);
+  for (const basisName of ['rgb', 'principal'] as const) {
+    // positionStep pinned: the matching below rounds positions to 0.01 and needs most of them on the same side of a cell edge.
+    const bytes = await encodeGsz(s, { codebookSize: 16, kmeansIterations: 2, shResidualStep: step, shResidualRounding: rounding, positionStep: 1 / 15000, shResidualBasis: basisName });
+    const basis = decodeGszHeader(bytes.subarray(0, gszHeaderLength(bytes))).quant.shResidual?.basis;
+    assert.ok(basis);
+    if (basisName === 'principal') assert.ok(basis[0] > 0.5 && basis[1] > 0.5 && basis[2] > 0.4, `first axis ${basis.slice(0, 3).join(', ')} follows the correlated channels`);
+    // An RGB error is Σ_r basis[r][c] · e_r with |e_r| <= (1 - rounding) · step: bounded by the column's absolute sum.
+    const bound = [0, 1, 2].map((c) => (1 - rounding) * step * (Math.abs(basis[c]) + Math.abs(basis[3 + c]) + Math.abs(basis[6 + c])));
+    const d = decodeGsz(bytes);
+    let checked = 0;
+    let squared = 0;
+    for (let i = 0; i < d.count; i++) {
+      const j = byPosition.get(key(d.positions, i));
+      if (j === undefined) continue; // a position rounded across a 0.01 cell edge: skip it
+      checked++;
+      // plus float32 rounding of centroid + residual (values < 10 in magnitude).
+      for (let k = 0; k < 24; k++) {
+        const e = d.shRest[i * 24 + k] - s.shRest[j * 24 + k];
+        squared += e * e;
+        assert.ok(Math.abs(e) <= bound[k % 3] + 2e-6, `${basisName}: Gaussian ${i} coefficient ${k}: ${e}`);
+      }
+    }
+    assert.ok(checked > 2500, `${checked} Gaussians matched`);
+    // Orthonormal: the mean squared error stays that of a (deadzone) uniform quantizer of this step, whatever the basis.
+    assert.ok(Math.sqrt(squared / (checked * 24)) <= step * 0.45, `${basisName}: RMS ${Math.sqrt(squared / (checked * 24))}`);
   }
-  assert.ok(checked > 2500, `${checked} Gaussians matched`);
 });
 
 test('the closest axis relabelling keeps each covariance (independent reference: R diag(exp(2s)) Rᵀ)', () => {

@@ -7,8 +7,9 @@ import { crc32 } from './crc32.ts';
 import { GszFormatError } from './gsz-error.ts';
 import { decodeCodebookHalves, decodeColours, decodeIndices, decodeOpacityCodes, decodePositionKeys, decodeResidualCodes, decodeRotations, decodeTriples } from './column-decoder.ts';
 import { newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
+import { checkColourBasis, RGB_BASIS } from './colour-basis.ts';
 import {
-  columnCount, columnRawBytes, GSZ_COLUMNS, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, indexBits, MAX_CODE_BITS, maxInflated,
+  columnCount, columnRawBytes, GSZ_COLUMNS, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_READABLE_VERSIONS, indexBits, MAX_CODE_BITS, maxInflated,
   type GszBounds, type GszChunkInfo, type GszCodebookInfo, type GszHeader, type GszQuantization, type GszStepQuant, type Vec3,
 } from './gsz-layout.ts';
 import { fromHalf } from './half.ts';
@@ -37,7 +38,7 @@ function readPreamble(bytes: Uint8Array): Preamble {
   if (GSZ_MAGIC.some((m, i) => bytes[i] !== m)) throw new GszFormatError('bad-magic', 'not a .gsz file (wrong signature)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, GSZ_PREAMBLE_BYTES);
   const version = view.getUint16(4, true);
-  if (version !== GSZ_VERSION) throw new GszFormatError('unsupported-version', `format version ${version}, this decoder reads ${GSZ_VERSION}`);
+  if (!GSZ_READABLE_VERSIONS.includes(version)) throw new GszFormatError('unsupported-version', `format version ${version}, this decoder reads ${GSZ_READABLE_VERSIONS.join(' and ')}`);
   const flags = view.getUint16(6, true);
   if (flags !== 0) throw new GszFormatError('unsupported-version', `unknown preamble flags 0x${flags.toString(16)}`);
   const headerLength = view.getUint32(8, true);
@@ -105,8 +106,14 @@ function parseQuant(v: unknown): GszQuantization {
     rotation: rotationQuant(o.rotation),
     opacity: { bits: num(obj(o.opacity, 'quant.opacity').bits, 'quant.opacity.bits', 1, MAX_CODE_BITS, true) },
     shDC: stepQuant(o.shDC, 'quant.shDC'),
-    shResidual: o.shResidual === undefined || o.shResidual === null ? null : { step: num(obj(o.shResidual, 'quant.shResidual').step, 'quant.shResidual.step', 1e-6, 1e3) },
+    shResidual: o.shResidual === undefined || o.shResidual === null ? null : shResidualQuant(o.shResidual),
   };
+}
+
+function shResidualQuant(v: unknown): NonNullable<GszQuantization['shResidual']> {
+  const o = obj(v, 'quant.shResidual');
+  const step = num(o.step, 'quant.shResidual.step', 1e-6, 1e3);
+  return o.basis === undefined ? { step } : { step, basis: checkColourBasis(o.basis, 'quant.shResidual.basis') };
 }
 
 function rotationQuant(v: unknown): GszQuantization['rotation'] {
@@ -344,12 +351,23 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
     const z = q.shResidual ? new Uint16Array(n * dims) : undefined;
     if (z && q.shResidual) decodeResidualCodes(column(6), z, n, dims, `${what} shResidual`);
     const rs = q.shResidual ? q.shResidual.step : 0;
+    // v4: each coefficient's residual is in the header's orthonormal colour basis; RGB = Bᵀ · coordinates.
+    const b = q.shResidual?.basis ?? RGB_BASIS;
     for (let i = 0, to = at * dims, k = 0; i < n; i++) {
       const from = index[i] * dims;
       if (z) {
-        for (let d = 0; d < dims; d++, k++) {
-          const v = z[k];
-          rest[to++] = v === 0 ? codebook[from + d] : codebook[from + d] + unzigzagResidual(v) * rs;
+        for (let d = 0; d < dims; d += 3, k += 3, to += 3) {
+          const v0 = z[k], v1 = z[k + 1], v2 = z[k + 2];
+          if ((v0 | v1 | v2) === 0) {
+            rest[to] = codebook[from + d];
+            rest[to + 1] = codebook[from + d + 1];
+            rest[to + 2] = codebook[from + d + 2];
+            continue;
+          }
+          const y0 = unzigzagResidual(v0) * rs, y1 = unzigzagResidual(v1) * rs, y2 = unzigzagResidual(v2) * rs;
+          rest[to] = codebook[from + d] + b[0] * y0 + b[3] * y1 + b[6] * y2;
+          rest[to + 1] = codebook[from + d + 1] + b[1] * y0 + b[4] * y1 + b[7] * y2;
+          rest[to + 2] = codebook[from + d + 2] + b[2] * y0 + b[5] * y1 + b[8] * y2;
         }
       } else {
         for (let d = 0; d < dims; d++) rest[to++] = codebook[from + d];

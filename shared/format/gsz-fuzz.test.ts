@@ -145,10 +145,28 @@ test('absurd counts are rejected as limits before anything is allocated', async 
   });
   assert.throws(() => decodeGsz(tooMany), (e: unknown) => e instanceof GszFormatError && e.code === 'limit');
   assert.throws(() => decodeGsz(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])), (e: unknown) => e instanceof GszFormatError && e.code === 'bad-magic');
-  // Versions 1 (zstd columns) and 2 (v2's SH-residual binarisation) and any later version are rejected, not misread.
-  for (const version of [1, 2, 4]) {
+  // Versions 1 (zstd columns) and 2 (v2's SH-residual binarisation) and any later version are rejected, not misread;
+  // version 3 (v4 without the SH colour basis, which an SH-0 file does not use) still reads.
+  for (const version of [1, 2, 5]) {
     const other = base.slice();
     other[4] = version;
     assert.throws(() => decodeGsz(other), (e: unknown) => e instanceof GszFormatError && e.code === 'unsupported-version');
   }
+  const v3 = base.slice();
+  v3[4] = 3;
+  assert.deepEqual(decodeGsz(v3).positions, decodeGsz(base).positions);
+});
+
+test('the SH colour basis in the header must be 9 finite numbers with orthonormal rows', async () => {
+  const base = await encodeGsz(randomScene(300, 1, 4), { codebookSize: 8, kmeansIterations: 1 });
+  const withBasis = (basis: unknown) => rewriteHeader(base, (h) => {
+    ((h.quant as Record<string, unknown>).shResidual as Record<string, unknown>).basis = basis;
+  });
+  const corrupt = (e: unknown) => e instanceof GszFormatError && e.code === 'corrupt' && /basis/.test(e.message);
+  assert.throws(() => decodeGsz(withBasis([1, 0, 0, 0, 1, 0, 0, 0])), corrupt);
+  assert.throws(() => decodeGsz(withBasis([1, 0, 0, 0, 1, 0, 0, 0, Number.NaN])), corrupt);
+  assert.throws(() => decodeGsz(withBasis([1, 0, 0, 0, 1, 0, 0, 0.1, 1])), corrupt);
+  assert.throws(() => decodeGsz(withBasis('rgb')), corrupt);
+  // A valid rotation of the basis decodes (to other values: the residual codes are coordinates in it).
+  assert.equal(decodeGsz(withBasis([0, 1, 0, 1, 0, 0, 0, 0, 1])).count, 300);
 });

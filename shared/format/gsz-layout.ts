@@ -3,7 +3,9 @@
 
 /** File signature: 0x89 'G' 'S' 'Z' (the high byte catches 7-bit transfers, as in PNG). */
 export const GSZ_MAGIC = [0x89, 0x47, 0x53, 0x5a] as const;
-export const GSZ_VERSION = 3;
+export const GSZ_VERSION = 4;
+/** Versions this decoder reads: 3 (SH-rest residuals in RGB) and 4 (in the header's colour basis). */
+export const GSZ_READABLE_VERSIONS: readonly number[] = [3, 4];
 /** magic(4) version(u16) flags(u16) headerLength(u32) headerCrc32(u32), little-endian. */
 export const GSZ_PREAMBLE_BYTES = 16;
 
@@ -35,6 +37,8 @@ export interface GszStepQuant {
   bits: number;
 }
 
+import type { ColourBasis } from './colour-basis.ts';
+
 export interface GszQuantization {
   /** q = round((p - origin) / step) per axis, q < 2^bits <= 2^16; decoded p = origin + q * step. */
   position: { origin: Vec3; step: Vec3; bits: Vec3 };
@@ -49,8 +53,11 @@ export interface GszQuantization {
   opacity: { bits: number };
   /** SH band-0 coefficients, one grid for the three colour channels. */
   shDC: GszStepQuant;
-  /** SH-rest residual against the Gaussian's codebook centroid, `step` apart; null: centroids only. */
-  shResidual: { step: number } | null;
+  /**
+   * SH-rest residual against the Gaussian's codebook centroid, `step` apart, per coefficient as coordinates
+   * in the orthonormal colour `basis` (colour-basis.ts; v4; absent in v3: RGB); null: centroids only.
+   */
+  shResidual: { step: number; basis?: ColourBasis } | null;
 }
 
 export interface GszCodebookInfo {

@@ -47,7 +47,8 @@ function text(info: GszInfo): string {
     `bounds min [${h.bounds.min.map(f).join(', ')}] max [${h.bounds.max.map(f).join(', ')}]`,
     `quantization: position step [${h.quant.position.step.map(f).join(', ')}] (${h.quant.position.bits.join('/')} bits), ` +
       `log-scale step ${f(h.quant.logScale.step)}, rotation ${h.quant.rotation.levels} levels, opacity ${h.quant.opacity.bits} bits, DC step ${f(h.quant.shDC.step)}` +
-      (h.quant.shResidual ? `, SH residual step ${f(h.quant.shResidual.step)}` : ''),
+      (h.quant.shResidual ? `, SH residual step ${f(h.quant.shResidual.step)}` : '') +
+      (h.quant.shResidual?.basis ? ` in colour basis [${h.quant.shResidual.basis.map((x) => x.toFixed(3)).join(' ')}]` : ''),
   ];
   if (h.codebook) lines.push(`SH codebook: ${h.codebook.centroids} centroids x ${h.codebook.dims} fp16, ${h.codebook.length} bytes at ${h.codebook.offset}`);
   lines.push('bytes per attribute:');
