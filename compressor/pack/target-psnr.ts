@@ -107,7 +107,7 @@ function interpolate(ladder: Ladder): void {
 
 /**
  * The ladder positions (one per knob) with the fewest predicted bytes whose predicted mean PSNR is at least
- * `targetDb`: exhaustive over the ladders (at most 11^6 combinations), pruned by bytes.
+ * `targetDb`: exhaustive over the ladders (at most 13^6 combinations), pruned by bytes.
  */
 export function pickLevels(ladders: { bytes: (number | undefined)[]; added: (number[] | undefined)[] }[], baseErrors: number[], targetDb: number): number[] | undefined {
   let best: { bytes: number; levels: number[] } | undefined;
