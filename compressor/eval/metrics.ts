@@ -11,7 +11,11 @@ export function clamp01(image: Float32Array): Float32Array {
 export function psnr(image: ArrayLike<number>, target: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < target.length; i++) sum += (image[i] - target[i]) ** 2;
-  const mse = sum / target.length;
+  return psnrFromMse(sum / target.length);
+}
+
+/** PSNR (dB) of a mean squared error of signals in [0, 1] (Infinity for 0). */
+export function psnrFromMse(mse: number): number {
   return mse === 0 ? Infinity : -10 * Math.log10(mse);
 }
 

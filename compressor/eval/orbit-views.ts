@@ -8,7 +8,7 @@ import type { GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { orbitCamera, robustBounds } from '../render/default-camera.ts';
 import { rasterization } from '../render/rasterization.ts';
-import { clamp01 } from './metrics.ts';
+import { clamp01, psnrFromMse } from './metrics.ts';
 
 export interface OrbitViewOptions {
   /** Views evenly spaced in azimuth, 20° above the robust-bounds centre, 60° vertical field of view. */
@@ -63,5 +63,5 @@ export function viewErrors(renders: ViewRender[], reference: ViewRender[], scene
 
 /** Mean over views of each view's PSNR (dB, peak 1): the figure bench:format prints. */
 export function meanPsnr(errors: number[]): number {
-  return errors.reduce((s, mse) => s + (mse > 0 ? -10 * Math.log10(mse) : Infinity), 0) / errors.length;
+  return errors.reduce((s, mse) => s + psnrFromMse(mse), 0) / errors.length;
 }

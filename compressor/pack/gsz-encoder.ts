@@ -210,10 +210,12 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   const dims = 3 * shRestCount(scene.shDegree);
   let codebook: ChunkCodebook | undefined;
   if (scene.shDegree > 0) {
-    const km = options.shCodebook ?? (progress('k-means'), await shKmeans(scene, options));
-    if (km.labels.length !== n || km.centroids.length !== km.k * dims || km.k > GSZ_LIMITS.codebookCentroids || km.labels.some((l) => l >= km.k)) {
-      throw new RangeError(`shCodebook: ${km.k} centroids of ${km.centroids.length / Math.max(1, km.k)} dims and ${km.labels.length} labels do not fit ${n} Gaussians with ${dims} SH-rest values`);
+    const given = options.shCodebook;
+    // A caller's codebook is checked against this scene; our own k-means fits it by construction.
+    if (given && (given.labels.length !== n || given.centroids.length !== given.k * dims || given.k > GSZ_LIMITS.codebookCentroids || given.labels.some((l) => l >= given.k))) {
+      throw new RangeError(`shCodebook: ${given.k} centroids of ${given.centroids.length / Math.max(1, given.k)} dims and ${given.labels.length} labels do not fit ${n} Gaussians with ${dims} SH-rest values`);
     }
+    const km = given ?? (progress('k-means'), await shKmeans(scene, options));
     // Residuals are taken against the centroids as the decoder sees them (fp16, non-finite -> 0).
     const halves = Uint16Array.from(km.centroids, toHalf);
     const decoded = Float32Array.from(halves, (h) => {

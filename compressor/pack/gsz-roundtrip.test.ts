@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomScene } from '../io/test-helpers.ts';
 import { sigmoid, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { decodeGsz, decodeGszChunk, decodeGszCodebook, decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../../shared/format/gsz-decoder.ts';
-import { autoCodebookSize, closestAxisTurn, encodeGsz } from './gsz-encoder.ts';
+import { autoCodebookSize, closestAxisTurn, encodeGsz, shKmeans } from './gsz-encoder.ts';
 
 const N = 6000;
 const scene = randomScene(N, 1, 7);
@@ -246,4 +246,13 @@ test('the closest axis relabelling keeps each covariance (independent reference:
     // float32 storage of q and s: relative error ~1e-6 of the largest variance.
     for (let k = 0; k < 9; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-5 * size, `covariance entry ${k}: ${a[k]} vs ${b[k]}`);
   }
+});
+
+test('a given SH codebook is used as it is, and one that does not fit the scene is refused', async () => {
+  const s = randomScene(500, 1, 21);
+  const km = await shKmeans(s, { codebookSize: 8, kmeansIterations: 1 });
+  const a = await encodeGsz(s, { shCodebook: km });
+  assert.equal(decodeGszHeader(a.subarray(0, gszHeaderLength(a))).codebook?.centroids, 8);
+  await assert.rejects(encodeGsz(s, { shCodebook: { ...km, labels: km.labels.subarray(1) } }), /shCodebook/);
+  await assert.rejects(encodeGsz(s, { shCodebook: { ...km, labels: km.labels.map(() => 8) } }), /shCodebook/);
 });
