@@ -44,11 +44,16 @@ function workerSource() {
     async load(id) {
       if (!id.startsWith('\0worker:')) return null;
       const file = id.slice('\0worker:'.length);
-      const bundle = await rollup({ input: file, plugins: [wgsl(), nodeResolve({ browser: true }), esbuild(esbuildOptions)] });
+      const bundle = await rollup({
+        input: file,
+        plugins: [wgsl(), nodeResolve({ browser: true }), esbuild(esbuildOptions)],
+      });
       const { output } = await bundle.generate({ format: 'iife', plugins: [terser({ module: false })] });
       await bundle.close();
       const code = output[0].code;
-      console.log(`  (inlined worker ${file.split('/').pop()}: ${kib(code.length)} KiB, ${kib(gzipSync(code, { level: 9 }).length)} KiB gzipped)`);
+      console.log(
+        `  (inlined worker ${file.split('/').pop()}: ${kib(code.length)} KiB, ${kib(gzipSync(code, { level: 9 }).length)} KiB gzipped)`,
+      );
       for (const f of bundle.watchFiles ?? []) this.addWatchFile(f);
       return `export default ${JSON.stringify(code)};`;
     },

@@ -53,14 +53,20 @@ function open(src, name, blob = false) {
 function openFile(file) {
   if (!file) return;
   if (!/\.gsz$/i.test(file.name)) {
-    showMessage(`<b>${escapeHtml(file.name)}</b> is not a <code>.gsz</code> file. Convert it first: <code>gs-compress pack ${escapeHtml(file.name)} -o scene.gsz</code>`, true);
+    showMessage(
+      `<b>${escapeHtml(file.name)}</b> is not a <code>.gsz</code> file. Convert it first: <code>gs-compress pack ${escapeHtml(file.name)} -o scene.gsz</code>`,
+      true,
+    );
     return;
   }
   open(URL.createObjectURL(file), file.name, true);
 }
 
 function escapeHtml(text) {
-  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  return String(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
 }
 
 $('file').addEventListener('change', (event) => openFile(event.target.files?.[0]));
@@ -94,7 +100,9 @@ window.addEventListener('drop', (event) => {
 });
 
 // ---------- viewer options ----------
-$('auto-rotate').addEventListener('change', (event) => viewer.toggleAttribute('auto-rotate', event.target.checked));
+$('auto-rotate').addEventListener('change', (event) =>
+  viewer.toggleAttribute('auto-rotate', event.target.checked),
+);
 $('background').addEventListener('input', (event) => {
   viewer.setAttribute('background', event.target.value);
   updateSnippet();
@@ -115,8 +123,12 @@ $('screenshot').addEventListener('click', async () => {
 // ---------- stats from the element's events ----------
 viewer.addEventListener('progress', (event) => {
   const { bytesLoaded, bytesTotal, splatsLoaded, splatsTotal } = event.detail ?? {};
-  $('stat-bytes').textContent = bytesTotal ? `${formatBytes(bytesLoaded)} / ${formatBytes(bytesTotal)}` : formatBytes(bytesLoaded);
-  $('stat-splats').textContent = splatsTotal ? `${formatCount(splatsLoaded)} / ${formatCount(splatsTotal)}` : formatCount(splatsLoaded);
+  $('stat-bytes').textContent = bytesTotal
+    ? `${formatBytes(bytesLoaded)} / ${formatBytes(bytesTotal)}`
+    : formatBytes(bytesLoaded);
+  $('stat-splats').textContent = splatsTotal
+    ? `${formatCount(splatsLoaded)} / ${formatCount(splatsTotal)}`
+    : formatCount(splatsLoaded);
   const fraction = bytesTotal ? bytesLoaded / bytesTotal : splatsTotal ? splatsLoaded / splatsTotal : 0;
   $('bar').value = Math.min(1, fraction);
 });
@@ -138,10 +150,17 @@ viewer.addEventListener('error', (event) => {
   if (!detail) return;
   setStatus(detail.code ?? 'error', true);
   let hint = '';
-  if (current.src === DEFAULT_SRC && /not-found|http|network|fetch/i.test(`${detail.code} ${detail.message}`)) {
-    hint = '<br>No demo scene yet: run <code>npm run demo</code> to generate it, or open a <code>.gsz</code> file.';
+  if (
+    current.src === DEFAULT_SRC &&
+    /not-found|http|network|fetch/i.test(`${detail.code} ${detail.message}`)
+  ) {
+    hint =
+      '<br>No demo scene yet: run <code>npm run demo</code> to generate it, or open a <code>.gsz</code> file.';
   }
-  showMessage(`<b>Could not show ${escapeHtml(current.name)}</b>: ${escapeHtml(detail.message ?? detail.code)}${hint}`, true);
+  showMessage(
+    `<b>Could not show ${escapeHtml(current.name)}</b>: ${escapeHtml(detail.message ?? detail.code)}${hint}`,
+    true,
+  );
 });
 let lastCamera;
 viewer.addEventListener('camera-change', (event) => {
@@ -168,7 +187,9 @@ requestAnimationFrame(tick);
 
 // ---------- embed snippet ----------
 function vec(value) {
-  return Array.isArray(value) || ArrayBuffer.isView(value) ? Array.from(value, (v) => +Number(v).toFixed(3)).join(' ') : undefined;
+  return Array.isArray(value) || ArrayBuffer.isView(value)
+    ? Array.from(value, (v) => +Number(v).toFixed(3)).join(' ')
+    : undefined;
 }
 
 function updateSnippet() {
@@ -179,7 +200,8 @@ function updateSnippet() {
   const background = $('background').value;
   if (background && background.toLowerCase() !== '#ffffff') attributes.push(`background="${background}"`);
   if ($('with-camera').checked && lastCamera) {
-    const position = vec(lastCamera.position), target = vec(lastCamera.target);
+    const position = vec(lastCamera.position),
+      target = vec(lastCamera.target);
     if (position) attributes.push(`camera-position="${position}"`);
     if (target) attributes.push(`camera-target="${target}"`);
   }
@@ -211,14 +233,20 @@ $('copy').addEventListener('click', async () => {
 async function start() {
   updateSnippet();
   if (!('gpu' in navigator)) {
-    showMessage('This browser has no WebGPU (<code>navigator.gpu</code>). Try a recent Chrome, Edge or Safari, or Firefox with WebGPU enabled.', true);
+    showMessage(
+      'This browser has no WebGPU (<code>navigator.gpu</code>). Try a recent Chrome, Edge or Safari, or Firefox with WebGPU enabled.',
+      true,
+    );
   }
   try {
     await import(BUNDLE);
     await customElements.whenDefined('gs-scene');
   } catch (error) {
     setStatus('no component', true);
-    showMessage(`Could not load <code>${BUNDLE}</code> (${escapeHtml(error?.message ?? error)}). Build it with <code>npm run build</code>.`, true);
+    showMessage(
+      `Could not load <code>${BUNDLE}</code> (${escapeHtml(error?.message ?? error)}). Build it with <code>npm run build</code>.`,
+      true,
+    );
     return;
   }
   const requested = new URLSearchParams(location.search).get('src');

@@ -12,11 +12,26 @@ export const SPARK_DIR = '.bench-cache/spark';
 /** Installs Spark and three into `<root>/.bench-cache/spark` unless they are there. */
 export function ensureSpark(root: string): void {
   const dir = `${root}/${SPARK_DIR}`;
-  if (existsSync(`${dir}/node_modules/@sparkjsdev/spark/package.json`) && existsSync(`${dir}/node_modules/three/package.json`)) return;
+  if (
+    existsSync(`${dir}/node_modules/@sparkjsdev/spark/package.json`) &&
+    existsSync(`${dir}/node_modules/three/package.json`)
+  )
+    return;
   mkdirSync(dir, { recursive: true });
-  console.error(`installing @sparkjsdev/spark@${SPARK_VERSION} three@${THREE_VERSION} into ${SPARK_DIR}/ (benchmark only)`);
-  const npmArgs = ['install', '--prefix', dir, '--no-save', '--no-package-lock', '--no-audit', '--no-fund',
-    `@sparkjsdev/spark@${SPARK_VERSION}`, `three@${THREE_VERSION}`];
+  console.error(
+    `installing @sparkjsdev/spark@${SPARK_VERSION} three@${THREE_VERSION} into ${SPARK_DIR}/ (benchmark only)`,
+  );
+  const npmArgs = [
+    'install',
+    '--prefix',
+    dir,
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    `@sparkjsdev/spark@${SPARK_VERSION}`,
+    `three@${THREE_VERSION}`,
+  ];
   // Serialise with other npm runs on a shared machine when flock(1) exists.
   const hasFlock = (() => {
     try {

@@ -22,7 +22,16 @@
 //   --timeout S             per page step (default 600)
 //   --screenshot DIR        save ours.png / reference.png per scene there
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -78,7 +87,11 @@ interface SceneFiles {
 const scenes: SceneFiles[] = (values.scene ?? []).map((spec) => {
   const [gsz, original] = spec.split('=') as [string, string | undefined];
   for (const f of [gsz, original]) if (f && !existsSync(f)) throw new Error(`--scene: no such file ${f}`);
-  return { name: basename(gsz, '.gsz'), gsz: resolve(gsz), original: original ? resolve(original) : undefined };
+  return {
+    name: basename(gsz, '.gsz'),
+    gsz: resolve(gsz),
+    original: original ? resolve(original) : undefined,
+  };
 });
 if (scenes.length === 0) {
   const count = Number(values.count);
@@ -102,8 +115,14 @@ let sceneSent = 0;
 
 function sendFile(res: ServerResponse, path: string, bytesPerSecond: number, count: boolean): void {
   const size = statSync(path).size;
-  res.writeHead(200, { 'Content-Type': MIME_TYPES[extname(path)] ?? 'application/octet-stream', 'Content-Length': size, 'Cache-Control': 'no-store' });
-  const stream = createReadStream(path, { highWaterMark: bytesPerSecond ? Math.max(1024, Math.round(bytesPerSecond / 50)) : 256 * 1024 });
+  res.writeHead(200, {
+    'Content-Type': MIME_TYPES[extname(path)] ?? 'application/octet-stream',
+    'Content-Length': size,
+    'Cache-Control': 'no-store',
+  });
+  const stream = createReadStream(path, {
+    highWaterMark: bytesPerSecond ? Math.max(1024, Math.round(bytesPerSecond / 50)) : 256 * 1024,
+  });
   res.on('close', () => stream.destroy());
   const started = Date.now();
   let sent = 0;
@@ -130,8 +149,10 @@ const server = createServer((req, res) => {
     res.end();
     return;
   }
-  if (url.pathname === '/bench/scene.gsz') return sendFile(res, current.gsz, Number(url.searchParams.get('throttle')) || 0, true);
-  if (url.pathname.startsWith('/bench/original') && current.original) return sendFile(res, current.original, 0, false);
+  if (url.pathname === '/bench/scene.gsz')
+    return sendFile(res, current.gsz, Number(url.searchParams.get('throttle')) || 0, true);
+  if (url.pathname.startsWith('/bench/original') && current.original)
+    return sendFile(res, current.original, 0, false);
   const path = resolveInside(root, url.pathname);
   if (!path || !existsSync(path) || !statSync(path).isFile()) {
     res.writeHead(404);
@@ -146,10 +167,9 @@ const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 // ---- browser -----------------------------------------------------------------------------------------
 const debian = '/usr/bin/chromium';
 const executablePath = process.env.GS_E2E_CHROMIUM ?? (existsSync(debian) ? debian : undefined);
-const args = process.env.GS_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ?? (executablePath === debian
-  ? SWIFTSHADER_CHROMIUM_ARGS
-  : ['--enable-unsafe-webgpu']);
-
+const args =
+  process.env.GS_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ??
+  (executablePath === debian ? SWIFTSHADER_CHROMIUM_ARGS : ['--enable-unsafe-webgpu']);
 
 /** Eye positions orbiting `pose` about its up axis through the target, `stepDegrees` apart. */
 function orbitPositions(pose: Pose, count: number, stepDegrees: number): Vec3[] {
@@ -209,10 +229,14 @@ async function openPage(browser: Browser, html: string): Promise<Page> {
 }
 
 async function waitMarks(page: Page, key: keyof Marks): Promise<Marks> {
-  await page.waitForFunction((k) => {
-    const m = (window as unknown as { marks?: Record<string, unknown> }).marks;
-    return m !== undefined && (m[k] !== undefined || m.error !== undefined);
-  }, key, { timeout: stepTimeout, polling: 250 });
+  await page.waitForFunction(
+    (k) => {
+      const m = (window as unknown as { marks?: Record<string, unknown> }).marks;
+      return m !== undefined && (m[k] !== undefined || m.error !== undefined);
+    },
+    key,
+    { timeout: stepTimeout, polling: 250 },
+  );
   const marks = await page.evaluate(() => (window as unknown as { marks: Marks }).marks);
   if (marks.error) throw new Error(`page error: ${JSON.stringify(marks.error)}`);
   return marks;
@@ -221,7 +245,10 @@ async function waitMarks(page: Page, key: keyof Marks): Promise<Marks> {
 /** Our steady frame times (ms): one warm-up frame, then `positions.length - 1` measured ones. */
 async function oursFrames(page: Page, positions: Vec3[]): Promise<number[]> {
   return page.evaluate(async (ps) => {
-    const w = window as unknown as { viewer: { setCamera(p: { position: number[] }): void }; gsDevice: GPUDevice };
+    const w = window as unknown as {
+      viewer: { setCamera(p: { position: number[] }): void };
+      gsDevice: GPUDevice;
+    };
     const times: number[] = [];
     for (const p of ps) {
       const t0 = performance.now();
@@ -248,9 +275,11 @@ async function sparkFramesMs(page: Page, positions: Vec3[]): Promise<number[]> {
 }
 
 function psnr(a: PNG, b: PNG): number {
-  if (a.width !== b.width || a.height !== b.height) throw new Error(`PSNR: sizes differ ${a.width}x${a.height} vs ${b.width}x${b.height}`);
+  if (a.width !== b.width || a.height !== b.height)
+    throw new Error(`PSNR: sizes differ ${a.width}x${a.height} vs ${b.width}x${b.height}`);
   let se = 0;
-  for (let i = 0; i < a.data.length; i += 4) for (let c = 0; c < 3; c++) se += (a.data[i + c]! - b.data[i + c]!) ** 2;
+  for (let i = 0; i < a.data.length; i += 4)
+    for (let c = 0; c < 3; c++) se += (a.data[i + c]! - b.data[i + c]!) ** 2;
   const mse = se / (a.width * a.height * 3);
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
 }
@@ -259,9 +288,27 @@ function psnr(a: PNG, b: PNG): number {
 function referenceRender(gsz: string, pose: Pose, out: string): PNG {
   const hfov = (2 * Math.atan(Math.tan((pose.fov * Math.PI) / 360) * (width / height)) * 180) / Math.PI;
   const camera = `eye=${pose.position.join(',')};target=${pose.target.join(',')};up=${pose.up.join(',')}`;
-  execFileSync(process.execPath, [`${root}/compressor/bin/gs-compress.js`, 'render', gsz, '-o', out, '--camera', camera,
-    '--fov', String(hfov), '--width', String(width), '--height', String(height), '--background', '0,0,0'],
-  { stdio: ['ignore', 'ignore', 'inherit'], timeout: stepTimeout });
+  execFileSync(
+    process.execPath,
+    [
+      `${root}/compressor/bin/gs-compress.js`,
+      'render',
+      gsz,
+      '-o',
+      out,
+      '--camera',
+      camera,
+      '--fov',
+      String(hfov),
+      '--width',
+      String(width),
+      '--height',
+      String(height),
+      '--background',
+      '0,0,0',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'], timeout: stepTimeout },
+  );
   return PNG.sync.read(readFileSync(out));
 }
 
@@ -298,9 +345,24 @@ try {
     const device = await (await navigator.gpu?.requestAdapter())?.requestDevice();
     if (device) {
       const context = (document.querySelector('#a') as HTMLCanvasElement).getContext('webgpu')!;
-      context.configure({ device, format: navigator.gpu.getPreferredCanvasFormat(), alphaMode: 'premultiplied' });
+      context.configure({
+        device,
+        format: navigator.gpu.getPreferredCanvasFormat(),
+        alphaMode: 'premultiplied',
+      });
       const encoder = device.createCommandEncoder();
-      encoder.beginRenderPass({ colorAttachments: [{ view: context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] }] }).end();
+      encoder
+        .beginRenderPass({
+          colorAttachments: [
+            {
+              view: context.getCurrentTexture().createView(),
+              loadOp: 'clear',
+              storeOp: 'store',
+              clearValue: [0, 0, 0, 1],
+            },
+          ],
+        })
+        .end();
       device.queue.submit([encoder.finish()]);
     }
     const gl = (document.querySelector('#b') as HTMLCanvasElement).getContext('webgl2')!;
@@ -322,19 +384,33 @@ try {
     row.oursFirst = [marks.firstFrame!, cpu.stop()];
     marks = await waitMarks(page, 'load');
     row.oursLoad = [marks.load!, cpu.stop()];
-    const timeline = await page.evaluate(() => performance.getEntriesByType('mark')
-      .filter((m) => m.name.startsWith('gs-scene:')).map((m) => `${m.name.slice(9)} ${Math.round(m.startTime)}`).join(', '));
+    const timeline = await page.evaluate(() =>
+      performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('gs-scene:'))
+        .map((m) => `${m.name.slice(9)} ${Math.round(m.startTime)}`)
+        .join(', '),
+    );
     timelines.push(`${scene.name}: ${timeline} ms`);
-    adapter = await page.evaluate(async () => (await navigator.gpu.requestAdapter())?.info.architecture || 'unknown');
-    row.splats = await page.evaluate(() => (window as unknown as { viewer: { splatCount: number } }).viewer.splatCount);
-    const pose = await page.evaluate(() => (window as unknown as { viewer: { getCamera(): unknown } }).viewer.getCamera()) as Pose;
+    adapter = await page.evaluate(
+      async () => (await navigator.gpu.requestAdapter())?.info.architecture || 'unknown',
+    );
+    row.splats = await page.evaluate(
+      () => (window as unknown as { viewer: { splatCount: number } }).viewer.splatCount,
+    );
+    const pose = (await page.evaluate(() =>
+      (window as unknown as { viewer: { getCamera(): unknown } }).viewer.getCamera(),
+    )) as Pose;
     if (!values['no-fidelity']) {
       console.error(`[${scene.name}] fidelity: screenshot() vs gs-compress render`);
       const b64 = await page.evaluate(async () => {
-        const blob = await (window as unknown as { viewer: { screenshot(): Promise<Blob> } }).viewer.screenshot();
+        const blob = await (
+          window as unknown as { viewer: { screenshot(): Promise<Blob> } }
+        ).viewer.screenshot();
         const bytes = new Uint8Array(await blob.arrayBuffer());
         let s = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        for (let i = 0; i < bytes.length; i += 0x8000)
+          s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
         return btoa(s);
       });
       const ours = PNG.sync.read(Buffer.from(b64, 'base64'));
@@ -374,7 +450,10 @@ try {
     if (useSpark && scene.original) {
       console.error(`[${scene.name}] Spark ${SPARK_VERSION} on ${basename(scene.original)}`);
       cpu = cpuWindow();
-      page = await openPage(browser, sparkPage({ width, height, sceneUrl: `/bench/original${extname(scene.original)}`, ...pose }));
+      page = await openPage(
+        browser,
+        sparkPage({ width, height, sceneUrl: `/bench/original${extname(scene.original)}`, ...pose }),
+      );
       marks = await waitMarks(page, 'firstFrame');
       row.sparkFirst = [marks.firstFrame!, cpu.stop()];
       cpu = cpuWindow();
@@ -391,19 +470,46 @@ try {
 
 // ---- table ---------------------------------------------------------------------------------------------
 const ms = (v?: [number, number | undefined]) => (v ? `${fmtMs(v[0])} (${fmtCpu(v[1])})` : '-');
-const fmtMs = (x?: number) => (x === undefined ? '-' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
+const fmtMs = (x?: number) =>
+  x === undefined ? '-' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`;
 const fmtCpu = (c?: number) => (c === undefined ? 'n/a' : c.toFixed(2));
-const ratio = (a?: [number, number | undefined], b?: [number, number | undefined]) => (a && b ? `${(a[0] / b[0]).toFixed(3)}x` : '-');
-console.log(`\nbench:view — ${width}x${height}, pixel ratio 1, adapter ${adapter}, Chromium ${browser.version()}; ` +
-  `frame = median of ${frames} (ours) / ${sparkFrames} (Spark ${SPARK_VERSION}) orbit steps of 2 degrees; ` +
-  `(x.xx) = other processes' CPU in cores during that measurement (${navigatorCores()} cores)`);
-const header = ['scene', 'splats', '.gsz MB', 'ours first frame', 'ours loaded', 'ours frame', 'Spark first frame', 'Spark frame',
-  'frame vs Spark', 'first vs Spark', `${(throttle * 8e-6).toFixed(0)} Mbit/s first / loaded (cpu)`, 'bytes arrived at first frame',
-  'first frame drawn from', 'PSNR vs rasterizer'];
+const ratio = (a?: [number, number | undefined], b?: [number, number | undefined]) =>
+  a && b ? `${(a[0] / b[0]).toFixed(3)}x` : '-';
+console.log(
+  `\nbench:view — ${width}x${height}, pixel ratio 1, adapter ${adapter}, Chromium ${browser.version()}; ` +
+    `frame = median of ${frames} (ours) / ${sparkFrames} (Spark ${SPARK_VERSION}) orbit steps of 2 degrees; ` +
+    `(x.xx) = other processes' CPU in cores during that measurement (${navigatorCores()} cores)`,
+);
+const header = [
+  'scene',
+  'splats',
+  '.gsz MB',
+  'ours first frame',
+  'ours loaded',
+  'ours frame',
+  'Spark first frame',
+  'Spark frame',
+  'frame vs Spark',
+  'first vs Spark',
+  `${(throttle * 8e-6).toFixed(0)} Mbit/s first / loaded (cpu)`,
+  'bytes arrived at first frame',
+  'first frame drawn from',
+  'PSNR vs rasterizer',
+];
 const table = rows.map((r) => [
-  r.scene, String(r.splats), r.mb.toFixed(2), ms(r.oursFirst), ms(r.oursLoad), ms(r.oursFrame), ms(r.sparkFirst), ms(r.sparkFrame),
-  ratio(r.oursFrame, r.sparkFrame), ratio(r.oursFirst, r.sparkFirst),
-  r.throttledFirst === undefined ? '-' : `${fmtMs(r.throttledFirst)} / ${fmtMs(r.throttledLoad)} (${fmtCpu(r.throttledCpu)})`,
+  r.scene,
+  String(r.splats),
+  r.mb.toFixed(2),
+  ms(r.oursFirst),
+  ms(r.oursLoad),
+  ms(r.oursFrame),
+  ms(r.sparkFirst),
+  ms(r.sparkFrame),
+  ratio(r.oursFrame, r.sparkFrame),
+  ratio(r.oursFirst, r.sparkFirst),
+  r.throttledFirst === undefined
+    ? '-'
+    : `${fmtMs(r.throttledFirst)} / ${fmtMs(r.throttledLoad)} (${fmtCpu(r.throttledCpu)})`,
   r.bytesAtFirst === undefined ? '-' : `${(r.bytesAtFirst * 100).toFixed(1)}%`,
   r.drawnFrom === undefined ? '-' : `${(r.drawnFrom[0] * 100).toFixed(1)}% (${r.drawnFrom[1]} splats)`,
   r.psnr === undefined ? '-' : `${r.psnr.toFixed(2)} dB`,
@@ -414,7 +520,9 @@ console.log(`\n<gs-scene> timeline, served whole (ms from navigation start): ${t
 
 function navigatorCores(): number {
   try {
-    return readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length;
+    return readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('processor')).length;
   } catch {
     return NaN;
   }

@@ -19,7 +19,9 @@ async function foregroundFraction(page: Page): Promise<number> {
   return n / (image.width * image.height);
 }
 
-test('the demo page loads a ?src= scene, renders it, shows live stats, and opens files by picker and by drop', async ({ page }) => {
+test('the demo page loads a ?src= scene, renders it, shows live stats, and opens files by picker and by drop', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
@@ -66,7 +68,9 @@ test('the demo page loads a ?src= scene, renders it, shows live stats, and opens
   await expect(page.locator('#drop')).toBeVisible();
   await page.evaluate(() => {
     const transfer = (window as unknown as { dropTransfer: DataTransfer }).dropTransfer;
-    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    document.body.dispatchEvent(
+      new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }),
+    );
   });
   await expect(page.locator('#drop')).toBeHidden();
   await expect(page.locator('#source-name')).toHaveText('dropped.gsz');
@@ -74,7 +78,9 @@ test('the demo page loads a ?src= scene, renders it, shows live stats, and opens
   await expect(page.locator('#stat-splats')).toHaveText('6,000');
 
   // A file that is not a .gsz is refused with a message; the current scene stays.
-  await page.locator('#file').setInputFiles({ name: 'scene.ply', mimeType: 'application/octet-stream', buffer: Buffer.from('ply\n') });
+  await page
+    .locator('#file')
+    .setInputFiles({ name: 'scene.ply', mimeType: 'application/octet-stream', buffer: Buffer.from('ply\n') });
   await expect(page.locator('#message')).toContainText('is not a .gsz file');
   await expect(page.locator('#source-name')).toHaveText('dropped.gsz');
   expect(errors).toEqual([]);

@@ -35,7 +35,11 @@ async function openViewer(page: Page, attributes: Record<string, string>): Promi
 const events = (page: Page) => page.evaluate(() => (window as unknown as { events: RecordedEvent[] }).events);
 
 async function waitForEvent(page: Page, type: string): Promise<void> {
-  await page.waitForFunction((t) => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === t), type, { timeout: 45_000 });
+  await page.waitForFunction(
+    (t) => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === t),
+    type,
+    { timeout: 45_000 },
+  );
 }
 
 interface ProgressDetail {
@@ -52,7 +56,9 @@ function expectStreamedInOrder(list: RecordedEvent[]): ProgressDetail[] {
   expect(types.indexOf('first-frame')).toBeGreaterThanOrEqual(0);
   expect(types.indexOf('first-frame')).toBeLessThan(types.indexOf('load'));
   expect(types).not.toContain('error');
-  const progress = list.filter((e) => e.type === 'progress').map((e) => e.detail as unknown as ProgressDetail);
+  const progress = list
+    .filter((e) => e.type === 'progress')
+    .map((e) => e.detail as unknown as ProgressDetail);
   expect(progress.length).toBeGreaterThan(2);
   for (let i = 1; i < progress.length; i++) {
     expect(progress[i].bytesLoaded).toBeGreaterThanOrEqual(progress[i - 1].bytesLoaded);
@@ -63,7 +69,11 @@ function expectStreamedInOrder(list: RecordedEvent[]): ProgressDetail[] {
 }
 
 /** Pixels of the element's screenshot that differ from `background` by more than `tolerance` (0-255) in any channel. */
-function countForeground(png: Buffer, background: [number, number, number], tolerance = 24): { foreground: number; total: number; image: PNG } {
+function countForeground(
+  png: Buffer,
+  background: [number, number, number],
+  tolerance = 24,
+): { foreground: number; total: number; image: PNG } {
   const image = PNG.sync.read(png);
   let foreground = 0;
   for (let i = 0; i < image.width * image.height; i++) {
@@ -73,7 +83,9 @@ function countForeground(png: Buffer, background: [number, number, number], tole
   return { foreground, total: image.width * image.height, image };
 }
 
-test('renders a real scene: splats where the scene is, background elsewhere; screenshot() matches', async ({ page }) => {
+test('renders a real scene: splats where the scene is, background elsewhere; screenshot() matches', async ({
+  page,
+}) => {
   await openViewer(page, { src: SMALL, background: '#000000', alt: 'demo scene' });
   await waitForEvent(page, 'load');
   const viewer = page.locator('gs-scene');
@@ -82,18 +94,27 @@ test('renders a real scene: splats where the scene is, background elsewhere; scr
   expect(foreground / total).toBeGreaterThan(0.05);
   expect(foreground / total).toBeLessThan(0.9);
   // Corners are background (the framing leaves a margin around the bounding sphere).
-  for (const [x, y] of [[1, 1], [image.width - 2, 1], [1, image.height - 2], [image.width - 2, image.height - 2]]) {
+  for (const [x, y] of [
+    [1, 1],
+    [image.width - 2, 1],
+    [1, image.height - 2],
+    [image.width - 2, image.height - 2],
+  ]) {
     const i = (y * image.width + x) * 4;
     expect(Math.max(image.data[i], image.data[i + 1], image.data[i + 2])).toBeLessThan(8);
   }
-  expect(await viewer.evaluate((el) => (el as unknown as { splatCount: number; loaded: boolean }).splatCount)).toBe(SMALL_COUNT);
+  expect(
+    await viewer.evaluate((el) => (el as unknown as { splatCount: number; loaded: boolean }).splatCount),
+  ).toBe(SMALL_COUNT);
   // Accessibility: the canvas is an image with the alt text as its label.
   const canvas = viewer.locator('canvas');
   await expect(canvas).toHaveAttribute('role', 'img');
   await expect(canvas).toHaveAttribute('aria-label', 'demo scene');
   // screenshot() renders the current view into a PNG of the canvas's pixel size.
   const bytes = await page.evaluate(async () => {
-    const blob = await (document.querySelector('gs-scene') as unknown as { screenshot(): Promise<Blob> }).screenshot();
+    const blob = await (
+      document.querySelector('gs-scene') as unknown as { screenshot(): Promise<Blob> }
+    ).screenshot();
     return { type: blob.type, data: Array.from(new Uint8Array(await blob.arrayBuffer())) };
   });
   expect(bytes.type).toBe('image/png');
@@ -101,12 +122,16 @@ test('renders a real scene: splats where the scene is, background elsewhere; scr
   expect(shot.foreground / shot.total).toBeGreaterThan(0.05);
 });
 
-test('streaming: first frame from the first chunk; progress monotonic and complete without Content-Length', async ({ page }) => {
+test('streaming: first frame from the first chunk; progress monotonic and complete without Content-Length', async ({
+  page,
+}) => {
   // The server stops sending after 30 kB (the header and the first chunk or two, not the file): the
   // first frame must come anyway, with only part of the scene.
   await openViewer(page, { src: `${SMALL}?nolength=1&stall=30000` });
   await waitForEvent(page, 'first-frame');
-  const partial = await page.locator('gs-scene').evaluate((el) => (el as unknown as { splatCount: number }).splatCount);
+  const partial = await page
+    .locator('gs-scene')
+    .evaluate((el) => (el as unknown as { splatCount: number }).splatCount);
   expect(partial).toBeGreaterThan(0);
   expect(partial).toBeLessThan(SMALL_COUNT);
   expect((await events(page)).map((e) => e.type)).not.toContain('load');
@@ -127,7 +152,11 @@ test('Content-Length gives bytesTotal; max-splats loads a prefix', async ({ page
   await openViewer(page, { src: SMALL, 'max-splats': '2500' });
   await waitForEvent(page, 'load');
   const list = await events(page);
-  const last = list.filter((e) => e.type === 'progress').pop()!.detail as { bytesTotal?: number; splatsLoaded: number; splatsTotal: number };
+  const last = list.filter((e) => e.type === 'progress').pop()!.detail as {
+    bytesTotal?: number;
+    splatsLoaded: number;
+    splatsTotal: number;
+  };
   expect(last.bytesTotal).toBeGreaterThan(1000);
   expect(last.splatsTotal).toBe(2500);
   expect(last.splatsLoaded).toBe(2500);
@@ -140,7 +169,9 @@ test('SH degree 1 scene with a codebook loads and renders', async ({ page }) => 
   expect(foreground / total).toBeGreaterThan(0.03);
 });
 
-test('error event and a visible message on 404, a file that is not a .gsz, a damaged chunk, and a truncated file', async ({ page }) => {
+test('error event and a visible message on 404, a file that is not a .gsz, a damaged chunk, and a truncated file', async ({
+  page,
+}) => {
   await openViewer(page, { src: '/e2e/fixtures/missing.gsz' });
   const cases = [
     ['/e2e/fixtures/missing.gsz', 'not-found'],
@@ -150,9 +181,18 @@ test('error event and a visible message on 404, a file that is not a .gsz, a dam
   ] as const;
   for (const [i, [src, code]] of cases.entries()) {
     // One page for all three (each page pays for compiling the GPU pipelines): src changes in turn.
-    if (i > 0) await page.evaluate((url) => document.querySelector('gs-scene')!.setAttribute('src', url), src);
-    await page.waitForFunction((n) => (window as unknown as { events: RecordedEvent[] }).events.filter((e) => e.type === 'error').length > n, i);
-    const error = (await events(page)).filter((e) => e.type === 'error')[i].detail as { code: string; message: string };
+    if (i > 0)
+      await page.evaluate((url) => document.querySelector('gs-scene')!.setAttribute('src', url), src);
+    await page.waitForFunction(
+      (n) =>
+        (window as unknown as { events: RecordedEvent[] }).events.filter((e) => e.type === 'error').length >
+        n,
+      i,
+    );
+    const error = (await events(page)).filter((e) => e.type === 'error')[i].detail as {
+      code: string;
+      message: string;
+    };
     expect(error.code, src).toBe(code);
     expect(error.message.length).toBeGreaterThan(5);
     await expect(page.locator('gs-scene').locator('[role=alert]')).toBeVisible();
@@ -169,7 +209,9 @@ test('no WebGPU: webgpu-unavailable error and the fallback content is shown', as
     Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
   });
   await page.goto('/e2e/pages/fallback.html');
-  await page.waitForFunction(() => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'error'));
+  await page.waitForFunction(() =>
+    (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'error'),
+  );
   const error = (await events(page)).find((e) => e.type === 'error')!.detail as { code: string };
   expect(error.code).toBe('webgpu-unavailable');
   await expect(page.locator('#fallback-image')).toBeVisible();
@@ -197,17 +239,22 @@ test('dragging orbits the view and fires camera-change', async ({ page }) => {
   const a = PNG.sync.read(before);
   const b = PNG.sync.read(after);
   let differing = 0;
-  for (let i = 0; i < a.data.length; i += 4) if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) > 30) differing++;
+  for (let i = 0; i < a.data.length; i += 4)
+    if (Math.abs(a.data[i] - b.data[i]) + Math.abs(a.data[i + 1] - b.data[i + 1]) > 30) differing++;
   expect(differing).toBeGreaterThan(500);
 });
 
 test('changing src aborts the current stream and loads the new scene', async ({ page }) => {
   // The first URL stalls after 20 kB: only cancelling it lets the element finish.
   await openViewer(page, { src: `${SMALL}?stall=20000` });
-  await page.waitForFunction(() => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'progress'));
+  await page.waitForFunction(() =>
+    (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'progress'),
+  );
   await page.evaluate(() => document.querySelector('gs-scene')!.setAttribute('src', '/e2e/fixtures/sh1.gsz'));
   await waitForEvent(page, 'load');
-  expect(await page.locator('gs-scene').evaluate((el) => (el as unknown as { splatCount: number }).splatCount)).toBe(3000);
+  expect(
+    await page.locator('gs-scene').evaluate((el) => (el as unknown as { splatCount: number }).splatCount),
+  ).toBe(3000);
   expect((await events(page)).map((e) => e.type)).not.toContain('error');
 });
 
@@ -215,7 +262,9 @@ test('removing the element mid-stream frees it without errors; re-adding reloads
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await openViewer(page, { src: `${SMALL}?throttle=30000` });
-  await page.waitForFunction(() => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'progress'));
+  await page.waitForFunction(() =>
+    (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'progress'),
+  );
   await page.evaluate(() => {
     const el = document.querySelector('gs-scene')!;
     el.remove();
@@ -226,7 +275,9 @@ test('removing the element mid-stream frees it without errors; re-adding reloads
   expect(errors).toEqual([]);
 });
 
-test('keyboard orbits when focused; the wheel zooms only when focused; double-click re-targets', async ({ page }) => {
+test('keyboard orbits when focused; the wheel zooms only when focused; double-click re-targets', async ({
+  page,
+}) => {
   await openViewer(page, { src: SMALL });
   await waitForEvent(page, 'load');
   const cameraChanges = async () => (await events(page)).filter((e) => e.type === 'camera-change').length;
@@ -245,15 +296,23 @@ test('keyboard orbits when focused; the wheel zooms only when focused; double-cl
   await viewer.locator('canvas').focus();
   await page.keyboard.press('ArrowLeft');
   await expect.poll(cameraChanges, { timeout: 5000 }).toBeGreaterThan(settled);
-  const radius = (pose: { position: number[]; target: number[] }) => Math.hypot(...pose.position.map((v, i) => v - pose.target[i]));
-  const before = await viewer.evaluate((el) => (el as unknown as { getCamera(): { position: number[]; target: number[] } }).getCamera());
+  const radius = (pose: { position: number[]; target: number[] }) =>
+    Math.hypot(...pose.position.map((v, i) => v - pose.target[i]));
+  const before = await viewer.evaluate((el) =>
+    (el as unknown as { getCamera(): { position: number[]; target: number[] } }).getCamera(),
+  );
   await page.mouse.wheel(0, -300);
   await page.waitForTimeout(1000);
-  const after = await viewer.evaluate((el) => (el as unknown as { getCamera(): { position: number[]; target: number[] } }).getCamera());
+  const after = await viewer.evaluate((el) =>
+    (el as unknown as { getCamera(): { position: number[]; target: number[] } }).getCamera(),
+  );
   expect(radius(after)).toBeLessThan(radius(before) * 0.9);
 
   // Double-click re-targets the orbit to the splat under the pointer.
-  const getCamera = () => viewer.evaluate((el) => (el as unknown as { getCamera(): { position: number[]; target: number[] } }).getCamera());
+  const getCamera = () =>
+    viewer.evaluate((el) =>
+      (el as unknown as { getCamera(): { position: number[]; target: number[] } }).getCamera(),
+    );
   const beforeClick = await getCamera();
   // Off centre, on the ground disc (the default view looks slightly down at the scene's centre).
   await page.mouse.dblclick(box.x + box.width * 0.35, box.y + box.height * 0.7);
@@ -262,27 +321,35 @@ test('keyboard orbits when focused; the wheel zooms only when focused; double-cl
   expect(Math.hypot(...afterClick.target.map((v, i) => v - beforeClick.target[i]))).toBeGreaterThan(0.1);
   // The eye stays where it was (re-targeting turns the camera, it does not move it); 2% for damping residue.
   const moved = Math.hypot(...afterClick.position.map((v, i) => v - beforeClick.position[i]));
-  expect(moved).toBeLessThan(0.02 * Math.hypot(...beforeClick.position.map((v, i) => v - beforeClick.target[i])));
+  expect(moved).toBeLessThan(
+    0.02 * Math.hypot(...beforeClick.position.map((v, i) => v - beforeClick.target[i])),
+  );
 });
 
 test('loading="lazy" waits until the element is scrolled into view', async ({ page }) => {
   await page.goto('/e2e/pages/lazy.html');
   await page.waitForTimeout(1500);
-  const types = () => page.evaluate(() => (window as unknown as { events: RecordedEvent[] }).events.map((e) => e.type));
+  const types = () =>
+    page.evaluate(() => (window as unknown as { events: RecordedEvent[] }).events.map((e) => e.type));
   expect(await types()).not.toContain('progress');
   await page.locator('gs-scene').scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'load'), null, { timeout: 45_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'load'),
+    null,
+    { timeout: 45_000 },
+  );
 });
 
 test('two viewers on one page both load and render', async ({ page }) => {
   await page.goto('/e2e/pages/two.html');
-  await page.waitForFunction(() => (window as unknown as { loads: number }).loads === 2, null, { timeout: 45_000 });
+  await page.waitForFunction(() => (window as unknown as { loads: number }).loads === 2, null, {
+    timeout: 45_000,
+  });
   expect(await page.evaluate(() => (window as unknown as { errors: unknown[] }).errors)).toEqual([]);
   const [a, b] = await page.locator('gs-scene').all();
   expect(countForeground(await a.screenshot(), [0, 0, 0]).foreground).toBeGreaterThan(2000);
   expect(countForeground(await b.screenshot(), [255, 255, 255]).foreground).toBeGreaterThan(2000);
 });
-
 
 test('auto-rotate turns the view, and stays still under prefers-reduced-motion', async ({ page }) => {
   await page.emulateMedia({ reducedMotion: 'no-preference' });
@@ -308,49 +375,85 @@ function psnr(a: PNG, b: PNG): number {
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
 }
 
-test('streaming over a throttled route: first-frame before load, progress monotonic, bytesTotal reached', async ({ page }) => {
+test('streaming over a throttled route: first-frame before load, progress monotonic, bytesTotal reached', async ({
+  page,
+}) => {
   // 30 kB/s with Content-Length: the three chunks arrive over ~2 s (the earlier streaming test covers the
   // path without Content-Length).
-  await openViewer(page, { src: `${SMALL}?throttle=30000`, 'pixel-ratio': '1', style: 'width: 160px; height: 120px' });
+  await openViewer(page, {
+    src: `${SMALL}?throttle=30000`,
+    'pixel-ratio': '1',
+    style: 'width: 160px; height: 120px',
+  });
   await waitForEvent(page, 'load');
   const progress = expectStreamedInOrder(await events(page));
   const last = progress[progress.length - 1];
   expect(last.bytesLoaded).toBe(last.bytesTotal);
   // More than one distinct splat count was reported before the end: the scene arrived in steps.
-  expect(new Set(progress.map((p) => p.splatsLoaded).filter((n) => n > 0 && n < SMALL_COUNT)).size).toBeGreaterThanOrEqual(1);
+  expect(
+    new Set(progress.map((p) => p.splatsLoaded).filter((n) => n > 0 && n < SMALL_COUNT)).size,
+  ).toBeGreaterThanOrEqual(1);
 });
 
-test('streaming: the picture improves as more of the file arrives (PSNR against the final picture rises)', async ({ page }) => {
+test('streaming: the picture improves as more of the file arrives (PSNR against the final picture rises)', async ({
+  page,
+}) => {
   // Deterministic prefixes instead of timing: the server stops after 30% and after 60% of the file (one
   // and two of small.gsz's three chunks, 1000 and 3000 splats), so each partial picture is fixed however
   // slow the machine is. The element draws each prefix as it would mid-stream.
-  const view = { background: '#000000', 'pixel-ratio': '1', controls: 'none', style: 'width: 160px; height: 120px', 'camera-position': '3.2 -2.6 2', 'camera-target': '0 0 0.35' };
+  const view = {
+    background: '#000000',
+    'pixel-ratio': '1',
+    controls: 'none',
+    style: 'width: 160px; height: 120px',
+    'camera-position': '3.2 -2.6 2',
+    'camera-target': '0 0 0.35',
+  };
   await openViewer(page, { src: SMALL, ...view });
   await waitForEvent(page, 'load');
-  const shoot = async () => PNG.sync.read(Buffer.from(await page.evaluate(async () => {
-    const blob = await (document.querySelector('gs-scene') as unknown as { screenshot(): Promise<Blob> }).screenshot();
-    return Array.from(new Uint8Array(await blob.arrayBuffer()));
-  })));
+  const shoot = async () =>
+    PNG.sync.read(
+      Buffer.from(
+        await page.evaluate(async () => {
+          const blob = await (
+            document.querySelector('gs-scene') as unknown as { screenshot(): Promise<Blob> }
+          ).screenshot();
+          return Array.from(new Uint8Array(await blob.arrayBuffer()));
+        }),
+      ),
+    );
   const final = await shoot();
   const size = (await (await page.request.get(SMALL)).body()).length;
   const partial: { fraction: number; splats: number; psnr: number }[] = [];
   for (const fraction of [0.3, 0.6]) {
-    await page.evaluate((src) => {
-      (window as unknown as { events: RecordedEvent[] }).events.length = 0;
-      document.querySelector('gs-scene')!.setAttribute('src', src);
-    }, `${SMALL}?stall=${Math.round(fraction * size)}`);
+    await page.evaluate(
+      (src) => {
+        (window as unknown as { events: RecordedEvent[] }).events.length = 0;
+        document.querySelector('gs-scene')!.setAttribute('src', src);
+      },
+      `${SMALL}?stall=${Math.round(fraction * size)}`,
+    );
     await waitForEvent(page, 'first-frame');
     // The stream has stalled once the splat count stops changing.
     let splats = -1;
-    await expect.poll(async () => {
-      const now = await page.locator('gs-scene').evaluate((el) => (el as unknown as { splatCount: number }).splatCount);
-      const same = now === splats;
-      splats = now;
-      return same;
-    }, { intervals: [300] }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const now = await page
+            .locator('gs-scene')
+            .evaluate((el) => (el as unknown as { splatCount: number }).splatCount);
+          const same = now === splats;
+          splats = now;
+          return same;
+        },
+        { intervals: [300] },
+      )
+      .toBe(true);
     partial.push({ fraction, splats, psnr: psnr(await shoot(), final) });
   }
-  console.log(`PSNR vs the final picture: ${partial.map((p) => `${p.fraction * 100}% of the file: ${p.splats} splats, ${p.psnr.toFixed(1)} dB`).join('; ')}`);
+  console.log(
+    `PSNR vs the final picture: ${partial.map((p) => `${p.fraction * 100}% of the file: ${p.splats} splats, ${p.psnr.toFixed(1)} dB`).join('; ')}`,
+  );
   expect(partial[0].splats).toBeGreaterThan(0);
   expect(partial[0].splats).toBeLessThan(partial[1].splats);
   expect(partial[1].splats).toBeLessThan(SMALL_COUNT);
@@ -364,11 +467,19 @@ test('resizing the element resizes the canvas and re-renders, without errors', a
   page.on('pageerror', (e) => errors.push(e.message));
   await openViewer(page, { src: SMALL, background: '#000000', 'pixel-ratio': '1' });
   await waitForEvent(page, 'load');
-  const canvasSize = () => page.locator('gs-scene canvas').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+  const canvasSize = () =>
+    page
+      .locator('gs-scene canvas')
+      .evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
   expect(await canvasSize()).toEqual([320, 240]);
-  await page.locator('gs-scene').evaluate((el) => Object.assign((el as HTMLElement).style, { width: '200px', height: '260px' }));
+  await page
+    .locator('gs-scene')
+    .evaluate((el) => Object.assign((el as HTMLElement).style, { width: '200px', height: '260px' }));
   await expect.poll(canvasSize).toEqual([200, 260]);
-  const { foreground, total, image } = countForeground(await page.locator('gs-scene').screenshot(), [0, 0, 0]);
+  const { foreground, total, image } = countForeground(
+    await page.locator('gs-scene').screenshot(),
+    [0, 0, 0],
+  );
   expect([image.width, image.height]).toEqual([200, 260]);
   // The scene is drawn for the new aspect ratio (not stretched from the old frame): it still covers a part.
   expect(foreground / total).toBeGreaterThan(0.05);

@@ -16,9 +16,16 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 /** Hash of this script and every source the fixtures depend on (encoder, format, demo geometry): a change regenerates them. */
 function sourceStamp(): string {
   const hash = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)));
-  for (const folder of ['compressor/pack', 'compressor/demo-scene', 'shared/format', 'shared/scene', 'shared/math']) {
+  for (const folder of [
+    'compressor/pack',
+    'compressor/demo-scene',
+    'shared/format',
+    'shared/scene',
+    'shared/math',
+  ]) {
     for (const name of readdirSync(`${root}${folder}`, { recursive: true }).map(String).sort()) {
-      if (/\.(ts|wgsl)$/.test(name) && !name.endsWith('.test.ts')) hash.update(name).update(readFileSync(`${root}${folder}/${name}`));
+      if (/\.(ts|wgsl)$/.test(name) && !name.endsWith('.test.ts'))
+        hash.update(name).update(readFileSync(`${root}${folder}/${name}`));
     }
   }
   return hash.digest('hex');
@@ -30,12 +37,19 @@ export async function makeFixtures(force = false): Promise<string> {
   mkdirSync(dir, { recursive: true });
   // Degree 0, several chunks (1000, 2000, 3000) so streaming delivers more than one chunk.
   const small = await encodeGsz(generateDemoGaussians({ count: 6000, seed: 1 }), {
-    firstChunk: 1000, chunkGrowth: 2, maxChunk: 4000, up: [0, 0, 1],
+    firstChunk: 1000,
+    chunkGrowth: 2,
+    maxChunk: 4000,
+    up: [0, 0, 1],
   });
   writeFileSync(`${dir}small.gsz`, small);
   // Degree 1 with a small SH codebook: exercises the codebook section and SH evaluation.
   const sh1 = await encodeGsz(generateDemoGaussians({ count: 3000, seed: 2, shDegree: 1 }), {
-    firstChunk: 1000, maxChunk: 2000, up: [0, 0, 1], codebookSize: 64, kmeansIterations: 3,
+    firstChunk: 1000,
+    maxChunk: 2000,
+    up: [0, 0, 1],
+    codebookSize: 64,
+    kmeansIterations: 3,
   });
   writeFileSync(`${dir}sh1.gsz`, sh1);
   // Degree 3 with strong, coherent view-dependent colour (the demo's SH terms are faint noise): band 1
@@ -50,7 +64,10 @@ export async function makeFixtures(force = false): Promise<string> {
     sh3Scene.shRest[base + 2] -= 0.6; // Y(1,-1), blue
     sh3Scene.shRest[base + 2 * 3 + 1] += 0.4; // Y(1,1), green
   }
-  writeFileSync(`${dir}sh3.gsz`, await encodeGsz(sh3Scene, { firstChunk: 3000, up: [0, 0, 1], codebookSize: 256, kmeansIterations: 4 }));
+  writeFileSync(
+    `${dir}sh3.gsz`,
+    await encodeGsz(sh3Scene, { firstChunk: 3000, up: [0, 0, 1], codebookSize: 256, kmeansIterations: 4 }),
+  );
   // Antialiased (Mip-Splatting flag in the header): the viewer's opacity compensation for small splats.
   const aaScene = generateDemoGaussians({ count: 3000, seed: 3 });
   aaScene.antialiased = true;

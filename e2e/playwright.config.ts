@@ -8,9 +8,11 @@ import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
 
 const PORT = Number(process.env.GS_E2E_PORT ?? 4178);
 const debianChromium = '/usr/bin/chromium';
-const executablePath = process.env.GS_E2E_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
-const args = process.env.GS_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean)
-  ?? (executablePath === debianChromium ? SWIFTSHADER_CHROMIUM_ARGS : ['--enable-unsafe-webgpu']);
+const executablePath =
+  process.env.GS_E2E_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
+const args =
+  process.env.GS_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ??
+  (executablePath === debianChromium ? SWIFTSHADER_CHROMIUM_ARGS : ['--enable-unsafe-webgpu']);
 
 export default defineConfig({
   testDir: '.',

@@ -24,10 +24,14 @@ const root = resolve(new URL('..', import.meta.url).pathname);
 const page = benchPage({ width: 800, height: 600, src: '/scene.gsz' });
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
-  if (url.pathname === '/page.html') return void res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
+  if (url.pathname === '/page.html')
+    return void res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
   const path = url.pathname === '/scene.gsz' ? gsz : resolveInside(root, url.pathname);
   if (!path || !existsSync(path)) return void res.writeHead(404).end();
-  res.writeHead(200, { 'Content-Type': MIME_TYPES[extname(path)] ?? 'application/octet-stream', 'Content-Length': statSync(path).size });
+  res.writeHead(200, {
+    'Content-Type': MIME_TYPES[extname(path)] ?? 'application/octet-stream',
+    'Content-Length': statSync(path).size,
+  });
   createReadStream(path).pipe(res);
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -42,7 +46,11 @@ try {
   p.on('console', (m) => console.error(`page: ${m.text()}`));
   p.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   await p.goto(`${origin}/page.html`);
-  await p.waitForFunction(() => (window as unknown as { marks: { load?: number } }).marks.load !== undefined, undefined, { timeout: 600_000, polling: 250 });
+  await p.waitForFunction(
+    () => (window as unknown as { marks: { load?: number } }).marks.load !== undefined,
+    undefined,
+    { timeout: 600_000, polling: 250 },
+  );
   const marks = await p.evaluate(() => (window as unknown as { marks: unknown }).marks);
   console.log('marks', JSON.stringify(marks));
   await p.waitForTimeout(2000);
@@ -54,10 +62,19 @@ try {
     const device: GPUDevice = rc.device;
     const canvas: HTMLCanvasElement = rc.canvas;
     const camera = el.cameraCtl.orbit.camera(canvas.width, canvas.height);
-    const frame = { camera, background: { r: 0, g: 0, b: 0, a: 1 }, shDegree: 3, antialiased: rc.antialiased };
-    const target = device.createTexture({ size: [canvas.width, canvas.height], format: navigator.gpu.getPreferredCanvasFormat(), usage: GPUTextureUsage.RENDER_ATTACHMENT });
+    const frame = {
+      camera,
+      background: { r: 0, g: 0, b: 0, a: 1 },
+      shDegree: 3,
+      antialiased: rc.antialiased,
+    };
+    const target = device.createTexture({
+      size: [canvas.width, canvas.height],
+      format: navigator.gpu.getPreferredCanvasFormat(),
+      usage: GPUTextureUsage.RENDER_ATTACHMENT,
+    });
     const done = () => device.queue.onSubmittedWorkDone();
-    const time = async (f: (e: GPUCommandEncoder) => void) => {
+    const _time = async (f: (e: GPUCommandEncoder) => void) => {
       const e = device.createCommandEncoder();
       f(e);
       const t0 = performance.now();
@@ -87,26 +104,40 @@ try {
       },
       sort: (e) => gpu.sorter.encode(e, r.keys, r.values, { buffer: r.counters, offset: 16 }, 16),
       draw: (e) => {
-        const pass = e.beginRenderPass({ colorAttachments: [{ view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] }] });
+        const pass = e.beginRenderPass({
+          colorAttachments: [
+            { view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] },
+          ],
+        });
         pass.setPipeline(r.draw);
         pass.setBindGroup(0, r.drawGroup);
         pass.drawIndirect(r.counters, 0);
         pass.end();
       },
       'clear only': (e) => {
-        e.beginRenderPass({ colorAttachments: [{ view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] }] }).end();
+        e.beginRenderPass({
+          colorAttachments: [
+            { view: target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] },
+          ],
+        }).end();
       },
     };
-    let angle = 0;
+    let _angle = 0;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     (window as any).runStage = async (name: string) => {
       const t0 = performance.now();
       if (name === 'element frame (rAF)') {
         // The element's own frame path, as bench:view times it: a camera step, its rAF, the GPU work.
         const pose = el.getCamera();
-        angle += 0.02;
+        _angle += 0.02;
         const d = pose.position.map((x: number, k: number) => x - pose.target[k]);
-        el.setCamera({ position: [pose.target[0] + d[0] * Math.cos(0.02) + d[2] * Math.sin(0.02), pose.position[1], pose.target[2] - d[0] * Math.sin(0.02) + d[2] * Math.cos(0.02)] });
+        el.setCamera({
+          position: [
+            pose.target[0] + d[0] * Math.cos(0.02) + d[2] * Math.sin(0.02),
+            pose.position[1],
+            pose.target[2] - d[0] * Math.sin(0.02) + d[2] * Math.cos(0.02),
+          ],
+        });
         await new Promise((res) => requestAnimationFrame(res));
         await done();
       } else {
@@ -124,7 +155,10 @@ try {
     device.queue.submit([e.finish()]);
     await rb.mapAsync(GPUMapMode.READ);
     const visible = new Uint32Array(rb.getMappedRange())[4]!;
-    const pb = device.createBuffer({ size: visible * 48, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    const pb = device.createBuffer({
+      size: visible * 48,
+      usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+    });
     const e2 = device.createCommandEncoder();
     e2.copyBufferToBuffer(r.projected, 0, pb, 0, visible * 48);
     device.queue.submit([e2.finish()]);
@@ -133,93 +167,145 @@ try {
     let area = 0;
     let small = 0;
     for (let s = 0; s < visible; s++) {
-      const a = 3 * Math.sqrt(3) * Math.abs(pr[s * 12 + 2]! * pr[s * 12 + 5]! - pr[s * 12 + 3]! * pr[s * 12 + 4]!);
+      const a =
+        3 * Math.sqrt(3) * Math.abs(pr[s * 12 + 2]! * pr[s * 12 + 5]! - pr[s * 12 + 3]! * pr[s * 12 + 4]!);
       area += a;
       if (a < 1) small++;
     }
-    return { stages: Object.keys(stages).concat('element frame (rAF)'), visible, total: r.store.count, trianglePixels: Math.round(area), subPixelTriangles: small, size: [canvas.width, canvas.height] };
+    return {
+      stages: Object.keys(stages).concat('element frame (rAF)'),
+      visible,
+      total: r.store.count,
+      trianglePixels: Math.round(area),
+      subPixelTriangles: small,
+      size: [canvas.width, canvas.height],
+    };
   }, reps);
   console.log(JSON.stringify({ ...result, stages: undefined }));
   const stageOut: Record<string, string[]> = {};
   for (let i = 0; i < reps + 1; i++) {
     for (const name of result.stages) {
       const c0 = ownTreeCpuMs();
-      const wall = await p.evaluate(({ name }) => (window as unknown as { runStage(n: string): Promise<number> }).runStage(name), { name });
+      const wall = await p.evaluate(
+        ({ name }) => (window as unknown as { runStage(n: string): Promise<number> }).runStage(name),
+        { name },
+      );
       const cpu = ownTreeCpuMs() - c0;
       if (i > 0) (stageOut[name] ??= []).push(`${Math.round(wall)}/${Math.round(cpu)}`);
     }
   }
   console.log('stages, wall ms / browser CPU ms:');
   for (const [k, v] of Object.entries(stageOut)) console.log(`  ${k.padEnd(24)} ${v.join('  ')}`);
-  const variants = await p.evaluate(async ({ reps, src }) => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const el = (window as any).viewer;
-    const rc = el.renderCtl;
-    const r = rc.renderer;
-    const device: GPUDevice = rc.device;
-    const canvas: HTMLCanvasElement = rc.canvas;
-    const done = () => device.queue.onSubmittedWorkDone();
-    const blend: GPUBlendComponent = { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' };
-    const fsConst = src.replace(/@fragment[\s\S]*$/, '@fragment fn fs(in: VertexOut) -> @location(0) vec4f { return vec4f(0.001, 0.001, 0.001, 0.001); }');
-    const make = (code: string, format: GPUTextureFormat, blended = true) => {
-      const module = device.createShaderModule({ code });
-      const pipeline = device.createRenderPipeline({
-        layout: 'auto', vertex: { module, entryPoint: 'vs' },
-        fragment: { module, entryPoint: 'fs', targets: [{ format, blend: blended ? { color: blend, alpha: blend } : undefined }] },
-        primitive: { topology: 'triangle-list' },
-      });
-      const group = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [r.viewportBuffer, r.projected, r.values].map((buffer, binding) => ({ binding, resource: { buffer } })) });
-      const target = device.createTexture({ size: [canvas.width, canvas.height], format, usage: GPUTextureUsage.RENDER_ATTACHMENT });
-      return { pipeline, group, target };
-    };
-    const scaled = (k: number) => src.replace('let pixel = a.xy + corner.x * a.zw + corner.y * b.xy;', `let pixel = a.xy + (corner.x * a.zw + corner.y * b.xy) * ${k};`).replace('out.w = corner * b.z;', `out.w = corner * b.z * ${k};`);
-    const degenerate = src.replace('let pixel = a.xy + corner.x * a.zw + corner.y * b.xy;', 'let pixel = a.xy;');
-    const pf = navigator.gpu.getPreferredCanvasFormat();
-    const vs: Record<string, ReturnType<typeof make>> = {
-      'f16 target': make(src, 'rgba16float'),
-      '8-bit target': make(src, pf),
-      'vertex stage only': make(degenerate, pf),
-      'constant fragment': make(fsConst, pf),
-      'triangles x0.85': make(scaled(0.85), pf),
-      'triangles x0.7': make(scaled(0.7), pf),
-    };
-    const rb = device.createBuffer({ size: 32, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    const ce = device.createCommandEncoder();
-    ce.copyBufferToBuffer(r.counters, 0, rb, 0, 32);
-    device.queue.submit([ce.finish()]);
-    await rb.mapAsync(GPUMapMode.READ);
-    const visible = new Uint32Array(rb.getMappedRange())[4]!;
-    const out: Record<string, number[]> = {};
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    (window as any).runVariant = async (name: string, n: number) => {
-      const v = vs[name]!;
-      const t0 = performance.now();
-      for (let k = 0; k < n; k++) {
-        const e = device.createCommandEncoder();
-        const pass = e.beginRenderPass({ colorAttachments: [{ view: v.target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] }] });
-        pass.setPipeline(v.pipeline);
-        pass.setBindGroup(0, v.group);
-        pass.draw(visible * 3);
-        pass.end();
-        device.queue.submit([e.finish()]);
-        await done();
-      }
-      return (performance.now() - t0) / n;
-    };
-    return Object.keys(vs);
-  }, { reps, src: splatSource });
+  const variants = await p.evaluate(
+    async ({ reps, src }) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const el = (window as any).viewer;
+      const rc = el.renderCtl;
+      const r = rc.renderer;
+      const device: GPUDevice = rc.device;
+      const canvas: HTMLCanvasElement = rc.canvas;
+      const done = () => device.queue.onSubmittedWorkDone();
+      const blend: GPUBlendComponent = {
+        srcFactor: 'one',
+        dstFactor: 'one-minus-src-alpha',
+        operation: 'add',
+      };
+      const fsConst = src.replace(
+        /@fragment[\s\S]*$/,
+        '@fragment fn fs(in: VertexOut) -> @location(0) vec4f { return vec4f(0.001, 0.001, 0.001, 0.001); }',
+      );
+      const make = (code: string, format: GPUTextureFormat, blended = true) => {
+        const module = device.createShaderModule({ code });
+        const pipeline = device.createRenderPipeline({
+          layout: 'auto',
+          vertex: { module, entryPoint: 'vs' },
+          fragment: {
+            module,
+            entryPoint: 'fs',
+            targets: [{ format, blend: blended ? { color: blend, alpha: blend } : undefined }],
+          },
+          primitive: { topology: 'triangle-list' },
+        });
+        const group = device.createBindGroup({
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [r.viewportBuffer, r.projected, r.values].map((buffer, binding) => ({
+            binding,
+            resource: { buffer },
+          })),
+        });
+        const target = device.createTexture({
+          size: [canvas.width, canvas.height],
+          format,
+          usage: GPUTextureUsage.RENDER_ATTACHMENT,
+        });
+        return { pipeline, group, target };
+      };
+      const scaled = (k: number) =>
+        src
+          .replace(
+            'let pixel = a.xy + corner.x * a.zw + corner.y * b.xy;',
+            `let pixel = a.xy + (corner.x * a.zw + corner.y * b.xy) * ${k};`,
+          )
+          .replace('out.w = corner * b.z;', `out.w = corner * b.z * ${k};`);
+      const degenerate = src.replace(
+        'let pixel = a.xy + corner.x * a.zw + corner.y * b.xy;',
+        'let pixel = a.xy;',
+      );
+      const pf = navigator.gpu.getPreferredCanvasFormat();
+      const vs: Record<string, ReturnType<typeof make>> = {
+        'f16 target': make(src, 'rgba16float'),
+        '8-bit target': make(src, pf),
+        'vertex stage only': make(degenerate, pf),
+        'constant fragment': make(fsConst, pf),
+        'triangles x0.85': make(scaled(0.85), pf),
+        'triangles x0.7': make(scaled(0.7), pf),
+      };
+      const rb = device.createBuffer({ size: 32, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      const ce = device.createCommandEncoder();
+      ce.copyBufferToBuffer(r.counters, 0, rb, 0, 32);
+      device.queue.submit([ce.finish()]);
+      await rb.mapAsync(GPUMapMode.READ);
+      const visible = new Uint32Array(rb.getMappedRange())[4]!;
+      const _out: Record<string, number[]> = {};
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (window as any).runVariant = async (name: string, n: number) => {
+        const v = vs[name]!;
+        const t0 = performance.now();
+        for (let k = 0; k < n; k++) {
+          const e = device.createCommandEncoder();
+          const pass = e.beginRenderPass({
+            colorAttachments: [
+              { view: v.target.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 1] },
+            ],
+          });
+          pass.setPipeline(v.pipeline);
+          pass.setBindGroup(0, v.group);
+          pass.draw(visible * 3);
+          pass.end();
+          device.queue.submit([e.finish()]);
+          await done();
+        }
+        return (performance.now() - t0) / n;
+      };
+      return Object.keys(vs);
+    },
+    { reps, src: splatSource },
+  );
   const out: Record<string, string[]> = {};
   for (let i = 0; i < reps + 1; i++) {
     for (const name of variants) {
       const c0 = ownTreeCpuMs();
-      const wall = await p.evaluate(({ name }) => (window as unknown as { runVariant(n: string, k: number): Promise<number> }).runVariant(name, 2), { name });
+      const wall = await p.evaluate(
+        ({ name }) =>
+          (window as unknown as { runVariant(n: string, k: number): Promise<number> }).runVariant(name, 2),
+        { name },
+      );
       const cpu = (ownTreeCpuMs() - c0) / 2;
       if (i > 0) (out[name] ??= []).push(`${Math.round(wall)}/${Math.round(cpu)}`);
     }
   }
   console.log('draw variants, wall ms / browser CPU ms per draw:');
   for (const [k, v] of Object.entries(out)) console.log(`  ${k.padEnd(24)} ${v.join('  ')}`);
-
 } finally {
   await browser.close();
   server.close();

@@ -34,7 +34,10 @@ test('shared radix sort is a stable sort in the browser', async ({ page }) => {
   await page.goto('/e2e/pages/radix-sort.html');
   await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
   for (const c of cases) {
-    const result = await page.evaluate((arg) => (window as unknown as { checkSort(a: unknown): Promise<unknown> }).checkSort(arg), c);
+    const result = await page.evaluate(
+      (arg) => (window as unknown as { checkSort(a: unknown): Promise<unknown> }).checkSort(arg),
+      c,
+    );
     expect(result, JSON.stringify(c)).toEqual({ error: null, permutation: true, unsorted: 0, tail: true });
   }
 });

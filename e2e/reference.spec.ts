@@ -5,7 +5,12 @@ import { expect, test } from '@playwright/test';
 import { PNG } from 'pngjs';
 import { rasterizeReference } from '../compressor/render/reference/rasterize.ts';
 import { lookAt, type Camera, type Vec3 } from '../shared/math/camera.ts';
-import { createScene, shRestCount, type GaussianScene, type ShDegree } from '../shared/scene/gaussian-scene.ts';
+import {
+  createScene,
+  shRestCount,
+  type GaussianScene,
+  type ShDegree,
+} from '../shared/scene/gaussian-scene.ts';
 
 const W = 320;
 const H = 240;
@@ -15,7 +20,12 @@ const BACKGROUND = [51, 77, 102] as const;
 const SORTS = true;
 
 /** Seeded scene of `n` Gaussians in front of a camera at the origin looking down +Z. */
-function testScene(n: number, shDegree: ShDegree, order: 'far-to-near' | 'shuffled', seed: number): GaussianScene {
+function testScene(
+  n: number,
+  shDegree: ShDegree,
+  order: 'far-to-near' | 'shuffled',
+  seed: number,
+): GaussianScene {
   let s = seed;
   const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const scene = createScene(n, shDegree, true);
@@ -25,7 +35,10 @@ function testScene(n: number, shDegree: ShDegree, order: 'far-to-near' | 'shuffl
   for (let i = 0; i < n; i++) {
     const z = depths[i];
     scene.positions.set([(rand() - 0.5) * 0.9 * z, (rand() - 0.5) * 0.7 * z, z], i * 3);
-    scene.logScales.set([Math.log(0.05 + 0.3 * rand()), Math.log(0.05 + 0.3 * rand()), Math.log(0.02 + 0.2 * rand())], i * 3);
+    scene.logScales.set(
+      [Math.log(0.05 + 0.3 * rand()), Math.log(0.05 + 0.3 * rand()), Math.log(0.02 + 0.2 * rand())],
+      i * 3,
+    );
     scene.rotations.set([rand() - 0.5, rand() - 0.5, rand() - 0.5, rand() - 0.5], i * 4);
     scene.opacityLogits[i] = (rand() - 0.3) * 4;
     scene.shDC.set([(rand() - 0.5) * 3, (rand() - 0.5) * 3, (rand() - 0.5) * 3], i * 3);
@@ -42,7 +55,10 @@ const cases = [
 
 for (const c of cases) {
   test(`matches the CPU reference rasterizer: ${c.name}`, async ({ page }) => {
-    test.fixme(c.order === 'shuffled' && !SORTS, 'the GPU depth sort (shared/gpu/radix-sort.ts) is not wired in yet');
+    test.fixme(
+      c.order === 'shuffled' && !SORTS,
+      'the GPU depth sort (shared/gpu/radix-sort.ts) is not wired in yet',
+    );
     const scene = testScene(c.n, c.shDegree, c.order, c.seed);
     const position: Vec3 = [0, 0, 0];
     const target: Vec3 = [0, 0, 1];
@@ -59,8 +75,12 @@ for (const c of cases) {
         const f = (a: number[]) => new Float32Array(a);
         await viewer.setScene({
           ...scene,
-          positions: f(scene.positions), logScales: f(scene.logScales), rotations: f(scene.rotations),
-          opacityLogits: f(scene.opacityLogits), shDC: f(scene.shDC), shRest: f(scene.shRest),
+          positions: f(scene.positions),
+          logScales: f(scene.logScales),
+          rotations: f(scene.rotations),
+          opacityLogits: f(scene.opacityLogits),
+          shDC: f(scene.shDC),
+          shRest: f(scene.shRest),
         });
         viewer.setCamera({ position, target, fov });
         const blob = await viewer.screenshot();
@@ -68,19 +88,37 @@ for (const c of cases) {
       },
       {
         scene: {
-          count: scene.count, shDegree: scene.shDegree, antialiased: scene.antialiased,
-          positions: Array.from(scene.positions), logScales: Array.from(scene.logScales), rotations: Array.from(scene.rotations),
-          opacityLogits: Array.from(scene.opacityLogits), shDC: Array.from(scene.shDC), shRest: Array.from(scene.shRest),
+          count: scene.count,
+          shDegree: scene.shDegree,
+          antialiased: scene.antialiased,
+          positions: Array.from(scene.positions),
+          logScales: Array.from(scene.logScales),
+          rotations: Array.from(scene.rotations),
+          opacityLogits: Array.from(scene.opacityLogits),
+          shDC: Array.from(scene.shDC),
+          shRest: Array.from(scene.shRest),
         },
-        position, target, fov: FOV,
+        position,
+        target,
+        fov: FOV,
       },
     );
     const image = PNG.sync.read(Buffer.from(png));
     expect([image.width, image.height]).toEqual([W, H]);
     // The element's camera: vertical fov, square pixels, centred principal point, world up +Y.
     const fy = H / (2 * Math.tan((FOV * Math.PI) / 360));
-    const camera: Camera = { width: W, height: H, fx: fy, fy, cx: W / 2, cy: H / 2, viewMatrix: lookAt(position, target, [0, 1, 0]) };
-    const reference = rasterizeReference(scene, camera, { background: BACKGROUND.map((v) => v / 255) as [number, number, number] });
+    const camera: Camera = {
+      width: W,
+      height: H,
+      fx: fy,
+      fy,
+      cx: W / 2,
+      cy: H / 2,
+      viewMatrix: lookAt(position, target, [0, 1, 0]),
+    };
+    const reference = rasterizeReference(scene, camera, {
+      background: BACKGROUND.map((v) => v / 255) as [number, number, number],
+    });
     let sum = 0;
     let max = 0;
     let bad = 0;
@@ -111,7 +149,9 @@ for (const c of cases) {
       writeFileSync(`${process.env.GS_DUMP}-${c.seed}-ref.png`, PNG.sync.write(ref));
       writeFileSync(`${process.env.GS_DUMP}-${c.seed}-diff.png`, PNG.sync.write(diff));
     }
-    console.log(`${c.name}: mean |diff| ${mean.toFixed(3)}, max ${max.toFixed(1)} (0-255), ${bad} channel values off by > 4`);
+    console.log(
+      `${c.name}: mean |diff| ${mean.toFixed(3)}, max ${max.toFixed(1)} (0-255), ${bad} channel values off by > 4`,
+    );
     // 8-bit output vs float64: rounding gives <= 0.5; the GPU's float32 maths and the reference's early
     // stop at transmittance 1e-4 add a little. A wrong projection, SH or blend order shows up as mean >> 1.
     // On CPU adapters the element blends in 8 bits (render-controller.ts): every layer is rounded and

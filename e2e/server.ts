@@ -55,4 +55,6 @@ const server = createServer(async (req, res) => {
   }
   sendFile(path, info.size, res, url.searchParams);
 });
-server.listen(Number(values.port), '127.0.0.1', () => console.log(`e2e server on http://127.0.0.1:${values.port}/`));
+server.listen(Number(values.port), '127.0.0.1', () =>
+  console.log(`e2e server on http://127.0.0.1:${values.port}/`),
+);

@@ -51,42 +51,80 @@ interface GoldenCase {
 const CAMERA_A = { 'camera-position': '3.2 -2.6 2', 'camera-target': '0 0 0.35' };
 
 const cases: GoldenCase[] = [
-  { name: 'sh0-black', fixture: 'small.gsz', attributes: { ...CAMERA_A, background: '#000000' }, why: 'SH degree 0, 6000 splats, 3 chunks' },
   {
-    name: 'sh0-white-above', fixture: 'small.gsz',
-    attributes: { 'camera-position': '0.4 -1.4 4.2', 'camera-target': '0 0 0', fov: '40', background: '#ffffff' },
+    name: 'sh0-black',
+    fixture: 'small.gsz',
+    attributes: { ...CAMERA_A, background: '#000000' },
+    why: 'SH degree 0, 6000 splats, 3 chunks',
+  },
+  {
+    name: 'sh0-white-above',
+    fixture: 'small.gsz',
+    attributes: {
+      'camera-position': '0.4 -1.4 4.2',
+      'camera-target': '0 0 0',
+      fov: '40',
+      background: '#ffffff',
+    },
     why: 'a light background (blending against white) and a camera from above',
   },
   {
-    name: 'sh1', fixture: 'sh1.gsz',
-    attributes: { 'camera-position': '-2.8 -2.2 1.2', 'camera-target': '0 0 0.4', background: 'rgb(40, 44, 60)' },
+    name: 'sh1',
+    fixture: 'sh1.gsz',
+    attributes: {
+      'camera-position': '-2.8 -2.2 1.2',
+      'camera-target': '0 0 0.4',
+      background: 'rgb(40, 44, 60)',
+    },
     why: 'SH degree 1 through a small codebook',
   },
   {
-    name: 'sh3', fixture: 'sh3.gsz',
+    name: 'sh3',
+    fixture: 'sh3.gsz',
     attributes: { 'camera-position': '2.2 3 1.4', 'camera-target': '0 0 0.3', background: '#000000' },
     why: 'SH degree 3 with strong view-dependent colour',
   },
   {
-    name: 'sh3-capped-0', fixture: 'sh3.gsz',
-    attributes: { 'camera-position': '2.2 3 1.4', 'camera-target': '0 0 0.3', background: '#000000', 'sh-degree': '0' },
+    name: 'sh3-capped-0',
+    fixture: 'sh3.gsz',
+    attributes: {
+      'camera-position': '2.2 3 1.4',
+      'camera-target': '0 0 0.3',
+      background: '#000000',
+      'sh-degree': '0',
+    },
     why: 'the sh-degree attribute drops the view-dependent colour (differs from sh3)',
   },
   {
-    name: 'antialiased-far', fixture: 'aa.gsz',
+    name: 'antialiased-far',
+    fixture: 'aa.gsz',
     attributes: { 'camera-position': '7 -6 4', 'camera-target': '0 0 0.3', fov: '30', background: '#000000' },
     why: 'the antialiased flag (Mip-Splatting opacity compensation) on small, distant splats',
   },
-  { name: 'max-splats-1500', fixture: 'small.gsz', attributes: { ...CAMERA_A, background: '#000000', 'max-splats': '1500' }, why: 'a 1500-splat prefix of the file' },
-  { name: 'default-camera-transparent', fixture: 'small.gsz', attributes: {}, why: 'default framing from the header bounds and up; transparent background (alpha)' },
+  {
+    name: 'max-splats-1500',
+    fixture: 'small.gsz',
+    attributes: { ...CAMERA_A, background: '#000000', 'max-splats': '1500' },
+    why: 'a 1500-splat prefix of the file',
+  },
+  {
+    name: 'default-camera-transparent',
+    fixture: 'small.gsz',
+    attributes: {},
+    why: 'default framing from the header bounds and up; transparent background (alpha)',
+  },
 ];
 
 interface Manifest {
   [name: string]: { fixture: string; fixtureSha256: string; attributes: Record<string, string>; why: string };
 }
 
-const readManifest = (): Manifest => (existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest : {});
-const fixtureHash = (fixture: string) => createHash('sha256').update(readFileSync(`${fixtureDir}${fixture}`)).digest('hex');
+const readManifest = (): Manifest =>
+  existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest) : {};
+const fixtureHash = (fixture: string) =>
+  createHash('sha256')
+    .update(readFileSync(`${fixtureDir}${fixture}`))
+    .digest('hex');
 
 // One page for every case (each new page pays for compiling the GPU pipelines again, seconds on
 // SwiftShader): window.show() of e2e/pages/golden.html swaps in a fresh element per case.
@@ -115,10 +153,20 @@ test.afterEach(() => {
 /** Shows `fixture` in a fresh W x H viewer (pixel ratio 1, no controls) and returns its rendered PNG once stable. */
 async function render(fixture: string, attributes: Record<string, string>): Promise<PNG> {
   const all = {
-    src: `/e2e/fixtures/${fixture}`, style: `display: block; width: ${W}px; height: ${H}px`, 'pixel-ratio': '1', controls: 'none', ...attributes,
+    src: `/e2e/fixtures/${fixture}`,
+    style: `display: block; width: ${W}px; height: ${H}px`,
+    'pixel-ratio': '1',
+    controls: 'none',
+    ...attributes,
   };
   const t0 = Date.now();
-  const result = await page.evaluate((a) => (window as unknown as { show(a: Record<string, string>): Promise<{ type: string; detail?: unknown }> }).show(a), all);
+  const result = await page.evaluate(
+    (a) =>
+      (
+        window as unknown as { show(a: Record<string, string>): Promise<{ type: string; detail?: unknown }> }
+      ).show(a),
+    all,
+  );
   expect(result.type, `the viewer reported an error: ${JSON.stringify(result.detail)}`).toBe('load');
   // screenshot() renders the current view after pending GPU work. Take it until two in a row match within
   // the tolerance, so nothing still moving (damping, a late chunk) ends up in a golden. Not bit-exact:
@@ -126,7 +174,9 @@ async function render(fixture: string, attributes: Record<string, string>): Prom
   // splats at equal depth keys are not always drawn in the same order).
   let previous: PNG | undefined;
   for (let attempt = 0; attempt < 6; attempt++) {
-    const shot = PNG.sync.read(Buffer.from(await page.evaluate(() => (window as unknown as { shot(): Promise<number[]> }).shot())));
+    const shot = PNG.sync.read(
+      Buffer.from(await page.evaluate(() => (window as unknown as { shot(): Promise<number[]> }).shot())),
+    );
     if (previous && compare(shot, previous).differing === 0) {
       if (process.env.GS_DEBUG) console.log(`${fixture}: loaded and settled in ${Date.now() - t0} ms`);
       return shot;
@@ -134,7 +184,9 @@ async function render(fixture: string, attributes: Record<string, string>): Prom
     previous = shot;
     await page.waitForTimeout(100);
   }
-  throw new Error('the rendered picture did not settle (six screenshots, each different from the one before)');
+  throw new Error(
+    'the rendered picture did not settle (six screenshots, each different from the one before)',
+  );
 }
 
 interface Comparison {
@@ -146,8 +198,14 @@ interface Comparison {
 
 function compare(actual: PNG, expected: PNG): Comparison {
   const diff = new PNG({ width: expected.width, height: expected.height });
-  const differing = pixelmatch(actual.data, expected.data, diff.data, expected.width, expected.height, { threshold: THRESHOLD, includeAA: true });
-  const exact = pixelmatch(actual.data, expected.data, undefined, expected.width, expected.height, { threshold: 0, includeAA: true });
+  const differing = pixelmatch(actual.data, expected.data, diff.data, expected.width, expected.height, {
+    threshold: THRESHOLD,
+    includeAA: true,
+  });
+  const exact = pixelmatch(actual.data, expected.data, undefined, expected.width, expected.height, {
+    threshold: 0,
+    includeAA: true,
+  });
   return { differing, exact, diff };
 }
 
@@ -168,7 +226,12 @@ for (const c of cases) {
       mkdirSync(goldenDir, { recursive: true });
       writeFileSync(goldenPath, PNG.sync.write(actual));
       const manifest = readManifest();
-      manifest[c.name] = { fixture: c.fixture, fixtureSha256: fixtureHash(c.fixture), attributes: c.attributes, why: c.why };
+      manifest[c.name] = {
+        fixture: c.fixture,
+        fixtureSha256: fixtureHash(c.fixture),
+        attributes: c.attributes,
+        why: c.why,
+      };
       writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
       return;
     }
@@ -176,14 +239,19 @@ for (const c of cases) {
     const expected = PNG.sync.read(readFileSync(goldenPath));
     expect([expected.width, expected.height], 'golden size').toEqual([W, H]);
     const { differing, exact, diff } = compare(actual, expected);
-    console.log(`${c.name}: ${differing} pixels differ beyond threshold ${THRESHOLD}, ${exact} differ at all (of ${W * H})`);
+    console.log(
+      `${c.name}: ${differing} pixels differ beyond threshold ${THRESHOLD}, ${exact} differ at all (of ${W * H})`,
+    );
     if (differing > MAX_DIFF_FRACTION * W * H) {
       await attachImages(testInfo, { actual, expected, diff });
       const recorded = readManifest()[c.name]?.fixtureSha256;
-      const hint = recorded && recorded !== fixtureHash(c.fixture)
-        ? `e2e/fixtures/${c.fixture} is not the file the golden was made from (the encoder's output changed): if that change is intended, review the diff and run \`npm run e2e:goldens\``
-        : 'the fixture is unchanged, so the renderer draws differently';
-      throw new Error(`${c.name}: ${differing} of ${W * H} pixels differ (allowed ${Math.floor(MAX_DIFF_FRACTION * W * H)}); ${hint}. Images: ${testInfo.outputDir}`);
+      const hint =
+        recorded && recorded !== fixtureHash(c.fixture)
+          ? `e2e/fixtures/${c.fixture} is not the file the golden was made from (the encoder's output changed): if that change is intended, review the diff and run \`npm run e2e:goldens\``
+          : 'the fixture is unchanged, so the renderer draws differently';
+      throw new Error(
+        `${c.name}: ${differing} of ${W * H} pixels differ (allowed ${Math.floor(MAX_DIFF_FRACTION * W * H)}); ${hint}. Images: ${testInfo.outputDir}`,
+      );
     }
   });
 }
@@ -196,14 +264,22 @@ test('the tolerance can fail: a 1-degree orbit, an #080808 background, and the c
   const [x, y] = [3.2, -2.6];
   const a = Math.PI / 180;
   const orbited = `${x * Math.cos(a) - y * Math.sin(a)} ${x * Math.sin(a) + y * Math.cos(a)} 2`;
-  const moved = compare(await render('small.gsz', { ...CAMERA_A, 'camera-position': orbited, background: '#000000' }), reference);
+  const moved = compare(
+    await render('small.gsz', { ...CAMERA_A, 'camera-position': orbited, background: '#000000' }),
+    reference,
+  );
   const greyer = compare(await render('small.gsz', { ...CAMERA_A, background: '#080808' }), reference);
-  console.log(`1-degree orbit: ${moved.differing} pixels beyond threshold; background #080808: ${greyer.differing} (allowed ${Math.floor(allowed)})`);
+  console.log(
+    `1-degree orbit: ${moved.differing} pixels beyond threshold; background #080808: ${greyer.differing} (allowed ${Math.floor(allowed)})`,
+  );
   expect(moved.differing).toBeGreaterThan(allowed);
   expect(greyer.differing).toBeGreaterThan(allowed);
   // Goldens that must differ do (degree-1 colour is visible; a prefix is not the whole scene).
   const golden = (name: string) => PNG.sync.read(readFileSync(`${goldenDir}${name}.png`));
-  for (const [p, q] of [['sh3', 'sh3-capped-0'], ['sh0-black', 'max-splats-1500']]) {
+  for (const [p, q] of [
+    ['sh3', 'sh3-capped-0'],
+    ['sh0-black', 'max-splats-1500'],
+  ]) {
     if (!existsSync(`${goldenDir}${p}.png`) || !existsSync(`${goldenDir}${q}.png`)) continue;
     const { differing } = compare(golden(p), golden(q));
     console.log(`${p} vs ${q}: ${differing} pixels beyond threshold`);

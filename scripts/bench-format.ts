@@ -13,7 +13,14 @@ import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { GSZ_PROFILES } from '../compressor/pack/profiles.ts';
 import { encodeToPsnr } from '../compressor/pack/target-psnr.ts';
 import { getGpu, type GpuContext } from '../compressor/gpu/device.ts';
-import { meanPsnr, ORBIT_VIEW_DEFAULTS, orbitViews, renderViews, viewErrors, type ViewRender } from '../compressor/eval/orbit-views.ts';
+import {
+  meanPsnr,
+  ORBIT_VIEW_DEFAULTS,
+  orbitViews,
+  renderViews,
+  viewErrors,
+  type ViewRender,
+} from '../compressor/eval/orbit-views.ts';
 import type { Camera } from '../shared/math/camera.ts';
 import { decodeGsz } from '../shared/format/gsz-decoder.ts';
 import { AXIS_TURNS, quatMul } from '../shared/format/octahedral.ts';
@@ -32,7 +39,12 @@ const SPLAT_TRANSFORM = '@playcanvas/splat-transform@3.7.0';
  * not finished after 20 min, and no hardware GPU is available for splat-transform's WebGPU path.
  */
 const SCENES: { name: string; file: string; sogArgs?: string[]; noSog?: string }[] = [
-  { name: 'playbot', file: 'scenes/playbot.ply', noSog: "splat-transform's 65,536-centroid SH k-means does not finish on this CPU, even with -i 1 (one iteration)" },
+  {
+    name: 'playbot',
+    file: 'scenes/playbot.ply',
+    noSog:
+      "splat-transform's 65,536-centroid SH k-means does not finish on this CPU, even with -i 1 (one iteration)",
+  },
   { name: 'biker', file: 'scenes/biker.ply' },
 ];
 
@@ -41,18 +53,29 @@ function ensurePeers(): string | undefined {
   if (existsSync(cli)) return cli;
   console.log(`installing ${SPLAT_TRANSFORM} into ${peersDir} (benchmark only) ...`);
   mkdirSync(peersDir, { recursive: true });
-  if (!existsSync(join(peersDir, 'package.json'))) writeFileSync(join(peersDir, 'package.json'), '{"name":"bench-peers","private":true}\n');
+  if (!existsSync(join(peersDir, 'package.json')))
+    writeFileSync(join(peersDir, 'package.json'), '{"name":"bench-peers","private":true}\n');
   try {
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', peersDir, SPLAT_TRANSFORM], { stdio: 'inherit' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', peersDir, SPLAT_TRANSFORM], {
+      stdio: 'inherit',
+    });
   } catch (e) {
-    console.log(`skipping SPZ/SOG: could not install ${SPLAT_TRANSFORM} (${e instanceof Error ? e.message : String(e)})`);
+    console.log(
+      `skipping SPZ/SOG: could not install ${SPLAT_TRANSFORM} (${e instanceof Error ? e.message : String(e)})`,
+    );
     return undefined;
   }
   return existsSync(cli) ? cli : undefined;
 }
 
 /** SPZ/SOG of `input`, made once by splat-transform and cached beside the peers (keyed by size + mtime). */
-function peerFile(cli: string, input: string, name: string, ext: 'spz' | 'sog', args: string[] = []): { path: string; encodeSeconds?: number } | undefined {
+function peerFile(
+  cli: string,
+  input: string,
+  name: string,
+  ext: 'spz' | 'sog',
+  args: string[] = [],
+): { path: string; encodeSeconds?: number } | undefined {
   mkdirSync(cacheDir, { recursive: true });
   const st = statSync(input);
   const path = join(cacheDir, `${name}-${st.size}-${Math.floor(st.mtimeMs)}${args.join('')}.${ext}`);
@@ -62,10 +85,15 @@ function peerFile(cli: string, input: string, name: string, ext: 'spz' | 'sog', 
   // splat-transform needs a WebGPU adapter for SOG's SH k-means unless told to use the CPU ('-g cpu').
   for (const extra of [[], ['-g', 'cpu']]) {
     try {
-      execFileSync(process.execPath, [cli, '-w', '-q', ...extra, ...args, input, path], { stdio: ['ignore', 'ignore', 'pipe'], timeout: limit });
+      execFileSync(process.execPath, [cli, '-w', '-q', ...extra, ...args, input, path], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: limit,
+      });
       return { path, encodeSeconds: (performance.now() - t) / 1000 };
     } catch (e) {
-      console.log(`splat-transform ${extra.join(' ')} -> ${name}.${ext} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      console.log(
+        `splat-transform ${extra.join(' ')} -> ${name}.${ext} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      );
       if ((e as { signal?: string }).signal === 'SIGTERM') break; // timed out: do not try again
     }
   }
@@ -80,7 +108,12 @@ function peerFile(cli: string, input: string, name: string, ext: 'spz' | 'sog', 
  * that best aligns their axes: |cos| of half the angle between q_j and q_i·P is maximal. Rotation and
  * log-scale errors are both measured under that one matching, for every format alike.
  */
-function ellipsoidMatch(dq: Float32Array, i: number, oq: Float32Array, j: number): { dot: number; perm: readonly number[] } {
+function ellipsoidMatch(
+  dq: Float32Array,
+  i: number,
+  oq: Float32Array,
+  j: number,
+): { dot: number; perm: readonly number[] } {
   const [w, x, y, z] = [dq[i], dq[i + 1], dq[i + 2], dq[i + 3]];
   const [ow, ox, oy, oz] = [oq[j], oq[j + 1], oq[j + 2], oq[j + 3]];
   const norm = Math.hypot(w, x, y, z) * Math.hypot(ow, ox, oy, oz) || 1;
@@ -90,7 +123,10 @@ function ellipsoidMatch(dq: Float32Array, i: number, oq: Float32Array, j: number
   for (let k = 0; k < AXIS_TURNS.length; k++) {
     quatMul(w, x, y, z, AXIS_TURNS[k].q, t);
     const d = Math.abs(t[0] * ow + t[1] * ox + t[2] * oy + t[3] * oz);
-    if (d > bestDot) { bestDot = d; best = k; }
+    if (d > bestDot) {
+      bestDot = d;
+      best = k;
+    }
   }
   return { dot: bestDot / norm, perm: AXIS_TURNS[best].perm };
 }
@@ -103,7 +139,8 @@ function ellipsoidMatch(dq: Float32Array, i: number, oq: Float32Array, j: number
  * whose opacity, DC colour and rotation match best wins. Formats reorder Gaussians, so indices cannot be used.
  */
 function matchNearest(orig: GaussianScene, dec: GaussianScene, cell: number, tie: number): Int32Array {
-  const key = (x: number, y: number, z: number) => `${Math.floor(x / cell)},${Math.floor(y / cell)},${Math.floor(z / cell)}`;
+  const key = (x: number, y: number, z: number) =>
+    `${Math.floor(x / cell)},${Math.floor(y / cell)},${Math.floor(z / cell)}`;
   const grid = new Map<string, number[]>();
   for (let i = 0; i < orig.count; i++) {
     const k = key(orig.positions[i * 3], orig.positions[i * 3 + 1], orig.positions[i * 3 + 2]);
@@ -120,24 +157,38 @@ function matchNearest(orig: GaussianScene, dec: GaussianScene, cell: number, tie
     cand.length = 0;
     dist.length = 0;
     let nearest = Infinity;
-    for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) for (let dz = -1; dz <= 1; dz++) {
-      for (const j of grid.get(`${cx + dx},${cy + dy},${cz + dz}`) ?? []) {
-        const d = Math.sqrt((orig.positions[j * 3] - x) ** 2 + (orig.positions[j * 3 + 1] - y) ** 2 + (orig.positions[j * 3 + 2] - z) ** 2);
-        cand.push(j);
-        dist.push(d);
-        if (d < nearest) nearest = d;
-      }
-    }
+    for (let dx = -1; dx <= 1; dx++)
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dz = -1; dz <= 1; dz++) {
+          for (const j of grid.get(`${cx + dx},${cy + dy},${cz + dz}`) ?? []) {
+            const d = Math.sqrt(
+              (orig.positions[j * 3] - x) ** 2 +
+                (orig.positions[j * 3 + 1] - y) ** 2 +
+                (orig.positions[j * 3 + 2] - z) ** 2,
+            );
+            cand.push(j);
+            dist.push(d);
+            if (d < nearest) nearest = d;
+          }
+        }
     let best = -1;
     let bestCost = Infinity;
     for (let c = 0; c < cand.length; c++) {
       if (dist[c] > nearest + tie) continue;
       const j = cand[c];
       const { dot, perm } = ellipsoidMatch(dec.rotations, i * 4, orig.rotations, j * 4);
-      const cost = dist[c] / tie + Math.abs(sigmoid(dec.opacityLogits[i]) - sigmoid(orig.opacityLogits[j])) * 10 +
-        Math.abs(dec.shDC[i * 3] - orig.shDC[j * 3]) + Math.abs(dec.shDC[i * 3 + 1] - orig.shDC[j * 3 + 1]) + Math.abs(dec.shDC[i * 3 + 2] - orig.shDC[j * 3 + 2]) +
-        (1 - dot) * 100 + Math.abs(dec.logScales[i * 3 + perm[0]] - orig.logScales[j * 3]);
-      if (cost < bestCost) { bestCost = cost; best = j; }
+      const cost =
+        dist[c] / tie +
+        Math.abs(sigmoid(dec.opacityLogits[i]) - sigmoid(orig.opacityLogits[j])) * 10 +
+        Math.abs(dec.shDC[i * 3] - orig.shDC[j * 3]) +
+        Math.abs(dec.shDC[i * 3 + 1] - orig.shDC[j * 3 + 1]) +
+        Math.abs(dec.shDC[i * 3 + 2] - orig.shDC[j * 3 + 2]) +
+        (1 - dot) * 100 +
+        Math.abs(dec.logScales[i * 3 + perm[0]] - orig.logScales[j * 3]);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = j;
+      }
     }
     out[i] = best;
   }
@@ -146,7 +197,12 @@ function matchNearest(orig: GaussianScene, dec: GaussianScene, cell: number, tie
 
 /** Undo compressor/io's RUB -> RDF conversion (x, -y, -z and the SH parities) for SPZ writers that stored RDF. */
 function undoRubFlip(scene: GaussianScene): GaussianScene {
-  const out = { ...scene, positions: scene.positions.slice(), rotations: scene.rotations.slice(), shRest: scene.shRest.slice() };
+  const out = {
+    ...scene,
+    positions: scene.positions.slice(),
+    rotations: scene.rotations.slice(),
+    shRest: scene.shRest.slice(),
+  };
   for (let i = 0; i < scene.count; i++) {
     out.positions[i * 3 + 1] *= -1;
     out.positions[i * 3 + 2] *= -1;
@@ -154,33 +210,66 @@ function undoRubFlip(scene: GaussianScene): GaussianScene {
     out.rotations[i * 4 + 3] *= -1;
   }
   const k = scene.shRest.length / Math.max(1, scene.count) / 3;
-  for (let i = 0; i < scene.count; i++) for (let j = 0; j < k; j++) for (let c = 0; c < 3; c++) out.shRest[(i * k + j) * 3 + c] *= SH_FLIP_RUB_TO_RDF[j];
+  for (let i = 0; i < scene.count; i++)
+    for (let j = 0; j < k; j++)
+      for (let c = 0; c < 3; c++) out.shRest[(i * k + j) * 3 + c] *= SH_FLIP_RUB_TO_RDF[j];
   return out;
 }
 
-interface Stat { rms: number; p99: number }
+interface Stat {
+  rms: number;
+  p99: number;
+}
 function stat(values: Float64Array): Stat {
   if (values.length === 0) return { rms: NaN, p99: NaN };
   let s = 0;
   for (const v of values) s += v * v;
   const sorted = Float64Array.from(values).sort();
-  return { rms: Math.sqrt(s / values.length), p99: sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] };
+  return {
+    rms: Math.sqrt(s / values.length),
+    p99: sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))],
+  };
 }
 
-interface Fidelity { position: Stat; rotation: Stat; opacity: Stat; logScale: Stat; dc: Stat; shRest: Stat; unmatched: number }
+interface Fidelity {
+  position: Stat;
+  rotation: Stat;
+  opacity: Stat;
+  logScale: Stat;
+  dc: Stat;
+  shRest: Stat;
+  unmatched: number;
+}
 function fidelity(orig: GaussianScene, dec: GaussianScene): Fidelity {
   const b = sceneBounds(orig.positions);
   const diag = Math.hypot(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]);
   const match = matchNearest(orig, dec, diag / 2000, diag * 1e-4);
-  const pos: number[] = [], rot: number[] = [], op: number[] = [], dc: number[] = [], rest: number[] = [], ls: number[] = [];
-  const restDims = Math.min(orig.shRest.length / Math.max(1, orig.count), dec.shRest.length / Math.max(1, dec.count));
+  const pos: number[] = [],
+    rot: number[] = [],
+    op: number[] = [],
+    dc: number[] = [],
+    rest: number[] = [],
+    ls: number[] = [];
+  const restDims = Math.min(
+    orig.shRest.length / Math.max(1, orig.count),
+    dec.shRest.length / Math.max(1, dec.count),
+  );
   const oRest = orig.shRest.length / Math.max(1, orig.count);
   const dRest = dec.shRest.length / Math.max(1, dec.count);
   let unmatched = 0;
   for (let i = 0; i < dec.count; i++) {
     const j = match[i];
-    if (j < 0) { unmatched++; continue; }
-    pos.push(Math.hypot(dec.positions[i * 3] - orig.positions[j * 3], dec.positions[i * 3 + 1] - orig.positions[j * 3 + 1], dec.positions[i * 3 + 2] - orig.positions[j * 3 + 2]) / diag);
+    if (j < 0) {
+      unmatched++;
+      continue;
+    }
+    pos.push(
+      Math.hypot(
+        dec.positions[i * 3] - orig.positions[j * 3],
+        dec.positions[i * 3 + 1] - orig.positions[j * 3 + 1],
+        dec.positions[i * 3 + 2] - orig.positions[j * 3 + 2],
+      ) / diag,
+    );
     const { dot, perm } = ellipsoidMatch(dec.rotations, i * 4, orig.rotations, j * 4);
     rot.push((2 * Math.acos(Math.min(1, dot)) * 180) / Math.PI);
     op.push(Math.abs(sigmoid(dec.opacityLogits[i]) - sigmoid(orig.opacityLogits[j])));
@@ -188,24 +277,45 @@ function fidelity(orig: GaussianScene, dec: GaussianScene): Fidelity {
       dc.push(Math.abs(dec.shDC[i * 3 + c] - orig.shDC[j * 3 + c]));
       ls.push(Math.abs(dec.logScales[i * 3 + perm[c]] - orig.logScales[j * 3 + c]));
     }
-    for (let k = 0; k < restDims; k++) rest.push(Math.abs(dec.shRest[i * dRest + k] - orig.shRest[j * oRest + k]));
+    for (let k = 0; k < restDims; k++)
+      rest.push(Math.abs(dec.shRest[i * dRest + k] - orig.shRest[j * oRest + k]));
   }
   const f = (a: number[]) => stat(Float64Array.from(a));
-  return { position: f(pos), rotation: f(rot), opacity: f(op), logScale: f(ls), dc: f(dc), shRest: f(rest), unmatched };
+  return {
+    position: f(pos),
+    rotation: f(rot),
+    opacity: f(op),
+    logScale: f(ls),
+    dc: f(dc),
+    shRest: f(rest),
+    unmatched,
+  };
 }
 
 // ---- render-space fidelity: the decoded scene vs the input, rendered by compressor/render from orbit views ----
 
 const VIEWS = Number(process.env.GSZ_BENCH_VIEWS ?? 4);
-const VIEW_SIZE = [Number(process.env.GSZ_BENCH_WIDTH ?? ORBIT_VIEW_DEFAULTS.width), Number(process.env.GSZ_BENCH_HEIGHT ?? ORBIT_VIEW_DEFAULTS.height)];
+const VIEW_SIZE = [
+  Number(process.env.GSZ_BENCH_WIDTH ?? ORBIT_VIEW_DEFAULTS.width),
+  Number(process.env.GSZ_BENCH_HEIGHT ?? ORBIT_VIEW_DEFAULTS.height),
+];
 
 /** Mean PSNR over the views: of the whole image, and of the scene's pixels only (what --target-psnr meets). */
-async function renderPsnr(gpu: GpuContext, scene: GaussianScene, views: Camera[], reference: ViewRender[]): Promise<{ image: number; scene: number }> {
+async function renderPsnr(
+  gpu: GpuContext,
+  scene: GaussianScene,
+  views: Camera[],
+  reference: ViewRender[],
+): Promise<{ image: number; scene: number }> {
   const renders = await renderViews(gpu, scene, views);
-  return { image: meanPsnr(viewErrors(renders, reference)), scene: meanPsnr(viewErrors(renders, reference, true)) };
+  return {
+    image: meanPsnr(viewErrors(renders, reference)),
+    scene: meanPsnr(viewErrors(renders, reference, true)),
+  };
 }
 
-const fmt = (v: number) => (Number.isNaN(v) ? '-' : v === 0 ? '0' : v < 0.01 ? v.toExponential(2) : v.toPrecision(3));
+const fmt = (v: number) =>
+  Number.isNaN(v) ? '-' : v === 0 ? '0' : v < 0.01 ? v.toExponential(2) : v.toPrecision(3);
 
 async function main(): Promise<void> {
   if (!existsSync(dataDir)) {
@@ -240,7 +350,13 @@ async function main(): Promise<void> {
       continue;
     }
     const orig = await readScene(input);
-    const results: { format: string; bytes: number; decodeS: number; scene: GaussianScene; encodeS?: number }[] = [];
+    const results: {
+      format: string;
+      bytes: number;
+      decodeS: number;
+      scene: GaussianScene;
+      encodeS?: number;
+    }[] = [];
     let t = performance.now();
     const gsz = await encodeGsz(orig, { device, ...(JSON.parse(process.env.GSZ_OPTIONS ?? '{}') as object) });
     const encodeS = (performance.now() - t) / 1000;
@@ -257,48 +373,85 @@ async function main(): Promise<void> {
       const compactS = (performance.now() - t) / 1000;
       writeFileSync(compactPath, compact);
       paths['.gsz compact'] = compactPath;
-      results.push({ format: '.gsz compact', bytes: compact.length, decodeS: NaN, scene: decodeGsz(compact), encodeS: compactS });
+      results.push({
+        format: '.gsz compact',
+        bytes: compact.length,
+        decodeS: NaN,
+        scene: decodeGsz(compact),
+        encodeS: compactS,
+      });
     }
     // Render-space targets (`pack --target-psnr`, compressor/pack/target-psnr.ts) on the bench's own views:
     // GSZ_BENCH_TARGETS=40 (default: the issue's render goal), comma-separated, or 0 to skip.
-    const targets = (process.env.GSZ_BENCH_TARGETS ?? '40').split(',').map(Number).filter((x) => x > 0);
+    const targets = (process.env.GSZ_BENCH_TARGETS ?? '40')
+      .split(',')
+      .map(Number)
+      .filter((x) => x > 0);
     for (const targetDb of renderGpu ? targets : []) {
       t = performance.now();
       const found = await encodeToPsnr(orig, {
-        targetDb, gpu: renderGpu!, views: { views: VIEWS, width: VIEW_SIZE[0], height: VIEW_SIZE[1] }, base: { device },
+        targetDb,
+        gpu: renderGpu!,
+        views: { views: VIEWS, width: VIEW_SIZE[0], height: VIEW_SIZE[1] },
+        base: { device },
         onProgress: (m) => console.log(`${s.name} target ${targetDb} dB: ${m}`),
       });
       const format = `.gsz @${targetDb} dB`;
       paths[format] = join(tmpdir(), `bench-format-${process.pid}-${s.name}-${targetDb}.gsz`);
       writeFileSync(paths[format], found.bytes);
-      results.push({ format, bytes: found.bytes.length, decodeS: NaN, scene: decodeGsz(found.bytes), encodeS: (performance.now() - t) / 1000 });
+      results.push({
+        format,
+        bytes: found.bytes.length,
+        decodeS: NaN,
+        scene: decodeGsz(found.bytes),
+        encodeS: (performance.now() - t) / 1000,
+      });
     }
     if (cli) {
       // GSZ_BENCH_PEERS=spz limits the peers (e.g. while iterating on a scene whose SOG takes too long).
       const peers = (process.env.GSZ_BENCH_PEERS ?? 'spz,sog').split(',');
-      if (s.noSog && peers.includes('sog')) console.log(`${s.name}: SOG skipped (${s.noSog}; GSZ_BENCH_FORCE_SOG=1 tries anyway)`);
+      if (s.noSog && peers.includes('sog'))
+        console.log(`${s.name}: SOG skipped (${s.noSog}; GSZ_BENCH_FORCE_SOG=1 tries anyway)`);
       const skip = s.noSog && !process.env.GSZ_BENCH_FORCE_SOG ? ['sog'] : [];
       for (const ext of (['spz', 'sog'] as const).filter((e) => peers.includes(e) && !skip.includes(e))) {
-        const args = ext === 'sog' ? s.sogArgs ?? [] : [];
+        const args = ext === 'sog' ? (s.sogArgs ?? []) : [];
         const made = peerFile(cli, input, s.name, ext, args);
         if (!made) continue;
         const { path, encodeSeconds } = made;
         const scene = await readScene(path);
         const format = [ext.toUpperCase(), ...args].join(' ');
         paths[format] = path;
-        results.push({ format, bytes: readFileSync(path).length, decodeS: NaN, scene, encodeS: encodeSeconds });
+        results.push({
+          format,
+          bytes: readFileSync(path).length,
+          decodeS: NaN,
+          scene,
+          encodeS: encodeSeconds,
+        });
       }
     }
     // Decode throughput: every format in one fresh process (compressor/pack/measure-decode.ts), best of 3.
-    const measured = execFileSync(process.execPath, ['--import', join(root, 'scripts', 'register.mjs'), join(root, 'compressor', 'pack', 'measure-decode.ts'), ...Object.values(paths)], { encoding: 'utf8' });
+    const measured = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        join(root, 'scripts', 'register.mjs'),
+        join(root, 'compressor', 'pack', 'measure-decode.ts'),
+        ...Object.values(paths),
+      ],
+      { encoding: 'utf8' },
+    );
     for (const line of measured.trim().split('\n')) {
       const m = JSON.parse(line) as { file: string; seconds: number };
       const format = Object.keys(paths).find((k) => paths[k] === m.file);
       const r = results.find((x) => x.format === format);
       if (r) r.decodeS = m.seconds;
     }
-    for (const [format, path] of Object.entries(paths)) if (format.startsWith('.gsz')) rmSync(path, { force: true });
-    const views = renderGpu ? orbitViews(orig, { views: VIEWS, width: VIEW_SIZE[0], height: VIEW_SIZE[1] }) : [];
+    for (const [format, path] of Object.entries(paths))
+      if (format.startsWith('.gsz')) rmSync(path, { force: true });
+    const views = renderGpu
+      ? orbitViews(orig, { views: VIEWS, width: VIEW_SIZE[0], height: VIEW_SIZE[1] })
+      : [];
     const reference = renderGpu ? await renderViews(renderGpu, orig, views) : [];
     for (const r of results) {
       let f = fidelity(orig, r.scene);
@@ -308,33 +461,76 @@ async function main(): Promise<void> {
         f = fidelity(orig, r.scene);
       }
       const db = renderGpu ? await renderPsnr(renderGpu, r.scene, views, reference) : undefined;
-      if (f.unmatched > 0) console.log(`${s.name} ${r.format}: ${f.unmatched} decoded Gaussians had no original within matching range`);
+      if (f.unmatched > 0)
+        console.log(
+          `${s.name} ${r.format}: ${f.unmatched} decoded Gaussians had no original within matching range`,
+        );
       rows.push([
-        s.name, r.format, (r.bytes / orig.count).toFixed(2),
-        `${fmt(f.position.rms)} / ${fmt(f.position.p99)}`, `${fmt(f.rotation.rms)} / ${fmt(f.rotation.p99)}`,
-        `${fmt(f.opacity.rms)} / ${fmt(f.opacity.p99)}`, `${fmt(f.logScale.rms)} / ${fmt(f.logScale.p99)}`,
-        `${fmt(f.dc.rms)} / ${fmt(f.dc.p99)}`, orig.shDegree > 0 ? `${fmt(f.shRest.rms)} / ${fmt(f.shRest.p99)}` : '-',
-        db ? `${db.image.toFixed(1)} (${db.scene.toFixed(1)})` : '-', (orig.count / r.decodeS / 1e6).toFixed(2), r.encodeS === undefined ? '(cached)' : r.encodeS.toFixed(1),
+        s.name,
+        r.format,
+        (r.bytes / orig.count).toFixed(2),
+        `${fmt(f.position.rms)} / ${fmt(f.position.p99)}`,
+        `${fmt(f.rotation.rms)} / ${fmt(f.rotation.p99)}`,
+        `${fmt(f.opacity.rms)} / ${fmt(f.opacity.p99)}`,
+        `${fmt(f.logScale.rms)} / ${fmt(f.logScale.p99)}`,
+        `${fmt(f.dc.rms)} / ${fmt(f.dc.p99)}`,
+        orig.shDegree > 0 ? `${fmt(f.shRest.rms)} / ${fmt(f.shRest.p99)}` : '-',
+        db ? `${db.image.toFixed(1)} (${db.scene.toFixed(1)})` : '-',
+        (orig.count / r.decodeS / 1e6).toFixed(2),
+        r.encodeS === undefined ? '(cached)' : r.encodeS.toFixed(1),
       ]);
     }
   }
-  const head = ['scene', 'format', 'B/G', 'position/diag RMS / p99', 'rotation° RMS / p99', 'opacity RMS / p99', 'log-scale RMS / p99', 'DC coef RMS / p99', 'SH-rest coef RMS / p99', 'render PSNR dB (scene px)', 'decode MG/s', 'encode s'];
+  const head = [
+    'scene',
+    'format',
+    'B/G',
+    'position/diag RMS / p99',
+    'rotation° RMS / p99',
+    'opacity RMS / p99',
+    'log-scale RMS / p99',
+    'DC coef RMS / p99',
+    'SH-rest coef RMS / p99',
+    'render PSNR dB (scene px)',
+    'decode MG/s',
+    'encode s',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(line(head));
   console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
   for (const r of rows) console.log(line(r));
-  console.log('Errors are against the input PLY after matching each decoded Gaussian to its nearest original. Rotation and log-scale');
-  console.log('errors are taken under the axis matching that best aligns the two ellipsoids (of the 24 turns mapping axes onto axes, which');
-  console.log('leave an ellipsoid unchanged when its scales are permuted with them), the same for every format.');
-  console.log(`Render PSNR: the decoded scene vs the input, both rendered by compressor/render from ${VIEWS} orbit views at ${VIEW_SIZE.join('x')}`);
-  console.log('(black background); in brackets over the scene\'s pixels only (either render\'s alpha >= 0.05).');
-  console.log('Decode: best of 3, single thread, all formats in one fresh process (compressor/pack/measure-decode.ts):');
-  console.log('.gsz with shared/format (range decoder, file in memory); SPZ and SOG with the project readers (compressor/io, file read included).');
-  console.log('".gsz compact" is the opt-in `pack --profile compact` (compressor/pack/profiles.ts): steps chosen for render PSNR >= 45 dB,');
-  console.log('not for per-attribute parity with SPZ; its attribute errors are expected to exceed SPZ\'s.');
-  console.log('".gsz @D dB" is `pack --target-psnr D` on these same views: steps searched per scene for the fewest bytes whose');
-  console.log('scene-pixel render PSNR stays >= D (encode s includes the search); a render-space criterion, like compact.');
+  console.log(
+    'Errors are against the input PLY after matching each decoded Gaussian to its nearest original. Rotation and log-scale',
+  );
+  console.log(
+    'errors are taken under the axis matching that best aligns the two ellipsoids (of the 24 turns mapping axes onto axes, which',
+  );
+  console.log(
+    'leave an ellipsoid unchanged when its scales are permuted with them), the same for every format.',
+  );
+  console.log(
+    `Render PSNR: the decoded scene vs the input, both rendered by compressor/render from ${VIEWS} orbit views at ${VIEW_SIZE.join('x')}`,
+  );
+  console.log(
+    "(black background); in brackets over the scene's pixels only (either render's alpha >= 0.05).",
+  );
+  console.log(
+    'Decode: best of 3, single thread, all formats in one fresh process (compressor/pack/measure-decode.ts):',
+  );
+  console.log(
+    '.gsz with shared/format (range decoder, file in memory); SPZ and SOG with the project readers (compressor/io, file read included).',
+  );
+  console.log(
+    '".gsz compact" is the opt-in `pack --profile compact` (compressor/pack/profiles.ts): steps chosen for render PSNR >= 45 dB,',
+  );
+  console.log("not for per-attribute parity with SPZ; its attribute errors are expected to exceed SPZ's.");
+  console.log(
+    '".gsz @D dB" is `pack --target-psnr D` on these same views: steps searched per scene for the fewest bytes whose',
+  );
+  console.log(
+    'scene-pixel render PSNR stays >= D (encode s includes the search); a render-space criterion, like compact.',
+  );
 }
 
 await main();

@@ -97,15 +97,21 @@ interface Row {
 
 async function main(): Promise<void> {
   if (!existsSync(scenePath)) {
-    console.log(`bench:raster skipped: ${scenePath} not found (set GS_DATA_DIR to the folder holding scenes/playbot.ply)`);
+    console.log(
+      `bench:raster skipped: ${scenePath} not found (set GS_DATA_DIR to the folder holding scenes/playbot.ply)`,
+    );
     return;
   }
   const gpu = await getGpu();
   const { device } = gpu;
   const timer = StageTimer.create(device);
-  console.log(`device: ${gpu.adapterInfo.vendor} ${gpu.adapterInfo.architecture} ${gpu.adapterInfo.description}`.trim());
+  console.log(
+    `device: ${gpu.adapterInfo.vendor} ${gpu.adapterInfo.architecture} ${gpu.adapterInfo.description}`.trim(),
+  );
   const full = await readScene(scenePath);
-  console.log(`scene: ${scenePath} (${full.count} Gaussians, SH degree ${full.shDegree}); ${RUNS}-${MAX_RUNS} timed (forward, forward+backward) pairs per row (~${ROW_SECONDS} s)`);
+  console.log(
+    `scene: ${scenePath} (${full.count} Gaussians, SH degree ${full.shDegree}); ${RUNS}-${MAX_RUNS} timed (forward, forward+backward) pairs per row (~${ROW_SECONDS} s)`,
+  );
   const rasterizer = new GaussianRasterizer(device);
   console.log(`kernels: ${rasterizer.variant}`);
   const rows: Row[] = [];
@@ -118,7 +124,12 @@ async function main(): Promise<void> {
     const grads = storageBuffer(device, 'bench.grads', data.byteLength);
     const bounds = robustBounds(scene.positions, scene.count);
     for (const size of SIZES) {
-      const camera: Camera = orbitCamera(bounds, { width: size, height: size, fovDegrees: 60, azimuthDegrees: 30 });
+      const camera: Camera = orbitCamera(bounds, {
+        width: size,
+        height: size,
+        fovDegrees: 60,
+        azimuthDegrees: 30,
+      });
       const vImage = storageBuffer(device, 'bench.vImage', size * size * 12);
       device.queue.writeBuffer(vImage, 0, new Float32Array(size * size * 3).fill(1e-3));
       const forward = async () => {
@@ -165,7 +176,11 @@ async function main(): Promise<void> {
       // CPU reference on a strip of rows through the image centre, scaled to the full image.
       let reference: number | undefined;
       if (scene.count * size * REFERENCE_ROWS <= REFERENCE_BUDGET) {
-        const strip: Camera = { ...camera, height: REFERENCE_ROWS, cy: camera.cy - (size - REFERENCE_ROWS) / 2 };
+        const strip: Camera = {
+          ...camera,
+          height: REFERENCE_ROWS,
+          cy: camera.cy - (size - REFERENCE_ROWS) / 2,
+        };
         const times: number[] = [];
         for (let i = 0; i < 2; i++) {
           const t0 = performance.now();
@@ -209,7 +224,20 @@ function printTables(rows: Row[]): void {
   };
   const perPair = (row: Row, ms: number) => ms / (row.pairs / 1e6);
   table(
-    ['Gaussians', 'image', 'isect', 'pairs (M)', 'forward ms', 'fwd+bwd ms', 'fwd+bwd / fwd (range)', 'CPU-time ratio', 'fwd+bwd ms / M pairs', 'fwd+bwd CPU ms / M pairs', 'CPU ref fwd ms', 'GPU speedup'],
+    [
+      'Gaussians',
+      'image',
+      'isect',
+      'pairs (M)',
+      'forward ms',
+      'fwd+bwd ms',
+      'fwd+bwd / fwd (range)',
+      'CPU-time ratio',
+      'fwd+bwd ms / M pairs',
+      'fwd+bwd CPU ms / M pairs',
+      'CPU ref fwd ms',
+      'GPU speedup',
+    ],
     rows.map((r) => [
       r.label,
       `${r.size}²`,
@@ -225,14 +253,25 @@ function printTables(rows: Row[]): void {
       r.reference === undefined ? '' : `${(r.reference / r.forward).toFixed(0)}×`,
     ]),
   );
-  const stageNames = [...new Set(rows.flatMap((r) => [...r.stages.keys()]))].filter((s) => !s.startsWith('end'));
+  const stageNames = [...new Set(rows.flatMap((r) => [...r.stages.keys()]))].filter(
+    (s) => !s.startsWith('end'),
+  );
   if (stageNames.length > 0) {
-    console.log('\nGPU ms per stage (timestamp queries, one forward+backward; "count readback" = the forward\'s wait for the intersection count):');
-    table(['Gaussians', 'image', ...stageNames], rows.map((r) => [r.label, `${r.size}²`, ...stageNames.map((s) => fmt(r.stages.get(s) ?? 0))]));
+    console.log(
+      '\nGPU ms per stage (timestamp queries, one forward+backward; "count readback" = the forward\'s wait for the intersection count):',
+    );
+    table(
+      ['Gaussians', 'image', ...stageNames],
+      rows.map((r) => [r.label, `${r.size}²`, ...stageNames.map((s) => fmt(r.stages.get(s) ?? 0))]),
+    );
   }
 
-  console.log(`\nCPU reference: float64, no tiles, ${REFERENCE_ROWS}-row strip through the centre scaled to the full height (~).`);
-  console.log('pairs = pixel x Gaussian pairs inside the Gaussians\' screen boxes (the compositing work); ratio = best fwd+bwd / best forward, (range over the timed pairs).');
+  console.log(
+    `\nCPU reference: float64, no tiles, ${REFERENCE_ROWS}-row strip through the centre scaled to the full height (~).`,
+  );
+  console.log(
+    "pairs = pixel x Gaussian pairs inside the Gaussians' screen boxes (the compositing work); ratio = best fwd+bwd / best forward, (range over the timed pairs).",
+  );
   const timed = rows.filter((r) => r.reference !== undefined);
   const minSpeedup = Math.min(...timed.map((r) => r.reference! / r.forward));
   const worstRatio = Math.max(...rows.map((r) => r.both / r.forward));
@@ -241,7 +280,9 @@ function printTables(rows: Row[]): void {
   const exponentWall = growthExponent(rows.map((r) => [r.pairs, r.both]));
   const exponentCpu = growthExponent(rows.map((r) => [r.pairs, r.bothCpu]));
   const met = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
-  console.log(`Goal GPU >= ${GOAL_SPEEDUP}x the CPU reference: ${met(minSpeedup >= GOAL_SPEEDUP)} (min ${minSpeedup.toFixed(0)}x over ${timed.length} rows)`);
+  console.log(
+    `Goal GPU >= ${GOAL_SPEEDUP}x the CPU reference: ${met(minSpeedup >= GOAL_SPEEDUP)} (min ${minSpeedup.toFixed(0)}x over ${timed.length} rows)`,
+  );
   console.log(
     `Goal forward+backward <= ${GOAL_RATIO}x forward: ${met(worstRatio <= GOAL_RATIO)} on wall time (worst row ${worstRatio.toFixed(2)}; ` +
       `worst single pair ${worstPair.toFixed(2)}); ${met(worstCpuRatio <= GOAL_RATIO)} on CPU time (worst row ${worstCpuRatio.toFixed(2)})`,

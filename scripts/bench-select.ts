@@ -50,13 +50,17 @@ const { values } = parseArgs({
 
 function parseTeachers(v: string): TeacherSubset[] {
   const kinds = v.split(',').filter(Boolean);
-  if (kinds.length === 0 || kinds.some((k) => k !== 'crop' && k !== 'random')) throw new Error(`--playbot-teachers must list crop and/or random, got ${v}`);
+  if (kinds.length === 0 || kinds.some((k) => k !== 'crop' && k !== 'random'))
+    throw new Error(`--playbot-teachers must list crop and/or random, got ${v}`);
   return kinds as TeacherSubset[];
 }
 
-const dataDir = resolve(values.data ?? process.env.GS_DATA_DIR ?? fileURLToPath(new URL('../../shared/data', import.meta.url)));
+const dataDir = resolve(
+  values.data ?? process.env.GS_DATA_DIR ?? fileURLToPath(new URL('../../shared/data', import.meta.url)),
+);
 const skip = new Set((values.skip ?? '').split(',').filter(Boolean));
-const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number.parseInt(v, 10));
+const int = (v: string | undefined, fallback: number) =>
+  v === undefined ? fallback : Number.parseInt(v, 10);
 const benchStart = performance.now();
 const minutesSince = (t: number) => ((performance.now() - t) / 60_000).toFixed(1);
 const gpu = await getGpu();
@@ -122,43 +126,75 @@ const settings = {
     seeds: (values['playbot-seeds'] ?? '0,1,2,3,4').split(',').map((v) => Number.parseInt(v, 10)),
   },
 };
-if (settings.playbot.seeds.some((v) => !Number.isInteger(v))) throw new Error(`--playbot-seeds must be integers separated by commas, got ${values['playbot-seeds']}`);
-if (settings.lego.seeds.length === 0 || settings.lego.seeds.some((v) => !Number.isInteger(v))) throw new Error(`--lego-seeds must be integers separated by commas, got ${values['lego-seeds']}`);
+if (settings.playbot.seeds.some((v) => !Number.isInteger(v)))
+  throw new Error(`--playbot-seeds must be integers separated by commas, got ${values['playbot-seeds']}`);
+if (settings.lego.seeds.length === 0 || settings.lego.seeds.some((v) => !Number.isInteger(v)))
+  throw new Error(`--lego-seeds must be integers separated by commas, got ${values['lego-seeds']}`);
 console.log(`bench:select settings ${JSON.stringify(settings, null, 2)}`);
 const out: Record<string, unknown> = { settings };
 
 function progressFor(total: number): TrainingProgress {
-  return new TrainingProgress({ total, mode: process.stderr.isTTY ? 'bar' : 'json', stream: process.stderr, jsonEvery: 50 });
+  return new TrainingProgress({
+    total,
+    mode: process.stderr.isTTY ? 'bar' : 'json',
+    stream: process.stderr,
+    jsonEvery: 50,
+  });
 }
 
 function print(title: string, report: TrainingReport): void {
   console.log(`\n${title}`);
   console.log(formatTable(report));
-  console.log(`selection starts at iteration ${report.selectionStart} of ${report.iterations}; shared phase ${JSON.stringify(report.sharedSeconds)} s`);
-  for (const a of report.arms) console.log(`  ${a.arm}: counts ${JSON.stringify(a.gaussians)}, phases ${JSON.stringify(a.seconds)} s${a.selectionEndedAt ? `, exact-budget cut at iteration ${a.selectionEndedAt}` : ''}`);
+  console.log(
+    `selection starts at iteration ${report.selectionStart} of ${report.iterations}; shared phase ${JSON.stringify(report.sharedSeconds)} s`,
+  );
+  for (const a of report.arms)
+    console.log(
+      `  ${a.arm}: counts ${JSON.stringify(a.gaussians)}, phases ${JSON.stringify(a.seconds)} s${a.selectionEndedAt ? `, exact-budget cut at iteration ${a.selectionEndedAt}` : ''}`,
+    );
 }
 
 const lego = join(dataDir, 'lego');
 if (skip.has('lego')) console.log('lego: skipped (--skip)');
-else if (!existsSync(join(lego, 'transforms_train.json'))) console.log(`lego: skipped (${lego} not found; pass --data DIR or GS_DATA_DIR)`);
+else if (!existsSync(join(lego, 'transforms_train.json')))
+  console.log(`lego: skipped (${lego} not found; pass --data DIR or GS_DATA_DIR)`);
 else {
   const l = settings.lego;
   const t0 = performance.now();
   const ds = loadDataset(lego, { targetWidth: l.resolution });
-  console.log(`lego: ${ds.cameras.length} views (${ds.split.train.length} train, ${ds.split.test.length} held out) at ${ds.cameras[0].width}x${ds.cameras[0].height}, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `lego: ${ds.cameras.length} views (${ds.split.train.length} train, ${ds.split.test.length} held out) at ${ds.cameras[0].width}x${ds.cameras[0].height}, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const views = datasetViews(gpu.device, ds);
   const initial = sceneFromPoints(randomPointCloud(l.initPoints, 1.3, 0), l.shDegree as 0 | 1 | 2 | 3);
   const arms: Arm[] = [...ALL_ARMS];
-  const perSeed = plannedIterations('photos', l.iterations, arms.length) - plannedIterations('photos', l.iterations, 0);
+  const perSeed =
+    plannedIterations('photos', l.iterations, arms.length) - plannedIterations('photos', l.iterations, 0);
   const progress = progressFor(plannedIterations('photos', l.iterations, 0) + l.seeds.length * perSeed);
   // The dense phase runs once (seed 0); every seed's arms start from its snapshot.
   let snapshot: TrainingSnapshot | undefined;
   const runs: TrainingReport[] = [];
   for (const seed of l.seeds) {
     const result = await trainScene({
-      gpu, views, initial, mode: 'photos', iterations: l.iterations, budget: { fraction: l.budgetFraction }, denseTarget: l.denseTarget,
-      shDegree: l.shDegree as 0 | 1 | 2 | 3, arms, seed, progress, log: (m) => progress.log(m),
-      resume: snapshot, onSelectionStart: snapshot || l.seeds.length === 1 ? undefined : (s) => { snapshot = s; },
+      gpu,
+      views,
+      initial,
+      mode: 'photos',
+      iterations: l.iterations,
+      budget: { fraction: l.budgetFraction },
+      denseTarget: l.denseTarget,
+      shDegree: l.shDegree as 0 | 1 | 2 | 3,
+      arms,
+      seed,
+      progress,
+      log: (m) => progress.log(m),
+      resume: snapshot,
+      onSelectionStart:
+        snapshot || l.seeds.length === 1
+          ? undefined
+          : (s) => {
+              snapshot = s;
+            },
     });
     runs.push(trainingReport(result));
     progress.continueAfterRun();
@@ -174,7 +210,9 @@ else {
     console.log(formatTable(mean));
     const psnrOf = (r: TrainingReport, arm: Arm) => r.arms.find((a) => a.arm === arm)?.psnr ?? NaN;
     for (const arm of ['dense', 'opacity', 'importance'] as const) {
-      console.log(`natural selection - ${arm} per seed: ${runs.map((r) => (psnrOf(r, 'natural-selection') - psnrOf(r, arm)).toFixed(2)).join(', ')} dB`);
+      console.log(
+        `natural selection - ${arm} per seed: ${runs.map((r) => (psnrOf(r, 'natural-selection') - psnrOf(r, arm)).toFixed(2)).join(', ')} dB`,
+      );
     }
   }
   out.lego = { ...mean, sharedSeconds: runs[0].sharedSeconds, seeds: l.seeds, runs };
@@ -190,11 +228,19 @@ else {
   // On a GPU the whole scene is the teacher (subsample 0): one run.
   for (const kind of p.subsample > 0 && p.subsample < input.count ? p.teachers : (['full'] as const)) {
     const scene = kind === 'full' ? input : teacherSubset(input, kind, p.subsample, { lift: p.cropLift });
-    const what = kind === 'full' ? 'the whole scene as the teacher'
-      : kind === 'crop' ? `full-density crop of the ${scene.count.toLocaleString('en-US')} Gaussians nearest the robot (lift ${p.cropLift}) as the teacher`
-        : `random subset of ${scene.count.toLocaleString('en-US')} as the teacher`;
-    console.log(`\nplaybot: ${input.count.toLocaleString('en-US')} Gaussians, ${what}, SH degree ${scene.shDegree}`);
-    results[kind] = await modeC(scene, kind === 'full' ? 'whole scene' : kind === 'crop' ? 'robot crop' : 'random subset');
+    const what =
+      kind === 'full'
+        ? 'the whole scene as the teacher'
+        : kind === 'crop'
+          ? `full-density crop of the ${scene.count.toLocaleString('en-US')} Gaussians nearest the robot (lift ${p.cropLift}) as the teacher`
+          : `random subset of ${scene.count.toLocaleString('en-US')} as the teacher`;
+    console.log(
+      `\nplaybot: ${input.count.toLocaleString('en-US')} Gaussians, ${what}, SH degree ${scene.shDegree}`,
+    );
+    results[kind] = await modeC(
+      scene,
+      kind === 'full' ? 'whole scene' : kind === 'crop' ? 'robot crop' : 'random subset',
+    );
   }
   out.playbot = results;
 }
@@ -203,13 +249,31 @@ else {
 async function modeC(scene: GaussianScene, label: string): Promise<unknown> {
   const p = settings.playbot;
   const t0 = performance.now();
-  const views = await teacherViews(gpu, scene, { views: p.views, trainViews: p.trainViews, width: p.size, height: p.size });
-  console.log(`teacher: ${p.views} views (+${p.trainViews} for training only) at ${p.size}x${p.size}${views.insideOut ? ' (with inside-out views)' : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const views = await teacherViews(gpu, scene, {
+    views: p.views,
+    trainViews: p.trainViews,
+    width: p.size,
+    height: p.size,
+  });
+  console.log(
+    `teacher: ${p.views} views (+${p.trainViews} for training only) at ${p.size}x${p.size}${views.insideOut ? ' (with inside-out views)' : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const arms: Arm[] = ['importance', 'natural-selection'];
   const progress = progressFor(p.seeds.length * plannedIterations('refine', p.iterations, arms.length));
   const runs: TrainingReport[] = [];
   for (const seed of p.seeds) {
-    const result = await trainScene({ gpu, views, initial: scene, mode: 'refine', iterations: p.iterations, budget: { fraction: p.budgetFraction }, arms, seed, progress, log: (m) => progress.log(m) });
+    const result = await trainScene({
+      gpu,
+      views,
+      initial: scene,
+      mode: 'refine',
+      iterations: p.iterations,
+      budget: { fraction: p.budgetFraction },
+      arms,
+      seed,
+      progress,
+      log: (m) => progress.log(m),
+    });
     runs.push(trainingReport(result));
     progress.continueAfterRun();
   }
@@ -223,11 +287,13 @@ async function modeC(scene: GaussianScene, label: string): Promise<unknown> {
     console.log(`\n${title}, mean of seeds ${p.seeds.join(', ')}`);
     console.log(formatTable(mean));
     const psnrOf = (r: TrainingReport, arm: Arm) => r.arms.find((a) => a.arm === arm)?.psnr ?? NaN;
-    console.log(`natural selection - importance per seed: ${runs.map((r) => (psnrOf(r, 'natural-selection') - psnrOf(r, 'importance')).toFixed(2)).join(', ')} dB`);
+    console.log(
+      `natural selection - importance per seed: ${runs.map((r) => (psnrOf(r, 'natural-selection') - psnrOf(r, 'importance')).toFixed(2)).join(', ')} dB`,
+    );
   }
   return { ...mean, seeds: p.seeds, runs };
 }
 
 console.log(`\nbench:select total wall time ${minutesSince(benchStart)} min`);
-if (values.out) await writeFile(values.out, JSON.stringify(out, null, 2) + '\n');
+if (values.out) await writeFile(values.out, `${JSON.stringify(out, null, 2)}\n`);
 process.exit(0);

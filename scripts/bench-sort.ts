@@ -25,14 +25,20 @@ const reps = Number(options.reps);
 
 /** JS LSD radix sort of (key, value) pairs, 8 bits a pass (a fair CPU baseline for a stable pair sort). */
 function jsRadixSort(keys: Uint32Array, values: Uint32Array, keyBits: number): void {
-  let k: Uint32Array = keys, v: Uint32Array = values;
-  let k2: Uint32Array = new Uint32Array(keys.length), v2: Uint32Array = new Uint32Array(keys.length);
+  let k: Uint32Array = keys,
+    v: Uint32Array = values;
+  let k2: Uint32Array = new Uint32Array(keys.length),
+    v2: Uint32Array = new Uint32Array(keys.length);
   const counts = new Uint32Array(256);
   for (let shift = 0; shift < keyBits; shift += 8) {
     counts.fill(0);
     for (let i = 0; i < k.length; i++) counts[(k[i] >>> shift) & 255]++;
     let sum = 0;
-    for (let d = 0; d < 256; d++) { const c = counts[d]; counts[d] = sum; sum += c; }
+    for (let d = 0; d < 256; d++) {
+      const c = counts[d];
+      counts[d] = sum;
+      sum += c;
+    }
     for (let i = 0; i < k.length; i++) {
       const dst = counts[(k[i] >>> shift) & 255]++;
       k2[dst] = k[i];
@@ -41,7 +47,10 @@ function jsRadixSort(keys: Uint32Array, values: Uint32Array, keyBits: number): v
     [k, k2] = [k2, k];
     [v, v2] = [v2, v];
   }
-  if (k !== keys) { keys.set(k); values.set(v); }
+  if (k !== keys) {
+    keys.set(k);
+    values.set(v);
+  }
 }
 
 function best(times: number[]): number {
@@ -50,8 +59,11 @@ function best(times: number[]): number {
 
 const gpu = await getGpu();
 const { device } = gpu;
-const rate = (n: number, ms: number) => `${((n / ms) * 1e3 / 1e6).toFixed(1)} M keys/s (${ms.toFixed(1)} ms)`;
-console.log(`device: ${gpu.adapterInfo.vendor} ${gpu.adapterInfo.architecture} ${gpu.adapterInfo.description}`);
+const rate = (n: number, ms: number) =>
+  `${(((n / ms) * 1e3) / 1e6).toFixed(1)} M keys/s (${ms.toFixed(1)} ms)`;
+console.log(
+  `device: ${gpu.adapterInfo.vendor} ${gpu.adapterInfo.architecture} ${gpu.adapterInfo.description}`,
+);
 const sorter = new RadixSort(device, { maxCount: Math.max(...sizes), label: 'bench.sort' });
 for (const n of sizes) {
   for (const keyBits of keyBitsList) {
@@ -72,7 +84,8 @@ for (const n of sizes) {
       if (r > 0) gpuTimes.push(performance.now() - t0);
     }
     gpu.check();
-    const jsKeys = keys.slice(), jsValues = values.slice();
+    const jsKeys = keys.slice(),
+      jsValues = values.slice();
     let t0 = performance.now();
     jsRadixSort(jsKeys, jsValues, keyBits);
     const jsRadixMs = performance.now() - t0;

@@ -29,7 +29,12 @@ import { datasetViews, type TrainingViews } from '../compressor/train/loop/views
 import { GpuScene } from '../compressor/train/loop/gpu-scene.ts';
 import { TrainStep } from '../compressor/train/loop/train-step.ts';
 import { learningRates, REFERENCE_RATES } from '../compressor/train/lr.ts';
-import { createScene, selectGaussians, type GaussianScene, type ShDegree } from '../shared/scene/gaussian-scene.ts';
+import {
+  createScene,
+  selectGaussians,
+  type GaussianScene,
+  type ShDegree,
+} from '../shared/scene/gaussian-scene.ts';
 import { mulberry32 } from '../shared/math/random.ts';
 
 const { values } = parseArgs({
@@ -43,7 +48,9 @@ const { values } = parseArgs({
     data: { type: 'string' },
   },
 });
-const dataDir = resolve(values.data ?? process.env.GS_DATA_DIR ?? fileURLToPath(new URL('../../shared/data', import.meta.url)));
+const dataDir = resolve(
+  values.data ?? process.env.GS_DATA_DIR ?? fileURLToPath(new URL('../../shared/data', import.meta.url)),
+);
 const lego = join(dataDir, 'lego');
 if (!existsSync(join(lego, 'transforms_train.json')) && !existsSync(join(lego, 'transforms.json'))) {
   console.log(`bench:train-step: skipped (${lego} not found; pass --data DIR or GS_DATA_DIR)`);
@@ -60,7 +67,9 @@ const ds = loadDataset(lego, { targetWidth: RESOLUTION });
 const views = datasetViews(device, ds);
 const camera0 = ds.cameras[0];
 console.log(`bench:train-step: ${gpu.adapterInfo.vendor} ${gpu.adapterInfo.description}`.trim());
-console.log(`Lego ${camera0.width}x${camera0.height}, ${ds.split.train.length} training views; trainer ${ITERATIONS} iterations, stages ${STAGE_ITERATIONS} iterations per count`);
+console.log(
+  `Lego ${camera0.width}x${camera0.height}, ${ds.split.train.length} training views; trainer ${ITERATIONS} iterations, stages ${STAGE_ITERATIONS} iterations per count`,
+);
 
 const cpuSeconds = (since: NodeJS.CpuUsage): number => {
   const u = process.cpuUsage(since);
@@ -70,7 +79,10 @@ const cpuSeconds = (since: NodeJS.CpuUsage): number => {
 /** Process-wide load while measuring: the machine is shared. */
 async function loadAverage(): Promise<string> {
   const os = await import('node:os');
-  return os.loadavg().map((v) => v.toFixed(2)).join(' ');
+  return os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
 }
 
 /**
@@ -88,8 +100,16 @@ async function trainedScene(): Promise<GaussianScene> {
   class Stop extends Error {}
   try {
     await trainScene({
-      gpu, views, initial: sceneFromPoints(randomPointCloud(3000, 1.3, 0), 1), mode: 'photos', iterations: 480, budget: { fraction: 0.15 },
-      denseTarget: 6000, shDegree: 1, arms: ['dense'], evaluate: false,
+      gpu,
+      views,
+      initial: sceneFromPoints(randomPointCloud(3000, 1.3, 0), 1),
+      mode: 'photos',
+      iterations: 480,
+      budget: { fraction: 0.15 },
+      denseTarget: 6000,
+      shDegree: 1,
+      arms: ['dense'],
+      evaluate: false,
       onSelectionStart: (snapshot) => {
         scene = snapshot.scene;
         throw new Stop();
@@ -107,12 +127,23 @@ async function trainedScene(): Promise<GaussianScene> {
 const FIELDS = ['positions', 'logScales', 'rotations', 'opacityLogits', 'shDC', 'shRest'] as const;
 
 function encodeScene(scene: GaussianScene): Buffer {
-  const header = Buffer.from(JSON.stringify({ count: scene.count, shDegree: scene.shDegree, antialiased: scene.antialiased }).padEnd(256));
-  return Buffer.concat([header, ...FIELDS.map((f) => Buffer.from(scene[f].buffer, scene[f].byteOffset, scene[f].byteLength))]);
+  const header = Buffer.from(
+    JSON.stringify({ count: scene.count, shDegree: scene.shDegree, antialiased: scene.antialiased }).padEnd(
+      256,
+    ),
+  );
+  return Buffer.concat([
+    header,
+    ...FIELDS.map((f) => Buffer.from(scene[f].buffer, scene[f].byteOffset, scene[f].byteLength)),
+  ]);
 }
 
 function decodeScene(bytes: Buffer): GaussianScene {
-  const h = JSON.parse(bytes.subarray(0, 256).toString()) as { count: number; shDegree: ShDegree; antialiased: boolean };
+  const h = JSON.parse(bytes.subarray(0, 256).toString()) as {
+    count: number;
+    shDegree: ShDegree;
+    antialiased: boolean;
+  };
   const scene = createScene(h.count, h.shDegree, h.antialiased);
   let offset = 256;
   for (const f of FIELDS) {
@@ -128,15 +159,22 @@ function decodeScene(bytes: Buffer): GaussianScene {
  * up to one standard deviation, with the scales of both shrunk so the copies cover about the same area.
  */
 function sceneOf(base: GaussianScene, count: number): GaussianScene {
-  if (count <= base.count) return selectGaussians(base, Uint32Array.from({ length: count }, (_, i) => i));
+  if (count <= base.count)
+    return selectGaussians(
+      base,
+      Uint32Array.from({ length: count }, (_, i) => i),
+    );
   const random = mulberry32(1);
-  const rows = Uint32Array.from({ length: count }, (_, i) => (i < base.count ? i : Math.floor(random() * base.count)));
+  const rows = Uint32Array.from({ length: count }, (_, i) =>
+    i < base.count ? i : Math.floor(random() * base.count),
+  );
   const scene = selectGaussians(base, rows);
   const shrink = Math.log(Math.cbrt(base.count / count));
   for (let i = 0; i < count; i++) {
     for (let k = 0; k < 3; k++) {
       scene.logScales[i * 3 + k] += shrink;
-      if (i >= base.count) scene.positions[i * 3 + k] += (random() * 2 - 1) * Math.exp(base.logScales[rows[i] * 3 + k]);
+      if (i >= base.count)
+        scene.positions[i * 3 + k] += (random() * 2 - 1) * Math.exp(base.logScales[rows[i] * 3 + k]);
     }
   }
   return scene;
@@ -152,11 +190,29 @@ interface TrainerRow {
 async function timeTrainer(count: number): Promise<TrainerRow> {
   const initial = sceneOf(base, count);
   // Warm-up: pipelines, target uploads, buffer growth.
-  await trainScene({ gpu, views, initial, mode: 'refine', iterations: 16, budget: { fraction: 1 }, arms: ['dense'], evaluate: false });
+  await trainScene({
+    gpu,
+    views,
+    initial,
+    mode: 'refine',
+    iterations: 16,
+    budget: { fraction: 1 },
+    arms: ['dense'],
+    evaluate: false,
+  });
   const load = await loadAverage();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = await trainScene({ gpu, views, initial, mode: 'refine', iterations: ITERATIONS, budget: { fraction: 1 }, arms: ['dense'], evaluate: false });
+  const result = await trainScene({
+    gpu,
+    views,
+    initial,
+    mode: 'refine',
+    iterations: ITERATIONS,
+    budget: { fraction: 1 },
+    arms: ['dense'],
+    evaluate: false,
+  });
   const wall = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(cpu0);
   if (result.arms[0].counts.final !== count) throw new Error(`count changed: ${result.arms[0].counts.final}`);
@@ -164,7 +220,10 @@ async function timeTrainer(count: number): Promise<TrainerRow> {
 }
 
 /** Per-stage wall (queue sync after each stage) and GPU timestamps of the rasterizer's stages. */
-async function timeStages(count: number, v: TrainingViews): Promise<{ wall: Map<string, number>; gpuMs: Map<string, number> | undefined }> {
+async function timeStages(
+  count: number,
+  v: TrainingViews,
+): Promise<{ wall: Map<string, number>; gpuMs: Map<string, number> | undefined }> {
   const timer = StageTimer.create(device);
   const rasterizer = new GaussianRasterizer(device, { timer });
   const gs = new GpuScene(device, sceneOf(base, count));
@@ -180,9 +239,16 @@ async function timeStages(count: number, v: TrainingViews): Promise<{ wall: Map<
       const camera = v.cameras[view];
       const lrs = learningRates(1000, 30_000, v.sceneExtent, 1, REFERENCE_RATES);
       timer?.reset();
-      const stages = await step.runTimed(
-        { gs, camera, target: v.target(view), background: v.background, shDegree: 1, lrs, step: true, readLoss: (i + 1) % 10 === 0 },
-      );
+      const stages = await step.runTimed({
+        gs,
+        camera,
+        target: v.target(view),
+        background: v.background,
+        shDegree: 1,
+        lrs,
+        step: true,
+        readLoss: (i + 1) % 10 === 0,
+      });
       if (i < 0) continue; // warm-up
       for (const [k, ms] of stages) add(wall, k, ms);
       if (timer && gpuMs) for (const [k, ms] of await timer.read()) add(gpuMs, k, ms);
@@ -203,7 +269,10 @@ async function timeEdits(count: number): Promise<number> {
   const runs = 3;
   for (let i = 0; i < runs; i++) {
     const scene = await gs.download();
-    gs.replace(scene, Uint32Array.from({ length: scene.count }, (_, k) => k));
+    gs.replace(
+      scene,
+      Uint32Array.from({ length: scene.count }, (_, k) => k),
+    );
     await device.queue.onSubmittedWorkDone();
   }
   gs.destroy();
@@ -216,7 +285,9 @@ const rows: TrainerRow[] = [];
 for (const count of COUNTS) {
   const row = await timeTrainer(count);
   rows.push(row);
-  console.log(`\n${count} Gaussians: trainer ${row.wall.toFixed(3)} s/iteration wall, ${row.cpu.toFixed(3)} s/iteration process CPU (load average ${row.load})`);
+  console.log(
+    `\n${count} Gaussians: trainer ${row.wall.toFixed(3)} s/iteration wall, ${row.cpu.toFixed(3)} s/iteration process CPU (load average ${row.load})`,
+  );
   if (values['trainer-only']) continue;
   const { wall, gpuMs } = await timeStages(count, views);
   const total = [...wall.values()].reduce((a, b) => a + b, 0);
@@ -227,11 +298,15 @@ for (const count of COUNTS) {
     console.log(`  GPU timestamps (rasterizer + trainer marks): total ${gpuTotal.toFixed(1)} ms`);
     for (const [k, ms] of gpuMs) console.log(`    ${k.padEnd(22)} ${ms.toFixed(1).padStart(8)} ms GPU`);
   }
-  if (values.edits) console.log(`  edit round trip (download + replace): ${(await timeEdits(count)).toFixed(1)} ms`);
+  if (values.edits)
+    console.log(`  edit round trip (download + replace): ${(await timeEdits(count)).toFixed(1)} ms`);
 }
 
 console.log('\n| Gaussians | image | s/iteration (wall) | s/iteration (process CPU) | load average |');
 console.log('|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.count} | ${camera0.width}x${camera0.height} | ${r.wall.toFixed(3)} | ${r.cpu.toFixed(3)} | ${r.load} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.count} | ${camera0.width}x${camera0.height} | ${r.wall.toFixed(3)} | ${r.cpu.toFixed(3)} | ${r.load} |`,
+  );
 views.destroy();
 process.exit(0);

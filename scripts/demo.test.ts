@@ -11,7 +11,10 @@ import { test } from 'node:test';
 const tiny = ['--views', '3', '--size', '16', '--gaussians', '300', '--fallback', '--no-build'];
 
 function demo(args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, ['--import', './scripts/register.mjs', 'scripts/demo.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', './scripts/register.mjs', 'scripts/demo.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -22,7 +25,8 @@ test('npm run demo: dataset, fallback scene, skip when up to date, then serves t
     assert.equal(first.status, 0, first.out);
     assert.ok(existsSync(join(out, 'dataset', 'transforms_train.json')), first.out);
     assert.match(first.out, /FALLBACK: --fallback given/);
-    const encoderThere = existsSync('compressor/pack/gsz-encoder.ts') || existsSync('compressor/cli/commands/pack.ts');
+    const encoderThere =
+      existsSync('compressor/pack/gsz-encoder.ts') || existsSync('compressor/cli/commands/pack.ts');
     if (encoderThere) {
       assert.ok(existsSync(join(out, 'scene.gsz')), first.out);
       assert.notEqual(JSON.parse(readFileSync(join(out, 'scene.json'), 'utf8')).method, 'compress');
@@ -34,7 +38,11 @@ test('npm run demo: dataset, fallback scene, skip when up to date, then serves t
     if (encoderThere) assert.match(second.out, /\[2\/4\][^\n]*\n\s+up to date/);
 
     // Serve mode: wait for the printed URL, fetch the page, stop the child we started.
-    const child = spawn(process.execPath, ['--import', './scripts/register.mjs', 'scripts/demo.ts', '--out', out, '--port', '0', ...tiny], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', './scripts/register.mjs', 'scripts/demo.ts', '--out', out, '--port', '0', ...tiny],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       const url = await new Promise<string>((done, fail) => {
         let text = '';
@@ -42,9 +50,15 @@ test('npm run demo: dataset, fallback scene, skip when up to date, then serves t
         child.stdout.on('data', (chunk: Buffer) => {
           text += chunk.toString();
           const m = /Demo: (http:\/\/127\.0\.0\.1:\d+\/demo\/)/.exec(text);
-          if (m) { clearTimeout(timer); done(m[1]); }
+          if (m) {
+            clearTimeout(timer);
+            done(m[1]);
+          }
         });
-        child.on('exit', () => { clearTimeout(timer); fail(new Error(`demo exited:\n${text}`)); });
+        child.on('exit', () => {
+          clearTimeout(timer);
+          fail(new Error(`demo exited:\n${text}`));
+        });
       });
       const page = await fetch(url);
       assert.equal(page.status, 200);

@@ -52,14 +52,21 @@ function step(n: number, text: string): void {
 }
 
 /** Runs a child process with inherited output; kills it (by its own pid) after `timeoutMs`. */
-function runChild(command: string, args: string[], timeoutMs = 0): Promise<{ code: number; timedOut: boolean }> {
+function runChild(
+  command: string,
+  args: string[],
+  timeoutMs = 0,
+): Promise<{ code: number; timedOut: boolean }> {
   return new Promise((done) => {
     const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
     let timedOut = false;
-    const timer = timeoutMs > 0 ? setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGTERM');
-    }, timeoutMs) : undefined;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+          }, timeoutMs)
+        : undefined;
     child.on('error', (error) => {
       console.error(`  could not start ${command}: ${error.message}`);
       if (timer) clearTimeout(timer);
@@ -83,7 +90,8 @@ function newestSource(paths: string[]): number {
     if (!existsSync(path)) return;
     const info = statSync(path);
     if (info.isDirectory()) {
-      for (const name of readdirSync(path)) if (name !== 'node_modules' && name !== 'dist') visit(join(path, name));
+      for (const name of readdirSync(path))
+        if (name !== 'node_modules' && name !== 'dist') visit(join(path, name));
     } else if (!path.endsWith('.test.ts')) {
       newest = Math.max(newest, info.mtimeMs);
     }
@@ -115,16 +123,22 @@ async function makeDataset(options: DemoDatasetOptions, rebuild: boolean): Promi
   const started = performance.now();
   await mkdir(generated, { recursive: true });
   const dataset = await writeDemoDataset(datasetDir, options, ({ view, views }) => {
-    if (view % 10 === 0 || view === views) console.log(`  rendered ${view}/${views} views (${seconds(started)})`);
+    if (view % 10 === 0 || view === views)
+      console.log(`  rendered ${view}/${views} views (${seconds(started)})`);
   });
   const o = dataset.options;
-  console.log(`  ${dataset.train.frames.length} train + ${dataset.test.frames.length} test views at ${o.size}x${o.size}, ${o.points} points in ${seconds(started)}`);
+  console.log(
+    `  ${dataset.train.frames.length} train + ${dataset.test.frames.length} test views at ${o.size}x${o.size}, ${o.points} points in ${seconds(started)}`,
+  );
 }
 
 /** Output of `gs-compress <name> --help` ('' when it cannot run). */
 function commandHelp(name: string): Promise<string> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, name, '--help'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [cli, name, '--help'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let help = '';
     child.stdout.on('data', (chunk: Buffer) => (help += chunk.toString()));
     child.on('error', () => done(''));
@@ -135,13 +149,21 @@ function commandHelp(name: string): Promise<string> {
 async function packFallback(reason: string): Promise<SceneStamp['method'] | undefined> {
   console.log(`  FALLBACK: ${reason}`);
   const started = performance.now();
-  const seed = (JSON.parse(readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8')) as { options: { seed: number } }).options.seed;
-  console.log(`  PATH: pack the ready-made demo Gaussians (${fallbackGaussians} splats placed on the shapes, not trained)`);
+  const seed = (
+    JSON.parse(readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8')) as { options: { seed: number } }
+  ).options.seed;
+  console.log(
+    `  PATH: pack the ready-made demo Gaussians (${fallbackGaussians} splats placed on the shapes, not trained)`,
+  );
   if (hasCommand('pack')) {
     // The demo world is +Z up. When pack can record that (--up), pack it as is; otherwise write the PLY
     // rotated into the +Y-down convention that .gsz files without an up axis assume, so it shows upright.
     const canSetUp = /--up\b/.test(await commandHelp('pack'));
-    const gaussians = generateDemoGaussians({ count: fallbackGaussians, seed, frame: canSetUp ? 'z-up' : 'y-down' });
+    const gaussians = generateDemoGaussians({
+      count: fallbackGaussians,
+      seed,
+      frame: canSetUp ? 'z-up' : 'y-down',
+    });
     const plyPath = join(generated, 'demo-gaussians.ply');
     await writeFile(plyPath, gaussianPly(gaussians));
     const args = ['pack', plyPath, '-o', scenePath, ...(canSetUp ? ['--up', DEMO_UP.join(',')] : [])];
@@ -165,7 +187,9 @@ async function packFallback(reason: string): Promise<SceneStamp['method'] | unde
     console.log(`  encoded in ${seconds(started)}`);
     return 'encoder';
   } catch (error) {
-    console.log(`  the .gsz encoder is not usable either (${(error as Error).message}): no scene.gsz; the page will say so`);
+    console.log(
+      `  the .gsz encoder is not usable either (${(error as Error).message}): no scene.gsz; the page will say so`,
+    );
     return undefined;
   }
 }
@@ -185,12 +209,20 @@ function gszVersionOf(path: string): number | undefined {
   }
 }
 
-async function makeScene(rebuild: boolean, forceFallback: boolean, extraArgs: string[], timeoutS: number): Promise<void> {
+async function makeScene(
+  rebuild: boolean,
+  forceFallback: boolean,
+  extraArgs: string[],
+  timeoutS: number,
+): Promise<void> {
   step(2, `compressed scene -> ${rel(scenePath)}`);
   const dataset = readFileSync(join(datasetDir, 'demo-scene.json'), 'utf8');
   const useCompress = hasCommand('compress') && !forceFallback;
   // The demo world is +Z up: tell the pipeline when it takes an up axis (else it should infer it from the Blender layout).
-  const upArgs = useCompress && /--up\b/.test(await commandHelp('compress')) && !extraArgs.includes('--up') ? ['--up', DEMO_UP.join(',')] : [];
+  const upArgs =
+    useCompress && /--up\b/.test(await commandHelp('compress')) && !extraArgs.includes('--up')
+      ? ['--up', DEMO_UP.join(',')]
+      : [];
   const args = useCompress ? [...COMPRESS_ARGS, ...upArgs, ...extraArgs] : [String(fallbackGaussians)];
   const stamp = readStamp();
   // Redo the scene when a better path than the one that made it is available now (compress > pack > encoder),
@@ -199,8 +231,17 @@ async function makeScene(rebuild: boolean, forceFallback: boolean, extraArgs: st
   const sameMethod = stamp?.method === best;
   // A scene written by an older encoder in another format version would be refused by the page's decoder.
   const sameFormat = existsSync(scenePath) && gszVersionOf(scenePath) === GSZ_VERSION;
-  if (!rebuild && sameFormat && stamp && sameMethod && stamp.dataset === dataset && JSON.stringify(stamp.args) === JSON.stringify(args)) {
-    console.log(`  up to date (made by ${stamp.method === 'compress' ? 'the full pipeline' : 'the fallback'}): skipped`);
+  if (
+    !rebuild &&
+    sameFormat &&
+    stamp &&
+    sameMethod &&
+    stamp.dataset === dataset &&
+    JSON.stringify(stamp.args) === JSON.stringify(args)
+  ) {
+    console.log(
+      `  up to date (made by ${stamp.method === 'compress' ? 'the full pipeline' : 'the fallback'}): skipped`,
+    );
     return;
   }
   await rm(scenePath, { force: true });
@@ -216,28 +257,46 @@ async function makeScene(rebuild: boolean, forceFallback: boolean, extraArgs: st
       console.log(`  compressed in ${seconds(started)}`);
       taken = 'compress';
     } else {
-      taken = await packFallback(timedOut ? `the pipeline ran past ${timeoutS} s and was stopped` : `the pipeline failed (exit ${code})`);
+      taken = await packFallback(
+        timedOut
+          ? `the pipeline ran past ${timeoutS} s and was stopped`
+          : `the pipeline failed (exit ${code})`,
+      );
     }
   } else {
-    taken = await packFallback(forceFallback ? '--fallback given' : 'no `compress` command yet (compressor/cli/commands/compress.ts)');
+    taken = await packFallback(
+      forceFallback ? '--fallback given' : 'no `compress` command yet (compressor/cli/commands/compress.ts)',
+    );
   }
   if (taken) {
-    const stamp: SceneStamp = { method: taken, dataset, args: taken === 'compress' ? args : [String(fallbackGaussians)] };
+    const stamp: SceneStamp = {
+      method: taken,
+      dataset,
+      args: taken === 'compress' ? args : [String(fallbackGaussians)],
+    };
     await writeFile(sceneStampPath, `${JSON.stringify(stamp, null, 2)}\n`);
     const how = taken === 'compress' ? 'the full pipeline' : 'the fallback (untrained demo Gaussians)';
-    console.log(`  ${rel(scenePath)}: ${statSync(scenePath).size.toLocaleString('en-US')} bytes, made by ${how}`);
+    console.log(
+      `  ${rel(scenePath)}: ${statSync(scenePath).size.toLocaleString('en-US')} bytes, made by ${how}`,
+    );
   }
 }
 
 async function buildComponent(): Promise<void> {
   step(3, 'component bundle -> component/dist/gs-scene.bundle.js');
   const bundle = join(root, 'component', 'dist', 'gs-scene.bundle.js');
-  const sources = newestSource([join(root, 'component', 'src'), join(root, 'shared'), join(root, 'rollup.config.mjs')]);
+  const sources = newestSource([
+    join(root, 'component', 'src'),
+    join(root, 'shared'),
+    join(root, 'rollup.config.mjs'),
+  ]);
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) {
     console.log('  up to date: skipped');
     return;
   }
-  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  const scripts =
+    (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> })
+      .scripts ?? {};
   if (!scripts.build) {
     console.log('  no `build` script in package.json yet: the page will show that the component is missing');
     return;
@@ -246,7 +305,11 @@ async function buildComponent(): Promise<void> {
   const started = performance.now();
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const { code } = await runChild(npm, ['run', 'build']);
-  console.log(code === 0 ? `  built in ${seconds(started)}` : `  npm run build failed (exit ${code}): the page will show that the component is missing`);
+  console.log(
+    code === 0
+      ? `  built in ${seconds(started)}`
+      : `  npm run build failed (exit ${code}): the page will show that the component is missing`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -268,7 +331,13 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+    console.log(
+      readFileSync(new URL(import.meta.url), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('//'))
+        .map((l) => l.slice(3))
+        .join('\n'),
+    );
     return;
   }
   const number = (name: string, value: string | undefined): number | undefined => {
@@ -280,10 +349,18 @@ async function main(): Promise<void> {
   const started = performance.now();
   if (values.out) setOutput(values.out);
   fallbackGaussians = number('gaussians', values.gaussians) ?? fallbackGaussians;
-  const options: DemoDatasetOptions = { views: number('views', values.views), size: number('size', values.size), seed: number('seed', values.seed) };
+  const options: DemoDatasetOptions = {
+    views: number('views', values.views),
+    size: number('size', values.size),
+    seed: number('seed', values.seed),
+  };
   await makeDataset(options, values.rebuild ?? false);
-  await makeScene(values.rebuild ?? false, values.fallback ?? false,
-    values['compress-args'].split(/\s+/).filter(Boolean), number('compress-timeout', values['compress-timeout']) ?? 480);
+  await makeScene(
+    values.rebuild ?? false,
+    values.fallback ?? false,
+    values['compress-args'].split(/\s+/).filter(Boolean),
+    number('compress-timeout', values['compress-timeout']) ?? 480,
+  );
   if (values['no-build']) step(3, 'component bundle: --no-build, skipped');
   else await buildComponent();
   step(4, 'serve');

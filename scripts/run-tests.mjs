@@ -13,11 +13,16 @@ function walk(dir) {
     if (name === 'node_modules' || name === 'dist') continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.test.ts') && (filters.length === 0 || filters.some((f) => path.includes(f)))) files.push(path);
+    else if (name.endsWith('.test.ts') && (filters.length === 0 || filters.some((f) => path.includes(f))))
+      files.push(path);
   }
 }
 for (const root of roots) {
-  try { walk(root); } catch { /* root may not exist yet */ }
+  try {
+    walk(root);
+  } catch {
+    /* root may not exist yet */
+  }
 }
 files.sort();
 if (files.length === 0) {

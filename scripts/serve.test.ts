@@ -35,7 +35,10 @@ test('serves files with MIME types, directory index and redirects; refuses trave
     assert.equal((await fetch(`${s.url}missing.js`)).status, 404);
     // fetch() normalises `..` away, so send the raw path.
     const status = await new Promise<number>((done) => {
-      request({ host: '127.0.0.1', port: s.port, path: '/..%2f..%2f..%2fetc%2fpasswd' }, (res) => { res.resume(); done(res.statusCode ?? 0); }).end();
+      request({ host: '127.0.0.1', port: s.port, path: '/..%2f..%2f..%2fetc%2fpasswd' }, (res) => {
+        res.resume();
+        done(res.statusCode ?? 0);
+      }).end();
     });
     assert.equal(status, 403);
   } finally {

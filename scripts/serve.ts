@@ -173,10 +173,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     url: `http://${host}:${port}/`,
     port,
     server,
-    close: () => new Promise((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }
 
@@ -192,13 +193,17 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log('Usage: node --import ./scripts/register.mjs scripts/serve.ts [--port 8080] [--root DIR] [--throttle BYTES_PER_S] [--no-content-length] [--quiet]');
+    console.log(
+      'Usage: node --import ./scripts/register.mjs scripts/serve.ts [--port 8080] [--root DIR] [--throttle BYTES_PER_S] [--no-content-length] [--quiet]',
+    );
     return;
   }
   const port = values.port === undefined ? 8080 : Number(values.port);
   const throttle = values.throttle === undefined ? undefined : Number(values.throttle);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`serve: bad --port '${values.port}'`);
-  if (throttle !== undefined && !(throttle > 0)) throw new Error(`serve: bad --throttle '${values.throttle}' (bytes per second > 0)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`serve: bad --port '${values.port}'`);
+  if (throttle !== undefined && !(throttle > 0))
+    throw new Error(`serve: bad --throttle '${values.throttle}' (bytes per second > 0)`);
   const running = await startServer({
     root: values.root,
     port,

@@ -4,11 +4,19 @@ type Vec3 = [number, number, number];
 /** "x y z" or "x, y, z" -> [x, y, z]; undefined when absent or malformed. */
 export function parseVec3(value: string | null | undefined): Vec3 | undefined {
   if (!value) return undefined;
-  const parts = value.trim().split(/[\s,]+/).map(Number);
+  const parts = value
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number);
   return parts.length === 3 && parts.every(Number.isFinite) ? (parts as Vec3) : undefined;
 }
 
-export function parseNumber(value: string | number | null | undefined, fallback: number, min = -Infinity, max = Infinity): number {
+export function parseNumber(
+  value: string | number | null | undefined,
+  fallback: number,
+  min = -Infinity,
+  max = Infinity,
+): number {
   const n = typeof value === 'number' ? value : value == null || value === '' ? NaN : Number(value);
   return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
 }
@@ -19,9 +27,10 @@ let colourContext: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D 
 export function parseColour(value: string | null | undefined): GPUColorDict {
   const transparent = { r: 0, g: 0, b: 0, a: 0 };
   if (!value || value === 'transparent') return transparent;
-  colourContext ??= typeof OffscreenCanvas === 'function'
-    ? new OffscreenCanvas(1, 1).getContext('2d', { willReadFrequently: true })
-    : document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+  colourContext ??=
+    typeof OffscreenCanvas === 'function'
+      ? new OffscreenCanvas(1, 1).getContext('2d', { willReadFrequently: true })
+      : document.createElement('canvas').getContext('2d', { willReadFrequently: true });
   const ctx = colourContext;
   if (!ctx) return transparent;
   ctx.clearRect(0, 0, 1, 1);

@@ -38,7 +38,8 @@ export class CameraController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.reducedMotion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : undefined;
+    this.reducedMotion =
+      typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : undefined;
   }
 
   hostDisconnected(): void {

@@ -38,8 +38,11 @@ export function acquireDevice(): Promise<GPUDevice> {
 }
 
 async function createDevice(): Promise<GPUDevice> {
-  if (!webGpuAvailable()) throw new GsSceneError('webgpu-unavailable', 'WebGPU is not available in this browser');
-  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+  if (!webGpuAvailable())
+    throw new GsSceneError('webgpu-unavailable', 'WebGPU is not available in this browser');
+  const adapter = await navigator.gpu
+    .requestAdapter({ powerPreference: 'high-performance' })
+    .catch(() => null);
   if (!adapter) throw new GsSceneError('webgpu-unavailable', 'WebGPU found no usable GPU adapter');
   const { limits } = adapter;
   try {

@@ -101,10 +101,11 @@ export class GsScene extends LitElement {
   });
   private readonly stream = new StreamController(this, {
     onHeader: (scene, progress) => this.afterDevice(() => this.sceneHeader(scene, progress)),
-    onChunk: (first, packed, progress) => this.afterDevice(() => {
-      this.renderCtl.addSplats(first, packed);
-      this.emitProgress(progress);
-    }),
+    onChunk: (first, packed, progress) =>
+      this.afterDevice(() => {
+        this.renderCtl.addSplats(first, packed);
+        this.emitProgress(progress);
+      }),
     onProgress: (progress) => this.afterDevice(() => this.emitProgress(progress)),
     onDone: (progress) => this.afterDevice(() => this.loadDone(progress)),
     onError: (code, message) => this.fail(code, message),
@@ -144,9 +145,11 @@ export class GsScene extends LitElement {
     return html`
       <canvas part="canvas" role="img" aria-label=${this.alt || 'Gaussian splatting scene'}
         tabindex=${interactive ? '0' : nothing}></canvas>
-      ${this.progressFraction >= 0 && this.progressFraction < 1 && !this.errorMessage
-        ? html`<div class="progress" part="progress" style="width: ${(this.progressFraction * 100).toFixed(1)}%"></div>`
-        : nothing}
+      ${
+        this.progressFraction >= 0 && this.progressFraction < 1 && !this.errorMessage
+          ? html`<div class="progress" part="progress" style="width: ${(this.progressFraction * 100).toFixed(1)}%"></div>`
+          : nothing
+      }
       ${this.errorMessage ? html`<div class="message" part="message" role="alert"><slot>${this.errorMessage}</slot></div>` : nothing}
     `;
   }
@@ -164,7 +167,12 @@ export class GsScene extends LitElement {
     };
     this.cameraCtl.autoRotate = this.autoRotate;
     if (changed.has('controls')) this.updateControls();
-    if (changed.has('cameraPosition') || changed.has('cameraTarget') || changed.has('cameraUp') || changed.has('fov')) {
+    if (
+      changed.has('cameraPosition') ||
+      changed.has('cameraTarget') ||
+      changed.has('cameraUp') ||
+      changed.has('fov')
+    ) {
       this.cameraCtl.setOverrides({
         position: parseVec3(this.cameraPosition),
         target: parseVec3(this.cameraTarget),
@@ -184,9 +192,16 @@ export class GsScene extends LitElement {
     await this.updateComplete;
     await this.renderCtl.settled();
     // The canvas keeps the frame only until it is presented: render and read it back in one task.
-    if (!this.renderCtl.renderNow()) throw new GsSceneError('not-ready', 'gs-scene: nothing to capture yet (no GPU device or zero size)');
+    if (!this.renderCtl.renderNow())
+      throw new GsSceneError('not-ready', 'gs-scene: nothing to capture yet (no GPU device or zero size)');
     return new Promise((resolve, reject) => {
-      this.canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new GsSceneError('screenshot-failed', 'canvas.toBlob returned nothing'))), 'image/png');
+      this.canvas.toBlob(
+        (blob) =>
+          blob
+            ? resolve(blob)
+            : reject(new GsSceneError('screenshot-failed', 'canvas.toBlob returned nothing')),
+        'image/png',
+      );
     });
   }
 
@@ -296,9 +311,12 @@ export class GsScene extends LitElement {
   /** Runs a stream message's handler once the device exists, unless the load was replaced meanwhile. */
   private afterDevice(handler: () => void): void {
     const token = this.loadToken;
-    this.deviceGate.then(() => {
-      if (token === this.loadToken) handler();
-    }, () => undefined);
+    this.deviceGate.then(
+      () => {
+        if (token === this.loadToken) handler();
+      },
+      () => undefined,
+    );
   }
 
   private sceneHeader(scene: SceneInfo, progress: Progress): void {
@@ -389,7 +407,10 @@ export class GsScene extends LitElement {
   private fail(code: string, message: string): void {
     this.stream.cancel();
     this.progressFraction = -1;
-    this.errorMessage = code === 'webgpu-unavailable' ? `This 3D scene needs WebGPU: ${message}.` : `Could not show the scene: ${message}`;
+    this.errorMessage =
+      code === 'webgpu-unavailable'
+        ? `This 3D scene needs WebGPU: ${message}.`
+        : `Could not show the scene: ${message}`;
     this.dispatch('error', { code, message });
   }
 

@@ -9,11 +9,19 @@ import { readGszStream } from './gsz-stream.ts';
 import { packSplats, SPLAT_FLOATS } from './render/packed-splats.ts';
 
 const file = await encodeGsz(generateDemoGaussians({ count: 2500, seed: 3, shDegree: 1 }), {
-  firstChunk: 500, chunkGrowth: 2, maxChunk: 1000, codebookSize: 32, kmeansIterations: 2,
+  firstChunk: 500,
+  chunkGrowth: 2,
+  maxChunk: 1000,
+  codebookSize: 32,
+  kmeansIterations: 2,
 });
 
 /** A reader that hands out `bytes` in pieces of the given sizes (cycled). */
-function readerOf(bytes: Uint8Array, sizes: number[], stopAt = bytes.length): ReadableStreamDefaultReader<Uint8Array> & { cancelled: boolean } {
+function readerOf(
+  bytes: Uint8Array,
+  sizes: number[],
+  stopAt = bytes.length,
+): ReadableStreamDefaultReader<Uint8Array> & { cancelled: boolean } {
   let offset = 0;
   let k = 0;
   const reader = {
@@ -61,7 +69,14 @@ async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number) {
       lastBytes = loaded;
     },
   });
-  return { count, loaded: next, splats: splats.subarray(0, next * SPLAT_FLOATS), shRest: shRest.subarray(0, next * stride), calls, cancelled: reader.cancelled };
+  return {
+    count,
+    loaded: next,
+    splats: splats.subarray(0, next * SPLAT_FLOATS),
+    shRest: shRest.subarray(0, next * stride),
+    calls,
+    cancelled: reader.cancelled,
+  };
 }
 
 test('streamed chunks equal the whole-file decode for any split of the bytes', async () => {
@@ -87,6 +102,12 @@ test('max-splats stops after a prefix and cancels the download', async () => {
 });
 
 test('a stream that ends early is a truncated error naming what was missing', async () => {
-  await assert.rejects(stream([300], Infinity, file.length - 5), (e: unknown) => e instanceof GszFormatError && e.code === 'truncated' && /chunk/.test(e.message));
-  await assert.rejects(stream([3], Infinity, 10), (e: unknown) => e instanceof GszFormatError && e.code === 'truncated');
+  await assert.rejects(
+    stream([300], Infinity, file.length - 5),
+    (e: unknown) => e instanceof GszFormatError && e.code === 'truncated' && /chunk/.test(e.message),
+  );
+  await assert.rejects(
+    stream([3], Infinity, 10),
+    (e: unknown) => e instanceof GszFormatError && e.code === 'truncated',
+  );
 });

@@ -3,7 +3,13 @@
 // back with viewer-packed Gaussians. Works with or without a known total length; memory is bounded by
 // the largest section (bytes before the section being read are dropped).
 import {
-  decodeGszChunk, decodeGszCodebook, decodeGszHeader, GszFormatError, gszHeaderLength, gszPreambleLength, type GszHeader,
+  decodeGszChunk,
+  decodeGszCodebook,
+  decodeGszHeader,
+  GszFormatError,
+  gszHeaderLength,
+  gszPreambleLength,
+  type GszHeader,
 } from '../../shared/format/gsz-decoder.ts';
 import { shRestCount } from '../../shared/scene/gaussian-scene.ts';
 import { packSplats, type PackedSplats } from './render/packed-splats.ts';
@@ -73,7 +79,8 @@ export async function readGszStream(
   const need = async (end: number, what: string): Promise<void> => {
     while (queue.end < end) {
       const { done, value } = await reader.read();
-      if (done) throw new GszFormatError('truncated', `stream ended at byte ${queue.end}, ${what} needs ${end}`);
+      if (done)
+        throw new GszFormatError('truncated', `stream ended at byte ${queue.end}, ${what} needs ${end}`);
       queue.push(value);
       on.bytes(queue.end);
     }
@@ -83,14 +90,21 @@ export async function readGszStream(
   await need(headerEnd, 'the header');
   const header = decodeGszHeader(queue.slice(0, headerEnd));
   const total = Math.min(header.count, Math.max(0, Math.floor(maxSplats)));
-  const scene: SceneInfo = { count: total, shDegree: header.shDegree, antialiased: header.antialiased, bounds: header.bounds, up: header.up };
+  const scene: SceneInfo = {
+    count: total,
+    shDegree: header.shDegree,
+    antialiased: header.antialiased,
+    bounds: header.bounds,
+    up: header.up,
+  };
   on.header(scene, header);
   const stride = shRestCount(header.shDegree) * 3;
 
   // Sections in file order: the codebook (if any) and the chunks.
   type Section = { offset: number; length: number; chunk: number };
   const sections: Section[] = header.chunks.map((c, i) => ({ offset: c.offset, length: c.length, chunk: i }));
-  if (header.codebook) sections.push({ offset: header.codebook.offset, length: header.codebook.length, chunk: -1 });
+  if (header.codebook)
+    sections.push({ offset: header.codebook.offset, length: header.codebook.length, chunk: -1 });
   sections.sort((a, b) => a.offset - b.offset);
 
   let codebook: Float32Array | undefined;

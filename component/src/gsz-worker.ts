@@ -48,12 +48,16 @@ async function load(request: LoadRequest): Promise<void> {
       throw new HttpError('network-error', `${request.url}: ${(e as Error).message}`);
     }
     if (!response.ok) {
-      throw new HttpError(response.status === 404 ? 'not-found' : 'http-error', `${request.url}: HTTP ${response.status} ${response.statusText}`.trim());
+      throw new HttpError(
+        response.status === 404 ? 'not-found' : 'http-error',
+        `${request.url}: HTTP ${response.status} ${response.statusText}`.trim(),
+      );
     }
     if (!response.body) throw new HttpError('network-error', `${request.url}: response has no body`);
     // Content-Length counts encoded bytes; with a content encoding the body we read is longer.
     const length = Number(response.headers.get('content-length'));
-    if (!response.headers.get('content-encoding') && Number.isFinite(length) && length > 0) progress.bytesTotal = length;
+    if (!response.headers.get('content-encoding') && Number.isFinite(length) && length > 0)
+      progress.bytesTotal = length;
     let lastPost = 0;
     await readGszStream(response.body.getReader(), request.maxSplats, {
       header(scene) {
@@ -63,9 +67,12 @@ async function load(request: LoadRequest): Promise<void> {
       chunk(first, packed) {
         progress.splatsLoaded = Math.max(progress.splatsLoaded, first + packed.count);
         scope.postMessage({ type: 'chunk', first, packed, progress: { ...progress } }, [
-          packed.splats.buffer, packed.shRest.buffer, packed.positions.buffer,
+          packed.splats.buffer,
+          packed.shRest.buffer,
+          packed.positions.buffer,
         ]);
-        if (first === 0) return Promise.race([resumed, new Promise<void>((r) => setTimeout(r, FIRST_FRAME_WAIT_MS))]);
+        if (first === 0)
+          return Promise.race([resumed, new Promise<void>((r) => setTimeout(r, FIRST_FRAME_WAIT_MS))]);
       },
       bytes(loaded) {
         progress.bytesLoaded = loaded;

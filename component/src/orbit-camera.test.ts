@@ -7,10 +7,16 @@ import { parseVec3 } from './attributes.ts';
 import { OrbitCamera } from './orbit-camera.ts';
 import { pickSplat } from './render/pick.ts';
 
-const close = (a: number[], b: number[], tol: number) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < tol, `${a} vs ${b}`));
+const close = (a: number[], b: number[], tol: number) =>
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < tol, `${a} vs ${b}`));
 
 test('setPose/position round trip for several up axes', () => {
-  for (const up of [[0, 1, 0], [0, 0, 1], [0, -1, 0], [1, 0, 0]] as Vec3[]) {
+  for (const up of [
+    [0, 1, 0],
+    [0, 0, 1],
+    [0, -1, 0],
+    [1, 0, 0],
+  ] as Vec3[]) {
     const cam = new OrbitCamera();
     cam.setPose({ position: [1, 2, 3], target: [0.5, -1, 0.25], up, fov: 40 });
     // 1e-5: float64 trig round trip of unit-scale coordinates.

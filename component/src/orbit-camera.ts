@@ -35,10 +35,17 @@ export class OrbitCamera {
     this.fov = pose.fov;
     this.target = [...pose.target];
     this.updateAxes();
-    const offset: Vec3 = [pose.position[0] - pose.target[0], pose.position[1] - pose.target[1], pose.position[2] - pose.target[2]];
+    const offset: Vec3 = [
+      pose.position[0] - pose.target[0],
+      pose.position[1] - pose.target[1],
+      pose.position[2] - pose.target[2],
+    ];
     this.radius = Math.max(1e-6, Math.hypot(...offset));
     const d = normalize(offset);
-    this.elevation = Math.max(-MAX_ELEVATION, Math.min(MAX_ELEVATION, Math.asin(Math.max(-1, Math.min(1, dot(d, this.up))))));
+    this.elevation = Math.max(
+      -MAX_ELEVATION,
+      Math.min(MAX_ELEVATION, Math.asin(Math.max(-1, Math.min(1, dot(d, this.up))))),
+    );
     this.azimuth = Math.atan2(dot(d, this.side), dot(d, this.ref));
     this.stop();
   }
@@ -53,13 +60,23 @@ export class OrbitCamera {
     const ca = Math.cos(this.azimuth) * ce;
     const sa = Math.sin(this.azimuth) * ce;
     const t = this.target;
-    return [0, 1, 2].map((i) => t[i] + this.radius * (ca * this.ref[i] + sa * this.side[i] + se * this.up[i])) as Vec3;
+    return [0, 1, 2].map(
+      (i) => t[i] + this.radius * (ca * this.ref[i] + sa * this.side[i] + se * this.up[i]),
+    ) as Vec3;
   }
 
   /** Pinhole camera for a `width` x `height` pixel target (square pixels, centred principal point). */
   camera(width: number, height: number): Camera {
     const fy = height / (2 * Math.tan((this.fov * Math.PI) / 360));
-    return { width, height, fx: fy, fy, cx: width / 2, cy: height / 2, viewMatrix: lookAt(this.position(), this.target, this.up) };
+    return {
+      width,
+      height,
+      fx: fy,
+      fy,
+      cx: width / 2,
+      cy: height / 2,
+      viewMatrix: lookAt(this.position(), this.target, this.up),
+    };
   }
 
   /** World units per pixel at the target's distance. */
@@ -107,8 +124,12 @@ export class OrbitCamera {
 
   get moving(): boolean {
     const p = this.pending;
-    return Math.abs(p.azimuth) > 1e-5 || Math.abs(p.elevation) > 1e-5 || Math.abs(p.zoom) > 1e-5 ||
-      Math.hypot(...p.pan) > 1e-6 * this.sceneScale;
+    return (
+      Math.abs(p.azimuth) > 1e-5 ||
+      Math.abs(p.elevation) > 1e-5 ||
+      Math.abs(p.zoom) > 1e-5 ||
+      Math.hypot(...p.pan) > 1e-6 * this.sceneScale
+    );
   }
 
   /** Applies pending motion for `dt` seconds; returns whether the pose changed. */

@@ -70,7 +70,8 @@ export class OrbitControls {
       p.y = e.clientY;
       orbit.pan(dx / 2, dy / 2, height);
       const spread = this.spread();
-      if (this.pinchDistance > 0 && spread > 0) orbit.zoom(Math.log(spread / this.pinchDistance) / Math.log(1.1));
+      if (this.pinchDistance > 0 && spread > 0)
+        orbit.zoom(Math.log(spread / this.pinchDistance) / Math.log(1.1));
       this.pinchDistance = spread;
     } else {
       p.x = e.clientX;

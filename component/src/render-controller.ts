@@ -102,7 +102,8 @@ export class RenderController implements ReactiveController {
   async ready(): Promise<GPUDevice> {
     const device = await acquireDevice();
     performance.mark?.('gs-scene:device');
-    if (!this.canvas || !this.connected) throw new GsSceneError('aborted', 'gs-scene: disconnected while waiting for the GPU');
+    if (!this.canvas || !this.connected)
+      throw new GsSceneError('aborted', 'gs-scene: disconnected while waiting for the GPU');
     if (this.device !== device) {
       this.clearScene();
       this.device = device;
@@ -162,7 +163,13 @@ export class RenderController implements ReactiveController {
    * WebGPU presents a canvas rendered outside requestAnimationFrame with the next compositor frame.
    */
   private firstFrameSoon(): void {
-    if (this.submittedWithSplats || !this.renderer || !this.store?.count || !this.connected || !this.visible) {
+    if (
+      this.submittedWithSplats ||
+      !this.renderer ||
+      !this.store?.count ||
+      !this.connected ||
+      !this.visible
+    ) {
       this.requestFrame();
       return;
     }
@@ -208,7 +215,9 @@ export class RenderController implements ReactiveController {
     const bg = this.settings.background;
     const alpha = Math.max(0, Math.min(1, bg.a));
     const c = (v: number) => Math.round(Math.max(0, Math.min(1, v)) * 255);
-    if (this.canvas) this.canvas.style.backgroundColor = alpha > 0 ? `rgba(${c(bg.r)}, ${c(bg.g)}, ${c(bg.b)}, ${alpha})` : '';
+    if (this.canvas)
+      this.canvas.style.backgroundColor =
+        alpha > 0 ? `rgba(${c(bg.r)}, ${c(bg.g)}, ${c(bg.b)}, ${alpha})` : '';
   }
 
   /** Renders the current state into the canvas immediately (also used by screenshot()). */
@@ -233,7 +242,13 @@ export class RenderController implements ReactiveController {
         antialiased: this.antialiased,
       });
     } else {
-      encoder.beginRenderPass({ colorAttachments: [{ view: texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: background }] }).end();
+      encoder
+        .beginRenderPass({
+          colorAttachments: [
+            { view: texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: background },
+          ],
+        })
+        .end();
     }
     device.queue.submit([encoder.finish()]);
     const renderer = this.renderer;
@@ -248,7 +263,11 @@ export class RenderController implements ReactiveController {
         if (generation !== this.generation) return;
         this.callbacks.onFrameWithSplats(drawn);
         // The first frame is out: now build the GPU pre-pass and sort (slow to compile on software GPUs).
-        if (!renderer.gpuReady) void renderer.enableGpuPath().then(() => this.requestFrame(), () => undefined);
+        if (!renderer.gpuReady)
+          void renderer.enableGpuPath().then(
+            () => this.requestFrame(),
+            () => undefined,
+          );
       });
     }
     return true;

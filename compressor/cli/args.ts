@@ -8,7 +8,9 @@ import type { ShDegree } from '../../shared/scene/gaussian-scene.ts';
 import { CliError, EXIT } from './command.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true }>>;
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true }>
+>;
 
 export interface ArgExpectations {
   /** Name of the one required positional in messages (e.g. 'INPUT'); omit to accept any number. */
@@ -40,7 +42,10 @@ export function parseCommandArgs<T extends Options>(
     return undefined;
   }
   if (expect.positional && parsed.positionals.length !== 1) {
-    throw new CliError(`expected one ${expect.positional}, got ${parsed.positionals.length}\n\n${help}`, EXIT.usage);
+    throw new CliError(
+      `expected one ${expect.positional}, got ${parsed.positionals.length}\n\n${help}`,
+      EXIT.usage,
+    );
   }
   const output = typeof values.output === 'string' ? values.output : '';
   if (expect.output && !output) throw new CliError(`missing -o ${expect.output}\n\n${help}`, EXIT.usage);
@@ -48,12 +53,27 @@ export function parseCommandArgs<T extends Options>(
 }
 
 /** A numeric option in [min, max] (integer when asked; max may be Infinity), or undefined when absent. */
-export function numberOption(raw: string | boolean | undefined, name: string, min: number, max: number, integer: boolean): number | undefined {
+export function numberOption(
+  raw: string | boolean | undefined,
+  name: string,
+  min: number,
+  max: number,
+  integer: boolean,
+): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (typeof raw !== 'string' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+  if (
+    typeof raw !== 'string' ||
+    !Number.isFinite(n) ||
+    n < min ||
+    n > max ||
+    (integer && !Number.isInteger(n))
+  ) {
     const range = max === Infinity ? `>= ${min}` : `in ${min}..${max}`;
-    throw new CliError(`--${name} expects ${integer ? 'an integer' : 'a number'} ${range}, got '${String(raw)}'`, EXIT.usage);
+    throw new CliError(
+      `--${name} expects ${integer ? 'an integer' : 'a number'} ${range}, got '${String(raw)}'`,
+      EXIT.usage,
+    );
   }
   return n;
 }

@@ -19,7 +19,10 @@ export interface CliCommand {
 /** An expected failure: printed as one line `gs-compress <command>: <message>`, no stack trace. */
 export class CliError extends Error {
   override name = 'CliError';
-  constructor(message: string, readonly exitCode: number = EXIT.failure) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.failure,
+  ) {
     super(message);
   }
 }

@@ -21,12 +21,17 @@ async function loadCommand(name: string): Promise<CliCommand | undefined> {
 }
 
 async function usage(): Promise<string> {
-  const lines = ['Usage: gs-compress <command> [options]', '       gs-compress <input> -o scene.gsz [options]   (same as `compress`)', '', 'Commands:'];
+  const lines = [
+    'Usage: gs-compress <command> [options]',
+    '       gs-compress <input> -o scene.gsz [options]   (same as `compress`)',
+    '',
+    'Commands:',
+  ];
   for (const name of commandNames()) {
     const command = await loadCommand(name);
     if (command) lines.push(`  ${name.padEnd(10)} ${command.summary}`);
   }
-  lines.push('', 'Run `gs-compress <command> --help` for a command\'s options and examples.');
+  lines.push('', "Run `gs-compress <command> --help` for a command's options and examples.");
   lines.push('Exit codes: 0 success, 1 failure (bad input, I/O, GPU), 2 usage error.');
   return lines.join('\n');
 }

@@ -36,20 +36,36 @@ function readJson(path: string): Record<string, unknown> {
   } catch (e) {
     throw new DatasetError(path, `malformed JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new DatasetError(path, 'malformed transforms: the top level is not an object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new DatasetError(path, 'malformed transforms: the top level is not an object');
   return json as Record<string, unknown>;
 }
 
 function readFrames(path: string): Frame[] {
   const json = readJson(path);
-  if (!Array.isArray(json.frames) || json.frames.length === 0) throw new DatasetError(path, 'malformed transforms: no "frames" array');
+  if (!Array.isArray(json.frames) || json.frames.length === 0)
+    throw new DatasetError(path, 'malformed transforms: no "frames" array');
   return json.frames.map((f: unknown, index: number): Frame => {
-    if (typeof f !== 'object' || f === null) throw new DatasetError(path, `malformed transforms: frame ${index} is not an object`);
+    if (typeof f !== 'object' || f === null)
+      throw new DatasetError(path, `malformed transforms: frame ${index} is not an object`);
     const frame = f as Record<string, unknown>;
-    if (typeof frame.file_path !== 'string') throw new DatasetError(path, `malformed transforms: frame ${index} has no "file_path"`);
+    if (typeof frame.file_path !== 'string')
+      throw new DatasetError(path, `malformed transforms: frame ${index} has no "file_path"`);
     const m = frame.transform_matrix;
-    const ok = Array.isArray(m) && m.length >= 3 && m.every((row) => Array.isArray(row) && row.length === 4 && row.every((x) => typeof x === 'number' && Number.isFinite(x)));
-    if (!ok) throw new DatasetError(path, `malformed transforms: frame ${index} ("${frame.file_path}") has no 4x4 numeric "transform_matrix"`);
+    const ok =
+      Array.isArray(m) &&
+      m.length >= 3 &&
+      m.every(
+        (row) =>
+          Array.isArray(row) &&
+          row.length === 4 &&
+          row.every((x) => typeof x === 'number' && Number.isFinite(x)),
+      );
+    if (!ok)
+      throw new DatasetError(
+        path,
+        `malformed transforms: frame ${index} ("${frame.file_path}") has no 4x4 numeric "transform_matrix"`,
+      );
     const matrix = (m as number[][]).slice(0, 4);
     if (matrix.length === 3) matrix.push([0, 0, 0, 1]);
     return { jsonPath: path, index, file: frame.file_path, matrix, intrinsics: { ...json, ...frame } };
@@ -60,7 +76,10 @@ function resolveImage(frame: Frame): string {
   const base = resolve(dirname(frame.jsonPath), frame.file);
   if (extname(base) && existsSync(base) && statSync(base).isFile()) return base;
   for (const ext of IMAGE_EXTENSIONS) if (existsSync(base + ext)) return base + ext;
-  throw new DatasetError(frame.jsonPath, `frame ${frame.index}: image "${frame.file}" not found (tried ${base} with and without ${IMAGE_EXTENSIONS.slice(0, 3).join('/')})`);
+  throw new DatasetError(
+    frame.jsonPath,
+    `frame ${frame.index}: image "${frame.file}" not found (tried ${base} with and without ${IMAGE_EXTENSIONS.slice(0, 3).join('/')})`,
+  );
 }
 
 function num(o: Record<string, unknown>, key: string): number | undefined {
@@ -70,14 +89,22 @@ function num(o: Record<string, unknown>, key: string): number | undefined {
 
 function frameCamera(frame: Frame, width: number, height: number, imagePath: string): Camera {
   const k = frame.intrinsics;
-  const jw = num(k, 'w'), jh = num(k, 'h');
+  const jw = num(k, 'w'),
+    jh = num(k, 'h');
   if ((jw !== undefined && jw !== width) || (jh !== undefined && jh !== height)) {
-    throw new DatasetError(imagePath, `image is ${width}x${height} but ${basename(frame.jsonPath)} says w=${jw} h=${jh}`);
+    throw new DatasetError(
+      imagePath,
+      `image is ${width}x${height} but ${basename(frame.jsonPath)} says w=${jw} h=${jh}`,
+    );
   }
   const angleX = num(k, 'camera_angle_x');
   const angleY = num(k, 'camera_angle_y');
   const fx = num(k, 'fl_x') ?? (angleX !== undefined ? focalFromFov(angleX, width) : undefined);
-  if (fx === undefined) throw new DatasetError(frame.jsonPath, 'malformed transforms: neither "camera_angle_x" nor "fl_x" is given');
+  if (fx === undefined)
+    throw new DatasetError(
+      frame.jsonPath,
+      'malformed transforms: neither "camera_angle_x" nor "fl_x" is given',
+    );
   const fy = num(k, 'fl_y') ?? (angleY !== undefined ? focalFromFov(angleY, height) : fx);
   return {
     width,
@@ -99,7 +126,8 @@ export function loadBlender(path: string, options: DatasetOptions): Dataset {
   else if (existsSync(join(root, 'transforms.json'))) trainFrames = readFrames(join(root, 'transforms.json'));
   else {
     trainFrames = readFrames(join(root, 'transforms_train.json'));
-    if (existsSync(join(root, 'transforms_test.json'))) testFrames = readFrames(join(root, 'transforms_test.json'));
+    if (existsSync(join(root, 'transforms_test.json')))
+      testFrames = readFrames(join(root, 'transforms_test.json'));
   }
   const frames = [...trainFrames, ...testFrames];
   const background: Rgb = options.background ?? [1, 1, 1];
@@ -115,11 +143,12 @@ export function loadBlender(path: string, options: DatasetOptions): Dataset {
   }
   // With a separate test file, its frames are the test views; otherwise every 8th frame.
   const holdout = options.holdout ?? true;
-  const split = testFrames.length > 0
-    ? holdout
-      ? { train: trainFrames.map((_, i) => i), test: testFrames.map((_, i) => trainFrames.length + i) }
-      : { train: frames.map((_, i) => i), test: [] }
-    : holdoutSplit(frames.length, holdout);
+  const split =
+    testFrames.length > 0
+      ? holdout
+        ? { train: trainFrames.map((_, i) => i), test: testFrames.map((_, i) => trainFrames.length + i) }
+        : { train: frames.map((_, i) => i), test: [] }
+      : holdoutSplit(frames.length, holdout);
   const extent = cameraExtent(split.train.map((i) => cameras[i]));
   return {
     kind: 'blender',

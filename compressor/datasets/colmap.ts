@@ -73,7 +73,8 @@ function textLines(path: string): string[] {
 
 function numbers(path: string, line: string, lineNo: number, min: number): number[] {
   const parts = line.trim().split(/\s+/);
-  if (parts.length < min) throw new DatasetError(path, `line ${lineNo}: expected at least ${min} fields, got ${parts.length}`);
+  if (parts.length < min)
+    throw new DatasetError(path, `line ${lineNo}: expected at least ${min} fields, got ${parts.length}`);
   return parts.map((p) => Number(p));
 }
 
@@ -85,8 +86,15 @@ export function readCamerasText(path: string): Map<number, ColmapCamera> {
     if (parts.length < 5) throw new DatasetError(path, `malformed camera line "${line}"`);
     const [id, model, w, h, ...params] = parts;
     const values = [id, w, h, ...params].map(Number);
-    if (values.some((v) => !Number.isFinite(v))) throw new DatasetError(path, `malformed camera line ${i + 1}: "${line}"`);
-    cameras.set(Number(id), { id: Number(id), model, width: Number(w), height: Number(h), params: params.map(Number) });
+    if (values.some((v) => !Number.isFinite(v)))
+      throw new DatasetError(path, `malformed camera line ${i + 1}: "${line}"`);
+    cameras.set(Number(id), {
+      id: Number(id),
+      model,
+      width: Number(w),
+      height: Number(h),
+      params: params.map(Number),
+    });
   });
   return cameras;
 }
@@ -101,7 +109,13 @@ export function readImagesText(path: string): ColmapImage[] {
     if (parts.length < 10) throw new DatasetError(path, `malformed image line "${line}"`);
     const v = numbers(path, parts.slice(0, 9).join(' '), i + 1, 9);
     if (v.some((x) => !Number.isFinite(x))) throw new DatasetError(path, `malformed image line "${line}"`);
-    images.push({ id: v[0], q: [v[1], v[2], v[3], v[4]], t: [v[5], v[6], v[7]], cameraId: v[8], name: parts.slice(9).join(' ') });
+    images.push({
+      id: v[0],
+      q: [v[1], v[2], v[3], v[4]],
+      t: [v[5], v[6], v[7]],
+      cameraId: v[8],
+      name: parts.slice(9).join(' '),
+    });
     i++; // the POINTS2D line that follows (possibly empty)
   }
   return images;
@@ -116,7 +130,11 @@ export function readPointsText(path: string): PointCloud {
     positions.push(v[1], v[2], v[3]);
     colors.push(v[4] / 255, v[5] / 255, v[6] / 255);
   });
-  return { count: positions.length / 3, positions: Float32Array.from(positions), colors: Float32Array.from(colors) };
+  return {
+    count: positions.length / 3,
+    positions: Float32Array.from(positions),
+    colors: Float32Array.from(colors),
+  };
 }
 
 // ---------- binary (little-endian, colmap/src/colmap/scene/reconstruction_io.cc) ----------
@@ -131,13 +149,15 @@ class Reader {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   private need(n: number): void {
-    if (this.offset + n > this.bytes.length) throw new DatasetError(this.path, `truncated binary model at byte ${this.offset}`);
+    if (this.offset + n > this.bytes.length)
+      throw new DatasetError(this.path, `truncated binary model at byte ${this.offset}`);
   }
   u64(): number {
     this.need(8);
     const v = this.view.getBigUint64(this.offset, true);
     this.offset += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new DatasetError(this.path, `implausible count ${v} at byte ${this.offset - 8}`);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new DatasetError(this.path, `implausible count ${v} at byte ${this.offset - 8}`);
     return Number(v);
   }
   i32(): number {
@@ -230,15 +250,25 @@ export function readPointsBinary(path: string): PointCloud {
 export function readColmapModel(dir: string): ColmapModel {
   const has = (f: string) => existsSync(join(dir, f));
   const binary = has('cameras.bin') && has('images.bin');
-  if (!binary && !(has('cameras.txt') && has('images.txt'))) throw new DatasetError(dir, 'needs cameras and images (.bin or .txt)');
-  const cameras = binary ? readCamerasBinary(join(dir, 'cameras.bin')) : readCamerasText(join(dir, 'cameras.txt'));
+  if (!binary && !(has('cameras.txt') && has('images.txt')))
+    throw new DatasetError(dir, 'needs cameras and images (.bin or .txt)');
+  const cameras = binary
+    ? readCamerasBinary(join(dir, 'cameras.bin'))
+    : readCamerasText(join(dir, 'cameras.txt'));
   const images = binary ? readImagesBinary(join(dir, 'images.bin')) : readImagesText(join(dir, 'images.txt'));
-  const points = has('points3D.bin') ? readPointsBinary(join(dir, 'points3D.bin')) : has('points3D.txt') ? readPointsText(join(dir, 'points3D.txt')) : undefined;
+  const points = has('points3D.bin')
+    ? readPointsBinary(join(dir, 'points3D.bin'))
+    : has('points3D.txt')
+      ? readPointsText(join(dir, 'points3D.txt'))
+      : undefined;
   return { cameras, images, points };
 }
 
 /** World-to-camera column-major matrix from COLMAP's (qw, qx, qy, qz) and t. */
-export function viewFromColmap(q: [number, number, number, number], t: [number, number, number]): Float32Array {
+export function viewFromColmap(
+  q: [number, number, number, number],
+  t: [number, number, number],
+): Float32Array {
   const l = Math.hypot(...q) || 1;
   const [w, x, y, z] = q.map((v) => v / l);
   const r = [
@@ -266,9 +296,17 @@ interface Intrinsics {
 function intrinsics(camera: ColmapCamera, file: string, undistort: boolean): Intrinsics {
   const p = camera.params;
   const expected = COLMAP_MODELS.find((m) => m.name === camera.model)?.params;
-  if (expected !== undefined && p.length !== expected) throw new DatasetError(file, `camera ${camera.id} (${camera.model}) has ${p.length} parameters, expected ${expected}`);
+  if (expected !== undefined && p.length !== expected)
+    throw new DatasetError(
+      file,
+      `camera ${camera.id} (${camera.model}) has ${p.length} parameters, expected ${expected}`,
+    );
   const distorted = (d: Distortion, k: Omit<Intrinsics, 'distortion'>): Intrinsics => {
-    if (!undistort) throw new DatasetError(file, `camera ${camera.id} uses the distorted model ${camera.model} and undistortion is off: undistort the images first (colmap image_undistorter)`);
+    if (!undistort)
+      throw new DatasetError(
+        file,
+        `camera ${camera.id} uses the distorted model ${camera.model} and undistortion is off: undistort the images first (colmap image_undistorter)`,
+      );
     return { ...k, distortion: d };
   };
   switch (camera.model) {
@@ -277,13 +315,25 @@ function intrinsics(camera: ColmapCamera, file: string, undistort: boolean): Int
     case 'PINHOLE':
       return { fx: p[0], fy: p[1], cx: p[2], cy: p[3] };
     case 'SIMPLE_RADIAL':
-      return distorted({ model: 'SIMPLE_RADIAL', k1: p[3], k2: 0, p1: 0, p2: 0 }, { fx: p[0], fy: p[0], cx: p[1], cy: p[2] });
+      return distorted(
+        { model: 'SIMPLE_RADIAL', k1: p[3], k2: 0, p1: 0, p2: 0 },
+        { fx: p[0], fy: p[0], cx: p[1], cy: p[2] },
+      );
     case 'RADIAL':
-      return distorted({ model: 'RADIAL', k1: p[3], k2: p[4], p1: 0, p2: 0 }, { fx: p[0], fy: p[0], cx: p[1], cy: p[2] });
+      return distorted(
+        { model: 'RADIAL', k1: p[3], k2: p[4], p1: 0, p2: 0 },
+        { fx: p[0], fy: p[0], cx: p[1], cy: p[2] },
+      );
     case 'OPENCV':
-      return distorted({ model: 'OPENCV', k1: p[4], k2: p[5], p1: p[6], p2: p[7] }, { fx: p[0], fy: p[1], cx: p[2], cy: p[3] });
+      return distorted(
+        { model: 'OPENCV', k1: p[4], k2: p[5], p1: p[6], p2: p[7] },
+        { fx: p[0], fy: p[1], cx: p[2], cy: p[3] },
+      );
     default:
-      throw new DatasetError(file, `camera ${camera.id} uses the unsupported model ${camera.model} (supported: PINHOLE, SIMPLE_PINHOLE, SIMPLE_RADIAL, RADIAL, OPENCV); undistort with colmap image_undistorter`);
+      throw new DatasetError(
+        file,
+        `camera ${camera.id} uses the unsupported model ${camera.model} (supported: PINHOLE, SIMPLE_PINHOLE, SIMPLE_RADIAL, RADIAL, OPENCV); undistort with colmap image_undistorter`,
+      );
   }
 }
 
@@ -293,7 +343,9 @@ export function loadColmap(path: string, options: DatasetOptions): Dataset {
   // root: the folder holding images/ (two levels above sparse/0, one above sparse/)
   const candidates = [path, resolve(sparse, '..'), resolve(sparse, '..', '..')];
   const imagesDir = options.imagesDir ?? 'images';
-  const root = candidates.find((c) => existsSync(join(c, imagesDir)) && statSync(join(c, imagesDir)).isDirectory());
+  const root = candidates.find(
+    (c) => existsSync(join(c, imagesDir)) && statSync(join(c, imagesDir)).isDirectory(),
+  );
   if (!root) throw new DatasetError(path, `no "${imagesDir}" folder beside the sparse model`);
   const model = readColmapModel(sparse);
   const cameraFile = join(sparse, existsSync(join(sparse, 'cameras.bin')) ? 'cameras.bin' : 'cameras.txt');
@@ -305,13 +357,24 @@ export function loadColmap(path: string, options: DatasetOptions): Dataset {
   const cameras: Camera[] = [];
   for (const image of images) {
     const camera = model.cameras.get(image.cameraId);
-    if (!camera) throw new DatasetError(imageFile, `image "${image.name}" refers to camera ${image.cameraId}, which ${basename(cameraFile)} does not define`);
+    if (!camera)
+      throw new DatasetError(
+        imageFile,
+        `image "${image.name}" refers to camera ${image.cameraId}, which ${basename(cameraFile)} does not define`,
+      );
     const k = intrinsics(camera, cameraFile, options.undistort ?? true);
     const imagePath = join(root, imagesDir, image.name);
-    if (!existsSync(imagePath)) throw new DatasetError(imagePath, `registered image "${image.name}" is missing from ${join(root, imagesDir)}`);
+    if (!existsSync(imagePath))
+      throw new DatasetError(
+        imagePath,
+        `registered image "${image.name}" is missing from ${join(root, imagesDir)}`,
+      );
     const size = readImageSize(imagePath);
     if (size.width !== camera.width || size.height !== camera.height) {
-      throw new DatasetError(imagePath, `image is ${size.width}x${size.height} but camera ${camera.id} is ${camera.width}x${camera.height}`);
+      throw new DatasetError(
+        imagePath,
+        `image is ${size.width}x${size.height} but camera ${camera.id} is ${camera.width}x${camera.height}`,
+      );
     }
     const pinhole = { width: camera.width, height: camera.height, fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy };
     const distortion = k.distortion;
@@ -340,4 +403,3 @@ export function loadColmap(path: string, options: DatasetOptions): Dataset {
     background,
   };
 }
-

@@ -73,16 +73,22 @@ export function loadDataset(path: string, options: DatasetOptions = {}): Dataset
     if (path.endsWith('.json')) return loadBlender(path, options);
     throw new DatasetError(path, 'is a file but not a transforms*.json: pass a dataset folder');
   }
-  if (['transforms.json', 'transforms_train.json'].some((f) => existsSync(join(path, f)))) return loadBlender(path, options);
+  if (['transforms.json', 'transforms_train.json'].some((f) => existsSync(join(path, f))))
+    return loadBlender(path, options);
   if (findColmapSparse(path)) return loadColmap(path, options);
-  throw new DatasetError(path, 'is neither a NeRF/Blender dataset (transforms.json / transforms_train.json) nor a COLMAP project (sparse/0 or sparse/ with cameras, images)');
+  throw new DatasetError(
+    path,
+    'is neither a NeRF/Blender dataset (transforms.json / transforms_train.json) nor a COLMAP project (sparse/0 or sparse/ with cameras, images)',
+  );
 }
 
 /**
  * Dataset options from a 3DGS-style `--resolution` value: 1, 2, 4, 8 are downscale factors, any other
  * positive value a target width, and -1 (the default) caps the width at 1600 pixels.
  */
-export function resolutionOptions(resolution = -1): Pick<DatasetOptions, 'downscale' | 'targetWidth' | 'maxWidth'> {
+export function resolutionOptions(
+  resolution = -1,
+): Pick<DatasetOptions, 'downscale' | 'targetWidth' | 'maxWidth'> {
   if (resolution === -1) return { maxWidth: 1600 };
   if ([1, 2, 4, 8].includes(resolution)) return { downscale: resolution };
   if (Number.isInteger(resolution) && resolution > 0) return { targetWidth: resolution };
@@ -104,7 +110,8 @@ export function cameraExtent(cameras: Camera[]): { center: Vec3; radius: number 
   const center: Vec3 = [0, 0, 0];
   for (const p of centers) for (let a = 0; a < 3; a++) center[a] += p[a] / centers.length;
   let max = 0;
-  for (const p of centers) max = Math.max(max, Math.hypot(p[0] - center[0], p[1] - center[1], p[2] - center[2]));
+  for (const p of centers)
+    max = Math.max(max, Math.hypot(p[0] - center[0], p[1] - center[1], p[2] - center[2]));
   // A single camera (or all at one point) has no spread: 3DGS would return 0.1 (1.1 * 0 + tiny); keep it positive.
   return { center, radius: Math.max(1.1 * max, 1e-6) };
 }

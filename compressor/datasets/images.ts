@@ -30,7 +30,11 @@ export function decodeImageFile(path: string): RgbaImage {
   try {
     if (isPng(bytes)) {
       const png = PNG.sync.read(bytes);
-      return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+      return {
+        width: png.width,
+        height: png.height,
+        data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+      };
     }
     if (isJpeg(bytes)) {
       const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 2048 });
@@ -54,13 +58,20 @@ export function readImageSize(path: string): { width: number; height: number } {
   } catch {
     throw new DatasetError(path, 'image file is missing or unreadable');
   }
-  if (isPng(head) && head.length >= 24) return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+  if (isPng(head) && head.length >= 24)
+    return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
   if (isJpeg(head)) {
     let p = 2;
     while (p + 9 < head.length) {
-      if (head[p] !== 0xff) { p++; continue; }
+      if (head[p] !== 0xff) {
+        p++;
+        continue;
+      }
       const marker = head[p + 1];
-      if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) { p += 2; continue; }
+      if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+        p += 2;
+        continue;
+      }
       const length = head.readUInt16BE(p + 2);
       const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
       if (isSof) return { height: head.readUInt16BE(p + 5), width: head.readUInt16BE(p + 7) };
@@ -84,12 +95,23 @@ export function compositeRgb(image: RgbaImage, background: [number, number, numb
 }
 
 /** Output size for a downscale factor or target width (3DGS rounds to the nearest pixel). */
-export function scaledSize(width: number, height: number, options: { downscale?: number; targetWidth?: number; maxWidth?: number }): { width: number; height: number } {
-  const autoWidth = options.downscale === undefined && options.targetWidth === undefined && options.maxWidth !== undefined && width > options.maxWidth ? options.maxWidth : undefined;
+export function scaledSize(
+  width: number,
+  height: number,
+  options: { downscale?: number; targetWidth?: number; maxWidth?: number },
+): { width: number; height: number } {
+  const autoWidth =
+    options.downscale === undefined &&
+    options.targetWidth === undefined &&
+    options.maxWidth !== undefined &&
+    width > options.maxWidth
+      ? options.maxWidth
+      : undefined;
   const targetWidth = options.targetWidth ?? autoWidth;
   if (targetWidth !== undefined) {
     const w = Math.round(targetWidth);
-    if (!(w >= 1 && w <= width)) throw new RangeError(`target width ${targetWidth} must be within 1..${width}`);
+    if (!(w >= 1 && w <= width))
+      throw new RangeError(`target width ${targetWidth} must be within 1..${width}`);
     return { width: w, height: Math.max(1, Math.round((height * w) / width)) };
   }
   const f = options.downscale ?? 1;
@@ -101,20 +123,29 @@ export function scaledSize(width: number, height: number, options: { downscale?:
  * Area-average resampling of [h, w, channels] to [nh, nw, channels]: each output pixel is the mean of
  * the source area it covers (fractional coverage at the edges), so integer factors are box averages.
  */
-export function resizeArea(src: Float32Array, width: number, height: number, newWidth: number, newHeight: number, channels = 3): Float32Array {
+export function resizeArea(
+  src: Float32Array,
+  width: number,
+  height: number,
+  newWidth: number,
+  newHeight: number,
+  channels = 3,
+): Float32Array {
   if (newWidth === width && newHeight === height) return src;
   const tmp = new Float32Array(newWidth * height * channels);
   const wx = areaWeights(width, newWidth);
   for (let y = 0; y < height; y++)
     for (let x = 0; x < newWidth; x++)
       for (const [sx, w] of wx[x])
-        for (let c = 0; c < channels; c++) tmp[(y * newWidth + x) * channels + c] += w * src[(y * width + sx) * channels + c];
+        for (let c = 0; c < channels; c++)
+          tmp[(y * newWidth + x) * channels + c] += w * src[(y * width + sx) * channels + c];
   const out = new Float32Array(newWidth * newHeight * channels);
   const wy = areaWeights(height, newHeight);
   for (let y = 0; y < newHeight; y++)
     for (const [sy, w] of wy[y])
       for (let x = 0; x < newWidth; x++)
-        for (let c = 0; c < channels; c++) out[(y * newWidth + x) * channels + c] += w * tmp[(sy * newWidth + x) * channels + c];
+        for (let c = 0; c < channels; c++)
+          out[(y * newWidth + x) * channels + c] += w * tmp[(sy * newWidth + x) * channels + c];
   return out;
 }
 

@@ -31,13 +31,19 @@ test('lego at 4x downscale: 200x200, 87/13 split, cameras on a ~4.03 sphere look
     assert.ok(Math.abs(r - 4.0311) < 1e-3, `radius ${r}`);
     // Looking at the origin: its camera-space position is (≈0, ≈0, r).
     const v = cam.viewMatrix;
-    assert.ok(Math.abs(v[12]) < 0.05 && Math.abs(v[13]) < 0.05 && Math.abs(v[14] - r) < 0.05, `origin at ${v[12]},${v[13]},${v[14]}`);
+    assert.ok(
+      Math.abs(v[12]) < 0.05 && Math.abs(v[13]) < 0.05 && Math.abs(v[14] - r) < 0.05,
+      `origin at ${v[12]},${v[13]},${v[14]}`,
+    );
   }
   // One image: composited on white, so the corner is background white and the centre is the model.
   const img = ds.images.get(0);
   assert.equal(img.length, 200 * 200 * 3);
   assert.ok(Math.abs(img[0] - 1) < 1e-6 && Math.abs(img[1] - 1) < 1e-6);
   const centre = (100 * 200 + 100) * 3;
-  assert.ok(img[centre] < 0.99 || img[centre + 1] < 0.99 || img[centre + 2] < 0.99, 'centre pixel shows the model');
+  assert.ok(
+    img[centre] < 0.99 || img[centre + 1] < 0.99 || img[centre + 2] < 0.99,
+    'centre pixel shows the model',
+  );
   assert.ok(ds.sceneExtent > 1 && ds.sceneExtent < 10);
 });

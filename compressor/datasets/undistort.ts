@@ -46,12 +46,17 @@ export function undistortImage(src: Float32Array, k: Pinhole, d: Distortion, cha
       // continuous pixel-index coordinates of the sample (centre of pixel i at i)
       const sx = Math.min(w - 1, Math.max(0, k.fx * xd + k.cx - 0.5));
       const sy = Math.min(h - 1, Math.max(0, k.fy * yd + k.cy - 0.5));
-      const x0 = Math.floor(sx), y0 = Math.floor(sy);
-      const x1 = Math.min(w - 1, x0 + 1), y1 = Math.min(h - 1, y0 + 1);
-      const fx = sx - x0, fy = sy - y0;
+      const x0 = Math.floor(sx),
+        y0 = Math.floor(sy);
+      const x1 = Math.min(w - 1, x0 + 1),
+        y1 = Math.min(h - 1, y0 + 1);
+      const fx = sx - x0,
+        fy = sy - y0;
       for (let c = 0; c < channels; c++) {
-        const a = src[(y0 * w + x0) * channels + c], b = src[(y0 * w + x1) * channels + c];
-        const e = src[(y1 * w + x0) * channels + c], f = src[(y1 * w + x1) * channels + c];
+        const a = src[(y0 * w + x0) * channels + c],
+          b = src[(y0 * w + x1) * channels + c];
+        const e = src[(y1 * w + x0) * channels + c],
+          f = src[(y1 * w + x1) * channels + c];
         out[(py * w + px) * channels + c] = (a * (1 - fx) + b * fx) * (1 - fy) + (e * (1 - fx) + f * fx) * fy;
       }
     }

@@ -18,10 +18,21 @@ export interface ViewSource {
 export function scaleCamera(camera: Camera, width: number, height: number): Camera {
   const sx = width / camera.width;
   const sy = height / camera.height;
-  return { ...camera, width, height, fx: camera.fx * sx, fy: camera.fy * sy, cx: camera.cx * sx, cy: camera.cy * sy };
+  return {
+    ...camera,
+    width,
+    height,
+    fx: camera.fx * sx,
+    fy: camera.fy * sy,
+    cx: camera.cx * sx,
+    cy: camera.cy * sy,
+  };
 }
 
-export function targetSize(view: { width: number; height: number }, options: DatasetOptions): { width: number; height: number } {
+export function targetSize(
+  view: { width: number; height: number },
+  options: DatasetOptions,
+): { width: number; height: number } {
   return scaledSize(view.width, view.height, options);
 }
 
@@ -30,7 +41,10 @@ export function makeImages(views: ViewSource[], background: Rgb, options: Datase
     const view = views[i];
     const decoded = decodeImageFile(view.path);
     if (decoded.width !== view.width || decoded.height !== view.height) {
-      throw new DatasetError(view.path, `image is ${decoded.width}x${decoded.height} but its camera expects ${view.width}x${view.height}`);
+      throw new DatasetError(
+        view.path,
+        `image is ${decoded.width}x${decoded.height} but its camera expects ${view.width}x${view.height}`,
+      );
     }
     let rgb = compositeRgb(decoded, background);
     if (view.undistort) rgb = view.undistort(rgb);
@@ -41,7 +55,8 @@ export function makeImages(views: ViewSource[], background: Rgb, options: Datase
     return {
       count: views.length,
       get(index: number) {
-        if (!(index >= 0 && index < views.length)) throw new RangeError(`image index ${index} outside 0..${views.length - 1}`);
+        if (!(index >= 0 && index < views.length))
+          throw new RangeError(`image index ${index} outside 0..${views.length - 1}`);
         return load(index);
       },
     };

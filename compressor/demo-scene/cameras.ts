@@ -39,7 +39,8 @@ export function orbitPoses(options: OrbitOptions, rng: Rng): number[][][] {
   for (let i = 0; i < count; i++) {
     // Uniform in sin(elevation) = uniform by area over the spherical band.
     const f = (i + 0.25 + 0.5 * rng.next()) / count;
-    const s0 = Math.sin(minElevation), s1 = Math.sin(maxElevation);
+    const s0 = Math.sin(minElevation),
+      s1 = Math.sin(maxElevation);
     const elevation = Math.asin(s0 + (s1 - s0) * f);
     const azimuth = azimuth0 + i * golden + 0.1 * (rng.next() - 0.5);
     const eye: Vec3 = [

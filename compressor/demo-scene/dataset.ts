@@ -45,7 +45,8 @@ export function resolveDemoOptions(options: DemoDatasetOptions = {}): ResolvedDe
     testEvery: options.testEvery ?? 8,
   };
   const check = (name: string, value: number, min: number, max: number): void => {
-    if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`demo scene: --${name} must be an integer in [${min}, ${max}], got ${value}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new RangeError(`demo scene: --${name} must be an integer in [${min}, ${max}], got ${value}`);
   };
   check('views', o.views, 2, 1000);
   check('size', o.size, 4, 4096);
@@ -86,17 +87,23 @@ export interface DemoProgress {
 }
 
 /** Renders everything in memory. */
-export function renderDemoDataset(options: DemoDatasetOptions = {}, onProgress?: (p: DemoProgress) => void): DemoDataset {
+export function renderDemoDataset(
+  options: DemoDatasetOptions = {},
+  onProgress?: (p: DemoProgress) => void,
+): DemoDataset {
   const o = resolveDemoOptions(options);
   const scene = buildDemoScene(o.seed);
   const root = new Rng(o.seed);
-  const poses = orbitPoses({
-    count: o.views,
-    target: scene.centre,
-    radius: DEMO_CAMERA_RADIUS,
-    minElevation: (12 * Math.PI) / 180,
-    maxElevation: (70 * Math.PI) / 180,
-  }, root.fork(0));
+  const poses = orbitPoses(
+    {
+      count: o.views,
+      target: scene.centre,
+      radius: DEMO_CAMERA_RADIUS,
+      minElevation: (12 * Math.PI) / 180,
+      maxElevation: (70 * Math.PI) / 180,
+    },
+    root.fork(0),
+  );
   const focal = o.size / (2 * Math.tan(DEMO_CAMERA_ANGLE_X / 2));
   const train: NerfTransforms = { camera_angle_x: DEMO_CAMERA_ANGLE_X, frames: [] };
   const test: NerfTransforms = { camera_angle_x: DEMO_CAMERA_ANGLE_X, frames: [] };
@@ -110,7 +117,10 @@ export function renderDemoDataset(options: DemoDatasetOptions = {}, onProgress?:
     split.frames.push({ file_path: `./${folder}/${name}`, rotation: 0, transform_matrix: poses[i] });
     const png = new PNG({ width: o.size, height: o.size });
     png.data.set(rgba);
-    images.set(`${folder}/${name}.png`, new Uint8Array(PNG.sync.write(png, { colorType: 6, deflateLevel: 9 })));
+    images.set(
+      `${folder}/${name}.png`,
+      new Uint8Array(PNG.sync.write(png, { colorType: 6, deflateLevel: 9 })),
+    );
     onProgress?.({ view: i + 1, views: o.views });
   }
   const pointsPly = pointCloudPly(sampleSurfaces(scene, o.points, root.fork(1)));
@@ -122,8 +132,14 @@ export function isDemoDatasetCurrent(dir: string, options: DemoDatasetOptions = 
   const stampPath = join(dir, DEMO_STAMP_FILE);
   if (!existsSync(stampPath) || !existsSync(join(dir, 'transforms_train.json'))) return false;
   try {
-    const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as { version?: number; options?: ResolvedDemoOptions };
-    return stamp.version === DEMO_GENERATOR_VERSION && JSON.stringify(stamp.options) === JSON.stringify(resolveDemoOptions(options));
+    const stamp = JSON.parse(readFileSync(stampPath, 'utf8')) as {
+      version?: number;
+      options?: ResolvedDemoOptions;
+    };
+    return (
+      stamp.version === DEMO_GENERATOR_VERSION &&
+      JSON.stringify(stamp.options) === JSON.stringify(resolveDemoOptions(options))
+    );
   } catch {
     return false;
   }
@@ -133,11 +149,17 @@ export function isDemoDatasetCurrent(dir: string, options: DemoDatasetOptions = 
  * Renders and writes the dataset to `dir`. An existing `dir` is replaced only if it is empty or a
  * previous demo dataset (it has demo-scene.json); anything else is refused, so a typo never deletes data.
  */
-export async function writeDemoDataset(dir: string, options: DemoDatasetOptions = {}, onProgress?: (p: DemoProgress) => void): Promise<DemoDataset> {
+export async function writeDemoDataset(
+  dir: string,
+  options: DemoDatasetOptions = {},
+  onProgress?: (p: DemoProgress) => void,
+): Promise<DemoDataset> {
   if (existsSync(dir)) {
     const entries = await readdir(dir);
     if (entries.length > 0 && !entries.includes(DEMO_STAMP_FILE)) {
-      throw new Error(`${dir} exists and is not a demo dataset (no ${DEMO_STAMP_FILE}); refusing to overwrite it`);
+      throw new Error(
+        `${dir} exists and is not a demo dataset (no ${DEMO_STAMP_FILE}); refusing to overwrite it`,
+      );
     }
   }
   const dataset = renderDemoDataset(options, onProgress);
@@ -153,12 +175,15 @@ export async function writeDemoDataset(dir: string, options: DemoDatasetOptions 
     // Blender scenes also ship a validation split; loaders that expect it get the test views.
     await writeFile(join(temp, 'transforms_val.json'), json(dataset.test));
     await writeFile(join(temp, 'points3d.ply'), dataset.pointsPly);
-    await writeFile(join(temp, DEMO_STAMP_FILE), json({
-      generator: 'gs-scene demo-scene',
-      version: DEMO_GENERATOR_VERSION,
-      options: dataset.options,
-      up: [0, 0, 1],
-    }));
+    await writeFile(
+      join(temp, DEMO_STAMP_FILE),
+      json({
+        generator: 'gs-scene demo-scene',
+        version: DEMO_GENERATOR_VERSION,
+        options: dataset.options,
+        up: [0, 0, 1],
+      }),
+    );
     await rm(dir, { recursive: true, force: true });
     await rename(temp, dir);
   } catch (error) {

@@ -10,7 +10,13 @@ import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import type { Camera, Vec3 } from '../../shared/math/camera.ts';
 import { viewFromOpenGLCameraToWorld } from '../../shared/math/camera.ts';
-import { DEMO_CAMERA_ANGLE_X, DEMO_STAMP_FILE, isDemoDatasetCurrent, renderDemoDataset, writeDemoDataset } from './dataset.ts';
+import {
+  DEMO_CAMERA_ANGLE_X,
+  DEMO_STAMP_FILE,
+  isDemoDatasetCurrent,
+  renderDemoDataset,
+  writeDemoDataset,
+} from './dataset.ts';
 import type { NerfTransforms } from './dataset.ts';
 import { pixelRay } from './raytrace.ts';
 import { buildDemoScene } from './scene.ts';
@@ -19,7 +25,15 @@ const small = { views: 9, size: 24, spp: 1, points: 200 };
 
 function cameraOf(frame: { transform_matrix: number[][] }, size: number): Camera {
   const f = size / (2 * Math.tan(DEMO_CAMERA_ANGLE_X / 2));
-  return { width: size, height: size, fx: f, fy: f, cx: size / 2, cy: size / 2, viewMatrix: viewFromOpenGLCameraToWorld(frame.transform_matrix) };
+  return {
+    width: size,
+    height: size,
+    fx: f,
+    fy: f,
+    cx: size / 2,
+    cy: size / 2,
+    viewMatrix: viewFromOpenGLCameraToWorld(frame.transform_matrix),
+  };
 }
 
 /** Pixel position (x, y) and camera depth of a world point, via the shared world-to-camera matrix. */
@@ -59,7 +73,10 @@ test('every camera looks at the scene centre (projects to the image centre, in f
     const [x, y, z] = project(cameraOf(frame, size), centre);
     assert.ok(z > 0, `${frame.file_path}: centre behind the camera`);
     // The pose is built to look exactly at the centre: float32 matrices leave ~1e-5 px of error.
-    assert.ok(Math.abs(x - size / 2) < 1e-3 && Math.abs(y - size / 2) < 1e-3, `${frame.file_path}: centre at ${x}, ${y}`);
+    assert.ok(
+      Math.abs(x - size / 2) < 1e-3 && Math.abs(y - size / 2) < 1e-3,
+      `${frame.file_path}: centre at ${x}, ${y}`,
+    );
   }
 });
 
@@ -70,12 +87,20 @@ test('the tracer shoots each pixel ray through the point the shared camera proje
     const camera = cameraOf(frame, size);
     const m = frame.transform_matrix;
     const eye: Vec3 = [m[0][3], m[1][3], m[2][3]];
-    for (const [sx, sy] of [[0.5, 0.5], [39.5, 3.25], [7, 31], [20, 20]]) {
+    for (const [sx, sy] of [
+      [0.5, 0.5],
+      [39.5, 3.25],
+      [7, 31],
+      [20, 20],
+    ]) {
       const r = pixelRay({ width: size, height: size, focal: camera.fx, cameraToWorld: m }, sx, sy);
       const p: Vec3 = [eye[0] + 3 * r[0], eye[1] + 3 * r[1], eye[2] + 3 * r[2]];
       const [x, y] = project(camera, p);
       // Float32 view matrix: ~1e-6 relative error on 4-unit distances, far below 1e-3 px.
-      assert.ok(Math.abs(x - sx) < 1e-3 && Math.abs(y - sy) < 1e-3, `pixel ${sx},${sy} came back at ${x},${y}`);
+      assert.ok(
+        Math.abs(x - sx) < 1e-3 && Math.abs(y - sy) < 1e-3,
+        `pixel ${sx},${sy} came back at ${x},${y}`,
+      );
     }
   }
 });
@@ -86,7 +111,9 @@ test('images show the scene: coverage in range, disc rim opaque inside and empty
   for (const frame of allFrames(d)) {
     const png = decode(d.images.get(`${frame.file_path.slice(2)}.png`)!);
     assert.equal(png.width, size);
-    let covered = 0, lumMin = 1, lumMax = 0;
+    let covered = 0,
+      lumMin = 1,
+      lumMax = 0;
     for (let i = 0; i < size * size; i++) {
       const a = png.data[i * 4 + 3] / 255;
       covered += a;
@@ -113,7 +140,10 @@ test('images show the scene: coverage in range, disc rim opaque inside and empty
         return png.data[(Math.floor(y) * size + Math.floor(x)) * 4 + 3];
       };
       assert.equal(alphaAt(1.35), 255, `${frame.file_path}: ground inside the near rim is not opaque`);
-      assert.ok(alphaAt(1.95) === 0 || alphaAt(1.95) === undefined, `${frame.file_path}: something outside the near rim`);
+      assert.ok(
+        alphaAt(1.95) === 0 || alphaAt(1.95) === undefined,
+        `${frame.file_path}: something outside the near rim`,
+      );
     }
   }
 });
@@ -129,7 +159,10 @@ test('NeRF layout on disk: valid JSON, rigid camera-to-world matrices, every-8th
     const test_ = JSON.parse(readFileSync(join(dir, 'transforms_test.json'), 'utf8')) as NerfTransforms;
     assert.equal(train.frames.length, 14);
     assert.equal(test_.frames.length, 3); // views 0, 8, 16
-    for (const [split, t] of [['train', train], ['test', test_]] as const) {
+    for (const [split, t] of [
+      ['train', train],
+      ['test', test_],
+    ] as const) {
       assert.equal(typeof t.camera_angle_x, 'number');
       t.frames.forEach((frame, i) => {
         assert.equal(frame.file_path, `./${split}/r_${i}`);
@@ -143,7 +176,10 @@ test('NeRF layout on disk: valid JSON, rigid camera-to-world matrices, every-8th
             assert.ok(Math.abs(dotAB - (a === b ? 1 : 0)) < 1e-9, 'rotation columns orthonormal');
           }
         }
-        const det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+        const det =
+          m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+          m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+          m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
         assert.ok(Math.abs(det - 1) < 1e-9, 'proper rotation');
         assert.ok(m[2][3] > 0, 'cameras above the ground');
       });

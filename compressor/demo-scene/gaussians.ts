@@ -29,11 +29,17 @@ export interface DemoGaussiansOptions {
 function rotateZUpToYDown(scene: GaussianScene): void {
   const h = Math.SQRT1_2; // quaternion of the rotation: (cos 45, sin 45, 0, 0)
   for (let i = 0; i < scene.count; i++) {
-    const y = scene.positions[i * 3 + 1], z = scene.positions[i * 3 + 2];
+    const y = scene.positions[i * 3 + 1],
+      z = scene.positions[i * 3 + 2];
     scene.positions[i * 3 + 1] = -z;
     scene.positions[i * 3 + 2] = y;
     // r (x) q with r = (h, h, 0, 0): rotates each Gaussian's axes with the world.
-    const [w, x, qy, qz] = [scene.rotations[i * 4], scene.rotations[i * 4 + 1], scene.rotations[i * 4 + 2], scene.rotations[i * 4 + 3]];
+    const [w, x, qy, qz] = [
+      scene.rotations[i * 4],
+      scene.rotations[i * 4 + 1],
+      scene.rotations[i * 4 + 2],
+      scene.rotations[i * 4 + 3],
+    ];
     scene.rotations[i * 4] = h * w - h * x;
     scene.rotations[i * 4 + 1] = h * x + h * w;
     scene.rotations[i * 4 + 2] = h * qy - h * qz;
@@ -41,12 +47,25 @@ function rotateZUpToYDown(scene: GaussianScene): void {
   }
 }
 
-const FOOTPRINT: [number, number][] = [[-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5]];
+const FOOTPRINT: [number, number][] = [
+  [-0.5, -0.5],
+  [0.5, -0.5],
+  [-0.5, 0.5],
+  [0.5, 0.5],
+];
 
 /** Quaternion (w, x, y, z) of the rotation whose matrix has columns a, b, c (an orthonormal right-handed basis). */
 export function quaternionFromBasis(a: Vec3, b: Vec3, c: Vec3): [number, number, number, number] {
   // Matrix m[r][col]: columns are a, b, c. Shepperd's method: pick the largest diagonal term for stability.
-  const m00 = a[0], m10 = a[1], m20 = a[2], m01 = b[0], m11 = b[1], m21 = b[2], m02 = c[0], m12 = c[1], m22 = c[2];
+  const m00 = a[0],
+    m10 = a[1],
+    m20 = a[2],
+    m01 = b[0],
+    m11 = b[1],
+    m21 = b[2],
+    m02 = c[0],
+    m12 = c[1],
+    m22 = c[2];
   const trace = m00 + m11 + m22;
   if (trace > 0) {
     const s = 2 * Math.sqrt(trace + 1);
@@ -69,7 +88,8 @@ export function generateDemoGaussians(options: DemoGaussiansOptions = {}): Gauss
   const count = options.count ?? 20_000;
   const seed = options.seed ?? 1;
   const shDegree = options.shDegree ?? 0;
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`demo Gaussians: count must be a positive integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new RangeError(`demo Gaussians: count must be a positive integer, got ${count}`);
   const scene = buildDemoScene(seed);
   const rng = new Rng(seed).fork(2);
   const samples = sampleSurfaces(scene, count, rng);
@@ -81,7 +101,8 @@ export function generateDemoGaussians(options: DemoGaussiansOptions = {}): Gauss
     const n: Vec3 = [samples.normals[i * 3], samples.normals[i * 3 + 1], samples.normals[i * 3 + 2]];
     const helper: Vec3 = Math.abs(n[2]) < 0.9 ? [0, 0, 1] : [1, 0, 0];
     const spin = 2 * Math.PI * rng.next();
-    const t0 = normalize(cross(helper, n)), t1 = cross(n, t0);
+    const t0 = normalize(cross(helper, n)),
+      t1 = cross(n, t0);
     const a: Vec3 = [0, 1, 2].map((k) => t0[k] * Math.cos(spin) + t1[k] * Math.sin(spin)) as Vec3;
     const b = cross(n, a);
     out.rotations.set(quaternionFromBasis(a, b, n), i * 4);
@@ -97,8 +118,13 @@ export function generateDemoGaussians(options: DemoGaussiansOptions = {}): Gauss
     const p: Vec3 = [samples.positions[i * 3], samples.positions[i * 3 + 1], samples.positions[i * 3 + 2]];
     const colour: Vec3 = [0, 0, 0];
     for (const [u, v] of FOOTPRINT) {
-      const su = u * tangentSigma * stretch, sv = v * tangentSigma / stretch;
-      const q: Vec3 = [p[0] + a[0] * su + b[0] * sv, p[1] + a[1] * su + b[1] * sv, p[2] + a[2] * su + b[2] * sv];
+      const su = u * tangentSigma * stretch,
+        sv = (v * tangentSigma) / stretch;
+      const q: Vec3 = [
+        p[0] + a[0] * su + b[0] * sv,
+        p[1] + a[1] * su + b[1] * sv,
+        p[2] + a[2] * su + b[2] * sv,
+      ];
       const baked = bakedColour(scene, shape, q, n, rng, 2);
       for (let c = 0; c < 3; c++) colour[c] += baked[c] / FOOTPRINT.length;
     }

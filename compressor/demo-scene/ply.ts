@@ -5,7 +5,14 @@ import { shRestCount } from '../../shared/scene/gaussian-scene.ts';
 import type { SurfaceSamples } from './surface-samples.ts';
 
 function header(count: number, properties: string[]): Uint8Array {
-  const lines = ['ply', 'format binary_little_endian 1.0', `element vertex ${count}`, ...properties, 'end_header', ''];
+  const lines = [
+    'ply',
+    'format binary_little_endian 1.0',
+    `element vertex ${count}`,
+    ...properties,
+    'end_header',
+    '',
+  ];
   return new TextEncoder().encode(lines.join('\n'));
 }
 
@@ -18,7 +25,8 @@ function concat(head: Uint8Array, body: ArrayBuffer): Uint8Array {
 
 /** Point cloud PLY: float x y z, float nx ny nz, uchar red green blue (colours rounded from [0, 1]). */
 export function pointCloudPly(samples: SurfaceSamples): Uint8Array {
-  const props = ['x', 'y', 'z', 'nx', 'ny', 'nz'].map((n) => `property float ${n}`)
+  const props = ['x', 'y', 'z', 'nx', 'ny', 'nz']
+    .map((n) => `property float ${n}`)
     .concat(['red', 'green', 'blue'].map((n) => `property uchar ${n}`));
   const stride = 6 * 4 + 3;
   const body = new ArrayBuffer(samples.count * stride);
@@ -55,5 +63,11 @@ export function gaussianPly(scene: GaussianScene): Uint8Array {
     for (let a = 0; a < 4; a++) row.push(scene.rotations[i * 4 + a]);
     for (let f = 0; f < floats; f++) view.setFloat32((i * floats + f) * 4, row[f], true);
   }
-  return concat(header(scene.count, names.map((n) => `property float ${n}`)), body);
+  return concat(
+    header(
+      scene.count,
+      names.map((n) => `property float ${n}`),
+    ),
+    body,
+  );
 }

@@ -34,8 +34,10 @@ export function jitteredLightDir(scene: DemoScene, rng: Rng): Vec3 {
   const l = scene.lightDir;
   const a = normalize(cross(l, Math.abs(l[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0]));
   const b = cross(l, a);
-  const r = scene.lightSpread * Math.sqrt(rng.next()), phi = 2 * Math.PI * rng.next();
-  const u = r * Math.cos(phi), v = r * Math.sin(phi);
+  const r = scene.lightSpread * Math.sqrt(rng.next()),
+    phi = 2 * Math.PI * rng.next();
+  const u = r * Math.cos(phi),
+    v = r * Math.sin(phi);
   return normalize([l[0] + a[0] * u + b[0] * v, l[1] + a[1] * u + b[1] * v, l[2] + a[2] * u + b[2] * v]);
 }
 
@@ -67,8 +69,13 @@ export function shade(scene: DemoScene, shape: Shape, p: Vec3, d: Vec3, shadowLi
   const l = scene.lightDir;
   if (shape.specular > 0 && dot(n, l) > 0) {
     const h = normalize([l[0] - d[0], l[1] - d[1], l[2] - d[2]]);
-    const s = shape.specular * Math.pow(Math.max(0, dot(n, h)), shape.shininess) * lightVisible(scene, p, n, shadowLight);
-    c[0] += s; c[1] += s; c[2] += s;
+    const s =
+      shape.specular *
+      Math.max(0, dot(n, h)) ** shape.shininess *
+      lightVisible(scene, p, n, shadowLight);
+    c[0] += s;
+    c[1] += s;
+    c[2] += s;
   }
   return c;
 }
@@ -78,7 +85,9 @@ export function bakedColour(scene: DemoScene, shape: Shape, p: Vec3, n: Vec3, rn
   const sum: Vec3 = [0, 0, 0];
   for (let s = 0; s < samples; s++) {
     const c = diffuseRadiance(scene, shape, p, n, jitteredLightDir(scene, rng));
-    sum[0] += c[0]; sum[1] += c[1]; sum[2] += c[2];
+    sum[0] += c[0];
+    sum[1] += c[1];
+    sum[2] += c[2];
   }
   return [clamp01(sum[0] / samples), clamp01(sum[1] / samples), clamp01(sum[2] / samples)];
 }
@@ -96,7 +105,8 @@ export interface PinholeView {
 export function pixelRay(view: PinholeView, sx: number, sy: number): Vec3 {
   const m = view.cameraToWorld;
   // Camera-space direction in OpenGL axes: image rows go down while camera +Y goes up; the camera looks down -Z.
-  const cx = (sx - view.width / 2) / view.focal, cy = -(sy - view.height / 2) / view.focal;
+  const cx = (sx - view.width / 2) / view.focal,
+    cy = -(sy - view.height / 2) / view.focal;
   return normalize([
     m[0][0] * cx + m[0][1] * cy - m[0][2],
     m[1][0] * cx + m[1][1] * cy - m[1][2],
@@ -116,7 +126,10 @@ export function renderView(scene: DemoScene, view: PinholeView, spp: number, rng
   const out = new Uint8Array(width * height * 4);
   for (let py = 0; py < height; py++) {
     for (let px = 0; px < width; px++) {
-      let r = 0, g = 0, b = 0, hits = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        hits = 0;
       for (let s = 0; s < samples; s++) {
         const sx = px + ((s % grid) + rng.next()) / grid;
         const sy = py + (Math.floor(s / grid) + rng.next()) / grid;
@@ -125,7 +138,9 @@ export function renderView(scene: DemoScene, view: PinholeView, spp: number, rng
         const light = jitteredLightDir(scene, rng);
         if (!hit) continue;
         const c = shade(scene, hit.shape, madd(eye, d, hit.t), d, light);
-        r += clamp01(c[0]); g += clamp01(c[1]); b += clamp01(c[2]);
+        r += clamp01(c[0]);
+        g += clamp01(c[1]);
+        b += clamp01(c[2]);
         hits++;
       }
       const o = (py * width + px) * 4;

@@ -31,15 +31,23 @@ type Texture = (local: Vec3) => Vec3;
 
 /** A flat disc of radius `radius` in its frame's XY plane, facing its frame's +Z. */
 export class Disc implements Shape {
-  constructor(readonly name: string, readonly frame: Frame, readonly radius: number, readonly texture: Texture,
-    readonly specular = 0, readonly shininess = 1) {}
+  constructor(
+    readonly name: string,
+    readonly frame: Frame,
+    readonly radius: number,
+    readonly texture: Texture,
+    readonly specular = 0,
+    readonly shininess = 1,
+  ) {}
 
   intersect(o: Vec3, d: Vec3, tMin: number, tMax: number): number {
-    const lo = toLocalPoint(this.frame, o), ld = toLocalDir(this.frame, d);
+    const lo = toLocalPoint(this.frame, o),
+      ld = toLocalDir(this.frame, d);
     if (Math.abs(ld[2]) < 1e-12) return Infinity;
     const t = -lo[2] / ld[2];
     if (t <= tMin || t >= tMax) return Infinity;
-    const x = lo[0] + ld[0] * t, y = lo[1] + ld[1] * t;
+    const x = lo[0] + ld[0] * t,
+      y = lo[1] + ld[1] * t;
     return x * x + y * y <= this.radius * this.radius ? t : Infinity;
   }
 
@@ -56,14 +64,24 @@ export class Disc implements Shape {
   }
 
   sample(rng: Rng): SurfaceSample {
-    const r = this.radius * Math.sqrt(rng.next()), a = 2 * Math.PI * rng.next();
-    return { position: toWorldPoint(this.frame, [r * Math.cos(a), r * Math.sin(a), 0]), normal: this.frame.z };
+    const r = this.radius * Math.sqrt(rng.next()),
+      a = 2 * Math.PI * rng.next();
+    return {
+      position: toWorldPoint(this.frame, [r * Math.cos(a), r * Math.sin(a), 0]),
+      normal: this.frame.z,
+    };
   }
 }
 
 export class Sphere implements Shape {
-  constructor(readonly name: string, readonly frame: Frame, readonly radius: number, readonly texture: Texture,
-    readonly specular = 0, readonly shininess = 1) {}
+  constructor(
+    readonly name: string,
+    readonly frame: Frame,
+    readonly radius: number,
+    readonly texture: Texture,
+    readonly specular = 0,
+    readonly shininess = 1,
+  ) {}
 
   intersect(o: Vec3, d: Vec3, tMin: number, tMax: number): number {
     const oc = sub(o, this.frame.origin);
@@ -91,27 +109,41 @@ export class Sphere implements Shape {
   }
 
   sample(rng: Rng): SurfaceSample {
-    const z = 2 * rng.next() - 1, a = 2 * Math.PI * rng.next(), r = Math.sqrt(Math.max(0, 1 - z * z));
+    const z = 2 * rng.next() - 1,
+      a = 2 * Math.PI * rng.next(),
+      r = Math.sqrt(Math.max(0, 1 - z * z));
     const n: Vec3 = [r * Math.cos(a), r * Math.sin(a), z];
     const o = this.frame.origin;
-    return { position: [o[0] + n[0] * this.radius, o[1] + n[1] * this.radius, o[2] + n[2] * this.radius], normal: n };
+    return {
+      position: [o[0] + n[0] * this.radius, o[1] + n[1] * this.radius, o[2] + n[2] * this.radius],
+      normal: n,
+    };
   }
 }
 
 /** An oriented box with half-extents `half` along its frame's axes. */
 export class Box implements Shape {
-  constructor(readonly name: string, readonly frame: Frame, readonly half: Vec3, readonly texture: Texture,
-    readonly specular = 0, readonly shininess = 1) {}
+  constructor(
+    readonly name: string,
+    readonly frame: Frame,
+    readonly half: Vec3,
+    readonly texture: Texture,
+    readonly specular = 0,
+    readonly shininess = 1,
+  ) {}
 
   intersect(o: Vec3, d: Vec3, tMin: number, tMax: number): number {
-    const lo = toLocalPoint(this.frame, o), ld = toLocalDir(this.frame, d);
-    let near = -Infinity, far = Infinity;
+    const lo = toLocalPoint(this.frame, o),
+      ld = toLocalDir(this.frame, d);
+    let near = -Infinity,
+      far = Infinity;
     for (let a = 0; a < 3; a++) {
       if (Math.abs(ld[a]) < 1e-12) {
         if (Math.abs(lo[a]) > this.half[a]) return Infinity;
         continue;
       }
-      let t0 = (-this.half[a] - lo[a]) / ld[a], t1 = (this.half[a] - lo[a]) / ld[a];
+      let t0 = (-this.half[a] - lo[a]) / ld[a],
+        t1 = (this.half[a] - lo[a]) / ld[a];
       if (t0 > t1) [t0, t1] = [t1, t0];
       if (t0 > near) near = t0;
       if (t1 < far) far = t1;
@@ -124,10 +156,14 @@ export class Box implements Shape {
   /** The face whose plane the point is closest to (relative to the half-extent) gives the normal. */
   normal(p: Vec3): Vec3 {
     const l = toLocalPoint(this.frame, p);
-    let axis = 0, best = -Infinity;
+    let axis = 0,
+      best = -Infinity;
     for (let a = 0; a < 3; a++) {
       const v = Math.abs(l[a]) / this.half[a];
-      if (v > best) { best = v; axis = a; }
+      if (v > best) {
+        best = v;
+        axis = a;
+      }
     }
     const n: Vec3 = [0, 0, 0];
     n[axis] = Math.sign(l[axis]) || 1;
@@ -149,7 +185,8 @@ export class Box implements Shape {
     let pick = rng.next() * faces.reduce((s, v) => s + v, 0);
     let face = 0;
     while (face < 5 && pick >= faces[face]) pick -= faces[face++];
-    const axis = face >> 1, sign = face & 1 ? -1 : 1;
+    const axis = face >> 1,
+      sign = face & 1 ? -1 : 1;
     const local: Vec3 = [(2 * rng.next() - 1) * hx, (2 * rng.next() - 1) * hy, (2 * rng.next() - 1) * hz];
     local[axis] = sign * this.half[axis];
     const n: Vec3 = [0, 0, 0];
@@ -160,8 +197,15 @@ export class Box implements Shape {
 
 /** A torus around its frame's +Z axis: ring radius `major`, tube radius `minor`. Intersected by sphere tracing its exact SDF. */
 export class Torus implements Shape {
-  constructor(readonly name: string, readonly frame: Frame, readonly major: number, readonly minor: number,
-    readonly texture: Texture, readonly specular = 0, readonly shininess = 1) {}
+  constructor(
+    readonly name: string,
+    readonly frame: Frame,
+    readonly major: number,
+    readonly minor: number,
+    readonly texture: Texture,
+    readonly specular = 0,
+    readonly shininess = 1,
+  ) {}
 
   private sdf(p: Vec3): number {
     const q = Math.hypot(p[0], p[1]) - this.major;
@@ -169,10 +213,13 @@ export class Torus implements Shape {
   }
 
   intersect(o: Vec3, d: Vec3, tMin: number, tMax: number): number {
-    const lo = toLocalPoint(this.frame, o), ld = toLocalDir(this.frame, d);
+    const lo = toLocalPoint(this.frame, o),
+      ld = toLocalDir(this.frame, d);
     // Clip the march to the bounding sphere so rays that miss cost one quadratic.
     const rb = this.major + this.minor;
-    const b = dot(lo, ld), c = dot(lo, lo) - rb * rb, disc = b * b - c;
+    const b = dot(lo, ld),
+      c = dot(lo, lo) - rb * rb,
+      disc = b * b - c;
     if (disc < 0) return Infinity;
     const s = Math.sqrt(disc);
     let t = Math.max(tMin, -b - s);
@@ -205,7 +252,8 @@ export class Torus implements Shape {
   sample(rng: Rng): SurfaceSample {
     // Area density is proportional to (major + minor cos(phi)): rejection-sample phi.
     for (;;) {
-      const theta = 2 * Math.PI * rng.next(), phi = 2 * Math.PI * rng.next();
+      const theta = 2 * Math.PI * rng.next(),
+        phi = 2 * Math.PI * rng.next();
       if (rng.next() * (this.major + this.minor) > this.major + this.minor * Math.cos(phi)) continue;
       const n: Vec3 = [Math.cos(phi) * Math.cos(theta), Math.cos(phi) * Math.sin(theta), Math.sin(phi)];
       const local: Vec3 = [

@@ -26,14 +26,16 @@ export function sampleSurfaces(scene: DemoScene, count: number, rng: Rng): Surfa
   const normals = new Float32Array(count * 3);
   const colours = new Float32Array(count * 3);
   const shapeIndex = new Uint16Array(count);
-  let kept = 0, attempts = 0;
+  let kept = 0,
+    attempts = 0;
   while (kept < count) {
     if (++attempts > count * 20) throw new Error(`demo scene: could not place ${count} surface samples`);
-    let pick = rng.next() * total, index = 0;
+    let pick = rng.next() * total,
+      index = 0;
     while (index < areas.length - 1 && pick >= areas[index]) pick -= areas[index++];
     const shape = scene.shapes[index];
     const { position, normal } = shape.sample(rng);
-    if (shape.name !== 'ground' && (position[2] < 0.01 && normal[2] < -0.5)) continue;
+    if (shape.name !== 'ground' && position[2] < 0.01 && normal[2] < -0.5) continue;
     if (shape.name !== 'ground' && position[2] < 0) continue; // below the ground: hidden
     const colour: Vec3 = bakedColour(scene, shape, position, normal, rng);
     positions.set(position, kept * 3);

@@ -21,20 +21,43 @@ export interface RenderSource {
 }
 
 /** Renders view `index` of `views` and returns the clamped [H, W, 3] image. */
-export async function renderView(device: GPUDevice, rasterizer: GaussianRasterizer, source: RenderSource, views: TrainingViews, index: number): Promise<Float32Array> {
+export async function renderView(
+  device: GPUDevice,
+  rasterizer: GaussianRasterizer,
+  source: RenderSource,
+  views: TrainingViews,
+  index: number,
+): Promise<Float32Array> {
   const camera = views.cameras[index];
-  const out = await rasterizer.forward({ gaussians: source.gaussians, layout: source.layout, camera, background: views.background, antialiased: source.antialiased });
+  const out = await rasterizer.forward({
+    gaussians: source.gaussians,
+    layout: source.layout,
+    camera,
+    background: views.background,
+    antialiased: source.antialiased,
+  });
   return clamp01(new Float32Array(await readBuffer(device, out.image, camera.width * camera.height * 12)));
 }
 
-export async function evaluateViews(device: GPUDevice, rasterizer: GaussianRasterizer, source: RenderSource, views: TrainingViews, indices: number[]): Promise<Evaluation> {
+export async function evaluateViews(
+  device: GPUDevice,
+  rasterizer: GaussianRasterizer,
+  source: RenderSource,
+  views: TrainingViews,
+  indices: number[],
+): Promise<Evaluation> {
   const perView: Evaluation['perView'] = [];
   for (const index of indices) {
     const camera = views.cameras[index];
     const image = await renderView(device, rasterizer, source, views, index);
     const target = views.image(index);
-    perView.push({ index, psnr: psnr(image, target), ssim: ssim(image, target, camera.width, camera.height) });
+    perView.push({
+      index,
+      psnr: psnr(image, target),
+      ssim: ssim(image, target, camera.width, camera.height),
+    });
   }
-  const mean = (f: (v: Evaluation['perView'][number]) => number) => (perView.length ? perView.reduce((s, v) => s + f(v), 0) / perView.length : NaN);
+  const mean = (f: (v: Evaluation['perView'][number]) => number) =>
+    perView.length ? perView.reduce((s, v) => s + f(v), 0) / perView.length : NaN;
   return { psnr: mean((v) => v.psnr), ssim: mean((v) => v.ssim), views: perView.length, perView };
 }

@@ -4,7 +4,7 @@
 import { trainingLossReference } from '../train/loss-reference.ts';
 
 export function clamp01(image: Float32Array): Float32Array {
-  return Float32Array.from(image, (v) => (v < 0 ? 0 : v > 1 ? 1 : v));
+  return Float32Array.from(image, (v) => (v < 0 ? 0 : Math.min(v , 1)));
 }
 
 /** Peak signal-to-noise ratio in dB for signals in [0, 1] (Infinity when identical). */
@@ -20,6 +20,11 @@ export function psnrFromMse(mse: number): number {
 }
 
 /** Mean SSIM over pixels and channels (float64 reference implementation of the training loss). */
-export function ssim(image: ArrayLike<number>, target: ArrayLike<number>, width: number, height: number): number {
+export function ssim(
+  image: ArrayLike<number>,
+  target: ArrayLike<number>,
+  width: number,
+  height: number,
+): number {
   return trainingLossReference(image, target, width, height).ssim;
 }

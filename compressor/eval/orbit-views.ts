@@ -31,10 +31,21 @@ export interface ViewRender {
 export function orbitViews(scene: GaussianScene, o: OrbitViewOptions = ORBIT_VIEW_DEFAULTS): Camera[] {
   const bounds = robustBounds(scene.positions, scene.count);
   return Array.from({ length: o.views }, (_, v) =>
-    orbitCamera(bounds, { width: o.width, height: o.height, fovDegrees: 60, azimuthDegrees: (360 * v) / o.views, elevationDegrees: 20 }));
+    orbitCamera(bounds, {
+      width: o.width,
+      height: o.height,
+      fovDegrees: 60,
+      azimuthDegrees: (360 * v) / o.views,
+      elevationDegrees: 20,
+    }),
+  );
 }
 
-export async function renderViews(gpu: GpuContext, scene: GaussianScene, views: Camera[]): Promise<ViewRender[]> {
+export async function renderViews(
+  gpu: GpuContext,
+  scene: GaussianScene,
+  views: Camera[],
+): Promise<ViewRender[]> {
   const out: ViewRender[] = [];
   for (const camera of views) {
     const { image, alpha } = await rasterization(gpu, scene, camera, { background: [0, 0, 0] });

@@ -56,11 +56,22 @@ function roundAll(r: Record<string, number>): Record<string, number> {
 export function formatTable(report: TrainingReport): string {
   const rows = [['arm', 'PSNR (dB)', 'SSIM', '#Gaussians', 'time (s)']];
   for (const a of report.arms) {
-    rows.push([a.arm, a.psnr === null ? '-' : a.psnr.toFixed(2), a.ssim === null ? '-' : a.ssim.toFixed(4), a.gaussians.final.toLocaleString('en-US'), a.totalSeconds.toFixed(0)]);
+    rows.push([
+      a.arm,
+      a.psnr === null ? '-' : a.psnr.toFixed(2),
+      a.ssim === null ? '-' : a.ssim.toFixed(4),
+      a.gaussians.final.toLocaleString('en-US'),
+      a.totalSeconds.toFixed(0),
+    ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => '| ' + r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join(' | ') + ' |';
-  return [line(rows[0]), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.slice(1).map(line)].join('\n');
+  const line = (r: string[]) =>
+    `| ${r.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join(' | ')} |`;
+  return [
+    line(rows[0]),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 /**
@@ -73,14 +84,20 @@ export function meanReport(reports: readonly TrainingReport[]): TrainingReport {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const meanOrNull = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : mean(xs as number[]));
   const meanSeconds = (rs: Record<string, number>[]) =>
-    Object.fromEntries([...new Set(rs.flatMap((r) => Object.keys(r)))].map((k) => [k, round(mean(rs.map((r) => r[k] ?? 0)), 1)]));
+    Object.fromEntries(
+      [...new Set(rs.flatMap((r) => Object.keys(r)))].map((k) => [
+        k,
+        round(mean(rs.map((r) => r[k] ?? 0)), 1),
+      ]),
+    );
   const first = reports[0];
   return {
     ...first,
     sharedSeconds: meanSeconds(reports.map((r) => r.sharedSeconds)),
     arms: first.arms.map((a, i) => {
       const runs = reports.map((r) => {
-        if (r.arms[i]?.arm !== a.arm) throw new RangeError(`meanReport: run arms differ (${a.arm} vs ${r.arms[i]?.arm})`);
+        if (r.arms[i]?.arm !== a.arm)
+          throw new RangeError(`meanReport: run arms differ (${a.arm} vs ${r.arms[i]?.arm})`);
         return r.arms[i];
       });
       const psnr = meanOrNull(runs.map((r) => r.psnr));

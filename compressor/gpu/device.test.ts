@@ -13,11 +13,20 @@ test('a compute shader runs and reads back on the Dawn device', async (t) => {
   });
   const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
   const buffer = device.createBuffer({ size: 256, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-  const readback = device.createBuffer({ size: 256, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const readback = device.createBuffer({
+    size: 256,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer } }] }));
+  pass.setBindGroup(
+    0,
+    device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer } }],
+    }),
+  );
   pass.dispatchWorkgroups(1);
   pass.end();
   encoder.copyBufferToBuffer(buffer, 0, readback, 0, 256);
@@ -33,7 +42,9 @@ test('a validation error becomes an exception, not a silent result', async (t) =
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   await assert.rejects(
-    withErrorScope(gpu.device, () => gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE })),
+    withErrorScope(gpu.device, () =>
+      gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE }),
+    ),
     GpuValidationError,
   );
 });

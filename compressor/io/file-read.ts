@@ -13,7 +13,13 @@ export async function openOrThrow(path: string): Promise<FileHandle> {
 }
 
 /** Fills `buffer[0, length)` from `position`, looping over short reads. */
-export async function readFully(path: string, handle: FileHandle, buffer: Uint8Array, length: number, position: number): Promise<void> {
+export async function readFully(
+  path: string,
+  handle: FileHandle,
+  buffer: Uint8Array,
+  length: number,
+  position: number,
+): Promise<void> {
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(buffer, done, length - done, position + done);

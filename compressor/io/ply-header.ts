@@ -4,18 +4,34 @@
 import type { FileHandle } from 'node:fs/promises';
 import { SceneReadError } from './scene-read-error.ts';
 
-export type PlyScalarType = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
+export type PlyScalarType =
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'float32'
+  | 'float64';
 
 /** PLY type names (both the classic and the sized spellings) -> canonical type and byte size. */
 const TYPES: Record<string, [PlyScalarType, number]> = {
-  char: ['int8', 1], int8: ['int8', 1],
-  uchar: ['uint8', 1], uint8: ['uint8', 1],
-  short: ['int16', 2], int16: ['int16', 2],
-  ushort: ['uint16', 2], uint16: ['uint16', 2],
-  int: ['int32', 4], int32: ['int32', 4],
-  uint: ['uint32', 4], uint32: ['uint32', 4],
-  float: ['float32', 4], float32: ['float32', 4],
-  double: ['float64', 8], float64: ['float64', 8],
+  char: ['int8', 1],
+  int8: ['int8', 1],
+  uchar: ['uint8', 1],
+  uint8: ['uint8', 1],
+  short: ['int16', 2],
+  int16: ['int16', 2],
+  ushort: ['uint16', 2],
+  uint16: ['uint16', 2],
+  int: ['int32', 4],
+  int32: ['int32', 4],
+  uint: ['uint32', 4],
+  uint32: ['uint32', 4],
+  float: ['float32', 4],
+  float32: ['float32', 4],
+  double: ['float64', 8],
+  float64: ['float64', 8],
 };
 
 export interface PlyProperty {
@@ -55,7 +71,12 @@ export async function readPlyHeader(file: string, handle: FileHandle): Promise<P
   let end = -1;
   const marker = Buffer.from('end_header');
   while (filled < MAX_HEADER_BYTES) {
-    const { bytesRead } = await handle.read(buffer, filled, Math.min(65536, MAX_HEADER_BYTES - filled), filled);
+    const { bytesRead } = await handle.read(
+      buffer,
+      filled,
+      Math.min(65536, MAX_HEADER_BYTES - filled),
+      filled,
+    );
     if (bytesRead === 0) break;
     filled += bytesRead;
     const at = buffer.subarray(0, filled).indexOf(marker);
@@ -67,10 +88,14 @@ export async function readPlyHeader(file: string, handle: FileHandle): Promise<P
       }
     }
   }
-  if (buffer.subarray(0, 4).toString('latin1') !== 'ply\n' && buffer.subarray(0, 5).toString('latin1') !== 'ply\r\n') {
+  if (
+    buffer.subarray(0, 4).toString('latin1') !== 'ply\n' &&
+    buffer.subarray(0, 5).toString('latin1') !== 'ply\r\n'
+  ) {
     throw new SceneReadError(file, 'not a PLY file (no "ply" magic line)');
   }
-  if (end < 0) throw new SceneReadError(file, 'PLY header has no end_header line (truncated or not a PLY file)');
+  if (end < 0)
+    throw new SceneReadError(file, 'PLY header has no end_header line (truncated or not a PLY file)');
   return parsePlyHeader(file, buffer.subarray(0, end).toString('latin1'));
 }
 
@@ -104,7 +129,10 @@ export function parsePlyHeader(file: string, text: string): PlyHeader {
         const element = elements.at(-1);
         if (!element) throw new SceneReadError(file, `PLY property before any element: "${line}"`);
         if (words[1] === 'list') {
-          throw new SceneReadError(file, `PLY list property "${words.at(-1)}" in element "${element.name}" is not supported`);
+          throw new SceneReadError(
+            file,
+            `PLY list property "${words.at(-1)}" in element "${element.name}" is not supported`,
+          );
         }
         const type = TYPES[words[1]];
         if (!type || words.length !== 3) throw new SceneReadError(file, `bad PLY property line "${line}"`);
@@ -130,15 +158,26 @@ export function parsePlyHeader(file: string, text: string): PlyHeader {
 }
 
 /** A reader for one scalar of `type` at `offset` in `view`. */
-export function scalarReader(type: PlyScalarType, littleEndian: boolean): (view: DataView, offset: number) => number {
+export function scalarReader(
+  type: PlyScalarType,
+  littleEndian: boolean,
+): (view: DataView, offset: number) => number {
   switch (type) {
-    case 'int8': return (v, o) => v.getInt8(o);
-    case 'uint8': return (v, o) => v.getUint8(o);
-    case 'int16': return (v, o) => v.getInt16(o, littleEndian);
-    case 'uint16': return (v, o) => v.getUint16(o, littleEndian);
-    case 'int32': return (v, o) => v.getInt32(o, littleEndian);
-    case 'uint32': return (v, o) => v.getUint32(o, littleEndian);
-    case 'float32': return (v, o) => v.getFloat32(o, littleEndian);
-    case 'float64': return (v, o) => v.getFloat64(o, littleEndian);
+    case 'int8':
+      return (v, o) => v.getInt8(o);
+    case 'uint8':
+      return (v, o) => v.getUint8(o);
+    case 'int16':
+      return (v, o) => v.getInt16(o, littleEndian);
+    case 'uint16':
+      return (v, o) => v.getUint16(o, littleEndian);
+    case 'int32':
+      return (v, o) => v.getInt32(o, littleEndian);
+    case 'uint32':
+      return (v, o) => v.getUint32(o, littleEndian);
+    case 'float32':
+      return (v, o) => v.getFloat32(o, littleEndian);
+    case 'float64':
+      return (v, o) => v.getFloat64(o, littleEndian);
   }
 }

@@ -10,20 +10,50 @@ import { readPly } from './read-ply.ts';
 import { SceneReadError } from './scene-read-error.ts';
 import { random, withTempDir } from './test-helpers.ts';
 
-const CHUNK_PROPS = ['min_x', 'min_y', 'min_z', 'max_x', 'max_y', 'max_z', 'min_scale_x', 'min_scale_y', 'min_scale_z',
-  'max_scale_x', 'max_scale_y', 'max_scale_z', 'min_r', 'min_g', 'min_b', 'max_r', 'max_g', 'max_b'];
+const CHUNK_PROPS = [
+  'min_x',
+  'min_y',
+  'min_z',
+  'max_x',
+  'max_y',
+  'max_z',
+  'min_scale_x',
+  'min_scale_y',
+  'min_scale_z',
+  'max_scale_x',
+  'max_scale_y',
+  'max_scale_z',
+  'min_r',
+  'min_g',
+  'min_b',
+  'max_r',
+  'max_g',
+  'max_b',
+];
 
-interface Built { bytes: Uint8Array; quaternions: number[][] }
+interface Built {
+  bytes: Uint8Array;
+  quaternions: number[][];
+}
 
 /** count splats; chunk c has bounds [c, c + 1] on every position/scale axis and colour range [0.1, 0.9]. */
 function build(count: number, shBytes: number[][] | undefined, truncateSh = false): Built {
   const chunks = Math.ceil(count / 256);
   const restCount = shBytes?.[0].length ?? 0;
   const header = [
-    'ply', 'format binary_little_endian 1.0', `element chunk ${chunks}`, ...CHUNK_PROPS.map((p) => `property float ${p}`),
-    `element vertex ${count}`, ...['packed_position', 'packed_rotation', 'packed_scale', 'packed_color'].map((p) => `property uint ${p}`),
-    ...(shBytes ? [`element sh ${count}`, ...Array.from({ length: restCount }, (_, j) => `property uchar f_rest_${j}`)] : []),
-    'end_header', '',
+    'ply',
+    'format binary_little_endian 1.0',
+    `element chunk ${chunks}`,
+    ...CHUNK_PROPS.map((p) => `property float ${p}`),
+    `element vertex ${count}`,
+    ...['packed_position', 'packed_rotation', 'packed_scale', 'packed_color'].map(
+      (p) => `property uint ${p}`,
+    ),
+    ...(shBytes
+      ? [`element sh ${count}`, ...Array.from({ length: restCount }, (_, j) => `property uchar f_rest_${j}`)]
+      : []),
+    'end_header',
+    '',
   ].join('\n');
   const head = new TextEncoder().encode(header);
   const size = head.length + chunks * 72 + count * 16 + (shBytes ? count * restCount : 0);
@@ -33,7 +63,14 @@ function build(count: number, shBytes: number[][] | undefined, truncateSh = fals
   let o = head.length;
   for (let c = 0; c < chunks; c++) {
     for (const p of CHUNK_PROPS) {
-      const value = p.endsWith('_r') || p.endsWith('_g') || p.endsWith('_b') ? (p.startsWith('min') ? 0.1 : 0.9) : p.startsWith('min') ? c : c + 1;
+      const value =
+        p.endsWith('_r') || p.endsWith('_g') || p.endsWith('_b')
+          ? p.startsWith('min')
+            ? 0.1
+            : 0.9
+          : p.startsWith('min')
+            ? c
+            : c + 1;
       view.setFloat32(o, value, true);
       o += 4;
     }
@@ -62,7 +99,8 @@ function build(count: number, shBytes: number[][] | undefined, truncateSh = fals
     o += 16;
   }
   if (shBytes) {
-    for (let i = 0; i < count && o < out.length; i++) for (const b of shBytes[i]) if (o < out.length) out[o++] = b;
+    for (let i = 0; i < count && o < out.length; i++)
+      for (const b of shBytes[i]) if (o < out.length) out[o++] = b;
   }
   return { bytes: out, quaternions };
 }
@@ -79,7 +117,8 @@ test('compressed PLY fields decode to the chunk-relative values they encode', as
     assert.equal(scene.shDegree, 1);
     for (let i = 0; i < count; i++) {
       const c = Math.floor(i / 256);
-      const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-6, `${what} ${i}: ${a} vs ${b}`);
+      const close = (a: number, b: number, what: string) =>
+        assert.ok(Math.abs(a - b) < 1e-6, `${what} ${i}: ${a} vs ${b}`);
       close(scene.positions[i * 3], c + 1, 'x');
       close(scene.positions[i * 3 + 1], c, 'y');
       close(scene.positions[i * 3 + 2], c + (i % 2048) / 2047, 'z');
@@ -88,14 +127,15 @@ test('compressed PLY fields decode to the chunk-relative values they encode', as
       close(scene.logScales[i * 3 + 2], c + 1024 / 2047, 'scale z');
       close(0.5 + SH_C0 * scene.shDC[i * 3], 0.9, 'red');
       close(0.5 + SH_C0 * scene.shDC[i * 3 + 1], 0.1, 'green');
-      close(0.5 + SH_C0 * scene.shDC[i * 3 + 2], 0.1 + 0.8 * 128 / 255, 'blue');
+      close(0.5 + SH_C0 * scene.shDC[i * 3 + 2], 0.1 + (0.8 * 128) / 255, 'blue');
       const alpha = (i % 256) / 255;
       if (alpha > 0 && alpha < 1) close(sigmoid(scene.opacityLogits[i]), alpha, 'opacity');
       // Smallest-three with 10-bit fields over ±sqrt(1/2): per component within one step sqrt(2)/1023.
       const q = quaternions[i];
       const got = scene.rotations.subarray(i * 4, i * 4 + 4);
       const dot = q.reduce((s, v, k) => s + v * got[k], 0);
-      for (let k = 0; k < 4; k++) assert.ok(Math.abs(got[k] - Math.sign(dot) * q[k]) < 2 * Math.SQRT2 / 1023, `rotation ${i}`);
+      for (let k = 0; k < 4; k++)
+        assert.ok(Math.abs(got[k] - Math.sign(dot) * q[k]) < (2 * Math.SQRT2) / 1023, `rotation ${i}`);
       // SH: f_rest_j is channel j / 3, coefficient j % 3; byte b -> ((b + 0.5) / 256 - 0.5) * 8, ends exact.
       for (let j = 0; j < 9; j++) {
         const b = sh[i][j];
@@ -111,7 +151,13 @@ test('compressed PLY fields decode to the chunk-relative values they encode', as
 test('a truncated compressed PLY fails with a SceneReadError', async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, 'short.compressed.ply');
-    await writeFile(path, build(10, [Array(9).fill(1)].concat(Array.from({ length: 9 }, () => Array(9).fill(2))), true).bytes);
-    await assert.rejects(readPly(path), (e: unknown) => e instanceof SceneReadError && /truncated/.test(e.message));
+    await writeFile(
+      path,
+      build(10, [Array(9).fill(1)].concat(Array.from({ length: 9 }, () => Array(9).fill(2))), true).bytes,
+    );
+    await assert.rejects(
+      readPly(path),
+      (e: unknown) => e instanceof SceneReadError && /truncated/.test(e.message),
+    );
   });
 });

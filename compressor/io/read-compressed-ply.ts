@@ -4,7 +4,10 @@
 // Layout as written by SuperSplat / splat-transform; this is our own decoder of it.
 import type { FileHandle } from 'node:fs/promises';
 import {
-  createScene, shDegreeFromRestCount, OPACITY_LOGIT_LIMIT, SH_C0,
+  createScene,
+  shDegreeFromRestCount,
+  OPACITY_LOGIT_LIMIT,
+  SH_C0,
   type GaussianScene,
 } from '../../shared/scene/gaussian-scene.ts';
 import type { PlyElement, PlyHeader } from './ply-header.ts';
@@ -14,19 +17,38 @@ import { SceneReadError } from './scene-read-error.ts';
 /** Splats per chunk: each chunk row carries the bounds its 256 splats are quantized against. */
 export const COMPRESSED_CHUNK_SIZE = 256;
 
-const CHUNK_BOUNDS = ['min_x', 'min_y', 'min_z', 'max_x', 'max_y', 'max_z',
-  'min_scale_x', 'min_scale_y', 'min_scale_z', 'max_scale_x', 'max_scale_y', 'max_scale_z'];
+const CHUNK_BOUNDS = [
+  'min_x',
+  'min_y',
+  'min_z',
+  'max_x',
+  'max_y',
+  'max_z',
+  'min_scale_x',
+  'min_scale_y',
+  'min_scale_z',
+  'max_scale_x',
+  'max_scale_y',
+  'max_scale_z',
+];
 const CHUNK_COLOURS = ['min_r', 'min_g', 'min_b', 'max_r', 'max_g', 'max_b'];
 const PACKED = ['packed_position', 'packed_rotation', 'packed_scale', 'packed_color'];
 
 export function isCompressedPly(header: PlyHeader): boolean {
   const vertex = header.elements.find((e) => e.name === 'vertex');
-  return header.elements.some((e) => e.name === 'chunk')
-    && vertex !== undefined && vertex.properties.some((p) => p.name === 'packed_position');
+  return (
+    header.elements.some((e) => e.name === 'chunk') &&
+    vertex?.properties.some((p) => p.name === 'packed_position')
+  );
 }
 
-export async function decodeCompressedPly(path: string, handle: FileHandle, header: PlyHeader): Promise<GaussianScene> {
-  if (header.format !== 'binary_little_endian') throw new SceneReadError(path, 'compressed PLY must be binary_little_endian');
+export async function decodeCompressedPly(
+  path: string,
+  handle: FileHandle,
+  header: PlyHeader,
+): Promise<GaussianScene> {
+  if (header.format !== 'binary_little_endian')
+    throw new SceneReadError(path, 'compressed PLY must be binary_little_endian');
   const chunk = header.elements.find((e) => e.name === 'chunk')!;
   const vertex = header.elements.find((e) => e.name === 'vertex')!;
   const sh = header.elements.find((e) => e.name === 'sh');
@@ -35,26 +57,52 @@ export async function decodeCompressedPly(path: string, handle: FileHandle, head
   if (hasChunkColours) requireProperties(path, chunk, CHUNK_COLOURS, 'float32');
   requireProperties(path, vertex, PACKED, 'uint32');
   if (chunk.count !== Math.ceil(vertex.count / COMPRESSED_CHUNK_SIZE)) {
-    throw new SceneReadError(path, `${chunk.count} chunks cannot hold ${vertex.count} splats at ${COMPRESSED_CHUNK_SIZE} a chunk`);
+    throw new SceneReadError(
+      path,
+      `${chunk.count} chunks cannot hold ${vertex.count} splats at ${COMPRESSED_CHUNK_SIZE} a chunk`,
+    );
   }
 
-  const chunkColumns = await readColumns(path, handle, chunk, [...CHUNK_BOUNDS, ...(hasChunkColours ? CHUNK_COLOURS : [])]);
+  const chunkColumns = await readColumns(path, handle, chunk, [
+    ...CHUNK_BOUNDS,
+    ...(hasChunkColours ? CHUNK_COLOURS : []),
+  ]);
   const packed = await readColumns(path, handle, vertex, PACKED);
 
   let restCount = 0;
   let shColumns: Float64Array[] = [];
   if (sh) {
     restCount = sh.properties.length;
-    if (sh.count !== vertex.count) throw new SceneReadError(path, `sh element has ${sh.count} rows for ${vertex.count} splats`);
-    if (![9, 24, 45].includes(restCount)) throw new SceneReadError(path, `sh element with ${restCount} properties is not SH degree 1-3`);
+    if (sh.count !== vertex.count)
+      throw new SceneReadError(path, `sh element has ${sh.count} rows for ${vertex.count} splats`);
+    if (![9, 24, 45].includes(restCount))
+      throw new SceneReadError(path, `sh element with ${restCount} properties is not SH degree 1-3`);
     const names = Array.from({ length: restCount }, (_, i) => `f_rest_${i}`);
     requireProperties(path, sh, names, 'uint8');
     shColumns = await readColumns(path, handle, sh, names);
   }
 
   const scene = createScene(vertex.count, shDegreeFromRestCount(restCount / 3));
-  const [minX, minY, minZ, maxX, maxY, maxZ, minSx, minSy, minSz, maxSx, maxSy, maxSz,
-    minR, minG, minB, maxR, maxG, maxB] = chunkColumns;
+  const [
+    minX,
+    minY,
+    minZ,
+    maxX,
+    maxY,
+    maxZ,
+    minSx,
+    minSy,
+    minSz,
+    maxSx,
+    maxSy,
+    maxSz,
+    minR,
+    minG,
+    minB,
+    maxR,
+    maxG,
+    maxB,
+  ] = chunkColumns;
   const [pPos, pRot, pScale, pColour] = packed;
   const quaternion = [0, 0, 0, 0];
   for (let i = 0; i < vertex.count; i++) {
@@ -130,12 +178,21 @@ function requireProperties(path: string, element: PlyElement, names: string[], t
   for (const name of names) {
     const p = element.properties.find((q) => q.name === name);
     if (!p) throw new SceneReadError(path, `compressed PLY element "${element.name}" lacks property ${name}`);
-    if (p.type !== type) throw new SceneReadError(path, `compressed PLY property ${element.name}.${name} is ${p.type}, expected ${type}`);
+    if (p.type !== type)
+      throw new SceneReadError(
+        path,
+        `compressed PLY property ${element.name}.${name} is ${p.type}, expected ${type}`,
+      );
   }
 }
 
 /** Reads the named properties of a whole element into columns (these elements are small: 16 B a splat). */
-async function readColumns(path: string, handle: FileHandle, element: PlyElement, names: string[]): Promise<Float64Array[]> {
+async function readColumns(
+  path: string,
+  handle: FileHandle,
+  element: PlyElement,
+  names: string[],
+): Promise<Float64Array[]> {
   const bytes = new Uint8Array(element.count * element.stride);
   await readFully(path, handle, bytes, bytes.length, element.byteOffset);
   const view = new DataView(bytes.buffer);
@@ -143,8 +200,14 @@ async function readColumns(path: string, handle: FileHandle, element: PlyElement
     const p = element.properties.find((q) => q.name === name)!;
     const column = new Float64Array(element.count);
     for (let i = 0, o = p.offset; i < element.count; i++, o += element.stride) {
-      column[i] = p.type === 'float32' ? view.getFloat32(o, true) : p.type === 'uint32' ? view.getUint32(o, true) : view.getUint8(o);
-      if (!Number.isFinite(column[i])) throw new SceneReadError(path, `${element.name} ${i} has ${name} = ${column[i]}`);
+      column[i] =
+        p.type === 'float32'
+          ? view.getFloat32(o, true)
+          : p.type === 'uint32'
+            ? view.getUint32(o, true)
+            : view.getUint8(o);
+      if (!Number.isFinite(column[i]))
+        throw new SceneReadError(path, `${element.name} ${i} has ${name} = ${column[i]}`);
     }
     return column;
   });

@@ -44,11 +44,29 @@ for (const degree of [0, 1, 2, 3] as ShDegree[]) {
 
 test('writer uses the INRIA property order and header', () => {
   const header = plyHeaderText(randomScene(2, 1));
-  const names = header.split('\n').filter((l) => l.startsWith('property')).map((l) => l.split(' ')[2]);
+  const names = header
+    .split('\n')
+    .filter((l) => l.startsWith('property'))
+    .map((l) => l.split(' ')[2]);
   assert.deepEqual(names, [
-    'x', 'y', 'z', 'nx', 'ny', 'nz', 'f_dc_0', 'f_dc_1', 'f_dc_2',
+    'x',
+    'y',
+    'z',
+    'nx',
+    'ny',
+    'nz',
+    'f_dc_0',
+    'f_dc_1',
+    'f_dc_2',
     ...Array.from({ length: 9 }, (_, i) => `f_rest_${i}`),
-    'opacity', 'scale_0', 'scale_1', 'scale_2', 'rot_0', 'rot_1', 'rot_2', 'rot_3',
+    'opacity',
+    'scale_0',
+    'scale_1',
+    'scale_2',
+    'rot_0',
+    'rot_1',
+    'rot_2',
+    'rot_3',
   ]);
   assert.ok(header.startsWith('ply\nformat binary_little_endian 1.0\nelement vertex 2\n'));
 });
@@ -104,11 +122,19 @@ test('double, integer and big-endian properties are read by their declared type'
 /** The scene as an ASCII PLY (INRIA order; String(float32) round-trips exactly through Number()). */
 function asciiPly(scene: GaussianScene, extraElement = false): string {
   const columns = sceneColumns(scene);
-  const rows = Array.from({ length: scene.count }, (_, i) => columns.map((c) => String(c.values[i])).join(' '));
+  const rows = Array.from({ length: scene.count }, (_, i) =>
+    columns.map((c) => String(c.values[i])).join(' '),
+  );
   return [
-    'ply', 'format ascii 1.0', ...(extraElement ? ['element camera 1', 'property float f', 'property uchar g'] : []),
-    `element vertex ${scene.count}`, ...columns.map((c) => `property float ${c.name}`), 'end_header',
-    ...(extraElement ? ['  1.5   7  '] : []), ...rows, '',
+    'ply',
+    'format ascii 1.0',
+    ...(extraElement ? ['element camera 1', 'property float f', 'property uchar g'] : []),
+    `element vertex ${scene.count}`,
+    ...columns.map((c) => `property float ${c.name}`),
+    'end_header',
+    ...(extraElement ? ['  1.5   7  '] : []),
+    ...rows,
+    '',
   ].join('\n');
 }
 
@@ -131,7 +157,12 @@ test('opacity logits are clamped to ±OPACITY_LOGIT_LIMIT, infinities included',
     const path = join(dir, 'opacity.ply');
     await writeFile(path, buildPly(columns));
     const read = await readPly(path);
-    assert.deepEqual(Array.from(read.opacityLogits), [OPACITY_LOGIT_LIMIT, -OPACITY_LOGIT_LIMIT, OPACITY_LOGIT_LIMIT, -OPACITY_LOGIT_LIMIT]);
+    assert.deepEqual(Array.from(read.opacityLogits), [
+      OPACITY_LOGIT_LIMIT,
+      -OPACITY_LOGIT_LIMIT,
+      OPACITY_LOGIT_LIMIT,
+      -OPACITY_LOGIT_LIMIT,
+    ]);
   });
 });
 
@@ -145,16 +176,28 @@ test('bad files fail with a one-line SceneReadError naming the problem', async (
     };
     const good = buildPly(sceneColumns(scene));
 
-    await rejectsWith(await write('missing.ply', buildPly(sceneColumns(scene).filter((c) => c.name !== 'rot_2' && c.name !== 'opacity'))),
-      /lacks required properties: opacity rot_2/);
+    await rejectsWith(
+      await write(
+        'missing.ply',
+        buildPly(sceneColumns(scene).filter((c) => c.name !== 'rot_2' && c.name !== 'opacity')),
+      ),
+      /lacks required properties: opacity rot_2/,
+    );
     await rejectsWith(await write('truncated.ply', good.subarray(0, good.length - 7)), /truncated/);
-    await rejectsWith(await write('long.ply', new Uint8Array([...good, 0, 0, 0, 0])), /4 bytes after the last element/);
+    await rejectsWith(
+      await write('long.ply', new Uint8Array([...good, 0, 0, 0, 0])),
+      /4 bytes after the last element/,
+    );
 
     const nan = sceneColumns(scene);
-    nan.find((c) => c.name === 'scale_1')!.values = Array.from({ length: scene.count }, (_, i) => (i === 17 ? NaN : 0));
+    nan.find((c) => c.name === 'scale_1')!.values = Array.from({ length: scene.count }, (_, i) =>
+      i === 17 ? NaN : 0,
+    );
     await rejectsWith(await write('nan.ply', buildPly(nan)), /vertex 17 has scale_1 = NaN/);
     const inf = sceneColumns(scene);
-    inf.find((c) => c.name === 'y')!.values = Array.from({ length: scene.count }, (_, i) => (i === 3 ? -Infinity : 0));
+    inf.find((c) => c.name === 'y')!.values = Array.from({ length: scene.count }, (_, i) =>
+      i === 3 ? -Infinity : 0,
+    );
     await rejectsWith(await write('inf.ply', buildPly(inf)), /vertex 3 has y = -Infinity/);
 
     const gap = sceneColumns(scene).filter((c) => c.name !== 'f_rest_4');
@@ -163,12 +206,22 @@ test('bad files fail with a one-line SceneReadError naming the problem', async (
     await rejectsWith(await write('odd.ply', buildPly(odd)), /8 f_rest_\* properties is not an SH degree/);
 
     const asciiShort = `${asciiPly(scene).trimEnd().split('\n').slice(0, -2).join('\n')}\n`;
-    await rejectsWith(await write('ascii-short.ply', asciiShort), /truncated: 50 vertices of 23 values promised, 1104 values found/);
-    const asciiBad = asciiPly(scene).replace(/\n([^\n]*)\n$/, (_, last: string) => `\n${last.replace(/^\S+/, 'nan')}\n`);
+    await rejectsWith(
+      await write('ascii-short.ply', asciiShort),
+      /truncated: 50 vertices of 23 values promised, 1104 values found/,
+    );
+    const asciiBad = asciiPly(scene).replace(
+      /\n([^\n]*)\n$/,
+      (_, last: string) => `\n${last.replace(/^\S+/, 'nan')}\n`,
+    );
     await rejectsWith(await write('ascii-nan.ply', asciiBad), /vertex 49 has x = "nan" \(not a number\)/);
     await rejectsWith(await write('nothing.ply', 'hello'), /not a PLY file/);
-    await rejectsWith(await write('noend.ply', 'ply\nformat binary_little_endian 1.0\nelement vertex 1\n'), /no end_header/);
-    const list = 'ply\nformat binary_little_endian 1.0\nelement vertex 0\nproperty list uchar int idx\nend_header\n';
+    await rejectsWith(
+      await write('noend.ply', 'ply\nformat binary_little_endian 1.0\nelement vertex 1\n'),
+      /no end_header/,
+    );
+    const list =
+      'ply\nformat binary_little_endian 1.0\nelement vertex 0\nproperty list uchar int idx\nend_header\n';
     await rejectsWith(await write('list.ply', list), /list property "idx"/);
     await rejectsWith(join(dir, 'does-not-exist.ply'), /cannot open \(ENOENT\)/);
     const noVertex = 'ply\nformat binary_little_endian 1.0\nelement face 0\nproperty float x\nend_header\n';
@@ -182,8 +235,14 @@ test('elements before the vertex element are skipped by their byte size', async 
   const text = new TextDecoder('latin1').decode(body);
   const headerEnd = text.indexOf('end_header\n') + 'end_header\n'.length;
   // Insert "element camera 2 / property double f" before the vertex element and 16 bytes of it before the body.
-  const header = text.slice(0, headerEnd).replace('element vertex', 'element camera 2\nproperty double f\nelement vertex');
-  const bytes = new Uint8Array([...new TextEncoder().encode(header), ...new Uint8Array(16).fill(0x7f), ...body.subarray(headerEnd)]);
+  const header = text
+    .slice(0, headerEnd)
+    .replace('element vertex', 'element camera 2\nproperty double f\nelement vertex');
+  const bytes = new Uint8Array([
+    ...new TextEncoder().encode(header),
+    ...new Uint8Array(16).fill(0x7f),
+    ...body.subarray(headerEnd),
+  ]);
   await withTempDir(async (dir) => {
     const path = join(dir, 'camera.ply');
     await writeFile(path, bytes);

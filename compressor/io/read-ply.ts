@@ -6,7 +6,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import {
-  createScene, shDegreeFromRestCount, OPACITY_LOGIT_LIMIT,
+  createScene,
+  shDegreeFromRestCount,
+  OPACITY_LOGIT_LIMIT,
   type GaussianScene,
 } from '../../shared/scene/gaussian-scene.ts';
 import { readPlyHeader, type PlyElement, type PlyHeader, type PlyScalarType } from './ply-header.ts';
@@ -22,16 +24,23 @@ export async function readPly(path: string): Promise<GaussianScene> {
   try {
     const header = await readPlyHeader(path, handle);
     if (header.format === 'ascii') {
-      if (isCompressedPly(header)) throw new SceneReadError(path, 'compressed PLY must be binary_little_endian');
+      if (isCompressedPly(header))
+        throw new SceneReadError(path, 'compressed PLY must be binary_little_endian');
       return await readAsciiBody(path, handle, header);
     }
     const { size } = await handle.stat();
     const expected = header.headerBytes + header.bodyBytes;
     if (size < expected) {
-      throw new SceneReadError(path, `truncated: the header promises ${expected} bytes (${describeCounts(header)}) but the file has ${size}`);
+      throw new SceneReadError(
+        path,
+        `truncated: the header promises ${expected} bytes (${describeCounts(header)}) but the file has ${size}`,
+      );
     }
     if (size > expected) {
-      throw new SceneReadError(path, `${size - expected} bytes after the last element: the header's counts (${describeCounts(header)}) do not match the file size`);
+      throw new SceneReadError(
+        path,
+        `${size - expected} bytes after the last element: the header's counts (${describeCounts(header)}) do not match the file size`,
+      );
     }
     if (isCompressedPly(header)) return await decodeCompressedPly(path, handle, header);
     return await readInriaBody(path, handle, header);
@@ -45,7 +54,14 @@ function describeCounts(header: PlyHeader): string {
 }
 
 const TYPE_CODES: Record<PlyScalarType, number> = {
-  int8: 0, uint8: 1, int16: 2, uint16: 3, int32: 4, uint32: 5, float32: 6, float64: 7,
+  int8: 0,
+  uint8: 1,
+  int16: 2,
+  uint16: 3,
+  int32: 4,
+  uint32: 5,
+  float32: 6,
+  float64: 7,
 };
 
 /** One source property copied into one destination column slot. */
@@ -58,7 +74,22 @@ interface Slot {
   index: number;
 }
 
-const REQUIRED = ['x', 'y', 'z', 'f_dc_0', 'f_dc_1', 'f_dc_2', 'opacity', 'scale_0', 'scale_1', 'scale_2', 'rot_0', 'rot_1', 'rot_2', 'rot_3'];
+const REQUIRED = [
+  'x',
+  'y',
+  'z',
+  'f_dc_0',
+  'f_dc_1',
+  'f_dc_2',
+  'opacity',
+  'scale_0',
+  'scale_1',
+  'scale_2',
+  'rot_0',
+  'rot_1',
+  'rot_2',
+  'rot_3',
+];
 
 async function readInriaBody(path: string, handle: FileHandle, header: PlyHeader): Promise<GaussianScene> {
   const vertex = header.elements.find((e) => e.name === 'vertex');
@@ -68,8 +99,10 @@ async function readInriaBody(path: string, handle: FileHandle, header: PlyHeader
   const littleEndian = header.format === 'binary_little_endian';
   // Fast path: every used property is a 4-byte-aligned float32 in native byte order, so a Float32Array
   // over the chunk buffer reads them without DataView calls.
-  const floatFast = littleEndian === (endianness() === 'LE') && vertex.stride % 4 === 0
-    && slots.every((s) => s.type === TYPE_CODES.float32 && s.offset % 4 === 0);
+  const floatFast =
+    littleEndian === (endianness() === 'LE') &&
+    vertex.stride % 4 === 0 &&
+    slots.every((s) => s.type === TYPE_CODES.float32 && s.offset % 4 === 0);
 
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(1, vertex.stride)));
   const buffer = new Uint8Array(rowsPerChunk * vertex.stride);
@@ -128,7 +161,10 @@ async function readAsciiBody(path: string, handle: FileHandle, header: PlyHeader
   const buffer = new Uint8Array(CHUNK_BYTES);
   const decoder = new TextDecoder('latin1');
   const take = (token: string) => {
-    if (skip > 0) { skip--; return; }
+    if (skip > 0) {
+      skip--;
+      return;
+    }
     if (seen >= total) return; // elements after the vertex element are not needed
     const property = seen % perRow;
     const row = (seen - property) / perRow;
@@ -136,11 +172,12 @@ async function readAsciiBody(path: string, handle: FileHandle, header: PlyHeader
     const slot = slotOf[property];
     if (!slot) return;
     const v = Number(token);
-    if (Number.isNaN(v)) throw new SceneReadError(path, `vertex ${row} has ${slot.name} = "${token}" (not a number)`);
+    if (Number.isNaN(v))
+      throw new SceneReadError(path, `vertex ${row} has ${slot.name} = "${token}" (not a number)`);
     if (!Number.isFinite(v) && slot.column !== scene.opacityLogits) throw nonFinite(path, row, slot.name, v);
     slot.column[row * slot.width + slot.index] = v;
   };
-  for (let position = header.headerBytes; ;) {
+  for (let position = header.headerBytes; ; ) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     position += bytesRead;
     const text = carry + decoder.decode(buffer.subarray(0, bytesRead));
@@ -150,7 +187,11 @@ async function readAsciiBody(path: string, handle: FileHandle, header: PlyHeader
     for (const token of tokens) if (token !== '') take(token);
     if (bytesRead === 0) break;
   }
-  if (seen < total) throw new SceneReadError(path, `truncated: ${vertex.count} vertices of ${perRow} values promised, ${seen} values found`);
+  if (seen < total)
+    throw new SceneReadError(
+      path,
+      `truncated: ${vertex.count} vertices of ${perRow} values promised, ${seen} values found`,
+    );
   clampOpacity(scene.opacityLogits);
   return scene;
 }
@@ -163,14 +204,22 @@ function clampOpacity(opacity: Float32Array): void {
 
 function readScalar(view: DataView, offset: number, type: number, littleEndian: boolean): number {
   switch (type) {
-    case 0: return view.getInt8(offset);
-    case 1: return view.getUint8(offset);
-    case 2: return view.getInt16(offset, littleEndian);
-    case 3: return view.getUint16(offset, littleEndian);
-    case 4: return view.getInt32(offset, littleEndian);
-    case 5: return view.getUint32(offset, littleEndian);
-    case 6: return view.getFloat32(offset, littleEndian);
-    default: return view.getFloat64(offset, littleEndian);
+    case 0:
+      return view.getInt8(offset);
+    case 1:
+      return view.getUint8(offset);
+    case 2:
+      return view.getInt16(offset, littleEndian);
+    case 3:
+      return view.getUint16(offset, littleEndian);
+    case 4:
+      return view.getInt32(offset, littleEndian);
+    case 5:
+      return view.getUint32(offset, littleEndian);
+    case 6:
+      return view.getFloat32(offset, littleEndian);
+    default:
+      return view.getFloat64(offset, littleEndian);
   }
 }
 
@@ -182,14 +231,20 @@ function nonFinite(path: string, row: number, property: string, value: number): 
 function planScene(path: string, vertex: PlyElement): GaussianScene {
   const names = new Set(vertex.properties.map((p) => p.name));
   const missing = REQUIRED.filter((n) => !names.has(n));
-  if (missing.length > 0) throw new SceneReadError(path, `PLY vertex element lacks required properties: ${missing.join(' ')}`);
-  const rest = vertex.properties.filter((p) => /^f_rest_\d+$/.test(p.name)).map((p) => Number(p.name.slice(7)));
+  if (missing.length > 0)
+    throw new SceneReadError(path, `PLY vertex element lacks required properties: ${missing.join(' ')}`);
+  const rest = vertex.properties
+    .filter((p) => /^f_rest_\d+$/.test(p.name))
+    .map((p) => Number(p.name.slice(7)));
   rest.sort((a, b) => a - b);
   if (rest.some((n, i) => n !== i)) {
     throw new SceneReadError(path, `f_rest_* properties are not numbered 0..${rest.length - 1} without gaps`);
   }
   if (rest.length % 3 !== 0 || ![0, 3, 8, 15].includes(rest.length / 3)) {
-    throw new SceneReadError(path, `${rest.length} f_rest_* properties is not an SH degree 0-3 layout (0, 9, 24 or 45)`);
+    throw new SceneReadError(
+      path,
+      `${rest.length} f_rest_* properties is not an SH degree 0-3 layout (0, 9, 24 or 45)`,
+    );
   }
   return createScene(vertex.count, shDegreeFromRestCount(rest.length / 3));
 }
@@ -202,14 +257,29 @@ function planSlots(vertex: PlyElement, scene: GaussianScene): Slot[] {
       slots.push({ name: p.name, offset: p.offset, type: TYPE_CODES[p.type], column, width, index });
     };
     const xyz = ['x', 'y', 'z'].indexOf(p.name);
-    if (xyz >= 0) { put(scene.positions, 3, xyz); continue; }
+    if (xyz >= 0) {
+      put(scene.positions, 3, xyz);
+      continue;
+    }
     let m = /^f_dc_([0-2])$/.exec(p.name);
-    if (m) { put(scene.shDC, 3, Number(m[1])); continue; }
+    if (m) {
+      put(scene.shDC, 3, Number(m[1]));
+      continue;
+    }
     m = /^scale_([0-2])$/.exec(p.name);
-    if (m) { put(scene.logScales, 3, Number(m[1])); continue; }
+    if (m) {
+      put(scene.logScales, 3, Number(m[1]));
+      continue;
+    }
     m = /^rot_([0-3])$/.exec(p.name);
-    if (m) { put(scene.rotations, 4, Number(m[1])); continue; }
-    if (p.name === 'opacity') { put(scene.opacityLogits, 1, 0); continue; }
+    if (m) {
+      put(scene.rotations, 4, Number(m[1]));
+      continue;
+    }
+    if (p.name === 'opacity') {
+      put(scene.opacityLogits, 1, 0);
+      continue;
+    }
     m = /^f_rest_(\d+)$/.exec(p.name);
     if (m && restPerChannel > 0) {
       // The PLY stores SH channel-major (f_rest_[c*K + k]); the scene is coefficient-major, RGB interleaved.

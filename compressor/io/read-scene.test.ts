@@ -34,8 +34,14 @@ test('unknown formats and unreadable paths fail with a SceneReadError', async ()
   await withTempDir(async (dir) => {
     const path = join(dir, 'notes.txt');
     await writeFile(path, 'hello world');
-    await assert.rejects(readScene(path), (e: unknown) => e instanceof SceneReadError && /unknown scene format/.test(e.message));
-    await assert.rejects(readScene(join(dir, 'absent.ply')), (e: unknown) => e instanceof SceneReadError && /ENOENT/.test(e.message));
+    await assert.rejects(
+      readScene(path),
+      (e: unknown) => e instanceof SceneReadError && /unknown scene format/.test(e.message),
+    );
+    await assert.rejects(
+      readScene(join(dir, 'absent.ply')),
+      (e: unknown) => e instanceof SceneReadError && /ENOENT/.test(e.message),
+    );
     await assert.rejects(readScene(dir), (e: unknown) => e instanceof SceneReadError);
   });
 });
@@ -50,9 +56,15 @@ test('.gsz files are decoded by the shared format decoder; bad ones become Scene
     assert.equal(read.shDegree, scene.shDegree);
     const broken = join(dir, 'broken.gsz');
     await writeFile(broken, new Uint8Array([0x89, 0x47, 0x53, 0x5a, 1, 0, 0, 0]));
-    await assert.rejects(readScene(broken), (e: unknown) => e instanceof SceneReadError && e.message.startsWith(broken) && /\.gsz/.test(e.message));
+    await assert.rejects(
+      readScene(broken),
+      (e: unknown) => e instanceof SceneReadError && e.message.startsWith(broken) && /\.gsz/.test(e.message),
+    );
     const notGsz = join(dir, 'fake.gsz');
     await writeFile(notGsz, 'hello');
-    await assert.rejects(readScene(notGsz), (e: unknown) => e instanceof SceneReadError && /bad magic/.test(e.message));
+    await assert.rejects(
+      readScene(notGsz),
+      (e: unknown) => e instanceof SceneReadError && /bad magic/.test(e.message),
+    );
   });
 });

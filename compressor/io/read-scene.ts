@@ -19,7 +19,8 @@ import { SceneReadError } from './scene-read-error.ts';
 
 export type SceneFormat = 'ply' | 'spz' | 'sog' | 'sog-folder' | 'splat' | 'gsz';
 
-export const SUPPORTED_FORMATS = '.ply (INRIA float or PlayCanvas compressed), .spz, .sog (or SOG meta.json), .splat, .gsz';
+export const SUPPORTED_FORMATS =
+  '.ply (INRIA float or PlayCanvas compressed), .spz, .sog (or SOG meta.json), .splat, .gsz';
 
 export async function detectSceneFormat(path: string): Promise<SceneFormat> {
   const handle = await openOrThrow(path);
@@ -28,7 +29,10 @@ export async function detectSceneFormat(path: string): Promise<SceneFormat> {
   try {
     ({ bytesRead: length } = await handle.read(head, 0, 4, 0));
   } catch (error) {
-    throw new SceneReadError(path, `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+    throw new SceneReadError(
+      path,
+      `cannot read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`,
+    );
   } finally {
     await handle.close();
   }
@@ -46,11 +50,16 @@ export async function detectSceneFormat(path: string): Promise<SceneFormat> {
 
 export async function readScene(path: string): Promise<GaussianScene> {
   switch (await detectSceneFormat(path)) {
-    case 'ply': return readPly(path);
-    case 'spz': return decodeSpz(path, await readWholeFile(path));
-    case 'sog': return decodeSogBundle(path, await readWholeFile(path));
-    case 'sog-folder': return readSogFolder(path);
-    case 'splat': return decodeSplat(path, await readWholeFile(path));
+    case 'ply':
+      return readPly(path);
+    case 'spz':
+      return decodeSpz(path, await readWholeFile(path));
+    case 'sog':
+      return decodeSogBundle(path, await readWholeFile(path));
+    case 'sog-folder':
+      return readSogFolder(path);
+    case 'splat':
+      return decodeSplat(path, await readWholeFile(path));
     case 'gsz': {
       const bytes = await readWholeFile(path);
       try {

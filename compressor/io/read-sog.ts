@@ -12,8 +12,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import {
-  createScene, shRestCount, OPACITY_LOGIT_LIMIT,
-  type GaussianScene, type ShDegree,
+  createScene,
+  shRestCount,
+  OPACITY_LOGIT_LIMIT,
+  type GaussianScene,
+  type ShDegree,
 } from '../../shared/scene/gaussian-scene.ts';
 import { SceneReadError } from './scene-read-error.ts';
 import { decodeWebp, type RgbaImage } from './webp-decode.ts';
@@ -70,16 +73,23 @@ async function decodeSog(path: string, source: FileSource): Promise<GaussianScen
       decoded = await decodeWebp(await source(name));
     } catch (error) {
       if (error instanceof SceneReadError) throw error;
-      throw new SceneReadError(path, `SOG texture ${name} is not a decodable WebP (${(error as Error).message})`);
+      throw new SceneReadError(
+        path,
+        `SOG texture ${name} is not a decodable WebP (${(error as Error).message})`,
+      );
     }
     if (decoded.width * decoded.height < count && what !== 'shN centroids') {
-      throw new SceneReadError(path, `SOG texture ${name} has ${decoded.width}x${decoded.height} texels for ${count} splats`);
+      throw new SceneReadError(
+        path,
+        `SOG texture ${name} has ${decoded.width}x${decoded.height} texels for ${count} splats`,
+      );
     }
     return decoded;
   };
 
   const shDegree = (meta.shN ? meta.shN.bands : 0) as ShDegree;
-  if (![0, 1, 2, 3].includes(shDegree)) throw new SceneReadError(path, `SOG shN.bands ${shDegree} is not 0-3`);
+  if (![0, 1, 2, 3].includes(shDegree))
+    throw new SceneReadError(path, `SOG shN.bands ${shDegree} is not 0-3`);
   const scene = createScene(count, shDegree);
 
   const low = (await image(meta.means.files[0], 'means_l')).data;
@@ -95,14 +105,19 @@ async function decodeSog(path: string, source: FileSource): Promise<GaussianScen
   }
 
   const quats = (await image(meta.quats.files[0], 'quats')).data;
-  const others = [[1, 2, 3], [0, 2, 3], [0, 1, 3], [0, 1, 2]];
+  const others = [
+    [1, 2, 3],
+    [0, 2, 3],
+    [0, 1, 3],
+    [0, 1, 2],
+  ];
   for (let i = 0; i < count; i++) {
     const tag = quats[i * 4 + 3];
     if (tag < 252) throw new SceneReadError(path, `SOG quats texel ${i} has tag ${tag}, not 252-255`);
     const largest = tag - 252;
     let sumSquares = 0;
     for (let k = 0; k < 3; k++) {
-      const v = (quats[i * 4 + k] / 255 * 2 - 1) * Math.SQRT1_2;
+      const v = ((quats[i * 4 + k] / 255) * 2 - 1) * Math.SQRT1_2;
       scene.rotations[i * 4 + others[largest][k]] = v;
       sumSquares += v * v;
     }
@@ -120,7 +135,10 @@ async function decodeSog(path: string, source: FileSource): Promise<GaussianScen
   for (let i = 0; i < count; i++) {
     for (let c = 0; c < 3; c++) scene.shDC[i * 3 + c] = dcBook[sh0[i * 4 + c]];
     const alpha = sh0[i * 4 + 3] / 255;
-    scene.opacityLogits[i] = Math.min(OPACITY_LOGIT_LIMIT, Math.max(-OPACITY_LOGIT_LIMIT, Math.log(alpha / (1 - alpha))));
+    scene.opacityLogits[i] = Math.min(
+      OPACITY_LOGIT_LIMIT,
+      Math.max(-OPACITY_LOGIT_LIMIT, Math.log(alpha / (1 - alpha))),
+    );
   }
 
   if (meta.shN && shDegree > 0) {
@@ -128,12 +146,21 @@ async function decodeSog(path: string, source: FileSource): Promise<GaussianScen
     const book = codebook(path, meta.shN.codebook, 'shN');
     const centroids = await image(meta.shN.files[0], 'shN centroids');
     const labels = (await image(meta.shN.files[1], 'shN labels')).data;
-    if (centroids.width !== 64 * k) throw new SceneReadError(path, `SOG shN centroids are ${centroids.width} wide, ${64 * k} expected for ${shDegree} bands`);
+    if (centroids.width !== 64 * k)
+      throw new SceneReadError(
+        path,
+        `SOG shN centroids are ${centroids.width} wide, ${64 * k} expected for ${shDegree} bands`,
+      );
     for (let i = 0; i < count; i++) {
       const label = labels[i * 4] | (labels[i * 4 + 1] << 8);
-      if (label >= meta.shN.count) throw new SceneReadError(path, `SOG shN label ${label} of splat ${i} is past the palette (${meta.shN.count})`);
+      if (label >= meta.shN.count)
+        throw new SceneReadError(
+          path,
+          `SOG shN label ${label} of splat ${i} is past the palette (${meta.shN.count})`,
+        );
       const row = Math.floor(label / 64);
-      if (row >= centroids.height) throw new SceneReadError(path, `SOG shN label ${label} is past the centroids texture`);
+      if (row >= centroids.height)
+        throw new SceneReadError(path, `SOG shN label ${label} is past the centroids texture`);
       for (let j = 0; j < k; j++) {
         const texel = (row * centroids.width + (label % 64) * k + j) * 4;
         for (let c = 0; c < 3; c++) scene.shRest[(i * k + j) * 3 + c] = book[centroids.data[texel + c]];
@@ -150,10 +177,17 @@ function parseMeta(path: string, bytes: Uint8Array): SogMeta {
   } catch {
     throw new SceneReadError(path, 'SOG meta.json is not valid JSON');
   }
-  if (meta.version !== 2) throw new SceneReadError(path, `SOG meta version ${String(meta.version)} is not supported (2 is)`);
-  if (!Number.isSafeInteger(meta.count) || meta.count < 0) throw new SceneReadError(path, `SOG meta count ${String(meta.count)} is invalid`);
-  const ok = meta.means?.mins?.length === 3 && meta.means?.maxs?.length === 3 && meta.means.files?.length === 2
-    && meta.scales?.files?.length >= 1 && meta.quats?.files?.length >= 1 && meta.sh0?.files?.length >= 1;
+  if (meta.version !== 2)
+    throw new SceneReadError(path, `SOG meta version ${String(meta.version)} is not supported (2 is)`);
+  if (!Number.isSafeInteger(meta.count) || meta.count < 0)
+    throw new SceneReadError(path, `SOG meta count ${String(meta.count)} is invalid`);
+  const ok =
+    meta.means?.mins?.length === 3 &&
+    meta.means?.maxs?.length === 3 &&
+    meta.means.files?.length === 2 &&
+    meta.scales?.files?.length >= 1 &&
+    meta.quats?.files?.length >= 1 &&
+    meta.sh0?.files?.length >= 1;
   if (!ok) throw new SceneReadError(path, 'SOG meta.json lacks means/scales/quats/sh0 entries');
   return meta;
 }

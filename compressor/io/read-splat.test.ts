@@ -40,17 +40,27 @@ test('.splat round trip stays within the 8-bit quantization of colour, opacity a
       assert.ok(Math.abs(colour(read.shDC[i * 3 + a]) - expected) <= 0.5 / 255 + 1e-9, `colour ${i}`);
     }
     // Opacity: half an 8-bit step of sigmoid(v).
-    assert.ok(Math.abs(sigmoid(read.opacityLogits[i]) - sigmoid(scene.opacityLogits[i])) <= 0.5 / 255 + 1e-7, `opacity ${i}`);
+    assert.ok(
+      Math.abs(sigmoid(read.opacityLogits[i]) - sigmoid(scene.opacityLogits[i])) <= 0.5 / 255 + 1e-7,
+      `opacity ${i}`,
+    );
     const q = Array.from(scene.rotations.subarray(i * 4, i * 4 + 4));
     const n = Math.hypot(...q);
     // Rotation components: half a step of 1/128, plus the byte clamp at +1 (255 -> 0.9921875).
-    for (let c = 0; c < 4; c++) assert.ok(Math.abs(read.rotations[i * 4 + c] - q[c] / n) <= 1 / 128, `rotation ${i}`);
+    for (let c = 0; c < 4; c++)
+      assert.ok(Math.abs(read.rotations[i * 4 + c] - q[c] / n) <= 1 / 128, `rotation ${i}`);
   }
 });
 
 test('.splat whose size is not a multiple of 32 bytes is rejected', () => {
-  assert.throws(() => decodeSplat('bad.splat', new Uint8Array(33)), (e: unknown) => e instanceof SceneReadError && /multiple of 32/.test(e.message));
+  assert.throws(
+    () => decodeSplat('bad.splat', new Uint8Array(33)),
+    (e: unknown) => e instanceof SceneReadError && /multiple of 32/.test(e.message),
+  );
   const nan = new Uint8Array(32);
   new DataView(nan.buffer).setFloat32(4, NaN, true);
-  assert.throws(() => decodeSplat('nan.splat', nan), (e: unknown) => e instanceof SceneReadError && /splat 0/.test(e.message));
+  assert.throws(
+    () => decodeSplat('nan.splat', nan),
+    (e: unknown) => e instanceof SceneReadError && /splat 0/.test(e.message),
+  );
 });

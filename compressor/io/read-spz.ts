@@ -10,8 +10,11 @@
 import { gunzipSync } from 'fflate';
 import { decompress as zstdDecompress } from 'fzstd';
 import {
-  createScene, shRestCount, OPACITY_LOGIT_LIMIT,
-  type GaussianScene, type ShDegree,
+  createScene,
+  shRestCount,
+  OPACITY_LOGIT_LIMIT,
+  type GaussianScene,
+  type ShDegree,
 } from '../../shared/scene/gaussian-scene.ts';
 import { SceneReadError } from './scene-read-error.ts';
 
@@ -23,9 +26,21 @@ const COLOUR_SCALE = 0.15;
 
 /** Sign of each SH basis function (bands 1-3, 3DGS order) under the RUB -> RDF flip y -> -y, z -> -z. */
 export const SH_FLIP_RUB_TO_RDF = [
-  -1, -1, 1, // y, z, x
-  -1, 1, 1, -1, 1, // xy, yz, 3z²-1, xz, x²-y²
-  -1, 1, -1, -1, 1, -1, 1, // y(3x²-y²), xyz, y(5z²-1), z(5z²-3), x(5z²-1), z(x²-y²), x(x²-3y²)
+  -1,
+  -1,
+  1, // y, z, x
+  -1,
+  1,
+  1,
+  -1,
+  1, // xy, yz, 3z²-1, xz, x²-y²
+  -1,
+  1,
+  -1,
+  -1,
+  1,
+  -1,
+  1, // y(3x²-y²), xyz, y(5z²-1), z(5z²-3), x(5z²-1), z(x²-y²), x(x²-3y²)
 ];
 
 interface SpzArrays {
@@ -63,23 +78,39 @@ function parseSpz(path: string, file: Uint8Array): SpzArrays {
   const shDegree = data[12];
   const fractionalBits = data[13];
   const flags = data[14];
-  if (version < 2 || version > 4) throw new SceneReadError(path, `SPZ version ${version} is not supported (2, 3 and 4 are)`);
+  if (version < 2 || version > 4)
+    throw new SceneReadError(path, `SPZ version ${version} is not supported (2, 3 and 4 are)`);
   if (shDegree > 3) throw new SceneReadError(path, `SPZ SH degree ${shDegree} is not supported (0-3 are)`);
-  if (fractionalBits > 23) throw new SceneReadError(path, `SPZ fractional bits ${fractionalBits} leave no integer part in 24-bit positions`);
-  if (flags & FLAG_HAS_EXTENSIONS) throw new SceneReadError(path, 'SPZ extensions (flag 0x2) are not supported');
+  if (fractionalBits > 23)
+    throw new SceneReadError(
+      path,
+      `SPZ fractional bits ${fractionalBits} leave no integer part in 24-bit positions`,
+    );
+  if (flags & FLAG_HAS_EXTENSIONS)
+    throw new SceneReadError(path, 'SPZ extensions (flag 0x2) are not supported');
   const shBytes = shRestCount(shDegree as ShDegree) * 3;
   const sizes = [count * 9, count, count * 3, count * 3, count * (version >= 3 ? 4 : 3), count * shBytes];
   const arrays = version === 4 ? splitV4(path, data, view, sizes) : splitSequential(path, data, 16, sizes);
   const [positions, alphas, colours, scales, rotations, sh] = arrays;
   return {
-    version, count, shDegree: shDegree as ShDegree, fractionalBits, antialiased: (flags & FLAG_ANTIALIASED) !== 0,
-    positions, alphas, colours, scales, rotations, sh,
+    version,
+    count,
+    shDegree: shDegree as ShDegree,
+    fractionalBits,
+    antialiased: (flags & FLAG_ANTIALIASED) !== 0,
+    positions,
+    alphas,
+    colours,
+    scales,
+    rotations,
+    sh,
   };
 }
 
 function splitSequential(path: string, data: Uint8Array, start: number, sizes: number[]): Uint8Array[] {
   const total = start + sizes.reduce((a, b) => a + b, 0);
-  if (data.length < total) throw new SceneReadError(path, `SPZ payload truncated: ${data.length} bytes, the header needs ${total}`);
+  if (data.length < total)
+    throw new SceneReadError(path, `SPZ payload truncated: ${data.length} bytes, the header needs ${total}`);
   let offset = start;
   return sizes.map((size) => data.subarray(offset, (offset += size)));
 }
@@ -88,24 +119,34 @@ function splitV4(path: string, data: Uint8Array, view: DataView, sizes: number[]
   const streams = data[15];
   const tocOffset = view.getUint32(16, true);
   const expectedStreams = sizes[5] > 0 ? 6 : 5;
-  if (streams < expectedStreams) throw new SceneReadError(path, `SPZ v4 has ${streams} attribute streams, expected ${expectedStreams}`);
-  if (tocOffset < 20 || tocOffset + streams * 16 > data.length) throw new SceneReadError(path, `SPZ v4 stream table at byte ${tocOffset} is out of range`);
+  if (streams < expectedStreams)
+    throw new SceneReadError(path, `SPZ v4 has ${streams} attribute streams, expected ${expectedStreams}`);
+  if (tocOffset < 20 || tocOffset + streams * 16 > data.length)
+    throw new SceneReadError(path, `SPZ v4 stream table at byte ${tocOffset} is out of range`);
   let offset = tocOffset + streams * 16;
   const arrays: Uint8Array[] = [];
   for (let s = 0; s < expectedStreams; s++) {
     const compressed = Number(view.getBigUint64(tocOffset + s * 16, true));
     const uncompressed = Number(view.getBigUint64(tocOffset + s * 16 + 8, true));
     if (uncompressed !== sizes[s]) {
-      throw new SceneReadError(path, `SPZ v4 stream ${s} holds ${uncompressed} bytes, ${sizes[s]} expected for this header`);
+      throw new SceneReadError(
+        path,
+        `SPZ v4 stream ${s} holds ${uncompressed} bytes, ${sizes[s]} expected for this header`,
+      );
     }
-    if (offset + compressed > data.length) throw new SceneReadError(path, `SPZ v4 stream ${s} runs past the end of the file (truncated)`);
+    if (offset + compressed > data.length)
+      throw new SceneReadError(path, `SPZ v4 stream ${s} runs past the end of the file (truncated)`);
     let out: Uint8Array;
     try {
       out = zstdDecompress(data.subarray(offset, offset + compressed), new Uint8Array(uncompressed));
     } catch (error) {
       throw new SceneReadError(path, `SPZ v4 stream ${s} is not valid zstd (${(error as Error).message})`);
     }
-    if (out.length !== uncompressed) throw new SceneReadError(path, `SPZ v4 stream ${s} decompressed to ${out.length} bytes, not ${uncompressed}`);
+    if (out.length !== uncompressed)
+      throw new SceneReadError(
+        path,
+        `SPZ v4 stream ${s} decompressed to ${out.length} bytes, not ${uncompressed}`,
+      );
     arrays.push(out);
     offset += compressed;
   }
@@ -135,12 +176,17 @@ function unpack(a: SpzArrays): GaussianScene {
   for (let i = 0; i < a.count; i++) {
     if (a.version >= 3) {
       const r = a.rotations;
-      unpackSmallestThreeXyzw((r[i * 4] | (r[i * 4 + 1] << 8) | (r[i * 4 + 2] << 16) | (r[i * 4 + 3] << 24)) >>> 0, xyzw);
+      unpackSmallestThreeXyzw(
+        (r[i * 4] | (r[i * 4 + 1] << 8) | (r[i * 4 + 2] << 16) | (r[i * 4 + 3] << 24)) >>> 0,
+        xyzw,
+      );
     } else {
       const x = a.rotations[i * 3] / 127.5 - 1;
       const y = a.rotations[i * 3 + 1] / 127.5 - 1;
       const z = a.rotations[i * 3 + 2] / 127.5 - 1;
-      xyzw[0] = x; xyzw[1] = y; xyzw[2] = z;
+      xyzw[0] = x;
+      xyzw[1] = y;
+      xyzw[2] = z;
       xyzw[3] = Math.sqrt(Math.max(0, 1 - (x * x + y * y + z * z)));
     }
     scene.rotations[i * 4] = xyzw[3];
@@ -153,7 +199,7 @@ function unpack(a: SpzArrays): GaussianScene {
     for (let j = 0; j < k; j++) {
       for (let c = 0; c < 3; c++) {
         const o = (i * k + j) * 3 + c; // SPZ SH is coefficient-major, RGB inner: the scene's layout.
-        scene.shRest[o] = SH_FLIP_RUB_TO_RDF[j] * (a.sh[o] - 128) / 128;
+        scene.shRest[o] = (SH_FLIP_RUB_TO_RDF[j] * (a.sh[o] - 128)) / 128;
       }
     }
   }
@@ -172,7 +218,7 @@ function unpackSmallestThreeXyzw(packed: number, out: number[]): void {
     const magnitude = bits & mask;
     const negative = (bits >>> 9) & 1;
     bits >>>= 10;
-    const v = Math.SQRT1_2 * magnitude / mask;
+    const v = (Math.SQRT1_2 * magnitude) / mask;
     out[i] = negative ? -v : v;
     sumSquares += v * v;
   }

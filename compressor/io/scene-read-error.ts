@@ -2,7 +2,10 @@
 // so the CLI can print it as-is and exit non-zero.
 export class SceneReadError extends Error {
   override name = 'SceneReadError';
-  constructor(readonly file: string, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
     super(`${file}: ${problem}`);
   }
 }

@@ -34,18 +34,42 @@ export interface PlyColumn {
   values: ArrayLike<number>;
 }
 
-const SIZES: Record<PlyScalarType, number> = { int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8 };
+const SIZES: Record<PlyScalarType, number> = {
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  float32: 4,
+  float64: 8,
+};
 const PLY_NAMES: Record<PlyScalarType, string> = {
-  int8: 'char', uint8: 'uchar', int16: 'short', uint16: 'ushort', int32: 'int', uint32: 'uint', float32: 'float', float64: 'double',
+  int8: 'char',
+  uint8: 'uchar',
+  int16: 'short',
+  uint16: 'ushort',
+  int32: 'int',
+  uint32: 'uint',
+  float32: 'float',
+  float64: 'double',
 };
 
 /** Builds a binary PLY with one `vertex` element holding `columns` in the order given. */
-export function buildPly(columns: PlyColumn[], options: { bigEndian?: boolean; headerExtra?: string[] } = {}): Uint8Array {
+export function buildPly(
+  columns: PlyColumn[],
+  options: { bigEndian?: boolean; headerExtra?: string[] } = {},
+): Uint8Array {
   const count = columns[0]?.values.length ?? 0;
   const header = [
-    'ply', `format ${options.bigEndian ? 'binary_big_endian' : 'binary_little_endian'} 1.0`, 'comment built by test-helpers',
-    ...(options.headerExtra ?? []), `element vertex ${count}`,
-    ...columns.map((c) => `property ${PLY_NAMES[c.type]} ${c.name}`), 'end_header', '',
+    'ply',
+    `format ${options.bigEndian ? 'binary_big_endian' : 'binary_little_endian'} 1.0`,
+    'comment built by test-helpers',
+    ...(options.headerExtra ?? []),
+    `element vertex ${count}`,
+    ...columns.map((c) => `property ${PLY_NAMES[c.type]} ${c.name}`),
+    'end_header',
+    '',
   ].join('\n');
   const stride = columns.reduce((s, c) => s + SIZES[c.type], 0);
   const headerBytes = new TextEncoder().encode(header);
@@ -58,14 +82,30 @@ export function buildPly(columns: PlyColumn[], options: { bigEndian?: boolean; h
     for (const c of columns) {
       const v = c.values[i];
       switch (c.type) {
-        case 'int8': view.setInt8(o, v); break;
-        case 'uint8': view.setUint8(o, v); break;
-        case 'int16': view.setInt16(o, v, le); break;
-        case 'uint16': view.setUint16(o, v, le); break;
-        case 'int32': view.setInt32(o, v, le); break;
-        case 'uint32': view.setUint32(o, v, le); break;
-        case 'float32': view.setFloat32(o, v, le); break;
-        case 'float64': view.setFloat64(o, v, le); break;
+        case 'int8':
+          view.setInt8(o, v);
+          break;
+        case 'uint8':
+          view.setUint8(o, v);
+          break;
+        case 'int16':
+          view.setInt16(o, v, le);
+          break;
+        case 'uint16':
+          view.setUint16(o, v, le);
+          break;
+        case 'int32':
+          view.setInt32(o, v, le);
+          break;
+        case 'uint32':
+          view.setUint32(o, v, le);
+          break;
+        case 'float32':
+          view.setFloat32(o, v, le);
+          break;
+        case 'float64':
+          view.setFloat64(o, v, le);
+          break;
       }
       o += SIZES[c.type];
     }
@@ -77,12 +117,15 @@ export function buildPly(columns: PlyColumn[], options: { bigEndian?: boolean; h
 export function sceneColumns(scene: GaussianScene, type: PlyScalarType = 'float32'): PlyColumn[] {
   const n = scene.count;
   const k = scene.shRest.length / Math.max(1, n) / 3;
-  const pick = (column: Float32Array, width: number, index: number) => Array.from({ length: n }, (_, i) => column[i * width + index]);
+  const pick = (column: Float32Array, width: number, index: number) =>
+    Array.from({ length: n }, (_, i) => column[i * width + index]);
   return [
     ...['x', 'y', 'z'].map((name, a) => ({ name, type, values: pick(scene.positions, 3, a) })),
     ...[0, 1, 2].map((c) => ({ name: `f_dc_${c}`, type, values: pick(scene.shDC, 3, c) })),
     ...Array.from({ length: 3 * k }, (_, j) => ({
-      name: `f_rest_${j}`, type, values: pick(scene.shRest, 3 * k, (j % k) * 3 + Math.floor(j / k)),
+      name: `f_rest_${j}`,
+      type,
+      values: pick(scene.shRest, 3 * k, (j % k) * 3 + Math.floor(j / k)),
     })),
     { name: 'opacity', type, values: pick(scene.opacityLogits, 1, 0) },
     ...[0, 1, 2].map((a) => ({ name: `scale_${a}`, type, values: pick(scene.logScales, 3, a) })),

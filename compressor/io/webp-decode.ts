@@ -28,5 +28,9 @@ export async function decodeWebp(bytes: Uint8Array): Promise<RgbaImage> {
   await initialise();
   // Copy into a standalone ArrayBuffer: the codec takes an ArrayBuffer, and `bytes` may view a larger one.
   const image = await decode(bytes.slice().buffer);
-  return { width: image.width, height: image.height, data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength) };
+  return {
+    width: image.width,
+    height: image.height,
+    data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength),
+  };
 }

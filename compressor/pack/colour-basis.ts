@@ -14,7 +14,11 @@ export function symmetricEigenvectors3(m: ArrayLike<number>): { values: number[]
   for (let sweep = 0; sweep < 50; sweep++) {
     const off = a[1] ** 2 + a[2] ** 2 + a[5] ** 2;
     if (off <= 1e-30 * (a[0] ** 2 + a[4] ** 2 + a[8] ** 2) || off === 0) break;
-    for (const [p, q] of [[0, 1], [0, 2], [1, 2]]) {
+    for (const [p, q] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ]) {
       const apq = a[p * 3 + q];
       if (apq === 0) continue;
       const theta = (a[q * 3 + q] - a[p * 3 + p]) / (2 * apq);
@@ -22,17 +26,20 @@ export function symmetricEigenvectors3(m: ArrayLike<number>): { values: number[]
       const c = 1 / Math.sqrt(t * t + 1);
       const s = t * c;
       for (let k = 0; k < 3; k++) {
-        const akp = a[k * 3 + p], akq = a[k * 3 + q];
+        const akp = a[k * 3 + p],
+          akq = a[k * 3 + q];
         a[k * 3 + p] = c * akp - s * akq;
         a[k * 3 + q] = s * akp + c * akq;
       }
       for (let k = 0; k < 3; k++) {
-        const apk = a[p * 3 + k], aqk = a[q * 3 + k];
+        const apk = a[p * 3 + k],
+          aqk = a[q * 3 + k];
         a[p * 3 + k] = c * apk - s * aqk;
         a[q * 3 + k] = s * apk + c * aqk;
       }
       for (let k = 0; k < 3; k++) {
-        const vkp = v[k * 3 + p], vkq = v[k * 3 + q];
+        const vkp = v[k * 3 + p],
+          vkq = v[k * 3 + q];
         v[k * 3 + p] = c * vkp - s * vkq;
         v[k * 3 + q] = s * vkp + c * vkq;
       }
@@ -53,7 +60,12 @@ export function symmetricEigenvectors3(m: ArrayLike<number>): { values: number[]
  * Principal colour axes of the residuals shRest - centroid (both dims per Gaussian, RGB-interleaved per
  * coefficient; `centroids` as the decoder sees them). An all-zero residual set gives RGB itself.
  */
-export function principalColourBasis(shRest: Float32Array, labels: Uint32Array, centroids: Float32Array, dims: number): ColourBasis {
+export function principalColourBasis(
+  shRest: Float32Array,
+  labels: Uint32Array,
+  centroids: Float32Array,
+  dims: number,
+): ColourBasis {
   const cov = new Float64Array(9);
   for (let g = 0; g < labels.length; g++) {
     const from = labels[g] * dims;
@@ -62,10 +74,16 @@ export function principalColourBasis(shRest: Float32Array, labels: Uint32Array, 
       const gr = shRest[g * dims + d + 1] - centroids[from + d + 1];
       const b = shRest[g * dims + d + 2] - centroids[from + d + 2];
       if (!Number.isFinite(r + gr + b)) continue;
-      cov[0] += r * r; cov[1] += r * gr; cov[2] += r * b;
-      cov[4] += gr * gr; cov[5] += gr * b; cov[8] += b * b;
+      cov[0] += r * r;
+      cov[1] += r * gr;
+      cov[2] += r * b;
+      cov[4] += gr * gr;
+      cov[5] += gr * b;
+      cov[8] += b * b;
     }
   }
-  cov[3] = cov[1]; cov[6] = cov[2]; cov[7] = cov[5];
+  cov[3] = cov[1];
+  cov[6] = cov[2];
+  cov[7] = cov[5];
   return symmetricEigenvectors3(cov).vectors;
 }

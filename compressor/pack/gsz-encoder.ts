@@ -2,12 +2,40 @@
 // -> one range-coded stream per column per chunk (shared/format/gsz-codec.ts, the scheme the decoder runs
 // too). Layout and field meanings: ../../shared/format/FORMAT.md.
 import { Packr } from 'msgpackr';
-import { capShDegree, sceneBounds, shRestCount, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
-import { crc32 } from '../../shared/format/crc32.ts';
-import { codeCodebook, codeColours, codeOpacity, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, morton48, newChunkCodes, RESIDUAL_MAX } from '../../shared/format/gsz-codec.ts';
 import {
-  columnRawBytes, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_VERSION, indexBits, MAX_CODE_BITS, maxInflated,
-  type GszCodebookInfo, type GszQuantization, type GszStepQuant, type Vec3,
+  capShDegree,
+  sceneBounds,
+  shRestCount,
+  type GaussianScene,
+  type ShDegree,
+} from '../../shared/scene/gaussian-scene.ts';
+import { crc32 } from '../../shared/format/crc32.ts';
+import {
+  codeCodebook,
+  codeColours,
+  codeOpacity,
+  codePositions,
+  codeResiduals,
+  codeRotations,
+  codeSingles,
+  codeTriples,
+  morton48,
+  newChunkCodes,
+  RESIDUAL_MAX,
+} from '../../shared/format/gsz-codec.ts';
+import {
+  columnRawBytes,
+  GSZ_LIMITS,
+  GSZ_MAGIC,
+  GSZ_PREAMBLE_BYTES,
+  GSZ_VERSION,
+  indexBits,
+  MAX_CODE_BITS,
+  maxInflated,
+  type GszCodebookInfo,
+  type GszQuantization,
+  type GszStepQuant,
+  type Vec3,
 } from '../../shared/format/gsz-layout.ts';
 import { AXIS_TURNS, quatMul } from '../../shared/format/octahedral.ts';
 import { fromHalf, toHalf } from '../../shared/format/half.ts';
@@ -150,45 +178,58 @@ function stepGrid(values: Float32Array, step: number | undefined, bits: number):
  */
 function rotationGrid(bits: number | undefined, levels: number): { bits: number; levels: number } {
   const l = bits !== undefined ? 2 ** bits : levels;
-  if (!Number.isInteger(l) || l < 4 || l > 2 ** MAX_CODE_BITS) throw new RangeError(`rotation levels must be an integer in 4..${2 ** MAX_CODE_BITS}, got ${l}`);
+  if (!Number.isInteger(l) || l < 4 || l > 2 ** MAX_CODE_BITS)
+    throw new RangeError(`rotation levels must be an integer in 4..${2 ** MAX_CODE_BITS}, got ${l}`);
   return { bits: Math.ceil(Math.log2(l)), levels: l };
 }
 function rotationCode(v: number, levels: number): number {
   const q = Math.round(((v + Math.SQRT1_2) / Math.SQRT2) * (levels - 1));
-  return q < 0 ? 0 : q > levels - 1 ? levels - 1 : q;
+  return q < 0 ? 0 : Math.min(q , levels - 1);
 }
 
 /** Code of v on a step grid (clamped). */
 function gridCode(v: number, g: GszStepQuant): number {
   const q = Math.round((v - g.min) / g.step);
   const top = 2 ** g.bits - 1;
-  return q < 0 ? 0 : q > top ? top : q;
+  return q < 0 ? 0 : Math.min(q , top);
 }
 
 function checkBits(name: string, bits: number, min: number): void {
-  if (!Number.isInteger(bits) || bits < min || bits > 16) throw new RangeError(`${name} must be an integer in ${min}..16, got ${bits}`);
+  if (!Number.isInteger(bits) || bits < min || bits > 16)
+    throw new RangeError(`${name} must be an integer in ${min}..16, got ${bits}`);
 }
 
 /** Encodes `input` as a .gsz file. */
 export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions = {}): Promise<Uint8Array> {
-  const o = { ...GSZ_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof GSZ_DEFAULTS & GszEncodeOptions;
+  const o = {
+    ...GSZ_DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as typeof GSZ_DEFAULTS & GszEncodeOptions;
   const scene = options.shDegree === undefined ? input : capShDegree(input, options.shDegree);
   const n = scene.count;
-  if (n > GSZ_LIMITS.totalSplats) throw new RangeError(`${n} Gaussians exceed the format limit ${GSZ_LIMITS.totalSplats}`);
+  if (n > GSZ_LIMITS.totalSplats)
+    throw new RangeError(`${n} Gaussians exceed the format limit ${GSZ_LIMITS.totalSplats}`);
   checkBits('logScaleBits', o.logScaleBits, 1);
   checkBits('rotationBits', o.rotationBits, 2);
   checkBits('opacityBits', o.opacityBits, 1);
   checkBits('shDCBits', o.shDCBits, 1);
-  if (o.rotationBits > MAX_CODE_BITS || o.opacityBits > MAX_CODE_BITS) throw new RangeError(`rotationBits and opacityBits must be <= ${MAX_CODE_BITS}`);
+  if (o.rotationBits > MAX_CODE_BITS || o.opacityBits > MAX_CODE_BITS)
+    throw new RangeError(`rotationBits and opacityBits must be <= ${MAX_CODE_BITS}`);
   if (!(o.maxChunk >= 1 && o.maxChunk <= GSZ_LIMITS.splatsPerChunk && o.maxChunk <= (1 << 20) / 7)) {
-    throw new RangeError(`maxChunk must be in 1..${Math.floor((1 << 20) / 7)} (one zstd frame per column stays <= 1 MiB)`);
+    throw new RangeError(
+      `maxChunk must be in 1..${Math.floor((1 << 20) / 7)} (one zstd frame per column stays <= 1 MiB)`,
+    );
   }
   const progress = o.onProgress ?? (() => {});
 
   // ---- global quantization parameters ----
   const bounds = sceneBounds(scene.positions, n);
   if (n === 0) bounds.min = bounds.max = [0, 0, 0];
-  const diagonal = Math.hypot(bounds.max[0] - bounds.min[0], bounds.max[1] - bounds.min[1], bounds.max[2] - bounds.min[2]);
+  const diagonal = Math.hypot(
+    bounds.max[0] - bounds.min[0],
+    bounds.max[1] - bounds.min[1],
+    bounds.max[2] - bounds.min[2],
+  );
   const baseStep = Math.max(diagonal * o.positionStep, 1e-30);
   const step: Vec3 = [0, 0, 0];
   const posBits: Vec3 = [1, 1, 1];
@@ -199,7 +240,11 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   }
   const quant: GszQuantization = {
     position: { origin: [...bounds.min] as Vec3, step, bits: posBits },
-    logScale: stepGrid(scene.logScales, options.logScaleBits === undefined ? o.logScaleStep : undefined, o.logScaleBits),
+    logScale: stepGrid(
+      scene.logScales,
+      options.logScaleBits === undefined ? o.logScaleStep : undefined,
+      o.logScaleBits,
+    ),
     rotation: rotationGrid(options.rotationBits, o.rotationLevels),
     opacity: { bits: o.opacityBits },
     shDC: stepGrid(scene.shDC, options.shDCBits === undefined ? o.shDCStep : undefined, o.shDCBits),
@@ -212,8 +257,16 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   if (scene.shDegree > 0) {
     const given = options.shCodebook;
     // A caller's codebook is checked against this scene; our own k-means fits it by construction.
-    if (given && (given.labels.length !== n || given.centroids.length !== given.k * dims || given.k > GSZ_LIMITS.codebookCentroids || given.labels.some((l) => l >= given.k))) {
-      throw new RangeError(`shCodebook: ${given.k} centroids of ${given.centroids.length / Math.max(1, given.k)} dims and ${given.labels.length} labels do not fit ${n} Gaussians with ${dims} SH-rest values`);
+    if (
+      given &&
+      (given.labels.length !== n ||
+        given.centroids.length !== given.k * dims ||
+        given.k > GSZ_LIMITS.codebookCentroids ||
+        given.labels.some((l) => l >= given.k))
+    ) {
+      throw new RangeError(
+        `shCodebook: ${given.k} centroids of ${given.centroids.length / Math.max(1, given.k)} dims and ${given.labels.length} labels do not fit ${n} Gaussians with ${dims} SH-rest values`,
+      );
     }
     const km = given ?? (progress('k-means'), await shKmeans(scene, options));
     // Residuals are taken against the centroids as the decoder sees them (fp16, non-finite -> 0).
@@ -224,10 +277,20 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
     });
     if (quant.shResidual) {
       const basisName: string = o.shResidualBasis;
-      if (basisName !== 'principal' && basisName !== 'rgb') throw new RangeError(`shResidualBasis must be 'principal' or 'rgb', got '${basisName}'`);
-      quant.shResidual.basis = basisName === 'rgb' ? RGB_BASIS : principalColourBasis(scene.shRest, km.labels, decoded, dims);
+      if (basisName !== 'principal' && basisName !== 'rgb')
+        throw new RangeError(`shResidualBasis must be 'principal' or 'rgb', got '${basisName}'`);
+      quant.shResidual.basis =
+        basisName === 'rgb' ? RGB_BASIS : principalColourBasis(scene.shRest, km.labels, decoded, dims);
     }
-    codebook = { ...km, halves, decoded, dims, residualStep: quant.shResidual?.step, residualRounding: o.shResidualRounding, basis: quant.shResidual?.basis ?? RGB_BASIS };
+    codebook = {
+      ...km,
+      halves,
+      decoded,
+      dims,
+      residualStep: quant.shResidual?.step,
+      residualRounding: o.shResidualRounding,
+      basis: quant.shResidual?.basis ?? RGB_BASIS,
+    };
   }
 
   // ---- chunks ----
@@ -235,7 +298,13 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   const order = importanceOrder(o.importance ?? defaultImportance(scene));
   if (order.length !== n) throw new RangeError(`importance has ${order.length} entries for ${n} Gaussians`);
   const sizes = chunkSizes(n, o.firstChunk, o.chunkGrowth, o.maxChunk);
-  const encoded: { bytes: Uint8Array; count: number; level: number; bounds: number[]; columnLengths: number[] }[] = [];
+  const encoded: {
+    bytes: Uint8Array;
+    count: number;
+    level: number;
+    bounds: number[];
+    columnLengths: number[];
+  }[] = [];
   let start = 0;
   for (let c = 0; c < sizes.length; c++) {
     const ids = order.subarray(start, start + sizes[c]);
@@ -253,7 +322,10 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
 
   // ---- layout: preamble, header, chunk 0, codebook, chunks 1.. (first picture does not wait for the codebook) ----
   const packr = new Packr({ useRecords: false, variableMapSize: true });
-  const build = (headerLength: number, pad: number): { header: Uint8Array; codebookInfo: GszCodebookInfo | null; offsets: number[] } => {
+  const build = (
+    headerLength: number,
+    pad: number,
+  ): { header: Uint8Array; codebookInfo: GszCodebookInfo | null; offsets: number[] } => {
     let at = GSZ_PREAMBLE_BYTES + headerLength;
     const offsets: number[] = [];
     let codebookInfo: GszCodebookInfo | null = null;
@@ -261,12 +333,24 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
       offsets.push(at);
       at += chunk.bytes.length;
       if (i === 0 && codebookBytes && codebook) {
-        codebookInfo = { offset: at, length: codebookBytes.length, crc: crc32(codebookBytes), centroids: codebook.k, dims };
+        codebookInfo = {
+          offset: at,
+          length: codebookBytes.length,
+          crc: crc32(codebookBytes),
+          centroids: codebook.k,
+          dims,
+        };
         at += codebookBytes.length;
       }
     });
     if (encoded.length === 0 && codebookBytes && codebook) {
-      codebookInfo = { offset: at, length: codebookBytes.length, crc: crc32(codebookBytes), centroids: codebook.k, dims };
+      codebookInfo = {
+        offset: at,
+        length: codebookBytes.length,
+        crc: crc32(codebookBytes),
+        centroids: codebook.k,
+        dims,
+      };
     }
     const header = {
       count: n,
@@ -276,7 +360,15 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
       up: o.up ?? [0, -1, 0],
       quant,
       codebook: codebookInfo,
-      chunks: encoded.map((chunk, i) => [offsets[i], chunk.bytes.length, crc32(chunk.bytes), chunk.count, chunk.level, ...chunk.bounds, ...chunk.columnLengths]),
+      chunks: encoded.map((chunk, i) => [
+        offsets[i],
+        chunk.bytes.length,
+        crc32(chunk.bytes),
+        chunk.count,
+        chunk.level,
+        ...chunk.bounds,
+        ...chunk.columnLengths,
+      ]),
       pad: pad > 0 ? 'x'.repeat(pad) : undefined,
     };
     if (pad === 0) delete header.pad;
@@ -292,7 +384,11 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
     else length = built.header.length;
     built = build(length, pad);
   }
-  const total = GSZ_PREAMBLE_BYTES + length + encoded.reduce((s, c) => s + c.bytes.length, 0) + (codebookBytes?.length ?? 0);
+  const total =
+    GSZ_PREAMBLE_BYTES +
+    length +
+    encoded.reduce((s, c) => s + c.bytes.length, 0) +
+    (codebookBytes?.length ?? 0);
   const out = new Uint8Array(total);
   out.set(GSZ_MAGIC, 0);
   const view = new DataView(out.buffer);
@@ -302,7 +398,8 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   view.setUint32(12, crc32(built.header), true);
   out.set(built.header, GSZ_PREAMBLE_BYTES);
   encoded.forEach((chunk, i) => out.set(chunk.bytes, built.offsets[i]));
-  if (codebookBytes && built.codebookInfo) out.set(codebookBytes, (built.codebookInfo as GszCodebookInfo).offset);
+  if (codebookBytes && built.codebookInfo)
+    out.set(codebookBytes, (built.codebookInfo as GszCodebookInfo).offset);
   return out;
 }
 
@@ -324,9 +421,14 @@ function padTo(stored: Uint8Array, rawBytes: number): Uint8Array {
 export function canonicalQuaternion(w: number, x: number, y: number, z: number, out: Float64Array): void {
   let norm = Math.hypot(w, x, y, z);
   if (!(norm > 0) || !Number.isFinite(norm)) {
-    w = 1; x = y = z = 0; norm = 1;
+    w = 1;
+    x = y = z = 0;
+    norm = 1;
   }
-  const aw = Math.abs(w), ax = Math.abs(x), ay = Math.abs(y), az = Math.abs(z);
+  const aw = Math.abs(w),
+    ax = Math.abs(x),
+    ay = Math.abs(y),
+    az = Math.abs(z);
   // q·i = (-x, w, z, -y), q·j = (-y, -z, w, x), q·k = (-z, y, -x, w).
   let c: [number, number, number, number] = [w, x, y, z];
   if (ax >= aw && ax >= ay && ax >= az) c = [-x, w, z, -y];
@@ -347,18 +449,36 @@ export function canonicalQuaternion(w: number, x: number, y: number, z: number, 
  * 3.53 -> 3.68 B/G, with a larger rotation error. Writes the permuted log-scales to `scales`, the quaternion
  * (unit, w >= 0) to `quat`.
  */
-export function closestAxisTurn(s0: number, s1: number, s2: number, w: number, x: number, y: number, z: number, scales: Float64Array, quat: Float64Array): void {
+export function closestAxisTurn(
+  s0: number,
+  s1: number,
+  s2: number,
+  w: number,
+  x: number,
+  y: number,
+  z: number,
+  scales: Float64Array,
+  quat: Float64Array,
+): void {
   let norm = Math.hypot(w, x, y, z);
   if (!(norm > 0) || !Number.isFinite(norm)) {
-    w = 1; x = y = z = 0; norm = 1;
+    w = 1;
+    x = y = z = 0;
+    norm = 1;
   }
-  w /= norm; x /= norm; y /= norm; z /= norm;
+  w /= norm;
+  x /= norm;
+  y /= norm;
+  z /= norm;
   let best = 0;
   let bestW = -1;
   for (let t = 0; t < AXIS_TURNS.length; t++) {
     const p = AXIS_TURNS[t].q;
     const pw = Math.abs(w * p[0] - x * p[1] - y * p[2] - z * p[3]);
-    if (pw > bestW + 1e-12) { bestW = pw; best = t; }
+    if (pw > bestW + 1e-12) {
+      bestW = pw;
+      best = t;
+    }
   }
   const turn = AXIS_TURNS[best];
   quatMul(w, x, y, z, turn.q, quat);
@@ -380,7 +500,11 @@ interface ChunkCodebook {
 }
 
 function encodeChunk(
-  scene: GaussianScene, ids: Uint32Array, quant: GszQuantization, codebook: ChunkCodebook | undefined, chunkIndex: number,
+  scene: GaussianScene,
+  ids: Uint32Array,
+  quant: GszQuantization,
+  codebook: ChunkCodebook | undefined,
+  chunkIndex: number,
 ): { bytes: Uint8Array; count: number; level: number; bounds: number[]; columnLengths: number[] } {
   const n = ids.length;
   // Quantized positions and their 48-bit Morton keys; the chunk is stored in ascending key order.
@@ -393,7 +517,7 @@ function encodeChunk(
     for (let a = 0; a < 3; a++) {
       const top = 2 ** bits[a] - 1;
       let q = Math.round((scene.positions[ids[i] * 3 + a] - origin[a]) / step[a]);
-      q = q < 0 ? 0 : q > top ? top : q;
+      q = q < 0 ? 0 : Math.min(q , top);
       qp[i * 3 + a] = q;
       if (q < lo[a]) lo[a] = q;
       if (q > hi[a]) hi[a] = q;
@@ -414,7 +538,17 @@ function encodeChunk(
     codes.keys[i] = keys[l];
     const r = scene.rotations;
     const ls = scene.logScales;
-    closestAxisTurn(ls[g * 3], ls[g * 3 + 1], ls[g * 3 + 2], r[g * 4], r[g * 4 + 1], r[g * 4 + 2], r[g * 4 + 3], s3, q4);
+    closestAxisTurn(
+      ls[g * 3],
+      ls[g * 3 + 1],
+      ls[g * 3 + 2],
+      r[g * 4],
+      r[g * 4 + 1],
+      r[g * 4 + 2],
+      r[g * 4 + 3],
+      s3,
+      q4,
+    );
     for (let a = 0; a < 3; a++) {
       codes.logScale[i * 3 + a] = gridCode(s3[a], logScale);
       codes.shDC[i * 3 + a] = gridCode(scene.shDC[g * 3 + a], shDC);
@@ -423,7 +557,7 @@ function encodeChunk(
     codes.opacity[i] = encodeOpacity(scene.opacityLogits[g], quant.opacity.bits);
     if (codebook) codes.shIndex[i] = codebook.labels[g];
   }
-  if (codebook && codebook.residualStep) {
+  if (codebook?.residualStep) {
     const { dims, decoded, residualStep, residualRounding, basis } = codebook;
     codes.shResidual = new Uint16Array(n * dims);
     const y = new Float64Array(dims);
@@ -432,14 +566,25 @@ function encodeChunk(
       const c = codes.shIndex[i] * dims;
       const at = g * dims;
       for (let d = 0; d < dims; d += 3) {
-        toBasis(basis, scene.shRest[at + d] - decoded[c + d], scene.shRest[at + d + 1] - decoded[c + d + 1], scene.shRest[at + d + 2] - decoded[c + d + 2], y, d);
+        toBasis(
+          basis,
+          scene.shRest[at + d] - decoded[c + d],
+          scene.shRest[at + d + 1] - decoded[c + d + 1],
+          scene.shRest[at + d + 2] - decoded[c + d + 2],
+          y,
+          d,
+        );
       }
       for (let d = 0; d < dims; d++) {
         const x = y[d] / residualStep;
         const r = x >= 0 ? Math.floor(x + residualRounding) : -Math.floor(-x + residualRounding);
         const z = r >= 0 ? 2 * r : -2 * r - 1;
         // Beyond the largest code: the largest of the same sign (zigzag parity); never reached by real SH.
-        codes.shResidual[i * dims + d] = !Number.isFinite(z) ? 0 : z <= RESIDUAL_MAX ? z : RESIDUAL_MAX - ((z - RESIDUAL_MAX) & 1);
+        codes.shResidual[i * dims + d] = !Number.isFinite(z)
+          ? 0
+          : z <= RESIDUAL_MAX
+            ? z
+            : RESIDUAL_MAX - ((z - RESIDUAL_MAX) & 1);
       }
     }
   }
@@ -456,7 +601,8 @@ function encodeChunk(
   column(3, (c) => codeOpacity(c, codes, quant.opacity.bits, logScale.bits));
   column(4, (c) => codeColours(c, codes.shDC, n, shDC.bits, 'shDC'));
   if (codebook) column(5, (c) => codeSingles(c, codes.shIndex, n, indexBits(codebook.k), false));
-  if (codebook && codebook.residualStep) column(6, (c) => codeResiduals(c, codes.shResidual, n, codebook.dims));
+  if (codebook?.residualStep)
+    column(6, (c) => codeResiduals(c, codes.shResidual, n, codebook.dims));
   const total = frames.reduce((s, f) => s + f.length, 0);
   const bytes = new Uint8Array(total);
   let at = 0;
@@ -465,11 +611,22 @@ function encodeChunk(
     at += f.length;
   }
   // Bounds of the decoded (dequantized) positions: exactly what a reader of this chunk will see.
-  const bounds = [0, 1, 2].map((a) => origin[a] + lo[a] * step[a]).concat([0, 1, 2].map((a) => origin[a] + hi[a] * step[a]));
+  const bounds = [0, 1, 2]
+    .map((a) => origin[a] + lo[a] * step[a])
+    .concat([0, 1, 2].map((a) => origin[a] + hi[a] * step[a]));
   if (n === 0) bounds.fill(0);
   return { bytes, count: n, level: chunkIndex, bounds, columnLengths: frames.map((f) => f.length) };
 }
 
 function columnRawBytesFor(quant: GszQuantization, codebook: ChunkCodebook | undefined, n: number): number[] {
-  return columnRawBytes({ quant, shDegree: codebook ? 1 : 0, codebook: codebook ? { offset: 0, length: 0, crc: 0, centroids: codebook.k, dims: codebook.dims } : null }, n);
+  return columnRawBytes(
+    {
+      quant,
+      shDegree: codebook ? 1 : 0,
+      codebook: codebook
+        ? { offset: 0, length: 0, crc: 0, centroids: codebook.k, dims: codebook.dims }
+        : null,
+    },
+    n,
+  );
 }

@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomScene } from '../io/test-helpers.ts';
 import { sigmoid, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
-import { decodeGsz, decodeGszChunk, decodeGszCodebook, decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../../shared/format/gsz-decoder.ts';
+import {
+  decodeGsz,
+  decodeGszChunk,
+  decodeGszCodebook,
+  decodeGszHeader,
+  gszHeaderLength,
+  gszPreambleLength,
+} from '../../shared/format/gsz-decoder.ts';
 import { autoCodebookSize, closestAxisTurn, encodeGsz, shKmeans } from './gsz-encoder.ts';
 
 const N = 6000;
@@ -29,11 +36,23 @@ function axes(q: Float32Array, i: number): number[][] {
  * perm[k] (up to sign). Independent of the encoder: tries the 6 relabellings and keeps the one whose worst
  * axis angle is smallest. Returns that permutation and the worst angle (radians) between matched axes.
  */
-function matchAxes(dec: Float32Array, i: number, src: Float32Array, j: number): { perm: number[]; angle: number } {
+function matchAxes(
+  dec: Float32Array,
+  i: number,
+  src: Float32Array,
+  j: number,
+): { perm: number[]; angle: number } {
   const da = axes(dec, i);
   const sa = axes(src, j);
   let best = { perm: [0, 1, 2], angle: Infinity };
-  for (const perm of [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]) {
+  for (const perm of [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+  ]) {
     let angle = 0;
     for (let k = 0; k < 3; k++) {
       const d = Math.abs(da[k][0] * sa[perm[k]][0] + da[k][1] * sa[perm[k]][1] + da[k][2] * sa[perm[k]][2]);
@@ -49,7 +68,7 @@ function covariance(q: Float32Array, i: number, s: Float32Array): number[] {
   const a = axes(q, i);
   const out = new Array<number>(9).fill(0);
   for (let k = 0; k < 3; k++) {
-    const v = Math.exp(2 * s[i / 4 * 3 + k]);
+    const v = Math.exp(2 * s[(i / 4) * 3 + k]);
     for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) out[r * 3 + c] += v * a[k][r] * a[k][c];
   }
   return out;
@@ -57,7 +76,8 @@ function covariance(q: Float32Array, i: number, s: Float32Array): number[] {
 
 /** Maps every decoded Gaussian back to its source index (positions are unique in a random scene). */
 function matchSources(source: GaussianScene, decoded: GaussianScene, step: number[]): number[] {
-  const key = (p: Float32Array, i: number) => [0, 1, 2].map((a) => Math.round(p[i * 3 + a] / step[a])).join(',');
+  const key = (p: Float32Array, i: number) =>
+    [0, 1, 2].map((a) => Math.round(p[i * 3 + a] / step[a])).join(',');
   const byKey = new Map<string, number>();
   for (let i = 0; i < source.count; i++) byKey.set(key(source.positions, i), i);
   const out: number[] = [];
@@ -65,9 +85,11 @@ function matchSources(source: GaussianScene, decoded: GaussianScene, step: numbe
     // Quantization moves a point by <= step/2, which can round the key to a neighbour cell: search them.
     let found = -1;
     const base = [0, 1, 2].map((a) => Math.round(decoded.positions[i * 3 + a] / step[a]));
-    for (let dx = -1; dx <= 1 && found < 0; dx++) for (let dy = -1; dy <= 1 && found < 0; dy++) for (let dz = -1; dz <= 1 && found < 0; dz++) {
-      found = byKey.get(`${base[0] + dx},${base[1] + dy},${base[2] + dz}`) ?? -1;
-    }
+    for (let dx = -1; dx <= 1 && found < 0; dx++)
+      for (let dy = -1; dy <= 1 && found < 0; dy++)
+        for (let dz = -1; dz <= 1 && found < 0; dz++) {
+          found = byKey.get(`${base[0] + dx},${base[1] + dy},${base[2] + dz}`) ?? -1;
+        }
     out.push(found);
   }
   return out;
@@ -81,7 +103,10 @@ test('round trip keeps every attribute within its quantization error bound', asy
   assert.equal(decoded.shDegree, 1);
   const q = header.quant;
   const src = matchSources(scene, decoded, q.position.step);
-  assert.ok(src.every((s) => s >= 0), 'every decoded Gaussian maps to one source Gaussian');
+  assert.ok(
+    src.every((s) => s >= 0),
+    'every decoded Gaussian maps to one source Gaussian',
+  );
   assert.equal(new Set(src).size, N, 'no source Gaussian is lost or duplicated');
   let worstRot = 0;
   for (let i = 0; i < N; i++) {
@@ -89,17 +114,26 @@ test('round trip keeps every attribute within its quantization error bound', asy
     const { perm, angle } = matchAxes(decoded.rotations, i * 4, scene.rotations, s * 4);
     for (let a = 0; a < 3; a++) {
       // Positions: rounding to the grid moves <= step/2; float32 storage adds <= 1 ulp of |p| <= 10 (~1e-6).
-      assert.ok(Math.abs(decoded.positions[i * 3 + a] - scene.positions[s * 3 + a]) <= q.position.step[a] / 2 + 2e-6);
+      assert.ok(
+        Math.abs(decoded.positions[i * 3 + a] - scene.positions[s * 3 + a]) <= q.position.step[a] / 2 + 2e-6,
+      );
       // Step grids: <= half a step, plus float32 rounding (log-scales under the axis matching).
-      assert.ok(Math.abs(decoded.logScales[i * 3 + a] - scene.logScales[s * 3 + perm[a]]) <= q.logScale.step / 2 + 1e-5);
+      assert.ok(
+        Math.abs(decoded.logScales[i * 3 + a] - scene.logScales[s * 3 + perm[a]]) <=
+          q.logScale.step / 2 + 1e-5,
+      );
       assert.ok(Math.abs(decoded.shDC[i * 3 + a] - scene.shDC[s * 3 + a]) <= q.shDC.step / 2 + 1e-5);
     }
     // Opacity is quantized as sigmoid(v) in [0, 1]: half a step of 1/255 in opacity, the quantity rendered.
-    assert.ok(Math.abs(sigmoid(decoded.opacityLogits[i]) - sigmoid(scene.opacityLogits[s])) <= 0.5 / (2 ** q.opacity.bits - 1) + 1e-6);
+    assert.ok(
+      Math.abs(sigmoid(decoded.opacityLogits[i]) - sigmoid(scene.opacityLogits[s])) <=
+        0.5 / (2 ** q.opacity.bits - 1) + 1e-6,
+    );
     worstRot = Math.max(worstRot, angle);
     // SH rest: the codebook has >= N centroids, so each vector is its own centroid, stored as fp16
     // (relative error <= 2^-11, absolute <= 2^-11 for |v| <= 1).
-    for (let j = 0; j < 9; j++) assert.ok(Math.abs(decoded.shRest[i * 9 + j] - scene.shRest[s * 9 + j]) <= 2 ** -11 + 1e-7);
+    for (let j = 0; j < 9; j++)
+      assert.ok(Math.abs(decoded.shRest[i * 9 + j] - scene.shRest[s * 9 + j]) <= 2 ** -11 + 1e-7);
   }
   // Rotation: three smallest components each off by <= h = (√2 / (levels − 1)) / 2; the rebuilt largest one
   // (>= 1/2) moves by at most √3·h·(1/√2)/(1/2) more, so the chord is <= 2·√3·h and the rotation angle (≈ 2 ×
@@ -133,7 +167,9 @@ test('any prefix of chunks decodes to exactly the first Gaussians of the full de
       for (let a = 0; a < 3; a++) {
         const p = part.positions[g * 3 + a];
         // Chunk bounds are the bounds of its decoded positions (float32 vs float64: 1e-5 relative slack).
-        assert.ok(p >= c.bounds.min[a] - 1e-5 * (1 + Math.abs(p)) && p <= c.bounds.max[a] + 1e-5 * (1 + Math.abs(p)));
+        assert.ok(
+          p >= c.bounds.min[a] - 1e-5 * (1 + Math.abs(p)) && p <= c.bounds.max[a] + 1e-5 * (1 + Math.abs(p)),
+        );
       }
     }
   }
@@ -142,7 +178,11 @@ test('any prefix of chunks decodes to exactly the first Gaussians of the full de
 test('chunks follow the given importance: every Gaussian of chunk c is at least as important as those after it', async () => {
   const s = randomScene(3000, 0, 3);
   // Importance = opacity: quantizing opacity is monotone, so the decoded opacities must be sorted by chunk.
-  const bytes = await encodeGsz(s, { importance: Float32Array.from(s.opacityLogits), firstChunk: 256, maxChunk: 1024 });
+  const bytes = await encodeGsz(s, {
+    importance: Float32Array.from(s.opacityLogits),
+    firstChunk: 256,
+    maxChunk: 1024,
+  });
   const header = decodeGszHeader(bytes);
   const full = decodeGsz(bytes);
   let previousMin = Infinity;
@@ -192,12 +232,25 @@ test('SH residuals bring every coefficient within (1 - rounding offset) of a res
   for (let i = 0; i < s.count; i++) byPosition.set(key(s.positions, i), i);
   for (const basisName of ['rgb', 'principal'] as const) {
     // positionStep pinned: the matching below rounds positions to 0.01 and needs most of them on the same side of a cell edge.
-    const bytes = await encodeGsz(s, { codebookSize: 16, kmeansIterations: 2, shResidualStep: step, shResidualRounding: rounding, positionStep: 1 / 15000, shResidualBasis: basisName });
+    const bytes = await encodeGsz(s, {
+      codebookSize: 16,
+      kmeansIterations: 2,
+      shResidualStep: step,
+      shResidualRounding: rounding,
+      positionStep: 1 / 15000,
+      shResidualBasis: basisName,
+    });
     const basis = decodeGszHeader(bytes.subarray(0, gszHeaderLength(bytes))).quant.shResidual?.basis;
     assert.ok(basis);
-    if (basisName === 'principal') assert.ok(basis[0] > 0.5 && basis[1] > 0.5 && basis[2] > 0.4, `first axis ${basis.slice(0, 3).join(', ')} follows the correlated channels`);
+    if (basisName === 'principal')
+      assert.ok(
+        basis[0] > 0.5 && basis[1] > 0.5 && basis[2] > 0.4,
+        `first axis ${basis.slice(0, 3).join(', ')} follows the correlated channels`,
+      );
     // An RGB error is Σ_r basis[r][c] · e_r with |e_r| <= (1 - rounding) · step: bounded by the column's absolute sum.
-    const bound = [0, 1, 2].map((c) => (1 - rounding) * step * (Math.abs(basis[c]) + Math.abs(basis[3 + c]) + Math.abs(basis[6 + c])));
+    const bound = [0, 1, 2].map(
+      (c) => (1 - rounding) * step * (Math.abs(basis[c]) + Math.abs(basis[3 + c]) + Math.abs(basis[6 + c])),
+    );
     const d = decodeGsz(bytes);
     let checked = 0;
     let squared = 0;
@@ -214,7 +267,10 @@ test('SH residuals bring every coefficient within (1 - rounding offset) of a res
     }
     assert.ok(checked > 2500, `${checked} Gaussians matched`);
     // Orthonormal: the mean squared error stays that of a (deadzone) uniform quantizer of this step, whatever the basis.
-    assert.ok(Math.sqrt(squared / (checked * 24)) <= step * 0.45, `${basisName}: RMS ${Math.sqrt(squared / (checked * 24))}`);
+    assert.ok(
+      Math.sqrt(squared / (checked * 24)) <= step * 0.45,
+      `${basisName}: RMS ${Math.sqrt(squared / (checked * 24))}`,
+    );
   }
 });
 
@@ -226,7 +282,7 @@ test('the closest axis relabelling keeps each covariance (independent reference:
   const turnedQ = new Float32Array(4);
   const turnedS = new Float32Array(3);
   let seed = 11;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let t = 0; t < 2000; t++) {
     rot.set([rand() - 0.5, rand() - 0.5, rand() - 0.5, rand() - 0.5]);
     // Every order of three scales, ties included (t % 7 === 0 repeats one).
@@ -238,13 +294,17 @@ test('the closest axis relabelling keeps each covariance (independent reference:
     // The representative closest to the identity: |x|, |y|, |z| <= tan(π/8)·w (a 90° turn would bring any
     // larger component closer to the identity).
     const lim = Math.tan(Math.PI / 8) * outQ[0] + 1e-9;
-    assert.ok(outQ[0] > 0 && Math.abs(outQ[1]) <= lim && Math.abs(outQ[2]) <= lim && Math.abs(outQ[3]) <= lim, `quaternion ${outQ.join(', ')}`);
+    assert.ok(
+      outQ[0] > 0 && Math.abs(outQ[1]) <= lim && Math.abs(outQ[2]) <= lim && Math.abs(outQ[3]) <= lim,
+      `quaternion ${outQ.join(', ')}`,
+    );
     assert.deepEqual([...outS].sort(), [...sc].map(Number).sort(), 'scales are permuted, not changed');
     const a = covariance(rot, 0, sc);
     const b = covariance(turnedQ, 0, turnedS);
     const size = Math.exp(2 * Math.max(...sc));
     // float32 storage of q and s: relative error ~1e-6 of the largest variance.
-    for (let k = 0; k < 9; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-5 * size, `covariance entry ${k}: ${a[k]} vs ${b[k]}`);
+    for (let k = 0; k < 9; k++)
+      assert.ok(Math.abs(a[k] - b[k]) <= 1e-5 * size, `covariance entry ${k}: ${a[k]} vs ${b[k]}`);
   }
 });
 

@@ -36,7 +36,11 @@ export function chunkSizes(count: number, firstChunk: number, growth: number, ma
     left -= take;
     size = Math.min(maxChunk, Math.ceil(size * growth));
   }
-  if (sizes.length > 1 && sizes[sizes.length - 1] < sizes[sizes.length - 2] / 4 && sizes[sizes.length - 2] + sizes[sizes.length - 1] <= maxChunk) {
+  if (
+    sizes.length > 1 &&
+    sizes[sizes.length - 1] < sizes[sizes.length - 2] / 4 &&
+    sizes[sizes.length - 2] + sizes[sizes.length - 1] <= maxChunk
+  ) {
     sizes[sizes.length - 2] += sizes.pop()!;
   }
   return sizes;

@@ -2,7 +2,13 @@
 // Points and centroids are [n, dims] float32 row-major. Lloyd iterations; empty clusters keep their centroid.
 
 /** Index of the nearest centroid of each point (squared Euclidean; ties -> lowest index) and its distance. */
-export function assignCpu(points: Float32Array, dims: number, centroids: Float32Array, labels: Uint32Array, distances?: Float32Array): void {
+export function assignCpu(
+  points: Float32Array,
+  dims: number,
+  centroids: Float32Array,
+  labels: Uint32Array,
+  distances?: Float32Array,
+): void {
   const n = points.length / dims;
   const k = centroids.length / dims;
   for (let i = 0; i < n; i++) {
@@ -27,7 +33,12 @@ export function assignCpu(points: Float32Array, dims: number, centroids: Float32
 }
 
 /** Replaces each centroid by the mean of its points (empty clusters unchanged). Returns the number of empty clusters. */
-export function updateCentroids(points: Float32Array, dims: number, labels: Uint32Array, centroids: Float32Array): number {
+export function updateCentroids(
+  points: Float32Array,
+  dims: number,
+  labels: Uint32Array,
+  centroids: Float32Array,
+): number {
   const k = centroids.length / dims;
   const sums = new Float64Array(k * dims);
   const counts = new Uint32Array(k);
@@ -60,7 +71,12 @@ export function initCentroids(points: Float32Array, dims: number, k: number): Fl
 }
 
 /** Sum of squared distances of points to their assigned centroids. */
-export function inertia(points: Float32Array, dims: number, centroids: Float32Array, labels: Uint32Array): number {
+export function inertia(
+  points: Float32Array,
+  dims: number,
+  centroids: Float32Array,
+  labels: Uint32Array,
+): number {
   let s = 0;
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];

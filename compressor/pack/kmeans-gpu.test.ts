@@ -27,7 +27,10 @@ test('GPU assignment equals the CPU reference (labels and distances)', async (t)
       if (labels[i] !== cpuLabels[i]) {
         mismatches++;
         // A different label is only acceptable for a float32 near-tie: same distance to 1e-5 relative.
-        assert.ok(Math.abs(distances[i] - cpuDist[i]) <= 1e-5 * cpuDist[i] + 1e-9, `point ${i}: GPU ${labels[i]} vs CPU ${cpuLabels[i]}`);
+        assert.ok(
+          Math.abs(distances[i] - cpuDist[i]) <= 1e-5 * cpuDist[i] + 1e-9,
+          `point ${i}: GPU ${labels[i]} vs CPU ${cpuLabels[i]}`,
+        );
       }
       // float32 (GPU) vs float64 (CPU) sums of <= 45 squares: relative 1e-5 covers the rounding.
       assert.ok(Math.abs(distances[i] - cpuDist[i]) <= 1e-5 * cpuDist[i] + 1e-9);
@@ -50,4 +53,3 @@ test('k-means on the GPU reaches the CPU reference inertia (within 1%)', async (
   // Identical algorithm; only float32 near-ties can differ, which moves inertia by far less than 1%.
   assert.ok(Math.abs(a - b) <= 0.01 * a, `CPU inertia ${a}, GPU ${b}`);
 });
-

@@ -14,8 +14,15 @@ function pipelineFor(device: GPUDevice, dims: number): GPUComputePipeline {
   if (!byDims) pipelines.set(device, (byDims = new Map()));
   let pipeline = byDims.get(dims);
   if (!pipeline) {
-    const module = device.createShaderModule({ label: `KmeansAssign.dims${dims}`, code: composeWgsl(source, {}, { DIMS: dims }) });
-    pipeline = device.createComputePipeline({ label: `KmeansAssign.dims${dims}`, layout: 'auto', compute: { module, entryPoint: 'main' } });
+    const module = device.createShaderModule({
+      label: `KmeansAssign.dims${dims}`,
+      code: composeWgsl(source, {}, { DIMS: dims }),
+    });
+    pipeline = device.createComputePipeline({
+      label: `KmeansAssign.dims${dims}`,
+      layout: 'auto',
+      compute: { module, entryPoint: 'main' },
+    });
     byDims.set(dims, pipeline);
   }
   return pipeline;
@@ -28,14 +35,31 @@ export class KmeansAssignGpu {
   private readonly readback: GPUBuffer;
   private readonly n: number;
 
-  constructor(private readonly device: GPUDevice, points: Float32Array, private readonly dims: number) {
-    if (dims < 1 || dims > MAX_DIMS) throw new RangeError(`k-means on the GPU supports 1..${MAX_DIMS} dims, got ${dims}`);
+  constructor(
+    private readonly device: GPUDevice,
+    points: Float32Array,
+    private readonly dims: number,
+  ) {
+    if (dims < 1 || dims > MAX_DIMS)
+      throw new RangeError(`k-means on the GPU supports 1..${MAX_DIMS} dims, got ${dims}`);
     this.n = points.length / dims;
-    this.pointsBuffer = device.createBuffer({ label: 'KmeansAssign.points', size: Math.max(16, points.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.pointsBuffer = device.createBuffer({
+      label: 'KmeansAssign.points',
+      size: Math.max(16, points.byteLength),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(this.pointsBuffer, 0, points as Float32Array<ArrayBuffer>);
     const outBytes = Math.max(16, this.n * 8);
-    this.resultBuffer = device.createBuffer({ label: 'KmeansAssign.result', size: outBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    this.readback = device.createBuffer({ label: 'KmeansAssign.readback', size: outBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.resultBuffer = device.createBuffer({
+      label: 'KmeansAssign.result',
+      size: outBytes,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    });
+    this.readback = device.createBuffer({
+      label: 'KmeansAssign.readback',
+      size: outBytes,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
   }
 
   /** Nearest-centroid labels and squared distances of every point. */
@@ -43,17 +67,28 @@ export class KmeansAssignGpu {
     const { device, n, dims } = this;
     const k = centroids.length / dims;
     return withErrorScope(device, async () => {
-      const centroidBuffer = device.createBuffer({ label: 'KmeansAssign.centroids', size: Math.max(16, centroids.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      const centroidBuffer = device.createBuffer({
+        label: 'KmeansAssign.centroids',
+        size: Math.max(16, centroids.byteLength),
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      });
       device.queue.writeBuffer(centroidBuffer, 0, centroids as Float32Array<ArrayBuffer>);
       const groups = Math.ceil(n / WG);
       const x = Math.min(groups, 65535);
       const y = Math.ceil(groups / x);
-      const params = device.createBuffer({ label: 'KmeansAssign.params', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      const params = device.createBuffer({
+        label: 'KmeansAssign.params',
+        size: 16,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
       device.queue.writeBuffer(params, 0, new Uint32Array([n, k, x * WG, 0]));
       const pipeline = pipelineFor(device, dims);
       const bind = device.createBindGroup({
         layout: pipeline.getBindGroupLayout(0),
-        entries: [params, this.pointsBuffer, centroidBuffer, this.resultBuffer].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        entries: [params, this.pointsBuffer, centroidBuffer, this.resultBuffer].map((buffer, binding) => ({
+          binding,
+          resource: { buffer },
+        })),
       });
       const encoder = device.createCommandEncoder({ label: 'KmeansAssign' });
       const pass = encoder.beginComputePass({ label: 'KmeansAssign' });

@@ -5,7 +5,6 @@ import { clustered } from './kmeans-test-data.ts';
 import { inertia } from './kmeans-cpu.ts';
 import { kmeans } from './kmeans.ts';
 
-
 test('Lloyd iterations lower the inertia and find well-separated clusters', async () => {
   const dims = 9;
   const points = clustered(3000, dims, 20, 5);

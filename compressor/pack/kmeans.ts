@@ -25,7 +25,11 @@ export interface KmeansResult {
 
 type Assign = (centroids: Float32Array) => Promise<{ labels: Uint32Array; distances: Float32Array }>;
 
-function assigner(points: Float32Array, dims: number, device: GPUDevice | undefined): { assign: Assign; destroy(): void } {
+function assigner(
+  points: Float32Array,
+  dims: number,
+  device: GPUDevice | undefined,
+): { assign: Assign; destroy(): void } {
   if (device) {
     const gpu = new KmeansAssignGpu(device, points, dims);
     return { assign: (c) => gpu.assign(c), destroy: () => gpu.destroy() };
@@ -57,7 +61,11 @@ export function sampleIndices(n: number, m: number): Uint32Array {
   return perm.subarray(0, m).sort();
 }
 
-export async function kmeans(points: Float32Array, dims: number, options: KmeansOptions): Promise<KmeansResult> {
+export async function kmeans(
+  points: Float32Array,
+  dims: number,
+  options: KmeansOptions,
+): Promise<KmeansResult> {
   const n = points.length / dims;
   const k = Math.max(1, Math.min(options.k, n));
   if (n === 0) return { centroids: new Float32Array(dims), labels: new Uint32Array(0), k: 1 };
@@ -89,14 +97,22 @@ export async function kmeans(points: Float32Array, dims: number, options: Kmeans
 }
 
 /** Moves each empty cluster's centroid onto one of the worst-fitted points, so no codebook entry is wasted. */
-function reseedEmpty(points: Float32Array, dims: number, labels: Uint32Array, distances: Float32Array, centroids: Float32Array): void {
+function reseedEmpty(
+  points: Float32Array,
+  dims: number,
+  labels: Uint32Array,
+  distances: Float32Array,
+  centroids: Float32Array,
+): void {
   const k = centroids.length / dims;
   const used = new Uint8Array(k);
   for (let i = 0; i < labels.length; i++) used[labels[i]] = 1;
   const empty: number[] = [];
   for (let c = 0; c < k; c++) if (!used[c]) empty.push(c);
   if (empty.length === 0) return;
-  const worst = Array.from({ length: labels.length }, (_, i) => i).sort((a, b) => distances[b] - distances[a] || a - b);
+  const worst = Array.from({ length: labels.length }, (_, i) => i).sort(
+    (a, b) => distances[b] - distances[a] || a - b,
+  );
   empty.forEach((c, e) => {
     const i = worst[e % worst.length];
     centroids.set(points.subarray(i * dims, i * dims + dims), c * dims);

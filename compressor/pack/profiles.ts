@@ -14,7 +14,14 @@ export const GSZ_PROFILES = {
    * log-scale step 0.15, DC step 0.05, SH-rest residual step 0.2: playbot 45.8 dB over the whole image at 320x240 (the binding scene),
    * biker > 50 dB. One step coarser (1/3000, 160, 0.2, 0.06, 0.3) gave playbot 43.9 dB.
    */
-  compact: { positionStep: 1 / 4000, rotationLevels: 200, logScaleStep: 0.15, shDCStep: 0.05, shResidualStep: 0.2, shResidualRounding: 0.5 },
+  compact: {
+    positionStep: 1 / 4000,
+    rotationLevels: 200,
+    logScaleStep: 0.15,
+    shDCStep: 0.05,
+    shResidualStep: 0.2,
+    shResidualRounding: 0.5,
+  },
 } as const satisfies Record<string, GszEncodeOptions>;
 
 export type GszProfile = keyof typeof GSZ_PROFILES;

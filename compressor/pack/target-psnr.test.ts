@@ -40,7 +40,9 @@ test('pickLevels: the fewest bytes meeting the target, as a plain enumeration fi
     let best: number | undefined;
     const walk = (k: number, levels: number[]): void => {
       if (k === knobs) {
-        const errors = base.map((e, v) => e + levels.reduce((s, i, kk) => s + Math.max(0, ladders[kk].added[i]![v]), 0));
+        const errors = base.map(
+          (e, v) => e + levels.reduce((s, i, kk) => s + Math.max(0, ladders[kk].added[i]![v]), 0),
+        );
         const bytes = levels.reduce((s, i, kk) => s + ladders[kk].bytes[i]!, 0);
         if (psnrOf(errors) >= target && (best === undefined || bytes < best)) best = bytes;
         return;
@@ -59,16 +61,22 @@ test('pickLevels: the fewest bytes meeting the target, as a plain enumeration fi
   }
 });
 
-test('encodeToPsnr: the file meets the target when decoded and rendered, in fewer bytes than the defaults', { timeout: 600_000 }, async (t) => {
+test('encodeToPsnr: the file meets the target when decoded and rendered, in fewer bytes than the defaults', {
+  timeout: 600_000,
+}, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const scene = randomScene(3000, 1, 11);
-  for (let i = 0; i < scene.logScales.length; i++) scene.logScales[i] = -2.5 + 1.5 * (scene.logScales[i] + 8) / 9; // -2.5..-1
+  for (let i = 0; i < scene.logScales.length; i++)
+    scene.logScales[i] = -2.5 + (1.5 * (scene.logScales[i] + 8)) / 9; // -2.5..-1
   const views = { views: 2, width: 64, height: 48 };
   const base = { codebookSize: 16, kmeansIterations: 2, firstChunk: 512 };
   const targetDb = 40;
   const found = await encodeToPsnr(scene, { targetDb, gpu, views, base });
-  assert.ok(found.bytes.length < 0.8 * found.defaultBytes, `${found.bytes.length} vs default ${found.defaultBytes}`);
+  assert.ok(
+    found.bytes.length < 0.8 * found.defaultBytes,
+    `${found.bytes.length} vs default ${found.defaultBytes}`,
+  );
   assert.ok(found.defaultPsnrDb > targetDb);
   // The target holds over the scene's pixels (either render's alpha >= 0.05), computed here on its own.
   const decoded = decodeGsz(found.bytes);
@@ -89,8 +97,17 @@ test('encodeToPsnr: the file meets the target when decoded and rendered, in fewe
   }
   const measured = sum / views.views;
   assert.ok(measured >= targetDb, `decoded file renders at ${measured} dB, target ${targetDb}`);
-  assert.ok(Math.abs(measured - found.psnrDb) < 1e-6, `search reported ${found.psnrDb} dB, measured ${measured}`);
+  assert.ok(
+    Math.abs(measured - found.psnrDb) < 1e-6,
+    `search reported ${found.psnrDb} dB, measured ${measured}`,
+  );
 
-  await assert.rejects(encodeToPsnr(scene, { targetDb: found.defaultPsnrDb + 3, gpu, views, base }), /above what the default steps reach/);
-  await assert.rejects(encodeToPsnr(scene, { targetDb, gpu, views, base: { ...base, positionStep: 1e-3 } }), /chooses positionStep itself/);
+  await assert.rejects(
+    encodeToPsnr(scene, { targetDb: found.defaultPsnrDb + 3, gpu, views, base }),
+    /above what the default steps reach/,
+  );
+  await assert.rejects(
+    encodeToPsnr(scene, { targetDb, gpu, views, base: { ...base, positionStep: 1e-3 } }),
+    /chooses positionStep itself/,
+  );
 });

@@ -13,7 +13,14 @@ import { GSZ_COLUMNS, type GszColumn } from '../../shared/format/gsz-layout.ts';
 import type { GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { capShDegree } from '../../shared/scene/gaussian-scene.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { meanPsnr, ORBIT_VIEW_DEFAULTS, orbitViews, renderViews, viewErrors, type OrbitViewOptions } from '../eval/orbit-views.ts';
+import {
+  meanPsnr,
+  ORBIT_VIEW_DEFAULTS,
+  orbitViews,
+  renderViews,
+  viewErrors,
+  type OrbitViewOptions,
+} from '../eval/orbit-views.ts';
 import { encodeGsz, GSZ_DEFAULTS, shKmeans, type GszEncodeOptions } from './gsz-encoder.ts';
 
 export interface TargetPsnrOptions {
@@ -42,7 +49,17 @@ export interface TargetPsnrResult {
 }
 
 /** Options a target-PSNR search chooses itself (rejected in `base`). */
-export const SEARCHED_OPTIONS = ['positionStep', 'rotationLevels', 'rotationBits', 'logScaleStep', 'logScaleBits', 'opacityBits', 'shDCStep', 'shDCBits', 'shResidualStep'] as const;
+export const SEARCHED_OPTIONS = [
+  'positionStep',
+  'rotationLevels',
+  'rotationBits',
+  'logScaleStep',
+  'logScaleBits',
+  'opacityBits',
+  'shDCStep',
+  'shDCBits',
+  'shResidualStep',
+] as const;
 
 /**
  * Ladder positions 0..LADDER: step multiplier 2^(i/2) of the default (up to 64x). Even positions are
@@ -64,14 +81,36 @@ const multiplier = (i: number): number => 2 ** (i / 2);
 function knobsFor(shDegree: number): Knob[] {
   const d = GSZ_DEFAULTS;
   const knobs: Knob[] = [
-    { name: 'position', columns: ['position'], at: (i) => ({ positionStep: d.positionStep * multiplier(i) }) },
-    { name: 'rotation', columns: ['rotation'], at: (i) => ({ rotationLevels: Math.max(4, Math.round(d.rotationLevels / multiplier(i))) }) },
-    { name: 'log-scale', columns: ['logScale'], at: (i) => ({ logScaleStep: d.logScaleStep * multiplier(i) }) },
+    {
+      name: 'position',
+      columns: ['position'],
+      at: (i) => ({ positionStep: d.positionStep * multiplier(i) }),
+    },
+    {
+      name: 'rotation',
+      columns: ['rotation'],
+      at: (i) => ({ rotationLevels: Math.max(4, Math.round(d.rotationLevels / multiplier(i))) }),
+    },
+    {
+      name: 'log-scale',
+      columns: ['logScale'],
+      at: (i) => ({ logScaleStep: d.logScaleStep * multiplier(i) }),
+    },
     // Opacity is coded as `bits` of sigmoid(v): each bit fewer doubles its step; 3 bits at the least.
-    { name: 'opacity', columns: ['opacity'], at: (i) => (i % 2 === 0 && d.opacityBits - i / 2 >= 3 ? { opacityBits: d.opacityBits - i / 2 } : undefined) },
+    {
+      name: 'opacity',
+      columns: ['opacity'],
+      at: (i) =>
+        i % 2 === 0 && d.opacityBits - i / 2 >= 3 ? { opacityBits: d.opacityBits - i / 2 } : undefined,
+    },
     { name: 'DC', columns: ['shDC'], at: (i) => ({ shDCStep: d.shDCStep * multiplier(i) }) },
   ];
-  if (shDegree > 0) knobs.push({ name: 'SH rest', columns: ['shResidual'], at: (i) => ({ shResidualStep: d.shResidualStep * multiplier(i) }) });
+  if (shDegree > 0)
+    knobs.push({
+      name: 'SH rest',
+      columns: ['shResidual'],
+      at: (i) => ({ shResidualStep: d.shResidualStep * multiplier(i) }),
+    });
   return knobs;
 }
 
@@ -88,7 +127,10 @@ interface Ladder {
 function columnBytes(file: Uint8Array, columns: GszColumn[]): number {
   const header = decodeGszHeader(file);
   const index = columns.map((c) => GSZ_COLUMNS.indexOf(c));
-  return header.chunks.reduce((s, chunk) => s + index.reduce((t, k) => t + (chunk.columnLengths[k] ?? 0), 0), 0);
+  return header.chunks.reduce(
+    (s, chunk) => s + index.reduce((t, k) => t + (chunk.columnLengths[k] ?? 0), 0),
+    0,
+  );
 }
 
 /** Fills the odd ladder positions between two measured ones. */
@@ -101,7 +143,9 @@ function interpolate(ladder: Ladder): void {
     const b = ladder.added[i + 1];
     if (lo === undefined || hi === undefined || !a || !b) continue;
     ladder.bytes[i] = (lo + hi) / 2;
-    ladder.added[i] = a.map((x, v) => (x > 0 && b[v] > 0 ? Math.sqrt(x * b[v]) : (Math.max(0, x) + Math.max(0, b[v])) / 2));
+    ladder.added[i] = a.map((x, v) =>
+      x > 0 && b[v] > 0 ? Math.sqrt(x * b[v]) : (Math.max(0, x) + Math.max(0, b[v])) / 2,
+    );
   }
 }
 
@@ -109,7 +153,11 @@ function interpolate(ladder: Ladder): void {
  * The ladder positions (one per knob) with the fewest predicted bytes whose predicted mean PSNR is at least
  * `targetDb`: exhaustive over the ladders (at most 13^6 combinations), pruned by bytes.
  */
-export function pickLevels(ladders: { bytes: (number | undefined)[]; added: (number[] | undefined)[] }[], baseErrors: number[], targetDb: number): number[] | undefined {
+export function pickLevels(
+  ladders: { bytes: (number | undefined)[]; added: (number[] | undefined)[] }[],
+  baseErrors: number[],
+  targetDb: number,
+): number[] | undefined {
   let best: { bytes: number; levels: number[] } | undefined;
   const levels: number[] = new Array<number>(ladders.length).fill(0);
   const errors = baseErrors.slice();
@@ -138,9 +186,11 @@ export function pickLevels(ladders: { bytes: (number | undefined)[]; added: (num
 }
 
 export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): Promise<TargetPsnrResult> {
-  if (!(o.targetDb > 0 && Number.isFinite(o.targetDb))) throw new RangeError(`target PSNR must be a positive number of dB, got ${o.targetDb}`);
+  if (!(o.targetDb > 0 && Number.isFinite(o.targetDb)))
+    throw new RangeError(`target PSNR must be a positive number of dB, got ${o.targetDb}`);
   const given = SEARCHED_OPTIONS.filter((k) => o.base?.[k] !== undefined);
-  if (given.length > 0) throw new RangeError(`a PSNR target chooses ${given.join(', ')} itself; do not pass them`);
+  if (given.length > 0)
+    throw new RangeError(`a PSNR target chooses ${given.join(', ')} itself; do not pass them`);
   if (input.count === 0) throw new RangeError('a PSNR target needs a scene with at least one Gaussian');
   const progress = o.onProgress ?? (() => {});
   const scene = o.base?.shDegree === undefined ? input : capShDegree(input, o.base.shDegree);
@@ -159,9 +209,13 @@ export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): 
 
   const defaults = await trial({});
   const defaultPsnrDb = meanPsnr(defaults.errors);
-  progress(`default steps: ${(defaults.file.length / scene.count).toFixed(2)} B/Gaussian, ${defaultPsnrDb.toFixed(2)} dB`);
+  progress(
+    `default steps: ${(defaults.file.length / scene.count).toFixed(2)} B/Gaussian, ${defaultPsnrDb.toFixed(2)} dB`,
+  );
   if (defaultPsnrDb < o.targetDb) {
-    throw new RangeError(`target ${o.targetDb} dB is above what the default steps reach on this scene (${defaultPsnrDb.toFixed(2)} dB); pack without a target`);
+    throw new RangeError(
+      `target ${o.targetDb} dB is above what the default steps reach on this scene (${defaultPsnrDb.toFixed(2)} dB); pack without a target`,
+    );
   }
 
   const ladders: Ladder[] = [];
@@ -175,7 +229,9 @@ export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): 
       const { file, errors } = await trial(steps);
       ladder.bytes[i] = columnBytes(file, knob.columns);
       ladder.added[i] = errors.map((e, v) => e - defaults.errors[v]);
-      progress(`${knob.name} x${multiplier(i).toFixed(0)}: ${(ladder.bytes[i]! / scene.count).toFixed(3)} B/Gaussian, ${meanPsnr(errors).toFixed(2)} dB`);
+      progress(
+        `${knob.name} x${multiplier(i).toFixed(0)}: ${(ladder.bytes[i]! / scene.count).toFixed(3)} B/Gaussian, ${meanPsnr(errors).toFixed(2)} dB`,
+      );
       // Coarser steps only lose more: stop the ladder once this knob alone misses the target.
       if (meanPsnr(errors) < o.targetDb) {
         ladder.misses = i;
@@ -186,15 +242,19 @@ export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): 
     ladders.push(ladder);
   }
 
-  const stepsOf = (levels: number[]): GszEncodeOptions => Object.assign({}, ...levels.map((i, k) => ladders[k].knob.at(i)));
-  const describe = (levels: number[]): string => ladders.map((l, k) => `${l.knob.name} x${multiplier(levels[k]).toFixed(2)}`).join(', ');
+  const stepsOf = (levels: number[]): GszEncodeOptions =>
+    Object.assign({}, ...levels.map((i, k) => ladders[k].knob.at(i)));
+  const describe = (levels: number[]): string =>
+    ladders.map((l, k) => `${l.knob.name} x${multiplier(levels[k]).toFixed(2)}`).join(', ');
   let best = { file: defaults.file, psnr: defaultPsnrDb, levels: ladders.map(() => 0) };
   const tried = new Set<string>([best.levels.join(',')]);
   const measure = async (levels: number[], label: string): Promise<{ file: Uint8Array; psnr: number }> => {
     tried.add(levels.join(','));
     const { file, errors } = await trial(stepsOf(levels));
     const psnr = meanPsnr(errors);
-    progress(`${label} ${describe(levels)}: ${(file.length / scene.count).toFixed(2)} B/Gaussian, ${psnr.toFixed(2)} dB`);
+    progress(
+      `${label} ${describe(levels)}: ${(file.length / scene.count).toFixed(2)} B/Gaussian, ${psnr.toFixed(2)} dB`,
+    );
     return { file, psnr };
   };
 
@@ -220,16 +280,26 @@ export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): 
   for (let pass = 0; pass < REFINE_PASSES; pass++) {
     let improved: typeof best | undefined;
     for (let k = 0; k < ladders.length; k++) {
-      const next = ladders[k].bytes.findIndex((b, i) => i > best.levels[k] && i < ladders[k].misses && b !== undefined);
+      const next = ladders[k].bytes.findIndex(
+        (b, i) => i > best.levels[k] && i < ladders[k].misses && b !== undefined,
+      );
       if (next < 0) continue;
       const levels = best.levels.slice();
       levels[k] = next;
       if (tried.has(levels.join(','))) continue;
       const { file, psnr } = await measure(levels, 'refine');
-      if (psnr >= o.targetDb && file.length < (improved ?? best).file.length) improved = { file, psnr, levels };
+      if (psnr >= o.targetDb && file.length < (improved ?? best).file.length)
+        improved = { file, psnr, levels };
     }
     if (!improved) break;
     best = improved;
   }
-  return { bytes: best.file, steps: stepsOf(best.levels), psnrDb: best.psnr, defaultPsnrDb, defaultBytes: defaults.file.length, encodes };
+  return {
+    bytes: best.file,
+    steps: stepsOf(best.levels),
+    psnrDb: best.psnr,
+    defaultPsnrDb,
+    defaultBytes: defaults.file.length,
+    encodes,
+  };
 }

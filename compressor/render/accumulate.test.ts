@@ -8,7 +8,7 @@ import { packGaussians } from './gaussian-layout.ts';
 import { readBuffer, storageBuffer } from './gpu-buffers.ts';
 import { randomScene, rng, testCamera } from './test/scenes.ts';
 
-test('backward with accumulate adds the overwriting backward\'s gradients (bit for bit)', async (t) => {
+test("backward with accumulate adds the overwriting backward's gradients (bit for bit)", async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const { device } = gpu;
@@ -20,7 +20,11 @@ test('backward with accumulate adds the overwriting backward\'s gradients (bit f
   device.queue.writeBuffer(gaussians, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   const r = rng(5);
   const vImage = storageBuffer(device, 'test.vImage', 32 * 32 * 12);
-  device.queue.writeBuffer(vImage, 0, Float32Array.from({ length: 32 * 32 * 3 }, () => r() * 2 - 1));
+  device.queue.writeBuffer(
+    vImage,
+    0,
+    Float32Array.from({ length: 32 * 32 * 3 }, () => r() * 2 - 1),
+  );
   const prior = Float32Array.from({ length: layout.length }, () => r() - 0.5);
   const written = storageBuffer(device, 'test.written', layout.length * 4);
   const summed = storageBuffer(device, 'test.summed', layout.length * 4);

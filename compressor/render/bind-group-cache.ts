@@ -38,7 +38,10 @@ export class BindGroupCache {
       group = this.device.createBindGroup({
         label,
         layout: pipeline.getBindGroupLayout(0),
-        entries: bindings.map((resource, binding) => ({ binding, resource: 'buffer' in resource ? resource : { buffer: resource } })),
+        entries: bindings.map((resource, binding) => ({
+          binding,
+          resource: 'buffer' in resource ? resource : { buffer: resource },
+        })),
       });
       node.groups.set(key, group);
     }

@@ -14,7 +14,12 @@ export interface RobustBounds {
 }
 
 /** Centre and radius of the [lo, hi] percentile box of the positions (sampled when large). */
-export function robustBounds(positions: ArrayLike<number>, count: number, lo = 0.02, hi = 0.98): RobustBounds {
+export function robustBounds(
+  positions: ArrayLike<number>,
+  count: number,
+  lo = 0.02,
+  hi = 0.98,
+): RobustBounds {
   if (count === 0) return { centre: [0, 0, 0], radius: 1 };
   const step = Math.max(1, Math.floor(count / 200_000));
   const axes: number[][] = [[], [], []];
@@ -75,7 +80,11 @@ const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 const sub = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 const scale = (a: Vec3, s: number): Vec3 => [a[0] * s, a[1] * s, a[2] * s];
 const dot = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+const cross = (a: Vec3, b: Vec3): Vec3 => [
+  a[1] * b[2] - a[2] * b[1],
+  a[2] * b[0] - a[0] * b[2],
+  a[0] * b[1] - a[1] * b[0],
+];
 function normalize(a: Vec3): Vec3 {
   const l = Math.hypot(a[0], a[1], a[2]) || 1;
   return [a[0] / l, a[1] / l, a[2] / l];

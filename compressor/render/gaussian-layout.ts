@@ -10,7 +10,14 @@ export interface GaussianLayout {
   count: number;
   shDegree: ShDegree; // stored degree
   restCount: number; // K, coefficients per channel above band 0
-  offsets: { means: number; logScales: number; quats: number; opacities: number; shDC: number; shRest: number };
+  offsets: {
+    means: number;
+    logScales: number;
+    quats: number;
+    opacities: number;
+    shDC: number;
+    shRest: number;
+  };
   /** Total floats (buffer size / 4). */
   length: number;
 }
@@ -28,7 +35,13 @@ export function gaussianLayout(count: number, shDegree: ShDegree): GaussianLayou
     at = align(at + size);
   }
   const [means, logScales, quats, opacities, shDC, shRest] = starts;
-  return { count, shDegree, restCount, offsets: { means, logScales, quats, opacities, shDC, shRest }, length: Math.max(ALIGN, at) };
+  return {
+    count,
+    shDegree,
+    restCount,
+    offsets: { means, logScales, quats, opacities, shDC, shRest },
+    length: Math.max(ALIGN, at),
+  };
 }
 
 /** Column views of a packed buffer (parameters or gradients). */

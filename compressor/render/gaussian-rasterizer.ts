@@ -85,7 +85,17 @@ export class GaussianRasterizer {
   private readonly projectBackward: ProjectBackwardPass;
   private projectBackwardAccumulate: ProjectBackwardPass | undefined;
   private readonly buffers: Record<
-    'splats' | 'depthKeys' | 'depthIds' | 'tileCounts' | 'tileIds' | 'gaussianIds' | 'tileRanges' | 'image' | 'alpha' | 'pixelState' | 'splatGrads',
+    | 'splats'
+    | 'depthKeys'
+    | 'depthIds'
+    | 'tileCounts'
+    | 'tileIds'
+    | 'gaussianIds'
+    | 'tileRanges'
+    | 'image'
+    | 'alpha'
+    | 'pixelState'
+    | 'splatGrads',
     GrowableBuffer
   >;
   private readonly isectCount: GPUBuffer;
@@ -104,8 +114,16 @@ export class GaussianRasterizer {
     this.timer = options.timer;
     this.variant = options.variant ?? (isSoftwareDevice(device) ? 'serial' : 'batched');
     this.uniforms = {
-      camera: device.createBuffer({ label: 'Rasterize.camera', size: CAMERA_UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
-      params: device.createBuffer({ label: 'Rasterize.params', size: RENDER_PARAMS_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+      camera: device.createBuffer({
+        label: 'Rasterize.camera',
+        size: CAMERA_UNIFORM_BYTES,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      }),
+      params: device.createBuffer({
+        label: 'Rasterize.params',
+        size: RENDER_PARAMS_BYTES,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      }),
     };
     this.projectForward = new ProjectForwardPass(device);
     this.tileCounts = new TileCountsPass(device);
@@ -116,9 +134,17 @@ export class GaussianRasterizer {
     this.projectBackward = new ProjectBackwardPass(device);
     const grow = (name: string) => new GrowableBuffer(device, `Rasterize.${name}`);
     this.buffers = {
-      splats: grow('splats'), depthKeys: grow('depthKeys'), depthIds: grow('depthIds'), tileCounts: grow('tileCounts'),
-      tileIds: grow('tileIds'), gaussianIds: grow('gaussianIds'), tileRanges: grow('tileRanges'), image: grow('image'),
-      alpha: grow('alpha'), pixelState: grow('pixelState'), splatGrads: grow('splatGrads'),
+      splats: grow('splats'),
+      depthKeys: grow('depthKeys'),
+      depthIds: grow('depthIds'),
+      tileCounts: grow('tileCounts'),
+      tileIds: grow('tileIds'),
+      gaussianIds: grow('gaussianIds'),
+      tileRanges: grow('tileRanges'),
+      image: grow('image'),
+      alpha: grow('alpha'),
+      pixelState: grow('pixelState'),
+      splatGrads: grow('splatGrads'),
     };
     this.emptyAlpha = grow('noVAlpha');
     this.isectCount = storageBuffer(device, 'Rasterize.isectCount', 4);
@@ -128,13 +154,25 @@ export class GaussianRasterizer {
   async forward(inputs: RenderInputs): Promise<ForwardOutputs> {
     const { camera, layout } = inputs;
     const n = layout.count;
-    if (!(camera.width > 0 && camera.height > 0 && Number.isInteger(camera.width) && Number.isInteger(camera.height))) {
+    if (
+      !(
+        camera.width > 0 &&
+        camera.height > 0 &&
+        Number.isInteger(camera.width) &&
+        Number.isInteger(camera.height)
+      )
+    ) {
       throw new RasterizerError(`invalid image size ${camera.width}x${camera.height}`);
     }
     if (inputs.gaussians.size < layout.length * 4) {
-      throw new RasterizerError(`parameter buffer holds ${inputs.gaussians.size} bytes, layout needs ${layout.length * 4}`);
+      throw new RasterizerError(
+        `parameter buffer holds ${inputs.gaussians.size} bytes, layout needs ${layout.length * 4}`,
+      );
     }
-    const tiles: [number, number] = [Math.ceil(camera.width / TILE_SIZE), Math.ceil(camera.height / TILE_SIZE)];
+    const tiles: [number, number] = [
+      Math.ceil(camera.width / TILE_SIZE),
+      Math.ceil(camera.height / TILE_SIZE),
+    ];
     const pixels = camera.width * camera.height;
     const b = this.buffers;
     const splats = b.splats.ensure(n * SPLAT2D_BYTES);
@@ -170,7 +208,12 @@ export class GaussianRasterizer {
     let encoder = this.device.createCommandEncoder({ label: 'Rasterize.forward1' });
     const mark = (label: string) => this.timer?.mark(encoder, label);
     mark('project');
-    this.projectForward.encode(encoder, this.uniforms, { gaussians: inputs.gaussians, splats, depthKeys, depthIds }, n);
+    this.projectForward.encode(
+      encoder,
+      this.uniforms,
+      { gaussians: inputs.gaussians, splats, depthKeys, depthIds },
+      n,
+    );
     mark('depth sort');
     this.depthSort.encode(encoder, depthKeys, depthIds, n, 32);
     mark('tile counts');
@@ -181,7 +224,8 @@ export class GaussianRasterizer {
     queue.submit([encoder.finish()]);
     // With no Gaussians the scan writes nothing: zero the count the tile-ranges kernel reads.
     if (n === 0) queue.writeBuffer(this.isectCount, 0, new Uint32Array(1));
-    const numIntersections = n === 0 ? 0 : new Uint32Array(await readBuffer(this.device, this.isectCount, 4))[0];
+    const numIntersections =
+      n === 0 ? 0 : new Uint32Array(await readBuffer(this.device, this.isectCount, 4))[0];
 
     // Phase 2: intersections sized exactly, sort by tile, ranges, composite.
     const tileIds = b.tileIds.ensure(numIntersections * 4);
@@ -190,18 +234,31 @@ export class GaussianRasterizer {
     queue.writeBuffer(this.uniforms.params, 0, packRenderParams(params));
     if (!this.tileSort || this.tileSort.maxCount < numIntersections) {
       this.tileSort?.destroy();
-      this.tileSort = new RadixSort(this.device, { maxCount: Math.max(4096, tileIds.size / 4), label: 'Rasterize.tileSort' });
+      this.tileSort = new RadixSort(this.device, {
+        maxCount: Math.max(4096, tileIds.size / 4),
+        label: 'Rasterize.tileSort',
+      });
     }
     encoder = this.device.createCommandEncoder({ label: 'Rasterize.forward2' });
     mark('map intersections');
-    this.mapIntersections.encode(encoder, this.uniforms, { splats, depthIds, offsets: tileCounts, tileIds, gaussianIds }, n);
+    this.mapIntersections.encode(
+      encoder,
+      this.uniforms,
+      { splats, depthIds, offsets: tileCounts, tileIds, gaussianIds },
+      n,
+    );
     const tileBits = Math.max(1, Math.ceil(Math.log2(tiles[0] * tiles[1])));
     mark('tile sort');
     this.tileSort.encode(encoder, tileIds, gaussianIds, numIntersections, tileBits);
     mark('tile ranges');
     this.tileRanges.encode(encoder, { isectCount: this.isectCount, tileIds, tileRanges }, numIntersections);
     mark('rasterize forward');
-    this.rasterizeForward.encode(encoder, this.uniforms, { splats, gaussianIds, tileRanges, image, alpha, pixelState }, tiles);
+    this.rasterizeForward.encode(
+      encoder,
+      this.uniforms,
+      { splats, gaussianIds, tileRanges, image, alpha, pixelState },
+      tiles,
+    );
     mark('end forward');
     queue.submit([encoder.finish()]);
     this.last = { inputs, params, tiles };
@@ -214,7 +271,9 @@ export class GaussianRasterizer {
     if (!last) throw new RasterizerError('backward called before forward');
     const { layout } = last.inputs;
     if (inputs.grads.size < layout.length * 4) {
-      throw new RasterizerError(`gradient buffer holds ${inputs.grads.size} bytes, layout needs ${layout.length * 4}`);
+      throw new RasterizerError(
+        `gradient buffer holds ${inputs.grads.size} bytes, layout needs ${layout.length * 4}`,
+      );
     }
     const hasVAlpha = inputs.vAlpha !== undefined;
     if (hasVAlpha !== last.params.hasVAlpha) {
@@ -223,17 +282,34 @@ export class GaussianRasterizer {
     }
     const b = this.buffers;
     const splatGrads = b.splatGrads.ensure(layout.count * SPLAT_GRAD_STRIDE * 4);
-    const raster = { splats: b.splats.current, gaussianIds: b.gaussianIds.current, tileRanges: b.tileRanges.current };
+    const raster = {
+      splats: b.splats.current,
+      gaussianIds: b.gaussianIds.current,
+      tileRanges: b.tileRanges.current,
+    };
     this.timer?.mark(encoder, 'rasterize backward');
     this.rasterizeBackward.encode(
       encoder,
       this.uniforms,
-      { ...raster, pixelState: b.pixelState.current, vImage: inputs.vImage, vAlpha: inputs.vAlpha ?? this.emptyAlpha.ensure(4), splatGrads },
+      {
+        ...raster,
+        pixelState: b.pixelState.current,
+        vImage: inputs.vImage,
+        vAlpha: inputs.vAlpha ?? this.emptyAlpha.ensure(4),
+        splatGrads,
+      },
       last.tiles,
     );
     this.timer?.mark(encoder, 'project backward');
-    const project = inputs.accumulate ? (this.projectBackwardAccumulate ??= new ProjectBackwardPass(this.device, true)) : this.projectBackward;
-    project.encode(encoder, this.uniforms, { gaussians: last.inputs.gaussians, splatGrads, grads: inputs.grads }, layout.count);
+    const project = inputs.accumulate
+      ? (this.projectBackwardAccumulate ??= new ProjectBackwardPass(this.device, true))
+      : this.projectBackward;
+    project.encode(
+      encoder,
+      this.uniforms,
+      { gaussians: last.inputs.gaussians, splatGrads, grads: inputs.grads },
+      layout.count,
+    );
     this.timer?.mark(encoder, 'end backward');
   }
 

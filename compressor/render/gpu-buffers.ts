@@ -10,9 +10,18 @@ export function storageBuffer(device: GPUDevice, label: string, bytes: number, e
 }
 
 /** Copies `bytes` of `buffer` to the CPU (waits for the queue). */
-export async function readBuffer(device: GPUDevice, buffer: GPUBuffer, bytes = buffer.size, offset = 0): Promise<ArrayBuffer> {
+export async function readBuffer(
+  device: GPUDevice,
+  buffer: GPUBuffer,
+  bytes = buffer.size,
+  offset = 0,
+): Promise<ArrayBuffer> {
   const size = Math.ceil(bytes / 4) * 4;
-  const staging = device.createBuffer({ label: `${buffer.label}.readback`, size: Math.max(4, size), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const staging = device.createBuffer({
+    label: `${buffer.label}.readback`,
+    size: Math.max(4, size),
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   const encoder = device.createCommandEncoder({ label: 'readBuffer' });
   if (size > 0) encoder.copyBufferToBuffer(buffer, offset, staging, 0, size);
   device.queue.submit([encoder.finish()]);
@@ -26,7 +35,11 @@ export async function readBuffer(device: GPUDevice, buffer: GPUBuffer, bytes = b
 /** A buffer that grows (never shrinks) to hold at least `bytes`; returns the current one. */
 export class GrowableBuffer {
   private buffer: GPUBuffer | undefined;
-  constructor(private readonly device: GPUDevice, private readonly label: string, private readonly extraUsage = 0) {}
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly label: string,
+    private readonly extraUsage = 0,
+  ) {}
   ensure(bytes: number): GPUBuffer {
     if (!this.buffer || this.buffer.size < bytes) {
       this.buffer?.destroy();

@@ -8,7 +8,12 @@ import { GaussianRasterizer, SPLAT_GRAD, SPLAT_GRAD_STRIDE } from './gaussian-ra
 import type { RasterVariant } from './passes.ts';
 import { rasterizationWithGradients } from './rasterization.ts';
 import { rasterizeReference } from './reference/rasterize.ts';
-import { COLUMNS, finiteDifferenceGradients, finiteDifferenceMean2d, toScene64 } from './test/finite-differences.ts';
+import {
+  COLUMNS,
+  finiteDifferenceGradients,
+  finiteDifferenceMean2d,
+  toScene64,
+} from './test/finite-differences.ts';
 import { randomScene, rng, testCamera } from './test/scenes.ts';
 import type { RasterOptions, SceneArrays } from './types.ts';
 
@@ -34,19 +39,35 @@ function randomCotangent(length: number, seed: number): Float32Array {
   return Float32Array.from({ length }, () => r() * 2 - 1);
 }
 
-async function checkGradients(t: TestContext, scene: SceneArrays, camera: Camera, options: RasterOptions, withAlpha: boolean, variant?: RasterVariant) {
+async function checkGradients(
+  t: TestContext,
+  scene: SceneArrays,
+  camera: Camera,
+  options: RasterOptions,
+  withAlpha: boolean,
+  variant?: RasterVariant,
+) {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const pixels = camera.width * camera.height;
   const vImage = randomCotangent(pixels * 3, 11);
   const vAlpha = withAlpha ? randomCotangent(pixels, 12) : undefined;
   const rasterizer = variant === undefined ? undefined : new GaussianRasterizer(gpu.device, { variant });
-  const out = await rasterizationWithGradients(gpu, scene, camera, vImage, { ...options, vAlpha, rasterizer });
+  const out = await rasterizationWithGradients(gpu, scene, camera, vImage, {
+    ...options,
+    vAlpha,
+    rasterizer,
+  });
   const fd = finiteDifferenceGradients(toScene64(scene), camera, options, vImage, vAlpha);
   for (const name of COLUMNS) {
     const error = relativeError(out.grads[name], fd[name]);
-    t.diagnostic(`${name}: relative error ${error.toExponential(2)} (|fd| ${Math.hypot(...fd[name]).toExponential(2)})`);
-    assert.ok(error <= TOLERANCE, `${name}: relative error ${error} > ${TOLERANCE}\n gpu ${Array.from(out.grads[name].slice(0, 8))}\n fd  ${Array.from(fd[name].slice(0, 8))}`);
+    t.diagnostic(
+      `${name}: relative error ${error.toExponential(2)} (|fd| ${Math.hypot(...fd[name]).toExponential(2)})`,
+    );
+    assert.ok(
+      error <= TOLERANCE,
+      `${name}: relative error ${error} > ${TOLERANCE}\n gpu ${Array.from(out.grads[name].slice(0, 8))}\n fd  ${Array.from(fd[name].slice(0, 8))}`,
+    );
   }
   return out;
 }
@@ -78,12 +99,16 @@ test('2D mean gradient, its AbsGS absolute sum and blending weights match the re
   const fd = finiteDifferenceMean2d(toScene64(scene), camera, {}, vImage);
   const ref = rasterizeReference(scene, camera);
   const pick = (offset: number, width: number) =>
-    Float64Array.from({ length: scene.count * width }, (_, i) => out.splatGrads[Math.floor(i / width) * SPLAT_GRAD_STRIDE + offset + (i % width)]);
+    Float64Array.from(
+      { length: scene.count * width },
+      (_, i) => out.splatGrads[Math.floor(i / width) * SPLAT_GRAD_STRIDE + offset + (i % width)],
+    );
   const errors = {
     mean2d: relativeError(pick(SPLAT_GRAD.mean2d, 2), fd.total),
     absMean2d: relativeError(pick(SPLAT_GRAD.absMean2d, 2), fd.absolute),
     weight: relativeError(pick(SPLAT_GRAD.weight, 1), ref.meta.weights),
   };
   t.diagnostic(JSON.stringify(errors));
-  for (const [name, error] of Object.entries(errors)) assert.ok(error <= TOLERANCE, `${name}: relative error ${error}`);
+  for (const [name, error] of Object.entries(errors))
+    assert.ok(error <= TOLERANCE, `${name}: relative error ${error}`);
 });

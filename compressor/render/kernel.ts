@@ -6,7 +6,12 @@ import { RASTER_WGSL_MODULES } from './wgsl-modules.ts';
 
 const cache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
-export function kernelPipeline(device: GPUDevice, label: string, source: string, defines: WgslDefines = {}): GPUComputePipeline {
+export function kernelPipeline(
+  device: GPUDevice,
+  label: string,
+  source: string,
+  defines: WgslDefines = {},
+): GPUComputePipeline {
   let perDevice = cache.get(device);
   if (!perDevice) {
     perDevice = new Map();
@@ -17,13 +22,22 @@ export function kernelPipeline(device: GPUDevice, label: string, source: string,
   if (!pipeline) {
     const code = composeWgsl(source, RASTER_WGSL_MODULES, defines);
     const module = device.createShaderModule({ label, code });
-    pipeline = device.createComputePipeline({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
+    pipeline = device.createComputePipeline({
+      label,
+      layout: 'auto',
+      compute: { module, entryPoint: 'main' },
+    });
     perDevice.set(key, pipeline);
   }
   return pipeline;
 }
 
-export function bindGroup(device: GPUDevice, pipeline: GPUComputePipeline, label: string, buffers: GPUBuffer[]): GPUBindGroup {
+export function bindGroup(
+  device: GPUDevice,
+  pipeline: GPUComputePipeline,
+  label: string,
+  buffers: GPUBuffer[],
+): GPUBindGroup {
   return device.createBindGroup({
     label,
     layout: pipeline.getBindGroupLayout(0),

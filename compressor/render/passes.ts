@@ -18,7 +18,12 @@ class KernelPass {
   private cachedBuffers: GPUBuffer[] = [];
   private cachedGroup: GPUBindGroup | undefined;
 
-  constructor(protected readonly device: GPUDevice, readonly label: string, source: string, defines: WgslDefines = {}) {
+  constructor(
+    protected readonly device: GPUDevice,
+    readonly label: string,
+    source: string,
+    defines: WgslDefines = {},
+  ) {
     this.pipeline = kernelPipeline(device, label, source, defines);
   }
 
@@ -45,8 +50,17 @@ export class ProjectForwardPass extends KernelPass {
   constructor(device: GPUDevice) {
     super(device, 'Rasterize.projectForward', projectForwardSource);
   }
-  encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: { gaussians: GPUBuffer; splats: GPUBuffer; depthKeys: GPUBuffer; depthIds: GPUBuffer }, count: number): void {
-    this.dispatch(encoder, [u.camera, u.params, b.gaussians, b.splats, b.depthKeys, b.depthIds], linearWorkgroups(count));
+  encode(
+    encoder: GPUCommandEncoder,
+    u: FrameUniforms,
+    b: { gaussians: GPUBuffer; splats: GPUBuffer; depthKeys: GPUBuffer; depthIds: GPUBuffer },
+    count: number,
+  ): void {
+    this.dispatch(
+      encoder,
+      [u.camera, u.params, b.gaussians, b.splats, b.depthKeys, b.depthIds],
+      linearWorkgroups(count),
+    );
   }
 }
 
@@ -55,7 +69,12 @@ export class TileCountsPass extends KernelPass {
   constructor(device: GPUDevice) {
     super(device, 'Rasterize.tileCounts', tileCountsSource);
   }
-  encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: { splats: GPUBuffer; depthIds: GPUBuffer; tileCounts: GPUBuffer }, count: number): void {
+  encode(
+    encoder: GPUCommandEncoder,
+    u: FrameUniforms,
+    b: { splats: GPUBuffer; depthIds: GPUBuffer; tileCounts: GPUBuffer },
+    count: number,
+  ): void {
     this.dispatch(encoder, [u.params, b.splats, b.depthIds, b.tileCounts], linearWorkgroups(count));
   }
 }
@@ -68,10 +87,20 @@ export class MapIntersectionsPass extends KernelPass {
   encode(
     encoder: GPUCommandEncoder,
     u: FrameUniforms,
-    b: { splats: GPUBuffer; depthIds: GPUBuffer; offsets: GPUBuffer; tileIds: GPUBuffer; gaussianIds: GPUBuffer },
+    b: {
+      splats: GPUBuffer;
+      depthIds: GPUBuffer;
+      offsets: GPUBuffer;
+      tileIds: GPUBuffer;
+      gaussianIds: GPUBuffer;
+    },
     count: number,
   ): void {
-    this.dispatch(encoder, [u.params, b.splats, b.depthIds, b.offsets, b.tileIds, b.gaussianIds], linearWorkgroups(count));
+    this.dispatch(
+      encoder,
+      [u.params, b.splats, b.depthIds, b.offsets, b.tileIds, b.gaussianIds],
+      linearWorkgroups(count),
+    );
   }
 }
 
@@ -80,7 +109,11 @@ export class TileRangesPass extends KernelPass {
   constructor(device: GPUDevice) {
     super(device, 'Rasterize.tileRanges', tileRangesSource);
   }
-  encode(encoder: GPUCommandEncoder, b: { isectCount: GPUBuffer; tileIds: GPUBuffer; tileRanges: GPUBuffer }, intersections: number): void {
+  encode(
+    encoder: GPUCommandEncoder,
+    b: { isectCount: GPUBuffer; tileIds: GPUBuffer; tileRanges: GPUBuffer },
+    intersections: number,
+  ): void {
     encoder.clearBuffer(b.tileRanges);
     this.dispatch(encoder, [b.isectCount, b.tileIds, b.tileRanges], linearWorkgroups(intersections));
   }
@@ -108,7 +141,10 @@ function tileWorkgroups(variant: RasterVariant, tiles: [number, number]): number
 
 /** Front-to-back compositing. */
 export class RasterizeForwardPass extends KernelPass {
-  constructor(device: GPUDevice, readonly variant: RasterVariant) {
+  constructor(
+    device: GPUDevice,
+    readonly variant: RasterVariant,
+  ) {
     super(
       device,
       `Rasterize.forward.${variant}`,
@@ -116,14 +152,26 @@ export class RasterizeForwardPass extends KernelPass {
       { WORKGROUP_BATCHES: variant === 'batched' },
     );
   }
-  encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: RasterBuffers & { image: GPUBuffer; alpha: GPUBuffer; pixelState: GPUBuffer }, tiles: [number, number]): void {
-    this.dispatch(encoder, [u.camera, u.params, b.splats, b.gaussianIds, b.tileRanges, b.image, b.alpha, b.pixelState], tileWorkgroups(this.variant, tiles));
+  encode(
+    encoder: GPUCommandEncoder,
+    u: FrameUniforms,
+    b: RasterBuffers & { image: GPUBuffer; alpha: GPUBuffer; pixelState: GPUBuffer },
+    tiles: [number, number],
+  ): void {
+    this.dispatch(
+      encoder,
+      [u.camera, u.params, b.splats, b.gaussianIds, b.tileRanges, b.image, b.alpha, b.pixelState],
+      tileWorkgroups(this.variant, tiles),
+    );
   }
 }
 
 /** Back-to-front gradients, accumulated per Gaussian in screen space. */
 export class RasterizeBackwardPass extends KernelPass {
-  constructor(device: GPUDevice, readonly variant: RasterVariant) {
+  constructor(
+    device: GPUDevice,
+    readonly variant: RasterVariant,
+  ) {
     super(
       device,
       `Rasterize.backward.${variant}`,
@@ -138,16 +186,40 @@ export class RasterizeBackwardPass extends KernelPass {
     tiles: [number, number],
   ): void {
     encoder.clearBuffer(b.splatGrads);
-    this.dispatch(encoder, [u.camera, u.params, b.splats, b.gaussianIds, b.tileRanges, b.pixelState, b.vImage, b.vAlpha, b.splatGrads], tileWorkgroups(this.variant, tiles));
+    this.dispatch(
+      encoder,
+      [
+        u.camera,
+        u.params,
+        b.splats,
+        b.gaussianIds,
+        b.tileRanges,
+        b.pixelState,
+        b.vImage,
+        b.vAlpha,
+        b.splatGrads,
+      ],
+      tileWorkgroups(this.variant, tiles),
+    );
   }
 }
 
 /** Per Gaussian: screen-space gradients -> parameter gradients (written, or with `accumulate` added). */
 export class ProjectBackwardPass extends KernelPass {
   constructor(device: GPUDevice, accumulate = false) {
-    super(device, accumulate ? 'Rasterize.projectBackwardAccumulate' : 'Rasterize.projectBackward', projectBackwardSource, { ACCUMULATE: accumulate });
+    super(
+      device,
+      accumulate ? 'Rasterize.projectBackwardAccumulate' : 'Rasterize.projectBackward',
+      projectBackwardSource,
+      { ACCUMULATE: accumulate },
+    );
   }
-  encode(encoder: GPUCommandEncoder, u: FrameUniforms, b: { gaussians: GPUBuffer; splatGrads: GPUBuffer; grads: GPUBuffer }, count: number): void {
+  encode(
+    encoder: GPUCommandEncoder,
+    u: FrameUniforms,
+    b: { gaussians: GPUBuffer; splatGrads: GPUBuffer; grads: GPUBuffer },
+    count: number,
+  ): void {
     this.dispatch(encoder, [u.camera, u.params, b.gaussians, b.splatGrads, b.grads], linearWorkgroups(count));
   }
 }

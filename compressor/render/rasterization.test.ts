@@ -21,39 +21,52 @@ function compare(gpu: Float32Array, ref: Float64Array): { psnr: number; maxAbs: 
 }
 
 for (const variant of ['serial', 'direct', 'batched'] as const) {
-test(`forward matches the CPU reference (SH degree 3, 40 Gaussians, 48x40, ${variant} kernels)`, async (t) => {
-  const gpu = await gpuOrSkip(t);
-  if (!gpu) return;
-  const scene = randomScene(40, 3, 1);
-  const camera = testCamera(48, 40);
-  const options = { background: [0.2, 0.4, 0.9] as const };
-  const out = await rasterization(gpu, scene, camera, { ...options, rasterizer: new GaussianRasterizer(gpu.device, { variant }) });
-  const ref = rasterizeReference(scene, camera, options);
-  const image = compare(out.image, ref.image);
-  const alpha = compare(out.alpha, ref.alpha);
-  t.diagnostic(`image PSNR ${image.psnr.toFixed(1)} dB, max abs ${image.maxAbs.toExponential(2)}; alpha max abs ${alpha.maxAbs.toExponential(2)}`);
-  // float32 vs float64 with exp/sqrt: errors ~1e-6; 50 dB (RMS 3e-3) is the agreed floor.
-  assert.ok(image.psnr >= 50, `PSNR ${image.psnr}`);
-  assert.ok(alpha.psnr >= 50, `alpha PSNR ${alpha.psnr}`);
-});
+  test(`forward matches the CPU reference (SH degree 3, 40 Gaussians, 48x40, ${variant} kernels)`, async (t) => {
+    const gpu = await gpuOrSkip(t);
+    if (!gpu) return;
+    const scene = randomScene(40, 3, 1);
+    const camera = testCamera(48, 40);
+    const options = { background: [0.2, 0.4, 0.9] as const };
+    const out = await rasterization(gpu, scene, camera, {
+      ...options,
+      rasterizer: new GaussianRasterizer(gpu.device, { variant }),
+    });
+    const ref = rasterizeReference(scene, camera, options);
+    const image = compare(out.image, ref.image);
+    const alpha = compare(out.alpha, ref.alpha);
+    t.diagnostic(
+      `image PSNR ${image.psnr.toFixed(1)} dB, max abs ${image.maxAbs.toExponential(2)}; alpha max abs ${alpha.maxAbs.toExponential(2)}`,
+    );
+    // float32 vs float64 with exp/sqrt: errors ~1e-6; 50 dB (RMS 3e-3) is the agreed floor.
+    assert.ok(image.psnr >= 50, `PSNR ${image.psnr}`);
+    assert.ok(alpha.psnr >= 50, `alpha PSNR ${alpha.psnr}`);
+  });
 }
 
-test('the serial kernels\' per-splat pixel boxes lose nothing: same image as per-pixel kernels (300 small splats)', async (t) => {
+test("the serial kernels' per-splat pixel boxes lose nothing: same image as per-pixel kernels (300 small splats)", async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   // Sub-pixel to few-pixel splats, where a box one pixel too small would drop visible alpha.
   const scene = randomScene(300, 1, 9, { scale: 0.012 });
   const camera = testCamera(64, 48);
-  const render = (variant: 'serial' | 'direct') => rasterization(gpu, scene, camera, { rasterizer: new GaussianRasterizer(gpu.device, { variant }) });
+  const render = (variant: 'serial' | 'direct') =>
+    rasterization(gpu, scene, camera, { rasterizer: new GaussianRasterizer(gpu.device, { variant }) });
   const [serial, direct] = [await render('serial'), await render('direct')];
   let maxAbs = 0;
-  for (let i = 0; i < direct.image.length; i++) maxAbs = Math.max(maxAbs, Math.abs(serial.image[i] - direct.image[i]));
-  t.diagnostic(`max abs difference ${maxAbs.toExponential(2)}, ${serial.meta.numIntersections} intersections`);
+  for (let i = 0; i < direct.image.length; i++)
+    maxAbs = Math.max(maxAbs, Math.abs(serial.image[i] - direct.image[i]));
+  t.diagnostic(
+    `max abs difference ${maxAbs.toExponential(2)}, ${serial.meta.numIntersections} intersections`,
+  );
   // Both do the same float operations per pixel in the same order: identical images.
   assert.equal(maxAbs, 0);
 });
 
-function withGaussian(scene: GaussianScene, i: number, g: { position?: number[]; logScale?: number; logit?: number }): void {
+function withGaussian(
+  scene: GaussianScene,
+  i: number,
+  g: { position?: number[]; logScale?: number; logit?: number },
+): void {
   if (g.position) scene.positions.set(g.position, i * 3);
   if (g.logScale !== undefined) scene.logScales.fill(g.logScale, i * 3, i * 3 + 3);
   if (g.logit !== undefined) scene.opacityLogits[i] = g.logit;
@@ -88,7 +101,8 @@ test('degenerate Gaussians: behind the camera, on the near plane, huge, sub-pixe
     assert.ok((column as Float32Array).every(Number.isFinite), `${name} has a non-finite gradient`);
   }
   // Culled Gaussians get exactly zero gradients.
-  for (const i of [0, 1, 4]) assert.deepEqual(Array.from(grads.grads.positions.subarray(i * 3, i * 3 + 3)), [0, 0, 0]);
+  for (const i of [0, 1, 4])
+    assert.deepEqual(Array.from(grads.grads.positions.subarray(i * 3, i * 3 + 3)), [0, 0, 0]);
 });
 
 test('an empty scene renders the background; NaN input and bad cameras are rejected', async (t) => {

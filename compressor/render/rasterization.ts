@@ -35,7 +35,8 @@ export function rasterizerFor(device: GPUDevice): GaussianRasterizer {
 function validate(scene: SceneArrays, camera: Camera): void {
   // assertFiniteScene takes Float32Arrays; the check is the same for any numeric arrays.
   assertFiniteScene(scene as unknown as GaussianScene);
-  if (!(camera.width > 0 && camera.height > 0)) throw new RangeError(`camera: invalid size ${camera.width}x${camera.height}`);
+  if (!(camera.width > 0 && camera.height > 0))
+    throw new RangeError(`camera: invalid size ${camera.width}x${camera.height}`);
   for (const v of [camera.fx, camera.fy, camera.cx, camera.cy, ...camera.viewMatrix]) {
     if (!Number.isFinite(v)) throw new RangeError(`camera: non-finite value ${v}`);
   }
@@ -59,7 +60,12 @@ export interface RasterizationOptions extends RasterOptions {
   rasterizer?: GaussianRasterizer;
 }
 
-async function render(gpu: GpuContext, scene: SceneArrays, camera: Camera, options: RasterizationOptions): Promise<Rendered> {
+async function render(
+  gpu: GpuContext,
+  scene: SceneArrays,
+  camera: Camera,
+  options: RasterizationOptions,
+): Promise<Rendered> {
   validate(scene, camera);
   const { device } = gpu;
   const { layout, data } = packGaussians(scene);
@@ -96,7 +102,12 @@ async function results(gpu: GpuContext, r: Rendered, camera: Camera): Promise<Ra
  * @example
  * const { image, alpha } = await rasterization(await getGpu(), scene, camera, { background: [1, 1, 1] });
  */
-export async function rasterization(gpu: GpuContext, scene: SceneArrays, camera: Camera, options: RasterizationOptions = {}): Promise<RasterizationResult> {
+export async function rasterization(
+  gpu: GpuContext,
+  scene: SceneArrays,
+  camera: Camera,
+  options: RasterizationOptions = {},
+): Promise<RasterizationResult> {
   const r = await render(gpu, scene, camera, options);
   try {
     return await results(gpu, r, camera);
@@ -129,7 +140,9 @@ export async function rasterizationWithGradients(
     r.rasterizer.backward({ vImage: vImageBuffer, vAlpha: vAlphaBuffer, grads: gradsBuffer });
     const forward = await results(gpu, r, camera);
     const grads = new Float32Array(await readBuffer(device, gradsBuffer, r.layout.length * 4));
-    const splatGrads = new Float32Array(await readBuffer(device, r.rasterizer.splatGrads, r.layout.count * SPLAT_GRAD_STRIDE * 4));
+    const splatGrads = new Float32Array(
+      await readBuffer(device, r.rasterizer.splatGrads, r.layout.count * SPLAT_GRAD_STRIDE * 4),
+    );
     gpu.check();
     return { ...forward, grads: columnsOf(r.layout, grads), splatGrads };
   } finally {

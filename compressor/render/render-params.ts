@@ -4,9 +4,23 @@
 import type { GaussianLayout } from './gaussian-layout.ts';
 
 export const RENDER_PARAMS_FIELDS = [
-  'num_gaussians', 'sh_degree', 'sh_rest_count', 'antialiased', 'tiles_x', 'tiles_y', 'max_intersections',
-  'has_v_alpha', 'background_r', 'background_g', 'background_b', 'offset_means', 'offset_log_scales',
-  'offset_quats', 'offset_opacities', 'offset_sh_dc', 'offset_sh_rest',
+  'num_gaussians',
+  'sh_degree',
+  'sh_rest_count',
+  'antialiased',
+  'tiles_x',
+  'tiles_y',
+  'max_intersections',
+  'has_v_alpha',
+  'background_r',
+  'background_g',
+  'background_b',
+  'offset_means',
+  'offset_log_scales',
+  'offset_quats',
+  'offset_opacities',
+  'offset_sh_dc',
+  'offset_sh_rest',
 ] as const;
 type Field = (typeof RENDER_PARAMS_FIELDS)[number];
 const FLOAT_FIELDS = new Set<Field>(['background_r', 'background_g', 'background_b']);

@@ -20,8 +20,16 @@ export class StageTimer {
 
   private constructor(private readonly device: GPUDevice) {
     this.querySet = device.createQuerySet({ label: 'StageTimer', type: 'timestamp', count: CAPACITY });
-    this.resolve = device.createBuffer({ label: 'StageTimer.resolve', size: CAPACITY * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-    this.readback = device.createBuffer({ label: 'StageTimer.readback', size: CAPACITY * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.resolve = device.createBuffer({
+      label: 'StageTimer.resolve',
+      size: CAPACITY * 8,
+      usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+    });
+    this.readback = device.createBuffer({
+      label: 'StageTimer.readback',
+      size: CAPACITY * 8,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
   }
 
   /** Starts a new measurement (forgets the marks of the last one). */
@@ -32,7 +40,10 @@ export class StageTimer {
   /** Records the time at which the GPU gets here; the span up to the next mark is charged to `label`. */
   mark(encoder: GPUCommandEncoder, label: string): void {
     if (this.labels.length >= CAPACITY) return;
-    const pass = encoder.beginComputePass({ label: `StageTimer.${label}`, timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: this.labels.length } });
+    const pass = encoder.beginComputePass({
+      label: `StageTimer.${label}`,
+      timestampWrites: { querySet: this.querySet, beginningOfPassWriteIndex: this.labels.length },
+    });
     pass.end();
     this.labels.push(label);
   }

@@ -20,10 +20,15 @@ test('math, projection and sh compile standalone', async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   for (const name of ['math', 'projection', 'sh']) {
-    const code = composeWgsl(`#import ${name}\n@compute @workgroup_size(1) fn main() {}`, SHARED_WGSL_MODULES);
+    const code = composeWgsl(
+      `#import ${name}\n@compute @workgroup_size(1) fn main() {}`,
+      SHARED_WGSL_MODULES,
+    );
     const module = gpu.device.createShaderModule({ code, label: `helpers.${name}` });
     const info = await module.getCompilationInfo();
-    const errors = info.messages.filter((m) => m.type === 'error').map((m) => `${m.lineNum}:${m.linePos} ${m.message}`);
+    const errors = info.messages
+      .filter((m) => m.type === 'error')
+      .map((m) => `${m.lineNum}:${m.linePos} ${m.message}`);
     assert.deepEqual(errors, [], `${name}:\n${errors.join('\n')}`);
   }
   gpu.check();

@@ -32,6 +32,11 @@ export function lightGaussianImportance(
 }
 
 /** Indices (ascending) of the `budget` most important Gaussians by LightGaussian's score. */
-export function topByLightGaussianImportance(accumulatedWeight: Float32Array, logScales: Float32Array, budget: number, vPow = 0.1): Uint32Array {
+export function topByLightGaussianImportance(
+  accumulatedWeight: Float32Array,
+  logScales: Float32Array,
+  budget: number,
+  vPow = 0.1,
+): Uint32Array {
   return topKIndices(lightGaussianImportance(accumulatedWeight, logScales, vPow), budget);
 }

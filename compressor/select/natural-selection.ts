@@ -88,7 +88,8 @@ export class NaturalSelection {
     this.strength = options.initialStrength ?? INITIAL_STRENGTH;
     this.controllerStep = options.controllerStep ?? CONTROLLER_STEP;
     this.opacityLrBoost = options.opacityLrBoost ?? OPACITY_LR_BOOST;
-    if (!(this.controllerStep > 0 && this.controllerStep < 1)) throw new Error(`natural selection: controllerStep must be in (0, 1), got ${this.controllerStep}`);
+    if (!(this.controllerStep > 0 && this.controllerStep < 1))
+      throw new Error(`natural selection: controllerStep must be in (0, 1), got ${this.controllerStep}`);
   }
 
   /** True when the field applies at `it` (before the backward): the trainer then must call `fieldAt`. */
@@ -99,7 +100,10 @@ export class NaturalSelection {
 
   /** True when `fieldAt(it, ...)` needs the current opacities (first application and controller updates). */
   needsOpacities(it: number): boolean {
-    return this.needsField(it) && (this.opacityMin === undefined || (it - 1) % this.schedule.controllerInterval === 0);
+    return (
+      this.needsField(it) &&
+      (this.opacityMin === undefined || (it - 1) % this.schedule.controllerInterval === 0)
+    );
   }
 
   /**
@@ -158,11 +162,13 @@ export class NaturalSelection {
     }
     if (this.active && it >= s.regStart && it < s.regEnd) {
       if (it === s.regStart) actions.opacityLrFactor = this.opacityLrBoost;
-      if (it >= s.selectionPruneFrom && it % s.selectionPruneInterval === 0) actions.pruneBelowOpacity = SELECTION_PRUNE_OPACITY;
+      if (it >= s.selectionPruneFrom && it % s.selectionPruneInterval === 0)
+        actions.pruneBelowOpacity = SELECTION_PRUNE_OPACITY;
     } else if (this.active && it === s.regEnd) {
       this.finish(it, count, actions);
     }
-    if (this.endedAt !== undefined && it === this.endedAt + s.opacityLrRestoreDelay) actions.opacityLrFactor = 1 / this.opacityLrBoost;
+    if (this.endedAt !== undefined && it === this.endedAt + s.opacityLrRestoreDelay)
+      actions.opacityLrFactor = 1 / this.opacityLrBoost;
     return actions;
   }
 

@@ -29,7 +29,10 @@ test('opacity-field kernel matches the CPU field gradient (both kinds)', GPU_TES
     field.encode(encoder, logitBuffer, gradBuffer, n, { kind, weight: 2e-4 }, 128);
     device.queue.submit([encoder.finish()]);
     const all = await readFloats(device, gradBuffer, 128 + n);
-    assert.ok(all.subarray(0, 128).every((x) => x === 7), 'outside the section untouched');
+    assert.ok(
+      all.subarray(0, 128).every((x) => x === 7),
+      'outside the section untouched',
+    );
     const got = all.subarray(128);
     const want = Float64Array.from(base);
     addOpacityFieldGradient(logits, want, { kind, weight: 2e-4 });
@@ -37,7 +40,10 @@ test('opacity-field kernel matches the CPU field gradient (both kinds)', GPU_TES
     // compare the field part relative to its own size.
     for (let i = 0; i < n; i++) {
       const fieldPart = want[i] - base[i];
-      assert.ok(Math.abs(got[i] - want[i]) <= 1e-4 * Math.abs(fieldPart) + 1e-9, `${kind} ${i}: ${got[i]} vs ${want[i]}`);
+      assert.ok(
+        Math.abs(got[i] - want[i]) <= 1e-4 * Math.abs(fieldPart) + 1e-9,
+        `${kind} ${i}: ${got[i]} vs ${want[i]}`,
+      );
     }
     logitBuffer.destroy();
     gradBuffer.destroy();

@@ -27,11 +27,18 @@ export function opacityFieldValue(logits: ArrayLike<number>, field: FieldApplica
   let sum = 0;
   for (let i = 0; i < n; i++) sum += field.kind === 'prior-free' ? priorFreeTerm(logits[i]) : logits[i];
   const mean = sum / n;
-  return field.kind === 'prior-free' ? field.weight * mean * mean : 3 * field.weight * (mean - TARGET_LOGIT) ** 2;
+  return field.kind === 'prior-free'
+    ? field.weight * mean * mean
+    : 3 * field.weight * (mean - TARGET_LOGIT) ** 2;
 }
 
 /** Adds dR/dv to `gradient` (float64 arithmetic, the reference for the kernel). */
-export function addOpacityFieldGradient(logits: ArrayLike<number>, gradient: Float32Array | Float64Array, field: FieldApplication, options: FieldOptions = {}): void {
+export function addOpacityFieldGradient(
+  logits: ArrayLike<number>,
+  gradient: Float32Array | Float64Array,
+  field: FieldApplication,
+  options: FieldOptions = {},
+): void {
   const n = logits.length;
   if (n === 0) return;
   let sum = 0;
@@ -63,7 +70,11 @@ function getPipelines(device: GPUDevice): Pipelines {
   let p = pipelines.get(device);
   if (!p) {
     const make = (code: string, label: string) =>
-      device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
+      device.createComputePipeline({
+        label,
+        layout: 'auto',
+        compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' },
+      });
     p = { mean: make(meanSource, 'OpacityField.mean'), field: make(fieldSource, 'OpacityField.add') };
     pipelines.set(device, p);
   }
@@ -84,7 +95,11 @@ export class OpacityFieldPass {
     private readonly device: GPUDevice,
     private readonly options: FieldOptions = {},
   ) {
-    this.uniform = device.createBuffer({ label: 'OpacityField.params', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniform = device.createBuffer({
+      label: 'OpacityField.params',
+      size: 16,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     this.mean = device.createBuffer({ label: 'OpacityField.mean', size: 16, usage: GPUBufferUsage.STORAGE });
   }
 
@@ -92,9 +107,17 @@ export class OpacityFieldPass {
    * logits: [count] f32 opacity logits; gradient: [count] f32 dL/dv, updated in place. `offset` (floats,
    * a multiple of 64 = 256 bytes) selects the opacity section of a packed parameter/gradient buffer.
    */
-  encode(encoder: GPUCommandEncoder, logits: GPUBuffer, gradient: GPUBuffer, count: number, field: FieldApplication, offset = 0): void {
+  encode(
+    encoder: GPUCommandEncoder,
+    logits: GPUBuffer,
+    gradient: GPUBuffer,
+    count: number,
+    field: FieldApplication,
+    offset = 0,
+  ): void {
     if (count === 0) return;
-    if (offset % 64 !== 0) throw new RangeError(`OpacityFieldPass: offset ${offset} floats is not 256-byte aligned`);
+    if (offset % 64 !== 0)
+      throw new RangeError(`OpacityFieldPass: offset ${offset} floats is not 256-byte aligned`);
     const section = (buffer: GPUBuffer) => ({ buffer, offset: offset * 4, size: count * 4 });
     const params = new ArrayBuffer(16);
     const u = new Uint32Array(params);
@@ -107,25 +130,31 @@ export class OpacityFieldPass {
     const p = getPipelines(this.device);
     const pass = encoder.beginComputePass({ label: 'OpacityField' });
     pass.setPipeline(p.mean);
-    pass.setBindGroup(0, this.device.createBindGroup({
-      layout: p.mean.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: this.uniform } },
-        { binding: 1, resource: section(logits) },
-        { binding: 2, resource: { buffer: this.mean } },
-      ],
-    }));
+    pass.setBindGroup(
+      0,
+      this.device.createBindGroup({
+        layout: p.mean.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: this.uniform } },
+          { binding: 1, resource: section(logits) },
+          { binding: 2, resource: { buffer: this.mean } },
+        ],
+      }),
+    );
     pass.dispatchWorkgroups(1);
     pass.setPipeline(p.field);
-    pass.setBindGroup(0, this.device.createBindGroup({
-      layout: p.field.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: this.uniform } },
-        { binding: 1, resource: section(logits) },
-        { binding: 2, resource: { buffer: this.mean } },
-        { binding: 3, resource: section(gradient) },
-      ],
-    }));
+    pass.setBindGroup(
+      0,
+      this.device.createBindGroup({
+        layout: p.field.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: this.uniform } },
+          { binding: 1, resource: section(logits) },
+          { binding: 2, resource: { buffer: this.mean } },
+          { binding: 3, resource: section(gradient) },
+        ],
+      }),
+    );
     dispatch1d(pass, count, WORKGROUP);
     pass.end();
   }

@@ -79,8 +79,10 @@ export class ScheduleError extends Error {
 
 /** Builds the schedule of a run of `iterations`, scaling the reference boundaries and periods. */
 export function makeSchedule({ iterations, budget }: ScheduleOptions): Schedule {
-  if (!Number.isInteger(iterations) || iterations < 10) throw new ScheduleError(`iterations must be an integer >= 10, got ${iterations}`);
-  if (!Number.isInteger(budget) || budget < 1) throw new ScheduleError(`budget must be a positive integer, got ${budget}`);
+  if (!Number.isInteger(iterations) || iterations < 10)
+    throw new ScheduleError(`iterations must be an integer >= 10, got ${iterations}`);
+  if (!Number.isInteger(budget) || budget < 1)
+    throw new ScheduleError(`budget must be a positive integer, got ${budget}`);
   const s = iterations / REFERENCE_ITERATIONS;
   const at = (ref: number) => Math.round(ref * s);
   const every = (ref: number) => Math.max(1, Math.round(ref * s));

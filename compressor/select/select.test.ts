@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeSchedule, REFERENCE, isDensifyStep, densifyCountTarget, optimizerStepsAt, phaseAt } from './schedule.ts';
+import {
+  makeSchedule,
+  REFERENCE,
+  isDensifyStep,
+  densifyCountTarget,
+  optimizerStepsAt,
+  phaseAt,
+} from './schedule.ts';
 import { NaturalSelection } from './natural-selection.ts';
 import { sampleByOpacity, sampleWithoutReplacement } from './sampling.ts';
 import { kthLargest, topKIndices } from './rank.ts';
@@ -78,7 +85,10 @@ test('the controller: opacity_min at first application, x0.8 / x1.2 rule, LR fac
   assert.equal(ns.afterBackward(17_051, 4).opacityLrFactor, 0.25);
   // the opacity Adam state restarts at the field's phase boundaries, while selection runs
   const ns3 = new NaturalSelection(s);
-  assert.deepEqual([14_999, 15_000, 15_001, 15_999, 16_000, 16_001].map((it) => ns3.restartsOpacityMomentsAt(it)), [false, true, false, false, true, false]);
+  assert.deepEqual(
+    [14_999, 15_000, 15_001, 15_999, 16_000, 16_001].map((it) => ns3.restartsOpacityMomentsAt(it)),
+    [false, true, false, false, true, false],
+  );
   assert.equal(ns.restartsOpacityMomentsAt(16_000), false, 'not after the cut');
   // at regEnd the cut happens regardless of count
   const ns2 = new NaturalSelection(s);
@@ -148,8 +158,10 @@ test('field gradient matches finite differences of the regularizer (both kinds)'
     addOpacityFieldGradient(logits, g, field);
     for (let i = 0; i < logits.length; i++) {
       const h = 1e-5;
-      const up = logits.slice(); up[i] += h;
-      const dn = logits.slice(); dn[i] -= h;
+      const up = logits.slice();
+      up[i] += h;
+      const dn = logits.slice();
+      dn[i] -= h;
       const fd = (opacityFieldValue(up, field) - opacityFieldValue(dn, field)) / (2 * h);
       // central differences in float64 with h = 1e-5: truncation ~h² |f'''| and rounding ~1e-16/h; 1e-6 relative is ample
       assert.ok(Math.abs(fd - g[i]) <= 1e-6 * Math.abs(fd) + 1e-12, `${kind} ${i}: fd ${fd} vs ${g[i]}`);
@@ -165,10 +177,16 @@ test('the field drives Gaussians with no rendering gradient below the pruning th
   const start = [0.2, 0.4, 0.6, 0.8];
   const logits = Float64Array.from([...start, ...start], (a) => Math.log(a / (1 - a)));
   const n = logits.length;
-  let m = new Float64Array(n), v = new Float64Array(n), t = 0;
+  let m = new Float64Array(n),
+    v = new Float64Array(n),
+    t = 0;
   const sig = (x: number) => 1 / (1 + Math.exp(-x));
   for (let step = 1; step <= 200; step++) {
-    if (step === 41) { m = new Float64Array(n); v = new Float64Array(n); t = 0; }
+    if (step === 41) {
+      m = new Float64Array(n);
+      v = new Float64Array(n);
+      t = 0;
+    }
     t++;
     const g = new Float64Array(n);
     for (let i = 0; i < 4; i++) {
@@ -179,27 +197,31 @@ test('the field drives Gaussians with no rendering gradient below the pruning th
     for (let i = 0; i < n; i++) {
       m[i] = 0.9 * m[i] + 0.1 * g[i];
       v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
-      logits[i] -= (0.1 * m[i] / (1 - 0.9 ** t)) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-15);
+      logits[i] -= (0.1 * m[i]) / (1 - 0.9 ** t) / (Math.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-15);
     }
   }
   for (let i = 0; i < 4; i++) {
     // a held Gaussian settles where the rendering gradient balances the field's push: the finite
     // prior's uniform push shifts it by ~1e-3 (prior-free's, steeper at high a, by ~0.04 at a = 0.8)
-    assert.ok(Math.abs(sig(logits[i]) - start[i]) < 0.01, `needed Gaussian ${i}: ${start[i]} -> ${sig(logits[i])}`);
+    assert.ok(
+      Math.abs(sig(logits[i]) - start[i]) < 0.01,
+      `needed Gaussian ${i}: ${start[i]} -> ${sig(logits[i])}`,
+    );
     assert.ok(sig(logits[4 + i]) < 0.001, `unseen Gaussian ${i}: ${start[i]} -> ${sig(logits[4 + i])}`);
   }
 });
 
 test('with no rendering gradient the field lowers every logit under Adam', () => {
   const logits = Float64Array.from([-3, -1, 0, 1, 4]);
-  const m = new Float64Array(5), v = new Float64Array(5);
+  const m = new Float64Array(5),
+    v = new Float64Array(5);
   for (let step = 1; step <= 50; step++) {
     const g = new Float64Array(5);
     addOpacityFieldGradient(logits, g, { kind: step < 25 ? 'prior-free' : 'finite-prior', weight: 2e-4 });
     for (let i = 0; i < 5; i++) {
       m[i] = 0.9 * m[i] + 0.1 * g[i];
       v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
-      logits[i] -= (0.1 * m[i] / (1 - 0.9 ** step)) / (Math.sqrt(v[i] / (1 - 0.999 ** step)) + 1e-15);
+      logits[i] -= (0.1 * m[i]) / (1 - 0.9 ** step) / (Math.sqrt(v[i] / (1 - 0.999 ** step)) + 1e-15);
     }
   }
   [-3, -1, 0, 1, 4].forEach((start, i) => assert.ok(logits[i] < start - 1, `logit ${i}: ${logits[i]}`));

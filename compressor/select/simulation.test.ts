@@ -17,12 +17,19 @@ test('selection keeps exactly B, mostly the Gaussians the images need', (t) => {
   let n = 1500;
   let useful = Uint8Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0)); // 300 useful
   let v = Float64Array.from({ length: n }, () => -2 + 4 * random()); // a in ~[0.12, 0.88]
-  let m = new Float64Array(n), w2 = new Float64Array(n);
+  let m = new Float64Array(n),
+    w2 = new Float64Array(n);
   let step = 0;
   let lrFactor = 1;
   const keep = (idx: ArrayLike<number>) => {
-    const pick = <T extends Float64Array | Uint8Array>(a: T) => a.constructor === Uint8Array ? Uint8Array.from(idx, (i) => a[i]) as T : Float64Array.from(idx, (i) => a[i]) as T;
-    v = pick(v); m = pick(m); w2 = pick(w2); useful = pick(useful);
+    const pick = <T extends Float64Array | Uint8Array>(a: T) =>
+      a.constructor === Uint8Array
+        ? (Uint8Array.from(idx, (i) => a[i]) as T)
+        : (Float64Array.from(idx, (i) => a[i]) as T);
+    v = pick(v);
+    m = pick(m);
+    w2 = pick(w2);
+    useful = pick(useful);
     n = v.length;
   };
   for (let it = 1; it <= iterations; it++) {
@@ -55,7 +62,9 @@ test('selection keeps exactly B, mostly the Gaussians the images need', (t) => {
       v[i] -= ((lr / (1 - 0.9 ** step)) * m[i]) / (Math.sqrt(w2[i] / (1 - 0.999 ** step)) + 1e-15);
     }
   }
-  t.diagnostic(`selection ended at iteration ${ns.endedAt} (regStart ${s.regStart}, regEnd ${s.regEnd}); strength ${ns.strength.toExponential(2)}; useful kept ${useful.reduce((x, y) => x + y, 0)}`);
+  t.diagnostic(
+    `selection ended at iteration ${ns.endedAt} (regStart ${s.regStart}, regEnd ${s.regEnd}); strength ${ns.strength.toExponential(2)}; useful kept ${useful.reduce((x, y) => x + y, 0)}`,
+  );
   assert.equal(ns.active, false, 'selection ended');
   assert.equal(n, 300, 'exactly the budget');
   let kept = 0;

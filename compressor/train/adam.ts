@@ -17,7 +17,11 @@ export function pipelines(device: GPUDevice): Pipelines {
   let p = cache.get(device);
   if (!p) {
     const make = (code: string, label: string) =>
-      device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
+      device.createComputePipeline({
+        label,
+        layout: 'auto',
+        compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' },
+      });
     p = { adam4: make(adamVec4Source, 'Adam.stepVec4'), gather: make(gatherSource, 'Adam.gatherRows') };
     cache.set(device, p);
   }

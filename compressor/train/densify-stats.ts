@@ -18,13 +18,22 @@ export class DensifyStatsPass {
     public count: number,
   ) {
     this.stats = createStorage(device, count * 2, 'DensifyStats');
-    this.uniforms = Array.from({ length: 4 }, () => device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }));
+    this.uniforms = Array.from({ length: 4 }, () =>
+      device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+    );
   }
 
   private pipeline(): GPUComputePipeline {
     let p = cache.get(this.device);
     if (!p) {
-      p = this.device.createComputePipeline({ label: 'DensifyStats', layout: 'auto', compute: { module: this.device.createShaderModule({ label: 'DensifyStats', code: source }), entryPoint: 'main' } });
+      p = this.device.createComputePipeline({
+        label: 'DensifyStats',
+        layout: 'auto',
+        compute: {
+          module: this.device.createShaderModule({ label: 'DensifyStats', code: source }),
+          entryPoint: 'main',
+        },
+      });
       cache.set(this.device, p);
     }
     return p;
@@ -42,10 +51,16 @@ export class DensifyStatsPass {
     const p = this.pipeline();
     const pass = encoder.beginComputePass({ label: 'DensifyStats' });
     pass.setPipeline(p);
-    pass.setBindGroup(0, this.device.createBindGroup({
-      layout: p.getBindGroupLayout(0),
-      entries: [uniform, splatGrads, this.stats].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    }));
+    pass.setBindGroup(
+      0,
+      this.device.createBindGroup({
+        layout: p.getBindGroupLayout(0),
+        entries: [uniform, splatGrads, this.stats].map((buffer, binding) => ({
+          binding,
+          resource: { buffer },
+        })),
+      }),
+    );
     dispatch(pass, this.count);
     pass.end();
   }

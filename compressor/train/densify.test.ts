@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createScene, sigmoid, logit } from '../../shared/scene/gaussian-scene.ts';
-import { densifyAndPrune, growGaussians, pruneBelowOpacity, pruneLowestFraction, resetOpacity, emptyStats, rotationColumn } from './densify.ts';
+import {
+  densifyAndPrune,
+  growGaussians,
+  pruneBelowOpacity,
+  pruneLowestFraction,
+  resetOpacity,
+  emptyStats,
+  rotationColumn,
+} from './densify.ts';
 import { NEW_ROW } from './new-row.ts';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
 
@@ -33,13 +41,18 @@ test('long-axis split: children at ±0.45·3·s_max along the longest axis, scal
   assert.deepEqual([...sourceIndex], [0, 2, NEW_ROW, NEW_ROW]);
   const off = 0.45 * 3 * 0.4;
   // 1e-6: float32 storage of positions ~1 and of exp/log scales
-  assert.ok(Math.abs(scene.positions[6] - (1 - off)) < 1e-6 && Math.abs(scene.positions[9] - (1 + off)) < 1e-6);
+  assert.ok(
+    Math.abs(scene.positions[6] - (1 - off)) < 1e-6 && Math.abs(scene.positions[9] - (1 + off)) < 1e-6,
+  );
   assert.ok(Math.abs(Math.exp(scene.logScales[7]) - 0.4 * 0.55) < 1e-6);
   assert.ok(Math.abs(Math.exp(scene.logScales[6]) - 0.1 * Math.sqrt(1 - 0.45 ** 2)) < 1e-6);
   assert.ok(Math.abs(sigmoid(scene.opacityLogits[2]) - 0.3) < 1e-6);
   assert.equal(scene.shDC[6], 1);
   assert.equal(scene.shRest[2 * 9 + 4], 1);
-  assert.deepEqual(rotationColumn([h, 0, 0, h], 1).map((x) => Math.round(x * 1e6) / 1e6), [-1, 0, 0]);
+  assert.deepEqual(
+    rotationColumn([h, 0, 0, h], 1).map((x) => Math.round(x * 1e6) / 1e6),
+    [-1, 0, 0],
+  );
 });
 
 test('densifyAndPrune grows to the count target among gradient qualifiers, then prunes a < 0.005', () => {
@@ -68,7 +81,10 @@ test('densifyAndPrune grows to the count target among gradient qualifiers, then 
   assert.equal(densifyAndPrune(s, late, { countTarget: 12 }).split, 0);
   assert.equal(densifyAndPrune(s, late, { countTarget: 12, late: true, budget: 20 }).split, 2);
   // 3DGS clone of small Gaussians keeps the parent
-  const cloned = densifyAndPrune(s, stats, { countTarget: 12, clone: { percentDense: 0.01, sceneExtent: 100 } });
+  const cloned = densifyAndPrune(s, stats, {
+    countTarget: 12,
+    clone: { percentDense: 0.01, sceneExtent: 100 },
+  });
   assert.equal(cloned.cloned, 2);
   assert.equal(cloned.scene.count, 12);
 });
@@ -91,9 +107,12 @@ test('GPU densification statistics: NDC-scaled |grad| norms of visible Gaussians
   if (!gpu) return;
   const { device } = gpu;
   const grads = new Float32Array(3 * 12);
-  grads.set([0.001, 0.002], 9); grads[11] = 0.5; // visible
-  grads.set([0.003, 0.004], 12 + 9); grads[12 + 11] = 0; // not visible
-  grads.set([0.0, 0.001], 24 + 9); grads[24 + 11] = 1;
+  grads.set([0.001, 0.002], 9);
+  grads[11] = 0.5; // visible
+  grads.set([0.003, 0.004], 12 + 9);
+  grads[12 + 11] = 0; // not visible
+  grads.set([0.0, 0.001], 24 + 9);
+  grads[24 + 11] = 1;
   const buffer = createStorage(device, grads);
   const pass = new DensifyStatsPass(device, 3);
   for (let k = 0; k < 2; k++) {

@@ -7,7 +7,14 @@
 //
 // Conventions: logScales are natural-log std-devs, rotations quaternions w,x,y,z (normalised when used),
 // opacityLogits v with a = sigmoid(v).
-import { createScene, selectGaussians, shRestCount, sigmoid, logit, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import {
+  createScene,
+  selectGaussians,
+  shRestCount,
+  sigmoid,
+  logit,
+  type GaussianScene,
+} from '../../shared/scene/gaussian-scene.ts';
 import { sampleWithoutReplacement } from '../select/sampling.ts';
 import { kthLargest } from '../select/rank.ts';
 import { NEW_ROW } from './new-row.ts';
@@ -114,7 +121,13 @@ export function densifyAndPrune(scene: GaussianScene, stats: DensifyStats, o: De
  * ±d·3·s_max along its longest axis with that scale ×(1 − d) and the others ×sqrt(1 − d²), opacity
  * reduction·a each; a clone keeps the parent and appends an identical copy (3DGS).
  */
-export function growGaussians(scene: GaussianScene, chosen: Uint32Array, cloneMask: Uint8Array, d: number, reduction: number): EditResult {
+export function growGaussians(
+  scene: GaussianScene,
+  chosen: Uint32Array,
+  cloneMask: Uint8Array,
+  d: number,
+  reduction: number,
+): EditResult {
   const n = scene.count;
   const isSplit = new Uint8Array(n);
   let splits = 0;
@@ -173,7 +186,10 @@ export function growGaussians(scene: GaussianScene, chosen: Uint32Array, cloneMa
 /** Column `axis` of the rotation matrix of quaternion (w, x, y, z): the local axis in world space. */
 export function rotationColumn(q: ArrayLike<number>, axis: number): [number, number, number] {
   const l = Math.hypot(q[0], q[1], q[2], q[3]) || 1;
-  const w = q[0] / l, x = q[1] / l, y = q[2] / l, z = q[3] / l;
+  const w = q[0] / l,
+    x = q[1] / l,
+    y = q[2] / l,
+    z = q[3] / l;
   if (axis === 0) return [1 - 2 * (y * y + z * z), 2 * (x * y + w * z), 2 * (x * z - w * y)];
   if (axis === 1) return [2 * (x * y - w * z), 1 - 2 * (x * x + z * z), 2 * (y * z + w * x)];
   return [2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y)];
@@ -181,12 +197,18 @@ export function rotationColumn(q: ArrayLike<number>, axis: number): [number, num
 
 /** Composes a further selection onto an edit: keep rows `keep` of edit.scene. */
 function keepRows(edit: EditResult, keep: Uint32Array): EditResult {
-  return { scene: selectGaussians(edit.scene, keep), sourceIndex: Uint32Array.from(keep, (i) => edit.sourceIndex[i]) };
+  return {
+    scene: selectGaussians(edit.scene, keep),
+    sourceIndex: Uint32Array.from(keep, (i) => edit.sourceIndex[i]),
+  };
 }
 
 /** Removes Gaussians with opacity below `minOpacity` (strictly, as the reference's a < t). */
 export function pruneBelowOpacity(edit: EditResult | GaussianScene, minOpacity: number): EditResult {
-  const e = 'sourceIndex' in edit ? edit : { scene: edit, sourceIndex: Uint32Array.from({ length: edit.count }, (_, i) => i) };
+  const e =
+    'sourceIndex' in edit
+      ? edit
+      : { scene: edit, sourceIndex: Uint32Array.from({ length: edit.count }, (_, i) => i) };
   const keep: number[] = [];
   const v = e.scene.opacityLogits;
   for (let i = 0; i < e.scene.count; i++) if (!(sigmoid(v[i]) < minOpacity)) keep.push(i);

@@ -4,33 +4,59 @@
 import { settle } from '../gpu/gpu-wait.ts';
 
 /** Read lazily: GPUBufferUsage exists only once the WebGPU globals are installed (compressor/gpu/device.ts). */
-export const storageUsage = (): number => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+export const storageUsage = (): number =>
+  GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 export function byteSize(elements: number): number {
   return Math.max(16, Math.ceil((elements * 4) / 16) * 16);
 }
 
 /** A storage buffer holding `data` (or `elements` zeros). */
-export function createStorage(device: GPUDevice, data: Float32Array | Uint32Array | number, label?: string): GPUBuffer {
+export function createStorage(
+  device: GPUDevice,
+  data: Float32Array | Uint32Array | number,
+  label?: string,
+): GPUBuffer {
   const elements = typeof data === 'number' ? data : data.length;
-  const buffer = device.createBuffer({ label, size: byteSize(elements), usage: storageUsage(), mappedAtCreation: typeof data !== 'number' });
+  const buffer = device.createBuffer({
+    label,
+    size: byteSize(elements),
+    usage: storageUsage(),
+    mappedAtCreation: typeof data !== 'number',
+  });
   if (typeof data !== 'number') {
-    new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    new Uint8Array(buffer.getMappedRange()).set(
+      new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    );
     buffer.unmap();
   }
   return buffer;
 }
 
 /** Reads `elements` 32-bit floats from `buffer`, starting at float `offset` (e.g. the opacity section). */
-export async function readFloats(device: GPUDevice, buffer: GPUBuffer, elements: number, offset = 0): Promise<Float32Array> {
+export async function readFloats(
+  device: GPUDevice,
+  buffer: GPUBuffer,
+  elements: number,
+  offset = 0,
+): Promise<Float32Array> {
   return new Float32Array(await readBytes(device, buffer, elements * 4, offset * 4));
 }
 
-export async function readUints(device: GPUDevice, buffer: GPUBuffer, elements: number): Promise<Uint32Array> {
+export async function readUints(
+  device: GPUDevice,
+  buffer: GPUBuffer,
+  elements: number,
+): Promise<Uint32Array> {
   return new Uint32Array(await readBytes(device, buffer, elements * 4));
 }
 
-async function readBytes(device: GPUDevice, buffer: GPUBuffer, bytes: number, byteOffset = 0): Promise<ArrayBuffer> {
+async function readBytes(
+  device: GPUDevice,
+  buffer: GPUBuffer,
+  bytes: number,
+  byteOffset = 0,
+): Promise<ArrayBuffer> {
   const size = Math.max(4, Math.ceil(bytes / 4) * 4);
   const staging = device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const encoder = device.createCommandEncoder();
@@ -44,6 +70,11 @@ async function readBytes(device: GPUDevice, buffer: GPUBuffer, bytes: number, by
 }
 
 /** queue.writeBuffer for any typed array view (TS 5.9 types reject ArrayBufferLike-backed views). */
-export function writeArray(device: GPUDevice, buffer: GPUBuffer, data: Float32Array | Uint32Array, byteOffset = 0): void {
+export function writeArray(
+  device: GPUDevice,
+  buffer: GPUBuffer,
+  data: Float32Array | Uint32Array,
+  byteOffset = 0,
+): void {
   device.queue.writeBuffer(buffer, byteOffset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
 }

@@ -13,7 +13,8 @@ export const SSIM_SIGMA = 1.5;
 export function gaussianWindow(): Float64Array {
   const w = new Float64Array(2 * SSIM_RADIUS + 1);
   let sum = 0;
-  for (let k = -SSIM_RADIUS; k <= SSIM_RADIUS; k++) sum += w[k + SSIM_RADIUS] = Math.exp(-(k * k) / (2 * SSIM_SIGMA * SSIM_SIGMA));
+  for (let k = -SSIM_RADIUS; k <= SSIM_RADIUS; k++)
+    sum += w[k + SSIM_RADIUS] = Math.exp(-(k * k) / (2 * SSIM_SIGMA * SSIM_SIGMA));
   for (let i = 0; i < w.length; i++) w[i] /= sum;
   return w;
 }
@@ -54,12 +55,19 @@ export interface LossResult {
   grad: Float64Array;
 }
 
-export function trainingLossReference(image: ArrayLike<number>, target: ArrayLike<number>, width: number, height: number, ssimWeight = 0.2): LossResult {
+export function trainingLossReference(
+  image: ArrayLike<number>,
+  target: ArrayLike<number>,
+  width: number,
+  height: number,
+  ssimWeight = 0.2,
+): LossResult {
   const n = width * height * 3;
   const moments = new Float64Array(n * 5); // per value: x, y, x², y², xy
   let l1 = 0;
   for (let i = 0; i < n; i++) {
-    const x = image[i], y = target[i];
+    const x = image[i],
+      y = target[i];
     moments.set([x, y, x * x, y * y, x * y], i * 5);
     l1 += Math.abs(x - y);
   }
@@ -76,7 +84,10 @@ export function trainingLossReference(image: ArrayLike<number>, target: ArrayLik
     const s = (a * b) / (c * d);
     ssimSum += s;
     // s = A B / (C D), with A, B, C, D functions of mu_x, E[x²], E[xy] (sigma terms expanded).
-    const dA = 2 * my, dB = -2 * my, dC = 2 * mx, dD = -2 * mx; // d/dmu_x
+    const dA = 2 * my,
+      dB = -2 * my,
+      dC = 2 * mx,
+      dD = -2 * mx; // d/dmu_x
     partial[i * 3] = (dA * b + a * dB) / (c * d) - (s / c) * dC - (s / d) * dD;
     partial[i * 3 + 1] = -s / d; // dD/dE[x²] = 1
     partial[i * 3 + 2] = (2 * a) / (c * d); // dB/dE[xy] = 2
@@ -85,7 +96,8 @@ export function trainingLossReference(image: ArrayLike<number>, target: ArrayLik
   const p = blur(partial, width, height, 9);
   const grad = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const x = image[i], y = target[i];
+    const x = image[i],
+      y = target[i];
     const dSsim = (p[i * 3] + 2 * x * p[i * 3 + 1] + y * p[i * 3 + 2]) / n; // d mean(SSIM) / dx
     grad[i] = ((1 - ssimWeight) * Math.sign(x - y)) / n - ssimWeight * dSsim;
   }

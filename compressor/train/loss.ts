@@ -26,7 +26,17 @@ function pipelines(device: GPUDevice): Pipelines {
   let p = cache.get(device);
   if (!p) {
     const make = (code: string, label: string) =>
-      device.createComputePipeline({ label, layout: 'auto', compute: { module: device.createShaderModule({ label, code: composeWgsl(code, { loss_params: paramsSource, loss_taps: tapsSource }) }), entryPoint: 'main' } });
+      device.createComputePipeline({
+        label,
+        layout: 'auto',
+        compute: {
+          module: device.createShaderModule({
+            label,
+            code: composeWgsl(code, { loss_params: paramsSource, loss_taps: tapsSource }),
+          }),
+          entryPoint: 'main',
+        },
+      });
     p = {
       moments: make(momentsSource, 'Loss.moments'),
       ssim: make(ssimSource, 'Loss.ssim'),
@@ -51,7 +61,7 @@ export interface ImageLossOptions {
   ssimWeight?: number;
 }
 
-const WORKGROUP = 256;
+const _WORKGROUP = 256;
 /** Invocations per workgroup of the line-walking stages (loss-taps.wgsl LINE_WORKGROUP). */
 const LINE_WORKGROUP = 16;
 
@@ -84,7 +94,11 @@ export class ImageLoss {
     // Per column and channel (width <= maxPixels).
     this.lineSums = createStorage(device, options.maxPixels * 3 * 2, 'Loss.lineSums');
     this.result = createStorage(device, 4, 'Loss.result');
-    this.uniform = device.createBuffer({ label: 'Loss.params', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.uniform = device.createBuffer({
+      label: 'Loss.params',
+      size: 32,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     this.ssimWeight = options.ssimWeight ?? 0.2;
     this.groups = new BindGroupCache(device);
   }
@@ -92,9 +106,17 @@ export class ImageLoss {
   /**
    * image, target: [height, width, 3] f32; grad: [height, width, 3] f32, overwritten with dL/dimage.
    */
-  encode(encoder: GPUCommandEncoder, image: GPUBuffer, target: GPUBuffer, grad: GPUBuffer, width: number, height: number): void {
+  encode(
+    encoder: GPUCommandEncoder,
+    image: GPUBuffer,
+    target: GPUBuffer,
+    grad: GPUBuffer,
+    width: number,
+    height: number,
+  ): void {
     const pixels = width * height;
-    if (pixels > this.options.maxPixels) throw new RangeError(`ImageLoss: ${width}x${height} exceeds maxPixels ${this.options.maxPixels}`);
+    if (pixels > this.options.maxPixels)
+      throw new RangeError(`ImageLoss: ${width}x${height} exceeds maxPixels ${this.options.maxPixels}`);
     if (this.size[0] !== width || this.size[1] !== height) {
       const data = new ArrayBuffer(32);
       new Uint32Array(data, 0, 4).set([width, height, 3, 0]);
@@ -136,6 +158,7 @@ export class ImageLoss {
   }
 
   destroy(): void {
-    for (const b of [this.moments, this.momentsXY, this.partials, this.lineSums, this.result, this.uniform]) b.destroy();
+    for (const b of [this.moments, this.momentsXY, this.partials, this.lineSums, this.result, this.uniform])
+      b.destroy();
   }
 }

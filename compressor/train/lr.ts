@@ -24,7 +24,11 @@ export const REFERENCE_RATES: LearningRateConfig = {
 };
 
 /** Vanilla 3DGS: position 1.6e-4 -> 1.6e-6. */
-export const VANILLA_3DGS_RATES: LearningRateConfig = { ...REFERENCE_RATES, positionInit: 1.6e-4, positionFinal: 1.6e-6 };
+export const VANILLA_3DGS_RATES: LearningRateConfig = {
+  ...REFERENCE_RATES,
+  positionInit: 1.6e-4,
+  positionFinal: 1.6e-6,
+};
 
 /** 3DGS exponential (log-linear) decay from `init` at step 0 to `final` at `maxSteps`. */
 export function exponentialLr(step: number, init: number, final: number, maxSteps: number): number {
@@ -42,7 +46,12 @@ export function learningRates(
   config: LearningRateConfig = REFERENCE_RATES,
 ): Record<'means' | 'logScales' | 'quats' | 'opacities' | 'shDC' | 'shRest', number> {
   return {
-    means: exponentialLr(it, config.positionInit * sceneExtent, config.positionFinal * sceneExtent, iterations),
+    means: exponentialLr(
+      it,
+      config.positionInit * sceneExtent,
+      config.positionFinal * sceneExtent,
+      iterations,
+    ),
     logScales: config.scale,
     quats: config.rotation,
     opacities: config.opacity * opacityFactor,

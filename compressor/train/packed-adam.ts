@@ -22,7 +22,6 @@ export interface PackedLayout {
   sections: PackedSection[];
 }
 
-
 export class PackedAdam {
   moment1: GPUBuffer;
   moment2: GPUBuffer;
@@ -44,7 +43,11 @@ export class PackedAdam {
   private uniform(name: string): GPUBuffer {
     let u = this.uniforms.get(name);
     if (!u) {
-      u = this.device.createBuffer({ label: `PackedAdam.${name}`, size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      u = this.device.createBuffer({
+        label: `PackedAdam.${name}`,
+        size: 32,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
       this.uniforms.set(name, u);
     }
     return u;
@@ -55,7 +58,13 @@ export class PackedAdam {
    * (e.g. SH rest steps on its own schedule). Their gradients are zeroed unless clearGrad is false.
    * At most one step of a section per submit (its uniform is rewritten).
    */
-  encodeStep(encoder: GPUCommandEncoder, params: GPUBuffer, grads: GPUBuffer, lrs: Record<string, number>, options: { clearGrad?: boolean; eps?: number } = {}): void {
+  encodeStep(
+    encoder: GPUCommandEncoder,
+    params: GPUBuffer,
+    grads: GPUBuffer,
+    lrs: Record<string, number>,
+    options: { clearGrad?: boolean; eps?: number } = {},
+  ): void {
     const p = pipelines(this.device).adam4;
     for (const section of this.layout.sections) {
       const lr = lrs[section.name];
@@ -83,7 +92,10 @@ export class PackedAdam {
       const range = (buffer: GPUBuffer) => ({ buffer, offset: section.offset * 4, size: vec4s * 16 });
       const pass = encoder.beginComputePass({ label: `PackedAdam.${section.name}` });
       pass.setPipeline(p);
-      pass.setBindGroup(0, this.groups.get(p, [uniform, range(params), range(grads), range(this.moment1), range(this.moment2)]));
+      pass.setBindGroup(
+        0,
+        this.groups.get(p, [uniform, range(params), range(grads), range(this.moment1), range(this.moment2)]),
+      );
       dispatch(pass, vec4s);
       pass.end();
     }
@@ -104,13 +116,32 @@ export class PackedAdam {
    * Sections are matched by name. Submits its own work; old buffers are destroyed after the submit.
    */
   gatherRows(newLayout: PackedLayout, index: Uint32Array): void {
-    if (index.length !== newLayout.count) throw new RangeError(`PackedAdam.gatherRows: ${index.length} indices for ${newLayout.count} rows`);
+    if (index.length !== newLayout.count)
+      throw new RangeError(`PackedAdam.gatherRows: ${index.length} indices for ${newLayout.count} rows`);
     const indexBuffer = createStorage(this.device, index, 'PackedAdam.gatherIndex');
     const encoder = this.device.createCommandEncoder({ label: 'PackedAdam.gather' });
     const temporaries: GPUBuffer[] = [indexBuffer];
     const old = [this.moment1, this.moment2];
-    this.moment1 = encodeGatherPacked(this.device, encoder, old[0], this.layout, newLayout, indexBuffer, temporaries, 'PackedAdam.m');
-    this.moment2 = encodeGatherPacked(this.device, encoder, old[1], this.layout, newLayout, indexBuffer, temporaries, 'PackedAdam.v');
+    this.moment1 = encodeGatherPacked(
+      this.device,
+      encoder,
+      old[0],
+      this.layout,
+      newLayout,
+      indexBuffer,
+      temporaries,
+      'PackedAdam.m',
+    );
+    this.moment2 = encodeGatherPacked(
+      this.device,
+      encoder,
+      old[1],
+      this.layout,
+      newLayout,
+      indexBuffer,
+      temporaries,
+      'PackedAdam.v',
+    );
     this.device.queue.submit([encoder.finish()]);
     for (const b of [...old, ...temporaries]) b.destroy();
     this.layout = newLayout;
@@ -122,7 +153,12 @@ export class PackedAdam {
 }
 
 /** Sections of the rasterizer's GaussianLayout (compressor/render/gaussian-layout.ts) under the 3DGS group names. */
-export function packedLayoutFrom(layout: { count: number; length: number; restCount: number; offsets: Record<'means' | 'logScales' | 'quats' | 'opacities' | 'shDC' | 'shRest', number> }): PackedLayout {
+export function packedLayoutFrom(layout: {
+  count: number;
+  length: number;
+  restCount: number;
+  offsets: Record<'means' | 'logScales' | 'quats' | 'opacities' | 'shDC' | 'shRest', number>;
+}): PackedLayout {
   const o = layout.offsets;
   return {
     count: layout.count,
@@ -160,22 +196,35 @@ export function encodeGatherPacked(
   for (const section of newLayout.sections) {
     const from = oldLayout.sections.find((s) => s.name === section.name);
     if (!from) throw new RangeError(`gather: section ${section.name} missing from the old layout`);
-    if (from.columns !== section.columns) throw new RangeError(`gather: section ${section.name} changed width`);
+    if (from.columns !== section.columns)
+      throw new RangeError(`gather: section ${section.name} changed width`);
     if (rows === 0 || oldLayout.count === 0 || section.columns === 0) continue;
-    const uniform = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const uniform = device.createBuffer({
+      size: 16,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     temporaries.push(uniform);
     device.queue.writeBuffer(uniform, 0, new Uint32Array([rows, section.columns, 0, 0]));
     const pass = encoder.beginComputePass({ label: `${label}.${section.name}` });
     pass.setPipeline(gather);
-    pass.setBindGroup(0, device.createBindGroup({
-      layout: gather.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: uniform } },
-        { binding: 1, resource: { buffer: src, offset: from.offset * 4, size: oldLayout.count * from.columns * 4 } },
-        { binding: 2, resource: { buffer: index, offset: 0, size: rows * 4 } },
-        { binding: 3, resource: { buffer: dst, offset: section.offset * 4, size: rows * section.columns * 4 } },
-      ],
-    }));
+    pass.setBindGroup(
+      0,
+      device.createBindGroup({
+        layout: gather.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: uniform } },
+          {
+            binding: 1,
+            resource: { buffer: src, offset: from.offset * 4, size: oldLayout.count * from.columns * 4 },
+          },
+          { binding: 2, resource: { buffer: index, offset: 0, size: rows * 4 } },
+          {
+            binding: 3,
+            resource: { buffer: dst, offset: section.offset * 4, size: rows * section.columns * 4 },
+          },
+        ],
+      }),
+    );
     dispatch(pass, rows * section.columns);
     pass.end();
   }

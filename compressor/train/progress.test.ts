@@ -6,7 +6,12 @@ import { exponentialLr, learningRates } from './lr.ts';
 
 function sink(isTTY: boolean): Writable & { isTTY: boolean; columns: number; text: () => string } {
   const chunks: string[] = [];
-  const s = new Writable({ write(chunk, _enc, cb) { chunks.push(String(chunk)); cb(); } }) as Writable & { isTTY: boolean; columns: number; text: () => string };
+  const s = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  }) as Writable & { isTTY: boolean; columns: number; text: () => string };
   s.isTTY = isTTY;
   s.columns = 120;
   s.text = () => chunks.join('');
@@ -31,8 +36,15 @@ test('JSON lines: on phase changes and every N iterations, with ETA', () => {
     clock = it * 10; // 10 ms an iteration
     p.update({ phase: it <= 150 ? 'densify' : 'selection', iteration: it, gaussians: 1000 + it, loss: 0.1 });
   }
-  const lines = s.text().trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => l.iteration), [1, 101, 151, 251]);
+  const lines = s
+    .text()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    lines.map((l) => l.iteration),
+    [1, 101, 151, 251],
+  );
   assert.equal(lines[2].phase, 'selection');
   assert.equal(lines[1].gaussians, 1101);
   // 10 ms per iteration, 899 left at it 101: ETA 8.99 s (rounded to 0.1)
@@ -50,8 +62,15 @@ test('several runs on one bar count on (continueAfterRun), so the ETA covers the
     }
     p.continueAfterRun();
   }
-  const lines = s.text().trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => l.iteration), [1, 51, 101, 151, 200]);
+  const lines = s
+    .text()
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    lines.map((l) => l.iteration),
+    [1, 51, 101, 151, 200],
+  );
   // 10 ms per iteration, 49 left at 151: ETA 0.49 s
   assert.equal(lines[3].etaSeconds, 0.5);
 });

@@ -37,12 +37,14 @@ export class TrainingProgress {
   constructor(private readonly options: ProgressOptions) {
     this.stream = options.stream ?? process.stdout;
     const isTTY = (this.stream as { isTTY?: boolean }).isTTY === true;
-    this.mode = options.mode === undefined || options.mode === 'auto' ? (isTTY ? 'bar' : 'quiet') : options.mode;
+    this.mode =
+      options.mode === undefined || options.mode === 'auto' ? (isTTY ? 'bar' : 'quiet') : options.mode;
     this.started = (options.now ?? performance.now.bind(performance))();
     if (this.mode === 'bar') {
       this.bar = new cliProgress.SingleBar(
         {
-          format: '{phase} |{bar}| {value}/{total} it | {gaussians} Gaussians | loss {loss} | ETA {eta_formatted}',
+          format:
+            '{phase} |{bar}| {value}/{total} it | {gaussians} Gaussians | loss {loss} | ETA {eta_formatted}',
           stream: this.stream as NodeJS.WritableStream,
           hideCursor: true,
           etaBuffer: 200,
@@ -73,17 +75,30 @@ export class TrainingProgress {
     const phaseChanged = u.phase !== this.lastPhase;
     this.lastPhase = u.phase;
     if (this.mode === 'bar') {
-      this.bar?.update(u.iteration, { phase: u.phase.padEnd(9), gaussians: u.gaussians.toLocaleString('en-US'), loss: u.loss === undefined ? '-' : u.loss.toFixed(4) });
+      this.bar?.update(u.iteration, {
+        phase: u.phase.padEnd(9),
+        gaussians: u.gaussians.toLocaleString('en-US'),
+        loss: u.loss === undefined ? '-' : u.loss.toFixed(4),
+      });
     } else if (this.mode === 'json') {
       const every = this.options.jsonEvery ?? 100;
       if (!phaseChanged && u.iteration - this.lastJson < every && u.iteration !== this.options.total) return;
       this.lastJson = u.iteration;
       const elapsed = this.elapsedSeconds();
       const eta = u.iteration > 0 ? (elapsed / u.iteration) * (this.options.total - u.iteration) : null;
-      this.stream.write(JSON.stringify({
-        type: 'progress', phase: u.phase, iteration: u.iteration, total: this.options.total, gaussians: u.gaussians,
-        loss: u.loss ?? null, psnr: u.psnr ?? null, elapsedSeconds: round(elapsed), etaSeconds: eta === null ? null : round(eta),
-      }) + '\n');
+      this.stream.write(
+        `${JSON.stringify({
+          type: 'progress',
+          phase: u.phase,
+          iteration: u.iteration,
+          total: this.options.total,
+          gaussians: u.gaussians,
+          loss: u.loss ?? null,
+          psnr: u.psnr ?? null,
+          elapsedSeconds: round(elapsed),
+          etaSeconds: eta === null ? null : round(eta),
+        })}\n`,
+      );
     }
   }
 
@@ -91,7 +106,7 @@ export class TrainingProgress {
   log(message: string): void {
     if (this.mode === 'quiet') return;
     if (this.mode === 'json') {
-      this.stream.write(JSON.stringify({ type: 'log', message }) + '\n');
+      this.stream.write(`${JSON.stringify({ type: 'log', message })}\n`);
       return;
     }
     // cli-progress redraws on the current line: clear it, print, and let the next update redraw.

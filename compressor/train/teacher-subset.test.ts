@@ -22,7 +22,8 @@ test('denseCrop keeps the count nearest Gaussians to the lifted centre, in input
   assert.equal(crop.count, 400);
   // Independent check: the robust centre of a uniform cube is ~0, the robust radius ~sqrt(3) * 0.96.
   const cz = lift * Math.sqrt(3) * 0.96;
-  const dist = (i: number) => Math.hypot(scene.positions[3 * i], scene.positions[3 * i + 1], scene.positions[3 * i + 2] - cz);
+  const dist = (i: number) =>
+    Math.hypot(scene.positions[3 * i], scene.positions[3 * i + 1], scene.positions[3 * i + 2] - cz);
   const kept = Array.from(crop.opacityLogits, (v) => v);
   for (let k = 1; k < kept.length; k++) assert.ok(kept[k] > kept[k - 1], 'input order kept');
   const inside = new Set(kept);

@@ -38,13 +38,19 @@ export function denseCrop(scene: GaussianScene, count: number, o: CropOptions = 
   const c = [centre[0] + lift * up[0], centre[1] + lift * up[1], centre[2] + lift * up[2]];
   const p = scene.positions;
   const d2 = new Float64Array(scene.count);
-  for (let i = 0; i < scene.count; i++) d2[i] = (p[3 * i] - c[0]) ** 2 + (p[3 * i + 1] - c[1]) ** 2 + (p[3 * i + 2] - c[2]) ** 2;
+  for (let i = 0; i < scene.count; i++)
+    d2[i] = (p[3 * i] - c[0]) ** 2 + (p[3 * i + 1] - c[1]) ** 2 + (p[3 * i + 2] - c[2]) ** 2;
   const order = Uint32Array.from({ length: scene.count }, (_, i) => i).sort((a, b) => d2[a] - d2[b] || a - b);
   return selectGaussians(scene, order.subarray(0, count).sort());
 }
 
 /** The teacher subset of `kind` (count >= the scene's count returns the scene itself). */
-export function teacherSubset(scene: GaussianScene, kind: TeacherSubset, count: number, crop: CropOptions = {}): GaussianScene {
+export function teacherSubset(
+  scene: GaussianScene,
+  kind: TeacherSubset,
+  count: number,
+  crop: CropOptions = {},
+): GaussianScene {
   if (count >= scene.count) return scene;
   return kind === 'crop' ? denseCrop(scene, count, crop) : randomSubset(scene, count);
 }

@@ -53,9 +53,13 @@ export function looksLarge(scene: GaussianScene): boolean {
 }
 
 /** The teacher's cameras (see the file comment). */
-export function teacherCameras(scene: GaussianScene, o: TeacherOptions): { cameras: Camera[]; insideOut: boolean } {
+export function teacherCameras(
+  scene: GaussianScene,
+  o: TeacherOptions,
+): { cameras: Camera[]; insideOut: boolean } {
   const total = o.views ?? 64;
-  if (!Number.isInteger(total) || total < 2) throw new RangeError(`teacher views must be an integer >= 2, got ${total}`);
+  if (!Number.isInteger(total) || total < 2)
+    throw new RangeError(`teacher views must be an integer >= 2, got ${total}`);
   const insideOut = o.insideOut === 'auto' || o.insideOut === undefined ? looksLarge(scene) : o.insideOut;
   return { cameras: cameraSet(scene, o, total, insideOut, 0), insideOut };
 }
@@ -63,12 +67,19 @@ export function teacherCameras(scene: GaussianScene, o: TeacherOptions): { camer
 /** The training-only cameras (`trainViews`): the same distribution as teacherCameras, offset by half a step. */
 export function teacherTrainCameras(scene: GaussianScene, o: TeacherOptions, insideOut: boolean): Camera[] {
   const total = o.trainViews ?? 0;
-  if (!Number.isInteger(total) || total < 0) throw new RangeError(`teacher training views must be an integer >= 0, got ${total}`);
+  if (!Number.isInteger(total) || total < 0)
+    throw new RangeError(`teacher training views must be an integer >= 0, got ${total}`);
   return total === 0 ? [] : cameraSet(scene, o, total, insideOut, 0.5);
 }
 
 /** `total` cameras; `phase` in [0, 1) shifts every elevation, azimuth and direction by that part of a step. */
-function cameraSet(scene: GaussianScene, o: TeacherOptions, total: number, insideOut: boolean, phase: number): Camera[] {
+function cameraSet(
+  scene: GaussianScene,
+  o: TeacherOptions,
+  total: number,
+  insideOut: boolean,
+  phase: number,
+): Camera[] {
   const inner = insideOut ? Math.floor(total / 3) : 0;
   const orbit = total - inner;
   const bounds = robustBounds(scene.positions, scene.count);
@@ -77,7 +88,16 @@ function cameraSet(scene: GaussianScene, o: TeacherOptions, total: number, insid
   const cameras: Camera[] = [];
   for (let i = 0; i < orbit; i++) {
     const t = orbit === 1 ? 0.5 : phase === 0 ? i / (orbit - 1) : (i + phase) / orbit;
-    cameras.push(orbitCamera(bounds, { width: o.width, height: o.height, fovDegrees: o.fovDegrees ?? 50, up, elevationDegrees: -30 + 105 * t, azimuthDegrees: (i + phase) * golden }));
+    cameras.push(
+      orbitCamera(bounds, {
+        width: o.width,
+        height: o.height,
+        fovDegrees: o.fovDegrees ?? 50,
+        up,
+        elevationDegrees: -30 + 105 * t,
+        azimuthDegrees: (i + phase) * golden,
+      }),
+    );
   }
   const fx = focalFromFov(Math.PI / 2, o.width);
   for (let i = 0; i < inner; i++) {
@@ -87,11 +107,21 @@ function cameraSet(scene: GaussianScene, o: TeacherOptions, total: number, insid
     const phi = ((i + phase) * golden * Math.PI) / 180;
     const dir: Vec3 = [r * Math.cos(phi), z, r * Math.sin(phi)];
     const jitter = 0.25 * bounds.radius;
-    const eye: Vec3 = [0, 1, 2].map((a) => bounds.centre[a] + jitter * Math.sin(7.1 * (i + 1) * (a + 1))) as Vec3;
+    const eye: Vec3 = [0, 1, 2].map(
+      (a) => bounds.centre[a] + jitter * Math.sin(7.1 * (i + 1) * (a + 1)),
+    ) as Vec3;
     const target: Vec3 = [eye[0] + dir[0], eye[1] + dir[1], eye[2] + dir[2]];
     const d = Math.abs(dir[0] * up[0] + dir[1] * up[1] + dir[2] * up[2]) / Math.hypot(...up);
     const camUp: Vec3 = d > 0.95 ? [1, 0, 0] : up;
-    cameras.push({ width: o.width, height: o.height, fx, fy: fx, cx: o.width / 2, cy: o.height / 2, viewMatrix: lookAt(eye, target, camUp) });
+    cameras.push({
+      width: o.width,
+      height: o.height,
+      fx,
+      fy: fx,
+      cx: o.width / 2,
+      cy: o.height / 2,
+      viewMatrix: lookAt(eye, target, camUp),
+    });
   }
   // Interleave so every 8th (held-out) view samples both kinds.
   return interleave(cameras.slice(0, orbit), cameras.slice(orbit));
@@ -111,7 +141,11 @@ function interleave(a: Camera[], b: Camera[]): Camera[] {
 }
 
 /** Renders the teacher from every camera once; targets stay on the GPU, copies on the CPU for evaluation. */
-export async function teacherViews(gpu: GpuContext, scene: GaussianScene, o: TeacherOptions): Promise<TeacherViews> {
+export async function teacherViews(
+  gpu: GpuContext,
+  scene: GaussianScene,
+  o: TeacherOptions,
+): Promise<TeacherViews> {
   const { device } = gpu;
   const { cameras: evaluated, insideOut } = teacherCameras(scene, o);
   const extra = teacherTrainCameras(scene, o, insideOut);
@@ -126,9 +160,18 @@ export async function teacherViews(gpu: GpuContext, scene: GaussianScene, o: Tea
   const images: Float32Array[] = [];
   try {
     for (const camera of cameras) {
-      const out = await rasterizer.forward({ gaussians: params, layout, camera, background, antialiased: scene.antialiased });
+      const out = await rasterizer.forward({
+        gaussians: params,
+        layout,
+        camera,
+        background,
+        antialiased: scene.antialiased,
+      });
       // Clamped like a photo (and like the evaluation clamps renders): targets stay in [0, 1].
-      const image = Float32Array.from(await readFloats(device, out.image, camera.width * camera.height * 3), (v) => (v < 0 ? 0 : v > 1 ? 1 : v));
+      const image = Float32Array.from(
+        await readFloats(device, out.image, camera.width * camera.height * 3),
+        (v) => (v < 0 ? 0 : Math.min(v , 1)),
+      );
       images.push(image);
       targets.push(createStorage(device, image, 'Teacher.target'));
     }

@@ -31,13 +31,17 @@ async function meanPsnr(views: TrainingViews, scene: GaussianScene, indices: num
   const gpu = (await import('../gpu/device.ts')).getGpu();
   let sum = 0;
   for (const i of indices) {
-    const { image } = await rasterization(await gpu, scene, views.cameras[i], { background: views.background });
+    const { image } = await rasterization(await gpu, scene, views.cameras[i], {
+      background: views.background,
+    });
     sum += psnr(clamp01(image), views.image(i));
   }
   return sum / indices.length;
 }
 
-test('photos mode: PSNR rises, densification grows, selection ends at exactly the budget', { timeout: 120_000 }, async (t) => {
+test('photos mode: PSNR rises, densification grows, selection ends at exactly the budget', {
+  timeout: 120_000,
+}, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const truth = blobScene(40, 1);
@@ -45,9 +49,19 @@ test('photos mode: PSNR rises, densification grows, selection ends at exactly th
   const initial = sceneFromPoints(randomPointCloud(60, 0.8, 3), 0);
   const before = await meanPsnr(views, initial, views.split.test);
   const budget = 50;
-  const result = await trainScene({ gpu, views, initial, mode: 'photos', iterations: 150, budget: { count: budget }, shDegree: 0 });
+  const result = await trainScene({
+    gpu,
+    views,
+    initial,
+    mode: 'photos',
+    iterations: 150,
+    budget: { count: budget },
+    shDegree: 0,
+  });
   const arm = result.arms[0];
-  t.diagnostic(`PSNR ${before.toFixed(2)} -> ${arm.evaluation!.psnr.toFixed(2)} dB; counts ${JSON.stringify(arm.counts)}; selection ended at ${arm.selectionEndedAt}; seconds ${JSON.stringify(result.sharedSeconds)} ${JSON.stringify(arm.seconds)}`);
+  t.diagnostic(
+    `PSNR ${before.toFixed(2)} -> ${arm.evaluation!.psnr.toFixed(2)} dB; counts ${JSON.stringify(arm.counts)}; selection ended at ${arm.selectionEndedAt}; seconds ${JSON.stringify(result.sharedSeconds)} ${JSON.stringify(arm.seconds)}`,
+  );
   // A blank-ish random init scores ~10 dB here; 150 iterations of fitting a few blobs gains several dB.
   assert.ok(arm.evaluation!.psnr > before + 3, `PSNR ${before} -> ${arm.evaluation!.psnr}`);
   assert.ok(arm.counts.selectionStart > budget, 'densification overshoots the budget');
@@ -55,7 +69,9 @@ test('photos mode: PSNR rises, densification grows, selection ends at exactly th
   views.destroy();
 });
 
-test('selection removes Gaussians no view sees first and keeps the scene (mode c)', { timeout: 120_000 }, async (t) => {
+test('selection removes Gaussians no view sees first and keeps the scene (mode c)', {
+  timeout: 120_000,
+}, async (t) => {
   const gpu = await gpuOrSkip(t);
   if (!gpu) return;
   const truth = blobScene(40, 2);
@@ -64,7 +80,8 @@ test('selection removes Gaussians no view sees first and keeps the scene (mode c
   // only gradient is the field's.
   const hidden = 30;
   const input = createScene(truth.count + hidden, 0);
-  for (const k of ['positions', 'logScales', 'rotations', 'opacityLogits', 'shDC'] as const) input[k].set(truth[k]);
+  for (const k of ['positions', 'logScales', 'rotations', 'opacityLogits', 'shDC'] as const)
+    input[k].set(truth[k]);
   const r = mulberry32(5);
   for (let i = truth.count; i < input.count; ) {
     const dir = [r() - 0.5, r() - 0.5, r() - 0.5];
@@ -77,7 +94,15 @@ test('selection removes Gaussians no view sees first and keeps the scene (mode c
     input.opacityLogits[i] = logit(0.6 + 0.3 * r()); // as opaque as the visible ones
     i++;
   }
-  const result = await trainScene({ gpu, views, initial: input, mode: 'refine', iterations: 100, budget: { count: truth.count }, shDegree: 0 });
+  const result = await trainScene({
+    gpu,
+    views,
+    initial: input,
+    mode: 'refine',
+    iterations: 100,
+    budget: { count: truth.count },
+    shDegree: 0,
+  });
   const arm = result.arms[0];
   const hiddenOpacities: number[] = [];
   const visibleOpacities: number[] = [];
@@ -88,14 +113,19 @@ test('selection removes Gaussians no view sees first and keeps the scene (mode c
   visibleOpacities.sort((a, b) => a - b);
   const median = visibleOpacities[visibleOpacities.length >> 1];
   const weakest = visibleOpacities[0];
-  t.diagnostic(`hidden survivors ${hiddenOpacities.length}/${hidden} (opacities ${hiddenOpacities.map((a) => a.toFixed(4)).join(', ')}); visible survivors' opacity median ${median.toFixed(3)}, min ${weakest.toFixed(3)}; held-out PSNR vs teacher ${arm.evaluation!.psnr.toFixed(2)} dB; ended at ${arm.selectionEndedAt}`);
+  t.diagnostic(
+    `hidden survivors ${hiddenOpacities.length}/${hidden} (opacities ${hiddenOpacities.map((a) => a.toFixed(4)).join(', ')}); visible survivors' opacity median ${median.toFixed(3)}, min ${weakest.toFixed(3)}; held-out PSNR vs teacher ${arm.evaluation!.psnr.toFixed(2)} dB; ended at ${arm.selectionEndedAt}`,
+  );
   assert.equal(arm.scene.count, truth.count, 'exactly the budget');
   // Hidden Gaussians have no rendering gradient: the field drives them below the pruning threshold
   // (a = 0.001) well before the cut, so the survivors are the visible ones; the rendering gradient holds
   // those at their fitted opacity (0.85 in the teacher; the controller's goal lowers the B-th ranked, the
   // weakest visible one, only until the count reaches the budget).
   assert.ok(hiddenOpacities.length <= 1, `${hiddenOpacities.length} hidden survivors`);
-  assert.ok(hiddenOpacities.every((a) => a < 0.01), `hidden opacities ${hiddenOpacities}`);
+  assert.ok(
+    hiddenOpacities.every((a) => a < 0.01),
+    `hidden opacities ${hiddenOpacities}`,
+  );
   assert.ok(median > 0.6, `visible median opacity ${median}`);
   assert.ok(weakest > 0.3, `weakest visible opacity ${weakest}`);
   // The visible ones keep rendering the teacher's images: dropping even one blob costs far more than this.

@@ -14,22 +14,49 @@
 // - 'dense': no selection (the quality reference, at the dense count);
 // - 'opacity': one-shot pruning to the B most opaque Gaussians at the selection start;
 // - 'importance': one-shot LightGaussian pruning (accumulated blending weight x volume^0.1) there.
-import { capShDegree, selectGaussians, sigmoid, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
+import {
+  capShDegree,
+  selectGaussians,
+  sigmoid,
+  type GaussianScene,
+  type ShDegree,
+} from '../../shared/scene/gaussian-scene.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { GaussianRasterizer, SPLAT_GRAD, SPLAT_GRAD_STRIDE } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
 import { topByLightGaussianImportance, topByOpacity, lightGaussianImportance } from '../select/baselines.ts';
 import {
-  CONTROLLER_STEP, INITIAL_STRENGTH, NaturalSelection, REFINE_CONTROLLER_STEP, SHORT_RUN_CONTROLLER_STEP, SHORT_RUN_OPACITY_LR_BOOST, type NaturalSelectionOptions,
+  CONTROLLER_STEP,
+  INITIAL_STRENGTH,
+  NaturalSelection,
+  REFINE_CONTROLLER_STEP,
+  SHORT_RUN_CONTROLLER_STEP,
+  SHORT_RUN_OPACITY_LR_BOOST,
+  type NaturalSelectionOptions,
 } from '../select/natural-selection.ts';
 import { OpacityFieldPass } from '../select/opacity-field.ts';
 import { mulberry32, sampleByOpacity } from '../select/sampling.ts';
 import {
-  accumulatesDensifyStats, densifyCountTarget, isDensifyStep, isOpacityReset, makeSchedule, optimizerStepsAt, phaseAt, shDegreeAt,
-  REFERENCE, REFERENCE_ITERATIONS, type Schedule,
+  accumulatesDensifyStats,
+  densifyCountTarget,
+  isDensifyStep,
+  isOpacityReset,
+  makeSchedule,
+  optimizerStepsAt,
+  phaseAt,
+  shDegreeAt,
+  REFERENCE,
+  REFERENCE_ITERATIONS,
+  type Schedule,
 } from '../select/schedule.ts';
 import { evaluateViews, type Evaluation } from '../eval/evaluate.ts';
-import { densifyAndPrune, pruneBelowOpacity, pruneLowestFraction, resetOpacity, type EditResult } from './densify.ts';
+import {
+  densifyAndPrune,
+  pruneBelowOpacity,
+  pruneLowestFraction,
+  resetOpacity,
+  type EditResult,
+} from './densify.ts';
 import { DensifyStatsPass } from './densify-stats.ts';
 import { createStorage } from './gpu-buffers.ts';
 import { ImageLoss } from './loss.ts';
@@ -159,7 +186,9 @@ interface ArmState {
 }
 
 function virtualIterations(mode: TrainMode, iterations: number): number {
-  return mode === 'photos' ? iterations : Math.round((iterations * REFERENCE_ITERATIONS) / (REFERENCE_ITERATIONS - REFINE_FROM));
+  return mode === 'photos'
+    ? iterations
+    : Math.round((iterations * REFERENCE_ITERATIONS) / (REFERENCE_ITERATIONS - REFINE_FROM));
 }
 
 /** Iterations a run performs in all: the shared phase once, the rest once per arm (progress totals). */
@@ -174,18 +203,24 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
   const o = options;
   const arms = o.arms ?? ['natural-selection'];
   if (arms.length === 0) throw new TrainError('no arm to train');
-  if (!Number.isInteger(o.iterations) || o.iterations < 16) throw new TrainError(`iterations must be an integer >= 16, got ${o.iterations}`);
+  if (!Number.isInteger(o.iterations) || o.iterations < 16)
+    throw new TrainError(`iterations must be an integer >= 16, got ${o.iterations}`);
   if (o.views.split.train.length === 0) throw new TrainError('no training views');
   if (o.initial.count === 0) throw new TrainError('the initial scene has no Gaussians');
   const maxDegree = Math.min(o.shDegree ?? 3, o.mode === 'refine' ? o.initial.shDegree : 3) as ShDegree;
   const initial = capShDegree(o.initial, maxDegree);
-  if (initial.shDegree !== maxDegree) throw new TrainError(`photos mode needs initial Gaussians of SH degree ${maxDegree}, got ${initial.shDegree}`);
+  if (initial.shDegree !== maxDegree)
+    throw new TrainError(
+      `photos mode needs initial Gaussians of SH degree ${maxDegree}, got ${initial.shDegree}`,
+    );
 
   const virtual = virtualIterations(o.mode, o.iterations);
   const first = virtual - o.iterations + 1;
   const countBudget = 'count' in o.budget ? o.budget.count : undefined;
-  if (countBudget !== undefined && !(Number.isInteger(countBudget) && countBudget >= 1)) throw new TrainError(`budget must be a positive integer count, got ${countBudget}`);
-  if ('fraction' in o.budget && !(o.budget.fraction > 0 && o.budget.fraction <= 1)) throw new TrainError(`budget fraction must be in (0, 1], got ${o.budget.fraction}`);
+  if (countBudget !== undefined && !(Number.isInteger(countBudget) && countBudget >= 1))
+    throw new TrainError(`budget must be a positive integer count, got ${countBudget}`);
+  if ('fraction' in o.budget && !(o.budget.fraction > 0 && o.budget.fraction <= 1))
+    throw new TrainError(`budget fraction must be in (0, 1], got ${o.budget.fraction}`);
   // Densification's count target is 3B at the end (reference); with a fraction budget B is not known yet.
   const denseTarget = o.denseTarget ?? (countBudget !== undefined ? 3 * countBudget : 3 * initial.count);
   const s = makeSchedule({ iterations: virtual, budget: Math.max(1, Math.ceil(denseTarget / 3)) });
@@ -193,8 +228,13 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
   const lrScale = o.lrScale ?? Math.min(8, Math.max(1, Math.sqrt(REFERENCE_ITERATIONS / o.iterations)));
   const base = o.rates ?? REFERENCE_RATES;
   const rates: LearningRateConfig = {
-    positionInit: base.positionInit * lrScale, positionFinal: base.positionFinal * lrScale, shDC: base.shDC * lrScale,
-    shRest: base.shRest * lrScale, opacity: base.opacity * lrScale, scale: base.scale * lrScale, rotation: base.rotation * lrScale,
+    positionInit: base.positionInit * lrScale,
+    positionFinal: base.positionFinal * lrScale,
+    shDC: base.shDC * lrScale,
+    shRest: base.shRest * lrScale,
+    opacity: base.opacity * lrScale,
+    scale: base.scale * lrScale,
+    rotation: base.rotation * lrScale,
   };
   const { device } = o.gpu;
   const maxPixels = Math.max(...o.views.cameras.map((c) => c.width * c.height));
@@ -229,7 +269,12 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
   };
   try {
     // Shared phase: dense training (photos) or warm-up (refine), up to the selection start.
-    const shared: ArmState = { arm: 'dense', gs: o.resume ? GpuScene.restore(device, o.resume) : new GpuScene(device, initial), opacityFactor: 1, seconds: {} };
+    const shared: ArmState = {
+      arm: 'dense',
+      gs: o.resume ? GpuScene.restore(device, o.resume) : new GpuScene(device, initial),
+      opacityFactor: 1,
+      seconds: {},
+    };
     if (!o.resume) {
       if (o.mode === 'photos') shared.stats = new DensifyStatsPass(device, initial.count);
       await runIterations(ctx, shared, first, s.regStart - 1);
@@ -237,9 +282,13 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
       shared.stats = undefined;
     }
     const atStart = shared.gs.count;
-    const budget = countBudget ?? Math.max(1, Math.round((o.budget as { fraction: number }).fraction * atStart));
-    o.log?.(`selection start (iteration ${s.regStart - first + 1} of ${o.iterations}): ${atStart.toLocaleString('en-US')} Gaussians, budget ${budget.toLocaleString('en-US')}`);
-    const snapshot: TrainingSnapshot | undefined = arms.length > 1 || o.onSelectionStart ? await shared.gs.snapshot() : undefined;
+    const budget =
+      countBudget ?? Math.max(1, Math.round((o.budget as { fraction: number }).fraction * atStart));
+    o.log?.(
+      `selection start (iteration ${s.regStart - first + 1} of ${o.iterations}): ${atStart.toLocaleString('en-US')} Gaussians, budget ${budget.toLocaleString('en-US')}`,
+    );
+    const snapshot: TrainingSnapshot | undefined =
+      arms.length > 1 || o.onSelectionStart ? await shared.gs.snapshot() : undefined;
     if (o.onSelectionStart) await o.onSelectionStart(snapshot!);
     const results: ArmResult[] = [];
     for (const [k, arm] of arms.entries()) {
@@ -254,7 +303,13 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
       results.push(await runArm(ctx, state, budget, initial.count, atStart));
       gs.destroy();
     }
-    return { arms: results, sharedSeconds: shared.seconds, schedule: s, firstIteration: first, iterations: o.iterations };
+    return {
+      arms: results,
+      sharedSeconds: shared.seconds,
+      schedule: s,
+      firstIteration: first,
+      iterations: o.iterations,
+    };
   } finally {
     ctx.rasterizer.destroy();
     ctx.loss.destroy();
@@ -263,7 +318,13 @@ export async function trainScene(options: TrainOptions): Promise<TrainResult> {
   }
 }
 
-async function runArm(ctx: Context, state: ArmState, budget: number, initialCount: number, atStart: number): Promise<ArmResult> {
+async function runArm(
+  ctx: Context,
+  state: ArmState,
+  budget: number,
+  initialCount: number,
+  atStart: number,
+): Promise<ArmResult> {
   const { s, o } = ctx;
   let importance: Float32Array | undefined;
   const t0 = performance.now();
@@ -276,12 +337,17 @@ async function runArm(ctx: Context, state: ArmState, budget: number, initialCoun
     // From a trained scene (refine) the controller steps x1.3 / x0.7 instead of x1.2 / x0.8
     // (REFINE_CONTROLLER_STEP: measured on playbot, mode c); photos runs shorter than the reference do too,
     // with the opacity rate x2 instead of x4 during selection (SHORT_RUN_*: measured on Lego).
-    const defaults: NaturalSelectionOptions = o.mode === 'refine'
-      ? { controllerStep: REFINE_CONTROLLER_STEP }
-      : s.iterations < REFERENCE_ITERATIONS
-        ? { controllerStep: SHORT_RUN_CONTROLLER_STEP, opacityLrBoost: SHORT_RUN_OPACITY_LR_BOOST }
-        : { controllerStep: CONTROLLER_STEP };
-    state.ns = new NaturalSelection(makeSchedule({ iterations: s.iterations, budget }), { ...defaults, ...o.selection, initialStrength });
+    const defaults: NaturalSelectionOptions =
+      o.mode === 'refine'
+        ? { controllerStep: REFINE_CONTROLLER_STEP }
+        : s.iterations < REFERENCE_ITERATIONS
+          ? { controllerStep: SHORT_RUN_CONTROLLER_STEP, opacityLrBoost: SHORT_RUN_OPACITY_LR_BOOST }
+          : { controllerStep: CONTROLLER_STEP };
+    state.ns = new NaturalSelection(makeSchedule({ iterations: s.iterations, budget }), {
+      ...defaults,
+      ...o.selection,
+      initialStrength,
+    });
   } else if (state.arm === 'opacity' || state.arm === 'importance') {
     const scene = await state.gs.download();
     let keep: Uint32Array;
@@ -301,7 +367,13 @@ async function runArm(ctx: Context, state: ArmState, budget: number, initialCoun
   let evaluation: Evaluation | undefined;
   if (o.evaluate !== false && o.views.split.test.length > 0) {
     const t1 = performance.now();
-    evaluation = await evaluateViews(ctx.device, ctx.rasterizer, { gaussians: state.gs.params, layout: state.gs.layout, antialiased: scene.antialiased }, o.views, o.views.split.test);
+    evaluation = await evaluateViews(
+      ctx.device,
+      ctx.rasterizer,
+      { gaussians: state.gs.params, layout: state.gs.layout, antialiased: scene.antialiased },
+      o.views,
+      o.views.split.test,
+    );
     addSeconds(state.seconds, 'evaluate', t1);
   }
   o.gpu.check();
@@ -324,13 +396,22 @@ async function blendingWeights(ctx: Context, gs: GpuScene): Promise<Float32Array
   const total = new Float32Array(n);
   for (const view of ctx.o.views.split.train) {
     const camera = ctx.o.views.cameras[view];
-    const out = await ctx.rasterizer.forward({ gaussians: gs.params, layout: gs.layout, camera, background: ctx.o.views.background, shDegree: ctx.maxDegree, antialiased: gs.antialiased });
+    const out = await ctx.rasterizer.forward({
+      gaussians: gs.params,
+      layout: gs.layout,
+      camera,
+      background: ctx.o.views.background,
+      shDegree: ctx.maxDegree,
+      antialiased: gs.antialiased,
+    });
     const encoder = ctx.device.createCommandEncoder({ label: 'Train.blendingWeights' });
     // Any dL/dimage works: the weight sums are a by-product of the backward's compositing walk.
     ctx.loss.encode(encoder, out.image, ctx.o.views.target(view), ctx.dLdImage, camera.width, camera.height);
     ctx.rasterizer.encodeBackward(encoder, { vImage: ctx.dLdImage, grads: gs.viewGrads });
     ctx.device.queue.submit([encoder.finish()]);
-    const splat = new Float32Array(await readBuffer(ctx.device, ctx.rasterizer.splatGrads, n * SPLAT_GRAD_STRIDE * 4));
+    const splat = new Float32Array(
+      await readBuffer(ctx.device, ctx.rasterizer.splatGrads, n * SPLAT_GRAD_STRIDE * 4),
+    );
     for (let i = 0; i < n; i++) total[i] += splat[i * SPLAT_GRAD_STRIDE + SPLAT_GRAD.weight];
   }
   return total;
@@ -359,7 +440,9 @@ async function runIterations(ctx: Context, st: ArmState, from: number, to: numbe
     // The field needs the current opacities at its first application and on controller updates.
     let field: ReturnType<NaturalSelection['fieldAt']> | undefined;
     if (st.ns?.needsField(it)) {
-      const opacities = st.ns.needsOpacities(it) ? Float32Array.from(await gs.readOpacityLogits(), sigmoid) : undefined;
+      const opacities = st.ns.needsOpacities(it)
+        ? Float32Array.from(await gs.readOpacityLogits(), sigmoid)
+        : undefined;
       field = st.ns.fieldAt(it, opacities);
     }
     const view = ctx.nextView();
@@ -368,10 +451,17 @@ async function runIterations(ctx: Context, st: ArmState, from: number, to: numbe
     // before this iteration's edits (the reference edits first, leaving new rows unstepped once;
     // stepping first keeps every iteration's gradient and changes nothing measurable).
     await step.run({
-      gs, camera, target: o.views.target(view), background: o.views.background, shDegree: degree, lrs, step: stepsAt(s, it),
+      gs,
+      camera,
+      target: o.views.target(view),
+      background: o.views.background,
+      shDegree: degree,
+      lrs,
+      step: stepsAt(s, it),
       extra: (encoder) => {
         if (field) ctx.field.encode(encoder, gs.params, gs.grads, n, field, gs.layout.offsets.opacities);
-        if (st.stats && accumulatesDensifyStats(s, it)) st.stats.encode(encoder, rasterizer.splatGrads, camera.width, camera.height);
+        if (st.stats && accumulatesDensifyStats(s, it))
+          st.stats.encode(encoder, rasterizer.splatGrads, camera.width, camera.height);
         if (st.ns?.restartsOpacityMomentsAt(it)) {
           gs.adam.resetSection(encoder, 'opacities');
           gs.adam.steps.set('opacities', 0);
@@ -381,20 +471,33 @@ async function runIterations(ctx: Context, st: ArmState, from: number, to: numbe
 
     await applyEdits(ctx, st, it);
 
-    if (it % 10 === 0 || it === to || (o.trace && it >= s.regStart)) st.lastLoss = (await ctx.loss.read()).loss;
+    if (it % 10 === 0 || it === to || (o.trace && it >= s.regStart))
+      st.lastLoss = (await ctx.loss.read()).loss;
     if (o.trace && it >= s.regStart) {
       o.trace({
-        arm: st.arm, iteration: it - ctx.first + 1, count: gs.count, loss: st.lastLoss,
-        ...(st.ns ? { strength: st.ns.strength, rankedOpacity: st.ns.rankedOpacity, goal: st.ns.goal(it) } : {}),
+        arm: st.arm,
+        iteration: it - ctx.first + 1,
+        count: gs.count,
+        loss: st.lastLoss,
+        ...(st.ns
+          ? { strength: st.ns.strength, rankedOpacity: st.ns.rankedOpacity, goal: st.ns.goal(it) }
+          : {}),
       });
     }
     addSeconds(st.seconds, phase, t0);
     ctx.done++;
-    o.progress?.update({ phase: o.arms && o.arms.length > 1 && it >= s.regStart ? `${st.arm}:${phase}` : phase, iteration: ctx.done, gaussians: gs.count, loss: st.lastLoss });
+    o.progress?.update({
+      phase: o.arms && o.arms.length > 1 && it >= s.regStart ? `${st.arm}:${phase}` : phase,
+      iteration: ctx.done,
+      gaussians: gs.count,
+      loss: st.lastLoss,
+    });
     if (!ctx.estimated && ctx.done === 8) {
       ctx.estimated = true;
       const perIteration = (performance.now() - ctx.started) / 1000 / ctx.done;
-      o.log?.(`~${perIteration.toFixed(2)} s/iteration so far: estimated ${((perIteration * ctx.total) / 60).toFixed(1)} min for ${ctx.total} iterations (grows with the Gaussian count)`);
+      o.log?.(
+        `~${perIteration.toFixed(2)} s/iteration so far: estimated ${((perIteration * ctx.total) / 60).toFixed(1)} min for ${ctx.total} iterations (grows with the Gaussian count)`,
+      );
     }
   }
   o.gpu.check();
@@ -409,7 +512,8 @@ function stepsAt(s: Schedule, it: number): boolean {
   if (s.iterations >= REFERENCE_ITERATIONS) return optimizerStepsAt(s, it);
   if (it >= s.iterations) return false;
   const scale = s.iterations / REFERENCE_ITERATIONS;
-  const batch = it <= s.accumulate5From ? 1 : Math.max(1, Math.round((it <= s.accumulate20From ? 5 : 20) * scale));
+  const batch =
+    it <= s.accumulate5From ? 1 : Math.max(1, Math.round((it <= s.accumulate20From ? 5 : 20) * scale));
   return it % batch === 0;
 }
 
@@ -442,7 +546,8 @@ async function applyEdits(ctx: Context, st: ArmState, it: number): Promise<void>
       });
     }
     if (isOpacityReset(s, it)) reset = true;
-    if (s.percentPruneAt.includes(it) && it < s.densifyUntil) edits.push((e) => compose(e, pruneLowestFraction(e.scene, 0.2)));
+    if (s.percentPruneAt.includes(it) && it < s.densifyUntil)
+      edits.push((e) => compose(e, pruneLowestFraction(e.scene, 0.2)));
   }
   if (st.ns) {
     const a = st.ns.afterBackward(it, n);
@@ -451,7 +556,10 @@ async function applyEdits(ctx: Context, st: ArmState, it: number): Promise<void>
       const target = a.sampleToBudget;
       edits.push((e) => {
         const keep = sampleByOpacity(e.scene.opacityLogits, target, (ctx.o.seed ?? 0) + it);
-        return { scene: selectGaussians(e.scene, keep), sourceIndex: Uint32Array.from(keep, (i) => e.sourceIndex[i]) };
+        return {
+          scene: selectGaussians(e.scene, keep),
+          sourceIndex: Uint32Array.from(keep, (i) => e.sourceIndex[i]),
+        };
       });
     } else if (a.pruneBelowOpacity !== undefined) {
       const threshold = a.pruneBelowOpacity;
@@ -465,7 +573,10 @@ async function applyEdits(ctx: Context, st: ArmState, it: number): Promise<void>
         // instead (the controller then ends selection at the next iteration, count = B).
         edits.push((e) => {
           const keep = sampleByOpacity(e.scene.opacityLogits, budget, (ctx.o.seed ?? 0) + it);
-          return { scene: selectGaussians(e.scene, keep), sourceIndex: Uint32Array.from(keep, (i) => e.sourceIndex[i]) };
+          return {
+            scene: selectGaussians(e.scene, keep),
+            sourceIndex: Uint32Array.from(keep, (i) => e.sourceIndex[i]),
+          };
         });
       } else if (survivors < n) edits.push((e) => pruneBelowOpacity(e, threshold));
     }

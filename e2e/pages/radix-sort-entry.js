@@ -18,7 +18,11 @@ window.checkSort = async ({ n, capacity, keyBits, gpuCount, seed }) => {
   }
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const upload = (data) => {
-    const b = device.createBuffer({ size: Math.max(16, data.byteLength), usage: usage | GPUBufferUsage.INDIRECT, mappedAtCreation: true });
+    const b = device.createBuffer({
+      size: Math.max(16, data.byteLength),
+      usage: usage | GPUBufferUsage.INDIRECT,
+      mappedAtCreation: true,
+    });
     new Uint32Array(b.getMappedRange(), 0, data.length).set(data);
     b.unmap();
     return b;
@@ -30,7 +34,10 @@ window.checkSort = async ({ n, capacity, keyBits, gpuCount, seed }) => {
   device.pushErrorScope('validation');
   const encoder = device.createCommandEncoder();
   sorter.encode(encoder, keyBuffer, valueBuffer, gpuCount ? { buffer: countBuffer, offset: 12 } : n, keyBits);
-  const readback = device.createBuffer({ size: capacity * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const readback = device.createBuffer({
+    size: capacity * 4,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
   encoder.copyBufferToBuffer(valueBuffer, 0, readback, 0, capacity * 4);
   device.queue.submit([encoder.finish()]);
   const error = await device.popErrorScope();

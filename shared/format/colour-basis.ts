@@ -23,13 +23,21 @@ export function checkColourBasis(v: unknown, what: string): ColourBasis {
   for (let r = 0; r < 3; r++) {
     for (let s = 0; s < 3; s++) {
       const dot = b[r * 3] * b[s * 3] + b[r * 3 + 1] * b[s * 3 + 1] + b[r * 3 + 2] * b[s * 3 + 2];
-      if (Math.abs(dot - (r === s ? 1 : 0)) > ORTHONORMAL_TOLERANCE) throw new GszFormatError('corrupt', `${what} is not orthonormal`);
+      if (Math.abs(dot - (r === s ? 1 : 0)) > ORTHONORMAL_TOLERANCE)
+        throw new GszFormatError('corrupt', `${what} is not orthonormal`);
     }
   }
   return b;
 }
 
 /** Coordinates of (x0, x1, x2) in `basis` (encoder side) into out[at..at+2]. */
-export function toBasis(basis: ColourBasis, x0: number, x1: number, x2: number, out: Float64Array, at: number): void {
+export function toBasis(
+  basis: ColourBasis,
+  x0: number,
+  x1: number,
+  x2: number,
+  out: Float64Array,
+  at: number,
+): void {
   for (let r = 0; r < 3; r++) out[at + r] = basis[r * 3] * x0 + basis[r * 3 + 1] * x1 + basis[r * 3 + 2] * x2;
 }

@@ -5,8 +5,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { random } from '../../compressor/io/test-helpers.ts';
-import { decodeCodebookHalves, decodeColours, decodeIndices, decodeOpacityCodes, decodePositionKeys, decodeResidualCodes, decodeRotations, decodeTriples } from './column-decoder.ts';
-import { codeCodebook, codeColours, codeOpacity, codePositions, codeResiduals, codeRotations, codeSingles, codeTriples, morton48, newChunkCodes, type ChunkCodes } from './gsz-codec.ts';
+import {
+  decodeCodebookHalves,
+  decodeColours,
+  decodeIndices,
+  decodeOpacityCodes,
+  decodePositionKeys,
+  decodeResidualCodes,
+  decodeRotations,
+  decodeTriples,
+} from './column-decoder.ts';
+import {
+  codeCodebook,
+  codeColours,
+  codeOpacity,
+  codePositions,
+  codeResiduals,
+  codeRotations,
+  codeSingles,
+  codeTriples,
+  morton48,
+  newChunkCodes,
+  type ChunkCodes,
+} from './gsz-codec.ts';
 import { GszFormatError } from './gsz-error.ts';
 import { RangeDecoder, RangeEncoder, type BitCoder } from './range-coder.ts';
 
@@ -21,13 +42,48 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'position', field: 'keys', generic: (c, k) => codePositions(c, k, 'p'), fast: (b, k) => decodePositionKeys(b, k.keys, k.n, 'p') },
-  { name: 'logScale', field: 'logScale', generic: (c, k) => codeTriples(c, k.logScale, k.n, 8, 's', 's'), fast: (b, k) => decodeTriples(b, k.logScale, k.n, 8, 's', 's') },
-  { name: 'rotation', field: 'rotation', generic: (c, k) => codeRotations(c, k.rotation, k.n, 10, 1000), fast: (b, k) => decodeRotations(b, k.rotation, k.n, 10, 1000, 'r') },
-  { name: 'opacity', field: 'opacity', generic: (c, k) => codeOpacity(c, k, 8, 8), fast: (b, k) => decodeOpacityCodes(b, k.opacity, k.logScale, k.n, 8, 8, 'o') },
-  { name: 'shDC', field: 'shDC', generic: (c, k) => codeColours(c, k.shDC, k.n, 12, 'd'), fast: (b, k) => decodeColours(b, k.shDC, k.n, 12, 'd') },
-  { name: 'shIndex', field: 'shIndex', generic: (c, k) => codeSingles(c, k.shIndex, k.n, K_BITS, false), fast: (b, k) => decodeIndices(b, k.shIndex, k.n, K_BITS, 'i') },
-  { name: 'shResidual', field: 'shResidual', generic: (c, k) => codeResiduals(c, k.shResidual, k.n, DIMS), fast: (b, k) => decodeResidualCodes(b, k.shResidual, k.n, DIMS, 'z') },
+  {
+    name: 'position',
+    field: 'keys',
+    generic: (c, k) => codePositions(c, k, 'p'),
+    fast: (b, k) => decodePositionKeys(b, k.keys, k.n, 'p'),
+  },
+  {
+    name: 'logScale',
+    field: 'logScale',
+    generic: (c, k) => codeTriples(c, k.logScale, k.n, 8, 's', 's'),
+    fast: (b, k) => decodeTriples(b, k.logScale, k.n, 8, 's', 's'),
+  },
+  {
+    name: 'rotation',
+    field: 'rotation',
+    generic: (c, k) => codeRotations(c, k.rotation, k.n, 10, 1000),
+    fast: (b, k) => decodeRotations(b, k.rotation, k.n, 10, 1000, 'r'),
+  },
+  {
+    name: 'opacity',
+    field: 'opacity',
+    generic: (c, k) => codeOpacity(c, k, 8, 8),
+    fast: (b, k) => decodeOpacityCodes(b, k.opacity, k.logScale, k.n, 8, 8, 'o'),
+  },
+  {
+    name: 'shDC',
+    field: 'shDC',
+    generic: (c, k) => codeColours(c, k.shDC, k.n, 12, 'd'),
+    fast: (b, k) => decodeColours(b, k.shDC, k.n, 12, 'd'),
+  },
+  {
+    name: 'shIndex',
+    field: 'shIndex',
+    generic: (c, k) => codeSingles(c, k.shIndex, k.n, K_BITS, false),
+    fast: (b, k) => decodeIndices(b, k.shIndex, k.n, K_BITS, 'i'),
+  },
+  {
+    name: 'shResidual',
+    field: 'shResidual',
+    generic: (c, k) => codeResiduals(c, k.shResidual, k.n, DIMS),
+    fast: (b, k) => decodeResidualCodes(b, k.shResidual, k.n, DIMS, 'z'),
+  },
 ];
 
 /** Random codes: smooth-ish (small steps, as real data) in the first half, uniform in the second. */
@@ -36,10 +92,13 @@ function randomCodes(n: number, seed: number): ChunkCodes {
   const k = newChunkCodes(n);
   k.shResidual = new Uint16Array(n * DIMS);
   const keys = Array.from({ length: n }, (_, i) =>
-    i < n / 2 ? morton48(Math.floor(rand() * 64), Math.floor(rand() * 64), Math.floor(rand() * 64)) : morton48(Math.floor(rand() * 65536), Math.floor(rand() * 65536), Math.floor(rand() * 65536)),
+    i < n / 2
+      ? morton48(Math.floor(rand() * 64), Math.floor(rand() * 64), Math.floor(rand() * 64))
+      : morton48(Math.floor(rand() * 65536), Math.floor(rand() * 65536), Math.floor(rand() * 65536)),
   ).sort((a, b) => a - b);
   k.keys.set(keys);
-  const around = (center: number, spread: number, top: number): number => Math.max(0, Math.min(top, Math.round(center + (rand() - 0.5) * spread)));
+  const around = (center: number, spread: number, top: number): number =>
+    Math.max(0, Math.min(top, Math.round(center + (rand() - 0.5) * spread)));
   for (let i = 0; i < n; i++) {
     const smooth = i < n / 2;
     const s = around(128, smooth ? 40 : 256, 255);
@@ -49,7 +108,9 @@ function randomCodes(n: number, seed: number): ChunkCodes {
     const d = around(2048, smooth ? 100 : 4096, 4095);
     k.shDC.set([d, around(d, smooth ? 20 : 8192, 4095), around(d, smooth ? 20 : 8192, 4095)], i * 3);
     k.shIndex[i] = Math.floor(rand() * 2 ** K_BITS);
-    for (let j = 0; j < DIMS; j++) k.shResidual[i * DIMS + j] = rand() < 0.7 ? 0 : rand() < 0.97 ? Math.floor(rand() * 20) : Math.floor(rand() * 271);
+    for (let j = 0; j < DIMS; j++)
+      k.shResidual[i * DIMS + j] =
+        rand() < 0.7 ? 0 : rand() < 0.97 ? Math.floor(rand() * 20) : Math.floor(rand() * 271);
   }
   return k;
 }
@@ -80,7 +141,10 @@ test('fast column decoders read exactly what the generic schemes wrote', () => {
 
 test('fast codebook decoder matches the generic scheme', () => {
   const rand = random(4);
-  const halves = Uint16Array.from({ length: 64 * DIMS }, () => (rand() < 0.5 ? 0x3c00 : 0xb800) + Math.floor(rand() * 1024));
+  const halves = Uint16Array.from(
+    { length: 64 * DIMS },
+    () => (rand() < 0.5 ? 0x3c00 : 0xb800) + Math.floor(rand() * 1024),
+  );
   const enc = new RangeEncoder();
   codeCodebook(enc, halves.slice(), DIMS);
   const back = new Uint16Array(halves.length);
@@ -98,7 +162,9 @@ test('fast column decoders fail on truncated or damaged streams with GszFormatEr
     let failures = 0;
     for (let trial = 0; trial < 40; trial++) {
       const damaged = trial < 20 ? bytes.slice(0, Math.floor(rand() * bytes.length)) : bytes.slice();
-      if (trial >= 20) for (let f = 0; f < 3; f++) damaged[1 + Math.floor(rand() * (damaged.length - 1))] ^= 1 << Math.floor(rand() * 8);
+      if (trial >= 20)
+        for (let f = 0; f < 3; f++)
+          damaged[1 + Math.floor(rand() * (damaged.length - 1))] ^= 1 << Math.floor(rand() * 8);
       const generic = (() => {
         try {
           c.generic(new RangeDecoder(damaged, 'g'), emptyLike(codes));

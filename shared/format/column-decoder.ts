@@ -65,7 +65,7 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
         lengths[j + 1] = s - (s >>> 7);
         m = (m << 1) | 1;
       }
-      while ((range >>> 24) === 0) {
+      while (range >>> 24 === 0) {
         if (pos >= end) endsEarly(what);
         range <<= 8;
         code = (code << 8) | bytes[pos++];
@@ -76,7 +76,7 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
     let g = 0;
     if (length > 0) {
       const below = length - 1;
-      const modelled = below < MANTISSA_BITS ? below : MANTISSA_BITS;
+      const modelled = Math.min(below , MANTISSA_BITS);
       const rest = below - modelled;
       m = 1;
       const mb = length << MANTISSA_BITS;
@@ -97,7 +97,7 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
           mantissa[j + 1] = s - (s >>> 7);
           m = (m << 1) | 1;
         }
-        while ((range >>> 24) === 0) {
+        while (range >>> 24 === 0) {
           if (pos >= end) endsEarly(what);
           range <<= 8;
           code = (code << 8) | bytes[pos++];
@@ -116,7 +116,7 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
         }
         if (b < rest - 24) hi = (hi << 1) | bit;
         else lo = (lo << 1) | bit;
-        if ((range >>> 24) === 0) {
+        if (range >>> 24 === 0) {
           if (pos >= end) endsEarly(what);
           range <<= 8;
           code = (code << 8) | bytes[pos++];
@@ -136,7 +136,14 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
  * context of the previous Gaussian's first code, then zigzag residuals to the code before through
  * (bits+1)-wide trees in the context of that code. `name` names the attribute in errors.
  */
-export function decodeTriples(bytes: Uint8Array, values: Uint16Array, n: number, bits: number, what: string, name: string): void {
+export function decodeTriples(
+  bytes: Uint8Array,
+  values: Uint16Array,
+  n: number,
+  bits: number,
+  what: string,
+  name: string,
+): void {
   const first = newModel(BUCKETS << bits);
   const second = newModel(BUCKETS << (bits + 1));
   const third = newModel(BUCKETS << (bits + 1));
@@ -171,7 +178,7 @@ export function decodeTriples(bytes: Uint8Array, values: Uint16Array, n: number,
         first[j + 1] = s - (s >>> 7);
         m = (m << 1) | 1;
       }
-      while ((range >>> 24) === 0) {
+      while (range >>> 24 === 0) {
         if (pos >= end) endsEarly(what);
         range <<= 8;
         code = (code << 8) | bytes[pos++];
@@ -198,7 +205,7 @@ export function decodeTriples(bytes: Uint8Array, values: Uint16Array, n: number,
         second[j + 1] = s - (s >>> 7);
         m = (m << 1) | 1;
       }
-      while ((range >>> 24) === 0) {
+      while (range >>> 24 === 0) {
         if (pos >= end) endsEarly(what);
         range <<= 8;
         code = (code << 8) | bytes[pos++];
@@ -226,7 +233,7 @@ export function decodeTriples(bytes: Uint8Array, values: Uint16Array, n: number,
         third[j + 1] = s - (s >>> 7);
         m = (m << 1) | 1;
       }
-      while ((range >>> 24) === 0) {
+      while (range >>> 24 === 0) {
         if (pos >= end) endsEarly(what);
         range <<= 8;
         code = (code << 8) | bytes[pos++];
@@ -248,7 +255,12 @@ export function decodeTriples(bytes: Uint8Array, values: Uint16Array, n: number,
  * Used for the single-code columns; kept generic so the loop stays one tight body.
  */
 function decodeTreeRun(
-  bytes: Uint8Array, what: string, state: Int32Array, probs: Uint16Array, base: number, bits: number,
+  bytes: Uint8Array,
+  what: string,
+  state: Int32Array,
+  probs: Uint16Array,
+  base: number,
+  bits: number,
 ): number {
   let range = state[0];
   let code = state[1];
@@ -273,7 +285,7 @@ function decodeTreeRun(
       probs[j + 1] = s - (s >>> 7);
       m = (m << 1) | 1;
     }
-    while ((range >>> 24) === 0) {
+    while (range >>> 24 === 0) {
       if (pos >= end) endsEarly(what);
       range <<= 8;
       code = (code << 8) | bytes[pos++];
@@ -298,7 +310,13 @@ function startState(bytes: Uint8Array, what: string): Int32Array {
  * DC codes (see codeColours): R through a tree, G − R and B − G by bit length and mantissa. Written out
  * with the coder state in locals (as decodeTriples): one loop per tree, k = 0 for R, 1 for G, 2 for B.
  */
-export function decodeColours(bytes: Uint8Array, values: Uint16Array, n: number, bits: number, what: string): void {
+export function decodeColours(
+  bytes: Uint8Array,
+  values: Uint16Array,
+  n: number,
+  bits: number,
+  what: string,
+): void {
   const first = newModel(BUCKETS << bits);
   const lengths = newModel(2 * BUCKETS * 16);
   const mantissa = newModel((2 * BUCKETS * 16) << COLOUR_MANTISSA_BITS);
@@ -331,7 +349,7 @@ export function decodeColours(bytes: Uint8Array, values: Uint16Array, n: number,
         first[j + 1] = s - (s >>> 7);
         m = (m << 1) | 1;
       }
-      while ((range >>> 24) === 0) {
+      while (range >>> 24 === 0) {
         if (pos >= end) endsEarly(what);
         range <<= 8;
         code = (code << 8) | bytes[pos++];
@@ -363,7 +381,7 @@ export function decodeColours(bytes: Uint8Array, values: Uint16Array, n: number,
           lengths[j + 1] = s - (s >>> 7);
           m = (m << 1) | 1;
         }
-        while ((range >>> 24) === 0) {
+        while (range >>> 24 === 0) {
           if (pos >= end) endsEarly(what);
           range <<= 8;
           code = (code << 8) | bytes[pos++];
@@ -373,7 +391,7 @@ export function decodeColours(bytes: Uint8Array, values: Uint16Array, n: number,
       let z = length;
       if (length >= 2) {
         const below = length - 1;
-        const modelled = below < COLOUR_MANTISSA_BITS ? below : COLOUR_MANTISSA_BITS;
+        const modelled = Math.min(below , COLOUR_MANTISSA_BITS);
         const rest = below - modelled;
         const rootM = 1 << modelled;
         base = ((context << 4) + length) << COLOUR_MANTISSA_BITS;
@@ -395,7 +413,7 @@ export function decodeColours(bytes: Uint8Array, values: Uint16Array, n: number,
             mantissa[j + 1] = s - (s >>> 7);
             m = (m << 1) | 1;
           }
-          while ((range >>> 24) === 0) {
+          while (range >>> 24 === 0) {
             if (pos >= end) endsEarly(what);
             range <<= 8;
             code = (code << 8) | bytes[pos++];
@@ -410,7 +428,7 @@ export function decodeColours(bytes: Uint8Array, values: Uint16Array, n: number,
             bit = 1;
           }
           low = (low << 1) | bit;
-          if ((range >>> 24) === 0) {
+          if (range >>> 24 === 0) {
             if (pos >= end) endsEarly(what);
             range <<= 8;
             code = (code << 8) | bytes[pos++];
@@ -431,8 +449,15 @@ export function decodeColours(bytes: Uint8Array, values: Uint16Array, n: number,
  * Rotations (see codeRotations): x in the context of the previous x, y of |x|, z of x² + y²; the top hb
  * bits through a tree, the low bits direct. Written out with the coder state in locals (k: component).
  */
-export function decodeRotations(bytes: Uint8Array, values: Uint16Array, n: number, bits: number, levels: number, what: string): void {
-  const hb = bits < ROTATION_MODEL_BITS ? bits : ROTATION_MODEL_BITS;
+export function decodeRotations(
+  bytes: Uint8Array,
+  values: Uint16Array,
+  n: number,
+  bits: number,
+  levels: number,
+  what: string,
+): void {
+  const hb = Math.min(bits , ROTATION_MODEL_BITS);
   const low = bits - hb;
   const root = 1 << hb;
   const models = [newModel(BUCKETS << hb), newModel(BUCKETS << hb), newModel(BUCKETS << hb)];
@@ -448,7 +473,10 @@ export function decodeRotations(bytes: Uint8Array, values: Uint16Array, n: numbe
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < 3; k++) {
       const probs = models[k];
-      const context = k === 0 ? px >>> shift : Math.min(BUCKETS - 1, Math.floor((k === 1 ? dx : (dx * dx + dy * dy) / 2) * BUCKETS));
+      const context =
+        k === 0
+          ? px >>> shift
+          : Math.min(BUCKETS - 1, Math.floor((k === 1 ? dx : (dx * dx + dy * dy) / 2) * BUCKETS));
       const base = context << hb;
       let m = 1;
       while (m < root) {
@@ -468,7 +496,7 @@ export function decodeRotations(bytes: Uint8Array, values: Uint16Array, n: numbe
           probs[j + 1] = s - (s >>> 7);
           m = (m << 1) | 1;
         }
-        while ((range >>> 24) === 0) {
+        while (range >>> 24 === 0) {
           if (pos >= end) endsEarly(what);
           range <<= 8;
           code = (code << 8) | bytes[pos++];
@@ -483,7 +511,7 @@ export function decodeRotations(bytes: Uint8Array, values: Uint16Array, n: numbe
           bit = 1;
         }
         v = (v << 1) | bit;
-        if ((range >>> 24) === 0) {
+        if (range >>> 24 === 0) {
           if (pos >= end) endsEarly(what);
           range <<= 8;
           code = (code << 8) | bytes[pos++];
@@ -502,7 +530,15 @@ export function decodeRotations(bytes: Uint8Array, values: Uint16Array, n: numbe
 }
 
 /** Opacity (see codeOpacity): context (bucket of the previous code, bucket of the mean log-scale code). */
-export function decodeOpacityCodes(bytes: Uint8Array, values: Uint16Array, logScale: Uint16Array, n: number, bits: number, scaleBits: number, what: string): void {
+export function decodeOpacityCodes(
+  bytes: Uint8Array,
+  values: Uint16Array,
+  logScale: Uint16Array,
+  n: number,
+  bits: number,
+  scaleBits: number,
+  what: string,
+): void {
   const model = newModel((BUCKETS * BUCKETS) << bits);
   const shift = bucketShift(bits);
   const scaleShift = bucketShift(scaleBits);
@@ -517,7 +553,13 @@ export function decodeOpacityCodes(bytes: Uint8Array, values: Uint16Array, logSc
 }
 
 /** SH indices (see codeSingles without contexts): a bits-wide tree per Gaussian. */
-export function decodeIndices(bytes: Uint8Array, values: Uint16Array, n: number, bits: number, what: string): void {
+export function decodeIndices(
+  bytes: Uint8Array,
+  values: Uint16Array,
+  n: number,
+  bits: number,
+  what: string,
+): void {
   const model = newModel(1 << bits);
   const st = startState(bytes, what);
   for (let i = 0; i < n; i++) values[i] = decodeTreeRun(bytes, what, st, model, 0, bits);
@@ -528,7 +570,13 @@ export function decodeIndices(bytes: Uint8Array, values: Uint16Array, n: number,
  * The non-zero flag (one per coefficient, mostly 0) is decoded inline with the coder state in locals; the
  * rarer decisions go through decodeTreeRun (the state is handed over in `st`).
  */
-export function decodeResidualCodes(bytes: Uint8Array, values: Uint16Array, n: number, dims: number, what: string): void {
+export function decodeResidualCodes(
+  bytes: Uint8Array,
+  values: Uint16Array,
+  n: number,
+  dims: number,
+  what: string,
+): void {
   const nonzero = newModel(dims * 6 * 4);
   const large = newModel(dims * 6);
   const sign = newModel(dims * 6);
@@ -553,7 +601,7 @@ export function decodeResidualCodes(bytes: Uint8Array, values: Uint16Array, n: n
         range = bound;
         nonzero[j] = f + ((ONE - f) >>> 4);
         nonzero[j + 1] = s + ((ONE - s) >>> 7);
-        while ((range >>> 24) === 0) {
+        while (range >>> 24 === 0) {
           if (pos >= end) endsEarly(what);
           range <<= 8;
           code = (code << 8) | bytes[pos++];
@@ -563,7 +611,7 @@ export function decodeResidualCodes(bytes: Uint8Array, values: Uint16Array, n: n
         range = (range - bound) | 0;
         nonzero[j] = f - (f >>> 4);
         nonzero[j + 1] = s - (s >>> 7);
-        while ((range >>> 24) === 0) {
+        while (range >>> 24 === 0) {
           if (pos >= end) endsEarly(what);
           range <<= 8;
           code = (code << 8) | bytes[pos++];
@@ -583,14 +631,19 @@ export function decodeResidualCodes(bytes: Uint8Array, values: Uint16Array, n: n
         pos = st[2];
       }
       values[at] = z;
-      prev = z < 5 ? z : 5;
+      prev = Math.min(z , 5);
       sum += z;
     }
   }
 }
 
 /** SH codebook halves (see codeCodebook). */
-export function decodeCodebookHalves(bytes: Uint8Array, halves: Uint16Array, dims: number, what: string): void {
+export function decodeCodebookHalves(
+  bytes: Uint8Array,
+  halves: Uint16Array,
+  dims: number,
+  what: string,
+): void {
   const high = newModel(dims << 8);
   const low = newModel(BUCKETS << 8);
   const st = startState(bytes, what);

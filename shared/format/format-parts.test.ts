@@ -13,13 +13,21 @@ test('crc32 matches the standard check value', () => {
 });
 
 test('fp16 conversion is exact on representable values and rounds to nearest otherwise', () => {
-  for (const [v, h] of [[1, 0x3c00], [-2, 0xc000], [65504, 0x7bff], [2 ** -24, 0x0001], [0.5, 0x3800], [0, 0]] as const) {
+  for (const [v, h] of [
+    [1, 0x3c00],
+    [-2, 0xc000],
+    [65504, 0x7bff],
+    [2 ** -24, 0x0001],
+    [0.5, 0x3800],
+    [0, 0],
+  ] as const) {
     assert.equal(toHalf(v), h);
     assert.equal(fromHalf(h), v);
   }
   assert.equal(toHalf(1e6), 0x7c00); // overflow -> +Infinity
   // Relative error of rounding to 11 significant bits is <= 2^-11.
-  for (const v of [0.1, -0.333, 3.14159, 1e-3]) assert.ok(Math.abs(fromHalf(toHalf(v)) - v) <= Math.abs(v) * 2 ** -11);
+  for (const v of [0.1, -0.333, 3.14159, 1e-3])
+    assert.ok(Math.abs(fromHalf(toHalf(v)) - v) <= Math.abs(v) * 2 ** -11);
 });
 
 test('linear quantizer round trip is within half a step, and clamps', () => {

@@ -26,8 +26,14 @@ export interface ChunkCodes {
 
 export function newChunkCodes(n: number): ChunkCodes {
   return {
-    n, keys: new Float64Array(n), logScale: new Uint16Array(n * 3), rotation: new Uint16Array(n * 3),
-    opacity: new Uint16Array(n), shDC: new Uint16Array(n * 3), shIndex: new Uint16Array(n), shResidual: new Uint16Array(0),
+    n,
+    keys: new Float64Array(n),
+    logScale: new Uint16Array(n * 3),
+    rotation: new Uint16Array(n * 3),
+    opacity: new Uint16Array(n),
+    shDC: new Uint16Array(n * 3),
+    shIndex: new Uint16Array(n),
+    shResidual: new Uint16Array(0),
   };
 }
 
@@ -64,7 +70,12 @@ export function codePositions(c: BitCoder, k: ChunkCodes, what: string): void {
       const modelled = Math.min(below, MANTISSA_MODEL_BITS);
       const rest = below - modelled;
       const restValue = gap % 2 ** rest; // exact: gap < 2^48
-      const top = c.tree(mantissa, length * (1 << MANTISSA_MODEL_BITS), modelled, Math.floor(gap / 2 ** rest) - 2 ** below / 2 ** rest);
+      const top = c.tree(
+        mantissa,
+        length * (1 << MANTISSA_MODEL_BITS),
+        modelled,
+        Math.floor(gap / 2 ** rest) - 2 ** below / 2 ** rest,
+      );
       let low: number;
       if (rest > 24) {
         const hi = c.direct(rest - 24, Math.floor(restValue / 2 ** 24));
@@ -97,7 +108,14 @@ const bucket = (code: number, bits: number): number => (bits > 3 ? code >>> (bit
  * previous Gaussian's first code; the second and third as residuals against the one before (axes of a
  * Gaussian and colour channels are strongly correlated) in the context of that one's value.
  */
-export function codeTriples(c: BitCoder, values: Uint16Array, n: number, bits: number, what: string, name: string): void {
+export function codeTriples(
+  c: BitCoder,
+  values: Uint16Array,
+  n: number,
+  bits: number,
+  what: string,
+  name: string,
+): void {
   const first = newModel(BUCKETS << bits);
   const second = newModel(BUCKETS << (bits + 1));
   const third = newModel(BUCKETS << (bits + 1));
@@ -121,11 +139,17 @@ export function codeTriples(c: BitCoder, values: Uint16Array, n: number, bits: n
 export const COLOUR_MANTISSA_BITS = 3;
 
 /** A zigzag residual z as its bit length L (4-bit tree at `context`) and the bits below the leading one. */
-function codeLengthResidual(c: BitCoder, lengths: Uint16Array, mantissa: Uint16Array, context: number, z: number): number {
+function codeLengthResidual(
+  c: BitCoder,
+  lengths: Uint16Array,
+  mantissa: Uint16Array,
+  context: number,
+  z: number,
+): number {
   const length = c.tree(lengths, context << 4, 4, bitLength(z));
   if (length < 2) return length;
   const below = length - 1;
-  const modelled = below < COLOUR_MANTISSA_BITS ? below : COLOUR_MANTISSA_BITS;
+  const modelled = Math.min(below , COLOUR_MANTISSA_BITS);
   const rest = below - modelled;
   const r = z - (1 << below);
   const top = c.tree(mantissa, ((context << 4) + length) << COLOUR_MANTISSA_BITS, modelled, r >>> rest);
@@ -151,7 +175,13 @@ export function codeColours(c: BitCoder, values: Uint16Array, n: number, bits: n
     if (a > top) corrupt(what, `DC code ${a} outside 0..${top}`);
     const bz = codeLengthResidual(c, lengths, mantissa, bucket(a, bits), zigzag(values[i * 3 + 1] - a));
     const b = fromResidual(a, bz, top, what, 'DC');
-    const cz = codeLengthResidual(c, lengths, mantissa, BUCKETS + bucket(b, bits), zigzag(values[i * 3 + 2] - b));
+    const cz = codeLengthResidual(
+      c,
+      lengths,
+      mantissa,
+      BUCKETS + bucket(b, bits),
+      zigzag(values[i * 3 + 2] - b),
+    );
     values[i * 3] = a;
     values[i * 3 + 1] = b;
     values[i * 3 + 2] = fromResidual(b, cz, top, what, 'DC');
@@ -168,8 +198,14 @@ export const ROTATION_MODEL_BITS = 5;
  * code: its top min(bits, 5) bits through a tree, the rest as direct bits (v2 modelled all bits: the low
  * bits are near uniform, so the trees only diluted; biker 3.409 -> 3.402 B/G and 15 fewer adaptive decisions).
  */
-export function codeRotations(c: BitCoder, values: Uint16Array, n: number, bits: number, levels: number): void {
-  const hb = bits < ROTATION_MODEL_BITS ? bits : ROTATION_MODEL_BITS;
+export function codeRotations(
+  c: BitCoder,
+  values: Uint16Array,
+  n: number,
+  bits: number,
+  levels: number,
+): void {
+  const hb = Math.min(bits , ROTATION_MODEL_BITS);
   const low = bits - hb;
   const mask = (1 << low) - 1;
   const mx = newModel(BUCKETS << hb);
@@ -187,7 +223,11 @@ export function codeRotations(c: BitCoder, values: Uint16Array, n: number, bits:
     const dx = Math.min(1, Math.abs(2 * x - top) / top); // |component| / (1/√2), 0..1 (codes >= levels: corrupt input, clamped)
     const y = one(my, Math.min(BUCKETS - 1, Math.floor(dx * BUCKETS)), values[i * 3 + 1]);
     const dy = Math.min(1, Math.abs(2 * y - top) / top);
-    const z = one(mz, Math.min(BUCKETS - 1, Math.floor(((dx * dx + dy * dy) / 2) * BUCKETS)), values[i * 3 + 2]);
+    const z = one(
+      mz,
+      Math.min(BUCKETS - 1, Math.floor(((dx * dx + dy * dy) / 2) * BUCKETS)),
+      values[i * 3 + 2],
+    );
     values[i * 3] = x;
     values[i * 3 + 1] = y;
     values[i * 3 + 2] = z;
@@ -195,7 +235,13 @@ export function codeRotations(c: BitCoder, values: Uint16Array, n: number, bits:
 }
 
 /** One code per Gaussian (opacity, SH index) through a bits-wide tree in the context of the previous code. */
-export function codeSingles(c: BitCoder, values: Uint16Array, n: number, bits: number, contexts: boolean): void {
+export function codeSingles(
+  c: BitCoder,
+  values: Uint16Array,
+  n: number,
+  bits: number,
+  contexts: boolean,
+): void {
   const model = newModel((contexts ? BUCKETS : 1) << bits);
   let prev = 0;
   for (let i = 0; i < n; i++) {
@@ -213,7 +259,10 @@ export function codeOpacity(c: BitCoder, k: ChunkCodes, bits: number, scaleBits:
   const model = newModel((BUCKETS * BUCKETS) << bits);
   let prev = 0;
   for (let i = 0; i < k.n; i++) {
-    const size = bucket(Math.floor((k.logScale[i * 3] + k.logScale[i * 3 + 1] + k.logScale[i * 3 + 2]) / 3), scaleBits);
+    const size = bucket(
+      Math.floor((k.logScale[i * 3] + k.logScale[i * 3 + 1] + k.logScale[i * 3 + 2]) / 3),
+      scaleBits,
+    );
     const v = c.tree(model, (bucket(prev, bits) * BUCKETS + size) << bits, bits, k.opacity[i]);
     k.opacity[i] = v;
     prev = v;
@@ -296,14 +345,14 @@ export function codeResiduals(c: BitCoder, values: Uint16Array, n: number, dims:
       let z = 0;
       if (c.bit(nonzero, cx * 4 + residualSumClass(sum), v === 0 ? 0 : 1)) {
         if (c.bit(large, cx, v > 2 ? 1 : 0)) {
-          z = 3 + c.tree(tail, cx * 16, 4, v - 3 < 15 ? v - 3 : 15);
+          z = 3 + c.tree(tail, cx * 16, 4, Math.min(v - 3 , 15));
           if (z === 18) z += c.tree(escape, 0, 8, v - 18);
         } else {
           z = 1 + c.bit(sign, cx, v === 2 ? 1 : 0);
         }
       }
       values[i * dims + d] = z;
-      prev = z < 5 ? z : 5;
+      prev = Math.min(z , 5);
       sum += z;
     }
   }

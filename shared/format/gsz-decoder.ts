@@ -2,22 +2,59 @@
 // is allocated. Runs in Node, a browser main thread and a Worker: no Node APIs here (the columns are
 // range-coded: range-coder.ts, gsz-codec.ts). Format: ./FORMAT.md. Every failure is a GszFormatError with a code.
 import { Unpackr } from 'msgpackr';
-import { createScene, OPACITY_LOGIT_LIMIT, shRestCount, type GaussianScene, type ShDegree } from '../scene/gaussian-scene.ts';
+import {
+  createScene,
+  OPACITY_LOGIT_LIMIT,
+  shRestCount,
+  type GaussianScene,
+  type ShDegree,
+} from '../scene/gaussian-scene.ts';
 import { crc32 } from './crc32.ts';
 import { GszFormatError } from './gsz-error.ts';
-import { decodeCodebookHalves, decodeColours, decodeIndices, decodeOpacityCodes, decodePositionKeys, decodeResidualCodes, decodeRotations, decodeTriples } from './column-decoder.ts';
+import {
+  decodeCodebookHalves,
+  decodeColours,
+  decodeIndices,
+  decodeOpacityCodes,
+  decodePositionKeys,
+  decodeResidualCodes,
+  decodeRotations,
+  decodeTriples,
+} from './column-decoder.ts';
 import { newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
 import { checkColourBasis, RGB_BASIS } from './colour-basis.ts';
 import {
-  columnCount, columnRawBytes, GSZ_COLUMNS, GSZ_LIMITS, GSZ_MAGIC, GSZ_PREAMBLE_BYTES, GSZ_READABLE_VERSIONS, indexBits, MAX_CODE_BITS, maxInflated,
-  type GszBounds, type GszChunkInfo, type GszCodebookInfo, type GszHeader, type GszQuantization, type GszStepQuant, type Vec3,
+  columnCount,
+  columnRawBytes,
+  GSZ_COLUMNS,
+  GSZ_LIMITS,
+  GSZ_MAGIC,
+  GSZ_PREAMBLE_BYTES,
+  GSZ_READABLE_VERSIONS,
+  indexBits,
+  MAX_CODE_BITS,
+  maxInflated,
+  type GszBounds,
+  type GszChunkInfo,
+  type GszCodebookInfo,
+  type GszHeader,
+  type GszQuantization,
+  type GszStepQuant,
+  type Vec3,
 } from './gsz-layout.ts';
 import { fromHalf } from './half.ts';
 import { decodeOpacity } from './quantize.ts';
 
 export { GszFormatError } from './gsz-error.ts';
 export type { GszErrorCode } from './gsz-error.ts';
-export type { GszBounds, GszChunkInfo, GszCodebookInfo, GszHeader, GszQuantization, GszStepQuant } from './gsz-layout.ts';
+export type {
+  GszBounds,
+  GszChunkInfo,
+  GszCodebookInfo,
+  GszHeader,
+  GszQuantization,
+  GszStepQuant,
+} from './gsz-layout.ts';
 
 /** Bytes needed before the header can be parsed (preamble: magic, version, header length). */
 export function gszPreambleLength(): number {
@@ -32,15 +69,25 @@ interface Preamble {
 
 function readPreamble(bytes: Uint8Array): Preamble {
   if (bytes.length < GSZ_PREAMBLE_BYTES) {
-    if (bytes.length >= 4 && GSZ_MAGIC.some((m, i) => bytes[i] !== m)) throw new GszFormatError('bad-magic', 'not a .gsz file (wrong signature)');
-    throw new GszFormatError('truncated', `${bytes.length} bytes, the preamble alone needs ${GSZ_PREAMBLE_BYTES}`);
+    if (bytes.length >= 4 && GSZ_MAGIC.some((m, i) => bytes[i] !== m))
+      throw new GszFormatError('bad-magic', 'not a .gsz file (wrong signature)');
+    throw new GszFormatError(
+      'truncated',
+      `${bytes.length} bytes, the preamble alone needs ${GSZ_PREAMBLE_BYTES}`,
+    );
   }
-  if (GSZ_MAGIC.some((m, i) => bytes[i] !== m)) throw new GszFormatError('bad-magic', 'not a .gsz file (wrong signature)');
+  if (GSZ_MAGIC.some((m, i) => bytes[i] !== m))
+    throw new GszFormatError('bad-magic', 'not a .gsz file (wrong signature)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, GSZ_PREAMBLE_BYTES);
   const version = view.getUint16(4, true);
-  if (!GSZ_READABLE_VERSIONS.includes(version)) throw new GszFormatError('unsupported-version', `format version ${version}, this decoder reads ${GSZ_READABLE_VERSIONS.join(' and ')}`);
+  if (!GSZ_READABLE_VERSIONS.includes(version))
+    throw new GszFormatError(
+      'unsupported-version',
+      `format version ${version}, this decoder reads ${GSZ_READABLE_VERSIONS.join(' and ')}`,
+    );
   const flags = view.getUint16(6, true);
-  if (flags !== 0) throw new GszFormatError('unsupported-version', `unknown preamble flags 0x${flags.toString(16)}`);
+  if (flags !== 0)
+    throw new GszFormatError('unsupported-version', `unknown preamble flags 0x${flags.toString(16)}`);
   const headerLength = view.getUint32(8, true);
   if (headerLength === 0 || headerLength > GSZ_LIMITS.headerBytes) {
     throw new GszFormatError('limit', `header length ${headerLength} outside 1..${GSZ_LIMITS.headerBytes}`);
@@ -60,24 +107,31 @@ const corrupt = (message: string): never => {
   throw new GszFormatError('corrupt', message);
 };
 function obj(v: unknown, what: string): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array) corrupt(`${what} is not a map`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array)
+    corrupt(`${what} is not a map`);
   return v as Obj;
 }
 function num(v: unknown, what: string, min: number, max: number, integer = false): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) return corrupt(`${what} is not a finite number`);
   if (integer && !Number.isInteger(v)) corrupt(`${what} = ${v} is not an integer`);
-  if (v < min || v > max) throw new GszFormatError(integer ? 'limit' : 'corrupt', `${what} = ${v} outside ${min}..${max}`);
+  if (v < min || v > max)
+    throw new GszFormatError(integer ? 'limit' : 'corrupt', `${what} = ${v} outside ${min}..${max}`);
   return v;
 }
 function arr(v: unknown, what: string, length?: number): unknown[] {
   if (!Array.isArray(v)) return corrupt(`${what} is not an array`);
-  if (length !== undefined && v.length !== length) corrupt(`${what} has ${v.length} entries, expected ${length}`);
+  if (length !== undefined && v.length !== length)
+    corrupt(`${what} has ${v.length} entries, expected ${length}`);
   return v;
 }
 const FLOAT_LIMIT = 1e30;
 function vec3(v: unknown, what: string, min = -FLOAT_LIMIT, max = FLOAT_LIMIT, integer = false): Vec3 {
   const a = arr(v, what, 3);
-  return [num(a[0], `${what}[0]`, min, max, integer), num(a[1], `${what}[1]`, min, max, integer), num(a[2], `${what}[2]`, min, max, integer)];
+  return [
+    num(a[0], `${what}[0]`, min, max, integer),
+    num(a[1], `${what}[1]`, min, max, integer),
+    num(a[2], `${what}[2]`, min, max, integer),
+  ];
 }
 function bounds(v: unknown, what: string): GszBounds {
   const a = arr(v, what, 6);
@@ -89,9 +143,14 @@ function stepQuant(v: unknown, what: string): GszStepQuant {
   const o = obj(v, what);
   const step = num(o.step, `${what}.step`, 0, FLOAT_LIMIT);
   if (!(step > 0)) corrupt(`${what}.step must be positive`);
-  const q = { min: num(o.min, `${what}.min`, -FLOAT_LIMIT, FLOAT_LIMIT), step, bits: num(o.bits, `${what}.bits`, 1, MAX_CODE_BITS, true) };
+  const q = {
+    min: num(o.min, `${what}.min`, -FLOAT_LIMIT, FLOAT_LIMIT),
+    step,
+    bits: num(o.bits, `${what}.bits`, 1, MAX_CODE_BITS, true),
+  };
   // Every code must decode to a finite float32.
-  if (Math.abs(q.min) + step * 2 ** q.bits > FLOAT_LIMIT) corrupt(`${what}: the grid reaches beyond ${FLOAT_LIMIT}`);
+  if (Math.abs(q.min) + step * 2 ** q.bits > FLOAT_LIMIT)
+    corrupt(`${what}: the grid reaches beyond ${FLOAT_LIMIT}`);
   return q;
 }
 
@@ -101,10 +160,16 @@ function parseQuant(v: unknown): GszQuantization {
   const step = vec3(p.step, 'quant.position.step', 0, FLOAT_LIMIT);
   if (step.some((s) => !(s > 0))) corrupt('quant.position.step must be positive');
   return {
-    position: { origin: vec3(p.origin, 'quant.position.origin'), step, bits: vec3(p.bits, 'quant.position.bits', 1, 16, true) },
+    position: {
+      origin: vec3(p.origin, 'quant.position.origin'),
+      step,
+      bits: vec3(p.bits, 'quant.position.bits', 1, 16, true),
+    },
     logScale: stepQuant(o.logScale, 'quant.logScale'),
     rotation: rotationQuant(o.rotation),
-    opacity: { bits: num(obj(o.opacity, 'quant.opacity').bits, 'quant.opacity.bits', 1, MAX_CODE_BITS, true) },
+    opacity: {
+      bits: num(obj(o.opacity, 'quant.opacity').bits, 'quant.opacity.bits', 1, MAX_CODE_BITS, true),
+    },
     shDC: stepQuant(o.shDC, 'quant.shDC'),
     shResidual: o.shResidual === undefined || o.shResidual === null ? null : shResidualQuant(o.shResidual),
   };
@@ -113,7 +178,9 @@ function parseQuant(v: unknown): GszQuantization {
 function shResidualQuant(v: unknown): NonNullable<GszQuantization['shResidual']> {
   const o = obj(v, 'quant.shResidual');
   const step = num(o.step, 'quant.shResidual.step', 1e-6, 1e3);
-  return o.basis === undefined ? { step } : { step, basis: checkColourBasis(o.basis, 'quant.shResidual.basis') };
+  return o.basis === undefined
+    ? { step }
+    : { step, basis: checkColourBasis(o.basis, 'quant.shResidual.basis') };
 }
 
 function rotationQuant(v: unknown): GszQuantization['rotation'] {
@@ -128,7 +195,8 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsTyp
 export function decodeGszHeader(bytes: Uint8Array): GszHeader {
   const pre = readPreamble(bytes);
   const headerEnd = GSZ_PREAMBLE_BYTES + pre.headerLength;
-  if (bytes.length < headerEnd) throw new GszFormatError('truncated', `${bytes.length} bytes, the header ends at ${headerEnd}`);
+  if (bytes.length < headerEnd)
+    throw new GszFormatError('truncated', `${bytes.length} bytes, the header ends at ${headerEnd}`);
   const body = bytes.subarray(GSZ_PREAMBLE_BYTES, headerEnd);
   if (crc32(body) !== pre.headerCrc) corrupt('header checksum mismatch');
   let raw: unknown;
@@ -153,14 +221,21 @@ export function decodeGszHeader(bytes: Uint8Array): GszHeader {
       centroids: num(c.centroids, 'codebook.centroids', 1, GSZ_LIMITS.codebookCentroids, true),
       dims: num(c.dims, 'codebook.dims', 1, 45, true),
     };
-    if (codebook.dims !== 3 * shRestCount(shDegree)) corrupt(`codebook has ${codebook.dims} floats per centroid, SH degree ${shDegree} needs ${3 * shRestCount(shDegree)}`);
+    if (codebook.dims !== 3 * shRestCount(shDegree))
+      corrupt(
+        `codebook has ${codebook.dims} floats per centroid, SH degree ${shDegree} needs ${3 * shRestCount(shDegree)}`,
+      );
     if (codebook.centroids * codebook.dims * 2 > maxInflated(codebook.length)) {
-      throw new GszFormatError('limit', `codebook of ${codebook.centroids} centroids cannot be stored in ${codebook.length} bytes`);
+      throw new GszFormatError(
+        'limit',
+        `codebook of ${codebook.centroids} centroids cannot be stored in ${codebook.length} bytes`,
+      );
     }
   } else if (h.codebook !== null && h.codebook !== undefined) corrupt('codebook present with SH degree 0');
 
   const rawChunks = arr(h.chunks, 'chunks');
-  if (rawChunks.length > GSZ_LIMITS.chunks) throw new GszFormatError('limit', `${rawChunks.length} chunks, limit ${GSZ_LIMITS.chunks}`);
+  if (rawChunks.length > GSZ_LIMITS.chunks)
+    throw new GszFormatError('limit', `${rawChunks.length} chunks, limit ${GSZ_LIMITS.chunks}`);
   const columns = columnCount({ quant, shDegree });
   const chunks: GszChunkInfo[] = [];
   let firstSplat = 0;
@@ -174,17 +249,33 @@ export function decodeGszHeader(bytes: Uint8Array): GszHeader {
     const n = num(r[3], `${what} count`, 1, GSZ_LIMITS.splatsPerChunk, true);
     const level = num(r[4], `${what} level`, 0, GSZ_LIMITS.chunks, true);
     const b = bounds(r.slice(5, 11), `${what} bounds`);
-    const columnLengths = r.slice(11).map((v, k) => num(v, `${what} column ${GSZ_COLUMNS[k]} length`, 1, length, true));
-    if (columnLengths.reduce((s, v) => s + v, 0) !== length) corrupt(`${what}: column lengths do not add up to the chunk length`);
-    const chunk: GszChunkInfo = { offset, length, count: n, firstSplat, bounds: b, level, crc, columnLengths };
+    const columnLengths = r
+      .slice(11)
+      .map((v, k) => num(v, `${what} column ${GSZ_COLUMNS[k]} length`, 1, length, true));
+    if (columnLengths.reduce((s, v) => s + v, 0) !== length)
+      corrupt(`${what}: column lengths do not add up to the chunk length`);
+    const chunk: GszChunkInfo = {
+      offset,
+      length,
+      count: n,
+      firstSplat,
+      bounds: b,
+      level,
+      crc,
+      columnLengths,
+    };
     const raw = columnRawBytes({ quant, shDegree, codebook }, n);
     raw.forEach((size, k) => {
       if (size > maxInflated(columnLengths[k])) {
-        throw new GszFormatError('limit', `${what}: ${n} Gaussians cannot be stored in a ${columnLengths[k]}-byte ${GSZ_COLUMNS[k]} column`);
+        throw new GszFormatError(
+          'limit',
+          `${what}: ${n} Gaussians cannot be stored in a ${columnLengths[k]}-byte ${GSZ_COLUMNS[k]} column`,
+        );
       }
     });
     firstSplat += n;
-    if (firstSplat > count) throw new GszFormatError('limit', `chunks hold more Gaussians than the header count ${count}`);
+    if (firstSplat > count)
+      throw new GszFormatError('limit', `chunks hold more Gaussians than the header count ${count}`);
     sections.push([offset, length]);
     chunks.push(chunk);
   }
@@ -196,13 +287,22 @@ export function decodeGszHeader(bytes: Uint8Array): GszHeader {
   }
   const up = vec3(h.up, 'up', -1, 1);
   return {
-    version: pre.version, count, shDegree, antialiased: h.antialiased as boolean, bounds: bounds(h.bounds, 'bounds'),
-    up, quant, codebook, chunks, headerEnd,
+    version: pre.version,
+    count,
+    shDegree,
+    antialiased: h.antialiased as boolean,
+    bounds: bounds(h.bounds, 'bounds'),
+    up,
+    quant,
+    codebook,
+    chunks,
+    headerEnd,
   };
 }
 
 function checkSection(bytes: Uint8Array, length: number, crc: number, what: string): void {
-  if (bytes.length !== length) throw new GszFormatError('truncated', `${what}: got ${bytes.length} bytes, expected ${length}`);
+  if (bytes.length !== length)
+    throw new GszFormatError('truncated', `${what}: got ${bytes.length} bytes, expected ${length}`);
   if (crc32(bytes) !== crc) corrupt(`${what}: checksum mismatch`);
 }
 
@@ -222,7 +322,14 @@ export function decodeGszCodebook(header: GszHeader, bytes: Uint8Array): Float32
 }
 
 /** Positions: origin + code * step per axis, codes from the Morton keys (12 key bits at a time by table). */
-function dequantPositions(keys: Float64Array, n: number, origin: Vec3, step: Vec3, p: Float32Array, at: number): void {
+function dequantPositions(
+  keys: Float64Array,
+  n: number,
+  origin: Vec3,
+  step: Vec3,
+  p: Float32Array,
+  at: number,
+): void {
   const [ox, oy, oz] = origin;
   const [sx, sy, sz] = step;
   const table = demortonTable();
@@ -240,7 +347,14 @@ function dequantPositions(keys: Float64Array, n: number, origin: Vec3, step: Vec
   }
 }
 
-function dequantLinear(codes: Uint16Array, count: number, min: number, step: number, out: Float32Array, at: number): void {
+function dequantLinear(
+  codes: Uint16Array,
+  count: number,
+  min: number,
+  step: number,
+  out: Float32Array,
+  at: number,
+): void {
   for (let i = 0; i < count; i++) out[at + i] = min + codes[i] * step;
 }
 
@@ -298,7 +412,12 @@ function opacityTable(bits: number): Float32Array {
  * With SH degree > 0 the codebook (decodeGszCodebook) is needed for the full scene; without one the chunk
  * decodes as a DC-only scene (shDegree 0), which is what a first picture before the codebook shows.
  */
-export function decodeGszChunk(header: GszHeader, index: number, bytes: Uint8Array, codebook?: Float32Array): GaussianScene {
+export function decodeGszChunk(
+  header: GszHeader,
+  index: number,
+  bytes: Uint8Array,
+  codebook?: Float32Array,
+): GaussianScene {
   const chunk = header.chunks[index];
   if (!chunk) throw new GszFormatError('corrupt', `no chunk ${index} (the file has ${header.chunks.length})`);
   const degree = codebook ? header.shDegree : 0;
@@ -307,12 +426,22 @@ export function decodeGszChunk(header: GszHeader, index: number, bytes: Uint8Arr
   return scene;
 }
 
-function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, codebook: Float32Array | undefined, out: GaussianScene, at: number): void {
+function decodeChunkInto(
+  header: GszHeader,
+  index: number,
+  bytes: Uint8Array,
+  codebook: Float32Array | undefined,
+  out: GaussianScene,
+  at: number,
+): void {
   const chunk = header.chunks[index];
   const what = `chunk ${index}`;
   checkSection(bytes, chunk.length, chunk.crc, what);
   if (codebook && header.codebook && codebook.length !== header.codebook.centroids * header.codebook.dims) {
-    throw new GszFormatError('corrupt', `codebook has ${codebook.length} floats, header says ${header.codebook.centroids * header.codebook.dims}`);
+    throw new GszFormatError(
+      'corrupt',
+      `codebook has ${codebook.length} floats, header says ${header.codebook.centroids * header.codebook.dims}`,
+    );
   }
   const n = chunk.count;
   const q = header.quant;
@@ -328,7 +457,15 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
   decodePositionKeys(column(0), codes.keys, n, `${what} position`);
   decodeTriples(column(1), codes.logScale, n, q.logScale.bits, `${what} logScale`, 'log-scale');
   decodeRotations(column(2), codes.rotation, n, q.rotation.bits, q.rotation.levels, `${what} rotation`);
-  decodeOpacityCodes(column(3), codes.opacity, codes.logScale, n, q.opacity.bits, q.logScale.bits, `${what} opacity`);
+  decodeOpacityCodes(
+    column(3),
+    codes.opacity,
+    codes.logScale,
+    n,
+    q.opacity.bits,
+    q.logScale.bits,
+    `${what} opacity`,
+  );
   decodeColours(column(4), codes.shDC, n, q.shDC.bits, `${what} shDC`);
 
   dequantPositions(codes.keys, n, q.position.origin, q.position.step, out.positions, at * 3);
@@ -357,14 +494,18 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
       const from = index[i] * dims;
       if (z) {
         for (let d = 0; d < dims; d += 3, k += 3, to += 3) {
-          const v0 = z[k], v1 = z[k + 1], v2 = z[k + 2];
+          const v0 = z[k],
+            v1 = z[k + 1],
+            v2 = z[k + 2];
           if ((v0 | v1 | v2) === 0) {
             rest[to] = codebook[from + d];
             rest[to + 1] = codebook[from + d + 1];
             rest[to + 2] = codebook[from + d + 2];
             continue;
           }
-          const y0 = unzigzagResidual(v0) * rs, y1 = unzigzagResidual(v1) * rs, y2 = unzigzagResidual(v2) * rs;
+          const y0 = unzigzagResidual(v0) * rs,
+            y1 = unzigzagResidual(v1) * rs,
+            y2 = unzigzagResidual(v2) * rs;
           rest[to] = codebook[from + d] + b[0] * y0 + b[3] * y1 + b[6] * y2;
           rest[to + 1] = codebook[from + d + 1] + b[1] * y0 + b[4] * y1 + b[7] * y2;
           rest[to + 2] = codebook[from + d + 2] + b[2] * y0 + b[5] * y1 + b[8] * y2;
@@ -380,15 +521,24 @@ function decodeChunkInto(header: GszHeader, index: number, bytes: Uint8Array, co
 export function decodeGsz(bytes: Uint8Array): GaussianScene {
   const header = decodeGszHeader(bytes);
   const end = (offset: number, length: number, what: string): void => {
-    if (offset + length > bytes.length) throw new GszFormatError('truncated', `${what} ends at byte ${offset + length}, the file has ${bytes.length}`);
+    if (offset + length > bytes.length)
+      throw new GszFormatError(
+        'truncated',
+        `${what} ends at byte ${offset + length}, the file has ${bytes.length}`,
+      );
   };
   header.chunks.forEach((c, i) => end(c.offset, c.length, `chunk ${i}`));
   let codebook: Float32Array | undefined;
   if (header.codebook) {
     end(header.codebook.offset, header.codebook.length, 'codebook');
-    codebook = decodeGszCodebook(header, bytes.subarray(header.codebook.offset, header.codebook.offset + header.codebook.length));
+    codebook = decodeGszCodebook(
+      header,
+      bytes.subarray(header.codebook.offset, header.codebook.offset + header.codebook.length),
+    );
   }
   const scene = createScene(header.count, header.shDegree, header.antialiased);
-  header.chunks.forEach((c, i) => decodeChunkInto(header, i, bytes.subarray(c.offset, c.offset + c.length), codebook, scene, c.firstSplat));
+  header.chunks.forEach((c, i) =>
+    decodeChunkInto(header, i, bytes.subarray(c.offset, c.offset + c.length), codebook, scene, c.firstSplat),
+  );
   return scene;
 }

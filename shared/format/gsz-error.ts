@@ -11,7 +11,10 @@ export type GszErrorCode =
 
 export class GszFormatError extends Error {
   override name = 'GszFormatError';
-  constructor(readonly code: GszErrorCode, message: string) {
+  constructor(
+    readonly code: GszErrorCode,
+    message: string,
+  ) {
     super(`.gsz ${code}: ${message}`);
   }
 }

@@ -42,7 +42,24 @@ function rewriteHeader(file: Uint8Array, mutate: (h: Header) => void): Uint8Arra
   return out;
 }
 
-const ABSURD = [-1, 0, 1, 2 ** 31, 2 ** 32 + 5, 2 ** 53, 1e300, -1e300, 0.5, NaN, Infinity, 'x', null, [], {}, true];
+const ABSURD = [
+  -1,
+  0,
+  1,
+  2 ** 31,
+  2 ** 32 + 5,
+  2 ** 53,
+  1e300,
+  -1e300,
+  0.5,
+  NaN,
+  Infinity,
+  'x',
+  null,
+  [],
+  {},
+  true,
+];
 
 function check(bytes: Uint8Array, what: string): 'ok' | string {
   const t = performance.now();
@@ -50,10 +67,14 @@ function check(bytes: Uint8Array, what: string): 'ok' | string {
     const scene = decodeGsz(bytes);
     assertFiniteScene(scene, what);
     // A decoded scene never exceeds what the expansion limit allows for this many stored bytes.
-    assert.ok(scene.count * 6 <= GSZ_LIMITS.expansion * bytes.length + GSZ_LIMITS.expansionSlack * 7, `${what}: ${scene.count} Gaussians from ${bytes.length} bytes`);
+    assert.ok(
+      scene.count * 6 <= GSZ_LIMITS.expansion * bytes.length + GSZ_LIMITS.expansionSlack * 7,
+      `${what}: ${scene.count} Gaussians from ${bytes.length} bytes`,
+    );
     return 'ok';
   } catch (e) {
-    if (!(e instanceof GszFormatError)) throw new Error(`${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    if (!(e instanceof GszFormatError))
+      throw new Error(`${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
     return e.code;
   } finally {
     // Any single case taking this long would mean work out of proportion to a ~10 KB file (a hang in the limit).
@@ -63,7 +84,13 @@ function check(bytes: Uint8Array, what: string): 'ok' | string {
 
 test('10,000 mutated files each decode or throw GszFormatError quickly', async () => {
   const scene = randomScene(300, 1, 9);
-  const base = await encodeGsz(scene, { firstChunk: 40, chunkGrowth: 2, maxChunk: 100, codebookSize: 32, kmeansIterations: 1 });
+  const base = await encodeGsz(scene, {
+    firstChunk: 40,
+    chunkGrowth: 2,
+    maxChunk: 100,
+    codebookSize: 32,
+    kmeansIterations: 1,
+  });
   const header = decodeGszHeader(base);
   assert.ok(header.chunks.length >= 3 && base.length < 30_000, 'a small multi-chunk base file');
   assert.equal(check(base, 'base'), 'ok');
@@ -111,11 +138,13 @@ test('10,000 mutated files each decode or throw GszFormatError quickly', async (
         const q = h.quant as Record<string, Record<string, unknown>>;
         if (target === 0) h.count = value;
         else if (target === 1) h.chunks[c][field] = value;
-        else if (target === 2 && h.codebook) h.codebook[['offset', 'length', 'centroids', 'dims', 'crc'][field % 5]] = value;
+        else if (target === 2 && h.codebook)
+          h.codebook[['offset', 'length', 'centroids', 'dims', 'crc'][field % 5]] = value;
         else if (target === 3) h.shDegree = value;
-        else if (target === 4) q[['position', 'logScale', 'rotation', 'opacity', 'shDC'][field % 5]].bits = value;
+        else if (target === 4)
+          q[['position', 'logScale', 'rotation', 'opacity', 'shDC'][field % 5]].bits = value;
         else if (target === 5) (q.position as Record<string, unknown>).step = [value, 1, 1];
-        else if (target === 6) h.chunks = field % 2 ? value as unknown[][] : [...h.chunks, ...h.chunks];
+        else if (target === 6) h.chunks = field % 2 ? (value as unknown[][]) : [...h.chunks, ...h.chunks];
         else h.bounds = value;
       });
       what = `case ${i}: header target ${target} = ${String(value)}`;
@@ -129,7 +158,8 @@ test('10,000 mutated files each decode or throw GszFormatError quickly', async (
   }
   const seconds = (performance.now() - t0) / 1000;
   // Every kind of failure shows up (the fuzz reaches each check), and the whole run stays fast.
-  for (const code of ['truncated', 'corrupt', 'limit']) assert.ok((codes.get(code) ?? 0) > 0, `no '${code}' case in ${JSON.stringify([...codes])}`);
+  for (const code of ['truncated', 'corrupt', 'limit'])
+    assert.ok((codes.get(code) ?? 0) > 0, `no '${code}' case in ${JSON.stringify([...codes])}`);
   assert.ok(seconds < 40, `fuzz took ${seconds} s`);
 });
 
@@ -139,18 +169,30 @@ test('absurd counts are rejected as limits before anything is allocated', async 
     h.count = 2 ** 27;
     (h.chunks[0] as number[])[3] = 2 ** 27 - 150;
   });
-  assert.throws(() => decodeGsz(huge), (e: unknown) => e instanceof GszFormatError && e.code === 'limit');
+  assert.throws(
+    () => decodeGsz(huge),
+    (e: unknown) => e instanceof GszFormatError && e.code === 'limit',
+  );
   const tooMany = rewriteHeader(base, (h) => {
     h.count = 2 ** 40;
   });
-  assert.throws(() => decodeGsz(tooMany), (e: unknown) => e instanceof GszFormatError && e.code === 'limit');
-  assert.throws(() => decodeGsz(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])), (e: unknown) => e instanceof GszFormatError && e.code === 'bad-magic');
+  assert.throws(
+    () => decodeGsz(tooMany),
+    (e: unknown) => e instanceof GszFormatError && e.code === 'limit',
+  );
+  assert.throws(
+    () => decodeGsz(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])),
+    (e: unknown) => e instanceof GszFormatError && e.code === 'bad-magic',
+  );
   // Versions 1 (zstd columns) and 2 (v2's SH-residual binarisation) and any later version are rejected, not misread;
   // version 3 (v4 without the SH colour basis, which an SH-0 file does not use) still reads.
   for (const version of [1, 2, 5]) {
     const other = base.slice();
     other[4] = version;
-    assert.throws(() => decodeGsz(other), (e: unknown) => e instanceof GszFormatError && e.code === 'unsupported-version');
+    assert.throws(
+      () => decodeGsz(other),
+      (e: unknown) => e instanceof GszFormatError && e.code === 'unsupported-version',
+    );
   }
   const v3 = base.slice();
   v3[4] = 3;
@@ -159,10 +201,12 @@ test('absurd counts are rejected as limits before anything is allocated', async 
 
 test('the SH colour basis in the header must be 9 finite numbers with orthonormal rows', async () => {
   const base = await encodeGsz(randomScene(300, 1, 4), { codebookSize: 8, kmeansIterations: 1 });
-  const withBasis = (basis: unknown) => rewriteHeader(base, (h) => {
-    ((h.quant as Record<string, unknown>).shResidual as Record<string, unknown>).basis = basis;
-  });
-  const corrupt = (e: unknown) => e instanceof GszFormatError && e.code === 'corrupt' && /basis/.test(e.message);
+  const withBasis = (basis: unknown) =>
+    rewriteHeader(base, (h) => {
+      ((h.quant as Record<string, unknown>).shResidual as Record<string, unknown>).basis = basis;
+    });
+  const corrupt = (e: unknown) =>
+    e instanceof GszFormatError && e.code === 'corrupt' && /basis/.test(e.message);
   assert.throws(() => decodeGsz(withBasis([1, 0, 0, 0, 1, 0, 0, 0])), corrupt);
   assert.throws(() => decodeGsz(withBasis([1, 0, 0, 0, 1, 0, 0, 0, Number.NaN])), corrupt);
   assert.throws(() => decodeGsz(withBasis([1, 0, 0, 0, 1, 0, 0, 0.1, 1])), corrupt);

@@ -70,7 +70,15 @@ export interface GszCodebookInfo {
   dims: number;
 }
 
-export const GSZ_COLUMNS = ['position', 'logScale', 'rotation', 'opacity', 'shDC', 'shIndex', 'shResidual'] as const;
+export const GSZ_COLUMNS = [
+  'position',
+  'logScale',
+  'rotation',
+  'opacity',
+  'shDC',
+  'shIndex',
+  'shResidual',
+] as const;
 export type GszColumn = (typeof GSZ_COLUMNS)[number];
 
 export interface GszChunkInfo {
@@ -108,7 +116,8 @@ export interface GszHeader {
 }
 
 /** Columns a chunk has: 5, + shIndex when shDegree > 0, + shResidual when the header has quant.shResidual too. */
-export const columnCount = (header: Pick<GszHeader, 'quant' | 'shDegree'>): number => (header.shDegree > 0 ? (header.quant.shResidual ? 7 : 6) : 5);
+export const columnCount = (header: Pick<GszHeader, 'quant' | 'shDegree'>): number =>
+  header.shDegree > 0 ? (header.quant.shResidual ? 7 : 6) : 5;
 
 /** Largest `bits` of the tree-coded attributes (log-scale, rotation, opacity, DC): bounds the model sizes. */
 export const MAX_CODE_BITS = 12;
@@ -120,10 +129,19 @@ export const indexBits = (centroids: number): number => (centroids <= 1 ? 0 : 32
  * Nominal raw bytes of each column for a chunk of `count` Gaussians, in GSZ_COLUMNS order: what the codes
  * would take as plain integers (16-bit positions, 1 or 2 bytes per code). Only used by the expansion limit.
  */
-export function columnRawBytes(header: Pick<GszHeader, 'quant' | 'shDegree' | 'codebook'>, count: number): number[] {
+export function columnRawBytes(
+  header: Pick<GszHeader, 'quant' | 'shDegree' | 'codebook'>,
+  count: number,
+): number[] {
   const q = header.quant;
   const per = (bits: number): number => (bits > 8 ? 2 : 1);
-  const sizes = [6 * count, 3 * per(q.logScale.bits) * count, 3 * per(q.rotation.bits) * count, per(q.opacity.bits) * count, 3 * per(q.shDC.bits) * count];
+  const sizes = [
+    6 * count,
+    3 * per(q.logScale.bits) * count,
+    3 * per(q.rotation.bits) * count,
+    per(q.opacity.bits) * count,
+    3 * per(q.shDC.bits) * count,
+  ];
   if (header.shDegree > 0 && header.codebook) {
     sizes.push(Math.max(1, per(indexBits(header.codebook.centroids))) * count);
     if (q.shResidual) sizes.push(header.codebook.dims * count);
@@ -132,4 +150,5 @@ export function columnRawBytes(header: Pick<GszHeader, 'quant' | 'shDegree' | 'c
 }
 
 /** Largest uncompressed size a section of `stored` bytes may claim (see GSZ_LIMITS.expansion). */
-export const maxInflated = (stored: number): number => stored * GSZ_LIMITS.expansion + GSZ_LIMITS.expansionSlack;
+export const maxInflated = (stored: number): number =>
+  stored * GSZ_LIMITS.expansion + GSZ_LIMITS.expansionSlack;

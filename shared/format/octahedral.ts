@@ -12,7 +12,12 @@ export interface AxisTurn {
 
 function build(): AxisTurn[] {
   const h = Math.SQRT1_2;
-  const list: [number, number, number, number][] = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+  const list: [number, number, number, number][] = [
+    [1, 0, 0, 0],
+    [0, 1, 0, 0],
+    [0, 0, 1, 0],
+    [0, 0, 0, 1],
+  ];
   for (let a = 1; a <= 3; a++) {
     for (const sg of [1, -1]) {
       const q: [number, number, number, number] = [h, 0, 0, 0];
@@ -20,7 +25,11 @@ function build(): AxisTurn[] {
       list.push(q);
     }
   }
-  for (const [a, b] of [[1, 2], [1, 3], [2, 3]]) {
+  for (const [a, b] of [
+    [1, 2],
+    [1, 3],
+    [2, 3],
+  ]) {
     for (const sg of [1, -1]) {
       const q: [number, number, number, number] = [0, 0, 0, 0];
       q[a] = h;
@@ -28,7 +37,8 @@ function build(): AxisTurn[] {
       list.push(q);
     }
   }
-  for (const sx of [1, -1]) for (const sy of [1, -1]) for (const sz of [1, -1]) list.push([0.5, 0.5 * sx, 0.5 * sy, 0.5 * sz]); // 120° turns
+  for (const sx of [1, -1])
+    for (const sy of [1, -1]) for (const sz of [1, -1]) list.push([0.5, 0.5 * sx, 0.5 * sy, 0.5 * sz]); // 120° turns
   return list.map((q) => {
     const [w, x, y, z] = q;
     // Column k of the rotation matrix of q.
@@ -45,7 +55,14 @@ function build(): AxisTurn[] {
 export const AXIS_TURNS: readonly AxisTurn[] = build();
 
 /** out = a·b (Hamilton product; w, x, y, z). */
-export function quatMul(aw: number, ax: number, ay: number, az: number, b: readonly number[], out: Float64Array | number[]): void {
+export function quatMul(
+  aw: number,
+  ax: number,
+  ay: number,
+  az: number,
+  b: readonly number[],
+  out: Float64Array | number[],
+): void {
   const [bw, bx, by, bz] = b;
   out[0] = aw * bw - ax * bx - ay * by - az * bz;
   out[1] = aw * bx + ax * bw + ay * bz - az * by;

@@ -18,15 +18,27 @@ test('bits, trees and direct bits round trip exactly', () => {
   });
   const run = (c: RangeEncoder | RangeDecoder) => {
     const probs = newModel(1 << 13);
-    return ops.map((op) => (op.kind === 0 ? c.bit(probs, 1 + (op.bits % 7), op.value & 1) : op.kind === 1 ? c.tree(probs, 0, op.bits, op.value) : c.direct(op.bits, op.value)));
+    return ops.map((op) =>
+      op.kind === 0
+        ? c.bit(probs, 1 + (op.bits % 7), op.value & 1)
+        : op.kind === 1
+          ? c.tree(probs, 0, op.bits, op.value)
+          : c.direct(op.bits, op.value),
+    );
   };
   const enc = new RangeEncoder();
   run(enc);
   const bytes = enc.finish();
   const back = run(new RangeDecoder(bytes, 'test'));
-  assert.deepEqual(back, ops.map((op) => (op.kind === 0 ? op.value & 1 : op.value)));
+  assert.deepEqual(
+    back,
+    ops.map((op) => (op.kind === 0 ? op.value & 1 : op.value)),
+  );
   // Truncation is a GszFormatError, never garbage forever or another exception.
-  assert.throws(() => run(new RangeDecoder(bytes.subarray(0, bytes.length >> 1), 'test')), (e: unknown) => e instanceof GszFormatError);
+  assert.throws(
+    () => run(new RangeDecoder(bytes.subarray(0, bytes.length >> 1), 'test')),
+    (e: unknown) => e instanceof GszFormatError,
+  );
 });
 
 test('adaptive models code skewed data near its entropy', () => {
@@ -44,7 +56,9 @@ test('positions and triples round trip through their column schemes', () => {
   const rand = random(3);
   const n = 3000;
   const codes = newChunkCodes(n);
-  const keys = Array.from({ length: n }, () => morton48(Math.floor(rand() * 65536), Math.floor(rand() * 65536), Math.floor(rand() * 65536))).sort((a, b) => a - b);
+  const keys = Array.from({ length: n }, () =>
+    morton48(Math.floor(rand() * 65536), Math.floor(rand() * 65536), Math.floor(rand() * 65536)),
+  ).sort((a, b) => a - b);
   codes.keys.set(keys);
   for (let i = 0; i < n * 3; i++) codes.logScale[i] = Math.floor(rand() * 300);
   const enc = new RangeEncoder();
@@ -65,7 +79,11 @@ test('morton48 interleaves x, y, z bits and demorton48 inverts it', () => {
   assert.equal(morton48(65535, 65535, 65535), 2 ** 48 - 1);
   assert.equal(morton48(256, 0, 0), 2 ** 24);
   const out = new Int32Array(3);
-  for (const [x, y, z] of [[0, 0, 0], [65535, 1, 32768], [12345, 54321, 999]]) {
+  for (const [x, y, z] of [
+    [0, 0, 0],
+    [65535, 1, 32768],
+    [12345, 54321, 999],
+  ]) {
     demorton48(morton48(x, y, z), out, 0);
     assert.deepEqual([...out], [x, y, z]);
   }
@@ -74,16 +92,26 @@ test('morton48 interleaves x, y, z bits and demorton48 inverts it', () => {
 /** Rotation matrix (row-major) of a unit quaternion (w, x, y, z). */
 function matrix([w, x, y, z]: number[]): number[] {
   return [
-    1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
-    2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
-    2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y),
+    1 - 2 * (y * y + z * z),
+    2 * (x * y - w * z),
+    2 * (x * z + w * y),
+    2 * (x * y + w * z),
+    1 - 2 * (x * x + z * z),
+    2 * (y * z - w * x),
+    2 * (x * z - w * y),
+    2 * (y * z + w * x),
+    1 - 2 * (x * x + y * y),
   ];
 }
 /** R diag(s) R^T. */
 function covariance(q: number[], s: number[]): number[] {
   const r = matrix(q);
   const out: number[] = [];
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) out.push(r[i * 3] * s[0] * r[j * 3] + r[i * 3 + 1] * s[1] * r[j * 3 + 1] + r[i * 3 + 2] * s[2] * r[j * 3 + 2]);
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++)
+      out.push(
+        r[i * 3] * s[0] * r[j * 3] + r[i * 3 + 1] * s[1] * r[j * 3 + 1] + r[i * 3 + 2] * s[2] * r[j * 3 + 2],
+      );
   return out;
 }
 

@@ -118,15 +118,21 @@ export class RangeDecoder implements BitCoder {
   private code = 0;
   private pos: number;
 
-  constructor(private readonly bytes: Uint8Array, private readonly what: string) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly what: string,
+  ) {
     this.pos = 0;
-    if (bytes.length < 5) throw new GszFormatError('corrupt', `${what}: ${bytes.length} bytes cannot hold a range-coded stream`);
-    if (bytes[0] !== 0) throw new GszFormatError('corrupt', `${what}: range-coded stream does not start with 0`);
-    for (let i = 0; i < 5; i++) this.code = ((this.code * 256) + this.next()) >>> 0;
+    if (bytes.length < 5)
+      throw new GszFormatError('corrupt', `${what}: ${bytes.length} bytes cannot hold a range-coded stream`);
+    if (bytes[0] !== 0)
+      throw new GszFormatError('corrupt', `${what}: range-coded stream does not start with 0`);
+    for (let i = 0; i < 5; i++) this.code = (this.code * 256 + this.next()) >>> 0;
   }
 
   private next(): number {
-    if (this.pos >= this.bytes.length) throw new GszFormatError('corrupt', `${this.what}: range-coded stream ends early`);
+    if (this.pos >= this.bytes.length)
+      throw new GszFormatError('corrupt', `${this.what}: range-coded stream ends early`);
     return this.bytes[this.pos++];
   }
 
@@ -150,7 +156,7 @@ export class RangeDecoder implements BitCoder {
     // The mixed probability is >= 71/2^15, so the range can fall below 2^16: normalise twice at most.
     while (this.range < TOP) {
       this.range = (this.range * 256) >>> 0;
-      this.code = ((this.code * 256) + this.next()) >>> 0;
+      this.code = (this.code * 256 + this.next()) >>> 0;
     }
     return bit;
   }
@@ -167,7 +173,7 @@ export class RangeDecoder implements BitCoder {
       value = (value << 1) | b;
       if (this.range < TOP) {
         this.range = (this.range * 256) >>> 0;
-        this.code = ((this.code * 256) + this.next()) >>> 0;
+        this.code = (this.code * 256 + this.next()) >>> 0;
       }
     }
     return value >>> 0;
@@ -198,9 +204,10 @@ export class RangeDecoder implements BitCoder {
         m = (m << 1) | 1;
       }
       while (range < TOP) {
-        if (pos >= bytes.length) throw new GszFormatError('corrupt', `${this.what}: range-coded stream ends early`);
+        if (pos >= bytes.length)
+          throw new GszFormatError('corrupt', `${this.what}: range-coded stream ends early`);
         range = (range * 256) >>> 0;
-        code = ((code * 256) + bytes[pos++]) >>> 0;
+        code = (code * 256 + bytes[pos++]) >>> 0;
       }
     }
     this.range = range;

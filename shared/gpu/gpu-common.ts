@@ -97,7 +97,9 @@ export function checkCount(count: GpuCount, maxCount: number, owner: string): nu
     throw new GpuSortError(`${owner}: count offset ${count.offset} must be a non-negative multiple of 4`);
   }
   if (count.offset + 4 > count.buffer.size) {
-    throw new GpuSortError(`${owner}: count offset ${count.offset} is outside its ${count.buffer.size}-byte buffer`);
+    throw new GpuSortError(
+      `${owner}: count offset ${count.offset} is outside its ${count.buffer.size}-byte buffer`,
+    );
   }
   return undefined;
 }
@@ -118,7 +120,9 @@ export class CountCopier {
     let source: GpuCountBuffer;
     if (typeof count === 'number') {
       if (count !== this.lastValue || this.lastBuffer === undefined) {
-        this.lastBuffer = createBuffer(this.device, `${this.label}.count`, 4, GPUBufferUsage.COPY_SRC, [count]);
+        this.lastBuffer = createBuffer(this.device, `${this.label}.count`, 4, GPUBufferUsage.COPY_SRC, [
+          count,
+        ]);
         this.lastValue = count;
       }
       source = { buffer: this.lastBuffer, offset: 0 };
@@ -136,11 +140,20 @@ export class CountCopier {
 
 /** Throws unless `buffer` can hold the elements a call may touch: `count` for a number, else `maxCount`
  *  (a count on the GPU is only clamped to maxCount, so the buffer must hold that many). */
-export function checkDataBuffer(buffer: GPUBuffer, count: GpuCount, maxCount: number, owner: string, what: string): void {
+export function checkDataBuffer(
+  buffer: GPUBuffer,
+  count: GpuCount,
+  maxCount: number,
+  owner: string,
+  what: string,
+): void {
   const elements = typeof count === 'number' ? count : maxCount;
   if (buffer.size < elements * 4) {
-    const why = typeof count === 'number' ? `count ${count}` : `maxCount ${maxCount} (the count is on the GPU)`;
-    throw new GpuSortError(`${owner}: ${what} buffer "${buffer.label}" has ${buffer.size} bytes, too small for ${why} u32`);
+    const why =
+      typeof count === 'number' ? `count ${count}` : `maxCount ${maxCount} (the count is on the GPU)`;
+    throw new GpuSortError(
+      `${owner}: ${what} buffer "${buffer.label}" has ${buffer.size} bytes, too small for ${why} u32`,
+    );
   }
 }
 
@@ -148,6 +161,8 @@ export function checkDataBuffer(buffer: GPUBuffer, count: GpuCount, maxCount: nu
 export function checkBindingSize(device: GPUDevice, bytes: number, owner: string, what: string): void {
   const limit = device.limits.maxStorageBufferBindingSize;
   if (bytes > limit) {
-    throw new GpuSortError(`${owner}: ${what} needs ${bytes} bytes, over this device's storage binding limit ${limit}`);
+    throw new GpuSortError(
+      `${owner}: ${what} needs ${bytes} bytes, over this device's storage binding limit ${limit}`,
+    );
   }
 }

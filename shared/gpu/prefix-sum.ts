@@ -87,13 +87,21 @@ export class PrefixSum {
     checkBindingSize(device, maxCount * 4, this.label, `maxCount ${maxCount}`);
     this.device = device;
     this.maxCount = maxCount;
-    this.pipelines = pipelines(device, checkWorkgroupSize(options.workgroupSize ?? defaultWorkgroupSize(device), this.label));
+    this.pipelines = pipelines(
+      device,
+      checkWorkgroupSize(options.workgroupSize ?? defaultWorkgroupSize(device), this.label),
+    );
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC; // COPY_SRC: inspectable in tests
     let n = maxCount;
     for (;;) {
       const blocks = Math.max(1, Math.ceil(n / SCAN_BLOCK));
       this.sums.push(
-        createBuffer(device, `${this.label}.sums${this.sums.length}`, blocks * 4, usage | GPUBufferUsage.COPY_SRC),
+        createBuffer(
+          device,
+          `${this.label}.sums${this.sums.length}`,
+          blocks * 4,
+          usage | GPUBufferUsage.COPY_SRC,
+        ),
       );
       if (blocks === 1) break;
       n = blocks;
@@ -185,7 +193,10 @@ export class PrefixSum {
         entries: [
           { binding: 0, resource: { buffer: this.levelParams, offset: level * PARAM_SLOT_BYTES, size: 8 } },
           // Only the first maxCount elements: a caller's buffer may be larger than one storage binding.
-          { binding: 1, resource: { buffer: data, offset: 0, size: Math.min(data.size, Math.max(16, this.maxCount * 4)) } },
+          {
+            binding: 1,
+            resource: { buffer: data, offset: 0, size: Math.min(data.size, Math.max(16, this.maxCount * 4)) },
+          },
           { binding: 2, resource: { buffer: this.sums[level] } },
         ],
       });

@@ -8,7 +8,11 @@ import { RadixSort } from './radix-sort.ts';
 import { randomU32, readU32, uploadU32 } from './test-buffers.ts';
 
 /** CPU reference: pairs stably sorted by key & mask (Array.prototype.sort is stable since ES2019). */
-function referenceSort(keys: Uint32Array, values: Uint32Array, keyBits: number): { keys: Uint32Array; values: Uint32Array } {
+function referenceSort(
+  keys: Uint32Array,
+  values: Uint32Array,
+  keyBits: number,
+): { keys: Uint32Array; values: Uint32Array } {
   const mask = keyBits === 32 ? 0xffffffff : (1 << keyBits) - 1;
   const order = Array.from(keys.keys()).sort((a, b) => ((keys[a] & mask) >>> 0) - ((keys[b] & mask) >>> 0));
   return { keys: Uint32Array.from(order, (i) => keys[i]), values: Uint32Array.from(order, (i) => values[i]) };
@@ -24,16 +28,27 @@ function firstMismatch(actual: Uint32Array, expected: Uint32Array): string {
 /** Uploads the pairs, sorts the first `count` on the GPU, and returns what the buffers hold afterwards
  *  (`read` words, default `count`). */
 async function gpuSort(
-  device: GPUDevice, sorter: RadixSort, keys: Uint32Array, values: Uint32Array,
-  count: number | { words: Uint32Array; offset: number }, keyBits: number, read = typeof count === 'number' ? count : keys.length,
+  device: GPUDevice,
+  sorter: RadixSort,
+  keys: Uint32Array,
+  values: Uint32Array,
+  count: number | { words: Uint32Array; offset: number },
+  keyBits: number,
+  read = typeof count === 'number' ? count : keys.length,
 ): Promise<{ keys: Uint32Array; values: Uint32Array }> {
   const keyBuffer = uploadU32(device, keys, 'test.keys');
   const valueBuffer = uploadU32(device, values, 'test.values');
-  const countArg = typeof count === 'number' ? count : { buffer: uploadU32(device, count.words, 'test.count'), offset: count.offset };
+  const countArg =
+    typeof count === 'number'
+      ? count
+      : { buffer: uploadU32(device, count.words, 'test.count'), offset: count.offset };
   const encoder = device.createCommandEncoder();
   sorter.encode(encoder, keyBuffer, valueBuffer, countArg, keyBits);
   device.queue.submit([encoder.finish()]);
-  const out = { keys: await readU32(device, keyBuffer, read), values: await readU32(device, valueBuffer, read) };
+  const out = {
+    keys: await readU32(device, keyBuffer, read),
+    values: await readU32(device, valueBuffer, read),
+  };
   keyBuffer.destroy();
   valueBuffer.destroy();
   if (typeof countArg !== 'number') countArg.buffer.destroy();
@@ -58,7 +73,11 @@ test('sorts random keys of 4, 13, 16 and 32 bits stably, sizes 0 to 100,000', as
       const got = await gpuSort(device, sorter, keys, values, n, keyBits);
       const expected = referenceSort(keys, values, keyBits);
       gpu.check();
-      assert.equal(firstMismatch(got.values, expected.values), 'equal', `values, ${n} keys of ${keyBits} bits`);
+      assert.equal(
+        firstMismatch(got.values, expected.values),
+        'equal',
+        `values, ${n} keys of ${keyBits} bits`,
+      );
       assert.equal(firstMismatch(got.keys, expected.keys), 'equal', `keys, ${n} keys of ${keyBits} bits`);
     }
   }
@@ -91,13 +110,27 @@ test('reads the count from a GPU buffer (indirect) and leaves elements beyond it
   const { device } = gpu;
   const capacity = 3000;
   const sorter = new RadixSort(device, { maxCount: capacity });
-  for (const [n, keyBits] of [[0, 16], [1, 16], [1234, 16], [2049, 4], [capacity, 32]] as const) {
+  for (const [n, keyBits] of [
+    [0, 16],
+    [1, 16],
+    [1234, 16],
+    [2049, 4],
+    [capacity, 32],
+  ] as const) {
     const random = randomU32(n + 1);
     const keys = Uint32Array.from({ length: capacity }, () => random());
     const values = Uint32Array.from({ length: capacity }, () => random());
     // The count sits at a non-zero offset among garbage words, as a GPU stage might leave it.
     const count = { words: Uint32Array.of(0xdeadbeef, 99, n, 0xffffffff), offset: 8 };
-    const { keys: gotKeys, values: gotValues } = await gpuSort(device, sorter, keys, values, count, keyBits, capacity);
+    const { keys: gotKeys, values: gotValues } = await gpuSort(
+      device,
+      sorter,
+      keys,
+      values,
+      count,
+      keyBits,
+      capacity,
+    );
     const expected = referenceSort(keys.subarray(0, n), values.subarray(0, n), keyBits);
     gpu.check();
     assert.equal(firstMismatch(gotValues.subarray(0, n), expected.values), 'equal', `values, count ${n}`);
@@ -115,12 +148,21 @@ test('rejects counts over maxCount and bad key widths with a specific error', as
   const sorter = new RadixSort(device, { maxCount: 10, label: 'small' });
   const buffer = uploadU32(device, new Uint32Array(10), 'test.keys');
   const encoder = device.createCommandEncoder();
-  assert.throws(() => sorter.encode(encoder, buffer, buffer, 11, 8), /small: count 11 must be an integer in \[0, maxCount=10\]/);
+  assert.throws(
+    () => sorter.encode(encoder, buffer, buffer, 11, 8),
+    /small: count 11 must be an integer in \[0, maxCount=10\]/,
+  );
   assert.throws(() => sorter.encode(encoder, buffer, buffer, 5, 33), /keyBits 33/);
   assert.throws(() => sorter.encode(encoder, buffer, buffer, { buffer, offset: 2 }, 8), /offset 2/);
-  assert.throws(() => sorter.encode(encoder, buffer, buffer, 5, 8), /keys and values must be different buffers/);
+  assert.throws(
+    () => sorter.encode(encoder, buffer, buffer, 5, 8),
+    /keys and values must be different buffers/,
+  );
   const small = uploadU32(device, new Uint32Array(4), 'test.small');
-  assert.throws(() => sorter.encode(encoder, buffer, small, { buffer, offset: 0 }, 8), /"test.small" has 16 bytes, too small for maxCount 10/);
+  assert.throws(
+    () => sorter.encode(encoder, buffer, small, { buffer, offset: 0 }, 8),
+    /"test.small" has 16 bytes, too small for maxCount 10/,
+  );
   sorter.destroy();
 });
 
@@ -133,10 +175,21 @@ test('every workgroup size and scatter variant sorts the same (GPU default 256 s
   const keys = Uint32Array.from({ length: n }, () => random() & 0xfff);
   const values = Uint32Array.from({ length: n }, (_, i) => i);
   const expected = referenceSort(keys, values, 12);
-  for (const [workgroupSize, scatter] of [[16, 'direct'], [16, 'staged'], [32, 'direct'], [64, 'staged'], [128, 'direct'], [256, 'staged']] as const) {
+  for (const [workgroupSize, scatter] of [
+    [16, 'direct'],
+    [16, 'staged'],
+    [32, 'direct'],
+    [64, 'staged'],
+    [128, 'direct'],
+    [256, 'staged'],
+  ] as const) {
     const sorter = new RadixSort(device, { maxCount: n, workgroupSize, scatter });
     const got = await gpuSort(device, sorter, keys, values, n, 12);
-    assert.equal(firstMismatch(got.values, expected.values), 'equal', `workgroup ${workgroupSize}, ${scatter} scatter`);
+    assert.equal(
+      firstMismatch(got.values, expected.values),
+      'equal',
+      `workgroup ${workgroupSize}, ${scatter} scatter`,
+    );
     gpu.check();
     sorter.destroy();
   }

@@ -117,7 +117,10 @@ export class RadixSort {
     checkBindingSize(device, maxCount * 4, this.label, `maxCount ${maxCount}`);
     this.device = device;
     this.maxCount = maxCount;
-    const workgroupSize = checkWorkgroupSize(options.workgroupSize ?? defaultWorkgroupSize(device), this.label);
+    const workgroupSize = checkWorkgroupSize(
+      options.workgroupSize ?? defaultWorkgroupSize(device),
+      this.label,
+    );
     const scatter = options.scatter ?? (isCpuAdapter(device) ? 'direct' : 'staged');
     if (scatter !== 'staged' && scatter !== 'direct') {
       throw new GpuSortError(`${this.label}: scatter '${String(scatter)}' must be 'staged' or 'direct'`);
@@ -146,8 +149,18 @@ export class RadixSort {
         slots[slot + 1] = (1 << width) - 1;
       }
     }
-    this.passParams = createBuffer(device, `${this.label}.passParams`, slots.byteLength, GPUBufferUsage.UNIFORM, slots);
-    this.scan = new PrefixSum(device, { maxCount: RADIX * maxTiles, label: `${this.label}.scan`, workgroupSize });
+    this.passParams = createBuffer(
+      device,
+      `${this.label}.passParams`,
+      slots.byteLength,
+      GPUBufferUsage.UNIFORM,
+      slots,
+    );
+    this.scan = new PrefixSum(device, {
+      maxCount: RADIX * maxTiles,
+      label: `${this.label}.scan`,
+      workgroupSize,
+    });
     this.countCopier = new CountCopier(device, this.label);
     this.argsBindGroup = device.createBindGroup({
       label: `${this.label}.args`,
@@ -160,7 +173,13 @@ export class RadixSort {
   }
 
   /** Encodes the sort of `count` pairs by the low `keyBits` (0..32) bits of the keys. */
-  encode(encoder: GPUCommandEncoder, keys: GPUBuffer, values: GPUBuffer, count: GpuCount, keyBits: number): void {
+  encode(
+    encoder: GPUCommandEncoder,
+    keys: GPUBuffer,
+    values: GPUBuffer,
+    count: GpuCount,
+    keyBits: number,
+  ): void {
     if (!Number.isInteger(keyBits) || keyBits < 0 || keyBits > 32) {
       throw new GpuSortError(`${this.label}: keyBits ${keyBits} must be an integer in [0, 32]`);
     }
@@ -202,7 +221,14 @@ export class RadixSort {
   }
 
   destroy(): void {
-    for (const buffer of [this.temp.keys, this.temp.values, this.hist, this.params, this.dispatchArgs, this.passParams]) {
+    for (const buffer of [
+      this.temp.keys,
+      this.temp.values,
+      this.hist,
+      this.params,
+      this.dispatchArgs,
+      this.passParams,
+    ]) {
       buffer.destroy();
     }
     this.scan.destroy();

@@ -12,7 +12,12 @@ export function uploadU32(device: GPUDevice, data: Uint32Array, label: string, e
   return buffer;
 }
 
-export async function readU32(device: GPUDevice, buffer: GPUBuffer, count: number, offsetBytes = 0): Promise<Uint32Array> {
+export async function readU32(
+  device: GPUDevice,
+  buffer: GPUBuffer,
+  count: number,
+  offsetBytes = 0,
+): Promise<Uint32Array> {
   const size = Math.max(4, count * 4);
   const staging = device.createBuffer({ size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
   const encoder = device.createCommandEncoder();

@@ -64,10 +64,18 @@ export function lookAt(eye: Vec3, target: Vec3, up: Vec3): Mat4 {
   const d = cross(f, r); // camera +Y (down)
   const m = new Float32Array(16);
   // Rows of the rotation are the camera axes in world coordinates.
-  m[0] = r[0]; m[4] = r[1]; m[8] = r[2];
-  m[1] = d[0]; m[5] = d[1]; m[9] = d[2];
-  m[2] = f[0]; m[6] = f[1]; m[10] = f[2];
-  m[12] = -dot(r, eye); m[13] = -dot(d, eye); m[14] = -dot(f, eye);
+  m[0] = r[0];
+  m[4] = r[1];
+  m[8] = r[2];
+  m[1] = d[0];
+  m[5] = d[1];
+  m[9] = d[2];
+  m[2] = f[0];
+  m[6] = f[1];
+  m[10] = f[2];
+  m[12] = -dot(r, eye);
+  m[13] = -dot(d, eye);
+  m[14] = -dot(f, eye);
   m[15] = 1;
   return m;
 }
@@ -92,7 +100,11 @@ export function cameraPosition(view: Mat4): Vec3 {
 
 export const sub = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 export const dot = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-export const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+export const cross = (a: Vec3, b: Vec3): Vec3 => [
+  a[1] * b[2] - a[2] * b[1],
+  a[2] * b[0] - a[0] * b[2],
+  a[0] * b[1] - a[1] * b[0],
+];
 export function normalize(a: Vec3): Vec3 {
   const l = Math.hypot(a[0], a[1], a[2]) || 1;
   return [a[0] / l, a[1] / l, a[2] / l];

@@ -1,9 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createScene, selectGaussians, capShDegree, shRestCount, shDegreeFromRestCount, assertFiniteScene } from './gaussian-scene.ts';
+import {
+  createScene,
+  selectGaussians,
+  capShDegree,
+  shRestCount,
+  shDegreeFromRestCount,
+  assertFiniteScene,
+} from './gaussian-scene.ts';
 
 test('SH rest counts match degrees 0-3 and invert', () => {
-  assert.deepEqual([0, 1, 2, 3].map((d) => shRestCount(d as 0)), [0, 3, 8, 15]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((d) => shRestCount(d as 0)),
+    [0, 3, 8, 15],
+  );
   assert.equal(shDegreeFromRestCount(8), 2);
   assert.throws(() => shDegreeFromRestCount(5), RangeError);
 });

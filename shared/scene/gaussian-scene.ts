@@ -42,7 +42,10 @@ export function shRestCount(degree: ShDegree): number {
 /** SH degree that has `restPerChannel` coefficients per channel above band 0, or throws. */
 export function shDegreeFromRestCount(restPerChannel: number): ShDegree {
   const degree = [0, 3, 8, 15].indexOf(restPerChannel);
-  if (degree < 0) throw new RangeError(`${restPerChannel} SH coefficients per channel above band 0 is not a degree 0-3 layout`);
+  if (degree < 0)
+    throw new RangeError(
+      `${restPerChannel} SH coefficients per channel above band 0 is not a degree 0-3 layout`,
+    );
   return degree as ShDegree;
 }
 
@@ -95,7 +98,8 @@ export function capShDegree(scene: GaussianScene, degree: ShDegree): GaussianSce
   out.shDC.set(scene.shDC);
   const from = shRestCount(scene.shDegree) * 3;
   const to = shRestCount(degree) * 3;
-  for (let i = 0; i < scene.count; i++) out.shRest.set(scene.shRest.subarray(i * from, i * from + to), i * to);
+  for (let i = 0; i < scene.count; i++)
+    out.shRest.set(scene.shRest.subarray(i * from, i * from + to), i * to);
   return out;
 }
 
@@ -120,8 +124,12 @@ export function sceneBounds(positions: Float32Array, count = positions.length / 
 /** Throws a RangeError naming the first non-finite value, so bad input never renders silently wrong. */
 export function assertFiniteScene(scene: GaussianScene, source = 'scene'): void {
   const columns: [string, Float32Array][] = [
-    ['position', scene.positions], ['log-scale', scene.logScales], ['rotation', scene.rotations],
-    ['opacity', scene.opacityLogits], ['SH DC', scene.shDC], ['SH rest', scene.shRest],
+    ['position', scene.positions],
+    ['log-scale', scene.logScales],
+    ['rotation', scene.rotations],
+    ['opacity', scene.opacityLogits],
+    ['SH DC', scene.shDC],
+    ['SH rest', scene.shRest],
   ];
   for (const [name, column] of columns) {
     for (let i = 0; i < column.length; i++) {

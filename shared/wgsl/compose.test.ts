@@ -15,7 +15,10 @@ test('ifdef/else/endif select lines and ${N} substitutes numbers', () => {
 });
 
 test('cycles emit each module once', () => {
-  assert.equal(composeWgsl('#import a', { a: '#import b\nfn a() {}', b: '#import a\nfn b() {}' }), 'fn b() {}\nfn a() {}');
+  assert.equal(
+    composeWgsl('#import a', { a: '#import b\nfn a() {}', b: '#import a\nfn b() {}' }),
+    'fn b() {}\nfn a() {}',
+  );
 });
 
 test('missing modules, unbalanced blocks and unknown directives are errors', () => {

@@ -19,8 +19,13 @@ export const QUAD_ALPHA_FACTOR = 2;
 // Real SH basis constants (shared/wgsl/sh.wgsl).
 const C0 = 0.28209479177387814;
 const C1 = 0.4886025119029199;
-const C2 = [1.0925484305920792, -1.0925484305920792, 0.31539156525252005, -1.0925484305920792, 0.5462742152960396];
-const C3 = [-0.5900435899266435, 2.890611442640554, -0.4570457994644658, 0.3731763325901154, -0.4570457994644658, 1.445305721320277, -0.5900435899266435];
+const C2 = [
+  1.0925484305920792, -1.0925484305920792, 0.31539156525252005, -1.0925484305920792, 0.5462742152960396,
+];
+const C3 = [
+  -0.5900435899266435, 2.890611442640554, -0.4570457994644658, 0.3731763325901154, -0.4570457994644658,
+  1.445305721320277, -0.5900435899266435,
+];
 
 export interface CpuProjection {
   /** Visible splats, back to front. */
@@ -36,67 +41,104 @@ export interface CpuProjection {
  * for `camera` and returns the visible ones sorted back to front.
  */
 export function projectOnCpu(
-  splats: Float32Array, shRest: Float32Array, shStride: number, count: number,
-  camera: Camera, shDegree: number, antialiased: boolean,
+  splats: Float32Array,
+  shRest: Float32Array,
+  shStride: number,
+  count: number,
+  camera: Camera,
+  shDegree: number,
+  antialiased: boolean,
 ): CpuProjection {
   const { fx, fy, cx, cy, width, height } = camera;
   const m = camera.viewMatrix; // column-major world-to-camera
   const camX = -(m[0]! * m[12]! + m[1]! * m[13]! + m[2]! * m[14]!);
   const camY = -(m[4]! * m[12]! + m[5]! * m[13]! + m[6]! * m[14]!);
   const camZ = -(m[8]! * m[12]! + m[9]! * m[13]! + m[10]! * m[14]!);
-  const limXPos = (width - cx) / fx + FRUSTUM_MARGIN * width / (2 * fx);
-  const limXNeg = cx / fx + FRUSTUM_MARGIN * width / (2 * fx);
-  const limYPos = (height - cy) / fy + FRUSTUM_MARGIN * height / (2 * fy);
-  const limYNeg = cy / fy + FRUSTUM_MARGIN * height / (2 * fy);
+  const limXPos = (width - cx) / fx + (FRUSTUM_MARGIN * width) / (2 * fx);
+  const limXNeg = cx / fx + (FRUSTUM_MARGIN * width) / (2 * fx);
+  const limYPos = (height - cy) / fy + (FRUSTUM_MARGIN * height) / (2 * fy);
+  const limYNeg = cy / fy + (FRUSTUM_MARGIN * height) / (2 * fy);
   const unsorted = new Float32Array(count * 12);
   const depths = new Float32Array(count);
   const basis = new Float64Array(16);
   let n = 0;
   for (let i = 0; i < count; i++) {
     const o = i * SPLAT_FLOATS;
-    const px = splats[o]!, py = splats[o + 1]!, pz = splats[o + 2]!;
+    const px = splats[o]!,
+      py = splats[o + 1]!,
+      pz = splats[o + 2]!;
     const tx = m[0]! * px + m[4]! * py + m[8]! * pz + m[12]!;
     const ty = m[1]! * px + m[5]! * py + m[9]! * pz + m[13]!;
     const tz = m[2]! * px + m[6]! * py + m[10]! * pz + m[14]!;
     if (!(tz >= NEAR_PLANE)) continue;
     // World covariance R diag(s^2) R^T.
-    let qw = splats[o + 6]!, qx = splats[o + 7]!, qy = splats[o + 8]!, qz = splats[o + 9]!;
+    let qw = splats[o + 6]!,
+      qx = splats[o + 7]!,
+      qy = splats[o + 8]!,
+      qz = splats[o + 9]!;
     const qn = Math.hypot(qw, qx, qy, qz) || 1;
-    qw /= qn; qx /= qn; qy /= qn; qz /= qn;
-    const r00 = 1 - 2 * (qy * qy + qz * qz), r01 = 2 * (qx * qy - qw * qz), r02 = 2 * (qx * qz + qw * qy);
-    const r10 = 2 * (qx * qy + qw * qz), r11 = 1 - 2 * (qx * qx + qz * qz), r12 = 2 * (qy * qz - qw * qx);
-    const r20 = 2 * (qx * qz - qw * qy), r21 = 2 * (qy * qz + qw * qx), r22 = 1 - 2 * (qx * qx + qy * qy);
-    const s0 = Math.exp(2 * splats[o + 3]!), s1 = Math.exp(2 * splats[o + 4]!), s2 = Math.exp(2 * splats[o + 5]!);
+    qw /= qn;
+    qx /= qn;
+    qy /= qn;
+    qz /= qn;
+    const r00 = 1 - 2 * (qy * qy + qz * qz),
+      r01 = 2 * (qx * qy - qw * qz),
+      r02 = 2 * (qx * qz + qw * qy);
+    const r10 = 2 * (qx * qy + qw * qz),
+      r11 = 1 - 2 * (qx * qx + qz * qz),
+      r12 = 2 * (qy * qz - qw * qx);
+    const r20 = 2 * (qx * qz - qw * qy),
+      r21 = 2 * (qy * qz + qw * qx),
+      r22 = 1 - 2 * (qx * qx + qy * qy);
+    const s0 = Math.exp(2 * splats[o + 3]!),
+      s1 = Math.exp(2 * splats[o + 4]!),
+      s2 = Math.exp(2 * splats[o + 5]!);
     // T = J W (2x3): the Jacobian at clamped x/z, y/z times the view rotation (row r of W is m[r], m[r+4], m[r+8]).
     const rz = 1 / tz;
     const u = Math.min(limXPos, Math.max(-limXNeg, tx * rz));
     const v = Math.min(limYPos, Math.max(-limYNeg, ty * rz));
-    const j00 = fx * rz, j02 = -fx * u * rz, j11 = fy * rz, j12 = -fy * v * rz;
+    const j00 = fx * rz,
+      j02 = -fx * u * rz,
+      j11 = fy * rz,
+      j12 = -fy * v * rz;
     // Scalars, no arrays: the first frames run this before the JIT has optimised it, where every
     // allocation in the loop is real (and brings garbage collections).
-    const t00 = j00 * m[0]! + j02 * m[2]!, t01 = j00 * m[4]! + j02 * m[6]!, t02 = j00 * m[8]! + j02 * m[10]!;
-    const t10 = j11 * m[1]! + j12 * m[2]!, t11 = j11 * m[5]! + j12 * m[6]!, t12 = j11 * m[9]! + j12 * m[10]!;
+    const t00 = j00 * m[0]! + j02 * m[2]!,
+      t01 = j00 * m[4]! + j02 * m[6]!,
+      t02 = j00 * m[8]! + j02 * m[10]!;
+    const t10 = j11 * m[1]! + j12 * m[2]!,
+      t11 = j11 * m[5]! + j12 * m[6]!,
+      t12 = j11 * m[9]! + j12 * m[10]!;
     // a = T R (2x3), cov2d = a diag(s^2) a^T.
-    const a00 = t00 * r00 + t01 * r10 + t02 * r20, a01 = t00 * r01 + t01 * r11 + t02 * r21, a02 = t00 * r02 + t01 * r12 + t02 * r22;
-    const a10 = t10 * r00 + t11 * r10 + t12 * r20, a11 = t10 * r01 + t11 * r11 + t12 * r21, a12 = t10 * r02 + t11 * r12 + t12 * r22;
+    const a00 = t00 * r00 + t01 * r10 + t02 * r20,
+      a01 = t00 * r01 + t01 * r11 + t02 * r21,
+      a02 = t00 * r02 + t01 * r12 + t02 * r22;
+    const a10 = t10 * r00 + t11 * r10 + t12 * r20,
+      a11 = t10 * r01 + t11 * r11 + t12 * r21,
+      a12 = t10 * r02 + t11 * r12 + t12 * r22;
     const cxx = a00 * a00 * s0 + a01 * a01 * s1 + a02 * a02 * s2;
     const cxy = a00 * a10 * s0 + a01 * a11 * s1 + a02 * a12 * s2;
     const cyy = a10 * a10 * s0 + a11 * a11 * s1 + a12 * a12 * s2;
-    const xx = cxx + COV2D_DILATION, yy = cyy + COV2D_DILATION;
+    const xx = cxx + COV2D_DILATION,
+      yy = cyy + COV2D_DILATION;
     const det = xx * yy - cxy * cxy;
     if (!(det > 0)) continue;
     let opacity = 1 / (1 + Math.exp(-splats[o + 10]!));
     if (antialiased) opacity *= Math.sqrt(Math.max(0, (cxx * cyy - cxy * cxy) / det));
     const level = Math.log(opacity / ALPHA_THRESHOLD);
     if (!(level > 0)) continue;
-    const mx = fx * tx * rz + cx, my = fy * ty * rz + cy;
-    const ex = Math.sqrt(2 * level * xx), ey = Math.sqrt(2 * level * yy);
+    const mx = fx * tx * rz + cx,
+      my = fy * ty * rz + cy;
+    const ex = Math.sqrt(2 * level * xx),
+      ey = Math.sqrt(2 * level * yy);
     if (!(mx + ex > 0 && my + ey > 0 && mx - ex < width && my - ey < height)) continue;
     // Ellipse axes where alpha reaches the threshold (preprocess.wgsl's ellipse_axes).
     const mid = 0.5 * (xx + yy);
     const spread = Math.sqrt(Math.max(0, mid * mid - det));
-    const major = mid + spread, minor = Math.max(mid - spread, 0);
-    let dx = cxy, dy = major - xx;
+    const major = mid + spread,
+      minor = Math.max(mid - spread, 0);
+    let dx = cxy,
+      dy = major - xx;
     if (Math.abs(cxy) < 1e-7 * major) {
       dx = xx >= yy ? 1 : 0;
       dy = 1 - dx;
@@ -106,11 +148,23 @@ export function projectOnCpu(
     // Fainter than the quad's cut-off level: draws nothing (preprocess.wgsl culls it too).
     if (!(p2 > 0)) continue;
     // Colour: SH up to the degree, for the direction from the camera centre.
-    let vx = px - camX, vy = py - camY, vz = pz - camZ;
+    let vx = px - camX,
+      vy = py - camY,
+      vz = pz - camZ;
     const vl = Math.hypot(vx, vy, vz);
-    if (vl > 0) { vx /= vl; vy /= vl; vz /= vl; } else { vx = 0; vy = 0; vz = 1; }
+    if (vl > 0) {
+      vx /= vl;
+      vy /= vl;
+      vz /= vl;
+    } else {
+      vx = 0;
+      vy = 0;
+      vz = 1;
+    }
     const coefficients = shBasis(shDegree, vx, vy, vz, basis);
-    let cr = 0.5 + C0 * splats[o + 11]!, cg = 0.5 + C0 * splats[o + 12]!, cb = 0.5 + C0 * splats[o + 13]!;
+    let cr = 0.5 + C0 * splats[o + 11]!,
+      cg = 0.5 + C0 * splats[o + 12]!,
+      cb = 0.5 + C0 * splats[o + 13]!;
     for (let k = 1; k < coefficients; k++) {
       const c = i * shStride + (k - 1) * 3;
       cr += basis[k]! * shRest[c]!;
@@ -118,11 +172,19 @@ export function projectOnCpu(
       cb += basis[k]! * shRest[c + 2]!;
     }
     const w = n * 12;
-    unsorted[w] = mx; unsorted[w + 1] = my;
-    const ma = Math.sqrt(p2 * major) / dl, mi = Math.sqrt(p2 * minor) / dl;
-    unsorted[w + 2] = dx * ma; unsorted[w + 3] = dy * ma;
-    unsorted[w + 4] = -dy * mi; unsorted[w + 5] = dx * mi; unsorted[w + 6] = Math.sqrt(p2 * 0.5 * Math.LOG2E); unsorted[w + 7] = 0;
-    unsorted[w + 8] = Math.max(0, cr); unsorted[w + 9] = Math.max(0, cg); unsorted[w + 10] = Math.max(0, cb);
+    unsorted[w] = mx;
+    unsorted[w + 1] = my;
+    const ma = Math.sqrt(p2 * major) / dl,
+      mi = Math.sqrt(p2 * minor) / dl;
+    unsorted[w + 2] = dx * ma;
+    unsorted[w + 3] = dy * ma;
+    unsorted[w + 4] = -dy * mi;
+    unsorted[w + 5] = dx * mi;
+    unsorted[w + 6] = Math.sqrt(p2 * 0.5 * Math.LOG2E);
+    unsorted[w + 7] = 0;
+    unsorted[w + 8] = Math.max(0, cr);
+    unsorted[w + 9] = Math.max(0, cg);
+    unsorted[w + 10] = Math.max(0, cb);
     unsorted[w + 11] = opacity;
     depths[n] = tz;
     n++;
@@ -144,13 +206,25 @@ export function projectOnCpu(
 /** Fills `b` with the real SH basis at unit direction (x, y, z); returns the coefficient count. */
 function shBasis(degree: number, x: number, y: number, z: number, b: Float64Array): number {
   if (degree < 1) return 1;
-  b[1] = -C1 * y; b[2] = C1 * z; b[3] = -C1 * x;
+  b[1] = -C1 * y;
+  b[2] = C1 * z;
+  b[3] = -C1 * x;
   if (degree < 2) return 4;
-  const xx = x * x, yy = y * y, zz = z * z;
-  b[4] = C2[0]! * x * y; b[5] = C2[1]! * y * z; b[6] = C2[2]! * (2 * zz - xx - yy); b[7] = C2[3]! * x * z; b[8] = C2[4]! * (xx - yy);
+  const xx = x * x,
+    yy = y * y,
+    zz = z * z;
+  b[4] = C2[0]! * x * y;
+  b[5] = C2[1]! * y * z;
+  b[6] = C2[2]! * (2 * zz - xx - yy);
+  b[7] = C2[3]! * x * z;
+  b[8] = C2[4]! * (xx - yy);
   if (degree < 3) return 9;
-  b[9] = C3[0]! * y * (3 * xx - yy); b[10] = C3[1]! * x * y * z; b[11] = C3[2]! * y * (4 * zz - xx - yy);
-  b[12] = C3[3]! * z * (2 * zz - 3 * xx - 3 * yy); b[13] = C3[4]! * x * (4 * zz - xx - yy);
-  b[14] = C3[5]! * z * (xx - yy); b[15] = C3[6]! * x * (xx - 3 * yy);
+  b[9] = C3[0]! * y * (3 * xx - yy);
+  b[10] = C3[1]! * x * y * z;
+  b[11] = C3[2]! * y * (4 * zz - xx - yy);
+  b[12] = C3[3]! * z * (2 * zz - 3 * xx - 3 * yy);
+  b[13] = C3[4]! * x * (4 * zz - xx - yy);
+  b[14] = C3[5]! * z * (xx - yy);
+  b[15] = C3[6]! * x * (xx - 3 * yy);
   return 16;
 }

@@ -3,7 +3,13 @@
 import { RadixSort } from '../../../shared/gpu/radix-sort.ts';
 
 export interface DepthSorter {
-  encode(encoder: GPUCommandEncoder, keys: GPUBuffer, values: GPUBuffer, count: { buffer: GPUBuffer; offset: number }, keyBits: number): void;
+  encode(
+    encoder: GPUCommandEncoder,
+    keys: GPUBuffer,
+    values: GPUBuffer,
+    count: { buffer: GPUBuffer; offset: number },
+    keyBits: number,
+  ): void;
   destroy(): void;
 }
 

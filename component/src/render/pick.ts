@@ -2,7 +2,14 @@
 // projection lies within `radius` pixels of the pointer. CPU, O(loaded splats), a few ms per million.
 import type { Camera, Vec3 } from '../../../shared/math/camera.ts';
 
-export function pickSplat(positions: Float32Array, count: number, camera: Camera, x: number, y: number, radius: number): Vec3 | undefined {
+export function pickSplat(
+  positions: Float32Array,
+  count: number,
+  camera: Camera,
+  x: number,
+  y: number,
+  radius: number,
+): Vec3 | undefined {
   const m = camera.viewMatrix;
   const r2 = radius * radius;
   let best = -1;

@@ -46,7 +46,10 @@ function drawPipeline(device: GPUDevice, format: GPUTextureFormat): Promise<GPUR
   if (!perFormat) drawCache.set(device, (perFormat = new Map()));
   let p = perFormat.get(format);
   if (!p) {
-    const module = device.createShaderModule({ label: 'gs-scene.splat', code: composeWgsl(splatWgsl, modules) });
+    const module = device.createShaderModule({
+      label: 'gs-scene.splat',
+      code: composeWgsl(splatWgsl, modules),
+    });
     const blend: GPUBlendComponent = { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' };
     p = device.createRenderPipelineAsync({
       label: 'gs-scene.splat',
@@ -64,14 +67,21 @@ function computePipelines(device: GPUDevice): Promise<ComputePipelines> {
   let p = computeCache.get(device);
   if (!p) {
     p = (async () => {
-      const preprocessModule = device.createShaderModule({ label: 'gs-scene.preprocess', code: composeWgsl(preprocessWgsl, modules) });
+      const preprocessModule = device.createShaderModule({
+        label: 'gs-scene.preprocess',
+        code: composeWgsl(preprocessWgsl, modules),
+      });
       const finalizeModule = device.createShaderModule({ label: 'gs-scene.finalize', code: finalizeWgsl });
       // One at a time: Dawn's Node binding (tests) crashes on concurrent async pipeline creation.
       const preprocess = await device.createComputePipelineAsync({
-        label: 'gs-scene.preprocess', layout: 'auto', compute: { module: preprocessModule, entryPoint: 'main' },
+        label: 'gs-scene.preprocess',
+        layout: 'auto',
+        compute: { module: preprocessModule, entryPoint: 'main' },
       });
       const finalize = await device.createComputePipelineAsync({
-        label: 'gs-scene.finalize', layout: 'auto', compute: { module: finalizeModule, entryPoint: 'main' },
+        label: 'gs-scene.finalize',
+        layout: 'auto',
+        compute: { module: finalizeModule, entryPoint: 'main' },
       });
       return { preprocess, finalize };
     })();
@@ -95,17 +105,30 @@ function warmUpDraw(device: GPUDevice, format: GPUTextureFormat, pipeline: GPURe
   // exponent scale; rgb, opacity) covering the texture, so the pixel routine runs too; the draw order.
   const buffers = [
     buffer(new Float32Array([size, size, 0, 0]), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
-    buffer(new Float32Array([size / 2, size / 2, size / 2, 0, 0, size / 2, 1, 0, 0.5, 0.5, 0.5, 0.5]), storage),
+    buffer(
+      new Float32Array([size / 2, size / 2, size / 2, 0, 0, size / 2, 1, 0, 0.5, 0.5, 0.5, 0.5]),
+      storage,
+    ),
     buffer(new Uint32Array([0]), storage),
   ];
 
-  const texture = device.createTexture({ label: 'gs-scene.warm-up', size: [size, size], format, usage: GPUTextureUsage.RENDER_ATTACHMENT });
+  const texture = device.createTexture({
+    label: 'gs-scene.warm-up',
+    size: [size, size],
+    format,
+    usage: GPUTextureUsage.RENDER_ATTACHMENT,
+  });
   const encoder = device.createCommandEncoder({ label: 'gs-scene.warm-up' });
   const pass = encoder.beginRenderPass({
-    colorAttachments: [{ view: texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
+    colorAttachments: [
+      { view: texture.createView(), loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0] },
+    ],
   });
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: entries(buffers) }));
+  pass.setBindGroup(
+    0,
+    device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: entries(buffers) }),
+  );
   pass.draw(3);
   pass.end();
   device.queue.submit([encoder.finish()]);
@@ -159,13 +182,20 @@ export class SplatRenderer {
     if (!perFormat) warmCache.set(device, (perFormat = new Map()));
     let p = perFormat.get(format);
     if (!p) {
-      p = drawPipeline(device, format).then((pipeline) => warmUpDraw(device, format, pipeline), () => undefined);
+      p = drawPipeline(device, format).then(
+        (pipeline) => warmUpDraw(device, format, pipeline),
+        () => undefined,
+      );
       perFormat.set(format, p);
     }
     return p;
   }
 
-  static async create(device: GPUDevice, format: GPUTextureFormat, store: SplatStore): Promise<SplatRenderer> {
+  static async create(
+    device: GPUDevice,
+    format: GPUTextureFormat,
+    store: SplatStore,
+  ): Promise<SplatRenderer> {
     return new SplatRenderer(device, await drawPipeline(device, format), store);
   }
 
@@ -177,13 +207,21 @@ export class SplatRenderer {
     const n = Math.max(1, store.capacity);
     const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.cameraBuffer = device.createBuffer({ label: 'gs-scene.camera', size: CAMERA_UNIFORM_BYTES, usage: uniform });
+    this.cameraBuffer = device.createBuffer({
+      label: 'gs-scene.camera',
+      size: CAMERA_UNIFORM_BYTES,
+      usage: uniform,
+    });
     this.paramsBuffer = device.createBuffer({ label: 'gs-scene.params', size: PARAMS_BYTES, usage: uniform });
     this.viewportBuffer = device.createBuffer({ label: 'gs-scene.viewport', size: 16, usage: uniform });
     this.projected = device.createBuffer({ label: 'gs-scene.projected', size: n * 48, usage: storage });
     this.keys = device.createBuffer({ label: 'gs-scene.keys', size: n * 4, usage: storage });
     this.values = device.createBuffer({ label: 'gs-scene.values', size: n * 4, usage: storage });
-    this.counters = device.createBuffer({ label: 'gs-scene.counters', size: 32, usage: storage | GPUBufferUsage.INDIRECT });
+    this.counters = device.createBuffer({
+      label: 'gs-scene.counters',
+      size: 32,
+      usage: storage | GPUBufferUsage.INDIRECT,
+    });
     this.drawGroup = device.createBindGroup({
       label: 'gs-scene.draw',
       layout: draw.getBindGroupLayout(0),
@@ -213,7 +251,16 @@ export class SplatRenderer {
         preprocessGroup: device.createBindGroup({
           label: 'gs-scene.preprocess',
           layout: pipes.preprocess.getBindGroupLayout(0),
-          entries: entries([this.cameraBuffer, this.paramsBuffer, store.splats, store.shRest, this.projected, this.keys, this.values, this.counters]),
+          entries: entries([
+            this.cameraBuffer,
+            this.paramsBuffer,
+            store.splats,
+            store.shRest,
+            this.projected,
+            this.keys,
+            this.values,
+            this.counters,
+          ]),
         }),
         finalizeGroup: device.createBindGroup({
           label: 'gs-scene.finalize',
@@ -230,7 +277,11 @@ export class SplatRenderer {
   encode(encoder: GPUCommandEncoder, target: GPUTextureView, frame: FrameOptions): void {
     const { device, store } = this;
     const queue = device.queue;
-    queue.writeBuffer(this.viewportBuffer, 0, new Float32Array([frame.camera.width, frame.camera.height, 0, 0]));
+    queue.writeBuffer(
+      this.viewportBuffer,
+      0,
+      new Float32Array([frame.camera.width, frame.camera.height, 0, 0]),
+    );
     const shDegree = Math.max(0, Math.min(frame.shDegree, shDegreeOfStride(store.shStride)));
     const gpu = this.gpu;
     /** Vertices of a CPU-projected frame (drawn directly: a first indirect draw costs more on some GPUs). */
@@ -257,15 +308,29 @@ export class SplatRenderer {
       fin.setBindGroup(0, gpu.finalizeGroup);
       fin.dispatchWorkgroups(1);
       fin.end();
-      if (store.count > 0) gpu.sorter.encode(encoder, this.keys, this.values, { buffer: this.counters, offset: VISIBLE_COUNT_OFFSET }, KEY_BITS);
+      if (store.count > 0)
+        gpu.sorter.encode(
+          encoder,
+          this.keys,
+          this.values,
+          { buffer: this.counters, offset: VISIBLE_COUNT_OFFSET },
+          KEY_BITS,
+        );
       this.drawnCount = store.count;
     } else {
       // First frames: the first Gaussians projected and sorted on the CPU, drawn by the same pipeline.
       // The first frame draws at most FIRST_CPU_SPLATS (quick to draw), later ones twice as many each.
       const count = store.cpuSplats && store.cpuShRest ? Math.min(store.cpuCount, this.cpuBudget) : 0;
       this.cpuBudget *= 2;
-      const p = projectOnCpu(store.cpuSplats ?? new Float32Array(), store.cpuShRest ?? new Float32Array(), store.shStride, count,
-        frame.camera, shDegree, frame.antialiased);
+      const p = projectOnCpu(
+        store.cpuSplats ?? new Float32Array(),
+        store.cpuShRest ?? new Float32Array(),
+        store.shStride,
+        count,
+        frame.camera,
+        shDegree,
+        frame.antialiased,
+      );
       queue.writeBuffer(this.projected, 0, p.projected);
       queue.writeBuffer(this.values, 0, p.order);
       cpuVertices = p.count * 3;
@@ -285,7 +350,16 @@ export class SplatRenderer {
 
   destroy(): void {
     this.destroyed = true;
-    for (const b of [this.cameraBuffer, this.paramsBuffer, this.viewportBuffer, this.projected, this.keys, this.values, this.counters]) b.destroy();
+    for (const b of [
+      this.cameraBuffer,
+      this.paramsBuffer,
+      this.viewportBuffer,
+      this.projected,
+      this.keys,
+      this.values,
+      this.counters,
+    ])
+      b.destroy();
     this.gpu?.sorter.destroy();
   }
 }

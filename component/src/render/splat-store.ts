@@ -33,8 +33,16 @@ export class SplatStore {
     readonly shStride: number,
   ) {
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
-    this.splats = device.createBuffer({ label: 'gs-scene.splats', size: Math.max(16, capacity * SPLAT_FLOATS * 4), usage });
-    this.shRest = device.createBuffer({ label: 'gs-scene.shRest', size: Math.max(16, capacity * shStride * 4), usage });
+    this.splats = device.createBuffer({
+      label: 'gs-scene.splats',
+      size: Math.max(16, capacity * SPLAT_FLOATS * 4),
+      usage,
+    });
+    this.shRest = device.createBuffer({
+      label: 'gs-scene.shRest',
+      size: Math.max(16, capacity * shStride * 4),
+      usage,
+    });
     this.positions = new Float32Array(capacity * 3);
     const cpu = Math.min(capacity, CPU_COPY_LIMIT);
     this.cpuSplats = new Float32Array(cpu * SPLAT_FLOATS);
@@ -79,9 +87,21 @@ export class SplatStore {
 
   private upload(first: number, packed: PackedSplats, n: number): void {
     const queue = this.device.queue;
-    queue.writeBuffer(this.splats, first * SPLAT_FLOATS * 4, packed.splats.buffer, packed.splats.byteOffset, n * SPLAT_FLOATS * 4);
+    queue.writeBuffer(
+      this.splats,
+      first * SPLAT_FLOATS * 4,
+      packed.splats.buffer,
+      packed.splats.byteOffset,
+      n * SPLAT_FLOATS * 4,
+    );
     if (this.shStride > 0) {
-      queue.writeBuffer(this.shRest, first * this.shStride * 4, packed.shRest.buffer, packed.shRest.byteOffset, n * this.shStride * 4);
+      queue.writeBuffer(
+        this.shRest,
+        first * this.shStride * 4,
+        packed.shRest.buffer,
+        packed.shRest.byteOffset,
+        n * this.shStride * 4,
+      );
     }
   }
 

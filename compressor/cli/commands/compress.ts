@@ -5,7 +5,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { sigmoid, shRestCount, type GaussianScene, type ShDegree } from '../../../shared/scene/gaussian-scene.ts';
+import {
+  sigmoid,
+  shRestCount,
+  type GaussianScene,
+  type ShDegree,
+} from '../../../shared/scene/gaussian-scene.ts';
 import { DatasetError, loadDataset, resolutionOptions, type Dataset } from '../../datasets/dataset.ts';
 import { findColmapSparse } from '../../datasets/colmap.ts';
 import { getGpu, type GpuContext } from '../../gpu/device.ts';
@@ -18,7 +23,15 @@ import { formatTable, trainingReport } from '../../eval/report.ts';
 import { randomPointCloud, sceneFromPoints } from '../../train/init-scene.ts';
 import { TrainingProgress } from '../../train/progress.ts';
 import { teacherViews } from '../../train/teacher.ts';
-import { ALL_ARMS, plannedIterations, trainScene, TrainError, type Arm, type Budget, type TrainMode } from '../../train/trainer.ts';
+import {
+  ALL_ARMS,
+  plannedIterations,
+  trainScene,
+  TrainError,
+  type Arm,
+  type Budget,
+  type TrainMode,
+} from '../../train/trainer.ts';
 import { datasetViews, type TrainingViews } from '../../train/loop/views.ts';
 import type { CliCommand } from '../command.ts';
 import { CliError, EXIT } from '../command.ts';
@@ -26,9 +39,23 @@ import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 /** Defaults for a CPU-emulated GPU (SwiftShader): a 128x128, 50-view dataset trains in a few minutes. */
-export const SOFTWARE_DEFAULTS = { iterations: 300, resolution: 128, initPoints: 3000, denseTarget: 12_000, teacherViews: 32, teacherTrainViews: 96 };
+export const SOFTWARE_DEFAULTS = {
+  iterations: 300,
+  resolution: 128,
+  initPoints: 3000,
+  denseTarget: 12_000,
+  teacherViews: 32,
+  teacherTrainViews: 96,
+};
 /** Defaults on a hardware GPU: the reference schedule. */
-export const HARDWARE_DEFAULTS = { iterations: 30_000, resolution: -1, initPoints: 100_000, denseTarget: 1_000_000, teacherViews: 128, teacherTrainViews: 0 };
+export const HARDWARE_DEFAULTS = {
+  iterations: 30_000,
+  resolution: -1,
+  initPoints: 100_000,
+  denseTarget: 1_000_000,
+  teacherViews: 128,
+  teacherTrainViews: 0,
+};
 
 const HELP = `Usage: gs-compress compress INPUT -o OUTPUT.gsz [options]
 
@@ -74,16 +101,23 @@ Examples:
   gs-compress compress scene.ply --images ../data/garden -o garden.gsz --iterations 5000`;
 
 /** A positive (by default) integer option, or undefined when absent. */
-function positive(values: Record<string, unknown>, name: string, integer = true, min = 1): number | undefined {
+function positive(
+  values: Record<string, unknown>,
+  name: string,
+  integer = true,
+  min = 1,
+): number | undefined {
   return numberOption(values[name] as string | undefined, name, min, Infinity, integer);
 }
 
 /** `0.15` -> fraction, `100000` -> count. */
 export function parseBudget(text: string): Budget {
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--budget expects a fraction in (0, 1] or a count > 1, got '${text}'`, EXIT.usage);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new CliError(`--budget expects a fraction in (0, 1] or a count > 1, got '${text}'`, EXIT.usage);
   if (n <= 1) return { fraction: n };
-  if (!Number.isInteger(n)) throw new CliError(`--budget: a count must be an integer, got '${text}'`, EXIT.usage);
+  if (!Number.isInteger(n))
+    throw new CliError(`--budget: a count must be an integer, got '${text}'`, EXIT.usage);
   return { count: n };
 }
 
@@ -91,12 +125,16 @@ export function parseBudget(text: string): Budget {
 export function isPhotoDataset(path: string): boolean {
   if (!existsSync(path)) return false;
   if (statSync(path).isFile()) return /transforms.*\.json$/i.test(path);
-  return ['transforms.json', 'transforms_train.json'].some((f) => existsSync(join(path, f))) || findColmapSparse(path) !== undefined;
+  return (
+    ['transforms.json', 'transforms_train.json'].some((f) => existsSync(join(path, f))) ||
+    findColmapSparse(path) !== undefined
+  );
 }
 
 function vector(text: string): [number, number, number] {
   const v = text.split(',').map(Number);
-  if (v.length !== 3 || v.some((x) => !Number.isFinite(x))) throw new CliError(`--up expects x,y,z, got '${text}'`, EXIT.usage);
+  if (v.length !== 3 || v.some((x) => !Number.isFinite(x)))
+    throw new CliError(`--up expects x,y,z, got '${text}'`, EXIT.usage);
   return v as [number, number, number];
 }
 
@@ -139,17 +177,25 @@ export const command: CliCommand = {
     const output = resolve(parsed.output);
     if (!existsSync(input)) throw new CliError(`${positionals[0]}: does not exist`);
     for (const out of [output, values.preview, values.report]) {
-      if (out !== undefined && !existsSync(dirname(resolve(out)))) throw new CliError(`${out}: folder ${dirname(resolve(out))} does not exist`);
+      if (out !== undefined && !existsSync(dirname(resolve(out))))
+        throw new CliError(`${out}: folder ${dirname(resolve(out))} does not exist`);
     }
     const budget = parseBudget(values.budget ?? '0.15');
     const shDegree = shDegreeOption(values['sh-degree']);
     const arms = (values.arms?.split(',').map((a) => a.trim()) ?? ['natural-selection']) as Arm[];
-    for (const a of arms) if (!ALL_ARMS.includes(a)) throw new CliError(`--arms: unknown arm '${a}' (${ALL_ARMS.join(', ')})`, EXIT.usage);
+    for (const a of arms)
+      if (!ALL_ARMS.includes(a))
+        throw new CliError(`--arms: unknown arm '${a}' (${ALL_ARMS.join(', ')})`, EXIT.usage);
     const json = values.json === true;
-    const say = (message: string) => (json ? process.stdout.write(JSON.stringify({ type: 'log', message }) + '\n') : console.error(message));
+    const say = (message: string) =>
+      json ? process.stdout.write(`${JSON.stringify({ type: 'log', message })}\n`) : console.error(message);
 
     const photos = isPhotoDataset(input);
-    if (photos && values.images) throw new CliError(`${positionals[0]} is a photo dataset: --images applies to a scene file input`, EXIT.usage);
+    if (photos && values.images)
+      throw new CliError(
+        `${positionals[0]} is a photo dataset: --images applies to a scene file input`,
+        EXIT.usage,
+      );
     const mode: 'a' | 'b' | 'c' = photos ? 'a' : values.images ? 'b' : 'c';
 
     let gpu: GpuContext;
@@ -182,20 +228,35 @@ export const command: CliCommand = {
         let options;
         try {
           // Without --resolution: images wider than the default width are scaled down to it.
-          options = values.resolution === undefined ? { maxWidth: resolution > 0 ? resolution : 1600 } : resolutionOptions(resolution);
+          options =
+            values.resolution === undefined
+              ? { maxWidth: resolution > 0 ? resolution : 1600 }
+              : resolutionOptions(resolution);
         } catch (error) {
           throw new CliError((error as Error).message, EXIT.usage);
         }
-        say(`loading photos from ${datasetPath} (${values.resolution === undefined ? `width <= ${options.maxWidth}` : `--resolution ${resolution}`})`);
+        say(
+          `loading photos from ${datasetPath} (${values.resolution === undefined ? `width <= ${options.maxWidth}` : `--resolution ${resolution}`})`,
+        );
         const ds: Dataset = await timed('load', () => loadDataset(datasetPath, options));
         views = datasetViews(gpu.device, ds);
         const { width, height } = ds.cameras[0];
-        say(`${ds.cameras.length} views (${ds.split.train.length} train, ${ds.split.test.length} held out), ${width}x${height}`);
+        say(
+          `${ds.cameras.length} views (${ds.split.train.length} train, ${ds.split.test.length} held out), ${width}x${height}`,
+        );
         if (mode === 'a') {
           trainMode = 'photos';
-          const points = ds.pointCloud ?? randomPointCloud(positive(values, 'init-points') ?? defaults.initPoints, 1.3, Number(values.seed ?? 0));
+          const points =
+            ds.pointCloud ??
+            randomPointCloud(
+              positive(values, 'init-points') ?? defaults.initPoints,
+              1.3,
+              Number(values.seed ?? 0),
+            );
           initial = sceneFromPoints(points, shDegree ?? 3);
-          say(`initial Gaussians: ${initial.count.toLocaleString('en-US')} (${ds.pointCloud ? 'COLMAP points' : 'random points in [-1.3, 1.3]^3'})`);
+          say(
+            `initial Gaussians: ${initial.count.toLocaleString('en-US')} (${ds.pointCloud ? 'COLMAP points' : 'random points in [-1.3, 1.3]^3'})`,
+          );
           inputBytes = 0;
           inputLabel = 'float PLY of the dense scene';
         } else {
@@ -210,9 +271,21 @@ export const command: CliCommand = {
         const size = resolution > 0 ? resolution : 512;
         const count = positive(values, 'views', true, 2) ?? defaults.teacherViews;
         const trainViews = positive(values, 'train-views', true, 0) ?? defaults.teacherTrainViews;
-        say(`teacher: rendering ${count + trainViews} views of ${initial.count.toLocaleString('en-US')} Gaussians at ${size}x${size}`);
-        const teacher = await timed('teacher', () => teacherViews(gpu, initial, { views: count, trainViews, width: size, height: size, up: values.up ? vector(values.up) : undefined }));
-        say(`teacher views: orbit${teacher.insideOut ? ' + inside-out (large scene)' : ''}, ${teacher.split.train.length} train, ${teacher.split.test.length} held out`);
+        say(
+          `teacher: rendering ${count + trainViews} views of ${initial.count.toLocaleString('en-US')} Gaussians at ${size}x${size}`,
+        );
+        const teacher = await timed('teacher', () =>
+          teacherViews(gpu, initial, {
+            views: count,
+            trainViews,
+            width: size,
+            height: size,
+            up: values.up ? vector(values.up) : undefined,
+          }),
+        );
+        say(
+          `teacher views: orbit${teacher.insideOut ? ' + inside-out (large scene)' : ''}, ${teacher.split.train.length} train, ${teacher.split.test.length} held out`,
+        );
         views = teacher;
       }
     } catch (error) {
@@ -223,11 +296,27 @@ export const command: CliCommand = {
     const startedTrain = performance.now();
     let result;
     try {
-      say(`training: mode (${mode}), ${iterations} iterations, budget ${'count' in budget ? budget.count : `${budget.fraction * 100}%`}, arms ${arms.join(', ')}`);
-      const bar = new TrainingProgress({ total: plannedIterations(trainMode, iterations, arms.length), mode: json ? 'json' : 'auto', stream: json ? process.stdout : process.stderr });
+      say(
+        `training: mode (${mode}), ${iterations} iterations, budget ${'count' in budget ? budget.count : `${budget.fraction * 100}%`}, arms ${arms.join(', ')}`,
+      );
+      const bar = new TrainingProgress({
+        total: plannedIterations(trainMode, iterations, arms.length),
+        mode: json ? 'json' : 'auto',
+        stream: json ? process.stdout : process.stderr,
+      });
       result = await trainScene({
-        gpu, views, initial, mode: trainMode, iterations, budget, arms, shDegree,
-        denseTarget: 'fraction' in budget && trainMode === 'photos' ? positive(values, 'dense-target') ?? defaults.denseTarget : undefined,
+        gpu,
+        views,
+        initial,
+        mode: trainMode,
+        iterations,
+        budget,
+        arms,
+        shDegree,
+        denseTarget:
+          'fraction' in budget && trainMode === 'photos'
+            ? (positive(values, 'dense-target') ?? defaults.denseTarget)
+            : undefined,
         seed: Number(values.seed ?? 0),
         progress: bar,
         log: (m) => (bar.mode === 'quiet' ? say(m) : bar.log(m)),
@@ -242,7 +331,9 @@ export const command: CliCommand = {
     const final = result.arms[result.arms.length - 1];
     const scene = final.scene;
 
-    const gsz = await timed('pack', () => encodeGsz(scene, { importance: final.importance, shDegree: shDegree ?? scene.shDegree }));
+    const gsz = await timed('pack', () =>
+      encodeGsz(scene, { importance: final.importance, shDegree: shDegree ?? scene.shDegree }),
+    );
     if (mode === 'a') inputBytes = floatPlyBytes(final.counts.selectionStart, scene.shDegree);
     let preview: Uint8Array | undefined;
     if (values.preview) {
@@ -256,10 +347,27 @@ export const command: CliCommand = {
       input: positionals[0],
       mode,
       output: parsed.output,
-      gaussians: { initial: final.counts.initial, selectionStart: final.counts.selectionStart, final: scene.count, budget: final.budget },
-      heldOut: { views: final.evaluation?.views ?? 0, psnr: report.arms.at(-1)!.psnr, ssim: report.arms.at(-1)!.ssim, against: mode === 'c' ? 'teacher renders' : 'photos' },
-      bytes: { output: gsz.length, input: inputBytes, inputIs: inputLabel, ratio: Math.round((inputBytes / gsz.length) * 10) / 10 },
-      meanOpacity: scene.count ? Array.from(scene.opacityLogits, sigmoid).reduce((a, b) => a + b, 0) / scene.count : 0,
+      gaussians: {
+        initial: final.counts.initial,
+        selectionStart: final.counts.selectionStart,
+        final: scene.count,
+        budget: final.budget,
+      },
+      heldOut: {
+        views: final.evaluation?.views ?? 0,
+        psnr: report.arms.at(-1)!.psnr,
+        ssim: report.arms.at(-1)!.ssim,
+        against: mode === 'c' ? 'teacher renders' : 'photos',
+      },
+      bytes: {
+        output: gsz.length,
+        input: inputBytes,
+        inputIs: inputLabel,
+        ratio: Math.round((inputBytes / gsz.length) * 10) / 10,
+      },
+      meanOpacity: scene.count
+        ? Array.from(scene.opacityLogits, sigmoid).reduce((a, b) => a + b, 0) / scene.count
+        : 0,
       iterations,
       stagesSeconds: stages,
       training: report,
@@ -267,10 +375,11 @@ export const command: CliCommand = {
     await timed('write', async () => {
       await writeFileAtomic(output, gsz);
       if (preview && values.preview) await writeFileAtomic(resolve(values.preview), preview);
-      if (values.report) await writeFileAtomic(resolve(values.report), JSON.stringify(summary, null, 2) + '\n');
+      if (values.report)
+        await writeFileAtomic(resolve(values.report), `${JSON.stringify(summary, null, 2)}\n`);
     });
     if (json) {
-      process.stdout.write(JSON.stringify({ type: 'summary', ...summary }) + '\n');
+      process.stdout.write(`${JSON.stringify({ type: 'summary', ...summary })}\n`);
     } else {
       console.log(formatTable(report));
       console.log(
@@ -279,7 +388,11 @@ export const command: CliCommand = {
           `PSNR ${summary.heldOut.psnr?.toFixed(2) ?? '-'} dB, SSIM ${summary.heldOut.ssim?.toFixed(4) ?? '-'}; ${gsz.length.toLocaleString('en-US')} bytes, ` +
           `${summary.bytes.ratio}x smaller than ${inputLabel} (${inputBytes.toLocaleString('en-US')} bytes)`,
       );
-      console.log(`time per stage (s): ${Object.entries(stages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(
+        `time per stage (s): ${Object.entries(stages)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
     }
     return EXIT.ok;
   },

@@ -25,10 +25,19 @@ test('convert fails with CliError (exit 1) on bad input and leaves no output; us
   await withTempDir(async (dir) => {
     const input = join(dir, 'bad.ply');
     await writeFile(input, 'ply\nformat ascii 1.0\nend_header\n');
-    await assert.rejects(command.run([input, '-o', join(dir, 'out.ply')]),
-      (e: unknown) => e instanceof CliError && e.exitCode === EXIT.failure && /no "vertex" element/.test(e.message));
+    await assert.rejects(
+      command.run([input, '-o', join(dir, 'out.ply')]),
+      (e: unknown) =>
+        e instanceof CliError && e.exitCode === EXIT.failure && /no "vertex" element/.test(e.message),
+    );
     assert.deepEqual(await readdir(dir), ['bad.ply']);
-    await assert.rejects(command.run([input]), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
-    await assert.rejects(command.run([input, '-o', 'x.ply', '--sh-degree', '5']), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage);
+    await assert.rejects(
+      command.run([input]),
+      (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage,
+    );
+    await assert.rejects(
+      command.run([input, '-o', 'x.ply', '--sh-degree', '5']),
+      (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage,
+    );
   });
 });

@@ -31,11 +31,16 @@ export const command: CliCommand = {
   name: 'convert',
   summary: 'Convert PLY / compressed PLY / SPZ / .splat / SOG / .gsz to an INRIA float PLY',
   async run(args: string[]): Promise<number> {
-    const parsed = parseCommandArgs(args, {
-          output: { type: 'string', short: 'o' },
-          'sh-degree': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        }, HELP, { positional: 'INPUT', output: 'OUTPUT.ply' });
+    const parsed = parseCommandArgs(
+      args,
+      {
+        output: { type: 'string', short: 'o' },
+        'sh-degree': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      HELP,
+      { positional: 'INPUT', output: 'OUTPUT.ply' },
+    );
     if (!parsed) return EXIT.ok;
     const { values, positionals, output } = parsed;
     const degree = shDegreeOption(values['sh-degree']);
@@ -49,7 +54,9 @@ export const command: CliCommand = {
     }
     if (degree !== undefined) scene = capShDegree(scene, degree);
     await writePly(resolve(output), scene);
-    console.log(`${output}: ${scene.count} Gaussians, SH degree ${scene.shDegree} (${((performance.now() - started) / 1000).toFixed(2)} s)`);
+    console.log(
+      `${output}: ${scene.count} Gaussians, SH degree ${scene.shDegree} (${((performance.now() - started) / 1000).toFixed(2)} s)`,
+    );
     return EXIT.ok;
   },
 };

@@ -13,7 +13,20 @@ test('demo-scene writes the dataset and the Gaussian PLY', async () => {
   const log = console.log;
   console.log = () => {};
   try {
-    const code = await command.run(['-o', join(dir, 'ds'), '--views', '4', '--size', '8', '--points', '20', '--gaussians', join(dir, 'g.ply'), '--gaussian-count', '50']);
+    const code = await command.run([
+      '-o',
+      join(dir, 'ds'),
+      '--views',
+      '4',
+      '--size',
+      '8',
+      '--points',
+      '20',
+      '--gaussians',
+      join(dir, 'g.ply'),
+      '--gaussian-count',
+      '50',
+    ]);
     assert.equal(code, EXIT.ok);
     assert.ok(existsSync(join(dir, 'ds', 'train', 'r_2.png')));
     assert.ok(existsSync(join(dir, 'ds', 'test', 'r_0.png')));
@@ -26,7 +39,10 @@ test('demo-scene writes the dataset and the Gaussian PLY', async () => {
 
 test('demo-scene usage errors', async () => {
   const usage = async (args: string[], pattern: RegExp): Promise<void> => {
-    await assert.rejects(command.run(args), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage && pattern.test(e.message));
+    await assert.rejects(
+      command.run(args),
+      (e: unknown) => e instanceof CliError && e.exitCode === EXIT.usage && pattern.test(e.message),
+    );
   };
   await usage([], /missing -o/);
   await usage(['-o', 'x', '--views', 'many'], /--views expects an integer/);

@@ -85,7 +85,8 @@ export const command: CliCommand = {
     };
     const gaussianCount = integer('gaussian-count', v['gaussian-count']);
     const frame = v['gaussian-frame'] ?? 'z-up';
-    if (frame !== 'z-up' && frame !== 'y-down') throw new CliError(`--gaussian-frame must be z-up or y-down, got '${frame}'`, EXIT.usage);
+    if (frame !== 'z-up' && frame !== 'y-down')
+      throw new CliError(`--gaussian-frame must be z-up or y-down, got '${frame}'`, EXIT.usage);
     const dir = resolve(v.output);
     const started = performance.now();
     let dataset;
@@ -98,8 +99,10 @@ export const command: CliCommand = {
       throw new CliError((error as Error).message);
     }
     const o = dataset.options;
-    console.log(`wrote ${dir}: ${dataset.train.frames.length} train + ${dataset.test.frames.length} test views at ${o.size}x${o.size}, ` +
-      `${o.points} points, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `wrote ${dir}: ${dataset.train.frames.length} train + ${dataset.test.frames.length} test views at ${o.size}x${o.size}, ` +
+        `${o.points} points, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     if (v.gaussians) {
       let scene;
       try {

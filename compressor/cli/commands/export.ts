@@ -23,7 +23,12 @@ export const command: CliCommand = {
   name: 'export',
   summary: 'Decode a .gsz file to an INRIA float PLY',
   async run(args: string[]): Promise<number> {
-    const parsed = parseCommandArgs(args, { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } }, HELP, { positional: 'FILE.gsz', output: 'OUTPUT.ply' });
+    const parsed = parseCommandArgs(
+      args,
+      { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
+      HELP,
+      { positional: 'FILE.gsz', output: 'OUTPUT.ply' },
+    );
     if (!parsed) return EXIT.ok;
     const { positionals, output } = parsed;
     const file = positionals[0];

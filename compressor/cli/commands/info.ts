@@ -31,7 +31,8 @@ export function gszInfo(file: string, bytes: Uint8Array): GszInfo {
   const header = decodeGszHeader(bytes);
   const attributes: Record<string, number> = { header: header.headerEnd };
   GSZ_COLUMNS.forEach((name, k) => {
-    if (k < (header.chunks[0]?.columnLengths.length ?? 0)) attributes[name] = header.chunks.reduce((s, c) => s + c.columnLengths[k], 0);
+    if (k < (header.chunks[0]?.columnLengths.length ?? 0))
+      attributes[name] = header.chunks.reduce((s, c) => s + c.columnLengths[k], 0);
   });
   if (header.codebook) attributes.shCodebook = header.codebook.length;
   return { file, fileBytes: bytes.length, header, attributes };
@@ -48,26 +49,40 @@ function text(info: GszInfo): string {
     `quantization: position step [${h.quant.position.step.map(f).join(', ')}] (${h.quant.position.bits.join('/')} bits), ` +
       `log-scale step ${f(h.quant.logScale.step)}, rotation ${h.quant.rotation.levels} levels, opacity ${h.quant.opacity.bits} bits, DC step ${f(h.quant.shDC.step)}` +
       (h.quant.shResidual ? `, SH residual step ${f(h.quant.shResidual.step)}` : '') +
-      (h.quant.shResidual?.basis ? ` in colour basis [${h.quant.shResidual.basis.map((x) => x.toFixed(3)).join(' ')}]` : ''),
+      (h.quant.shResidual?.basis
+        ? ` in colour basis [${h.quant.shResidual.basis.map((x) => x.toFixed(3)).join(' ')}]`
+        : ''),
   ];
-  if (h.codebook) lines.push(`SH codebook: ${h.codebook.centroids} centroids x ${h.codebook.dims} fp16, ${h.codebook.length} bytes at ${h.codebook.offset}`);
+  if (h.codebook)
+    lines.push(
+      `SH codebook: ${h.codebook.centroids} centroids x ${h.codebook.dims} fp16, ${h.codebook.length} bytes at ${h.codebook.offset}`,
+    );
   lines.push('bytes per attribute:');
-  for (const [name, bytes] of Object.entries(attributes)) lines.push(`  ${name.padEnd(12)} ${String(bytes).padStart(10)}  ${(bytes / n).toFixed(3)} B/Gaussian`);
+  for (const [name, bytes] of Object.entries(attributes))
+    lines.push(`  ${name.padEnd(12)} ${String(bytes).padStart(10)}  ${(bytes / n).toFixed(3)} B/Gaussian`);
   lines.push(`chunks: ${h.chunks.length}`);
   lines.push('  #    offset      bytes  Gaussians  level');
   const show = h.chunks.length <= 12 ? h.chunks : [...h.chunks.slice(0, 6), undefined, ...h.chunks.slice(-4)];
   show.forEach((c) => {
     if (!c) lines.push('  ...');
-    else lines.push(`  ${String(h.chunks.indexOf(c)).padStart(3)} ${String(c.offset).padStart(9)} ${String(c.length).padStart(10)} ${String(c.count).padStart(10)} ${String(c.level).padStart(6)}`);
+    else
+      lines.push(
+        `  ${String(h.chunks.indexOf(c)).padStart(3)} ${String(c.offset).padStart(9)} ${String(c.length).padStart(10)} ${String(c.count).padStart(10)} ${String(c.level).padStart(6)}`,
+      );
   });
   return lines.join('\n');
 }
 
 export const command: CliCommand = {
   name: 'info',
-  summary: 'Show a .gsz file\'s header, bytes per attribute and chunk table',
+  summary: "Show a .gsz file's header, bytes per attribute and chunk table",
   async run(args: string[]): Promise<number> {
-    const parsed = parseCommandArgs(args, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP, { positional: 'FILE.gsz' });
+    const parsed = parseCommandArgs(
+      args,
+      { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      HELP,
+      { positional: 'FILE.gsz' },
+    );
     if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
     const file = positionals[0];

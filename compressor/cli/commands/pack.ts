@@ -57,30 +57,37 @@ export const command: CliCommand = {
   name: 'pack',
   summary: 'Pack a scene (PLY / SPZ / SOG / ...) into a streaming .gsz file',
   async run(args: string[]): Promise<number> {
-    const parsed = parseCommandArgs(args, {
-          output: { type: 'string', short: 'o' },
-          profile: { type: 'string' },
-          'sh-degree': { type: 'string' },
-          'first-chunk': { type: 'string' },
-          'chunk-growth': { type: 'string' },
-          'max-chunk': { type: 'string' },
-          'position-step': { type: 'string' },
-          'rotation-levels': { type: 'string' },
-          'codebook-size': { type: 'string' },
-          'kmeans-iterations': { type: 'string' },
-          kmeans: { type: 'string' },
-          'sh-residual-step': { type: 'string' },
-          'target-psnr': { type: 'string' },
-          'psnr-views': { type: 'string' },
-          'psnr-size': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        }, HELP, { positional: 'INPUT', output: 'OUTPUT.gsz' });
+    const parsed = parseCommandArgs(
+      args,
+      {
+        output: { type: 'string', short: 'o' },
+        profile: { type: 'string' },
+        'sh-degree': { type: 'string' },
+        'first-chunk': { type: 'string' },
+        'chunk-growth': { type: 'string' },
+        'max-chunk': { type: 'string' },
+        'position-step': { type: 'string' },
+        'rotation-levels': { type: 'string' },
+        'codebook-size': { type: 'string' },
+        'kmeans-iterations': { type: 'string' },
+        kmeans: { type: 'string' },
+        'sh-residual-step': { type: 'string' },
+        'target-psnr': { type: 'string' },
+        'psnr-views': { type: 'string' },
+        'psnr-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      HELP,
+      { positional: 'INPUT', output: 'OUTPUT.gsz' },
+    );
     if (!parsed) return EXIT.ok;
     const { values, positionals, output } = parsed;
     const kmeansMode = values.kmeans ?? 'auto';
-    if (!['auto', 'gpu', 'cpu'].includes(kmeansMode)) throw new CliError(`--kmeans expects auto, gpu or cpu, got '${kmeansMode}'`, EXIT.usage);
+    if (!['auto', 'gpu', 'cpu'].includes(kmeansMode))
+      throw new CliError(`--kmeans expects auto, gpu or cpu, got '${kmeansMode}'`, EXIT.usage);
     const profile = values.profile ?? 'default';
-    if (!(GSZ_PROFILE_NAMES as string[]).includes(profile)) throw new CliError(`--profile expects ${GSZ_PROFILE_NAMES.join(' or ')}, got '${profile}'`, EXIT.usage);
+    if (!(GSZ_PROFILE_NAMES as string[]).includes(profile))
+      throw new CliError(`--profile expects ${GSZ_PROFILE_NAMES.join(' or ')}, got '${profile}'`, EXIT.usage);
     const given: GszEncodeOptions = {
       shDegree: shDegreeOption(values['sh-degree']),
       firstChunk: numberOption(values['first-chunk'], 'first-chunk', 1, 149796, true),
@@ -93,15 +100,26 @@ export const command: CliCommand = {
       shResidualStep: numberOption(values['sh-residual-step'], 'sh-residual-step', 0, 10, false),
     };
     // Explicit options win over the profile's (undefined ones are dropped so the profile shows through).
-    const options: GszEncodeOptions = { ...GSZ_PROFILES[profile as GszProfile], ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+    const options: GszEncodeOptions = {
+      ...GSZ_PROFILES[profile as GszProfile],
+      ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+    };
     const targetDb = numberOption(values['target-psnr'], 'target-psnr', 1, 200, false);
     if (targetDb === undefined && (values['psnr-views'] !== undefined || values['psnr-size'] !== undefined)) {
       throw new CliError('--psnr-views and --psnr-size only apply with --target-psnr', EXIT.usage);
     }
     if (targetDb !== undefined) {
-      if (profile !== 'default') throw new CliError('--target-psnr chooses the steps itself: do not combine it with --profile', EXIT.usage);
+      if (profile !== 'default')
+        throw new CliError(
+          '--target-psnr chooses the steps itself: do not combine it with --profile',
+          EXIT.usage,
+        );
       const conflicting = SEARCHED_OPTIONS.filter((k) => options[k] !== undefined);
-      if (conflicting.length > 0) throw new CliError(`--target-psnr chooses the steps itself: do not combine it with step options (${conflicting.join(', ')})`, EXIT.usage);
+      if (conflicting.length > 0)
+        throw new CliError(
+          `--target-psnr chooses the steps itself: do not combine it with step options (${conflicting.join(', ')})`,
+          EXIT.usage,
+        );
     }
     const views = numberOption(values['psnr-views'], 'psnr-views', 1, 64, true);
     const size = psnrSize(values['psnr-size']);
@@ -138,11 +156,15 @@ export const command: CliCommand = {
       }
       try {
         const found = await encodeToPsnr(scene, {
-          targetDb, gpu, base: options, views: { ...(views !== undefined ? { views } : {}), ...size },
+          targetDb,
+          gpu,
+          base: options,
+          views: { ...(views !== undefined ? { views } : {}), ...size },
           onProgress: (m) => console.log(`  ${m}`),
         });
         bytes = found.bytes;
-        note = `, ${found.psnrDb.toFixed(2)} dB (target ${targetDb}; default steps ${(found.defaultBytes / Math.max(1, scene.count)).toFixed(2)} B/Gaussian at ` +
+        note =
+          `, ${found.psnrDb.toFixed(2)} dB (target ${targetDb}; default steps ${(found.defaultBytes / Math.max(1, scene.count)).toFixed(2)} B/Gaussian at ` +
           `${found.defaultPsnrDb.toFixed(2)} dB), ${found.encodes} encodes, steps ${JSON.stringify(found.steps)}`;
       } catch (error) {
         if (error instanceof RangeError) throw new CliError(`--target-psnr: ${error.message}`);
@@ -166,6 +188,7 @@ function psnrSize(text: string | undefined): { width?: number; height?: number }
   if (text === undefined) return {};
   const m = /^(\d+)x(\d+)$/.exec(text);
   const [width, height] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
-  if (!(width >= 16 && width <= 4096 && height >= 16 && height <= 4096)) throw new CliError(`--psnr-size expects WxH with each side in 16..4096, got '${text}'`, EXIT.usage);
+  if (!(width >= 16 && width <= 4096 && height >= 16 && height <= 4096))
+    throw new CliError(`--psnr-size expects WxH with each side in 16..4096, got '${text}'`, EXIT.usage);
   return { width, height };
 }

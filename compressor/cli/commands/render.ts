@@ -49,14 +49,18 @@ function vector(name: string, text: string): Vec3 {
 function positiveInteger(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0 || n > 16384) throw new CliError(`--${name} expects an integer in 1..16384, got '${text}'`, EXIT.usage);
+  if (!Number.isInteger(n) || n <= 0 || n > 16384)
+    throw new CliError(`--${name} expects an integer in 1..16384, got '${text}'`, EXIT.usage);
   return n;
 }
 
 /** Parses `eye=x,y,z;target=x,y,z[;up=x,y,z]`. */
 export function parseCameraSpec(spec: string): { eye: Vec3; target: Vec3; up?: Vec3 } {
   const fields = new Map<string, Vec3>();
-  for (const part of spec.split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [key, value] = part.split('=');
     if (!['eye', 'target', 'up'].includes(key) || value === undefined) {
       throw new CliError(`--camera: expected eye=x,y,z;target=x,y,z[;up=x,y,z], got '${part}'`, EXIT.usage);
@@ -72,37 +76,48 @@ export function parseCameraSpec(spec: string): { eye: Vec3; target: Vec3; up?: V
 function outputPath(output: string, index: number | undefined): string {
   if (index === undefined) return output;
   const ext = extname(output) || '.png';
-  return join(dirname(output), `${basename(output, extname(output))}-${String(index).padStart(3, '0')}${ext}`);
+  return join(
+    dirname(output),
+    `${basename(output, extname(output))}-${String(index).padStart(3, '0')}${ext}`,
+  );
 }
 
 export const command: CliCommand = {
   name: 'render',
   summary: 'Render a scene to PNG with the GPU rasterizer (default view or --camera / --orbit)',
   async run(args: string[]): Promise<number> {
-    const parsed = parseCommandArgs(args, {
-          output: { type: 'string', short: 'o' },
-          camera: { type: 'string' },
-          orbit: { type: 'string' },
-          width: { type: 'string' },
-          height: { type: 'string' },
-          fov: { type: 'string' },
-          up: { type: 'string' },
-          'sh-degree': { type: 'string' },
-          background: { type: 'string' },
-          antialiased: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        }, HELP, { positional: 'SCENE', output: 'OUT.png' });
+    const parsed = parseCommandArgs(
+      args,
+      {
+        output: { type: 'string', short: 'o' },
+        camera: { type: 'string' },
+        orbit: { type: 'string' },
+        width: { type: 'string' },
+        height: { type: 'string' },
+        fov: { type: 'string' },
+        up: { type: 'string' },
+        'sh-degree': { type: 'string' },
+        background: { type: 'string' },
+        antialiased: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      HELP,
+      { positional: 'SCENE', output: 'OUT.png' },
+    );
     if (!parsed) return EXIT.ok;
     const { values, positionals, output } = parsed;
     const width = positiveInteger('width', values.width, 512);
     const height = positiveInteger('height', values.height, 384);
     const orbit = values.orbit === undefined ? undefined : positiveInteger('orbit', values.orbit, 1);
     const fov = values.fov === undefined ? 60 : Number(values.fov);
-    if (!(fov > 1 && fov < 179)) throw new CliError(`--fov expects degrees in (1, 179), got '${values.fov}'`, EXIT.usage);
+    if (!(fov > 1 && fov < 179))
+      throw new CliError(`--fov expects degrees in (1, 179), got '${values.fov}'`, EXIT.usage);
     const up = values.up === undefined ? DEFAULT_UP : vector('--up', values.up);
-    const background = values.background === undefined ? ([0, 0, 0] as Vec3) : vector('--background', values.background);
+    const background =
+      values.background === undefined ? ([0, 0, 0] as Vec3) : vector('--background', values.background);
     const shDegree = shDegreeOption(values['sh-degree']);
-    if (values.camera !== undefined && orbit !== undefined) throw new CliError('--camera and --orbit are exclusive', EXIT.usage);
+    if (values.camera !== undefined && orbit !== undefined)
+      throw new CliError('--camera and --orbit are exclusive', EXIT.usage);
     const spec = values.camera === undefined ? undefined : parseCameraSpec(values.camera);
 
     const input = resolve(positionals[0]);
@@ -118,11 +133,21 @@ export const command: CliCommand = {
     const cameras: Camera[] = [];
     if (spec) {
       const fx = focalFromFov((fov * Math.PI) / 180, width);
-      cameras.push({ width, height, fx, fy: fx, cx: width / 2, cy: height / 2, viewMatrix: lookAt(spec.eye, spec.target, spec.up ?? up) });
+      cameras.push({
+        width,
+        height,
+        fx,
+        fy: fx,
+        cx: width / 2,
+        cy: height / 2,
+        viewMatrix: lookAt(spec.eye, spec.target, spec.up ?? up),
+      });
     } else {
       const views = orbit ?? 1;
       for (let i = 0; i < views; i++) {
-        cameras.push(orbitCamera(bounds, { width, height, fovDegrees: fov, up, azimuthDegrees: (360 * i) / views }));
+        cameras.push(
+          orbitCamera(bounds, { width, height, fovDegrees: fov, up, azimuthDegrees: (360 * i) / views }),
+        );
       }
     }
     let gpu;
@@ -142,7 +167,9 @@ export const command: CliCommand = {
       }
       const path = outputPath(resolve(output), orbit === undefined ? undefined : i);
       await writeFileAtomic(path, encodePng(result.image, width, height));
-      console.log(`wrote ${path} (${width}x${height}, ${scene.count} Gaussians, ${result.meta.numIntersections} tile intersections)`);
+      console.log(
+        `wrote ${path} (${width}x${height}, ${scene.count} Gaussians, ${result.meta.numIntersections} tile intersections)`,
+      );
     }
     return EXIT.ok;
   },

@@ -18,7 +18,10 @@ export interface ProjectedReference {
 
 export function rotationFromQuaternion(w: number, x: number, y: number, z: number): M3 {
   const n = Math.sqrt(w * w + x * x + y * y + z * z);
-  w /= n; x /= n; y /= n; z /= n;
+  w /= n;
+  x /= n;
+  y /= n;
+  z /= n;
   return [
     [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
     [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
@@ -30,8 +33,13 @@ export function rotationFromQuaternion(w: number, x: number, y: number, z: numbe
 export function covariance3d(logScale: readonly number[], quat: readonly number[]): M3 {
   const r = rotationFromQuaternion(quat[0], quat[1], quat[2], quat[3]);
   const s2 = logScale.map((l) => Math.exp(2 * l));
-  const out: M3 = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) out[i][j] += r[i][k] * r[j][k] * s2[k];
+  const out: M3 = [
+    [0, 0, 0],
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) out[i][j] += r[i][k] * r[j][k] * s2[k];
   return out;
 }
 
@@ -60,21 +68,38 @@ export function projectReference(
   const { rot, trans } = viewParts(camera);
   const t = [0, 1, 2].map((i) => rot[i][0] * mean[0] + rot[i][1] * mean[1] + rot[i][2] * mean[2] + trans[i]);
   const hidden: ProjectedReference = {
-    visible: false, mean2d: [0, 0], conic: [0, 0, 0], opacity: 0, depth: t[2], extent: [0, 0], cov2d: [0, 0, 0],
+    visible: false,
+    mean2d: [0, 0],
+    conic: [0, 0, 0],
+    opacity: 0,
+    depth: t[2],
+    extent: [0, 0],
+    cov2d: [0, 0, 0],
   };
   if (!(t[2] >= NEAR_PLANE)) return hidden;
   const { fx, fy, cx, cy, width, height } = camera;
   // Jacobian at x/z, y/z clamped to FRUSTUM_MARGIN of the half field of view beyond the image edges.
-  const u = Math.min((width - cx) / fx + FRUSTUM_MARGIN * width / (2 * fx), Math.max(-(cx / fx + FRUSTUM_MARGIN * width / (2 * fx)), t[0] / t[2]));
-  const v = Math.min((height - cy) / fy + FRUSTUM_MARGIN * height / (2 * fy), Math.max(-(cy / fy + FRUSTUM_MARGIN * height / (2 * fy)), t[1] / t[2]));
+  const u = Math.min(
+    (width - cx) / fx + (FRUSTUM_MARGIN * width) / (2 * fx),
+    Math.max(-(cx / fx + (FRUSTUM_MARGIN * width) / (2 * fx)), t[0] / t[2]),
+  );
+  const v = Math.min(
+    (height - cy) / fy + (FRUSTUM_MARGIN * height) / (2 * fy),
+    Math.max(-(cy / fy + (FRUSTUM_MARGIN * height) / (2 * fy)), t[1] / t[2]),
+  );
   const jac = [
-    [fx / t[2], 0, -fx * u / t[2]],
-    [0, fy / t[2], -fy * v / t[2]],
+    [fx / t[2], 0, (-fx * u) / t[2]],
+    [0, fy / t[2], (-fy * v) / t[2]],
   ];
   // T = J W (2x3); cov2d = T Sigma T^T.
   const sigma = covariance3d(logScale, quat);
-  const tm = jac.map((row) => [0, 1, 2].map((c) => row[0] * rot[0][c] + row[1] * rot[1][c] + row[2] * rot[2][c]));
-  const cov = [[0, 0], [0, 0]];
+  const tm = jac.map((row) =>
+    [0, 1, 2].map((c) => row[0] * rot[0][c] + row[1] * rot[1][c] + row[2] * rot[2][c]),
+  );
+  const cov = [
+    [0, 0],
+    [0, 0],
+  ];
   for (let a = 0; a < 2; a++) {
     for (let b = 0; b < 2; b++) {
       for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) cov[a][b] += tm[a][i] * sigma[i][j] * tm[b][j];
@@ -87,14 +112,24 @@ export function projectReference(
   if (!(det > 0)) return hidden;
   let opacity = 1 / (1 + Math.exp(-opacityLogit));
   if (antialiased) opacity *= Math.sqrt(Math.max(0, (cov[0][0] * cov[1][1] - xy * xy) / det));
-  const mean2d: [number, number] = [fx * t[0] / t[2] + cx, fy * t[1] / t[2] + cy];
+  const mean2d: [number, number] = [(fx * t[0]) / t[2] + cx, (fy * t[1]) / t[2] + cy];
   // alpha = opacity exp(-q/2) reaches ALPHA_THRESHOLD on the ellipse q = 2 ln(opacity / threshold).
   const level = Math.log(opacity / ALPHA_THRESHOLD);
-  const extent: [number, number] = level > 0 ? [Math.sqrt(2 * level * xx), Math.sqrt(2 * level * yy)] : [0, 0];
-  const visible = extent[0] > 0 && mean2d[0] + extent[0] > 0 && mean2d[1] + extent[1] > 0 &&
-    mean2d[0] - extent[0] < width && mean2d[1] - extent[1] < height;
+  const extent: [number, number] =
+    level > 0 ? [Math.sqrt(2 * level * xx), Math.sqrt(2 * level * yy)] : [0, 0];
+  const visible =
+    extent[0] > 0 &&
+    mean2d[0] + extent[0] > 0 &&
+    mean2d[1] + extent[1] > 0 &&
+    mean2d[0] - extent[0] < width &&
+    mean2d[1] - extent[1] < height;
   return {
-    visible, mean2d, conic: [yy / det, -xy / det, xx / det], opacity, depth: t[2], extent,
+    visible,
+    mean2d,
+    conic: [yy / det, -xy / det, xx / det],
+    opacity,
+    depth: t[2],
+    extent,
     cov2d: [cov[0][0], xy, cov[1][1]],
   };
 }

@@ -3,7 +3,13 @@
 // skip alpha < 1/255, stop before a Gaussian would bring transmittance below 1e-4 — and finally add
 // T * background. No tiles: the GPU's tile culling is exact (see screen_extent), so results match.
 import type { Camera } from '../../../shared/math/camera.ts';
-import { ALPHA_THRESHOLD, MAX_ALPHA, TRANSMITTANCE_MIN, type RasterOptions, type SceneArrays } from '../types.ts';
+import {
+  ALPHA_THRESHOLD,
+  MAX_ALPHA,
+  TRANSMITTANCE_MIN,
+  type RasterOptions,
+  type SceneArrays,
+} from '../types.ts';
 import { cameraCentre, projectReference, type ProjectedReference } from './projection.ts';
 import { shColorReference } from './sh.ts';
 
@@ -28,7 +34,11 @@ function column(a: ArrayLike<number>, i: number, width: number): number[] {
   return out;
 }
 
-export function rasterizeReference(scene: SceneArrays, camera: Camera, options: RasterOptions = {}): ReferenceResult {
+export function rasterizeReference(
+  scene: SceneArrays,
+  camera: Camera,
+  options: RasterOptions = {},
+): ReferenceResult {
   const { width, height } = camera;
   const background = options.background ?? [0, 0, 0];
   const degree = Math.min(options.shDegree ?? scene.shDegree, scene.shDegree);
@@ -38,7 +48,16 @@ export function rasterizeReference(scene: SceneArrays, camera: Camera, options: 
   const colors: [number, number, number][] = [];
   for (let i = 0; i < scene.count; i++) {
     const mean = column(scene.positions, i, 3);
-    projected.push(projectReference(camera, mean, column(scene.logScales, i, 3), column(scene.rotations, i, 4), scene.opacityLogits[i], antialiased));
+    projected.push(
+      projectReference(
+        camera,
+        mean,
+        column(scene.logScales, i, 3),
+        column(scene.rotations, i, 4),
+        scene.opacityLogits[i],
+        antialiased,
+      ),
+    );
     colors.push(shColorReference(i, mean, eye, scene.shDC, scene.shRest, scene.shDegree, degree));
   }
   const composite = compositeReference(projected, colors, width, height, background);

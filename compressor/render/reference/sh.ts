@@ -2,15 +2,26 @@
 // independently of shared/wgsl/sh.wgsl. Colour = max(0, 0.5 + sum_k Y_k(dir) c_k).
 const C0 = 0.28209479177387814;
 const C1 = 0.4886025119029199;
-const C2 = [1.0925484305920792, -1.0925484305920792, 0.31539156525252005, -1.0925484305920792, 0.5462742152960396];
-const C3 = [-0.5900435899266435, 2.890611442640554, -0.4570457994644658, 0.3731763325901154, -0.4570457994644658, 1.445305721320277, -0.5900435899266435];
+const C2 = [
+  1.0925484305920792, -1.0925484305920792, 0.31539156525252005, -1.0925484305920792, 0.5462742152960396,
+];
+const C3 = [
+  -0.5900435899266435, 2.890611442640554, -0.4570457994644658, 0.3731763325901154, -0.4570457994644658,
+  1.445305721320277, -0.5900435899266435,
+];
 
 /** Basis values Y_0..Y_{(degree+1)^2 - 1} at the unit direction (x, y, z). */
 export function shBasisReference(degree: number, x: number, y: number, z: number): number[] {
   const out = [C0];
   if (degree >= 1) out.push(-C1 * y, C1 * z, -C1 * x);
   if (degree >= 2) {
-    out.push(C2[0] * x * y, C2[1] * y * z, C2[2] * (2 * z * z - x * x - y * y), C2[3] * x * z, C2[4] * (x * x - y * y));
+    out.push(
+      C2[0] * x * y,
+      C2[1] * y * z,
+      C2[2] * (2 * z * z - x * x - y * y),
+      C2[3] * x * z,
+      C2[4] * (x * x - y * y),
+    );
   }
   if (degree >= 3) {
     out.push(
@@ -43,7 +54,15 @@ export function shColorReference(
   let dy = mean[1] - eye[1];
   let dz = mean[2] - eye[2];
   const len = Math.hypot(dx, dy, dz);
-  if (len > 0) { dx /= len; dy /= len; dz /= len; } else { dx = 0; dy = 0; dz = 1; }
+  if (len > 0) {
+    dx /= len;
+    dy /= len;
+    dz /= len;
+  } else {
+    dx = 0;
+    dy = 0;
+    dz = 1;
+  }
   const basis = shBasisReference(degree, dx, dy, dz);
   const k = (storedDegree + 1) ** 2 - 1;
   const rgb: [number, number, number] = [0.5, 0.5, 0.5];

@@ -7,7 +7,14 @@ import type { ProjectedReference } from '../reference/projection.ts';
 import type { RasterOptions, SceneArrays } from '../types.ts';
 
 export type ColumnName = 'positions' | 'logScales' | 'rotations' | 'opacityLogits' | 'shDC' | 'shRest';
-export const COLUMNS: ColumnName[] = ['positions', 'logScales', 'rotations', 'opacityLogits', 'shDC', 'shRest'];
+export const COLUMNS: ColumnName[] = [
+  'positions',
+  'logScales',
+  'rotations',
+  'opacityLogits',
+  'shDC',
+  'shRest',
+];
 
 export interface Scene64 extends SceneArrays {
   positions: Float64Array;
@@ -32,7 +39,12 @@ export function toScene64(scene: SceneArrays): Scene64 {
   };
 }
 
-function dotLoss(image: Float64Array, alpha: Float64Array, vImage: ArrayLike<number>, vAlpha?: ArrayLike<number>): number {
+function dotLoss(
+  image: Float64Array,
+  alpha: Float64Array,
+  vImage: ArrayLike<number>,
+  vAlpha?: ArrayLike<number>,
+): number {
   let l = 0;
   for (let i = 0; i < image.length; i++) l += image[i] * vImage[i];
   if (vAlpha) for (let i = 0; i < alpha.length; i++) l += alpha[i] * vAlpha[i];
@@ -63,7 +75,10 @@ export function finiteDifferenceGradients(
       column[i] = keep - h;
       const minus = rasterizeReference(scene, camera, options);
       column[i] = keep;
-      grad[i] = (dotLoss(plus.image, plus.alpha, vImage, vAlpha) - dotLoss(minus.image, minus.alpha, vImage, vAlpha)) / (2 * h);
+      grad[i] =
+        (dotLoss(plus.image, plus.alpha, vImage, vAlpha) -
+          dotLoss(minus.image, minus.alpha, vImage, vAlpha)) /
+        (2 * h);
     }
     out[name] = grad;
   }

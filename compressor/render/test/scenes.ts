@@ -1,18 +1,40 @@
 // Tiny deterministic scenes and cameras for the rasterizer's tests.
 import { lookAt, type Camera } from '../../../shared/math/camera.ts';
-import { createScene, shRestCount, type GaussianScene, type ShDegree } from '../../../shared/scene/gaussian-scene.ts';
+import {
+  createScene,
+  shRestCount,
+  type GaussianScene,
+  type ShDegree,
+} from '../../../shared/scene/gaussian-scene.ts';
 
 import { mulberry32 as rng } from '../../../shared/math/random.ts';
 export { rng };
 
 /** A camera at distance 4 on -Z looking at the origin, OpenCV axes, 60-degree-ish field of view. */
-export function testCamera(width: number, height: number, eye: [number, number, number] = [0.3, -0.2, -4]): Camera {
+export function testCamera(
+  width: number,
+  height: number,
+  eye: [number, number, number] = [0.3, -0.2, -4],
+): Camera {
   const f = 0.9 * width;
-  return { width, height, fx: f, fy: f, cx: width / 2, cy: height / 2, viewMatrix: lookAt(eye, [0, 0, 0], [0, -1, 0]) };
+  return {
+    width,
+    height,
+    fx: f,
+    fy: f,
+    cx: width / 2,
+    cy: height / 2,
+    viewMatrix: lookAt(eye, [0, 0, 0], [0, -1, 0]),
+  };
 }
 
 /** `count` random Gaussians in a unit-ish cube around the origin with moderate sizes and opacities. */
-export function randomScene(count: number, degree: ShDegree, seed: number, options: { scale?: number; antialiased?: boolean } = {}): GaussianScene {
+export function randomScene(
+  count: number,
+  degree: ShDegree,
+  seed: number,
+  options: { scale?: number; antialiased?: boolean } = {},
+): GaussianScene {
   const r = rng(seed);
   const s = createScene(count, degree, options.antialiased ?? false);
   const k = shRestCount(degree);

@@ -82,7 +82,8 @@ export class GpuScene {
 
   /** Overwrites the parameters with a same-shaped scene (opacity reset); moments untouched. */
   writeScene(scene: GaussianScene): void {
-    if (scene.count !== this.layout.count) throw new RangeError(`writeScene: ${scene.count} Gaussians for ${this.layout.count}`);
+    if (scene.count !== this.layout.count)
+      throw new RangeError(`writeScene: ${scene.count} Gaussians for ${this.layout.count}`);
     writeArray(this.device, this.params, packGaussians(scene).data);
   }
 
@@ -108,4 +109,3 @@ export class GpuScene {
     this.adam.destroy();
   }
 }
-

@@ -17,4 +17,3 @@ export function blobScene(count: number, seed: number): GaussianScene {
   }
   return s;
 }
-

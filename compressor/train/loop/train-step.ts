@@ -57,7 +57,14 @@ export class TrainStep {
   /** Encodes and submits one iteration (resolves once submitted, not when done). */
   async run(s: StepInputs): Promise<void> {
     const { gs, camera } = s;
-    const out = await this.rasterizer.forward({ gaussians: gs.params, layout: gs.layout, camera, background: s.background, shDegree: s.shDegree, antialiased: gs.antialiased });
+    const out = await this.rasterizer.forward({
+      gaussians: gs.params,
+      layout: gs.layout,
+      camera,
+      background: s.background,
+      shDegree: s.shDegree,
+      antialiased: gs.antialiased,
+    });
     const encoder = this.device.createCommandEncoder({ label: 'Train.iteration' });
     this.loss.encode(encoder, out.image, s.target, this.dLdImage, camera.width, camera.height);
     // The backward adds this view's gradient to the sum the optimizer steps on.
@@ -90,10 +97,21 @@ export class TrainStep {
       queue.submit([encoder.finish()]);
       await lap(label);
     };
-    const out = await this.rasterizer.forward({ gaussians: gs.params, layout: gs.layout, camera, background: s.background, shDegree: s.shDegree, antialiased: gs.antialiased });
+    const out = await this.rasterizer.forward({
+      gaussians: gs.params,
+      layout: gs.layout,
+      camera,
+      background: s.background,
+      shDegree: s.shDegree,
+      antialiased: gs.antialiased,
+    });
     await lap('forward');
-    await stage('loss', (e) => this.loss.encode(e, out.image, s.target, this.dLdImage, camera.width, camera.height));
-    await stage('backward', (e) => this.rasterizer.encodeBackward(e, { vImage: this.dLdImage, grads: gs.grads, accumulate: true }));
+    await stage('loss', (e) =>
+      this.loss.encode(e, out.image, s.target, this.dLdImage, camera.width, camera.height),
+    );
+    await stage('backward', (e) =>
+      this.rasterizer.encodeBackward(e, { vImage: this.dLdImage, grads: gs.grads, accumulate: true }),
+    );
     if (s.extra) await stage('extra', s.extra);
     if (s.step) await stage('adam', (e) => gs.adam.encodeStep(e, gs.params, gs.grads, s.lrs));
     if (s.readLoss) {
