@@ -45,7 +45,8 @@ export async function main(argv: string[]): Promise<number> {
   let command = await loadCommand(first);
   let args = rest;
   if (!command) {
-    if (first.startsWith('-') || !(command = await loadCommand('compress'))) {
+    if (!first.startsWith('-')) command = await loadCommand('compress');
+    if (!command) {
       console.error(`gs-compress: unknown command '${first}'\n\n${await usage()}`);
       return EXIT.usage;
     }

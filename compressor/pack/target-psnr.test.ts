@@ -47,7 +47,9 @@ test('pickLevels: the fewest bytes meeting the target, as a plain enumeration fi
         if (psnrOf(errors) >= target && (best === undefined || bytes < best)) best = bytes;
         return;
       }
-      ladders[k].bytes.forEach((b, i) => b !== undefined && walk(k + 1, [...levels, i]));
+      ladders[k].bytes.forEach((b, i) => {
+        if (b !== undefined) walk(k + 1, [...levels, i]);
+      });
     };
     walk(0, []);
     const picked = pickLevels(ladders, base, target);

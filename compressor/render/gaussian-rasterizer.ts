@@ -301,9 +301,8 @@ export class GaussianRasterizer {
       last.tiles,
     );
     this.timer?.mark(encoder, 'project backward');
-    const project = inputs.accumulate
-      ? (this.projectBackwardAccumulate ??= new ProjectBackwardPass(this.device, true))
-      : this.projectBackward;
+    if (inputs.accumulate) this.projectBackwardAccumulate ??= new ProjectBackwardPass(this.device, true);
+    const project = inputs.accumulate ? this.projectBackwardAccumulate! : this.projectBackward;
     project.encode(
       encoder,
       this.uniforms,

@@ -82,7 +82,9 @@ test('CPU projection matches the reference projection and SH, sorted back to fro
     close(f[o]!, p.mean2d[0], 'x');
     close(f[o + 1]!, p.mean2d[1], 'y');
     close(f[o + 11]!, p.opacity, 'opacity');
-    rgb.forEach((c, j) => close(f[o + 8 + j]!, c, 'colour'));
+    rgb.forEach((c, j) => {
+      close(f[o + 8 + j]!, c, 'colour');
+    });
     // The quad's half-axes M, m reach the ellipse where alpha = QUAD_ALPHA_FACTOR / 255 (u^T conic u =
     // P there) and are conjugate (M^T conic m = 0), so corner coordinates c give u^T conic u = P |c|^2.
     const [a, b, c] = p.conic;

@@ -43,7 +43,10 @@ const modules = { math: mathWgsl, projection: projectionWgsl, sh: shWgsl };
 
 function drawPipeline(device: GPUDevice, format: GPUTextureFormat): Promise<GPURenderPipeline> {
   let perFormat = drawCache.get(device);
-  if (!perFormat) drawCache.set(device, (perFormat = new Map()));
+  if (!perFormat) {
+    perFormat = new Map();
+    drawCache.set(device, perFormat);
+  }
   let p = perFormat.get(format);
   if (!p) {
     const module = device.createShaderModule({
@@ -179,7 +182,10 @@ export class SplatRenderer {
    */
   static warmUp(device: GPUDevice, format: GPUTextureFormat): Promise<void> {
     let perFormat = warmCache.get(device);
-    if (!perFormat) warmCache.set(device, (perFormat = new Map()));
+    if (!perFormat) {
+      perFormat = new Map();
+      warmCache.set(device, perFormat);
+    }
     let p = perFormat.get(format);
     if (!p) {
       p = drawPipeline(device, format).then(
