@@ -1,6 +1,6 @@
 // Playwright config of the <gs-scene> end-to-end tests (`npm run test:e2e`, after `npm run build`).
 // Browser: Debian's /usr/bin/chromium with SwiftShader WebGPU flags when it exists (machines without a
-// GPU, see shared/TOOLCHAIN.md); otherwise Playwright's own Chromium with the GPU. Override with
+// GPU, see docs/toolchain.md); otherwise Playwright's own Chromium with the GPU. Override with
 // GS_E2E_CHROMIUM=/path/to/chrome and GS_E2E_CHROMIUM_ARGS="--flag --flag".
 import { defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
