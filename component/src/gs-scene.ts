@@ -16,14 +16,13 @@ import { packSplats } from './render/packed-splats.ts';
 import { StreamController } from './stream-controller.ts';
 import type { Progress, SceneInfo } from './worker-protocol.ts';
 
-export type GsSceneProgressDetail = Progress;
-export interface GsSceneErrorDetail {
-  /** 'webgpu-unavailable' | 'device-lost' | 'not-found' | 'http-error' | 'network-error' | 'worker-error'
-   *  | a .gsz decoder code ('bad-magic', 'unsupported-version', 'truncated', 'corrupt', 'limit', ...). */
-  code: string;
-  message: string;
-}
-export type GsSceneCameraDetail = CameraPose;
+import type { GsSceneEventMap } from './events.ts';
+export type {
+  GsSceneCameraDetail,
+  GsSceneErrorCode,
+  GsSceneErrorDetail,
+  GsSceneProgressDetail,
+} from './events.ts';
 
 /** A device lost again within this time after a recovery completed (or while it runs) is reported
  *  instead of recovered from. */
@@ -44,8 +43,13 @@ const DEVICE_LOSS_WINDOW_MS = 5000;
  * @fires load - every chunk is loaded and drawn (after first-frame)
  * @fires error - {code, message}; the fallback content (or a message) is shown
  * @fires camera-change - {position, target, up, fov} after the view moved
+ * @slot - fallback content, shown with the error message (e.g. a poster `<img>` when WebGPU is unavailable)
+ * @csspart canvas - the WebGPU canvas
+ * @csspart progress - the loading bar along the bottom edge
+ * @csspart message - the error overlay that holds the fallback content
  */
 @customElement('gs-scene')
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below adds typed listener overloads only
 export class GsScene extends LitElement {
   static override styles = css`
     :host { display: block; position: relative; width: 300px; height: 150px; overflow: hidden; }
@@ -417,6 +421,30 @@ export class GsScene extends LitElement {
   private dispatch(type: string, detail: unknown): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
+}
+
+// Typed listeners for the element's own events (`e.detail` of `progress`, `error`, ...).
+export interface GsScene {
+  addEventListener<K extends keyof GsSceneEventMap>(
+    type: K,
+    listener: (this: GsScene, event: GsSceneEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof GsSceneEventMap>(
+    type: K,
+    listener: (this: GsScene, event: GsSceneEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | EventListenerOptions,
+  ): void;
 }
 
 declare global {

@@ -9,7 +9,7 @@ import { PrefixSum } from '../../shared/gpu/prefix-sum.ts';
 import { RadixSort } from '../../shared/gpu/radix-sort.ts';
 import type { Camera } from '../../shared/math/camera.ts';
 import type { ShDegree } from '../../shared/scene/gaussian-scene.ts';
-import { CAMERA_UNIFORM_BYTES, packCamera } from './camera-uniform.ts';
+import { CAMERA_UNIFORM_BYTES, packCamera } from '../../shared/math/camera-uniform.ts';
 import type { GaussianLayout } from './gaussian-layout.ts';
 import { GrowableBuffer, readBuffer, storageBuffer } from './gpu-buffers.ts';
 import {

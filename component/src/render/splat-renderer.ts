@@ -11,7 +11,7 @@ import mathWgsl from '../../../shared/wgsl/math.wgsl';
 import projectionWgsl from '../../../shared/wgsl/projection.wgsl';
 import shWgsl from '../../../shared/wgsl/sh.wgsl';
 // The projection module's Camera uniform layout has one writer, beside its layout test.
-import { CAMERA_UNIFORM_BYTES, packCamera } from '../../../compressor/render/camera-uniform.ts';
+import { CAMERA_UNIFORM_BYTES, packCamera } from '../../../shared/math/camera-uniform.ts';
 import { projectOnCpu } from './cpu-project.ts';
 import { createDepthSorter, type DepthSorter } from './depth-sort.ts';
 import finalizeWgsl from './finalize.wgsl';

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Build of the `gs-compress` package (`npm run build:compress` -> compressor/dist/): the CLI (cli.js) and
+// the Node API (index.js) compiled from TypeScript by esbuild, so nothing transpiles at run time. `.wgsl`
+// imports are inlined as text; msgpackr (pure JS) is bundled so that consumers never resolve its optional
+// native `msgpackr-extract`; the other runtime dependencies stay external (compressor/package.json).
+// Commands load lazily (code splitting), so `--version` and `--help` load no GPU code. The API's types
+// are bundled into dist/index.d.ts by rollup-plugin-dts.
+import { readFileSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+import { rollup } from 'rollup';
+import { dts } from 'rollup-plugin-dts';
+
+const root = new URL('..', import.meta.url).pathname;
+const dir = `${root}compressor`;
+const outdir = `${dir}/dist`;
+const packageJson = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+const external = Object.keys(packageJson.dependencies);
+
+rmSync(outdir, { recursive: true, force: true });
+const started = performance.now();
+const result = await build({
+  entryPoints: { cli: `${dir}/cli/main.ts`, index: `${dir}/index.ts` },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Each package and its subpaths (`@jsquash/webp/decode.js`) resolve from the user's node_modules.
+  external: external.flatMap((name) => [name, `${name}/*`]),
+  loader: { '.wgsl': 'text' },
+  chunkNames: 'chunks/[name]-[hash]',
+  // Whitespace and syntax only: identifiers stay readable in stack traces (GS_DEBUG=1).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: false,
+  legalComments: 'inline',
+  metafile: true,
+  logLevel: 'warning',
+});
+const bundle = await rollup({
+  input: `${dir}/index.ts`,
+  external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
+  plugins: [dts({ tsconfig: `${dir}/tsconfig.json` })],
+});
+await bundle.write({ file: `${outdir}/index.d.ts`, format: 'es' });
+await bundle.close();
+const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+console.log(
+  `compressor/dist: ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB, ` +
+    `${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
