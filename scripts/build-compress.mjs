@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Build of the `gs-compress` package (`npm run build:compress` -> compressor/dist/): the CLI (cli.js) and
 // the Node API (index.js) compiled from TypeScript by esbuild, so nothing transpiles at run time. `.wgsl`
-// imports are inlined as text; msgpackr (pure JS) is bundled so that consumers never resolve its optional
-// native `msgpackr-extract`; the other runtime dependencies stay external (compressor/package.json).
-// Commands load lazily (code splitting), so `--version` and `--help` load no GPU code. The API's types
-// are bundled into dist/index.d.ts by rollup-plugin-dts.
+// imports are inlined as text. Pure-JS libraries (msgpackr, fflate, fzstd, pngjs, jpeg-js, cli-progress)
+// are bundled: consumers never resolve msgpackr's optional native `msgpackr-extract`, and a start-up
+// resolves a few files instead of dozens (`--help` time, bench:package). Only `webgpu` (Dawn's native
+// binaries) and `@jsquash/webp` (a .wasm file it locates at run time) stay dependencies
+// (compressor/package.json). Commands load lazily (code splitting). The API's types are bundled into
+// dist/index.d.ts by rollup-plugin-dts.
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { rollup } from 'rollup';
@@ -26,6 +28,10 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  // Bundled CommonJS (pngjs, cli-progress) calls require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   // Each package and its subpaths (`@jsquash/webp/decode.js`) resolve from the user's node_modules.
   external: external.flatMap((name) => [name, `${name}/*`]),
   loader: { '.wgsl': 'text' },
