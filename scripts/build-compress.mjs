@@ -4,8 +4,8 @@
 // imports are inlined as text. Pure-JS libraries (msgpackr, fflate, fzstd, pngjs, jpeg-js, cli-progress)
 // are bundled: consumers never resolve msgpackr's optional native `msgpackr-extract`, and a start-up
 // resolves a few files instead of dozens (`--help` time, bench:package). Only `webgpu` (Dawn's native
-// binaries) and `@jsquash/webp` (a .wasm file it locates at run time) stay dependencies
-// (compressor/package.json). Commands load lazily (code splitting). The API's types are bundled into
+// binaries), `@jsquash/webp` (a .wasm file it locates at run time) and `@webgpu/types` (named by the
+// API's declarations) stay dependencies (compressor/package.json). Commands load lazily (code splitting). The API's types are bundled into
 // dist/index.d.ts by rollup-plugin-dts.
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -49,7 +49,12 @@ const bundle = await rollup({
   external: (id) => external.some((name) => id === name || id.startsWith(`${name}/`)),
   plugins: [dts({ tsconfig: `${dir}/tsconfig.json` })],
 });
-await bundle.write({ file: `${outdir}/index.d.ts`, format: 'es' });
+// Encoder options name GPUDevice: the WebGPU types come with the package (a dependency).
+await bundle.write({
+  file: `${outdir}/index.d.ts`,
+  format: 'es',
+  banner: '/// <reference types="@webgpu/types" />',
+});
 await bundle.close();
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
 console.log(

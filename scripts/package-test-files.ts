@@ -87,3 +87,13 @@ export const CDN_HTML = `<!doctype html><html><body>
 <script type="module" src="CDN_PATH"></script>
 </body></html>
 `;
+
+export const COMPRESS_CONSUMER_TS = `import { decodeGsz, pack, readScene, type GaussianScene, type PackOptions } from 'gs-compress';
+
+const options: PackOptions = { profile: 'compact', shDegree: 1 };
+const scene: GaussianScene = await readScene('scene.ply');
+const bytes: Uint8Array = await pack(scene, options);
+console.log(decodeGsz(bytes).count);
+// @ts-expect-error not a profile
+await pack(scene, { profile: 'tiny' });
+`;

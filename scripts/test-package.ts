@@ -4,7 +4,7 @@
 //    the Node API from a .mjs (pack, decode, a GPU render), no TypeScript tooling and no msgpackr-extract in what a consumer resolves,
 //    a clear error from an old Node;
 //  - gs-scene: only the whitelisted files, no install scripts, size limits, an SSR-safe import in Node,
-//    a consumer .ts/.tsx type-checked with tsc (typed element, attributes, events, React JSX; negative
+//    consumer .ts/.tsx files (both packages) type-checked with tsc (typed element, attributes, events, React JSX; negative
 //    cases with @ts-expect-error), and two pages rendering the scene in Chromium: one bundled by esbuild
 //    from `import 'gs-scene'`, one loading the self-contained bundle by a CDN-shaped URL.
 // `--no-build` skips `npm run build` (npm test builds first). Exit 1 on the first failed check.
@@ -19,6 +19,7 @@ import { installConsumer, kb, packageFigures, repoRoot } from './package-consume
 import {
   BUNDLED_HTML,
   CDN_HTML,
+  COMPRESS_CONSUMER_TS,
   CONSUMER_TS,
   CONSUMER_TSCONFIG,
   CONSUMER_TSX,
@@ -142,14 +143,15 @@ console.log(JSON.stringify({ count: scene.count, decoded: decoded.count, fromCli
   const ssr = run(process.execPath, [
     '--input-type=module',
     '-e',
-    "const m = await import('gs-scene'); console.log(typeof m.GsScene, typeof window, typeof document);",
+    "const m = await import('gs-scene'); console.log(typeof m.GsScene, typeof window, typeof document, globalThis.customElements?.get('gs-scene'));",
   ]);
-  assert.equal(ssr.trim(), 'function undefined undefined');
+  assert.equal(ssr.trim(), 'function undefined undefined undefined', 'importing in Node registers nothing');
 
-  step('gs-scene: consumer types (tsc)');
+  step('consumer types of both packages (tsc)');
   mkdirSync(join(dir, 'src'), { recursive: true });
   writeFileSync(join(dir, 'src/consumer.ts'), CONSUMER_TS);
   writeFileSync(join(dir, 'src/react-consumer.tsx'), CONSUMER_TSX);
+  writeFileSync(join(dir, 'src/compress-consumer.ts'), COMPRESS_CONSUMER_TS);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
   const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', '.'], {
     cwd: dir,

@@ -3,7 +3,7 @@
 // camera-controller.ts + orbit-controls.ts) that acquire resources when connected and free them all
 // when disconnected.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { sceneBounds, shRestCount, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { Vec3 } from '../../shared/math/camera.ts';
 import { parseColour, parseNumber, parseVec3 } from './attributes.ts';
@@ -48,7 +48,6 @@ const DEVICE_LOSS_WINDOW_MS = 5000;
  * @csspart progress - the loading bar along the bottom edge
  * @csspart message - the error overlay that holds the fallback content
  */
-@customElement('gs-scene')
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below adds typed listener overloads only
 export class GsScene extends LitElement {
   static override styles = css`
@@ -446,6 +445,11 @@ export interface GsScene {
     options?: boolean | EventListenerOptions,
   ): void;
 }
+
+// Defined in browsers only: importing the module in Node (SSR) registers nothing, and a second copy of
+// the element (e.g. the CDN bundle beside a bundled import) does not throw.
+if (typeof window !== 'undefined' && !customElements.get('gs-scene'))
+  customElements.define('gs-scene', GsScene);
 
 declare global {
   interface HTMLElementTagNameMap {
