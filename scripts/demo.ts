@@ -4,7 +4,7 @@
 //      when the `compress` command exists, else (or when it fails or runs too long) pack the ready-made
 //      demo Gaussians (`gs-compress pack`, or the .gsz encoder in-process when there is no pack command
 //      yet); the path taken is printed and recorded in scene.json;
-//   3. build the component bundle (`npm run build`) when component/dist is missing or stale;
+//   3. build the component bundle (`npm run build:scene`) when component/dist is missing or stale;
 //   4. serve the repository root on 127.0.0.1 and print the demo URL.
 //
 //   npm run demo -- [--port 8080] [--rebuild] [--fallback] [--no-serve] [--no-build] [--out DIR]
@@ -298,18 +298,18 @@ async function buildComponent(): Promise<void> {
   const scripts =
     (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> })
       .scripts ?? {};
-  if (!scripts.build) {
-    console.log('  no `build` script in package.json yet: the page will show that the component is missing');
+  if (!scripts['build:scene']) {
+    console.log('  no `build:scene` script in package.json: the page will show that the component is missing');
     return;
   }
-  console.log(`  ${existsSync(bundle) ? 'stale' : 'missing'}: $ npm run build`);
+  console.log(`  ${existsSync(bundle) ? 'stale' : 'missing'}: $ npm run build:scene`);
   const started = performance.now();
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const { code } = await runChild(npm, ['run', 'build']);
+  const { code } = await runChild(npm, ['run', 'build:scene']);
   console.log(
     code === 0
       ? `  built in ${seconds(started)}`
-      : `  npm run build failed (exit ${code}): the page will show that the component is missing`,
+      : `  npm run build:scene failed (exit ${code}): the page will show that the component is missing`,
   );
 }
 
