@@ -31,7 +31,18 @@ export function installConsumer(options: { build?: boolean; extra?: string[] } =
   const dir = mkdtempSync(join(tmpdir(), 'gs-package-'));
   const packed = JSON.parse(
     npm(
-      ['pack', '--json', '--workspace', 'component', '--workspace', 'compressor', '--pack-destination', dir],
+      // --ignore-scripts: the packages' prepack (a build, for `npm publish`) already ran above.
+      [
+        'pack',
+        '--ignore-scripts',
+        '--json',
+        '--workspace',
+        'component',
+        '--workspace',
+        'compressor',
+        '--pack-destination',
+        dir,
+      ],
       repoRoot,
     ),
   ) as { name: string; filename: string; files: PackedFile[] }[];
