@@ -299,7 +299,9 @@ async function buildComponent(): Promise<void> {
     (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> })
       .scripts ?? {};
   if (!scripts['build:scene']) {
-    console.log('  no `build:scene` script in package.json: the page will show that the component is missing');
+    console.log(
+      '  no `build:scene` script in package.json: the page will show that the component is missing',
+    );
     return;
   }
   console.log(`  ${existsSync(bundle) ? 'stale' : 'missing'}: $ npm run build:scene`);
