@@ -67,7 +67,11 @@ try {
   );
 
   step('gs-compress CLI');
-  assert.equal(run('npx', ['gs-compress', '--version']).trim(), version('compressor'));
+  // `0.2.0` or `gs-compress 0.2.0`: the version from the installed package.json.
+  assert.match(
+    run('npx', ['gs-compress', '--version']).trim(),
+    new RegExp(`(^| )${version('compressor').replaceAll('.', '\\.')}$`),
+  );
   for (const tool of ['tsx', 'esbuild', 'typescript', 'msgpackr', 'msgpackr-extract'])
     assert.ok(!existsSync(join(dir, 'node_modules', tool)), `a consumer does not install ${tool}`);
   run('npx', [
