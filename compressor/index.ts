@@ -5,7 +5,9 @@ import type { GaussianScene } from '../shared/scene/gaussian-scene.ts';
 import { readScene as readSceneFile } from './io/read-scene.ts';
 import { writePly as writePlyFile } from './io/write-ply.ts';
 import { encodeGsz, type GszEncodeOptions } from './pack/gsz-encoder.ts';
-import { GSZ_PROFILES, type GszProfile } from './pack/profiles.ts';
+import { getGpu } from './gpu/device.ts';
+import { type GszProfile, profileTarget } from './pack/profiles.ts';
+import { encodeToPsnr } from './pack/target-psnr.ts';
 
 export type { Camera, Vec3 } from '../shared/math/camera.ts';
 export type { GaussianScene, ShDegree } from '../shared/scene/gaussian-scene.ts';
@@ -34,21 +36,38 @@ export function writePly(path: string, scene: GaussianScene): Promise<void> {
   return writePlyFile(path, scene);
 }
 
-/** Options of `pack`: a quantization profile and/or any encoder option (they override the profile). */
+/** Options of `pack`: a profile, or a render target, or explicit encoder steps. */
 export interface PackOptions extends Omit<GszEncodeOptions, 'device' | 'shCodebook' | 'onProgress'> {
-  /** 'default' (every attribute's error at or below SPZ's) or 'compact' (smaller, render PSNR >= 45 dB). */
+  /**
+   * 'default': fixed steps, every attribute's error at or below SPZ's (no GPU); 'compact' / 'high': the
+   * smallest file whose renders keep >= 40 / 45 dB PSNR over the scene's pixels (steps searched on this
+   * scene with a GPU, as `targetPsnrDb`).
+   */
   profile?: GszProfile;
+  /** Search the steps for the smallest file whose renders keep this PSNR (dB); needs a GPU. */
+  targetPsnrDb?: number;
+  /** Progress lines of a search. */
+  onProgress?: (message: string) => void;
 }
 
 /**
  * Quantizes and packs `scene` into `.gsz` bytes (importance-ordered chunks), as `gs-compress pack` does
- * (k-means of the SH codebook on the CPU).
+ * (k-means of the SH codebook on the CPU). A render target (`targetPsnrDb`, or the profiles 'compact' and
+ * 'high') searches the steps per scene and rejects explicit step options beside it (RangeError).
  * @example await writeFile('scene.gsz', await pack(await readScene('scene.ply'), { profile: 'compact' }));
  */
-export function pack(scene: GaussianScene, options: PackOptions = {}): Promise<Uint8Array> {
-  const { profile = 'default', ...given } = options;
+export async function pack(scene: GaussianScene, options: PackOptions = {}): Promise<Uint8Array> {
+  const { profile = 'default', targetPsnrDb, onProgress, ...given } = options;
   const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-  return encodeGsz(scene, { ...GSZ_PROFILES[profile], ...defined });
+  const target = targetPsnrDb ?? profileTarget(profile);
+  if (target === undefined) return encodeGsz(scene, defined);
+  const found = await encodeToPsnr(scene, {
+    targetDb: target,
+    gpu: await getGpu(),
+    base: defined,
+    onProgress,
+  });
+  return found.bytes;
 }
 
 /**

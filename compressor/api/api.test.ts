@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
 import { randomScene } from '../io/test-helpers.ts';
 import { encodeGsz } from '../pack/gsz-encoder.ts';
-import { GSZ_PROFILES } from '../pack/profiles.ts';
 import { compress, decodeGsz, GszFormatError, pack, readScene, render, writePly } from '../index.ts';
 
 /** A compact cloud that renders as a blob in the middle of an orbit view. */
@@ -20,13 +19,14 @@ function blobScene(count: number) {
   return scene;
 }
 
-test('pack = encodeGsz with the profile, explicit options overriding it; decodeGsz reads it back', async () => {
+test('pack = encodeGsz with the given steps, a render target rejects them; decodeGsz reads it back', async () => {
   const scene = randomScene(500, 1);
-  const compact = await pack(scene, { profile: 'compact' });
-  assert.deepEqual(compact, await encodeGsz(scene, { ...GSZ_PROFILES.compact }));
-  const override = await pack(scene, { profile: 'compact', positionStep: 1 / 20000 });
-  assert.deepEqual(override, await encodeGsz(scene, { ...GSZ_PROFILES.compact, positionStep: 1 / 20000 }));
-  assert.equal(decodeGsz(compact).count, 500);
+  const plain = await pack(scene);
+  assert.deepEqual(plain, await encodeGsz(scene, {}));
+  const finer = await pack(scene, { positionStep: 1 / 20000 });
+  assert.deepEqual(finer, await encodeGsz(scene, { positionStep: 1 / 20000 }));
+  await assert.rejects(pack(scene, { profile: 'compact', positionStep: 1 / 20000 }), /positionStep/);
+  assert.equal(decodeGsz(plain).count, 500);
   assert.throws(
     () => decodeGsz(new Uint8Array(8)),
     (e) => e instanceof GszFormatError,
