@@ -47,7 +47,12 @@ function near(a: number, b: number, tol: number, what: string): void {
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (tolerance ${tol})`);
 }
 
-test('per-splat GPU bytes: record, SH rest of the drawn degree, projected slot, sort', () => {
+test('per-splat GPU bytes: record, SH rest of the drawn degree, projected slot, sort', (t) => {
+  t.diagnostic(
+    `GPU bytes per splat drawn at SH degree 0-3: ${[0, 1, 2, 3].map(gpuBytesPerSplat).join(' / ')} ` +
+      `(record ${4 * SPLAT_WORDS}, SH rest ${[0, 1, 2, 3].map((d) => 4 * shRestWords(d)).join('/')}, ` +
+      `projected ${4 * PROJECTED_WORDS}, sort 16)`,
+  );
   assert.deepEqual([0, 1, 2, 3].map(shRestWords), [0, 3, 6, 12]);
   assert.deepEqual([0, 1, 2, 3].map(gpuBytesPerSplat), [72, 84, 96, 120]);
   assert.equal(SPLAT_WORDS % 4, 0, 'records are read as vec4u pairs');
