@@ -116,3 +116,25 @@ test('max-splats above what the limits hold: the device limit caps the prefix, n
       `${gpuBytesPerSplat.toFixed(1)} GPU bytes per splat measured`,
   );
 });
+
+test('sh-degree caps the GPU memory; raising it reloads the scene with its SH', async ({ page }) => {
+  await page.goto('/e2e/pages/limits.html?cap=none&src=/e2e/fixtures/sh3.gsz&sh-degree=0');
+  const loads = () =>
+    page.evaluate(
+      () => (window as unknown as { events: RecordedEvent[] }).events.filter((e) => e.type === 'load').length,
+    );
+  await expect.poll(loads, { timeout: 60_000 }).toBe(1);
+  const bytes = () =>
+    page.evaluate(
+      () => (window as unknown as { viewer: { gpuBytesPerSplat: number } }).viewer.gpuBytesPerSplat,
+    );
+  // An SH-degree-3 file drawn at degree 0 holds no SH rest on the GPU.
+  expect(await bytes()).toBeCloseTo(72, 1);
+  await page.evaluate(() => document.querySelector('gs-scene')!.setAttribute('sh-degree', '3'));
+  await expect.poll(loads, { timeout: 60_000 }).toBe(2);
+  expect(await bytes()).toBeCloseTo(120, 1);
+  const types = await page.evaluate(() =>
+    (window as unknown as { events: RecordedEvent[] }).events.map((e) => e.type),
+  );
+  expect(types).not.toContain('error');
+});
