@@ -138,3 +138,38 @@ test('sh-degree caps the GPU memory; raising it reloads the scene with its SH', 
   );
   expect(types).not.toContain('error');
 });
+
+test('a scene given to setScene() is reloaded with its SH when sh-degree rises', async ({ page }) => {
+  await page.goto('/e2e/pages/limits.html?cap=none&sh-degree=0');
+  await page.evaluate(async () => {
+    const n = 1000;
+    const rest = 45;
+    const scene = {
+      count: n,
+      shDegree: 3,
+      antialiased: false,
+      positions: Float32Array.from({ length: n * 3 }, (_, i) => Math.sin(i * 12.9898) * 0.5),
+      logScales: new Float32Array(n * 3).fill(-3),
+      rotations: Float32Array.from({ length: n * 4 }, (_, i) => (i % 4 === 0 ? 1 : 0)),
+      opacityLogits: new Float32Array(n).fill(2),
+      shDC: new Float32Array(n * 3).fill(0.5),
+      shRest: new Float32Array(n * rest).fill(0.1),
+    };
+    await (window as unknown as { viewer: { setScene(s: unknown): Promise<void> } }).viewer.setScene(scene);
+  });
+  const state = () =>
+    page.evaluate(() => {
+      const w = window as unknown as {
+        events: RecordedEvent[];
+        viewer: { splatCount: number; gpuBytesPerSplat: number };
+      };
+      return {
+        loads: w.events.filter((e) => e.type === 'load').length,
+        splats: w.viewer.splatCount,
+        bytes: Math.round(w.viewer.gpuBytesPerSplat),
+      };
+    });
+  await expect.poll(state, { timeout: 60_000 }).toEqual({ loads: 1, splats: 1000, bytes: 72 });
+  await page.evaluate(() => document.querySelector('gs-scene')!.setAttribute('sh-degree', '3'));
+  await expect.poll(state, { timeout: 60_000 }).toEqual({ loads: 2, splats: 1000, bytes: 120 });
+});

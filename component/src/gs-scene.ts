@@ -133,6 +133,8 @@ export class GsScene extends LitElement {
   private pendingCameraEvent = false;
   /** Resolves when the current load's GPU device is ready. */
   private deviceGate: Promise<unknown> = Promise.resolve();
+  /** The scene shown by setScene() (kept to reload it when sh-degree rises). */
+  private memoryScene: GaussianScene | undefined;
 
   /** Gaussians currently loaded (and drawn). */
   get splatCount(): number {
@@ -209,9 +211,12 @@ export class GsScene extends LitElement {
         fov: parseNumber(this.fov, 50, 1, 170),
       });
     }
-    // Buffers hold SH only up to the degree drawn at load: a higher sh-degree reloads.
-    if (changed.has('src') || changed.has('maxSplats') || rc.needsReloadFor(rc.settings.shDegree))
-      this.restart();
+    // Buffers hold SH only up to the degree drawn at load: a higher sh-degree reloads the scene.
+    if (changed.has('src') || changed.has('maxSplats')) this.restart();
+    else if (rc.needsReloadFor(rc.settings.shDegree)) {
+      if (this.memoryScene) void this.setScene(this.memoryScene);
+      else this.restart();
+    }
     rc.requestFrame();
   }
 
@@ -262,6 +267,7 @@ export class GsScene extends LitElement {
    */
   async setScene(scene: GaussianScene): Promise<void> {
     const token = this.resetState();
+    this.memoryScene = scene;
     try {
       await this.renderCtl.ready();
     } catch (e) {
@@ -297,6 +303,7 @@ export class GsScene extends LitElement {
   }
 
   private resetState(): number {
+    this.memoryScene = undefined;
     this.stream.cancel();
     this.renderCtl.clearScene();
     this.errorMessage = '';
