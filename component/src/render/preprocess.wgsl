@@ -50,18 +50,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   var sh: array<vec3f, 16>;
   sh[0] = splat.dc;
   let degree = params.sh_degree; // never above the allocated degree (splat-renderer.ts clamps it)
-  var rest: array<f32, 48>;
   let base = i * params.sh_words;
-  for (var w = 0u; w < params.sh_words; w++) {
-    let v = unpack4x8snorm(sh_rest[base + w]) * splat.sh_scale;
-    rest[w * 4u] = v.x;
-    rest[w * 4u + 1u] = v.y;
-    rest[w * 4u + 2u] = v.z;
-    rest[w * 4u + 3u] = v.w;
-  }
   for (var k = 1u; k < sh_coefficient_count(degree); k++) {
     let c = (k - 1u) * 3u;
-    sh[k] = vec3f(rest[c], rest[c + 1u], rest[c + 2u]);
+    sh[k] = vec3f(sh_rest_byte(base, c), sh_rest_byte(base, c + 1u), sh_rest_byte(base, c + 2u)) * splat.sh_scale;
   }
   let colour = sh_to_color(degree, view_direction(splat.mean, camera_position(camera)), sh);
 
@@ -73,6 +65,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let q = clamp((log2(p.depth) - params.key_offset) * params.key_scale, 0.0, 65535.0);
   keys[slot] = 65535u - u32(q);
   values[slot] = slot;
+}
+
+// SH rest value `j` (coefficient-major, RGB interleaved) of the Gaussian whose words start at `base`, in
+// units of its scale: byte j % 4 of word j / 4 as a signed normalized byte (no per-thread array).
+fn sh_rest_byte(base: u32, j: u32) -> f32 {
+  return unpack4x8snorm(sh_rest[base + j / 4u])[j % 4u];
 }
 
 struct Quad {
