@@ -2,6 +2,7 @@
 // `code` of its `error` event. Types only (nothing runs at import).
 import type { GszErrorCode } from '../../shared/format/gsz-error.ts';
 import type { CameraPose } from './orbit-camera.ts';
+import type { SplatBudget } from './render/splat-budget.ts';
 import type { Progress } from './worker-protocol.ts';
 
 /** `error` event codes: the element's own, and the .gsz decoder's (`GszErrorCode`). */
@@ -14,6 +15,7 @@ export type GsSceneErrorCode =
   | 'worker-error' // the decode Worker could not start or crashed
   | 'decode-error' // an unexpected failure while decoding
   | 'aborted' // disconnected while waiting for the GPU
+  | 'limit' // the GPU cannot hold the scene (or no more of it): what loaded stays drawn
   | 'error' // anything else (the message says what)
   | GszErrorCode;
 
@@ -33,12 +35,15 @@ export interface GsSceneLoadDetail {
   splatCount: number;
 }
 export type GsSceneCameraDetail = CameraPose;
+/** {splatsTotal, splatsKept, reason, message, bytesPerSplat}: see render/splat-budget.ts. */
+export type GsSceneBudgetDetail = SplatBudget;
 
 export type GsSceneProgressEvent = CustomEvent<GsSceneProgressDetail>;
 export type GsSceneErrorEvent = CustomEvent<GsSceneErrorDetail>;
 export type GsSceneFirstFrameEvent = CustomEvent<GsSceneFirstFrameDetail>;
 export type GsSceneLoadEvent = CustomEvent<GsSceneLoadDetail>;
 export type GsSceneCameraChangeEvent = CustomEvent<GsSceneCameraDetail>;
+export type GsSceneBudgetEvent = CustomEvent<GsSceneBudgetDetail>;
 
 /** The element's own events (they replace the DOM's `error`, `progress` and `load` types on it). */
 export interface GsSceneEvents {
@@ -47,6 +52,7 @@ export interface GsSceneEvents {
   load: GsSceneLoadEvent;
   error: GsSceneErrorEvent;
   'camera-change': GsSceneCameraChangeEvent;
+  budget: GsSceneBudgetEvent;
 }
 
 /** Every event a <gs-scene> dispatches or receives, for typed `addEventListener`. */

@@ -4,20 +4,22 @@
 // when disconnected.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { sceneBounds, shRestCount, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import { sceneBounds, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { Vec3 } from '../../shared/math/camera.ts';
 import { parseColour, parseNumber, parseVec3 } from './attributes.ts';
 import { CameraController } from './camera-controller.ts';
-import { GsSceneError } from './gpu-device.ts';
+import { capDeviceLimits, type DeviceLimitCaps, GsSceneError } from './gpu-device.ts';
 import { OrbitControls } from './orbit-controls.ts';
 import type { CameraPose } from './orbit-camera.ts';
 import { RenderController } from './render-controller.ts';
 import { packSplats } from './render/packed-splats.ts';
+import type { SplatBudget } from './render/splat-budget.ts';
 import { StreamController } from './stream-controller.ts';
 import type { Progress, SceneInfo } from './worker-protocol.ts';
 
 import type { GsSceneEventMap } from './events.ts';
 export type {
+  GsSceneBudgetDetail,
   GsSceneCameraDetail,
   GsSceneErrorCode,
   GsSceneErrorDetail,
@@ -43,6 +45,9 @@ const DEVICE_LOSS_WINDOW_MS = 5000;
  * @fires load - every chunk is loaded and drawn (after first-frame)
  * @fires error - {code, message}; the fallback content (or a message) is shown
  * @fires camera-change - {position, target, up, fov} after the view moved
+ * @fires budget - {splatsTotal, splatsKept, reason, message, bytesPerSplat} when the scene has more
+ *   Gaussians than are kept: reason 'max-splats', 'memory-budget' (the default when max-splats is not
+ *   set) or 'device-limit' (the GPU's buffer limits); the kept ones are the file's most important
  * @slot - fallback content, shown with the error message (e.g. a poster `<img>` when WebGPU is unavailable)
  * @csspart canvas - the WebGPU canvas
  * @csspart progress - the loading bar along the bottom edge
@@ -81,7 +86,9 @@ export class GsScene extends LitElement {
   @property() controls: 'orbit' | 'none' = 'orbit';
   /** Slowly orbits while idle (never under prefers-reduced-motion). */
   @property({ type: Boolean, attribute: 'auto-rotate' }) autoRotate = false;
-  /** Load at most this many Gaussians (the most important first). */
+  /** Load at most this many Gaussians (the most important first). Not set: as many as a default GPU
+   *  memory budget holds (128 MiB on phone-class devices, 1 GiB elsewhere); never more than the GPU's
+   *  buffer limits hold (see the `budget` event). */
   @property({ type: Number, attribute: 'max-splats' }) maxSplats = Infinity;
   /** Cap on the device pixel ratio used for the canvas resolution. */
   @property({ type: Number, attribute: 'pixel-ratio' }) pixelRatio = 2;
@@ -101,6 +108,7 @@ export class GsScene extends LitElement {
       if (visible && this.lazyPending) this.startLoad();
     },
     onDeviceLost: (message) => this.deviceLost(message),
+    onLimit: (message) => this.limitReached(message),
   });
   private readonly stream = new StreamController(this, {
     onHeader: (scene, progress) => this.afterDevice(() => this.sceneHeader(scene, progress)),
@@ -126,10 +134,31 @@ export class GsScene extends LitElement {
   private pendingCameraEvent = false;
   /** Resolves when the current load's GPU device is ready. */
   private deviceGate: Promise<unknown> = Promise.resolve();
+  /** The scene shown by setScene() (kept to reload it when sh-degree rises). */
+  private memoryScene: GaussianScene | undefined;
 
   /** Gaussians currently loaded (and drawn). */
   get splatCount(): number {
     return this.renderCtl.splatCount;
+  }
+
+  /** How many of the scene's Gaussians are kept and why (undefined before the scene's header). */
+  get budget(): SplatBudget | undefined {
+    return this.renderCtl.budget;
+  }
+
+  /** GPU bytes per Gaussian the current scene's buffers take (splats, SH, projected list, sort). */
+  get gpuBytesPerSplat(): number {
+    return this.renderCtl.gpuBytesPerSplat;
+  }
+
+  /**
+   * Caps the GPU buffer limits every <gs-scene> on the page requests (default: the adapter's), e.g.
+   * WebGPU's defaults to preview what a phone draws. Set before the first element loads.
+   * @example customElements.get('gs-scene').deviceLimits = { maxBufferSize: 256 << 20, maxStorageBufferBindingSize: 128 << 20 };
+   */
+  static set deviceLimits(caps: DeviceLimitCaps) {
+    capDeviceLimits(caps);
   }
 
   /** True once the whole file has loaded and been drawn. */
@@ -183,7 +212,12 @@ export class GsScene extends LitElement {
         fov: parseNumber(this.fov, 50, 1, 170),
       });
     }
+    // Buffers hold SH only up to the degree drawn at load: a higher sh-degree reloads the scene.
     if (changed.has('src') || changed.has('maxSplats')) this.restart();
+    else if (rc.needsReloadFor(rc.settings.shDegree)) {
+      if (this.memoryScene) void this.setScene(this.memoryScene);
+      else this.restart();
+    }
     rc.requestFrame();
   }
 
@@ -234,6 +268,7 @@ export class GsScene extends LitElement {
    */
   async setScene(scene: GaussianScene): Promise<void> {
     const token = this.resetState();
+    this.memoryScene = scene;
     try {
       await this.renderCtl.ready();
     } catch (e) {
@@ -269,6 +304,7 @@ export class GsScene extends LitElement {
   }
 
   private resetState(): number {
+    this.memoryScene = undefined;
     this.stream.cancel();
     this.renderCtl.clearScene();
     this.errorMessage = '';
@@ -324,7 +360,19 @@ export class GsScene extends LitElement {
 
   private sceneHeader(scene: SceneInfo, progress: Progress): void {
     performance.mark?.('gs-scene:header');
-    this.renderCtl.beginScene(scene.count, shRestCount(scene.shDegree) * 3, scene.antialiased);
+    let budget: SplatBudget;
+    try {
+      budget = this.renderCtl.beginScene(
+        scene.count,
+        scene.shDegree,
+        scene.antialiased,
+        parseNumber(this.maxSplats, Infinity, 0),
+      );
+    } catch (e) {
+      this.failWith(e);
+      return;
+    }
+    if (budget.reason) this.dispatch('budget', budget);
     this.cameraCtl.setSceneFrame({ bounds: scene.bounds, up: scene.up });
     this.emitProgress(progress);
   }
@@ -400,6 +448,14 @@ export class GsScene extends LitElement {
     this.recovering = true;
     // Recreate: a fresh device and the scene streamed again (the browser's HTTP cache usually has it).
     this.restart();
+  }
+
+  /** The GPU holds no more of the scene: stop loading, keep drawing what loaded, report it. */
+  private limitReached(message: string): void {
+    this.stream.cancel();
+    this.progressFraction = -1;
+    this.renderCtl.requestFrame();
+    this.dispatch('error', { code: 'limit', message });
   }
 
   private failWith(e: unknown): void {

@@ -2,6 +2,8 @@
 // it defines nothing).
 export { GsScene } from './gs-scene.ts';
 export type {
+  GsSceneBudgetDetail,
+  GsSceneBudgetEvent,
   GsSceneCameraChangeEvent,
   GsSceneCameraDetail,
   GsSceneErrorCode,
