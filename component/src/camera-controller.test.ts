@@ -60,5 +60,8 @@ test('default view: the stored camera wins; a moved camera is not reframed on re
   ctl.setSceneFrame({ bounds, up: [0, 0, 1] });
   ctl.setPose({ position: [9, 9, 9] });
   ctl.setAspect(0.5);
-  assert.deepEqual(ctl.orbit.pose().position.map((v) => Math.round(v)), [9, 9, 9]);
+  assert.deepEqual(
+    ctl.orbit.pose().position.map((v) => Math.round(v)),
+    [9, 9, 9],
+  );
 });

@@ -44,7 +44,7 @@ import { RGB_BASIS, toBasis, type ColourBasis } from '../../shared/format/colour
 import { principalColourBasis } from './colour-basis.ts';
 import { encodeOpacity } from '../../shared/format/quantize.ts';
 import { RangeEncoder } from '../../shared/format/range-coder.ts';
-import { percentileBox } from '../../shared/math/framing.ts';
+import { sceneExtent } from '../../shared/math/framing.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
 import { kmeans, type KmeansResult } from './kmeans.ts';
 
@@ -231,7 +231,7 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   // ---- global quantization parameters ----
   const bounds = sceneBounds(scene.positions, n);
   if (n === 0) bounds.min = bounds.max = [0, 0, 0];
-  const focus = percentileBox(scene.positions, n);
+  const focus = sceneExtent(scene.positions, scene.logScales, n);
   const diagonal = Math.hypot(
     bounds.max[0] - bounds.min[0],
     bounds.max[1] - bounds.min[1],

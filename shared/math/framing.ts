@@ -54,11 +54,15 @@ export function viewDirection(
   return normalize([0, 1, 2].map((i) => horizontal[i] * Math.cos(el) - u[i] * Math.sin(el)) as Vec3);
 }
 
-/** The camera that frames `box` whole for the given aspect ratio and field of view. */
+/**
+ * The camera that frames `box` whole for the given aspect ratio and field of view: the closest eye along
+ * the viewing direction from which all eight corners fit inside the margin, shifted sideways so the box's
+ * projection is centred (perspective makes the near side look larger than the far side).
+ */
 export function frameBox(box: Box3, o: FramingOptions): Framing {
   if (Math.hypot(...o.up) === 0) throw new RangeError('up vector has zero length');
   const up = normalize(o.up);
-  const target: Vec3 = [0, 1, 2].map((i) => (box.min[i] + box.max[i]) / 2) as Vec3;
+  const centre: Vec3 = [0, 1, 2].map((i) => (box.min[i] + box.max[i]) / 2) as Vec3;
   const forward = viewDirection(up, o.azimuthDegrees ?? 0, o.elevationDegrees ?? DEFAULT_ELEVATION_DEGREES);
   // Camera axes as lookAt builds them (OpenCV: +X right, +Y down, +Z forward).
   let right = cross(forward, up);
@@ -67,21 +71,49 @@ export function frameBox(box: Box3, o: FramingOptions): Framing {
   const down = cross(forward, right);
   const keep = 1 - (o.margin ?? DEFAULT_FRAMING_MARGIN);
   const tanY = Math.tan((o.fovYDegrees * Math.PI) / 360) * keep;
-  const tanX = Math.tan((o.fovYDegrees * Math.PI) / 360) * o.aspect * keep;
-  let distance = 1e-6;
-  let nearest = Infinity;
+  const tanX = tanY * o.aspect;
+  const corners: Vec3[] = [];
   for (let corner = 0; corner < 8; corner++) {
-    const p: Vec3 = [0, 1, 2].map((a) => ((corner >> a) & 1 ? box.max[a] : box.min[a]) - target[a]) as Vec3;
-    const x = dot(p, right);
-    const y = dot(p, down);
-    const z = dot(p, forward);
-    // A corner at depth (distance + z) is inside when |x| <= tanX (distance + z), likewise for y.
-    distance = Math.max(distance, Math.abs(x) / tanX - z, Math.abs(y) / tanY - z);
-    nearest = Math.min(nearest, z);
+    const p: Vec3 = [0, 1, 2].map((a) => ((corner >> a) & 1 ? box.max[a] : box.min[a]) - centre[a]) as Vec3;
+    corners.push([dot(p, right), dot(p, down), dot(p, forward)]);
   }
+  // At eye distance d (from the centre's plane) and a sideways shift s, a corner at camera-space offset
+  // (x, z) is inside when |x - s| <= tan (d + z): s must lie in [max(x - tan (d + z)), min(x + tan (d + z))].
+  const shiftRange = (d: number, axis: 0 | 1, tan: number): [number, number] => {
+    let lo = -Infinity;
+    let hi = Infinity;
+    for (const c of corners) {
+      lo = Math.max(lo, c[axis] - tan * (d + c[2]));
+      hi = Math.min(hi, c[axis] + tan * (d + c[2]));
+    }
+    return [lo, hi];
+  };
+  const fits = (d: number): boolean => {
+    const [x0, x1] = shiftRange(d, 0, tanX);
+    const [y0, y1] = shiftRange(d, 1, tanY);
+    return x0 <= x1 && y0 <= y1;
+  };
   // Keep the whole box in front of the eye (a flat box seen edge-on would otherwise allow the eye inside it).
   const extent = Math.hypot(...sub(box.max, box.min));
-  distance = Math.max(distance, -nearest + 0.05 * extent, 1e-6);
+  const nearest = Math.min(...corners.map((c) => c[2]));
+  let lo = Math.max(-nearest + 0.05 * extent, 1e-6);
+  // Without a shift the centred fit always works: an upper bound for the bisection.
+  let hi = lo;
+  for (const c of corners) hi = Math.max(hi, Math.abs(c[0]) / tanX - c[2], Math.abs(c[1]) / tanY - c[2]);
+  if (!fits(lo)) {
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      if (fits(mid)) hi = mid;
+      else lo = mid;
+    }
+    lo = hi;
+  }
+  const distance = lo;
+  const [x0, x1] = shiftRange(distance, 0, tanX);
+  const [y0, y1] = shiftRange(distance, 1, tanY);
+  const sx = (x0 + x1) / 2;
+  const sy = (y0 + y1) / 2;
+  const target: Vec3 = [0, 1, 2].map((i) => centre[i] + right[i] * sx + down[i] * sy) as Vec3;
   const eye: Vec3 = [0, 1, 2].map((i) => target[i] - forward[i] * distance) as Vec3;
   return { eye, target, up, distance };
 }
@@ -109,6 +141,24 @@ export function percentileBox(positions: ArrayLike<number>, count: number, lo = 
     max[a] = v[Math.ceil(hi * (samples - 1))];
   }
   return { min, max };
+}
+
+/**
+ * The robust extent of a scene: the [1st, 99th] percentile box of the centres grown by twice the median
+ * largest standard deviation, so the splats at the edge (not only their centres) fit the frame.
+ */
+export function sceneExtent(positions: ArrayLike<number>, logScales: ArrayLike<number>, count: number): Box3 {
+  const box = percentileBox(positions, count);
+  if (count === 0) return box;
+  const step = Math.max(1, Math.floor(count / 50_000));
+  const sigmas: number[] = [];
+  for (let i = 0; i < count; i += step)
+    sigmas.push(Math.exp(Math.max(logScales[i * 3], logScales[i * 3 + 1], logScales[i * 3 + 2])));
+  sigmas.sort((a, b) => a - b);
+  const pad = 2 * (sigmas[sigmas.length >> 1] || 0);
+  const size = Math.hypot(...sub(box.max, box.min));
+  const grow = Number.isFinite(pad) ? Math.min(pad, 0.25 * size) : 0;
+  return { min: box.min.map((v) => v - grow) as Vec3, max: box.max.map((v) => v + grow) as Vec3 };
 }
 
 const scaled = (a: Vec3, s: number): Vec3 => [a[0] * s, a[1] * s, a[2] * s];

@@ -10,7 +10,7 @@ import {
   type GszHeader,
 } from '../../../shared/format/gsz-decoder.ts';
 import { lookAt, focalFromFov, type Camera, type Vec3 } from '../../../shared/math/camera.ts';
-import { percentileBox } from '../../../shared/math/framing.ts';
+import { sceneExtent } from '../../../shared/math/framing.ts';
 import { capShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
@@ -31,8 +31,8 @@ const HELP = `Usage: gs-compress render SCENE -o OUT.png [options]
 Renders a Gaussian scene (${SUPPORTED_FORMATS}) with the WebGPU rasterizer to an 8-bit PNG.
 Without --camera the view is the file's default camera when a .gsz stores one, else the framing the
 <gs-scene> element uses (shared/math/framing.ts): the 1st-99th percentile box of the Gaussian centres
-(robust to floaters) fits the image's width and height, seen from 20 degrees above, looking along world
-+Z (+X when up is along Z). A .gsz's up axis and background are used unless --up / --background are given.
+(robust to floaters), grown by twice the median splat size, fits the image's width and height, seen from
+20 degrees above, looking along world +Z (+X when up is along Z). A .gsz's up axis and background are used unless --up / --background are given.
 
 Options:
   -o, --output FILE       PNG to write; with --orbit N, FILE-000.png ... FILE-<N-1>.png
@@ -148,7 +148,7 @@ export const command: CliCommand = {
     // `--background none` renders on black, ignoring the file's.
     const background: Vec3 =
       givenBackground === null ? [0, 0, 0] : (givenBackground ?? stored.background ?? [0, 0, 0]);
-    const box = stored.focus ?? percentileBox(scene.positions, scene.count);
+    const box = stored.focus ?? sceneExtent(scene.positions, scene.logScales, scene.count);
     const cameras: Camera[] = [];
     if (spec) {
       const fx = focalFromFov((fov * Math.PI) / 180, width);
