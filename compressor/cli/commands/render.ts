@@ -1,14 +1,6 @@
 // `gs-compress render`: renders a scene file (any format readScene reads) to PNG with the GPU
 // rasterizer; with no camera, a default view frames the 2nd-98th percentile box of the scene.
-import { open } from 'node:fs/promises';
 import { dirname, extname, join, basename, resolve } from 'node:path';
-import {
-  decodeGszHeader,
-  GszFormatError,
-  gszHeaderLength,
-  gszPreambleLength,
-  type GszHeader,
-} from '../../../shared/format/gsz-decoder.ts';
 import { lookAt, focalFromFov, type Camera, type Vec3 } from '../../../shared/math/camera.ts';
 import { sceneExtent } from '../../../shared/math/framing.ts';
 import { capShDegree } from '../../../shared/scene/gaussian-scene.ts';
@@ -21,6 +13,7 @@ import { rasterization } from '../../render/rasterization.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
+import { storedView } from '../stored-view.ts';
 import { backgroundOption, parseCameraSpec, upOption } from '../view-options.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
@@ -60,32 +53,6 @@ function positiveInteger(name: string, text: string | undefined, fallback: numbe
   if (!Number.isInteger(n) || n <= 0 || n > 16384)
     throw new CliError(`--${name} expects an integer in 1..16384, got '${text}'`, EXIT.usage);
   return n;
-}
-
-/** The view fields of a .gsz header (up, background, default camera, robust extent); {} for other formats. */
-async function storedView(
-  path: string,
-): Promise<Partial<Pick<GszHeader, 'up' | 'background' | 'camera' | 'focus'>>> {
-  if (extname(path).toLowerCase() !== '.gsz') return {};
-  try {
-    const prefix = await readPrefix(path, gszPreambleLength());
-    const header = decodeGszHeader(await readPrefix(path, gszHeaderLength(prefix)));
-    return { up: header.up, background: header.background, camera: header.camera, focus: header.focus };
-  } catch (error) {
-    if (error instanceof GszFormatError) throw new CliError(`${path}: ${error.message}`);
-    throw error;
-  }
-}
-
-async function readPrefix(path: string, bytes: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
-  try {
-    const out = new Uint8Array(bytes);
-    const { bytesRead } = await handle.read(out, 0, bytes, 0);
-    return out.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 function outputPath(output: string, index: number | undefined): string {
