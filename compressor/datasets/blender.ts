@@ -5,7 +5,8 @@
 // composited on white by default (the Blender convention). Frames whose image is absent are skipped with
 // one warning (instant-ngp's own datasets list more frames than they ship), as the reference tools do.
 // Lens distortion `k1 k2 k3 p1 p2` (OpenCV model, top level or per frame) is removed by resampling each
-// image to the pinhole camera with the same fl_x, fl_y, cx, cy (undistort.ts).
+// image to the pinhole camera with the same fl_x, fl_y, cx, cy (undistort.ts). A `points3d.ply` beside
+// the transforms is the initial point cloud (as in 3DGS).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Camera } from '../../shared/math/camera.ts';
@@ -14,6 +15,7 @@ import type { Dataset, DatasetOptions, Rgb } from './dataset.ts';
 import { cameraExtent, holdoutSplit } from './dataset.ts';
 import { DatasetError } from './dataset-error.ts';
 import { readImageSize } from './images.ts';
+import { readPointCloudPly } from './point-cloud-ply.ts';
 import { distortionShift, undistortImage, type Distortion } from './undistort.ts';
 import { makeImages, scaleCamera, targetSize, type ViewSource } from './view-images.ts';
 
@@ -211,6 +213,10 @@ export function loadBlender(path: string, options: DatasetOptions): Dataset {
     names: views.map((v) => basename(v.path)),
     warnings,
     split,
+    // 3DGS's NeRF-synthetic loader initialises from points3d.ply beside the transforms when there is one.
+    pointCloud: existsSync(join(root, 'points3d.ply'))
+      ? readPointCloudPly(join(root, 'points3d.ply'))
+      : undefined,
     sceneExtent: extent.radius,
     sceneCenter: extent.center,
     background,
