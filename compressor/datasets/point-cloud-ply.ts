@@ -17,7 +17,7 @@ export function readPointCloudPly(path: string): PointCloud {
   const end = bytes.indexOf('end_header\n');
   if (bytes.subarray(0, 4).toString('latin1') !== 'ply\n' || end < 0)
     throw new DatasetError(path, 'is not a PLY file (no "ply" signature or "end_header")');
-  let header;
+  let header: ReturnType<typeof parsePlyHeader>;
   try {
     header = parsePlyHeader(path, bytes.subarray(0, end + 'end_header\n'.length).toString('latin1'));
   } catch (error) {
