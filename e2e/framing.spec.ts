@@ -23,18 +23,27 @@ interface Mask {
   otherRow: number;
 }
 
-async function shoot(page: Page, src: string, width: number, height: number): Promise<Mask> {
+async function open(
+  page: Page,
+  attributes: Record<string, string>,
+  width: number,
+  height: number,
+): Promise<PNG> {
   const style = `width: ${width}px; height: ${height}px`;
   await page.setViewportSize({ width: width + 20, height: height + 20 });
   await page.goto(
-    `/e2e/pages/viewer.html?${new URLSearchParams({ src, style, background: '#000000', 'pixel-ratio': '1' })}`,
+    `/e2e/pages/viewer.html?${new URLSearchParams({ style, 'pixel-ratio': '1', ...attributes })}`,
   );
   await page.waitForFunction(
     () => (window as unknown as { events: { type: string }[] }).events.some((e) => e.type === 'load'),
     undefined,
     { timeout: 45_000 },
   );
-  const png = PNG.sync.read(await page.locator('gs-scene').screenshot());
+  return PNG.sync.read(await page.locator('gs-scene').screenshot());
+}
+
+async function shoot(page: Page, src: string, width: number, height: number): Promise<Mask> {
+  const png = await open(page, { src, background: '#000000' }, width, height);
   const box = { x0: png.width, x1: -1, y0: png.height, y1: -1 };
   let border = 0;
   let blue = [0, 0];
@@ -77,3 +86,13 @@ for (const fixture of ['tall', 'wide']) {
     });
   }
 }
+
+test('background: the recorded background of the file shows unless the attribute overrides it', async ({
+  page,
+}) => {
+  const corner = (png: PNG) => [0, 1, 2].map((c) => png.data[c]);
+  const recorded = await open(page, { src: '/e2e/fixtures/tall-on-white.gsz' }, 160, 120);
+  expect(corner(recorded)).toEqual([255, 230, 204]);
+  const black = await open(page, { src: '/e2e/fixtures/tall-on-white.gsz', background: '#000000' }, 160, 120);
+  expect(corner(black)).toEqual([0, 0, 0]);
+});

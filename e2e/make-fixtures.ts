@@ -92,6 +92,17 @@ export async function makeFixtures(force = false): Promise<string> {
       },
     ),
   );
+  // The same statue, recorded as made for a warm white background (header `background`).
+  writeFileSync(
+    `${dir}tall-on-white.gsz`,
+    await encodeGsz(
+      boxFigure([1, 4, 1], [0.95, 0.6, 0.2], () => undefined),
+      {
+        firstChunk: 4000,
+        background: [1, 0.9, 0.8],
+      },
+    ),
+  );
   writeFileSync(
     `${dir}wide.gsz`,
     await encodeGsz(

@@ -47,9 +47,9 @@ const commandsDir = join(root, 'compressor', 'cli', 'commands');
  * Pipeline options of the demo scene (mode b from DEMO_INIT_GAUSSIANS ready-made Gaussians). Measured on
  * the 2-core machine: 20,000 -> 8,000 Gaussians in 300 iterations gave 27.0 dB held-out in 60 s of CPU.
  */
-const COMPRESS_ARGS = ['--budget', '16000', '--iterations', '800'];
+const COMPRESS_ARGS = ['--budget', '10000', '--iterations', '1000'];
 /** Ready-made Gaussians the demo's training starts from (denser than a point cloud, already coloured). */
-const DEMO_INIT_GAUSSIANS = 40_000;
+const DEMO_INIT_GAUSSIANS = 24_000;
 /** Gaussians in the fallback scene (no training): dense enough to look solid at the demo's view sizes. */
 let fallbackGaussians = 30_000;
 /** World up of the demo scene (+Z, like the NeRF/Blender synthetic scenes), recorded in the .gsz header. */
