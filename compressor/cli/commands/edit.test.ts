@@ -3,7 +3,7 @@
 // input (a zero-length up, a corrupt file) fails with one line, exit 1, the file untouched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeGsz, decodeGszHeader } from '../../../shared/format/gsz-decoder.ts';
 import { buildPly, randomScene, sceneColumns, withTempDir } from '../../io/test-helpers.ts';
@@ -54,6 +54,11 @@ test('pack --up/--background, then edit --up/--background/--camera rewrites only
       packed.subarray(h0.headerEnd),
       'the coded sections are copied byte for byte',
     );
+    // Re-packing the .gsz keeps its view fields.
+    const repacked = join(dir, 'r.gsz');
+    assert.equal(await pack.run([gsz, '-o', repacked, ...packArgs]), 0);
+    const hr = decodeGszHeader(await read(repacked));
+    assert.deepEqual([hr.up, hr.background, hr.camera], [h1.up, h1.background, h1.camera]);
     const [before, after] = [decodeGsz(packed), decodeGsz(edited)];
     assert.deepEqual(after.positions, before.positions);
     assert.deepEqual(after.shRest, before.shRest);
@@ -66,6 +71,7 @@ test('pack --up/--background, then edit --up/--background/--camera rewrites only
     assert.equal(h2.camera, undefined);
     assert.deepEqual(decodeGsz(await read(out)).opacityLogits, before.opacityLogits);
     assert.equal(await info.run([out]), EXIT.ok);
+    await rm(repacked);
   });
 });
 

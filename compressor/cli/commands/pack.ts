@@ -12,6 +12,7 @@ import { encodeToPsnr, SEARCHED_OPTIONS } from '../../pack/target-psnr.ts';
 import type { CliCommand } from '../command.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
+import { storedView } from '../stored-view.ts';
 import { backgroundOption, upOption } from '../view-options.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
@@ -36,10 +37,10 @@ Options:
       --psnr-views N         orbit views for --target-psnr (default 4)
       --psnr-size WxH        their size in pixels (default 640x480)
       --sh-degree N          keep SH bands up to N (0-3; default: all the input has)
-      --up x,y,z             world up stored in the header (default 0,-1,0: INRIA/COLMAP scenes;
-                             0,0,1 for NeRF/Blender captures)
-      --background r,g,b     the background the scene was trained against, sRGB in [0, 1]
-                             (default: none recorded; viewers show their own)
+      --up x,y,z             world up stored in the header (default: a .gsz input's, else 0,-1,0:
+                             INRIA/COLMAP scenes; 0,0,1 for NeRF/Blender captures)
+      --background r,g,b     the background the scene was trained against, sRGB in [0, 1], or none
+                             (default: a .gsz input's, else none recorded; viewers show their own)
       --first-chunk N        Gaussians in the first chunk (default ${d.firstChunk})
       --chunk-growth X       each next chunk is X times larger (default ${d.chunkGrowth})
       --max-chunk N          largest chunk (default ${d.maxChunk}, at most 149796)
@@ -112,8 +113,12 @@ export const command: CliCommand = {
       ...GSZ_PROFILES[profile as GszProfile],
       ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
     };
-    options.up = upOption(values.up);
-    options.background = backgroundOption(values.background) ?? undefined;
+    // A .gsz input keeps its view fields unless they are given.
+    const stored = await storedView(resolve(positionals[0]));
+    options.up = upOption(values.up) ?? stored.up;
+    const background = backgroundOption(values.background);
+    options.background = background === null ? undefined : (background ?? stored.background);
+    options.camera = stored.camera;
     const targetDb = numberOption(values['target-psnr'], 'target-psnr', 1, 200, false);
     if (targetDb === undefined && (values['psnr-views'] !== undefined || values['psnr-size'] !== undefined)) {
       throw new CliError('--psnr-views and --psnr-size only apply with --target-psnr', EXIT.usage);
