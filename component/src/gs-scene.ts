@@ -78,8 +78,8 @@ export class GsScene extends LitElement {
   @property({ attribute: 'camera-up' }) cameraUp = '';
   /** Vertical field of view in degrees. */
   @property({ type: Number }) fov = 50;
-  /** Any CSS colour; default transparent (the page shows through). */
-  @property() background = 'transparent';
+  /** Any CSS colour; default: the background the file was made for (header), else transparent. */
+  @property() background = '';
   /** Highest SH degree evaluated (0-3): lower is faster, view-dependent colour is lost. */
   @property({ type: Number, attribute: 'sh-degree' }) shDegree = 3;
   /** 'orbit' (default) or 'none'. */
@@ -101,6 +101,8 @@ export class GsScene extends LitElement {
   @state() private progressFraction = -1;
   @query('canvas') private canvas!: HTMLCanvasElement;
 
+  /** CSS colour of the background the current file records (header `background`), or empty. */
+  private fileBackground = '';
   private readonly cameraCtl = new CameraController(this, () => this.cameraChanged());
   private readonly renderCtl = new RenderController(this, this.cameraCtl, {
     onFrameWithSplats: (drawn) => this.frameDrawn(drawn),
@@ -193,7 +195,7 @@ export class GsScene extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     const rc = this.renderCtl;
     rc.settings = {
-      background: parseColour(this.background),
+      background: parseColour(this.background || this.fileBackground),
       shDegree: Math.round(parseNumber(this.shDegree, 3, 0, 3)),
       pixelRatio: parseNumber(this.pixelRatio, 2, 0.25, 8),
     };
@@ -307,6 +309,7 @@ export class GsScene extends LitElement {
     this.memoryScene = undefined;
     this.stream.cancel();
     this.renderCtl.clearScene();
+    this.fileBackground = '';
     this.errorMessage = '';
     this.progressFraction = -1;
     this.firstFrameSent = this.loadPending = this.isLoaded = false;
@@ -373,7 +376,16 @@ export class GsScene extends LitElement {
       return;
     }
     if (budget.reason) this.dispatch('budget', budget);
-    this.cameraCtl.setSceneFrame({ bounds: scene.bounds, up: scene.up });
+    this.cameraCtl.setSceneFrame({
+      bounds: scene.bounds,
+      up: scene.up,
+      focus: scene.focus,
+      camera: scene.camera,
+    });
+    const bg = scene.background;
+    this.fileBackground = bg ? `rgb(${bg.map((v) => Math.round(v * 255)).join(' ')})` : '';
+    if (!this.background)
+      this.renderCtl.settings = { ...this.renderCtl.settings, background: parseColour(this.fileBackground) };
     this.emitProgress(progress);
   }
 

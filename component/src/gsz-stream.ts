@@ -96,6 +96,9 @@ export async function readGszStream(
     antialiased: header.antialiased,
     bounds: header.bounds,
     up: header.up,
+    focus: header.focus,
+    background: header.background,
+    camera: header.camera,
   };
   on.header(scene, header);
 

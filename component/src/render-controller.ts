@@ -343,6 +343,7 @@ export class RenderController implements ReactiveController {
       canvas.width = width;
       canvas.height = height;
     }
+    this.camera.setAspect(width / height);
     return true;
   }
 }

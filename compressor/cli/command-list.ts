@@ -9,6 +9,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   compress: () => import('./commands/compress.ts'),
   convert: () => import('./commands/convert.ts'),
   'demo-scene': () => import('./commands/demo-scene.ts'),
+  edit: () => import('./commands/edit.ts'),
   export: () => import('./commands/export.ts'),
   info: () => import('./commands/info.ts'),
   pack: () => import('./commands/pack.ts'),

@@ -89,15 +89,25 @@ test('Blender: intrinsics, OpenGL->OpenCV poses, white compositing, downscale, s
   assert.equal(ds.names[0], 'r_0.png');
 });
 
-test('Blender: specific errors for missing images, malformed JSON, mismatched sizes', (t) => {
+test('Blender: missing images are skipped with a warning; specific errors for none left, malformed JSON, mismatched sizes', (t) => {
   const dir = tempDir(t);
   writeBlender(dir, 3);
   rmSync(join(dir, 'train', 'r_1.png'));
+  const skipped = loadDataset(dir);
+  assert.equal(skipped.cameras.length, 2);
+  assert.deepEqual(skipped.names, ['r_0.png', 'r_2.png']);
+  assert.equal(skipped.warnings?.length, 1);
+  assert.match(
+    skipped.warnings?.[0] ?? '',
+    /1 of 3 frames have no image and are skipped \(first: ".\/train\/r_1.png"\)/,
+  );
+  for (const i of [0, 2]) rmSync(join(dir, 'train', `r_${i}.png`));
   assert.throws(
     () => loadDataset(dir),
-    (e: unknown) =>
-      e instanceof DatasetError && /frame 1: image ".\/train\/r_1.png" not found/.test(e.message),
+    (e: unknown) => e instanceof DatasetError && /transforms_train\.json: no usable frames/.test(e.message),
   );
+  writePng(join(dir, 'train', 'r_0.png'), 8, 6, () => [0, 0, 0, 255]);
+  writePng(join(dir, 'train', 'r_2.png'), 8, 6, () => [0, 0, 0, 255]);
   writePng(join(dir, 'train', 'r_1.png'), 8, 7, () => [0, 0, 0, 255]);
   writeFileSync(
     join(dir, 'transforms_train.json'),

@@ -32,6 +32,7 @@ import {
   indexBits,
   MAX_CODE_BITS,
   maxInflated,
+  type GszCamera,
   type GszCodebookInfo,
   type GszQuantization,
   type GszStepQuant,
@@ -43,6 +44,7 @@ import { RGB_BASIS, toBasis, type ColourBasis } from '../../shared/format/colour
 import { principalColourBasis } from './colour-basis.ts';
 import { encodeOpacity } from '../../shared/format/quantize.ts';
 import { RangeEncoder } from '../../shared/format/range-coder.ts';
+import { sceneExtent } from '../../shared/math/framing.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
 import { kmeans, type KmeansResult } from './kmeans.ts';
 
@@ -53,6 +55,10 @@ export interface GszEncodeOptions {
   shDegree?: ShDegree;
   /** Intended world up; default [0, -1, 0] (COLMAP/INRIA scenes: camera +Y is down). */
   up?: Vec3;
+  /** The background the scene was trained against (sRGB in [0, 1]); omitted: none recorded (transparent). */
+  background?: Vec3;
+  /** The default camera stored in the header; omitted: viewers frame the robust extent (header `focus`). */
+  camera?: GszCamera;
   /**
    * Gaussians in the first chunk; later chunks grow by `chunkGrowth` up to `maxChunk`. Growth 3 (default):
    * every chunk restarts its adaptive models, so fewer chunks code smaller (biker 10.58 -> 10.43 B/G against
@@ -225,6 +231,7 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   // ---- global quantization parameters ----
   const bounds = sceneBounds(scene.positions, n);
   if (n === 0) bounds.min = bounds.max = [0, 0, 0];
+  const focus = sceneExtent(scene.positions, scene.logScales, n);
   const diagonal = Math.hypot(
     bounds.max[0] - bounds.min[0],
     bounds.max[1] - bounds.min[1],
@@ -358,7 +365,10 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
       shDegree: scene.shDegree,
       antialiased: scene.antialiased,
       bounds: [...bounds.min, ...bounds.max],
-      up: o.up ?? [0, -1, 0],
+      up: unitUp(o.up ?? [0, -1, 0]),
+      ...(o.background ? { background: o.background } : {}),
+      focus: [...focus.min, ...focus.max],
+      ...(o.camera ? { camera: o.camera } : {}),
       quant,
       codebook: codebookInfo,
       chunks: encoded.map((chunk, i) => [
@@ -404,6 +414,13 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   if (codebookBytes && built.codebookInfo)
     out.set(codebookBytes, (built.codebookInfo as GszCodebookInfo).offset);
   return out;
+}
+
+/** The header's up: unit length (the decoder checks each component is in [-1, 1]). */
+export function unitUp(up: Vec3): Vec3 {
+  const length = Math.hypot(...up);
+  if (!(length > 0) || !Number.isFinite(length)) throw new RangeError('up vector has zero length');
+  return [up[0] / length, up[1] / length, up[2] / length];
 }
 
 /**

@@ -12,6 +12,8 @@ import { encodeToPsnr, SEARCHED_OPTIONS } from '../../pack/target-psnr.ts';
 import type { CliCommand } from '../command.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
+import { storedView } from '../stored-view.ts';
+import { backgroundOption, upOption } from '../view-options.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 const d = GSZ_DEFAULTS;
@@ -31,6 +33,10 @@ Options:
       --psnr-views N         orbit views for --target-psnr (default 4)
       --psnr-size WxH        their size in pixels (default 640x480)
       --sh-degree N          keep SH bands up to N (0-3; default: all the input has)
+      --up x,y,z             world up stored in the header (default: a .gsz input's, else 0,-1,0:
+                             INRIA/COLMAP scenes; 0,0,1 for NeRF/Blender captures)
+      --background r,g,b     the background the scene was trained against, sRGB in [0, 1], or none
+                             (default: a .gsz input's, else none recorded; viewers show their own)
       --first-chunk N        Gaussians in the first chunk (default ${d.firstChunk})
       --chunk-growth X       each next chunk is X times larger (default ${d.chunkGrowth})
       --max-chunk N          largest chunk (default ${d.maxChunk}, at most 149796)
@@ -47,6 +53,7 @@ Examples:
   gs-compress pack scene.spz -o scene.gsz --sh-degree 1 --first-chunk 2048
   gs-compress pack scene.ply -o small.gsz --position-step 6e-5 --codebook-size 2048
   gs-compress pack scene.ply -o compact.gsz --profile compact   # >= 40 dB on this scene
+  gs-compress pack lego.ply -o lego.gsz --up 0,0,1 --background 1,1,1
   gs-compress pack scene.ply -o web.gsz --target-psnr 42`;
 
 export const command: CliCommand = {
@@ -59,6 +66,8 @@ export const command: CliCommand = {
         output: { type: 'string', short: 'o' },
         profile: { type: 'string' },
         'sh-degree': { type: 'string' },
+        up: { type: 'string' },
+        background: { type: 'string' },
         'first-chunk': { type: 'string' },
         'chunk-growth': { type: 'string' },
         'max-chunk': { type: 'string' },
@@ -99,6 +108,12 @@ export const command: CliCommand = {
     const options: GszEncodeOptions = Object.fromEntries(
       Object.entries(given).filter(([, v]) => v !== undefined),
     );
+    // A .gsz input keeps its view fields unless they are given.
+    const stored = await storedView(resolve(positionals[0]));
+    options.up = upOption(values.up) ?? stored.up;
+    const background = backgroundOption(values.background);
+    options.background = background === null ? undefined : (background ?? stored.background);
+    options.camera = stored.camera;
     const explicitTarget = numberOption(values['target-psnr'], 'target-psnr', 1, 200, false);
     const targetDb = explicitTarget ?? profileTarget(profile as GszProfile);
     if (targetDb === undefined && (values['psnr-views'] !== undefined || values['psnr-size'] !== undefined)) {
@@ -174,7 +189,7 @@ export const command: CliCommand = {
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `${output}: ${scene.count} Gaussians, SH degree ${options.shDegree ?? scene.shDegree}, ${bytes.length} bytes ` +
-        `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), k-means on ${wantsSh ? where : '-'}, ${seconds.toFixed(1)} s${note}`,
+        `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), up [${(options.up ?? [0, -1, 0]).join(',')}], k-means on ${wantsSh ? where : '-'}, ${seconds.toFixed(1)} s${note}`,
     );
     return EXIT.ok;
   },
