@@ -1,6 +1,6 @@
 // `gs-compress` command dispatch. Each subcommand lives in `commands/<name>.ts` and exports a
 // `command: CliCommand`; the default (no subcommand, an input path first) is the full pipeline `compress`.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CliCommand } from './command.ts';
 import { CliError, EXIT } from './command.ts';
@@ -36,17 +36,39 @@ async function usage(): Promise<string> {
   return lines.join('\n');
 }
 
+/** The package version (package.json), for `--version`. */
+export function version(): string {
+  const file = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** `text` on one line: control characters (newlines in a hostile file name, say) shown as \xNN escapes. */
+export function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** A usage error's one line, pointing at the command's help. */
+export function usageLine(command: string | undefined, message: string): string {
+  const help = command ? `gs-compress ${command} --help` : 'gs-compress --help';
+  return `gs-compress${command ? ` ${command}` : ''}: ${oneLine(message.split('\n\n')[0])}; see ${help}`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h') {
     console.log(await usage());
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (first === '--version' || first === '-V') {
+    console.log(`gs-compress ${version()}`);
+    return EXIT.ok;
+  }
   let command = await loadCommand(first);
   let args = rest;
   if (!command) {
     if (first.startsWith('-') || !(command = await loadCommand('compress'))) {
-      console.error(`gs-compress: unknown command '${first}'\n\n${await usage()}`);
+      console.error(usageLine(undefined, `unknown command '${first}' (${commandNames().join(', ')})`));
       return EXIT.usage;
     }
     args = argv;
@@ -55,11 +77,15 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(args);
   } catch (error) {
     if (error instanceof CliError) {
-      console.error(`gs-compress ${command.name}: ${error.message}`);
+      console.error(
+        error.exitCode === EXIT.usage
+          ? usageLine(command.name, error.message)
+          : `gs-compress ${command.name}: ${oneLine(error.message)}`,
+      );
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`gs-compress ${command.name}: ${message}`);
+    console.error(`gs-compress ${command.name}: ${oneLine(message)}`);
     if (process.env.GS_DEBUG) console.error(error);
     return EXIT.failure;
   }

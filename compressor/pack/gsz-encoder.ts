@@ -43,6 +43,7 @@ import { RGB_BASIS, toBasis, type ColourBasis } from '../../shared/format/colour
 import { principalColourBasis } from './colour-basis.ts';
 import { encodeOpacity } from '../../shared/format/quantize.ts';
 import { RangeEncoder } from '../../shared/format/range-coder.ts';
+import { sceneValueProblem } from '../io/scene-limits.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
 import { kmeans, type KmeansResult } from './kmeans.ts';
 
@@ -184,19 +185,24 @@ function rotationGrid(bits: number | undefined, levels: number): { bits: number;
 }
 function rotationCode(v: number, levels: number): number {
   const q = Math.round(((v + Math.SQRT1_2) / Math.SQRT2) * (levels - 1));
-  return q < 0 ? 0 : Math.min(q , levels - 1);
+  return q < 0 ? 0 : Math.min(q, levels - 1);
 }
 
 /** Code of v on a step grid (clamped). */
 function gridCode(v: number, g: GszStepQuant): number {
   const q = Math.round((v - g.min) / g.step);
   const top = 2 ** g.bits - 1;
-  return q < 0 ? 0 : Math.min(q , top);
+  return q < 0 ? 0 : Math.min(q, top);
 }
 
 function checkBits(name: string, bits: number, min: number): void {
   if (!Number.isInteger(bits) || bits < min || bits > 16)
     throw new RangeError(`${name} must be an integer in ${min}..16, got ${bits}`);
+}
+
+/** A scene value the .gsz format cannot hold (the message names the Gaussian and property). */
+export class GszValueError extends RangeError {
+  override name = 'GszValueError';
 }
 
 /** Encodes `input` as a .gsz file. */
@@ -209,6 +215,10 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   const n = scene.count;
   if (n > GSZ_LIMITS.totalSplats)
     throw new RangeError(`${n} Gaussians exceed the format limit ${GSZ_LIMITS.totalSplats}`);
+  // Values the format cannot hold (non-finite, or grids beyond the header's float limits) are refused here,
+  // naming the Gaussian, rather than written into a file the decoder rejects.
+  const problem = sceneValueProblem(scene);
+  if (problem) throw new GszValueError(`cannot be stored in .gsz: ${problem}`);
   checkBits('logScaleBits', o.logScaleBits, 1);
   checkBits('rotationBits', o.rotationBits, 2);
   checkBits('opacityBits', o.opacityBits, 1);
@@ -517,7 +527,7 @@ function encodeChunk(
     for (let a = 0; a < 3; a++) {
       const top = 2 ** bits[a] - 1;
       let q = Math.round((scene.positions[ids[i] * 3 + a] - origin[a]) / step[a]);
-      q = q < 0 ? 0 : Math.min(q , top);
+      q = q < 0 ? 0 : Math.min(q, top);
       qp[i * 3 + a] = q;
       if (q < lo[a]) lo[a] = q;
       if (q > hi[a]) hi[a] = q;
@@ -601,8 +611,7 @@ function encodeChunk(
   column(3, (c) => codeOpacity(c, codes, quant.opacity.bits, logScale.bits));
   column(4, (c) => codeColours(c, codes.shDC, n, shDC.bits, 'shDC'));
   if (codebook) column(5, (c) => codeSingles(c, codes.shIndex, n, indexBits(codebook.k), false));
-  if (codebook?.residualStep)
-    column(6, (c) => codeResiduals(c, codes.shResidual, n, codebook.dims));
+  if (codebook?.residualStep) column(6, (c) => codeResiduals(c, codes.shResidual, n, codebook.dims));
   const total = frames.reduce((s, f) => s + f.length, 0);
   const bytes = new Uint8Array(total);
   let at = 0;

@@ -17,6 +17,17 @@ function fail(what: string, message: string): never {
 }
 const endsEarly = (what: string): never => fail(what, 'range-coded stream ends early');
 
+/**
+ * A column must be consumed exactly: the decoder reads 5 bytes plus one a renormalisation, the encoder writes
+ * as many, then only zero padding (padTo in the encoder, for the expansion limit). Other bytes left over mean
+ * the column holds more values than the chunk's count says.
+ */
+export function checkConsumed(bytes: Uint8Array, pos: number, what: string): void {
+  for (let k = pos; k < bytes.length; k++)
+    if (bytes[k] !== 0)
+      fail(what, `${bytes.length - pos} bytes left over after the chunk's Gaussians (count too small?)`);
+}
+
 /** Checks the stream's start and returns the initial code (bytes 1..4, big-endian). */
 function startCode(bytes: Uint8Array, what: string): number {
   if (bytes.length < 5) fail(what, `${bytes.length} bytes cannot hold a range-coded stream`);
@@ -76,7 +87,7 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
     let g = 0;
     if (length > 0) {
       const below = length - 1;
-      const modelled = Math.min(below , MANTISSA_BITS);
+      const modelled = Math.min(below, MANTISSA_BITS);
       const rest = below - modelled;
       m = 1;
       const mb = length << MANTISSA_BITS;
@@ -129,6 +140,7 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
     keys[i] = prev;
     prevLength = length;
   }
+  checkConsumed(bytes, pos, what);
 }
 
 /**
@@ -247,6 +259,7 @@ export function decodeTriples(
     values[i * 3 + 2] = c;
     prev = a;
   }
+  checkConsumed(bytes, pos, what);
 }
 
 /**
@@ -391,7 +404,7 @@ export function decodeColours(
       let z = length;
       if (length >= 2) {
         const below = length - 1;
-        const modelled = Math.min(below , COLOUR_MANTISSA_BITS);
+        const modelled = Math.min(below, COLOUR_MANTISSA_BITS);
         const rest = below - modelled;
         const rootM = 1 << modelled;
         base = ((context << 4) + length) << COLOUR_MANTISSA_BITS;
@@ -443,6 +456,7 @@ export function decodeColours(
     }
     prev = a;
   }
+  checkConsumed(bytes, pos, what);
 }
 
 /**
@@ -457,7 +471,7 @@ export function decodeRotations(
   levels: number,
   what: string,
 ): void {
-  const hb = Math.min(bits , ROTATION_MODEL_BITS);
+  const hb = Math.min(bits, ROTATION_MODEL_BITS);
   const low = bits - hb;
   const root = 1 << hb;
   const models = [newModel(BUCKETS << hb), newModel(BUCKETS << hb), newModel(BUCKETS << hb)];
@@ -527,6 +541,7 @@ export function decodeRotations(
       }
     }
   }
+  checkConsumed(bytes, pos, what);
 }
 
 /** Opacity (see codeOpacity): context (bucket of the previous code, bucket of the mean log-scale code). */
@@ -550,6 +565,7 @@ export function decodeOpacityCodes(
     values[i] = v;
     prev = v;
   }
+  checkConsumed(bytes, st[2], what);
 }
 
 /** SH indices (see codeSingles without contexts): a bits-wide tree per Gaussian. */
@@ -563,6 +579,7 @@ export function decodeIndices(
   const model = newModel(1 << bits);
   const st = startState(bytes, what);
   for (let i = 0; i < n; i++) values[i] = decodeTreeRun(bytes, what, st, model, 0, bits);
+  checkConsumed(bytes, st[2], what);
 }
 
 /**
@@ -631,10 +648,11 @@ export function decodeResidualCodes(
         pos = st[2];
       }
       values[at] = z;
-      prev = Math.min(z , 5);
+      prev = Math.min(z, 5);
       sum += z;
     }
   }
+  checkConsumed(bytes, pos, what);
 }
 
 /** SH codebook halves (see codeCodebook). */
@@ -652,4 +670,5 @@ export function decodeCodebookHalves(
     const l = decodeTreeRun(bytes, what, st, low, ((h >>> 2) & 7) << 8, 8);
     halves[i] = (h << 8) | l;
   }
+  checkConsumed(bytes, st[2], what);
 }

@@ -4,7 +4,7 @@
 // held-out PSNR/SSIM, bytes and ratio, time per stage); every output is written atomically at the end.
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   sigmoid,
   shRestCount,
@@ -16,7 +16,7 @@ import { findColmapSparse } from '../../datasets/colmap.ts';
 import { getGpu, type GpuContext } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
-import { encodeGsz } from '../../pack/gsz-encoder.ts';
+import { encodeGsz, GszValueError } from '../../pack/gsz-encoder.ts';
 import { encodePng } from '../../render/png.ts';
 import { rasterization } from '../../render/rasterization.ts';
 import { formatTable, trainingReport } from '../../eval/report.ts';
@@ -36,7 +36,8 @@ import { datasetViews, type TrainingViews } from '../../train/loop/views.ts';
 import type { CliCommand } from '../command.ts';
 import { CliError, EXIT } from '../command.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
-import { writeFileAtomic } from '../write-atomic.ts';
+import { verifyGsz } from '../verify-gsz.ts';
+import { checkOutput, writeFileAtomic } from '../write-atomic.ts';
 
 /** Defaults for a CPU-emulated GPU (SwiftShader): a 128x128, 50-view dataset trains in a few minutes. */
 export const SOFTWARE_DEFAULTS = {
@@ -176,16 +177,16 @@ export const command: CliCommand = {
     const input = resolve(positionals[0]);
     const output = resolve(parsed.output);
     if (!existsSync(input)) throw new CliError(`${positionals[0]}: does not exist`);
-    for (const out of [output, values.preview, values.report]) {
-      if (out !== undefined && !existsSync(dirname(resolve(out))))
-        throw new CliError(`${out}: folder ${dirname(resolve(out))} does not exist`);
-    }
     const budget = parseBudget(values.budget ?? '0.15');
     const shDegree = shDegreeOption(values['sh-degree']);
     const arms = (values.arms?.split(',').map((a) => a.trim()) ?? ['natural-selection']) as Arm[];
     for (const a of arms)
       if (!ALL_ARMS.includes(a))
         throw new CliError(`--arms: unknown arm '${a}' (${ALL_ARMS.join(', ')})`, EXIT.usage);
+    // Outputs are checked before hours of training, not after.
+    await checkOutput(parsed.output, ['.gsz'], 'compress');
+    if (values.preview) await checkOutput(values.preview, ['.png'], '--preview');
+    if (values.report) await checkOutput(values.report, ['.json'], '--report');
     const json = values.json === true;
     const say = (message: string) =>
       json ? process.stdout.write(`${JSON.stringify({ type: 'log', message })}\n`) : console.error(message);
@@ -333,7 +334,10 @@ export const command: CliCommand = {
 
     const gsz = await timed('pack', () =>
       encodeGsz(scene, { importance: final.importance, shDegree: shDegree ?? scene.shDegree }),
-    );
+    ).catch((error: unknown) => {
+      if (error instanceof GszValueError) throw new CliError(`trained scene: ${error.message}`);
+      throw error;
+    });
     if (mode === 'a') inputBytes = floatPlyBytes(final.counts.selectionStart, scene.shDegree);
     let preview: Uint8Array | undefined;
     if (values.preview) {
@@ -373,7 +377,7 @@ export const command: CliCommand = {
       training: report,
     };
     await timed('write', async () => {
-      await writeFileAtomic(output, gsz);
+      await writeFileAtomic(output, gsz, { verify: verifyGsz(parsed.output) });
       if (preview && values.preview) await writeFileAtomic(resolve(values.preview), preview);
       if (values.report)
         await writeFileAtomic(resolve(values.report), `${JSON.stringify(summary, null, 2)}\n`);

@@ -12,7 +12,7 @@ import { rasterization } from '../../render/rasterization.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
-import { writeFileAtomic } from '../write-atomic.ts';
+import { checkOutput, writeFileAtomic } from '../write-atomic.ts';
 
 const HELP = `Usage: gs-compress render SCENE -o OUT.png [options]
 
@@ -120,6 +120,7 @@ export const command: CliCommand = {
       throw new CliError('--camera and --orbit are exclusive', EXIT.usage);
     const spec = values.camera === undefined ? undefined : parseCameraSpec(values.camera);
 
+    await checkOutput(outputPath(output, orbit === undefined ? undefined : 0), ['.png'], 'render');
     const input = resolve(positionals[0]);
     let scene;
     try {
