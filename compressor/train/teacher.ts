@@ -39,6 +39,8 @@ export interface TeacherOptions {
   /** Add inside-out views: true, false, or 'auto' (default) by the spread test above. */
   insideOut?: boolean | 'auto';
   background?: Rgb;
+  /** Called after each view is rendered (the CLI's progress: minutes on a CPU-emulated GPU). */
+  onView?: (done: number, total: number) => void;
 }
 
 export interface TeacherViews extends TrainingViews {
@@ -170,10 +172,11 @@ export async function teacherViews(
       // Clamped like a photo (and like the evaluation clamps renders): targets stay in [0, 1].
       const image = Float32Array.from(
         await readFloats(device, out.image, camera.width * camera.height * 3),
-        (v) => (v < 0 ? 0 : Math.min(v , 1)),
+        (v) => (v < 0 ? 0 : Math.min(v, 1)),
       );
       images.push(image);
       targets.push(createStorage(device, image, 'Teacher.target'));
+      o.onView?.(images.length, cameras.length);
     }
     gpu.check();
   } finally {

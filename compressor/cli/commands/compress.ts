@@ -139,6 +139,17 @@ function vector(text: string): [number, number, number] {
   return v as [number, number, number];
 }
 
+/** `report(done, total)` at most every 2 s, and always for the last one. */
+function throttled(report: (done: number, total: number) => void): (done: number, total: number) => void {
+  let last = performance.now();
+  return (done, total) => {
+    const now = performance.now();
+    if (done < total && now - last < 2000) return;
+    last = now;
+    report(done, total);
+  };
+}
+
 /** Bytes of an INRIA float PLY of `count` Gaussians at SH degree d (the usual uncompressed size). */
 function floatPlyBytes(count: number, degree: ShDegree): number {
   return count * 4 * (3 + 3 + 3 + 1 + 3 + 4 + 3 * shRestCount(degree)) + 300;
@@ -277,6 +288,7 @@ export const command: CliCommand = {
         );
         const teacher = await timed('teacher', () =>
           teacherViews(gpu, initial, {
+            onView: throttled((done, total) => say(`teacher: ${done}/${total} views rendered`)),
             views: count,
             trainViews,
             width: size,
@@ -333,7 +345,12 @@ export const command: CliCommand = {
     const scene = final.scene;
 
     const gsz = await timed('pack', () =>
-      encodeGsz(scene, { importance: final.importance, shDegree: shDegree ?? scene.shDegree }),
+      encodeGsz(scene, {
+        importance: final.importance,
+        shDegree: shDegree ?? scene.shDegree,
+        onProgress: (stage) =>
+          say(stage === 'k-means' ? 'pack: k-means for the SH codebook' : 'pack: encoding chunks'),
+      }),
     ).catch((error: unknown) => {
       if (error instanceof GszValueError) throw new CliError(`trained scene: ${error.message}`);
       throw error;
