@@ -379,6 +379,13 @@ test('SOG bundles: absurd counts, traversal names, infinite means, oversized mem
       /scales codebook must be 256 finite numbers/,
     ],
     [
+      'max-count.sog',
+      withMeta((m) => {
+        m.count = 2 ** 26;
+      }),
+      /has 2x2 texels for 67108864 splats/,
+    ],
+    [
       'more-splats.sog',
       withMeta((m) => {
         m.count = 5;

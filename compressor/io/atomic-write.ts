@@ -56,21 +56,15 @@ async function followLinks(shown: string, path: string): Promise<string> {
 }
 
 /**
- * Checks that `path` can be written before any work starts: its folder exists and is writable, and it is
- * not a directory, device, FIFO or socket. `extensions` (lower case, with the dot) are the ones the
- * command writes; any other is a usage error. Throws OutputError naming `path`.
+ * Checks that `path` can be written before any work starts: it is not a directory, device, FIFO or socket
+ * (exit 1), its extension is one of `extensions` (lower case, with the dot: the ones the command writes;
+ * any other is a usage error), and its folder exists and is writable. Throws OutputError naming `path`.
  */
 export async function checkOutput(
   path: string,
   extensions?: string[],
   what = 'this command',
 ): Promise<OutputTarget> {
-  if (extensions && !extensions.includes(extname(path).toLowerCase())) {
-    throw new OutputError(
-      `-o ${path}: ${what} writes ${extensions.join(' or ')} files; give a name ending in ${extensions[0]}`,
-      true,
-    );
-  }
   const real = await followLinks(path, resolve(path));
   let mode: number | undefined;
   try {
@@ -85,6 +79,12 @@ export async function checkOutput(
     if (error instanceof OutputError) throw error;
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
       throw new OutputError(`${path}: cannot write (${reason(error)})`);
+  }
+  if (extensions && !extensions.includes(extname(path).toLowerCase())) {
+    throw new OutputError(
+      `-o ${path}: ${what} writes ${extensions.join(' or ')} files; give a name ending in ${extensions[0]}`,
+      true,
+    );
   }
   const folder = dirname(real);
   try {

@@ -194,10 +194,14 @@ async function decodeSog(
   const shDegree = (meta.shN ? meta.shN.bands : 0) as ShDegree;
   if (![0, 1, 2, 3].includes(shDegree))
     throw new SceneReadError(path, `SOG shN.bands ${shDegree} is not 0-3`);
-  const scene = createScene(count, shDegree);
-
+  // Every per-splat texture is decoded (and checked to hold `count` texels) before the scene is allocated.
   const low = (await image(meta.means.files[0], 'means_l')).data;
   const high = (await image(meta.means.files[1], 'means_u')).data;
+  const quats = (await image(meta.quats.files[0], 'quats')).data;
+  const scales = (await image(meta.scales.files[0], 'scales')).data;
+  const sh0 = (await image(meta.sh0.files[0], 'sh0')).data;
+  const scene = createScene(count, shDegree);
+
   for (let a = 0; a < 3; a++) {
     const min = meta.means.mins[a];
     const range = meta.means.maxs[a] - min;
@@ -208,7 +212,6 @@ async function decodeSog(
     }
   }
 
-  const quats = (await image(meta.quats.files[0], 'quats')).data;
   const others = [
     [1, 2, 3],
     [0, 2, 3],
@@ -228,13 +231,11 @@ async function decodeSog(
     scene.rotations[i * 4 + largest] = Math.sqrt(Math.max(0, 1 - sumSquares));
   }
 
-  const scales = (await image(meta.scales.files[0], 'scales')).data;
   const scaleBook = codebook(path, meta.scales.codebook, 'scales');
   for (let i = 0; i < count; i++) {
     for (let a = 0; a < 3; a++) scene.logScales[i * 3 + a] = scaleBook[scales[i * 4 + a]];
   }
 
-  const sh0 = (await image(meta.sh0.files[0], 'sh0')).data;
   const dcBook = codebook(path, meta.sh0.codebook, 'sh0');
   for (let i = 0; i < count; i++) {
     for (let c = 0; c < 3; c++) scene.shDC[i * 3 + c] = dcBook[sh0[i * 4 + c]];
