@@ -6,6 +6,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ShDegree } from '../../shared/scene/gaussian-scene.ts';
+import { checkRegularFile } from '../io/read-scene.ts';
+import { SceneReadError } from '../io/scene-read-error.ts';
 import { CliError, EXIT } from './command.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -123,8 +125,17 @@ export function shDegreeOption(raw: string | boolean | undefined): ShDegree | un
   return numberOption(raw, 'sh-degree', 0, 3, true) as ShDegree | undefined;
 }
 
-/** A whole input file's bytes; a missing or unreadable file is a CliError naming it and the reason. */
+/**
+ * A whole input file's bytes; a missing or unreadable file, or one that is not a regular file (a FIFO would
+ * block, /dev/zero never ends), is a CliError naming it and the reason.
+ */
 export async function readInputFile(file: string): Promise<Uint8Array> {
+  try {
+    await checkRegularFile(resolve(file));
+  } catch (error) {
+    if (error instanceof SceneReadError) throw new CliError(`${file}: ${error.problem}`);
+    throw error;
+  }
   try {
     return new Uint8Array(await readFile(resolve(file)));
   } catch (error) {

@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
 import { withTempDir } from '../io/test-helpers.ts';
 import {
+  compressedPly,
   editGszHeader,
   gszFile,
   plyColumns,
@@ -277,6 +278,31 @@ const inputCases: Case[] = [
     /Gaussian 0 has position x/,
   ],
   ['.splat size not a multiple of 32', 'odd.splat', () => new Uint8Array(33), /not a multiple of 32/],
+  // ---- PlayCanvas compressed PLY ----
+  [
+    'compressed PLY: NaN chunk bound',
+    'nan.compressed.ply',
+    () => compressedPly(2, 1, [Number.NaN, 0, 0, 1, 1, 1, -5, -5, -5, -1, -1, -1]),
+    /chunk 0 has min_x = NaN/,
+  ],
+  [
+    'compressed PLY: ±1e30 chunk bounds',
+    'far.compressed.ply',
+    () => compressedPly(2, 1, [-1e30, 0, 0, 1e30, 1, 1, -5, -5, -5, -1, -1, -1]),
+    /Gaussian 0 has position x/,
+  ],
+  [
+    'compressed PLY: log-scale bound 1e30',
+    'big.compressed.ply',
+    () => compressedPly(2, 1, [0, 0, 0, 1, 1, 1, -5, -5, -5, 1e30, -1, -1]),
+    /Gaussian 0 has log-scale \[0\]/,
+  ],
+  [
+    'compressed PLY: chunk count that cannot hold the splats',
+    'count.compressed.ply',
+    () => compressedPly(300, 1, [0, 0, 0, 1, 1, 1, -5, -5, -5, -1, -1, -1]),
+    /1 chunks cannot hold 300 splats/,
+  ],
   // ---- .gsz as input ----
   ['.gsz garbage', 'junk.gsz', () => new Uint8Array(100).fill(7), /not a .gsz file/],
   ['.gsz truncated', 'cut.gsz', async () => (await gszFile()).slice(0, -10), /\.gsz truncated/],
@@ -479,6 +505,13 @@ test('inputs that are not regular files: a directory, a FIFO (never opened: it w
         problem,
       });
       await expectFailure(dir, ['pack', input, '-o', join(dir, 'out.gsz')], {
+        exit: 1,
+        names: input,
+        problem,
+      });
+      // info and export read whole files: they must not block on a FIFO or read /dev/zero forever.
+      await expectFailure(dir, ['info', input], { exit: 1, names: input, problem });
+      await expectFailure(dir, ['export', input, '-o', join(dir, 'out.ply')], {
         exit: 1,
         names: input,
         problem,

@@ -159,3 +159,43 @@ export function editGszHeader(gsz: Uint8Array, edit: (header: Record<string, unk
   outView.setUint32(12, crc32(packed), true);
   return out;
 }
+
+const CHUNK_BOUNDS = ['min_x', 'min_y', 'min_z', 'max_x', 'max_y', 'max_z'];
+const CHUNK_SCALES = [
+  'min_scale_x',
+  'min_scale_y',
+  'min_scale_z',
+  'max_scale_x',
+  'max_scale_y',
+  'max_scale_z',
+];
+
+/**
+ * A PlayCanvas compressed PLY of `splats` splats in `chunks` chunk rows; `bounds` are each chunk's twelve
+ * floats (position min/max, log-scale min/max).
+ */
+export function compressedPly(splats: number, chunks: number, bounds: number[]): Uint8Array {
+  const header = [
+    'format binary_little_endian 1.0',
+    `element chunk ${chunks}`,
+    ...[...CHUNK_BOUNDS, ...CHUNK_SCALES].map((n) => `property float ${n}`),
+    `element vertex ${splats}`,
+    ...['packed_position', 'packed_rotation', 'packed_scale', 'packed_color'].map(
+      (n) => `property uint ${n}`,
+    ),
+  ];
+  const text = plyText(header);
+  const out = new Uint8Array(text.length + chunks * 48 + splats * 16);
+  out.set(text);
+  const view = new DataView(out.buffer);
+  for (let c = 0; c < chunks; c++)
+    for (let k = 0; k < 12; k++) view.setFloat32(text.length + c * 48 + k * 4, bounds[k] ?? 0, true);
+  for (let i = 0; i < splats; i++) {
+    const at = text.length + chunks * 48 + i * 16;
+    view.setUint32(at, 0x80100400, true); // mid-range position
+    view.setUint32(at + 4, 0x20080200, true); // smallest-three rotation: largest w, others near 0
+    view.setUint32(at + 8, 0x80100400, true);
+    view.setUint32(at + 12, 0x808080c0, true);
+  }
+  return out;
+}
