@@ -23,14 +23,30 @@ export class DawnNoiseFilter {
     /** @type {string[]} */
     this.held = [];
     this.dropping = false;
+    this.passthrough = false;
   }
 
   /** @param {string} text @returns {string} */
   push(text) {
-    const lines = (this.partial + text).split('\n');
-    this.partial = lines.pop() ?? '';
     let out = '';
+    let rest = text;
+    if (this.passthrough) {
+      // The rest of a line already started on screen (a progress bar redrawn with \r) goes straight out.
+      const newline = rest.indexOf('\n');
+      if (newline < 0) return rest;
+      out += rest.slice(0, newline + 1);
+      rest = rest.slice(newline + 1);
+      this.passthrough = false;
+    }
+    const lines = (this.partial + rest).split('\n');
+    this.partial = lines.pop() ?? '';
     for (const line of lines) out += this.line(line);
+    const mayBeWarning = this.partial.startsWith('Warning: ') || 'Warning: '.startsWith(this.partial);
+    if (this.partial && this.held.length === 0 && !this.dropping && !mayBeWarning) {
+      out += this.partial;
+      this.partial = '';
+      this.passthrough = true;
+    }
     return out;
   }
 

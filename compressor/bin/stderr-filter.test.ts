@@ -38,3 +38,12 @@ test('real errors, other warnings and plain lines pass through unchanged', () =>
     'Warning: x\n - While calling [Device].CreateBuffer\n',
   );
 });
+
+test('a line without a newline yet (a progress bar redrawn with \\r) is passed through at once', () => {
+  const f = new DawnNoiseFilter();
+  assert.equal(f.push('\rtrain |###   | 30/100'), '\rtrain |###   | 30/100');
+  assert.equal(f.push('\rtrain |####  | 40/100'), '\rtrain |####  | 40/100');
+  assert.equal(f.push(' done\nWarn'), ' done\n');
+  assert.equal(f.push('ing: Vulkan x required.\n - While initializing adapter (backend=X)\nok\n'), 'ok\n');
+  assert.equal(f.end(), '');
+});

@@ -328,6 +328,35 @@ const inputCases: Case[] = [
   ],
 ];
 
+for (const extension of ['spz', 'sog', 'splat', 'gsz', 'compressed.ply']) {
+  inputCases.push([
+    `zero-byte .${extension}`,
+    `empty.${extension}`,
+    () => new Uint8Array(0),
+    /is empty \(0 bytes\)/,
+  ]);
+}
+inputCases.push(
+  [
+    '.gsz negative count',
+    'neg.gsz',
+    async () =>
+      editGszHeader(await gszFile(), (h) => {
+        h.count = -1;
+      }),
+    /count = -1 outside/,
+  ],
+  [
+    '.gsz chunk claiming 2^31 Gaussians',
+    'chunk.gsz',
+    async () =>
+      editGszHeader(await gszFile(), (h) => {
+        (h.chunks as number[][])[0][3] = 2 ** 31;
+      }),
+    /chunk 0 count = 2147483648 outside/,
+  ],
+);
+
 for (const [name, file, bytes, problem] of inputCases) {
   test(`hostile input: ${name}`, async () => failsToRead(file, await bytes(), problem));
 }
