@@ -143,11 +143,13 @@ test('stale temporary files of dead processes are removed; a live process keeps 
     await writeFile(join(dir, stale), 'partial');
     await writeFile(join(dir, live), 'in progress');
     await writeFile(join(dir, '.notes.tmp'), 'not ours');
+    await writeFile(join(dir, `.diary.txt.${dead}.1700000000000.tmp`), 'not one of our outputs');
     assert.equal((await runCli(['pack', input, '-o', join(dir, 'out.gsz')])).code, 0);
     const names = await readdir(dir);
     assert.ok(!names.includes(stale), 'stale temp removed');
     assert.ok(names.includes(live), "a running process's temp kept");
     assert.ok(names.includes('.notes.tmp'), 'unrelated files kept');
+    assert.ok(names.includes(`.diary.txt.${dead}.1700000000000.tmp`), 'only temps of our outputs');
   });
 });
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDeflateRaw } from 'node:zlib';
@@ -149,7 +149,7 @@ function zipWithDeflated(files: Record<string, Uint8Array>, name: string, data: 
   throw new Error(`${name} not found in the zip`);
 }
 
-test('1 GiB decompression bombs are refused (SPZ) or never inflated (unused SOG member), memory bounded', async () => {
+test('1 GiB decompression bombs are refused (SPZ) or never inflated (unused SOG member), memory bounded', async (t) => {
   await withTempDir(async (dir) => {
     const spz = join(dir, 'bomb.spz');
     await writeFile(spz, await spzBomb(1 << 30));
@@ -157,6 +157,7 @@ test('1 GiB decompression bombs are refused (SPZ) or never inflated (unused SOG 
     assert.equal(spzRun.code, 1, spzRun.stderr);
     assert.match(spzRun.stderr, /bomb\.spz: SPZ gzip stream inflates beyond the 206 bytes its header/);
     assert.ok(spzRun.peakMiB < 400, `peak RSS ${spzRun.peakMiB} MiB`);
+    t.diagnostic(`SPZ bomb (${(await stat(spz)).size} bytes): peak RSS ${spzRun.peakMiB} MiB`);
 
     const parts = await sogParts();
     const files = { 'meta.json': strToU8(JSON.stringify(parts.meta)), ...parts.files };
@@ -165,6 +166,9 @@ test('1 GiB decompression bombs are refused (SPZ) or never inflated (unused SOG 
     const sogRun = await cliPeak(['convert', sog, '-o', join(dir, 'sog.ply')]);
     assert.equal(sogRun.code, 0, sogRun.stderr);
     assert.ok(sogRun.peakMiB < 400, `peak RSS ${sogRun.peakMiB} MiB`);
+    t.diagnostic(
+      `SOG with a 1 GiB unused member (${(await stat(sog)).size} bytes): peak RSS ${sogRun.peakMiB} MiB`,
+    );
     assert.deepEqual((await readdir(dir)).sort(), ['bomb.sog', 'bomb.spz', 'sog.ply']);
   });
 });
