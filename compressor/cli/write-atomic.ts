@@ -22,8 +22,13 @@ async function asCliError<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /** Checks an output before any work (see atomic-write.ts); `extensions` are the ones the command writes. */
-export function checkOutput(path: string, extensions?: string[], what?: string): Promise<OutputTarget> {
-  return asCliError(() => checkOutputIo(path, extensions, what));
+export function checkOutput(
+  path: string,
+  extensions?: string[],
+  what?: string,
+  hint?: string,
+): Promise<OutputTarget> {
+  return asCliError(() => checkOutputIo(path, extensions, what, hint));
 }
 
 export function writeFileAtomic(

@@ -65,6 +65,7 @@ export async function checkOutput(
   path: string,
   extensions?: string[],
   what = 'this command',
+  hint = '',
 ): Promise<OutputTarget> {
   const real = await followLinks(path, resolve(path));
   let mode: number | undefined;
@@ -83,7 +84,7 @@ export async function checkOutput(
   }
   if (extensions && !extensions.includes(extname(path).toLowerCase())) {
     throw new OutputError(
-      `-o ${path}: ${what} writes ${extensions.join(' or ')} files; give a name ending in ${extensions[0]}`,
+      `-o ${path}: ${what} writes ${extensions.join(' or ')} files; give a name ending in ${extensions[0]}${hint ? ` (${hint})` : ''}`,
       true,
     );
   }

@@ -45,7 +45,7 @@ export const command: CliCommand = {
     if (!parsed) return EXIT.ok;
     const { values, positionals, output } = parsed;
     const degree = shDegreeOption(values['sh-degree']);
-    const target = await checkOutput(output, ['.ply'], 'convert (use `pack` for .gsz)');
+    const target = await checkOutput(output, ['.ply'], 'convert', '`gs-compress pack` writes .gsz');
     const started = performance.now();
     let scene;
     try {
