@@ -328,6 +328,32 @@ const inputCases: Case[] = [
   ],
 ];
 
+const ASCII_HEADER = [
+  'format ascii 1.0',
+  'element vertex 1',
+  ...plyColumns(1).map((c) => `property float ${c.name}`),
+];
+const ASCII_ROW = '0 0 0 0.5 0.5 0.5 0 -3 -3 -3 1 0 0 0';
+inputCases.push(
+  [
+    'ASCII PLY with values after the last element',
+    'extra.ply',
+    () => plyText(ASCII_HEADER, `${ASCII_ROW}\n7 8 9\n`),
+    /3 values after the last element/,
+  ],
+  [
+    'ASCII PLY with "nan" as a value',
+    'nan-ascii.ply',
+    () => plyText(ASCII_HEADER, `${ASCII_ROW.replace('0.5', 'nan')}\n`),
+    /vertex 0 has f_dc_0 = "nan" \(not a number\)/,
+  ],
+  [
+    'ASCII PLY with 1e999 as a value',
+    'inf-ascii.ply',
+    () => plyText(ASCII_HEADER, `${ASCII_ROW.replace('-3', '1e999')}\n`),
+    /vertex 0 has scale_0 = Infinity/,
+  ],
+);
 for (const extension of ['spz', 'sog', 'splat', 'gsz', 'compressed.ply']) {
   inputCases.push([
     `zero-byte .${extension}`,

@@ -171,12 +171,23 @@ async function readAsciiBody(path: string, handle: FileHandle, header: PlyHeader
   let carry = '';
   const buffer = new Uint8Array(CHUNK_BYTES);
   const decoder = new TextDecoder('latin1');
+  // Values the header promises after the vertex rows (other elements); more than that is trailing data.
+  let afterClaimed = 0;
+  let seenVertex = false;
+  for (const element of header.elements) {
+    if (seenVertex) afterClaimed += element.count * element.properties.length;
+    if (element === vertex) seenVertex = true;
+  }
+  let after = 0;
   const take = (token: string) => {
     if (skip > 0) {
       skip--;
       return;
     }
-    if (seen >= total) return; // elements after the vertex element are not needed
+    if (seen >= total) {
+      after++; // values of elements after the vertex element: not needed, only counted
+      return;
+    }
     const property = seen % perRow;
     const row = (seen - property) / perRow;
     seen++;
@@ -202,6 +213,11 @@ async function readAsciiBody(path: string, handle: FileHandle, header: PlyHeader
     throw new SceneReadError(
       path,
       `truncated: ${vertex.count} vertices of ${perRow} values promised, ${seen} values found`,
+    );
+  if (after > afterClaimed)
+    throw new SceneReadError(
+      path,
+      `${after - afterClaimed} values after the last element: the header's counts do not match the file`,
     );
   clampOpacity(scene.opacityLogits);
   return scene;
