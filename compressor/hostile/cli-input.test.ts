@@ -498,6 +498,27 @@ test('SOG bundles: absurd counts, traversal names, infinite means, oversized mem
       names: join(dir, 'lying.sog'),
       problem: /SOG member scales.webp inflates to 2147483648 bytes \(limit/,
     });
+    // A member whose zip header understates its size (fflate would silently truncate it) or whose bytes
+    // were damaged fails its CRC-32.
+    const short = bundle(parts.meta);
+    claimSize(short, 'quats.webp', 20);
+    await writeFile(join(dir, 'short.sog'), short);
+    await expectFailure(dir, ['convert', join(dir, 'short.sog'), '-o', join(dir, 'out.ply')], {
+      exit: 1,
+      names: join(dir, 'short.sog'),
+      problem: /SOG member quats.webp is corrupt \(CRC-32 mismatch/,
+    });
+    const twice = zipSync({
+      'meta.json': strToU8(JSON.stringify(parts.meta)),
+      ...parts.files,
+      'copy/quats.webp': parts.files['quats.webp'],
+    });
+    await writeFile(join(dir, 'twice.sog'), twice);
+    await expectFailure(dir, ['convert', join(dir, 'twice.sog'), '-o', join(dir, 'out.ply')], {
+      exit: 1,
+      names: join(dir, 'twice.sog'),
+      problem: /two members named quats.webp/,
+    });
     // An unused member is never inflated, whatever it claims; a zip-slip name is only ever a lookup key.
     const extra = zipSync({
       'meta.json': strToU8(JSON.stringify(parts.meta)),

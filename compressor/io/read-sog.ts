@@ -22,9 +22,11 @@ import {
   type GaussianScene,
   type ShDegree,
 } from '../../shared/scene/gaussian-scene.ts';
+import { crc32 } from '../../shared/format/crc32.ts';
 import { checkGaussianCount } from './scene-limits.ts';
 import { SceneReadError } from './scene-read-error.ts';
 import { decodeWebp, webpDimensions, type RgbaImage } from './webp-decode.ts';
+import { zipMemberCrcs } from './zip-directory.ts';
 
 /** Largest meta.json (bytes): real ones are a few KiB. */
 const SOG_META_LIMIT = 1 << 20;
@@ -53,6 +55,7 @@ function checkMemberName(path: string, name: unknown): string {
 /** Reads a `.sog` zip bundle: only the members meta.json names are inflated, each within a size cap. */
 export async function decodeSogBundle(path: string, zip: Uint8Array): Promise<GaussianScene> {
   // Bundles may put their files in a folder: look names up by their last path segment.
+  const crcs = zipMemberCrcs(zip);
   const unzipOnly = (wanted: (name: string) => boolean, limit: number): Map<string, Uint8Array> => {
     let entries: Record<string, Uint8Array>;
     try {
@@ -71,7 +74,16 @@ export async function decodeSogBundle(path: string, zip: Uint8Array): Promise<Ga
       if (error instanceof SceneReadError) throw error;
       throw new SceneReadError(path, `SOG zip is corrupt (${(error as Error).message})`);
     }
-    return new Map(Object.entries(entries).map(([name, data]) => [name.split('/').at(-1)!, data]));
+    const byName = new Map<string, Uint8Array>();
+    for (const [name, data] of Object.entries(entries)) {
+      const short = name.split('/').at(-1)!;
+      if (byName.has(short)) throw new SceneReadError(path, `SOG bundle has two members named ${short}`);
+      const crc = crcs.get(name);
+      if (crc === undefined || crc32(data) !== crc)
+        throw new SceneReadError(path, `SOG member ${name} is corrupt (CRC-32 mismatch or size field wrong)`);
+      byName.set(short, data);
+    }
+    return byName;
   };
   const meta = unzipOnly((name) => name === 'meta.json', SOG_META_LIMIT);
   let wanted: Set<string> | undefined;
