@@ -1,6 +1,7 @@
 // `gs-compress` command dispatch. Each subcommand lives in `commands/<name>.ts`, exports a
 // `command: CliCommand` and is listed in command-list.ts; the default (no subcommand, an input path
-// first) is the full pipeline `compress`. `--version` prints the package's version.
+// first) is the full pipeline `compress`. `--version` prints the package's version. Errors are one line:
+// usage errors point at the command's help, control characters in messages are escaped.
 import packageJson from '../package.json' with { type: 'json' };
 import type { CliCommand } from './command.ts';
 import { CliError, EXIT } from './command.ts';
@@ -31,10 +32,27 @@ async function usage(): Promise<string> {
   return lines.join('\n');
 }
 
+/** The package version (package.json), for `--version`. */
+export function version(): string {
+  return packageJson.version;
+}
+
+/** `text` on one line: control characters (newlines in a hostile file name, say) shown as \xNN escapes. */
+export function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
+  return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** A usage error's one line, pointing at the command's help. */
+export function usageLine(command: string | undefined, message: string): string {
+  const help = command ? `gs-compress ${command} --help` : 'gs-compress --help';
+  return `gs-compress${command ? ` ${command}` : ''}: ${oneLine(message.split('\n\n')[0])}; see ${help}`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === '--version' || first === '-v') {
-    console.log(packageJson.version);
+  if (first === '--version' || first === '-v' || first === '-V') {
+    console.log(`gs-compress ${version()}`);
     return EXIT.ok;
   }
   if (first === undefined || first === '--help' || first === '-h') {
@@ -46,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!command) {
     if (!first.startsWith('-')) command = await loadCommand('compress');
     if (!command) {
-      console.error(`gs-compress: unknown command '${first}'\n\n${await usage()}`);
+      console.error(usageLine(undefined, `unknown command '${first}' (${commandNames().join(', ')})`));
       return EXIT.usage;
     }
     args = argv;
@@ -55,11 +73,15 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(args);
   } catch (error) {
     if (error instanceof CliError) {
-      console.error(`gs-compress ${command.name}: ${error.message}`);
+      console.error(
+        error.exitCode === EXIT.usage
+          ? usageLine(command.name, error.message)
+          : `gs-compress ${command.name}: ${oneLine(error.message)}`,
+      );
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`gs-compress ${command.name}: ${message}`);
+    console.error(`gs-compress ${command.name}: ${oneLine(message)}`);
     if (process.env.GS_DEBUG) console.error(error);
     return EXIT.failure;
   }

@@ -95,7 +95,10 @@ export async function readPlyHeader(file: string, handle: FileHandle): Promise<P
     throw new SceneReadError(file, 'not a PLY file (no "ply" magic line)');
   }
   if (end < 0)
-    throw new SceneReadError(file, 'PLY header has no end_header line (truncated or not a PLY file)');
+    throw new SceneReadError(
+      file,
+      `PLY header has no end_header line in its first ${MAX_HEADER_BYTES} bytes (truncated or not a PLY file)`,
+    );
   return parsePlyHeader(file, buffer.subarray(0, end).toString('latin1'));
 }
 
@@ -119,15 +122,18 @@ export function parsePlyHeader(file: string, text: string): PlyHeader {
         break;
       case 'element': {
         const count = Number(words[2]);
-        if (words.length !== 3 || !Number.isSafeInteger(count) || count < 0) {
-          throw new SceneReadError(file, `bad PLY element line "${line}"`);
+        if (words.length !== 3 || !/^\d+$/.test(words[2]) || !Number.isSafeInteger(count)) {
+          throw new SceneReadError(file, `bad PLY element line "${line.slice(0, 80)}"`);
         }
+        if (elements.some((e) => e.name === words[1]))
+          throw new SceneReadError(file, `duplicate PLY element "${words[1].slice(0, 80)}"`);
         elements.push({ name: words[1], count, properties: [], stride: 0, byteOffset: 0 });
         break;
       }
       case 'property': {
         const element = elements.at(-1);
-        if (!element) throw new SceneReadError(file, `PLY property before any element: "${line}"`);
+        if (!element)
+          throw new SceneReadError(file, `PLY property before any element: "${line.slice(0, 80)}"`);
         if (words[1] === 'list') {
           throw new SceneReadError(
             file,
@@ -135,7 +141,8 @@ export function parsePlyHeader(file: string, text: string): PlyHeader {
           );
         }
         const type = TYPES[words[1]];
-        if (!type || words.length !== 3) throw new SceneReadError(file, `bad PLY property line "${line}"`);
+        if (!type || words.length !== 3)
+          throw new SceneReadError(file, `bad PLY property line "${line.slice(0, 80)}"`);
         if (element.properties.some((p) => p.name === words[2])) {
           throw new SceneReadError(file, `duplicate PLY property "${words[2]}" in element "${element.name}"`);
         }
@@ -144,7 +151,7 @@ export function parsePlyHeader(file: string, text: string): PlyHeader {
         break;
       }
       default:
-        throw new SceneReadError(file, `unexpected PLY header line "${line}"`);
+        throw new SceneReadError(file, `unexpected PLY header line "${line.slice(0, 80)}"`);
     }
   }
   if (!format) throw new SceneReadError(file, 'PLY header has no format line');

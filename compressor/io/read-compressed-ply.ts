@@ -12,6 +12,7 @@ import {
 } from '../../shared/scene/gaussian-scene.ts';
 import type { PlyElement, PlyHeader } from './ply-header.ts';
 import { readFully } from './file-read.ts';
+import { checkGaussianCount } from './scene-limits.ts';
 import { SceneReadError } from './scene-read-error.ts';
 
 /** Splats per chunk: each chunk row carries the bounds its 256 splats are quantized against. */
@@ -56,6 +57,7 @@ export async function decodeCompressedPly(
   const hasChunkColours = chunk.properties.some((p) => p.name === 'min_r');
   if (hasChunkColours) requireProperties(path, chunk, CHUNK_COLOURS, 'float32');
   requireProperties(path, vertex, PACKED, 'uint32');
+  checkGaussianCount(path, vertex.count, 'compressed PLY vertex', Infinity, 0);
   if (chunk.count !== Math.ceil(vertex.count / COMPRESSED_CHUNK_SIZE)) {
     throw new SceneReadError(
       path,

@@ -14,6 +14,7 @@ import {
 import { readPlyHeader, type PlyElement, type PlyHeader, type PlyScalarType } from './ply-header.ts';
 import { decodeCompressedPly, isCompressedPly } from './read-compressed-ply.ts';
 import { openOrThrow, readFully } from './file-read.ts';
+import { checkGaussianCount } from './scene-limits.ts';
 import { SceneReadError } from './scene-read-error.ts';
 
 /** Bytes read per chunk: big enough to amortise the syscall, small enough to keep peak memory low. */
@@ -147,6 +148,16 @@ async function readInriaBody(path: string, handle: FileHandle, header: PlyHeader
 async function readAsciiBody(path: string, handle: FileHandle, header: PlyHeader): Promise<GaussianScene> {
   const vertex = header.elements.find((e) => e.name === 'vertex');
   if (!vertex) throw new SceneReadError(path, 'PLY has no "vertex" element');
+  // Every ASCII value takes at least two bytes (a digit and a separator): the counts must fit the body.
+  const bodyBytes = (await handle.stat()).size - header.headerBytes;
+  let valuesClaimed = 0;
+  for (const element of header.elements) valuesClaimed += element.count * element.properties.length;
+  if (valuesClaimed * 2 > bodyBytes + 1) {
+    throw new SceneReadError(
+      path,
+      `truncated: the header promises ${valuesClaimed} ASCII values but the body has only ${bodyBytes} bytes`,
+    );
+  }
   const scene = planScene(path, vertex);
   const slots = planSlots(vertex, scene);
   const slotOf = vertex.properties.map((p) => slots.find((s) => s.name === p.name));
@@ -162,12 +173,23 @@ async function readAsciiBody(path: string, handle: FileHandle, header: PlyHeader
   let carry = '';
   const buffer = new Uint8Array(CHUNK_BYTES);
   const decoder = new TextDecoder('latin1');
+  // Values the header promises after the vertex rows (other elements); more than that is trailing data.
+  let afterClaimed = 0;
+  let seenVertex = false;
+  for (const element of header.elements) {
+    if (seenVertex) afterClaimed += element.count * element.properties.length;
+    if (element === vertex) seenVertex = true;
+  }
+  let after = 0;
   const take = (token: string) => {
     if (skip > 0) {
       skip--;
       return;
     }
-    if (seen >= total) return; // elements after the vertex element are not needed
+    if (seen >= total) {
+      after++; // values of elements after the vertex element: not needed, only counted
+      return;
+    }
     const property = seen % perRow;
     const row = (seen - property) / perRow;
     seen++;
@@ -193,6 +215,11 @@ async function readAsciiBody(path: string, handle: FileHandle, header: PlyHeader
     throw new SceneReadError(
       path,
       `truncated: ${vertex.count} vertices of ${perRow} values promised, ${seen} values found`,
+    );
+  if (after > afterClaimed)
+    throw new SceneReadError(
+      path,
+      `${after - afterClaimed} values after the last element: the header's counts do not match the file`,
     );
   clampOpacity(scene.opacityLogits);
   return scene;
@@ -248,6 +275,7 @@ function planScene(path: string, vertex: PlyElement): GaussianScene {
       `${rest.length} f_rest_* properties is not an SH degree 0-3 layout (0, 9, 24 or 45)`,
     );
   }
+  checkGaussianCount(path, vertex.count, 'PLY vertex', Infinity, 0);
   return createScene(vertex.count, shDegreeFromRestCount(rest.length / 3));
 }
 

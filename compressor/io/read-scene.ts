@@ -5,7 +5,10 @@
 //   "PK\3\4"     PlayCanvas SOG bundle (.sog); a SOG meta.json with its textures beside it also works
 //   "\x89GSZ"    our own .gsz (decoded by shared/format, GszFormatError -> SceneReadError)
 //   .splat       antimatter15 splat (no magic)
-// Every bad input ends in a one-line SceneReadError naming the file.
+// Every bad input ends in a one-line SceneReadError naming the file; only regular files are opened (a FIFO
+// would block, a directory or device is not a scene), and every scene read is checked against the value
+// limits of scene-limits.ts.
+import { stat } from 'node:fs/promises';
 import { extname, basename } from 'node:path';
 import { decodeGsz, GszFormatError } from '../../shared/format/gsz-decoder.ts';
 import { GSZ_MAGIC } from '../../shared/format/gsz-layout.ts';
@@ -15,6 +18,7 @@ import { readPly } from './read-ply.ts';
 import { decodeSogBundle, readSogFolder } from './read-sog.ts';
 import { decodeSplat } from './read-splat.ts';
 import { decodeSpz } from './read-spz.ts';
+import { checkSceneValues } from './scene-limits.ts';
 import { SceneReadError } from './scene-read-error.ts';
 
 export type SceneFormat = 'ply' | 'spz' | 'sog' | 'sog-folder' | 'splat' | 'gsz';
@@ -22,7 +26,28 @@ export type SceneFormat = 'ply' | 'spz' | 'sog' | 'sog-folder' | 'splat' | 'gsz'
 export const SUPPORTED_FORMATS =
   '.ply (INRIA float or PlayCanvas compressed), .spz, .sog (or SOG meta.json), .splat, .gsz';
 
+/** Throws unless `path` is a non-empty regular file; returns its size. */
+export async function checkRegularFile(path: string): Promise<number> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new SceneReadError(
+      path,
+      `cannot open (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`,
+    );
+  }
+  if (info.isDirectory()) throw new SceneReadError(path, 'is a directory, not a scene file');
+  if (!info.isFile()) {
+    const kind = info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device';
+    throw new SceneReadError(path, `is ${kind}, not a regular file`);
+  }
+  if (info.size === 0) throw new SceneReadError(path, 'is empty (0 bytes)');
+  return info.size;
+}
+
 export async function detectSceneFormat(path: string): Promise<SceneFormat> {
+  await checkRegularFile(path);
   const handle = await openOrThrow(path);
   const head = new Uint8Array(4);
   let length: number;
@@ -49,6 +74,12 @@ export async function detectSceneFormat(path: string): Promise<SceneFormat> {
 }
 
 export async function readScene(path: string): Promise<GaussianScene> {
+  const scene = await readSceneUnchecked(path);
+  checkSceneValues(path, scene);
+  return scene;
+}
+
+async function readSceneUnchecked(path: string): Promise<GaussianScene> {
   switch (await detectSceneFormat(path)) {
     case 'ply':
       return readPly(path);

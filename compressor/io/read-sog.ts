@@ -8,8 +8,12 @@
 //   A = opacity * 255. shN (optional): 16-bit labels (RG) pick a palette row in `centroids`, whose texels
 //   index meta.shN.codebook per coefficient and channel.
 // Axes are the source PLY's (splat-transform writes SOG in PLY axes), so no conversion.
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+//
+// Hostile input: a bundle's members are inflated only when meta.json names them, each up to
+// SOG_MEMBER_LIMIT; a folder's files must be plain names inside the folder (no paths, no links out, regular
+// files); every texture's size is read from its header and checked against the count before decoding.
+import { realpath, readFile, stat } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import {
   createScene,
@@ -18,8 +22,16 @@ import {
   type GaussianScene,
   type ShDegree,
 } from '../../shared/scene/gaussian-scene.ts';
+import { crc32 } from '../../shared/format/crc32.ts';
+import { checkGaussianCount } from './scene-limits.ts';
 import { SceneReadError } from './scene-read-error.ts';
-import { decodeWebp, type RgbaImage } from './webp-decode.ts';
+import { decodeWebp, webpDimensions, type RgbaImage } from './webp-decode.ts';
+import { zipMemberCrcs } from './zip-directory.ts';
+
+/** Largest meta.json (bytes): real ones are a few KiB. */
+const SOG_META_LIMIT = 1 << 20;
+/** Largest texture file (bytes): a 16384 x 16384 lossless WebP of noise is about this big. */
+const SOG_MEMBER_LIMIT = 1 << 30;
 
 interface SogMeta {
   version: number;
@@ -33,44 +45,148 @@ interface SogMeta {
 
 type FileSource = (name: string) => Promise<Uint8Array>;
 
-/** Reads a `.sog` zip bundle. */
-export async function decodeSogBundle(path: string, zip: Uint8Array): Promise<GaussianScene> {
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(zip);
-  } catch (error) {
-    throw new SceneReadError(path, `SOG zip is corrupt (${(error as Error).message})`);
-  }
-  // Bundles may put their files in a folder: look names up by their last path segment.
-  const byName = new Map(Object.entries(entries).map(([name, data]) => [name.split('/').at(-1)!, data]));
-  return decodeSog(path, async (name) => {
-    const data = byName.get(name);
-    if (!data) throw new SceneReadError(path, `SOG bundle lacks ${name}`);
-    return data;
-  });
+/** A name meta.json may give a file: one plain path segment, no folders, no `..`. */
+function checkMemberName(path: string, name: unknown): string {
+  if (typeof name !== 'string' || name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name))
+    throw new SceneReadError(path, `SOG meta.json names ${JSON.stringify(name)}, not a plain file name`);
+  return name;
 }
 
-/** Reads an unbundled SOG: `path` is its meta.json, the textures lie beside it. */
+/** Reads a `.sog` zip bundle: only the members meta.json names are inflated, each within a size cap. */
+export async function decodeSogBundle(path: string, zip: Uint8Array): Promise<GaussianScene> {
+  // Bundles may put their files in a folder: look names up by their last path segment.
+  const crcs = zipMemberCrcs(zip);
+  const unzipOnly = (wanted: (name: string) => boolean, limit: number): Map<string, Uint8Array> => {
+    let entries: Record<string, Uint8Array>;
+    try {
+      entries = unzipSync(zip, {
+        filter: (f) => {
+          if (!wanted(f.name.split('/').at(-1)!)) return false;
+          if (f.originalSize > limit)
+            throw new SceneReadError(
+              path,
+              `SOG member ${f.name} inflates to ${f.originalSize} bytes (limit ${limit})`,
+            );
+          return true;
+        },
+      });
+    } catch (error) {
+      if (error instanceof SceneReadError) throw error;
+      throw new SceneReadError(path, `SOG zip is corrupt (${(error as Error).message})`);
+    }
+    const byName = new Map<string, Uint8Array>();
+    for (const [name, data] of Object.entries(entries)) {
+      const short = name.split('/').at(-1)!;
+      if (byName.has(short)) throw new SceneReadError(path, `SOG bundle has two members named ${short}`);
+      const crc = crcs.get(name);
+      if (crc === undefined || crc32(data) !== crc)
+        throw new SceneReadError(path, `SOG member ${name} is corrupt (CRC-32 mismatch or size field wrong)`);
+      byName.set(short, data);
+    }
+    return byName;
+  };
+  const meta = unzipOnly((name) => name === 'meta.json', SOG_META_LIMIT);
+  let wanted: Set<string> | undefined;
+  let members: Map<string, Uint8Array> | undefined;
+  return decodeSog(
+    path,
+    async (name) => {
+      if (name === 'meta.json') {
+        const data = meta.get(name);
+        if (!data) throw new SceneReadError(path, 'SOG bundle lacks meta.json');
+        return data;
+      }
+      if (!wanted || !members) throw new Error('SOG textures requested before meta.json');
+      const data = members.get(name);
+      if (!data) throw new SceneReadError(path, `SOG bundle lacks ${name}`);
+      return data;
+    },
+    (names) => {
+      wanted = new Set(names);
+      members = unzipOnly((name) => wanted!.has(name), SOG_MEMBER_LIMIT);
+    },
+  );
+}
+
+/** Reads an unbundled SOG: `path` is its meta.json, the textures lie beside it (and only there). */
 export async function readSogFolder(path: string): Promise<GaussianScene> {
   const dir = dirname(path);
-  const names = new Map<string, string>([['meta.json', path]]);
-  return decodeSog(path, async (name) => {
+  let realDir: string;
+  try {
+    realDir = await realpath(dir);
+  } catch {
+    throw new SceneReadError(path, `SOG folder ${dir} cannot be read`);
+  }
+  const readMember = async (name: string, limit: number): Promise<Uint8Array> => {
+    const file = name === 'meta.json' ? path : join(dir, name);
+    let real: string;
+    let size: number;
     try {
-      return await readFile(names.get(name) ?? join(dir, name));
+      real = await realpath(file);
+      const info = await stat(real);
+      if (!info.isFile()) throw new SceneReadError(path, `SOG file ${name} is not a regular file`);
+      size = info.size;
+    } catch (error) {
+      if (error instanceof SceneReadError) throw error;
+      throw new SceneReadError(path, `SOG file ${name} cannot be read beside meta.json`);
+    }
+    if (name !== 'meta.json' && dirname(real) !== realDir && !dirname(real).startsWith(realDir + sep))
+      throw new SceneReadError(path, `SOG file ${name} links outside the folder ${dir}`);
+    if (size > limit) throw new SceneReadError(path, `SOG file ${name} has ${size} bytes (limit ${limit})`);
+    try {
+      return await readFile(real);
     } catch {
       throw new SceneReadError(path, `SOG file ${name} cannot be read beside meta.json`);
     }
-  });
+  };
+  return decodeSog(path, (name) =>
+    readMember(name, name === 'meta.json' ? SOG_META_LIMIT : SOG_MEMBER_LIMIT),
+  );
 }
 
-async function decodeSog(path: string, source: FileSource): Promise<GaussianScene> {
+/** Every texture file meta.json names, checked to be plain names. */
+function textureNames(path: string, meta: SogMeta): string[] {
+  const lists = [
+    meta.means.files,
+    meta.scales.files,
+    meta.quats.files,
+    meta.sh0.files,
+    meta.shN?.files ?? [],
+  ];
+  for (const list of lists)
+    if (!Array.isArray(list))
+      throw new SceneReadError(path, 'SOG meta.json has a files entry that is not a list');
+  return lists.flat().map((name) => checkMemberName(path, name));
+}
+
+async function decodeSog(
+  path: string,
+  source: FileSource,
+  onMeta?: (textureNames: string[]) => void,
+): Promise<GaussianScene> {
   const meta = parseMeta(path, await source('meta.json'));
+  const names = textureNames(path, meta);
   const count = meta.count;
+  // Each texture holds one texel a splat; splat-transform sizes them about sqrt(count) square.
+  checkGaussianCount(path, count, 'SOG meta', Infinity, 0);
+  onMeta?.(names);
+  const maxTexels = count + 2 * Math.ceil(Math.sqrt(count)) + 4096;
   const image = async (name: string | undefined, what: string): Promise<RgbaImage> => {
     if (!name) throw new SceneReadError(path, `SOG meta.json names no ${what} texture`);
     let decoded: RgbaImage;
     try {
-      decoded = await decodeWebp(await source(name));
+      const bytes = await source(name);
+      const size = webpDimensions(bytes);
+      if (!size)
+        throw new SceneReadError(path, `SOG texture ${name} is not a decodable WebP (no RIFF/WEBP header)`);
+      const limit =
+        what === 'shN centroids' ? 64 * 15 * (Math.ceil((meta.shN?.count ?? 0) / 64) + 1) : maxTexels;
+      if (size.width * size.height > limit)
+        throw new SceneReadError(
+          path,
+          `SOG texture ${name} is ${size.width}x${size.height}, more than ${count} splats need`,
+        );
+      decoded = await decodeWebp(bytes);
     } catch (error) {
       if (error instanceof SceneReadError) throw error;
       throw new SceneReadError(
@@ -90,10 +206,14 @@ async function decodeSog(path: string, source: FileSource): Promise<GaussianScen
   const shDegree = (meta.shN ? meta.shN.bands : 0) as ShDegree;
   if (![0, 1, 2, 3].includes(shDegree))
     throw new SceneReadError(path, `SOG shN.bands ${shDegree} is not 0-3`);
-  const scene = createScene(count, shDegree);
-
+  // Every per-splat texture is decoded (and checked to hold `count` texels) before the scene is allocated.
   const low = (await image(meta.means.files[0], 'means_l')).data;
   const high = (await image(meta.means.files[1], 'means_u')).data;
+  const quats = (await image(meta.quats.files[0], 'quats')).data;
+  const scales = (await image(meta.scales.files[0], 'scales')).data;
+  const sh0 = (await image(meta.sh0.files[0], 'sh0')).data;
+  const scene = createScene(count, shDegree);
+
   for (let a = 0; a < 3; a++) {
     const min = meta.means.mins[a];
     const range = meta.means.maxs[a] - min;
@@ -104,7 +224,6 @@ async function decodeSog(path: string, source: FileSource): Promise<GaussianScen
     }
   }
 
-  const quats = (await image(meta.quats.files[0], 'quats')).data;
   const others = [
     [1, 2, 3],
     [0, 2, 3],
@@ -124,13 +243,11 @@ async function decodeSog(path: string, source: FileSource): Promise<GaussianScen
     scene.rotations[i * 4 + largest] = Math.sqrt(Math.max(0, 1 - sumSquares));
   }
 
-  const scales = (await image(meta.scales.files[0], 'scales')).data;
   const scaleBook = codebook(path, meta.scales.codebook, 'scales');
   for (let i = 0; i < count; i++) {
     for (let a = 0; a < 3; a++) scene.logScales[i * 3 + a] = scaleBook[scales[i * 4 + a]];
   }
 
-  const sh0 = (await image(meta.sh0.files[0], 'sh0')).data;
   const dcBook = codebook(path, meta.sh0.codebook, 'sh0');
   for (let i = 0; i < count; i++) {
     for (let c = 0; c < 3; c++) scene.shDC[i * 3 + c] = dcBook[sh0[i * 4 + c]];
@@ -177,6 +294,8 @@ function parseMeta(path: string, bytes: Uint8Array): SogMeta {
   } catch {
     throw new SceneReadError(path, 'SOG meta.json is not valid JSON');
   }
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
+    throw new SceneReadError(path, 'SOG meta.json is not a JSON object');
   if (meta.version !== 2)
     throw new SceneReadError(path, `SOG meta version ${String(meta.version)} is not supported (2 is)`);
   if (!Number.isSafeInteger(meta.count) || meta.count < 0)

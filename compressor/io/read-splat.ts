@@ -7,6 +7,7 @@ import {
   SH_C0,
   type GaussianScene,
 } from '../../shared/scene/gaussian-scene.ts';
+import { checkGaussianCount } from './scene-limits.ts';
 import { SceneReadError } from './scene-read-error.ts';
 
 export const SPLAT_BYTES = 32;
@@ -22,6 +23,7 @@ export function decodeSplat(path: string, file: Uint8Array): GaussianScene {
     );
   }
   const count = file.length / SPLAT_BYTES;
+  checkGaussianCount(path, count, '.splat', file.length, SPLAT_BYTES);
   const scene = createScene(count, 0);
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   for (let i = 0; i < count; i++) {

@@ -7,7 +7,7 @@
 // Axes: SPZ stores RUB (x right, y up, z back, OpenGL); INRIA/COLMAP PLY scenes are RDF (y down, z forward).
 // We convert RUB -> RDF, a 180° rotation about x: positions (x, -y, -z), quaternion (w, x, -y, -z), and
 // each SH coefficient times the parity of its basis polynomial under y -> -y, z -> -z.
-import { gunzipSync } from 'fflate';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import {
   createScene,
@@ -16,6 +16,7 @@ import {
   type GaussianScene,
   type ShDegree,
 } from '../../shared/scene/gaussian-scene.ts';
+import { checkGaussianCount } from './scene-limits.ts';
 import { SceneReadError } from './scene-read-error.ts';
 
 const MAGIC = 0x5053474e; // "NGSP" little-endian
@@ -57,30 +58,88 @@ interface SpzArrays {
   sh: Uint8Array;
 }
 
+/** Deflate's largest expansion (258-byte matches in ~2 bits): a stream cannot inflate beyond this ratio. */
+const DEFLATE_MAX_RATIO = 1032;
+/** zstd's practical ceiling (RLE blocks): a v4 stream claiming more per compressed byte is refused. */
+const ZSTD_MAX_RATIO = 32_768;
+const HEADER_BYTES = 16;
+
 export function decodeSpz(path: string, file: Uint8Array): GaussianScene {
   return unpack(parseSpz(path, file));
 }
 
-function parseSpz(path: string, file: Uint8Array): SpzArrays {
-  let data = file;
-  if (file[0] === 0x1f && file[1] === 0x8b) {
-    try {
-      data = gunzipSync(file);
-    } catch (error) {
-      throw new SceneReadError(path, `SPZ gzip stream is corrupt (${(error as Error).message})`);
-    }
+/** Bytes of each attribute array for `count` splats (positions, alphas, colours, scales, rotations, SH). */
+function arraySizes(version: number, count: number, shDegree: ShDegree): number[] {
+  const shBytes = shRestCount(shDegree) * 3;
+  return [count * 9, count, count * 3, count * 3, count * (version >= 3 ? 4 : 3), count * shBytes];
+}
+
+/**
+ * v2/v3: inflates only what the header (read from the stream's first bytes) justifies, so a bomb stops at
+ * that size; zlib verifies the gzip CRC-32 and ISIZE trailer, and anything after the member (a second
+ * member, garbage) is refused.
+ */
+function gunzipBounded(path: string, file: Uint8Array): Uint8Array {
+  let head: Uint8Array;
+  try {
+    head = gunzipSync(file.subarray(0, Math.min(file.length, 4096)), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      maxOutputLength: 1 << 22,
+    });
+  } catch (error) {
+    throw new SceneReadError(path, `SPZ gzip stream is corrupt (${(error as Error).message})`);
   }
-  if (data.length < 16) throw new SceneReadError(path, `SPZ too short for a header (${data.length} bytes)`);
+  const { count, version, shDegree } = checkHeader(path, head);
+  const expected = HEADER_BYTES + arraySizes(version, count, shDegree).reduce((a, b) => a + b, 0);
+  if (expected > file.length * DEFLATE_MAX_RATIO + 1024) {
+    throw new SceneReadError(
+      path,
+      `SPZ header claims ${count} splats (${expected} bytes), more than ${file.length} gzip bytes can inflate to`,
+    );
+  }
+  try {
+    return gunzipSync(file, { maxOutputLength: expected });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new SceneReadError(
+        path,
+        `SPZ gzip stream inflates beyond the ${expected} bytes its header (${count} splats) justifies`,
+      );
+    throw new SceneReadError(path, `SPZ gzip stream is corrupt (${(error as Error).message})`);
+  }
+}
+
+interface SpzHeader {
+  version: number;
+  count: number;
+  shDegree: ShDegree;
+}
+
+function checkHeader(path: string, data: Uint8Array): SpzHeader {
+  if (data.length < HEADER_BYTES)
+    throw new SceneReadError(path, `SPZ too short for a header (${data.length} bytes)`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (view.getUint32(0, true) !== MAGIC) throw new SceneReadError(path, 'not an SPZ file (no NGSP magic)');
   const version = view.getUint32(4, true);
   const count = view.getUint32(8, true);
   const shDegree = data[12];
-  const fractionalBits = data[13];
-  const flags = data[14];
   if (version < 2 || version > 4)
     throw new SceneReadError(path, `SPZ version ${version} is not supported (2, 3 and 4 are)`);
   if (shDegree > 3) throw new SceneReadError(path, `SPZ SH degree ${shDegree} is not supported (0-3 are)`);
+  checkGaussianCount(path, count, 'SPZ splat', Infinity, 0);
+  return { version, count, shDegree: shDegree as ShDegree };
+}
+
+function parseSpz(path: string, file: Uint8Array): SpzArrays {
+  let data = file;
+  if (file[0] === 0x1f && file[1] === 0x8b) data = gunzipBounded(path, file);
+  checkHeader(path, data);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const version = view.getUint32(4, true);
+  const count = view.getUint32(8, true);
+  const shDegree = data[12];
+  const fractionalBits = data[13];
+  const flags = data[14];
   if (fractionalBits > 23)
     throw new SceneReadError(
       path,
@@ -88,8 +147,7 @@ function parseSpz(path: string, file: Uint8Array): SpzArrays {
     );
   if (flags & FLAG_HAS_EXTENSIONS)
     throw new SceneReadError(path, 'SPZ extensions (flag 0x2) are not supported');
-  const shBytes = shRestCount(shDegree as ShDegree) * 3;
-  const sizes = [count * 9, count, count * 3, count * 3, count * (version >= 3 ? 4 : 3), count * shBytes];
+  const sizes = arraySizes(version, count, shDegree as ShDegree);
   const arrays = version === 4 ? splitV4(path, data, view, sizes) : splitSequential(path, data, 16, sizes);
   const [positions, alphas, colours, scales, rotations, sh] = arrays;
   return {
@@ -111,6 +169,8 @@ function splitSequential(path: string, data: Uint8Array, start: number, sizes: n
   const total = start + sizes.reduce((a, b) => a + b, 0);
   if (data.length < total)
     throw new SceneReadError(path, `SPZ payload truncated: ${data.length} bytes, the header needs ${total}`);
+  if (data.length > total)
+    throw new SceneReadError(path, `SPZ payload has ${data.length - total} bytes after the last array`);
   const parts: Uint8Array[] = [];
   let offset = start;
   for (const size of sizes) {
@@ -141,6 +201,11 @@ function splitV4(path: string, data: Uint8Array, view: DataView, sizes: number[]
     }
     if (offset + compressed > data.length)
       throw new SceneReadError(path, `SPZ v4 stream ${s} runs past the end of the file (truncated)`);
+    if (uncompressed > compressed * ZSTD_MAX_RATIO + 1024)
+      throw new SceneReadError(
+        path,
+        `SPZ v4 stream ${s} claims ${uncompressed} bytes from ${compressed} compressed (beyond zstd's ratio)`,
+      );
     let out: Uint8Array;
     try {
       out = zstdDecompress(data.subarray(offset, offset + compressed), new Uint8Array(uncompressed));
@@ -155,6 +220,10 @@ function splitV4(path: string, data: Uint8Array, view: DataView, sizes: number[]
     arrays.push(out);
     offset += compressed;
   }
+  for (let s = expectedStreams; s < streams; s++)
+    offset += Number(view.getBigUint64(tocOffset + s * 16, true));
+  if (offset !== data.length)
+    throw new SceneReadError(path, `SPZ v4 has ${data.length - offset} bytes after its last stream`);
   if (expectedStreams === 5) arrays.push(new Uint8Array(0));
   return arrays;
 }

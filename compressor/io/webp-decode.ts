@@ -34,3 +34,28 @@ export async function decodeWebp(bytes: Uint8Array): Promise<RgbaImage> {
     data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength),
   };
 }
+
+/**
+ * A WebP's canvas size from its RIFF header (VP8, VP8L or VP8X chunk) without decoding it, so a caller can
+ * refuse an image larger than it needs before the decoder allocates width x height x 4 bytes.
+ */
+export function webpDimensions(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (bytes.length < 30) return undefined;
+  const tag = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
+  if (tag(0) !== 'RIFF' || tag(8) !== 'WEBP') return undefined;
+  const u16 = (at: number) => bytes[at] | (bytes[at + 1] << 8);
+  const u24 = (at: number) => bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16);
+  switch (tag(12)) {
+    case 'VP8 ':
+      return { width: u16(26) & 0x3fff, height: u16(28) & 0x3fff };
+    case 'VP8L': {
+      if (bytes[20] !== 0x2f) return undefined;
+      const bits = (bytes[21] | (bytes[22] << 8) | (bytes[23] << 16) | (bytes[24] << 24)) >>> 0;
+      return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+    }
+    case 'VP8X':
+      return { width: u24(24) + 1, height: u24(27) + 1 };
+    default:
+      return undefined;
+  }
+}

@@ -1,10 +1,10 @@
 // Writes a GaussianScene as an INRIA-layout binary little-endian PLY (the property order the reference
 // 3DGS code writes: x y z nx ny nz f_dc_0..2 f_rest_* opacity scale_0..2 rot_0..3, all float32, normals 0).
-// Rows are streamed through a fixed buffer into a temporary file that is renamed into place, so a failure
-// never leaves a partial file at `path` and memory stays at the scene plus a few MiB.
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// Rows are streamed through a fixed buffer into a temporary file that is renamed into place (atomic-write.ts:
+// symlinks followed, devices refused, mode kept), so a failure never leaves a partial file at `path` and
+// memory stays at the scene plus a few MiB.
 import { shRestCount, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import { type OutputTarget, writeAtomic } from './atomic-write.ts';
 
 const CHUNK_BYTES = 4 << 20;
 
@@ -44,10 +44,8 @@ export function plyHeaderText(scene: GaussianScene): string {
   ].join('\n');
 }
 
-export async function writePly(path: string, scene: GaussianScene): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await open(temp, 'w');
-  try {
+export function writePly(path: string | OutputTarget, scene: GaussianScene): Promise<void> {
+  return writeAtomic(path, async (handle) => {
     await handle.write(Buffer.from(plyHeaderText(scene), 'latin1'));
     const k = shRestCount(scene.shDegree);
     const floatsPerRow = 17 + 3 * k;
@@ -85,13 +83,7 @@ export async function writePly(path: string, scene: GaussianScene): Promise<void
       if (!littleEndianHost) swapBytes32(chunk);
       await handle.write(chunk);
     }
-    await handle.close();
-    await rename(temp, path);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw error;
-  }
+  });
 }
 
 /** PLY is declared little-endian; on a big-endian host the float bytes are reversed in place. */

@@ -45,6 +45,7 @@ import { principalColourBasis } from './colour-basis.ts';
 import { encodeOpacity } from '../../shared/format/quantize.ts';
 import { RangeEncoder } from '../../shared/format/range-coder.ts';
 import { sceneExtent } from '../../shared/math/framing.ts';
+import { sceneValueProblem } from '../io/scene-limits.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
 import { kmeans, type KmeansResult } from './kmeans.ts';
 
@@ -205,6 +206,11 @@ function checkBits(name: string, bits: number, min: number): void {
     throw new RangeError(`${name} must be an integer in ${min}..16, got ${bits}`);
 }
 
+/** A scene value the .gsz format cannot hold (the message names the Gaussian and property). */
+export class GszValueError extends RangeError {
+  override name = 'GszValueError';
+}
+
 /** Encodes `input` as a .gsz file. */
 export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions = {}): Promise<Uint8Array> {
   const o = {
@@ -215,6 +221,10 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   const n = scene.count;
   if (n > GSZ_LIMITS.totalSplats)
     throw new RangeError(`${n} Gaussians exceed the format limit ${GSZ_LIMITS.totalSplats}`);
+  // Values the format cannot hold (non-finite, or grids beyond the header's float limits) are refused here,
+  // naming the Gaussian, rather than written into a file the decoder rejects.
+  const problem = sceneValueProblem(scene);
+  if (problem) throw new GszValueError(`cannot be stored in .gsz: ${problem}`);
   checkBits('logScaleBits', o.logScaleBits, 1);
   checkBits('rotationBits', o.rotationBits, 2);
   checkBits('opacityBits', o.opacityBits, 1);

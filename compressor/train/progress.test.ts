@@ -95,3 +95,28 @@ test('learning rates: exponential position decay times the scene extent, opacity
   assert.equal(lr.opacities, 0.1);
   assert.equal(lr.shRest, 0.0025 / 20);
 });
+
+test('the ETA follows the Gaussian count as selection prunes (cost a + b x count), not the dense average', () => {
+  const s = sink(false);
+  let clock = 0;
+  const total = 3000;
+  // Dense phase: 20,000 Gaussians for 1000 iterations; selection prunes to 2,000 over 1000; fine-tune at 2,000.
+  const count = (it: number) =>
+    it <= 1000 ? 20_000 : it <= 2000 ? 20_000 - (18_000 * (it - 1000)) / 1000 : 2000;
+  const cost = (n: number) => 2 + 0.001 * n; // ms: 2 ms fixed + 1 µs a Gaussian
+  const p = new TrainingProgress({ total, stream: s, mode: 'json', jsonEvery: 250, now: () => clock });
+  const at = 2000;
+  for (let it = 1; it <= at; it++) {
+    clock += cost(count(it));
+    p.update({ phase: 'train', iteration: it, gaussians: Math.round(count(it)), loss: 0.1 });
+  }
+  const trueRemaining = ((total - at) * cost(2000)) / 1000;
+  const eta = p.etaSeconds(at, 2000);
+  assert.ok(
+    eta !== null && Math.abs(eta - trueRemaining) / trueRemaining < 0.15,
+    `ETA ${eta} vs ${trueRemaining}`,
+  );
+  // The plain average (elapsed / done x remaining) would be ~3x too long here.
+  const naive = (clock / 1000 / at) * (total - at);
+  assert.ok(naive > 2.5 * trueRemaining);
+});

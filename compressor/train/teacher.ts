@@ -39,6 +39,8 @@ export interface TeacherOptions {
   /** Add inside-out views: true, false, or 'auto' (default) by the spread test above. */
   insideOut?: boolean | 'auto';
   background?: Rgb;
+  /** Called after each view is rendered (the CLI's progress: minutes on a CPU-emulated GPU). */
+  onView?: (done: number, total: number) => void;
 }
 
 export interface TeacherViews extends TrainingViews {
@@ -174,6 +176,7 @@ export async function teacherViews(
       );
       images.push(image);
       targets.push(createStorage(device, image, 'Teacher.target'));
+      o.onView?.(images.length, cameras.length);
     }
     gpu.check();
   } finally {

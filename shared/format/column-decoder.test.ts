@@ -167,7 +167,9 @@ test('fast column decoders fail on truncated or damaged streams with GszFormatEr
           damaged[1 + Math.floor(rand() * (damaged.length - 1))] ^= 1 << Math.floor(rand() * 8);
       const generic = (() => {
         try {
-          c.generic(new RangeDecoder(damaged, 'g'), emptyLike(codes));
+          const decoder = new RangeDecoder(damaged, 'g');
+          c.generic(decoder, emptyLike(codes));
+          decoder.checkConsumed();
           return 'ok';
         } catch (e) {
           return e instanceof GszFormatError ? e.code : `other: ${String(e)}`;
@@ -185,5 +187,23 @@ test('fast column decoders fail on truncated or damaged streams with GszFormatEr
       }
     }
     assert.ok(failures >= 10, `${c.name}: truncations must fail (${failures} failures)`);
+  }
+});
+
+test('a column holding more values than the count fails (bytes left over); zero padding is accepted', () => {
+  const codes = randomCodes(300, 5);
+  for (const c of CASES) {
+    const enc = new RangeEncoder();
+    c.generic(enc, codes);
+    const bytes = enc.finish();
+    const padded = new Uint8Array(bytes.length + 64);
+    padded.set(bytes);
+    c.fast(padded, emptyLike(codes));
+    const fewer = { ...emptyLike(codes), n: codes.n - 10 };
+    assert.throws(
+      () => c.fast(bytes, fewer),
+      (e: unknown) => e instanceof GszFormatError && /left over/.test(e.message),
+      c.name,
+    );
   }
 });

@@ -17,6 +17,17 @@ function fail(what: string, message: string): never {
 }
 const endsEarly = (what: string): never => fail(what, 'range-coded stream ends early');
 
+/**
+ * A column must be consumed exactly: the decoder reads 5 bytes plus one a renormalisation, the encoder writes
+ * as many, then only zero padding (padTo in the encoder, for the expansion limit). Other bytes left over mean
+ * the column holds more values than the chunk's count says.
+ */
+export function checkConsumed(bytes: Uint8Array, pos: number, what: string): void {
+  for (let k = pos; k < bytes.length; k++)
+    if (bytes[k] !== 0)
+      fail(what, `${bytes.length - pos} bytes left over after the chunk's Gaussians (count too small?)`);
+}
+
 /** Checks the stream's start and returns the initial code (bytes 1..4, big-endian). */
 function startCode(bytes: Uint8Array, what: string): number {
   if (bytes.length < 5) fail(what, `${bytes.length} bytes cannot hold a range-coded stream`);
@@ -129,6 +140,7 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
     keys[i] = prev;
     prevLength = length;
   }
+  checkConsumed(bytes, pos, what);
 }
 
 /**
@@ -247,6 +259,7 @@ export function decodeTriples(
     values[i * 3 + 2] = c;
     prev = a;
   }
+  checkConsumed(bytes, pos, what);
 }
 
 /**
@@ -443,6 +456,7 @@ export function decodeColours(
     }
     prev = a;
   }
+  checkConsumed(bytes, pos, what);
 }
 
 /**
@@ -527,6 +541,7 @@ export function decodeRotations(
       }
     }
   }
+  checkConsumed(bytes, pos, what);
 }
 
 /** Opacity (see codeOpacity): context (bucket of the previous code, bucket of the mean log-scale code). */
@@ -550,6 +565,7 @@ export function decodeOpacityCodes(
     values[i] = v;
     prev = v;
   }
+  checkConsumed(bytes, st[2], what);
 }
 
 /** SH indices (see codeSingles without contexts): a bits-wide tree per Gaussian. */
@@ -563,6 +579,7 @@ export function decodeIndices(
   const model = newModel(1 << bits);
   const st = startState(bytes, what);
   for (let i = 0; i < n; i++) values[i] = decodeTreeRun(bytes, what, st, model, 0, bits);
+  checkConsumed(bytes, st[2], what);
 }
 
 /**
@@ -635,6 +652,7 @@ export function decodeResidualCodes(
       sum += z;
     }
   }
+  checkConsumed(bytes, pos, what);
 }
 
 /** SH codebook halves (see codeCodebook). */
@@ -652,4 +670,5 @@ export function decodeCodebookHalves(
     const l = decodeTreeRun(bytes, what, st, low, ((h >>> 2) & 7) << 8, 8);
     halves[i] = (h << 8) | l;
   }
+  checkConsumed(bytes, st[2], what);
 }

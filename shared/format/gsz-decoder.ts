@@ -541,16 +541,40 @@ function decodeChunkInto(
   }
 }
 
+/**
+ * Header plus a check that every section it lists (codebook, chunks) lies inside `bytes` with a matching
+ * checksum, without decoding them: what `gs-compress info` needs to call a file whole.
+ */
+export function checkGszSections(bytes: Uint8Array): GszHeader {
+  const header = decodeGszHeader(bytes);
+  const sections: [number, number, number, string][] = header.chunks.map((c, i) => [
+    c.offset,
+    c.length,
+    c.crc,
+    `chunk ${i}`,
+  ]);
+  if (header.codebook)
+    sections.push([header.codebook.offset, header.codebook.length, header.codebook.crc, 'codebook']);
+  for (const [offset, length, crc, what] of sections) {
+    checkSectionEnd(bytes, offset, length, what);
+    checkSection(bytes.subarray(offset, offset + length), length, crc, what);
+  }
+  return header;
+}
+
+function checkSectionEnd(bytes: Uint8Array, offset: number, length: number, what: string): void {
+  if (offset + length > bytes.length)
+    throw new GszFormatError(
+      'truncated',
+      `${what} ends at byte ${offset + length}, the file has ${bytes.length}`,
+    );
+}
+
 /** Whole file -> one scene (Gaussians in file order). */
 export function decodeGsz(bytes: Uint8Array): GaussianScene {
   const header = decodeGszHeader(bytes);
-  const end = (offset: number, length: number, what: string): void => {
-    if (offset + length > bytes.length)
-      throw new GszFormatError(
-        'truncated',
-        `${what} ends at byte ${offset + length}, the file has ${bytes.length}`,
-      );
-  };
+  const end = (offset: number, length: number, what: string): void =>
+    checkSectionEnd(bytes, offset, length, what);
   header.chunks.forEach((c, i) => {
     end(c.offset, c.length, `chunk ${i}`);
   });

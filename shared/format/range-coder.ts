@@ -179,6 +179,16 @@ export class RangeDecoder implements BitCoder {
     return value >>> 0;
   }
 
+  /** Throws unless the rest of the stream is zero padding (see column-decoder.ts checkConsumed). */
+  checkConsumed(): void {
+    for (let k = this.pos; k < this.bytes.length; k++)
+      if (this.bytes[k] !== 0)
+        throw new GszFormatError(
+          'corrupt',
+          `${this.what}: ${this.bytes.length - this.pos} bytes left over after the chunk's Gaussians (count too small?)`,
+        );
+  }
+
   tree(probs: Uint16Array, base: number, bits: number): number {
     // this.bit() inlined, with range and code in locals: the decoder's hot loop.
     let range = this.range;

@@ -4,7 +4,7 @@
 // held-out PSNR/SSIM, bytes and ratio, time per stage); every output is written atomically at the end.
 import { existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   sigmoid,
   shRestCount,
@@ -18,7 +18,7 @@ import type { Vec3 } from '../../../shared/math/camera.ts';
 import { getGpu, type GpuContext } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
-import { encodeGsz } from '../../pack/gsz-encoder.ts';
+import { encodeGsz, GszValueError } from '../../pack/gsz-encoder.ts';
 import { encodePng } from '../../render/png.ts';
 import { rasterization } from '../../render/rasterization.ts';
 import { formatTable, trainingReport } from '../../eval/report.ts';
@@ -39,8 +39,9 @@ import type { CliCommand } from '../command.ts';
 import { CliError, EXIT } from '../command.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { storedView } from '../stored-view.ts';
+import { verifyGsz } from '../verify-gsz.ts';
 import { upOption } from '../view-options.ts';
-import { writeFileAtomic } from '../write-atomic.ts';
+import { checkOutput, writeFileAtomic } from '../write-atomic.ts';
 
 /** Defaults for a CPU-emulated GPU (SwiftShader): a 128x128, 50-view dataset trains in a few minutes. */
 export const SOFTWARE_DEFAULTS = {
@@ -138,6 +139,17 @@ export function isPhotoDataset(path: string): boolean {
   );
 }
 
+/** `report(done, total)` at most every 2 s, and always for the last one. */
+function throttled(report: (done: number, total: number) => void): (done: number, total: number) => void {
+  let last = performance.now();
+  return (done, total) => {
+    const now = performance.now();
+    if (done < total && now - last < 2000) return;
+    last = now;
+    report(done, total);
+  };
+}
+
 /** Bytes of an INRIA float PLY of `count` Gaussians at SH degree d (the usual uncompressed size). */
 function floatPlyBytes(count: number, degree: ShDegree): number {
   return count * 4 * (3 + 3 + 3 + 1 + 3 + 4 + 3 * shRestCount(degree)) + 300;
@@ -176,16 +188,16 @@ export const command: CliCommand = {
     const input = resolve(positionals[0]);
     const output = resolve(parsed.output);
     if (!existsSync(input)) throw new CliError(`${positionals[0]}: does not exist`);
-    for (const out of [output, values.preview, values.report]) {
-      if (out !== undefined && !existsSync(dirname(resolve(out))))
-        throw new CliError(`${out}: folder ${dirname(resolve(out))} does not exist`);
-    }
     const budget = parseBudget(values.budget ?? '0.15');
     const shDegree = shDegreeOption(values['sh-degree']);
     const arms = (values.arms?.split(',').map((a) => a.trim()) ?? ['natural-selection']) as Arm[];
     for (const a of arms)
       if (!ALL_ARMS.includes(a))
         throw new CliError(`--arms: unknown arm '${a}' (${ALL_ARMS.join(', ')})`, EXIT.usage);
+    // Outputs are checked before hours of training, not after.
+    await checkOutput(parsed.output, ['.gsz'], 'compress');
+    if (values.preview) await checkOutput(values.preview, ['.png'], '--preview');
+    if (values.report) await checkOutput(values.report, ['.json'], '--report');
     const json = values.json === true;
     const say = (message: string) =>
       json ? process.stdout.write(`${JSON.stringify({ type: 'log', message })}\n`) : console.error(message);
@@ -296,6 +308,7 @@ export const command: CliCommand = {
         );
         const teacher = await timed('teacher', () =>
           teacherViews(gpu, initial, {
+            onView: throttled((done, total) => say(`teacher: ${done}/${total} views rendered`)),
             views: count,
             trainViews,
             width: size,
@@ -358,8 +371,13 @@ export const command: CliCommand = {
         shDegree: shDegree ?? scene.shDegree,
         up: up.vector,
         background,
+        onProgress: (stage) =>
+          say(stage === 'k-means' ? 'pack: k-means for the SH codebook' : 'pack: encoding chunks'),
       }),
-    );
+    ).catch((error: unknown) => {
+      if (error instanceof GszValueError) throw new CliError(`trained scene: ${error.message}`);
+      throw error;
+    });
     if (mode === 'a') inputBytes = floatPlyBytes(final.counts.selectionStart, scene.shDegree);
     let preview: Uint8Array | undefined;
     if (values.preview) {
@@ -401,7 +419,7 @@ export const command: CliCommand = {
       training: report,
     };
     await timed('write', async () => {
-      await writeFileAtomic(output, gsz);
+      await writeFileAtomic(output, gsz, { verify: verifyGsz(parsed.output) });
       if (preview && values.preview) await writeFileAtomic(resolve(values.preview), preview);
       if (values.report)
         await writeFileAtomic(resolve(values.report), `${JSON.stringify(summary, null, 2)}\n`);

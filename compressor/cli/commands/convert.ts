@@ -9,6 +9,7 @@ import { writePly } from '../../io/write-ply.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
+import { checkOutput } from '../write-atomic.ts';
 
 const HELP = `Usage: gs-compress convert INPUT -o OUTPUT.ply [options]
 
@@ -44,6 +45,7 @@ export const command: CliCommand = {
     if (!parsed) return EXIT.ok;
     const { values, positionals, output } = parsed;
     const degree = shDegreeOption(values['sh-degree']);
+    const target = await checkOutput(output, ['.ply'], 'convert', '`gs-compress pack` writes .gsz');
     const started = performance.now();
     let scene;
     try {
@@ -53,7 +55,7 @@ export const command: CliCommand = {
       throw error;
     }
     if (degree !== undefined) scene = capShDegree(scene, degree);
-    await writePly(resolve(output), scene);
+    await writePly(target, scene);
     console.log(
       `${output}: ${scene.count} Gaussians, SH degree ${scene.shDegree} (${((performance.now() - started) / 1000).toFixed(2)} s)`,
     );

@@ -1,11 +1,11 @@
 // `gs-compress export`: .gsz -> INRIA-layout float PLY (decoded values, i.e. after quantization), through the
 // shared PLY writer (compressor/io/write-ply.ts, atomic). Bad input: one line naming the file, exit 1, no output.
-import { resolve } from 'node:path';
 import { decodeGsz, GszFormatError } from '../../../shared/format/gsz-decoder.ts';
 import { writePly } from '../../io/write-ply.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, readInputFile } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
+import { checkOutput } from '../write-atomic.ts';
 
 const HELP = `Usage: gs-compress export FILE.gsz -o OUTPUT.ply
 
@@ -32,6 +32,7 @@ export const command: CliCommand = {
     if (!parsed) return EXIT.ok;
     const { positionals, output } = parsed;
     const file = positionals[0];
+    const target = await checkOutput(output, ['.ply'], 'export');
     const bytes = await readInputFile(file);
     let scene;
     try {
@@ -40,7 +41,7 @@ export const command: CliCommand = {
       if (error instanceof GszFormatError) throw new CliError(`${file}: ${error.message}`);
       throw error;
     }
-    await writePly(resolve(output), scene);
+    await writePly(target, scene);
     console.log(`${output}: ${scene.count} Gaussians, SH degree ${scene.shDegree}`);
     return EXIT.ok;
   },

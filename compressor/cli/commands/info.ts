@@ -1,6 +1,7 @@
 // `gs-compress info`: what a .gsz holds — counts, SH degree, quantization, bytes per attribute, chunk table.
-// Reads only the header and the section lengths it lists (no decoding), and validates like the viewer does.
-import { decodeGszHeader, GszFormatError, type GszHeader } from '../../../shared/format/gsz-decoder.ts';
+// Reads the header and checks that every section it lists is present with a matching checksum (no decoding):
+// a truncated or damaged file exits 1 naming the problem.
+import { checkGszSections, GszFormatError, type GszHeader } from '../../../shared/format/gsz-decoder.ts';
 import { GSZ_COLUMNS } from '../../../shared/format/gsz-layout.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, readInputFile } from '../args.ts';
@@ -29,7 +30,7 @@ export interface GszInfo {
 }
 
 export function gszInfo(file: string, bytes: Uint8Array): GszInfo {
-  const header = decodeGszHeader(bytes);
+  const header = checkGszSections(bytes);
   const attributes: Record<string, number> = { header: header.headerEnd };
   GSZ_COLUMNS.forEach((name, k) => {
     if (k < (header.chunks[0]?.columnLengths.length ?? 0))

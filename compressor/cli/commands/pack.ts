@@ -6,15 +6,17 @@ import { resolve } from 'node:path';
 import { getGpu } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
-import { encodeGsz, GSZ_DEFAULTS, type GszEncodeOptions } from '../../pack/gsz-encoder.ts';
+import { encodeGsz, GSZ_DEFAULTS, GszValueError, type GszEncodeOptions } from '../../pack/gsz-encoder.ts';
 import { GSZ_PROFILE_NAMES, GSZ_PROFILES, type GszProfile, profileTarget } from '../../pack/profiles.ts';
 import { encodeToPsnr, SEARCHED_OPTIONS } from '../../pack/target-psnr.ts';
 import type { CliCommand } from '../command.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
+import { StageLog } from '../stage-log.ts';
 import { storedView } from '../stored-view.ts';
+import { verifyGsz } from '../verify-gsz.ts';
 import { backgroundOption, upOption } from '../view-options.ts';
-import { writeFileAtomic } from '../write-atomic.ts';
+import { checkOutput, writeFileAtomic } from '../write-atomic.ts';
 
 const d = GSZ_DEFAULTS;
 const HELP = `Usage: gs-compress pack INPUT -o OUTPUT.gsz [options]
@@ -135,7 +137,10 @@ export const command: CliCommand = {
     }
     const views = numberOption(values['psnr-views'], 'psnr-views', 1, 64, true);
     const size = psnrSize(values['psnr-size']);
+    const target = await checkOutput(output, ['.gsz'], 'pack');
     const started = performance.now();
+    const log = new StageLog();
+    log.line(`reading ${positionals[0]}`);
     let scene;
     try {
       scene = await readScene(resolve(positionals[0]));
@@ -157,6 +162,12 @@ export const command: CliCommand = {
         if (kmeansMode === 'gpu') throw new CliError(`--kmeans gpu: ${(error as Error).message}`);
       }
     }
+    options.onProgress = (stage) =>
+      log.line(
+        stage === 'k-means'
+          ? `k-means on ${where}: SH codebook for ${scene.count.toLocaleString('en-US')} Gaussians`
+          : `encoding ${scene.count.toLocaleString('en-US')} Gaussians into chunks`,
+      );
     let bytes: Uint8Array;
     let note = '';
     if (targetDb !== undefined) {
@@ -172,24 +183,31 @@ export const command: CliCommand = {
           gpu,
           base: options,
           views: { ...(views !== undefined ? { views } : {}), ...size },
-          onProgress: (m) => console.log(`  ${m}`),
+          onProgress: (m) => log.line(m),
         });
         bytes = found.bytes;
         note =
           `, ${found.psnrDb.toFixed(2)} dB (target ${targetDb}; default steps ${(found.defaultBytes / Math.max(1, scene.count)).toFixed(2)} B/Gaussian at ` +
           `${found.defaultPsnrDb.toFixed(2)} dB), ${found.encodes} encodes and ${found.renders} renders, steps ${JSON.stringify(found.steps)}`;
       } catch (error) {
+        if (error instanceof GszValueError) throw new CliError(`${positionals[0]}: ${error.message}`);
         if (error instanceof RangeError) throw new CliError(`${searchedBy}: ${error.message}`);
         throw error;
       }
     } else {
-      bytes = await encodeGsz(scene, options);
+      try {
+        bytes = await encodeGsz(scene, options);
+      } catch (error) {
+        if (error instanceof GszValueError) throw new CliError(`${positionals[0]}: ${error.message}`);
+        throw error;
+      }
     }
-    await writeFileAtomic(resolve(output), bytes);
+    log.line(`checking and writing ${output}`);
+    await writeFileAtomic(target, bytes, { verify: verifyGsz(output) });
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `${output}: ${scene.count} Gaussians, SH degree ${options.shDegree ?? scene.shDegree}, ${bytes.length} bytes ` +
-        `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), up [${(options.up ?? [0, -1, 0]).join(',')}], k-means on ${wantsSh ? where : '-'}, ${seconds.toFixed(1)} s${note}`,
+        `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), up [${(options.up ?? [0, -1, 0]).join(',')}], ${wantsSh ? `k-means on ${where}` : 'no SH codebook'}, ${seconds.toFixed(1)} s${note}`,
     );
     return EXIT.ok;
   },

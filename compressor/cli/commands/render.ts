@@ -15,7 +15,7 @@ import { parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 import { storedView } from '../stored-view.ts';
 import { backgroundOption, parseCameraSpec, upOption } from '../view-options.ts';
-import { writeFileAtomic } from '../write-atomic.ts';
+import { checkOutput, writeFileAtomic } from '../write-atomic.ts';
 
 export { parseCameraSpec } from '../view-options.ts';
 
@@ -101,6 +101,7 @@ export const command: CliCommand = {
       throw new CliError('--camera and --orbit are exclusive', EXIT.usage);
     const spec = values.camera === undefined ? undefined : parseCameraSpec(values.camera);
 
+    await checkOutput(outputPath(output, orbit === undefined ? undefined : 0), ['.png'], 'render');
     const input = resolve(positionals[0]);
     let scene;
     try {
