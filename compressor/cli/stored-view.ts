@@ -1,6 +1,6 @@
 // The view fields a .gsz header stores (up, background, default camera, robust extent), read from the
 // file's first bytes only; other formats store none. Used by `render` and `compress` (mode c).
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import {
   decodeGszHeader,
@@ -9,19 +9,24 @@ import {
   gszPreambleLength,
   type GszHeader,
 } from '../../shared/format/gsz-decoder.ts';
-import { CliError } from './command.ts';
 
 export type StoredView = Partial<Pick<GszHeader, 'up' | 'background' | 'camera' | 'focus'>>;
 
-/** The view fields of a .gsz header (up, background, default camera, robust extent); {} for other formats. */
+/**
+ * The view fields of a .gsz header (up, background, default camera, robust extent); {} for other formats
+ * and for anything that is not a readable .gsz (no regular file, a damaged header): the scene reader, run
+ * next, reports those with its own checks, so a FIFO is never opened here and every error reads alike.
+ */
 export async function storedView(path: string): Promise<StoredView> {
   if (extname(path).toLowerCase() !== '.gsz') return {};
   try {
+    const info = await stat(path);
+    if (!info.isFile() || info.size === 0) return {};
     const prefix = await readPrefix(path, gszPreambleLength());
     const header = decodeGszHeader(await readPrefix(path, gszHeaderLength(prefix)));
     return { up: header.up, background: header.background, camera: header.camera, focus: header.focus };
   } catch (error) {
-    if (error instanceof GszFormatError) throw new CliError(`${path}: ${error.message}`);
+    if (error instanceof GszFormatError || (error as NodeJS.ErrnoException).code !== undefined) return {};
     throw error;
   }
 }
