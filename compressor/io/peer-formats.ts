@@ -1,7 +1,8 @@
-// Test and bench only: PlayCanvas splat-transform (a dev dependency) as the other formats' own code — its
-// readers decode files we write, its writers make files ours must read. Columns come back in PLY axes and
-// INRIA conventions (log-scales, opacity logits, rot_0..3 = w x y z, f_rest channel-major).
+// Test and bench only: the other formats' own code (dev dependencies) — PlayCanvas splat-transform's readers
+// decode files we write and its writers make files ours must read; Niantic's SPZ library (@adobe/spz, the
+// reference C++ as wasm) decodes our SPZ. Scenes come back in PLY axes and INRIA conventions.
 import { readdir, readFile } from 'node:fs/promises';
+import spzPackage from '@adobe/spz';
 import { join, relative } from 'node:path';
 import {
   bakeTransform,
@@ -15,7 +16,13 @@ import {
   Transform,
   writeGlb,
 } from '@playcanvas/splat-transform';
-import { createScene, shDegreeFromRestCount, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import {
+  createScene,
+  OPACITY_LOGIT_LIMIT,
+  shDegreeFromRestCount,
+  type GaussianScene,
+  type ShDegree,
+} from '../../shared/scene/gaussian-scene.ts';
 import { inriaPropertyNames } from './write-ply.ts';
 
 type InputFormat = Parameters<typeof peerReadFile>[0]['inputFormat'];
@@ -97,4 +104,27 @@ export async function peerWriteGlb(scene: GaussianScene): Promise<Uint8Array> {
   const bytes = fs.results.get('scene.glb');
   if (!bytes) throw new Error('splat-transform wrote no scene.glb');
   return bytes;
+}
+
+// Under NodeNext the package's CommonJS typings describe its default import as the whole module.
+const createSpzModule = spzPackage as unknown as typeof import('@adobe/spz')['default'];
+let spzModule: ReturnType<typeof createSpzModule> | undefined;
+
+/** The scene Niantic's reference reader decodes from SPZ `bytes`, converted to RDF (PLY) axes by it. */
+export async function peerDecodeSpz(bytes: Uint8Array): Promise<GaussianScene> {
+  spzModule ??= createSpzModule();
+  const spz = await spzModule;
+  const cloud = spz.loadSpzFromBuffer(bytes, { to: spz.CoordinateSystem.RDF });
+  const scene = createScene(cloud.numPoints, cloud.shDegree as ShDegree, cloud.antialiased);
+  scene.positions.set(cloud.positions);
+  scene.logScales.set(cloud.scales);
+  scene.shDC.set(cloud.colors);
+  scene.shRest.set(cloud.sh);
+  for (let i = 0; i < cloud.numPoints; i++) {
+    // alpha bytes 0 and 255 decode to ±Infinity logits there; our scenes clamp them.
+    scene.opacityLogits[i] = Math.max(-OPACITY_LOGIT_LIMIT, Math.min(OPACITY_LOGIT_LIMIT, cloud.alphas[i]));
+    const [x, y, z, w] = cloud.rotations.subarray(i * 4, i * 4 + 4);
+    scene.rotations.set([w, x, y, z], i * 4);
+  }
+  return scene;
 }
