@@ -14,7 +14,6 @@ import { encodeGlb } from './write-gltf.ts';
 import { encodeSplat } from './write-splat.ts';
 import { encodeSpz, type SpzVersion } from './write-spz.ts';
 
-
 /** A small scene that renders as a dense blob: scales and opacities in a trained scene's range. */
 function renderableScene(degree: 0 | 3): GaussianScene {
   const scene = randomScene(3000, degree, 60 + degree);
