@@ -59,6 +59,8 @@ test('a splat-transform LOD set reads as its finest level, as splat-transform re
     assert.equal(ours.shDegree, 1);
     const viaFolder = await readScene(out);
     assert.deepEqual(viaFolder.positions, ours.positions);
+    // A plain SOG folder (one unit, meta.json inside) reads as that SOG.
+    assert.equal((await readScene(join(out, '0_0'))).count, fine.count);
 
     const peer = await peerReadScene(await filesUnder(out), 'lod-meta.json', 'lod');
     assert.equal(peer.count, ours.count);

@@ -73,7 +73,7 @@ test('convert refuses what the target cannot hold with one line and no file; bad
   });
 });
 
-test('export decodes a .gsz to SPZ and glTF', async () => {
+test('export decodes a .gsz to SPZ and glTF, and to .splat once its SH is dropped', async () => {
   const scene = randomScene(500, 1, 43);
   await withTempDir(async (dir) => {
     const gsz = join(dir, 'scene.gsz');
@@ -84,5 +84,9 @@ test('export decodes a .gsz to SPZ and glTF', async () => {
       assert.equal(back.count, scene.count);
       assert.equal(back.shDegree, 1);
     }
+    const splat = join(dir, 'scene.splat');
+    await assert.rejects(exportCommand.run([gsz, '-o', splat]), /holds SH degree 0 at most/);
+    assert.equal(await exportCommand.run([gsz, '-o', splat, '--sh-degree', '0']), EXIT.ok);
+    assert.equal((await readScene(splat)).count, scene.count);
   });
 });

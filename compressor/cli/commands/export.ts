@@ -2,9 +2,9 @@
 // quantization), through the shared writers (compressor/io/write-scene.ts, atomic). Bad input or a format that
 // cannot hold the scene: one line naming the file, exit 1, no output.
 import { decodeGsz, GszFormatError } from '../../../shared/format/gsz-decoder.ts';
-import type { GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
+import { capShDegree, type GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
 import type { CliCommand } from '../command.ts';
-import { parseCommandArgs, readInputFile } from '../args.ts';
+import { parseCommandArgs, readInputFile, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 import { checkOutputFormat, OUTPUT_HELP, spzVersionOption, writeOutputScene } from '../scene-output.ts';
 
@@ -16,13 +16,15 @@ to another viewer.
 
 Options:
   -o, --output FILE   the file to write (replaced atomically)
+      --sh-degree N   keep SH bands up to N (0-3; e.g. 0 for .splat, which holds none)
 ${OUTPUT_HELP}
   -h, --help
 
 Examples:
   gs-compress export scene.gsz -o scene.ply
   gs-compress export scene.gsz -o scene.spz
-  gs-compress export scene.gsz -o scene.glb`;
+  gs-compress export scene.gsz -o scene.glb
+  gs-compress export scene.gsz -o scene.splat --sh-degree 0`;
 
 export const command: CliCommand = {
   name: 'export',
@@ -33,6 +35,7 @@ export const command: CliCommand = {
       {
         output: { type: 'string', short: 'o' },
         'spz-version': { type: 'string' },
+        'sh-degree': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       HELP,
@@ -41,6 +44,7 @@ export const command: CliCommand = {
     if (!parsed) return EXIT.ok;
     const { values, positionals, output } = parsed;
     const spzVersion = spzVersionOption(values['spz-version']);
+    const degree = shDegreeOption(values['sh-degree']);
     checkOutputFormat(output, HELP);
     const file = positionals[0];
     const bytes = await readInputFile(file);
@@ -51,6 +55,7 @@ export const command: CliCommand = {
       if (error instanceof GszFormatError) throw new CliError(`${file}: ${error.message}`);
       throw error;
     }
+    if (degree !== undefined) scene = capShDegree(scene, degree);
     await writeOutputScene(output, scene, spzVersion);
     console.log(`${output}: ${scene.count} Gaussians, SH degree ${scene.shDegree}`);
     return EXIT.ok;
