@@ -33,7 +33,7 @@ export interface OutputTarget {
 }
 
 /** `.NAME.PID.MS.tmp` as written below: NAME one of the CLI's outputs, MS a 13-digit Date.now(). */
-const TEMP_PATTERN = /^\.(.+\.(?:gsz|ply|png|json))\.(\d+)\.(\d{13})\.tmp$/i;
+const TEMP_PATTERN = /^\.(.+\.(?:gsz|ply|png|json|spz|splat|glb))\.(\d+)\.(\d{13})\.tmp$/i;
 /** Symlink hops followed before giving up (the kernel's own limit is 40). */
 const MAX_LINKS = 40;
 

@@ -4,27 +4,33 @@
 //   "NGSP"/gzip  Niantic SPZ (v2/v3 gzip, v4 raw header + zstd)
 //   "PK\3\4"     PlayCanvas SOG bundle (.sog); a SOG meta.json with its textures beside it also works
 //   "\x89GSZ"    our own .gsz (decoded by shared/format, GszFormatError -> SceneReadError)
+//   "glTF"       binary glTF with KHR_gaussian_splatting (.glb); a .gltf JSON file by its extension
 //   .splat       antimatter15 splat (no magic)
+//   lod-meta.json  PlayCanvas streamed SOG, read at its finest level; a folder holding lod-meta.json or
+//                a SOG meta.json is read as that file
 // Every bad input ends in a one-line SceneReadError naming the file; only regular files are opened (a FIFO
 // would block, a directory or device is not a scene), and every scene read is checked against the value
 // limits of scene-limits.ts.
 import { stat } from 'node:fs/promises';
-import { extname, basename } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { decodeGsz, GszFormatError } from '../../shared/format/gsz-decoder.ts';
 import { GSZ_MAGIC } from '../../shared/format/gsz-layout.ts';
 import type { GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { openOrThrow, readWholeFile } from './file-read.ts';
+import { decodeGltf } from './read-gltf.ts';
 import { readPly } from './read-ply.ts';
 import { decodeSogBundle, readSogFolder } from './read-sog.ts';
+import { readSogLod } from './read-sog-lod.ts';
 import { decodeSplat } from './read-splat.ts';
 import { decodeSpz } from './read-spz.ts';
 import { checkSceneValues } from './scene-limits.ts';
 import { SceneReadError } from './scene-read-error.ts';
 
-export type SceneFormat = 'ply' | 'spz' | 'sog' | 'sog-folder' | 'splat' | 'gsz';
+export type SceneFormat = 'ply' | 'spz' | 'sog' | 'sog-folder' | 'sog-lod' | 'splat' | 'gsz' | 'gltf';
 
 export const SUPPORTED_FORMATS =
-  '.ply (INRIA float or PlayCanvas compressed), .spz, .sog (or SOG meta.json), .splat, .gsz';
+  '.ply (INRIA float or PlayCanvas compressed), .spz, .sog (or SOG meta.json), SOG lod-meta.json, .splat, ' +
+  '.glb / .gltf (KHR_gaussian_splatting), .gsz';
 
 /** Throws unless `path` is a non-empty regular file; returns its size. */
 export async function checkRegularFile(path: string): Promise<number> {
@@ -66,17 +72,41 @@ export async function detectSceneFormat(path: string): Promise<SceneFormat> {
   if (text === 'NGSP' || (head[0] === 0x1f && head[1] === 0x8b)) return 'spz';
   if (text === 'PK\x03\x04') return 'sog';
   if (length === 4 && GSZ_MAGIC.every((b, i) => head[i] === b)) return 'gsz';
+  if (text === 'glTF') return 'gltf';
   const extension = extname(path).toLowerCase();
   if (extension === '.splat') return 'splat';
+  if (extension === '.gltf') return 'gltf';
+  if (basename(path).toLowerCase() === 'lod-meta.json') return 'sog-lod';
   if (basename(path).toLowerCase() === 'meta.json') return 'sog-folder';
   if (extension === '.gsz') throw new SceneReadError(path, 'not a .gsz file (bad magic)');
   throw new SceneReadError(path, `unknown scene format (supported: ${SUPPORTED_FORMATS})`);
 }
 
-export async function readScene(path: string): Promise<GaussianScene> {
+export async function readScene(input: string): Promise<GaussianScene> {
+  const path = await folderManifest(input);
   const scene = await readSceneUnchecked(path);
   checkSceneValues(path, scene);
   return scene;
+}
+
+/** A folder stands for the scene manifest inside it: lod-meta.json (streamed SOG) first, then SOG meta.json. */
+async function folderManifest(path: string): Promise<string> {
+  const isFolder = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) return path;
+  for (const name of ['lod-meta.json', 'meta.json']) {
+    const file = join(path, name);
+    if (
+      await stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return file;
+  }
+  throw new SceneReadError(path, 'folder holds neither lod-meta.json nor a SOG meta.json');
 }
 
 async function readSceneUnchecked(path: string): Promise<GaussianScene> {
@@ -89,8 +119,12 @@ async function readSceneUnchecked(path: string): Promise<GaussianScene> {
       return decodeSogBundle(path, await readWholeFile(path));
     case 'sog-folder':
       return readSogFolder(path);
+    case 'sog-lod':
+      return readSogLod(path);
     case 'splat':
       return decodeSplat(path, await readWholeFile(path));
+    case 'gltf':
+      return decodeGltf(path, await readWholeFile(path));
     case 'gsz': {
       const bytes = await readWholeFile(path);
       try {

@@ -19,11 +19,11 @@ import {
 import { checkGaussianCount } from './scene-limits.ts';
 import { SceneReadError } from './scene-read-error.ts';
 
-const MAGIC = 0x5053474e; // "NGSP" little-endian
-const FLAG_ANTIALIASED = 0x1;
+export const SPZ_MAGIC = 0x5053474e; // "NGSP" little-endian
+export const SPZ_FLAG_ANTIALIASED = 0x1;
 const FLAG_HAS_EXTENSIONS = 0x2;
 /** SPZ writes DC colour as dc * 0.15 * 255 + 127.5 (not SH_C0), leaving headroom for out-of-range bases. */
-const COLOUR_SCALE = 0.15;
+export const SPZ_COLOUR_SCALE = 0.15;
 
 /** Sign of each SH basis function (bands 1-3, 3DGS order) under the RUB -> RDF flip y -> -y, z -> -z. */
 export const SH_FLIP_RUB_TO_RDF = [
@@ -119,7 +119,8 @@ function checkHeader(path: string, data: Uint8Array): SpzHeader {
   if (data.length < HEADER_BYTES)
     throw new SceneReadError(path, `SPZ too short for a header (${data.length} bytes)`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (view.getUint32(0, true) !== MAGIC) throw new SceneReadError(path, 'not an SPZ file (no NGSP magic)');
+  if (view.getUint32(0, true) !== SPZ_MAGIC)
+    throw new SceneReadError(path, 'not an SPZ file (no NGSP magic)');
   const version = view.getUint32(4, true);
   const count = view.getUint32(8, true);
   const shDegree = data[12];
@@ -155,7 +156,7 @@ function parseSpz(path: string, file: Uint8Array): SpzArrays {
     count,
     shDegree: shDegree as ShDegree,
     fractionalBits,
-    antialiased: (flags & FLAG_ANTIALIASED) !== 0,
+    antialiased: (flags & SPZ_FLAG_ANTIALIASED) !== 0,
     positions,
     alphas,
     colours,
@@ -208,7 +209,8 @@ function splitV4(path: string, data: Uint8Array, view: DataView, sizes: number[]
       );
     let out: Uint8Array;
     try {
-      out = zstdDecompress(data.subarray(offset, offset + compressed), new Uint8Array(uncompressed));
+      // No preallocated output: fzstd 0.1.1 fails on a stream of several frames when given one.
+      out = zstdDecompress(data.subarray(offset, offset + compressed));
     } catch (error) {
       throw new SceneReadError(path, `SPZ v4 stream ${s} is not valid zstd (${(error as Error).message})`);
     }
@@ -239,7 +241,7 @@ function unpack(a: SpzArrays): GaussianScene {
   }
   for (let i = 0; i < a.count * 3; i++) {
     scene.logScales[i] = a.scales[i] / 16 - 10;
-    scene.shDC[i] = (a.colours[i] / 255 - 0.5) / COLOUR_SCALE;
+    scene.shDC[i] = (a.colours[i] / 255 - 0.5) / SPZ_COLOUR_SCALE;
   }
   for (let i = 0; i < a.count; i++) {
     const alpha = a.alphas[i] / 255;

@@ -48,6 +48,7 @@ import { sceneExtent } from '../../shared/math/framing.ts';
 import { sceneValueProblem } from '../io/scene-limits.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
 import { kmeans, type KmeansResult } from './kmeans.ts';
+import { neededShDegree, shZeroBin } from './sh-degree-trim.ts';
 
 export interface GszEncodeOptions {
   /** Per-Gaussian importance (higher = earlier in the file); default: defaultImportance (importance.ts). */
@@ -217,7 +218,11 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
     ...GSZ_DEFAULTS,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as typeof GSZ_DEFAULTS & GszEncodeOptions;
-  const scene = options.shDegree === undefined ? input : capShDegree(input, options.shDegree);
+  const capped = options.shDegree === undefined ? input : capShDegree(input, options.shDegree);
+  // Bands with nothing above the SH quantization step are dropped, unless a caller's codebook fixes the dims.
+  const scene = options.shCodebook
+    ? capped
+    : capShDegree(capped, neededShDegree(capped, shZeroBin(o.shResidualStep, o.shResidualRounding)));
   const n = scene.count;
   if (n > GSZ_LIMITS.totalSplats)
     throw new RangeError(`${n} Gaussians exceed the format limit ${GSZ_LIMITS.totalSplats}`);
@@ -373,6 +378,7 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
     const header = {
       count: n,
       shDegree: scene.shDegree,
+      ...(scene.shDegree < capped.shDegree ? { shDegreeTrimmedFrom: capped.shDegree } : {}),
       antialiased: scene.antialiased,
       bounds: [...bounds.min, ...bounds.max],
       up: unitUp(o.up ?? [0, -1, 0]),

@@ -289,10 +289,15 @@ export function decodeGszHeader(bytes: Uint8Array): GszHeader {
   const up = vec3(h.up, 'up', -1, 1);
   if (Math.hypot(...up) < 1e-6) corrupt('up has zero length');
   const optional = viewFields(h);
+  const trimmedFrom =
+    h.shDegreeTrimmedFrom === undefined
+      ? undefined
+      : (num(h.shDegreeTrimmedFrom, 'shDegreeTrimmedFrom', shDegree + 1, 3, true) as 1 | 2 | 3);
   return {
     version: pre.version,
     count,
     shDegree,
+    ...(trimmedFrom !== undefined ? { shDegreeTrimmedFrom: trimmedFrom } : {}),
     antialiased: h.antialiased as boolean,
     bounds: bounds(h.bounds, 'bounds'),
     up,

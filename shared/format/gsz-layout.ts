@@ -110,6 +110,8 @@ export interface GszHeader {
   version: number;
   count: number;
   shDegree: 0 | 1 | 2 | 3;
+  /** The input's SH degree when the encoder dropped bands that carried nothing above their quantization step. */
+  shDegreeTrimmedFrom?: 1 | 2 | 3;
   antialiased: boolean;
   bounds: GszBounds;
   /** Intended world up (the viewer's default camera uses it). */

@@ -46,7 +46,7 @@ function text(info: GszInfo): string {
   const f = (v: number) => Number(v.toPrecision(6));
   const lines = [
     `${info.file}: .gsz v${h.version}, ${info.fileBytes} bytes, ${h.count} Gaussians (${(info.fileBytes / n).toFixed(2)} B/Gaussian)`,
-    `SH degree ${h.shDegree}, antialiased ${h.antialiased}`,
+    `SH degree ${h.shDegree}${h.shDegreeTrimmedFrom ? ` (trimmed from ${h.shDegreeTrimmedFrom}: the higher bands carried nothing above the quantization step)` : ''}, antialiased ${h.antialiased}`,
     `bounds min [${h.bounds.min.map(f).join(', ')}] max [${h.bounds.max.map(f).join(', ')}]`,
     `view: up [${h.up.map(f).join(', ')}], background ${h.background ? `[${h.background.map(f).join(', ')}]` : 'none (transparent)'}, ` +
       `default camera ${h.camera ? `eye [${h.camera.eye.map(f).join(', ')}] target [${h.camera.target.map(f).join(', ')}] fov ${f(h.camera.fovY)} deg` : 'none (framed from the extent)'}` +

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { getGpu } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
+import { decodeGszHeader } from '../../../shared/format/gsz-decoder.ts';
 import { encodeGsz, GSZ_DEFAULTS, GszValueError, type GszEncodeOptions } from '../../pack/gsz-encoder.ts';
 import { GSZ_PROFILE_NAMES, GSZ_PROFILES, type GszProfile, profileTarget } from '../../pack/profiles.ts';
 import { encodeToPsnr, SEARCHED_OPTIONS } from '../../pack/target-psnr.ts';
@@ -206,7 +207,7 @@ export const command: CliCommand = {
     await writeFileAtomic(target, bytes, { verify: verifyGsz(output) });
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `${output}: ${scene.count} Gaussians, SH degree ${options.shDegree ?? scene.shDegree}, ${bytes.length} bytes ` +
+      `${output}: ${scene.count} Gaussians, ${shDegreeSummary(bytes)}, ${bytes.length} bytes ` +
         `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), up [${(options.up ?? [0, -1, 0]).join(',')}], ${wantsSh ? `k-means on ${where}` : 'no SH codebook'}, ${seconds.toFixed(1)} s${note}`,
     );
     return EXIT.ok;
@@ -221,4 +222,12 @@ function psnrSize(text: string | undefined): { width?: number; height?: number }
   if (!(width >= 16 && width <= 4096 && height >= 16 && height <= 4096))
     throw new CliError(`--psnr-size expects WxH with each side in 16..4096, got '${text}'`, EXIT.usage);
   return { width, height };
+}
+
+/** The written file's SH degree, with the input's when the encoder trimmed empty bands (sh-degree-trim.ts). */
+function shDegreeSummary(bytes: Uint8Array): string {
+  const header = decodeGszHeader(bytes);
+  return header.shDegreeTrimmedFrom === undefined
+    ? `SH degree ${header.shDegree}`
+    : `SH degree ${header.shDegree} (trimmed from ${header.shDegreeTrimmedFrom}: higher bands below the SH quantization step)`;
 }
