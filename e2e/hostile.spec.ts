@@ -243,3 +243,33 @@ test('30 loads in a row (complete, stalled, cut, bad) leave GPU buffers, Workers
   expect(after.workers).toBeLessThanOrEqual(1);
   expect(after.heapMB - baseline.heapMB).toBeLessThan(4);
 });
+
+test('an uncaptured WebGPU error becomes an error event (gpu-error), not only a console line', async ({
+  page,
+}) => {
+  // Keep a handle on the element's device (the page's only one) to provoke a validation error on it.
+  await page.addInitScript(() => {
+    const createBuffer = GPUDevice.prototype.createBuffer;
+    GPUDevice.prototype.createBuffer = function (this: GPUDevice, descriptor: GPUBufferDescriptor) {
+      (window as unknown as { device: GPUDevice }).device = this;
+      return createBuffer.call(this, descriptor);
+    };
+  });
+  await openViewer(page, {});
+  expect((await loadSrc(page, '/e2e/fixtures/small.gsz')).type).toBe('load');
+  await page.evaluate(() => {
+    (window as unknown as { events: RecordedEvent[] }).events.length = 0;
+    // Usage 0 is invalid: a validation error nobody captures.
+    (window as unknown as { device: GPUDevice }).device.createBuffer({ size: 16, usage: 0 });
+  });
+  await page.waitForFunction(() =>
+    (window as unknown as { events: RecordedEvent[] }).events.some((e) => e.type === 'error'),
+  );
+  const error = (await events(page)).find((e) => e.type === 'error')!.detail as unknown as ErrorDetail;
+  expect(error.code).toBe('gpu-error');
+  expect(DOCUMENTED_CODES).toContain(error.code);
+  // The scene that was loaded stays on screen under the message.
+  await expect(page.locator('gs-scene').locator('.banner')).toBeVisible();
+  expect(await splatCount(page)).toBe(6000);
+  await expectResponsive(page);
+});

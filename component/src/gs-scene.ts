@@ -430,8 +430,9 @@ export class GsScene extends LitElement {
       return;
     }
     if (!this.firstFrameSent) {
-      const wanted = parseReveal(this.reveal) * (this.lastProgress.splatsTotal ?? this.splatCount);
-      if (drawn >= wanted || this.loadPending) this.showScene(drawn);
+      // A frame submitted before the last chunks came may complete after loadDone: count what it drew.
+      const total = this.loadPending ? this.splatCount : (this.lastProgress.splatsTotal ?? this.splatCount);
+      if (drawn >= parseReveal(this.reveal) * total) this.showScene(drawn);
     }
     if (this.loadPending && drawn >= this.splatCount) this.finishLoad();
   }

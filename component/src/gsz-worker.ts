@@ -40,7 +40,7 @@ async function load(request: LoadRequest): Promise<void> {
     const length = Number(response.headers.get('content-length'));
     if (!response.headers.get('content-encoding') && Number.isFinite(length) && length > 0)
       progress.bytesTotal = length;
-    let lastPost = 0;
+    let lastPost = -Infinity; // the first bytes are reported at once (a Worker's clock starts near 0)
     await readGszStream(reader, request.maxSplats, {
       header(scene) {
         progress.splatsTotal = scene.count;
