@@ -14,6 +14,7 @@
 //   /hostile/reordered          chunks stored in the file order 2, 0, 1 (valid: the format allows it)
 //   /hostile/count-total        header count 2^40 (chunk table left as it is)
 //   /hostile/count-chunk        chunk 0 claims 2^21 Gaussians (and the header count follows)
+//   /hostile/section-huge       chunk 2 claims 1 GiB more (what a gzip bomb would then fill)
 //   /hostile/up-zero            up = [0, 0, 0]
 //   /hostile/bounds-far         bounds around 1e30, nowhere near the Gaussians
 //   /hostile/bounds-huge        bounds of +-1e30 around the Gaussians
@@ -113,6 +114,16 @@ export function hostileRoute(name: string, query: URLSearchParams, res: ServerRe
         rewriteHeader(file, (h) => {
           h.count += 2 ** 21 - h.chunks[0][3];
           h.chunks[0][3] = 2 ** 21;
+        }),
+      );
+      return true;
+    case 'section-huge':
+      sendGsz(
+        res,
+        rewriteHeader(file, (h) => {
+          const chunk = h.chunks[2];
+          chunk[1] += 2 ** 30;
+          chunk[chunk.length - 1] += 2 ** 30;
         }),
       );
       return true;

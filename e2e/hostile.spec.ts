@@ -59,14 +59,15 @@ async function loadSrc(page: Page, src: string): Promise<RecordedEvent> {
   return (await handle.jsonValue()) as RecordedEvent;
 }
 
-/** The page still runs script and animation frames promptly. */
+/** The page's main thread still runs tasks promptly (animation frames are not the measure: on
+ *  SwiftShader they wait for the GPU process, which compiles the compute pipelines after a load). */
 async function expectResponsive(page: Page): Promise<void> {
   const ms = await page.evaluate(async () => {
     const t0 = performance.now();
-    await new Promise((r) => requestAnimationFrame(r));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
     return performance.now() - t0;
   });
-  expect(ms).toBeLessThan(2000);
+  expect(ms).toBeLessThan(500);
 }
 
 /** Pixels of a PNG that differ from black by more than 24 levels in a channel. */
@@ -100,6 +101,7 @@ test('hostile transfers and files: a documented error code naming the URL, a vis
     ['/hostile/html', 'bad-magic', 0],
     ['/hostile/count-total', 'limit', 0],
     ['/hostile/count-chunk', 'limit', 0],
+    ['/hostile/section-huge', 'limit', 0],
     ['/hostile/up-zero', 'corrupt', 0],
     ['/hostile/bounds-far', 'corrupt', 0],
     ['/hostile/bounds-huge', 'corrupt', 0],

@@ -507,9 +507,11 @@ export class GsScene extends LitElement {
     this.errorMessage =
       code === 'webgpu-unavailable'
         ? `This 3D scene needs WebGPU: ${message}.`
-        : this.errorOverScene
-          ? `Only part of the scene could be loaded: ${message}`
-          : `Could not show the scene: ${message}`;
+        : !this.errorOverScene
+          ? `Could not show the scene: ${message}`
+          : this.isLoaded
+            ? `The scene may not be drawn correctly: ${message}`
+            : `Only part of the scene could be loaded: ${message}`;
     this.dispatch('error', { code, message });
   }
 

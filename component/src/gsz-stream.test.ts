@@ -169,3 +169,25 @@ test('headers that cannot be drawn are corrupt errors: zero up, bounds missing o
     2500,
   );
 });
+
+test('a section longer than its Gaussians can need is a limit error before it is buffered', async () => {
+  // Chunk 2 (the last) claims 1 GiB more in its last column: a header a gzip bomb could feed.
+  const huge = rewriteHeader(file, (h) => {
+    const chunk = h.chunks[2];
+    chunk[1] += 2 ** 30;
+    chunk[chunk.length - 1] += 2 ** 30;
+  });
+  let chunks = 0;
+  await assert.rejects(
+    readGszStream(readerOf(huge, [4096]), Infinity, {
+      header() {},
+      chunk() {
+        chunks++;
+      },
+      bytes() {},
+    }),
+    (e: unknown) =>
+      e instanceof GszFormatError && e.code === 'limit' && /chunk 2 stores 1000/.test(e.message),
+  );
+  assert.equal(chunks, 0, 'refused at the header, before any chunk');
+});
