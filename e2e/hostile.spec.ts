@@ -275,3 +275,27 @@ test('an uncaptured WebGPU error becomes an error event (gpu-error), not only a 
   expect(await splatCount(page)).toBe(6000);
   await expectResponsive(page);
 });
+
+test('an allocation the browser refuses ends the load with a limit error, not an exception', async ({
+  page,
+}) => {
+  // Fault injection: the splat buffer's creation throws, as a browser does for a buffer it cannot make.
+  await page.addInitScript(() => {
+    const createBuffer = GPUDevice.prototype.createBuffer;
+    GPUDevice.prototype.createBuffer = function (this: GPUDevice, descriptor: GPUBufferDescriptor) {
+      if (descriptor.label === 'gs-scene.splats') throw new RangeError('injected: buffer too large');
+      return createBuffer.call(this, descriptor);
+    };
+  });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await openViewer(page, {});
+  const outcome = await loadSrc(page, '/e2e/fixtures/small.gsz');
+  expect(outcome.type).toBe('error');
+  expect((outcome.detail as unknown as ErrorDetail).code).toBe('limit');
+  await expect(page.locator('gs-scene').locator('[role=alert]')).toContainText('does not fit in memory');
+  await page.waitForTimeout(1000);
+  expect((await events(page)).map((e) => e.type)).not.toContain('load');
+  await expectResponsive(page);
+  expect(pageErrors).toEqual([]);
+});

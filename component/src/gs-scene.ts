@@ -19,7 +19,7 @@ import type { Progress, SceneInfo } from './worker-protocol.ts';
 export type GsSceneProgressDetail = Progress;
 export interface GsSceneErrorDetail {
   /** 'webgpu-unavailable' | 'device-lost' | 'gpu-error' | 'gpu-out-of-memory' | 'not-found' | 'http-error'
-   *  | 'network-error' | 'worker-error' | 'decode-error' | a .gsz decoder code ('bad-magic',
+   *  | 'network-error' | 'worker-error' | 'decode-error' | 'internal-error' | a .gsz decoder code ('bad-magic',
    *  'unsupported-version', 'truncated', 'corrupt', 'limit', 'missing-codebook'): component/README.md. */
   code: string;
   message: string;
@@ -382,7 +382,13 @@ export class GsScene extends LitElement {
     const token = this.loadToken;
     this.deviceGate.then(
       () => {
-        if (token === this.loadToken) handler();
+        if (token !== this.loadToken) return;
+        // A handler that throws (an allocation the browser refuses, say) ends the load with an event.
+        try {
+          handler();
+        } catch (e) {
+          this.failWith(e);
+        }
       },
       () => undefined,
     );
@@ -451,6 +457,8 @@ export class GsScene extends LitElement {
   }
 
   private loadDone(progress: Progress): void {
+    // The load already failed here (a handler threw): the stream's end is no `load`.
+    if (this.errorMessage) return;
     this.emitProgress(progress);
     this.progressFraction = -1;
     this.loadPending = true;
@@ -493,8 +501,12 @@ export class GsScene extends LitElement {
   }
 
   private failWith(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
     if (e instanceof GsSceneError) this.fail(e.code, e.message);
-    else this.fail('error', (e as Error)?.message ?? String(e));
+    // RangeError: an ArrayBuffer or GPU buffer larger than the browser will allocate.
+    else if (e instanceof RangeError)
+      this.fail('limit', `the scene does not fit in memory here (${message})`);
+    else this.fail('internal-error', message);
   }
 
   private fail(code: string, message: string): void {
