@@ -4,7 +4,7 @@
 //      when the `compress` command exists, else (or when it fails or runs too long) pack the ready-made
 //      demo Gaussians (`gs-compress pack`, or the .gsz encoder in-process when there is no pack command
 //      yet); the path taken is printed and recorded in scene.json;
-//   3. build the component bundle (`npm run build`) when component/dist is missing or stale;
+//   3. build the component bundle (`npm run build:scene`) when component/dist is missing or stale;
 //   4. serve the repository root on 127.0.0.1 and print the demo URL.
 //
 //   npm run demo -- [--port 8080] [--rebuild] [--fallback] [--no-serve] [--no-build] [--out DIR]
@@ -35,7 +35,8 @@ function setOutput(dir: string): void {
   scenePath = join(generated, 'scene.gsz');
   sceneStampPath = join(generated, 'scene.json');
 }
-const cli = join(root, 'compressor', 'bin', 'gs-compress.js');
+/** Node arguments that run `gs-compress` from its sources (always current, no build needed). */
+const cli = ['--import', join(root, 'scripts', 'register.mjs'), join(root, 'compressor', 'cli', 'run.ts')];
 const commandsDir = join(root, 'compressor', 'cli', 'commands');
 
 /** Pipeline options of the demo scene: a 15% budget keeps the .gsz small. */
@@ -135,7 +136,7 @@ async function makeDataset(options: DemoDatasetOptions, rebuild: boolean): Promi
 /** Output of `gs-compress <name> --help` ('' when it cannot run). */
 function commandHelp(name: string): Promise<string> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [cli, name, '--help'], {
+    const child = spawn(process.execPath, [...cli, name, '--help'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'ignore'],
     });
@@ -169,7 +170,7 @@ async function packFallback(reason: string): Promise<SceneStamp['method'] | unde
     const args = ['pack', plyPath, '-o', scenePath, ...(canSetUp ? ['--up', DEMO_UP.join(',')] : [])];
     console.log(`  wrote ${rel(plyPath)}${canSetUp ? '' : ' (rotated to +Y down: pack has no --up option)'}`);
     console.log(`  $ gs-compress ${args.map((a) => (a.startsWith(root) ? rel(a) : a)).join(' ')}`);
-    const { code } = await runChild(process.execPath, [cli, ...args]);
+    const { code } = await runChild(process.execPath, [...cli, ...args]);
     if (code === 0 && existsSync(scenePath)) {
       console.log(`  packed in ${seconds(started)}`);
       return 'pack';
@@ -252,7 +253,7 @@ async function makeScene(
     const started = performance.now();
     const cliArgs = [rel(datasetDir), '-o', rel(scenePath), ...args];
     console.log(`  $ gs-compress ${cliArgs.join(' ')}   (time limit ${timeoutS} s)`);
-    const { code, timedOut } = await runChild(process.execPath, [cli, ...cliArgs], timeoutS * 1000);
+    const { code, timedOut } = await runChild(process.execPath, [...cli, ...cliArgs], timeoutS * 1000);
     if (code === 0 && existsSync(scenePath)) {
       console.log(`  compressed in ${seconds(started)}`);
       taken = 'compress';
@@ -297,18 +298,20 @@ async function buildComponent(): Promise<void> {
   const scripts =
     (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> })
       .scripts ?? {};
-  if (!scripts.build) {
-    console.log('  no `build` script in package.json yet: the page will show that the component is missing');
+  if (!scripts['build:scene']) {
+    console.log(
+      '  no `build:scene` script in package.json: the page will show that the component is missing',
+    );
     return;
   }
-  console.log(`  ${existsSync(bundle) ? 'stale' : 'missing'}: $ npm run build`);
+  console.log(`  ${existsSync(bundle) ? 'stale' : 'missing'}: $ npm run build:scene`);
   const started = performance.now();
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const { code } = await runChild(npm, ['run', 'build']);
+  const { code } = await runChild(npm, ['run', 'build:scene']);
   console.log(
     code === 0
       ? `  built in ${seconds(started)}`
-      : `  npm run build failed (exit ${code}): the page will show that the component is missing`,
+      : `  npm run build:scene failed (exit ${code}): the page will show that the component is missing`,
   );
 }
 

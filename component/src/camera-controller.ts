@@ -31,7 +31,7 @@ export class CameraController implements ReactiveController {
   private changed = false;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    host: ReactiveControllerHost,
     private readonly onChange: () => void,
   ) {
     host.addController(this);

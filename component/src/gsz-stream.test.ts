@@ -7,7 +7,8 @@ import { encodeGsz } from '../../compressor/pack/gsz-encoder.ts';
 import { decodeGsz, GszFormatError } from '../../shared/format/gsz-decoder.ts';
 import { reorderChunks, rewriteHeader } from '../../e2e/gsz-tamper.ts';
 import { readGszStream } from './gsz-stream.ts';
-import { packSplats, SPLAT_FLOATS } from './render/packed-splats.ts';
+import { packSplats } from './render/packed-splats.ts';
+import { SPLAT_WORDS } from './render/splat-layout.ts';
 
 const file = await encodeGsz(generateDemoGaussians({ count: 2500, seed: 3, shDegree: 1 }), {
   firstChunk: 500,
@@ -45,8 +46,8 @@ function readerOf(
 
 async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number, bytes = file) {
   const expected = packSplats(decodeGsz(file));
-  const splats = new Float32Array(expected.splats.length);
-  const shRest = new Float32Array(expected.shRest.length);
+  const splats = new Uint32Array(expected.splats.length);
+  const shRest = new Uint32Array(expected.shRest.length);
   const stride = expected.shRest.length / expected.count;
   let next = 0;
   let calls = 0;
@@ -61,7 +62,7 @@ async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number, by
       // New chunks extend the loaded prefix; a chunk sent again (DC-only before the codebook) overwrites.
       assert.ok(first <= next, 'chunks arrive as a growing prefix');
       next = Math.max(next, first + packed.count);
-      splats.set(packed.splats, first * SPLAT_FLOATS);
+      splats.set(packed.splats, first * SPLAT_WORDS);
       shRest.set(packed.shRest, first * stride);
       calls++;
     },
@@ -73,7 +74,7 @@ async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number, by
   return {
     count,
     loaded: next,
-    splats: splats.subarray(0, next * SPLAT_FLOATS),
+    splats: splats.subarray(0, next * SPLAT_WORDS),
     shRest: shRest.subarray(0, next * stride),
     calls,
     cancelled: reader.cancelled,
@@ -98,7 +99,7 @@ test('max-splats stops after a prefix and cancels the download', async () => {
   assert.deepEqual(got.shRest, expected.shRest, 'the prefix has its SH (the codebook was read)');
   assert.equal(got.count, 1200);
   assert.equal(got.loaded, 1200);
-  assert.equal(got.splats.length, 1200 * SPLAT_FLOATS);
+  assert.equal(got.splats.length, 1200 * SPLAT_WORDS);
   assert.ok(got.cancelled);
 });
 
@@ -123,13 +124,13 @@ test('chunks stored out of index order are all emitted, numbered in arrival orde
       [0, 500],
       [500, 1500],
     ];
-    const out = new Float32Array(2500 * SPLAT_FLOATS);
+    const out = new Uint32Array(2500 * SPLAT_WORDS);
     let at = 0;
     for (const [from, to] of ranges) {
-      out.set(expected.splats.subarray(from * SPLAT_FLOATS, to * SPLAT_FLOATS), at);
-      at += (to - from) * SPLAT_FLOATS;
+      out.set(expected.splats.subarray(from * SPLAT_WORDS, to * SPLAT_WORDS), at);
+      at += (to - from) * SPLAT_WORDS;
     }
-    return out.subarray(0, n * SPLAT_FLOATS);
+    return out.subarray(0, n * SPLAT_WORDS);
   };
   for (const sizes of [[shuffled.length], [777]]) {
     const got = await stream(sizes, Infinity, undefined, shuffled);

@@ -13,10 +13,10 @@ import {
   gszPreambleLength,
   type GszHeader,
 } from '../../shared/format/gsz-decoder.ts';
-import { shRestCount } from '../../shared/scene/gaussian-scene.ts';
 import { checkDrawable } from './header-sanity.ts';
 import type { ByteReader } from './network-reader.ts';
 import { packSplats, type PackedSplats } from './render/packed-splats.ts';
+import { shRestWords } from './render/splat-layout.ts';
 import type { SceneInfo } from './worker-protocol.ts';
 
 export interface GszStreamCallbacks {
@@ -105,7 +105,6 @@ export async function readGszStream(
     up: header.up,
   };
   on.header(scene, header);
-  const stride = shRestCount(header.shDegree) * 3;
 
   // Sections in file order: the codebook (if any) and the chunks.
   type Section = { offset: number; length: number; chunk: number };
@@ -126,8 +125,9 @@ export async function readGszStream(
     const n = Math.min(decoded.count, total - at);
     if (n <= 0) return;
     const packed = packSplats(decoded, n);
-    if (packed.shRest.length !== n * stride) {
-      packed.shRest = new Float32Array(n * stride);
+    if (packed.shDegree !== header.shDegree) {
+      packed.shDegree = header.shDegree;
+      packed.shRest = new Uint32Array(n * shRestWords(header.shDegree));
       withoutSh.push({ chunk, bytes: bytes.slice(), at });
     }
     if (again === undefined) emitted += n;

@@ -139,7 +139,7 @@ test('area downscale averages blocks exactly; non-integer ratios keep the mean',
     3,
     2,
   );
-  odd.forEach((v) => assert.ok(Math.abs(v - 0.25) < 1e-6));
+  for (const v of odd) assert.ok(Math.abs(v - 0.25) < 1e-6);
 });
 
 // ---------- COLMAP ----------
@@ -300,7 +300,11 @@ test('COLMAP text and binary models load identically (poses, intrinsics, points,
     assert.ok(Math.abs(img[(2 * 8 + 3) * 3] - 90 / 255) < 1e-6);
   }
   const c = b.cameras.map((cam) => cam.viewMatrix);
-  a.cameras.forEach((cam, i) => cam.viewMatrix.forEach((v, j) => assert.ok(Math.abs(v - c[i][j]) < 1e-6)));
+  a.cameras.forEach((cam, i) => {
+    cam.viewMatrix.forEach((v, j) => {
+      assert.ok(Math.abs(v - c[i][j]) < 1e-6);
+    });
+  });
 });
 
 test('COLMAP: unsupported models, unknown cameras, missing and mismatched images are DatasetErrors', (t) => {
@@ -370,7 +374,7 @@ test('undistortion samples the distorted image at the forward-distorted pixel', 
 
 test('JPEG images load (COLMAP with .jpg names)', (t) => {
   const s = syntheticColmap('SIMPLE_PINHOLE', [10, 4, 3]);
-  s.images.forEach((im) => (im.name = im.name.replace('.png', '.jpg')));
+  for (const im of s.images) im.name = im.name.replace('.png', '.jpg');
   const dir = tempDir(t);
   writeColmapText(dir, s);
   mkdirSync(join(dir, 'images'));
@@ -380,7 +384,7 @@ test('JPEG images load (COLMAP with .jpg names)', (t) => {
   const ds = loadDataset(dir, { imageLoading: 'lazy' });
   const img = ds.images.get(4);
   // JPEG at quality 95 of a flat grey: within a couple of levels of 200/255
-  img.forEach((v) => assert.ok(Math.abs(v - 200 / 255) < 3 / 255));
+  for (const v of img) assert.ok(Math.abs(v - 200 / 255) < 3 / 255);
   assert.equal(ds.cameras[0].fx, 10);
 });
 

@@ -184,14 +184,14 @@ function rotationGrid(bits: number | undefined, levels: number): { bits: number;
 }
 function rotationCode(v: number, levels: number): number {
   const q = Math.round(((v + Math.SQRT1_2) / Math.SQRT2) * (levels - 1));
-  return q < 0 ? 0 : Math.min(q , levels - 1);
+  return q < 0 ? 0 : Math.min(q, levels - 1);
 }
 
 /** Code of v on a step grid (clamped). */
 function gridCode(v: number, g: GszStepQuant): number {
   const q = Math.round((v - g.min) / g.step);
   const top = 2 ** g.bits - 1;
-  return q < 0 ? 0 : Math.min(q , top);
+  return q < 0 ? 0 : Math.min(q, top);
 }
 
 function checkBits(name: string, bits: number, min: number): void {
@@ -268,7 +268,8 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
         `shCodebook: ${given.k} centroids of ${given.centroids.length / Math.max(1, given.k)} dims and ${given.labels.length} labels do not fit ${n} Gaussians with ${dims} SH-rest values`,
       );
     }
-    const km = given ?? (progress('k-means'), await shKmeans(scene, options));
+    if (!given) progress('k-means');
+    const km = given ?? (await shKmeans(scene, options));
     // Residuals are taken against the centroids as the decoder sees them (fp16, non-finite -> 0).
     const halves = Uint16Array.from(km.centroids, toHalf);
     const decoded = Float32Array.from(halves, (h) => {
@@ -397,7 +398,9 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   view.setUint32(8, length, true);
   view.setUint32(12, crc32(built.header), true);
   out.set(built.header, GSZ_PREAMBLE_BYTES);
-  encoded.forEach((chunk, i) => out.set(chunk.bytes, built.offsets[i]));
+  encoded.forEach((chunk, i) => {
+    out.set(chunk.bytes, built.offsets[i]);
+  });
   if (codebookBytes && built.codebookInfo)
     out.set(codebookBytes, (built.codebookInfo as GszCodebookInfo).offset);
   return out;
@@ -517,7 +520,7 @@ function encodeChunk(
     for (let a = 0; a < 3; a++) {
       const top = 2 ** bits[a] - 1;
       let q = Math.round((scene.positions[ids[i] * 3 + a] - origin[a]) / step[a]);
-      q = q < 0 ? 0 : Math.min(q , top);
+      q = q < 0 ? 0 : Math.min(q, top);
       qp[i * 3 + a] = q;
       if (q < lo[a]) lo[a] = q;
       if (q > hi[a]) hi[a] = q;
@@ -601,8 +604,7 @@ function encodeChunk(
   column(3, (c) => codeOpacity(c, codes, quant.opacity.bits, logScale.bits));
   column(4, (c) => codeColours(c, codes.shDC, n, shDC.bits, 'shDC'));
   if (codebook) column(5, (c) => codeSingles(c, codes.shIndex, n, indexBits(codebook.k), false));
-  if (codebook?.residualStep)
-    column(6, (c) => codeResiduals(c, codes.shResidual, n, codebook.dims));
+  if (codebook?.residualStep) column(6, (c) => codeResiduals(c, codes.shResidual, n, codebook.dims));
   const total = frames.reduce((s, f) => s + f.length, 0);
   const bytes = new Uint8Array(total);
   let at = 0;

@@ -1,4 +1,4 @@
-// The training + natural-selection loop (compressor/train/README.md, /work/shared/PAPER.md):
+// The training + natural-selection loop (compressor/train/README.md, docs/method.md):
 // photos -> dense training with densification -> natural selection to an exact budget -> fine-tune,
 // every phase boundary a fraction of the run (compressor/select/schedule.ts), all on the GPU.
 //

@@ -76,7 +76,7 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
     let g = 0;
     if (length > 0) {
       const below = length - 1;
-      const modelled = Math.min(below , MANTISSA_BITS);
+      const modelled = Math.min(below, MANTISSA_BITS);
       const rest = below - modelled;
       m = 1;
       const mb = length << MANTISSA_BITS;
@@ -391,7 +391,7 @@ export function decodeColours(
       let z = length;
       if (length >= 2) {
         const below = length - 1;
-        const modelled = Math.min(below , COLOUR_MANTISSA_BITS);
+        const modelled = Math.min(below, COLOUR_MANTISSA_BITS);
         const rest = below - modelled;
         const rootM = 1 << modelled;
         base = ((context << 4) + length) << COLOUR_MANTISSA_BITS;
@@ -457,7 +457,7 @@ export function decodeRotations(
   levels: number,
   what: string,
 ): void {
-  const hb = Math.min(bits , ROTATION_MODEL_BITS);
+  const hb = Math.min(bits, ROTATION_MODEL_BITS);
   const low = bits - hb;
   const root = 1 << hb;
   const models = [newModel(BUCKETS << hb), newModel(BUCKETS << hb), newModel(BUCKETS << hb)];
@@ -581,7 +581,7 @@ export function decodeResidualCodes(
   const large = newModel(dims * 6);
   const sign = newModel(dims * 6);
   const tail = newModel(dims * 6 * 16);
-  const escape = newModel(256);
+  const escapeModel = newModel(256);
   const st = startState(bytes, what);
   let range = st[0];
   let code = st[1];
@@ -622,7 +622,7 @@ export function decodeResidualCodes(
         // A single decision is a 1-bit tree whose base is the slot - 1.
         if (decodeTreeRun(bytes, what, st, large, cx - 1, 1) !== 0) {
           z = 3 + decodeTreeRun(bytes, what, st, tail, cx << 4, 4);
-          if (z === 18) z += decodeTreeRun(bytes, what, st, escape, 0, 8);
+          if (z === 18) z += decodeTreeRun(bytes, what, st, escapeModel, 0, 8);
         } else {
           z = 1 + decodeTreeRun(bytes, what, st, sign, cx - 1, 1);
         }
@@ -631,7 +631,7 @@ export function decodeResidualCodes(
         pos = st[2];
       }
       values[at] = z;
-      prev = Math.min(z , 5);
+      prev = Math.min(z, 5);
       sum += z;
     }
   }

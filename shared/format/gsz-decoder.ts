@@ -527,7 +527,9 @@ export function decodeGsz(bytes: Uint8Array): GaussianScene {
         `${what} ends at byte ${offset + length}, the file has ${bytes.length}`,
       );
   };
-  header.chunks.forEach((c, i) => end(c.offset, c.length, `chunk ${i}`));
+  header.chunks.forEach((c, i) => {
+    end(c.offset, c.length, `chunk ${i}`);
+  });
   let codebook: Float32Array | undefined;
   if (header.codebook) {
     end(header.codebook.offset, header.codebook.length, 'codebook');
@@ -537,8 +539,8 @@ export function decodeGsz(bytes: Uint8Array): GaussianScene {
     );
   }
   const scene = createScene(header.count, header.shDegree, header.antialiased);
-  header.chunks.forEach((c, i) =>
-    decodeChunkInto(header, i, bytes.subarray(c.offset, c.offset + c.length), codebook, scene, c.firstSplat),
-  );
+  header.chunks.forEach((c, i) => {
+    decodeChunkInto(header, i, bytes.subarray(c.offset, c.offset + c.length), codebook, scene, c.firstSplat);
+  });
   return scene;
 }
