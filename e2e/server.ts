@@ -3,6 +3,7 @@
 //   ?throttle=BYTES_PER_S   send the body slowly (in ~20 slices a second)
 //   ?nolength=1             chunked transfer, no Content-Length
 //   ?stall=BYTES            send BYTES, then hang (the client must cancel)
+// and hostile responses under /hostile/ (hostile-routes.ts).
 //   node --import ./scripts/register.mjs e2e/server.ts [--port 4178]
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import { extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
+import { hostileRoute } from './hostile-routes.ts';
 import { pace } from './pace.ts';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -46,6 +48,8 @@ function sendFile(path: string, size: number, res: ServerResponse, query: URLSea
 
 const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const hostile = /^\/hostile\/([\w-]+)$/.exec(url.pathname);
+  if (hostile && hostileRoute(hostile[1], url.searchParams, res)) return;
   const path = resolveInside(root, url.pathname);
   const info = path ? await stat(path).catch(() => undefined) : undefined;
   if (!path || !info?.isFile()) {

@@ -40,3 +40,12 @@ export function parseColour(value: string | null | undefined): GPUColorDict {
   const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
   return { r: r / 255, g: g / 255, b: b / 255, a: a / 255 };
 }
+
+/**
+ * The `reveal` attribute -> the share of the scene's Gaussians to wait for before showing it (0: the
+ * first chunk at once). "auto" or absent: 0; "N%" (0-100): N / 100; anything else: 0.
+ */
+export function parseReveal(value: string | null | undefined): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value ?? '');
+  return match ? Math.min(1, Number(match[1]) / 100) : 0;
+}

@@ -9,14 +9,16 @@ import type { Progress } from './worker-protocol.ts';
 export type GsSceneErrorCode =
   | 'webgpu-unavailable' // no WebGPU, no adapter, or the device request failed: the fallback content shows
   | 'device-lost' // the GPU device was lost again after one recovery
+  | 'gpu-error' // an uncaptured WebGPU validation or internal error (every element on the shared device)
+  | 'gpu-out-of-memory' // an uncaptured WebGPU out-of-memory error
   | 'not-found' // HTTP 404 for `src`
   | 'http-error' // any other non-2xx response
-  | 'network-error' // fetch failed or the response had no body
+  | 'network-error' // fetch or the body failed (refused, cut, redirect loop) or stalled for stall-timeout
   | 'worker-error' // the decode Worker could not start or crashed
   | 'decode-error' // an unexpected failure while decoding
   | 'aborted' // disconnected while waiting for the GPU
-  | 'limit' // the GPU cannot hold the scene (or no more of it): what loaded stays drawn
-  | 'error' // anything else (the message says what)
+  | 'limit' // the GPU (or an allocation) cannot hold the scene, or no more of it: what loaded stays drawn
+  | 'internal-error' // any other unexpected exception (the message says what)
   | GszErrorCode;
 
 export type GsSceneProgressDetail = Progress;

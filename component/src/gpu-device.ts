@@ -1,6 +1,8 @@
 // One GPUDevice per page, shared by every <gs-scene> (module-level promise): pipelines and the adapter's
 // limits are set up once, and many small viewers on one page do not each hold a device.
 // When the device is lost the promise is cleared, so the next `acquireDevice()` makes a fresh one.
+// Uncaptured GPU errors (validation, out of memory) go to every subscriber (`onGpuError`): with one
+// device per page an error cannot be pinned on one element, and each must report it, not just log it.
 
 /** Error with a stable `code` for the element's `error` event. */
 export class GsSceneError extends Error {
@@ -14,6 +16,16 @@ export class GsSceneError extends Error {
 }
 
 let shared: Promise<GPUDevice> | undefined;
+
+/** Receives the device's uncaptured errors: `code` 'gpu-out-of-memory' or 'gpu-error'. */
+export type GpuErrorListener = (code: 'gpu-error' | 'gpu-out-of-memory', message: string) => void;
+const gpuErrorListeners = new Set<GpuErrorListener>();
+
+/** Subscribes to the shared device's uncaptured errors; returns the unsubscribe function. */
+export function onGpuError(listener: GpuErrorListener): () => void {
+  gpuErrorListeners.add(listener);
+  return () => gpuErrorListeners.delete(listener);
+}
 
 /** Buffer limits the element requests, at most; unset fields take the adapter's own. */
 export interface DeviceLimitCaps {
@@ -85,12 +97,21 @@ async function createDevice(): Promise<GPUDevice> {
         maxStorageBuffersPerShaderStage: Math.min(limits.maxStorageBuffersPerShaderStage, 10),
       },
     });
-    // A validation error means a bug here, not bad input: say so once instead of flooding the console.
+    // A validation error means a bug here (or a resource beyond the GPU's means), not bad input: it is
+    // logged once (e2e tests fail on the log) and reported to the elements as an `error` event.
     let warned = false;
     device.addEventListener('uncapturederror', (event) => {
-      if (warned) return;
-      warned = true;
-      console.warn(`gs-scene [gpu-error]: ${(event as GPUUncapturedErrorEvent).error.message}`);
+      const error = (event as GPUUncapturedErrorEvent).error;
+      const code =
+        typeof GPUOutOfMemoryError === 'function' && error instanceof GPUOutOfMemoryError
+          ? 'gpu-out-of-memory'
+          : 'gpu-error';
+      if (!warned) {
+        warned = true;
+        console.warn(`gs-scene [gpu-error]: ${error.message}`);
+      }
+      for (const listener of gpuErrorListeners)
+        listener(code, `GPU ${code === 'gpu-error' ? 'error' : 'out of memory'}: ${error.message}`);
     });
     return device;
   } catch (e) {

@@ -6,9 +6,9 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { sceneBounds, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { Vec3 } from '../../shared/math/camera.ts';
-import { parseColour, parseNumber, parseVec3 } from './attributes.ts';
+import { parseColour, parseNumber, parseReveal, parseVec3 } from './attributes.ts';
 import { CameraController } from './camera-controller.ts';
-import { capDeviceLimits, type DeviceLimitCaps, GsSceneError } from './gpu-device.ts';
+import { capDeviceLimits, type DeviceLimitCaps, GsSceneError, onGpuError } from './gpu-device.ts';
 import { OrbitControls } from './orbit-controls.ts';
 import type { CameraPose } from './orbit-camera.ts';
 import { RenderController } from './render-controller.ts';
@@ -29,21 +29,25 @@ export type {
 /** A device lost again within this time after a recovery completed (or while it runs) is reported
  *  instead of recovered from. */
 const DEVICE_LOSS_WINDOW_MS = 5000;
+/** Default `stall-timeout`: seconds without a byte (or a response) before a load fails as stalled. */
+const DEFAULT_STALL_TIMEOUT_S = 30;
 
 /**
  * Streams and renders a compact 3D Gaussian Splatting scene (`.gsz`) with WebGPU.
  *
  * @example
  * <script type="module" src="gs-scene.bundle.js"></script>
- * <gs-scene src="garden.gsz" alt="A garden table" auto-rotate style="width: 640px; height: 360px">
- *   <img src="garden.jpg" alt="A garden table">  <!-- shown when WebGPU is unavailable -->
+ * <gs-scene src="garden.gsz" poster="garden.jpg" alt="A garden table" style="width: 640px; height: 360px">
+ *   <img src="garden.jpg" alt="A garden table">  <!-- shown when the scene cannot be (WebGPU, errors) -->
  * </gs-scene>
  *
+ * Like <img>, `progress`, `first-frame`, `load` and `error` do not bubble; `camera-change` does.
  * @fires progress - {bytesLoaded, bytesTotal?, splatsLoaded, splatsTotal?}, monotonic
- * @fires first-frame - {splatsLoaded, splatsDrawn}: the first frame with splats has been drawn (the first
- *   frames draw only the first, most important splats)
+ * @fires first-frame - {splatsLoaded, splatsDrawn}: the first frame with splats is shown (the poster goes;
+ *   it draws only the first, most important splats, or the `reveal` share of them)
  * @fires load - every chunk is loaded and drawn (after first-frame)
- * @fires error - {code, message}; the fallback content (or a message) is shown
+ * @fires error - {code, message}: a message is shown, over what had arrived (kept) or, when nothing
+ *   was drawn, with the fallback content
  * @fires camera-change - {position, target, up, fov} after the view moved
  * @fires budget - {splatsTotal, splatsKept, reason, message, bytesPerSplat} when the scene has more
  *   Gaussians than are kept: reason 'max-splats', 'memory-budget' (the default when max-splats is not
@@ -66,6 +70,15 @@ export class GsScene extends LitElement {
     /* No transition: an animated bar re-composites the page every frame while loading, work that the
        GPU process (which also runs WebGPU) does slowly on software GPUs. */
     .progress { position: absolute; left: 0; bottom: 0; height: 3px; background: #4af; }
+    .poster, .fallback { position: absolute; inset: 0; pointer-events: none; }
+    .fallback { pointer-events: auto; display: flex; align-items: center; justify-content: center; }
+    .poster ::slotted(*), .fallback ::slotted(*) { width: 100%; height: 100%; box-sizing: border-box; }
+    .poster img, .poster ::slotted(img), .fallback ::slotted(img) { display: block; object-fit: cover; }
+    .poster img { width: 100%; height: 100%; }
+    .banner { position: absolute; left: 0; right: 0; bottom: 0; padding: 0.3em 0.6em;
+      font: 12px/1.4 system-ui, sans-serif; color: #eee; background: #222c; }
+    .hidden-text { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+    canvas.unrevealed { opacity: 0; }
   `;
 
   /** URL of the .gsz file. Changing it aborts the current stream and loads the new scene. */
@@ -96,8 +109,20 @@ export class GsScene extends LitElement {
   @property() loading: 'eager' | 'lazy' = 'eager';
   /** Accessible description of the scene (the canvas's aria-label). */
   @property() alt = '';
+  /** Image URL shown (covering the element) until the first frame; `slot="poster"` content wins over it. */
+  @property() poster = '';
+  /** When to show the scene: 'auto' (default, the first chunk at once) or 'N%' (once N% of the
+   *  Gaussians are drawn; the poster stays until then). */
+  @property() reveal = 'auto';
+  /** Seconds without a response or new bytes before a load fails with `network-error` (keeping what
+   *  arrived); 0 waits forever. */
+  @property({ type: Number, attribute: 'stall-timeout' }) stallTimeout = DEFAULT_STALL_TIMEOUT_S;
 
   @state() private errorMessage = '';
+  /** The scene is shown (or nothing will be): the poster is gone and the canvas visible. */
+  @state() private revealed = false;
+  /** Splats were on screen when the error came: the message is a banner over them. */
+  @state() private errorOverScene = false;
   @state() private progressFraction = -1;
   @query('canvas') private canvas!: HTMLCanvasElement;
 
@@ -129,6 +154,9 @@ export class GsScene extends LitElement {
   private firstFrameSent = false;
   private loadPending = false;
   private isLoaded = false;
+  /** A frame with splats has been drawn for the current load (shown or, before `reveal`, not yet). */
+  private drewSplats = false;
+  private unsubscribeGpuErrors: (() => void) | undefined;
   private lastProgress: Progress = { bytesLoaded: 0, splatsLoaded: 0 };
   private lastDeviceLoss = -Infinity;
   /** A recovery from a lost device is under way (until the reloaded scene's first frame). */
@@ -170,22 +198,53 @@ export class GsScene extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.unsubscribeGpuErrors ??= onGpuError((code, message) => {
+      // Only an element with a scene (or one coming) reports; one error per load.
+      if ((this.src || this.splatCount > 0) && !this.errorMessage) this.fail(code, message);
+    });
     // Reconnected after a disconnect: the controllers freed everything, so start over.
     if (this.hasUpdated) void this.updateComplete.then(() => this.restart());
   }
 
   protected override render() {
     const interactive = this.controls !== 'none';
+    const message = this.errorMessage;
+    const fallback = message && !this.errorOverScene && this.hasFallbackContent();
     return html`
       <canvas part="canvas" role="img" aria-label=${this.alt || 'Gaussian splatting scene'}
-        tabindex=${interactive ? '0' : nothing}></canvas>
+        class=${this.revealed || parseReveal(this.reveal) === 0 ? '' : 'unrevealed'} tabindex=${interactive ? '0' : nothing}></canvas>
       ${
-        this.progressFraction >= 0 && this.progressFraction < 1 && !this.errorMessage
+        this.revealed || fallback
+          ? nothing
+          : html`<div class="poster" part="poster"><slot name="poster">${
+              this.poster ? html`<img src=${this.poster} alt="">` : nothing
+            }</slot></div>`
+      }
+      ${
+        this.progressFraction >= 0 && this.progressFraction < 1 && !message
           ? html`<div class="progress" part="progress" style="width: ${(this.progressFraction * 100).toFixed(1)}%"></div>`
           : nothing
       }
-      ${this.errorMessage ? html`<div class="message" part="message" role="alert"><slot>${this.errorMessage}</slot></div>` : nothing}
+      ${
+        !message
+          ? nothing
+          : this.errorOverScene
+            ? html`<div class="banner" part="message" role="alert">${message}</div>`
+            : fallback
+              ? html`<div class="fallback" part="fallback"><slot></slot></div>
+                  <div class="hidden-text" role="alert">${message}</div>`
+              : html`<div class="message" part="message" role="alert">${message}</div>`
+      }
     `;
+  }
+
+  /** Light-DOM children other than the poster: the author's fallback content. */
+  private hasFallbackContent(): boolean {
+    return Array.from(this.childNodes).some((node) =>
+      node instanceof Element
+        ? node.slot === ''
+        : node.nodeType === Node.TEXT_NODE && !!node.textContent?.trim(),
+    );
   }
 
   protected override firstUpdated(): void {
@@ -302,6 +361,8 @@ export class GsScene extends LitElement {
     super.disconnectedCallback();
     this.controlsImpl?.dispose();
     this.controlsImpl = undefined;
+    this.unsubscribeGpuErrors?.();
+    this.unsubscribeGpuErrors = undefined;
     this.loadToken++;
   }
 
@@ -311,8 +372,10 @@ export class GsScene extends LitElement {
     this.renderCtl.clearScene();
     this.fileBackground = '';
     this.errorMessage = '';
+    this.errorOverScene = false;
+    this.revealed = false;
     this.progressFraction = -1;
-    this.firstFrameSent = this.loadPending = this.isLoaded = false;
+    this.firstFrameSent = this.loadPending = this.isLoaded = this.drewSplats = false;
     this.lazyPending = false;
     this.lastProgress = { bytesLoaded: 0, splatsLoaded: 0 };
     return ++this.loadToken;
@@ -347,7 +410,12 @@ export class GsScene extends LitElement {
     ready.catch((e: unknown) => {
       if (token === this.loadToken) this.failWith(e);
     });
-    this.stream.load(url, Number.isFinite(maxSplats) ? maxSplats : 2 ** 31);
+    const stallTimeoutS = parseNumber(this.stallTimeout, DEFAULT_STALL_TIMEOUT_S, 0);
+    this.stream.load(
+      url,
+      Number.isFinite(maxSplats) ? maxSplats : 2 ** 31,
+      stallTimeoutS > 0 ? stallTimeoutS * 1000 : Infinity,
+    );
   }
 
   /** Runs a stream message's handler once the device exists, unless the load was replaced meanwhile. */
@@ -355,7 +423,13 @@ export class GsScene extends LitElement {
     const token = this.loadToken;
     this.deviceGate.then(
       () => {
-        if (token === this.loadToken) handler();
+        if (token !== this.loadToken) return;
+        // A handler that throws (an allocation the browser refuses, say) ends the load with an event.
+        try {
+          handler();
+        } catch (e) {
+          this.failWith(e);
+        }
       },
       () => undefined,
     );
@@ -408,25 +482,51 @@ export class GsScene extends LitElement {
       this.recovering = false;
       this.lastDeviceLoss = performance.now();
     }
-    if (!this.firstFrameSent) {
-      this.firstFrameSent = true;
-      performance.mark?.('gs-scene:first-frame');
+    if (!this.drewSplats) {
+      this.drewSplats = true;
+      // The Worker may decode the next chunks now, whether or not this frame is shown (reveal).
       this.stream.resume();
-      this.dispatch('first-frame', { splatsLoaded: this.splatCount, splatsDrawn: drawn });
+    }
+    if (this.errorMessage && !this.errorOverScene) {
+      // The stream failed before its chunks were drawn: what arrived is now on screen, under a banner.
+      this.errorOverScene = true;
+      this.errorMessage = this.errorMessage.replace(
+        /^Could not show the scene/,
+        'Only part of the scene could be loaded',
+      );
+      if (!this.firstFrameSent) this.showScene(drawn);
+      return;
+    }
+    if (!this.firstFrameSent) {
+      // A frame submitted before the last chunks came may complete after loadDone: count what it drew.
+      const total = this.loadPending ? this.splatCount : (this.lastProgress.splatsTotal ?? this.splatCount);
+      if (drawn >= parseReveal(this.reveal) * total) this.showScene(drawn);
     }
     if (this.loadPending && drawn >= this.splatCount) this.finishLoad();
   }
 
+  /** The first frame is shown: `first-frame`, and the poster goes once that frame is on screen. */
+  private showScene(drawn: number): void {
+    this.firstFrameSent = true;
+    performance.mark?.('gs-scene:first-frame');
+    this.dispatch('first-frame', { splatsLoaded: this.splatCount, splatsDrawn: drawn });
+    // A canvas drawn outside requestAnimationFrame is presented with the next compositor frame: dropping
+    // the poster before then would flash the empty background.
+    const token = this.loadToken;
+    requestAnimationFrame(() => {
+      if (token === this.loadToken) this.revealed = true;
+    });
+  }
+
   private loadDone(progress: Progress): void {
+    // The load already failed here (a handler threw): the stream's end is no `load`.
+    if (this.errorMessage) return;
     this.emitProgress(progress);
     this.progressFraction = -1;
     this.loadPending = true;
     // An empty scene never draws a splat: there is no first frame to wait for.
     if (this.splatCount === 0) {
-      if (!this.firstFrameSent) {
-        this.firstFrameSent = true;
-        this.dispatch('first-frame', { splatsLoaded: 0, splatsDrawn: 0 });
-      }
+      if (!this.firstFrameSent) this.showScene(0);
       this.finishLoad();
       return;
     }
@@ -471,22 +571,36 @@ export class GsScene extends LitElement {
   }
 
   private failWith(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
     if (e instanceof GsSceneError) this.fail(e.code, e.message);
-    else this.fail('error', (e as Error)?.message ?? String(e));
+    // RangeError: an ArrayBuffer or GPU buffer larger than the browser will allocate.
+    else if (e instanceof RangeError)
+      this.fail('limit', `the scene does not fit in memory here (${message})`);
+    else this.fail('internal-error', message);
   }
 
   private fail(code: string, message: string): void {
     this.stream.cancel();
     this.progressFraction = -1;
+    this.loadPending = false;
+    // What arrived stays on screen (shown now even if `reveal` was waiting for more), under a banner.
+    this.errorOverScene = this.drewSplats && this.splatCount > 0;
+    if (this.errorOverScene && !this.firstFrameSent) this.showScene(this.splatCount);
     this.errorMessage =
       code === 'webgpu-unavailable'
         ? `This 3D scene needs WebGPU: ${message}.`
-        : `Could not show the scene: ${message}`;
+        : !this.errorOverScene
+          ? `Could not show the scene: ${message}`
+          : this.isLoaded
+            ? `The scene may not be drawn correctly: ${message}`
+            : `Only part of the scene could be loaded: ${message}`;
     this.dispatch('error', { code, message });
   }
 
+  /** Element events, like <img>'s, stay on the element; `camera-change` bubbles out of shadow roots. */
   private dispatch(type: string, detail: unknown): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+    const bubbles = type === 'camera-change';
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles, composed: bubbles }));
   }
 }
 

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { generateDemoGaussians } from '../../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../../compressor/pack/gsz-encoder.ts';
 import { decodeGsz, GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { reorderChunks, rewriteHeader } from '../../e2e/gsz-tamper.ts';
 import { readGszStream } from './gsz-stream.ts';
 import { packSplats } from './render/packed-splats.ts';
 import { SPLAT_WORDS } from './render/splat-layout.ts';
@@ -43,7 +44,7 @@ function readerOf(
   return reader as unknown as ReadableStreamDefaultReader<Uint8Array> & { cancelled: boolean };
 }
 
-async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number) {
+async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number, bytes = file) {
   const expected = packSplats(decodeGsz(file));
   const splats = new Uint32Array(expected.splats.length);
   const shRest = new Uint32Array(expected.shRest.length);
@@ -52,7 +53,7 @@ async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number) {
   let calls = 0;
   let count = -1;
   let lastBytes = 0;
-  const reader = readerOf(file, sizes, stopAt);
+  const reader = readerOf(bytes, sizes, stopAt);
   await readGszStream(reader, maxSplats, {
     header(scene) {
       count = scene.count;
@@ -111,4 +112,83 @@ test('a stream that ends early is a truncated error naming what was missing', as
     stream([3], Infinity, 10),
     (e: unknown) => e instanceof GszFormatError && e.code === 'truncated',
   );
+});
+
+test('chunks stored out of index order are all emitted, numbered in arrival order', async () => {
+  // Chunks 500, 1000, 1000 Gaussians, stored in the order 2, 0, 1 (the format allows any order).
+  const shuffled = reorderChunks(file, [2, 0, 1]);
+  const expected = packSplats(decodeGsz(file));
+  const inArrivalOrder = (n: number) => {
+    const ranges = [
+      [1500, 2500],
+      [0, 500],
+      [500, 1500],
+    ];
+    const out = new Uint32Array(2500 * SPLAT_WORDS);
+    let at = 0;
+    for (const [from, to] of ranges) {
+      out.set(expected.splats.subarray(from * SPLAT_WORDS, to * SPLAT_WORDS), at);
+      at += (to - from) * SPLAT_WORDS;
+    }
+    return out.subarray(0, n * SPLAT_WORDS);
+  };
+  for (const sizes of [[shuffled.length], [777]]) {
+    const got = await stream(sizes, Infinity, undefined, shuffled);
+    assert.equal(got.count, 2500);
+    assert.equal(got.loaded, 2500, 'every Gaussian, not just the chunk stored first');
+    assert.deepEqual(got.splats, inArrivalOrder(2500));
+  }
+  const prefix = await stream([4096], 1200, undefined, shuffled);
+  assert.equal(prefix.loaded, 1200);
+  assert.deepEqual(prefix.splats, inArrivalOrder(1200));
+});
+
+test('headers that cannot be drawn are corrupt errors: zero up, bounds missing or dwarfing the Gaussians', async () => {
+  const cases: [string, (h: Parameters<Parameters<typeof rewriteHeader>[1]>[0]) => void, RegExp][] = [
+    ['zero up', (h) => (h.up = [0, 0, 0]), /up axis/],
+    ['bounds far away', (h) => (h.bounds = [1e29, 1e29, 1e29, 1e30, 1e30, 1e30]), /outside the scene bounds/],
+    ['inverted bounds', (h) => (h.bounds = [1e30, 1e30, 1e30, -1e30, -1e30, -1e30]), /exceeds/],
+    ['bounds of +-1e30', (h) => (h.bounds = [-1e30, -1e30, -1e30, 1e30, 1e30, 1e30]), /over 100x/],
+  ];
+  for (const [what, mutate, message] of cases) {
+    await assert.rejects(
+      stream([4096], Infinity, undefined, rewriteHeader(file, mutate)),
+      (e: unknown) => e instanceof GszFormatError && e.code === 'corrupt' && message.test(e.message),
+      what,
+    );
+  }
+  // The untouched header passes through the same rewrite.
+  assert.equal(
+    (
+      await stream(
+        [4096],
+        Infinity,
+        undefined,
+        rewriteHeader(file, () => undefined),
+      )
+    ).loaded,
+    2500,
+  );
+});
+
+test('a section longer than its Gaussians can need is a limit error before it is buffered', async () => {
+  // Chunk 2 (the last) claims 1 GiB more in its last column: a header a gzip bomb could feed.
+  const huge = rewriteHeader(file, (h) => {
+    const chunk = h.chunks[2];
+    chunk[1] += 2 ** 30;
+    chunk[chunk.length - 1] += 2 ** 30;
+  });
+  let chunks = 0;
+  await assert.rejects(
+    readGszStream(readerOf(huge, [4096]), Infinity, {
+      header() {},
+      chunk() {
+        chunks++;
+      },
+      bytes() {},
+    }),
+    (e: unknown) =>
+      e instanceof GszFormatError && e.code === 'limit' && /chunk 2 stores 1000/.test(e.message),
+  );
+  assert.equal(chunks, 0, 'refused at the header, before any chunk');
 });

@@ -1,7 +1,9 @@
 // Streaming .gsz reader (runs in the decode Worker; pure, also runs under Node for tests): reads the
 // preamble, the header, the SH codebook and then each chunk as soon as its bytes have arrived, calling
 // back with viewer-packed Gaussians. Works with or without a known total length; memory is bounded by
-// the largest section (bytes before the section being read are dropped).
+// the largest section (bytes before the section being read are dropped). Chunks are read in file order,
+// whatever their index, and numbered as they are emitted: the viewer's Gaussians [0, n) are always the
+// n received so far (the format allows sections in any order).
 import {
   decodeGszChunk,
   decodeGszCodebook,
@@ -11,13 +13,16 @@ import {
   gszPreambleLength,
   type GszHeader,
 } from '../../shared/format/gsz-decoder.ts';
+import { checkDrawable } from './header-sanity.ts';
+import type { ByteReader } from './network-reader.ts';
 import { packSplats, type PackedSplats } from './render/packed-splats.ts';
 import { shRestWords } from './render/splat-layout.ts';
 import type { SceneInfo } from './worker-protocol.ts';
 
 export interface GszStreamCallbacks {
   header(scene: SceneInfo, header: GszHeader): void;
-  /** A chunk is decoded; a returned promise holds back reading and decoding until it settles. */
+  /** A chunk is decoded into the viewer's Gaussians [first, first + packed.count) (numbered in arrival
+   *  order, not the file's); a returned promise holds back reading and decoding until it settles. */
   chunk(first: number, packed: PackedSplats): void | Promise<void>;
   /** Called after every network read with the bytes received so far. */
   bytes(loaded: number): void;
@@ -68,10 +73,11 @@ class ByteQueue {
 
 /**
  * Reads a .gsz from `reader`, stopping after `maxSplats` Gaussians (then cancels the reader).
- * Throws GszFormatError for malformed or truncated input.
+ * Throws GszFormatError for malformed, truncated or undrawable input (header-sanity.ts); failures of
+ * `reader` itself propagate unchanged.
  */
 export async function readGszStream(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
+  reader: ByteReader,
   maxSplats: number,
   on: GszStreamCallbacks,
 ): Promise<void> {
@@ -89,6 +95,7 @@ export async function readGszStream(
   const headerEnd = gszHeaderLength(queue.slice(0, gszPreambleLength()));
   await need(headerEnd, 'the header');
   const header = decodeGszHeader(queue.slice(0, headerEnd));
+  checkDrawable(header);
   const total = Math.min(header.count, Math.max(0, Math.floor(maxSplats)));
   const scene: SceneInfo = {
     count: total,
@@ -110,27 +117,28 @@ export async function readGszStream(
   sections.sort((a, b) => a.offset - b.offset);
 
   let codebook: Float32Array | undefined;
-  let loaded = 0;
+  /** Gaussians emitted so far: the next chunk becomes the viewer's Gaussians from here. */
+  let emitted = 0;
   // Chunks that came before the codebook are shown DC-only at once, then decoded again (and sent again,
   // overwriting the same range) when the codebook arrives.
-  const withoutSh: { chunk: number; bytes: Uint8Array }[] = [];
-  const emit = (chunk: number, bytes: Uint8Array): void | Promise<void> => {
-    const info = header.chunks[chunk];
+  const withoutSh: { chunk: number; bytes: Uint8Array; at: number }[] = [];
+  const emit = (chunk: number, bytes: Uint8Array, again?: number): void | Promise<void> => {
     const decoded = decodeGszChunk(header, chunk, bytes, codebook);
-    const n = Math.min(decoded.count, total - info.firstSplat);
+    const at = again ?? emitted;
+    const n = Math.min(decoded.count, total - at);
     if (n <= 0) return;
     const packed = packSplats(decoded, n);
     if (packed.shDegree !== header.shDegree) {
       packed.shDegree = header.shDegree;
       packed.shRest = new Uint32Array(n * shRestWords(header.shDegree));
-      withoutSh.push({ chunk, bytes: bytes.slice() });
+      withoutSh.push({ chunk, bytes: bytes.slice(), at });
     }
-    loaded = Math.max(loaded, info.firstSplat + n);
-    return on.chunk(info.firstSplat, packed);
+    if (again === undefined) emitted += n;
+    return on.chunk(at, packed);
   };
   for (const section of sections) {
     // Once every wanted Gaussian is in, only a codebook still owed to them is worth reading.
-    if (section.chunk >= 0 && loaded >= total) {
+    if (section.chunk >= 0 && emitted >= total) {
       if (withoutSh.length === 0) break;
       continue;
     }
@@ -139,7 +147,7 @@ export async function readGszStream(
     const bytes = queue.slice(section.offset, end);
     if (section.chunk < 0) {
       codebook = decodeGszCodebook(header, bytes);
-      for (const pending of withoutSh.splice(0)) emit(pending.chunk, pending.bytes);
+      for (const pending of withoutSh.splice(0)) emit(pending.chunk, pending.bytes, pending.at);
     } else {
       const hold = emit(section.chunk, bytes);
       queue.drop(end);

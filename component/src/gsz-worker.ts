@@ -1,9 +1,11 @@
 // Decode Worker entry (bundled to one IIFE string and started from a Blob URL, see stream-controller.ts):
 // fetches the .gsz itself, so compressed bytes never touch the main thread, decodes each chunk as it
 // arrives and posts viewer-packed Gaussians with their buffers transferred (no copies, no
-// SharedArrayBuffer). The main thread cancels by terminating the Worker.
+// SharedArrayBuffer). The main thread cancels by terminating the Worker. Transfer failures and stalls
+// are network-reader.ts's; every failure is posted as an `error` message with the element's code.
 import { GszFormatError } from '../../shared/format/gsz-decoder.ts';
 import { readGszStream } from './gsz-stream.ts';
+import { LoadError, NetworkReader } from './network-reader.ts';
 import type { LoadRequest, MainMessage, Progress, WorkerMessage } from './worker-protocol.ts';
 
 interface WorkerScope {
@@ -29,37 +31,17 @@ scope.onmessage = (event) => {
   else if (event.data.type === 'resume') resume?.();
 };
 
-class HttpError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 async function load(request: LoadRequest): Promise<void> {
   const progress: Progress = { bytesLoaded: 0, splatsLoaded: 0 };
   try {
-    let response: Response;
-    try {
-      response = await fetch(request.url);
-    } catch (e) {
-      throw new HttpError('network-error', `${request.url}: ${(e as Error).message}`);
-    }
-    if (!response.ok) {
-      throw new HttpError(
-        response.status === 404 ? 'not-found' : 'http-error',
-        `${request.url}: HTTP ${response.status} ${response.statusText}`.trim(),
-      );
-    }
-    if (!response.body) throw new HttpError('network-error', `${request.url}: response has no body`);
+    const reader = new NetworkReader(request.url, request.stallTimeoutMs);
+    const response = await reader.open();
     // Content-Length counts encoded bytes; with a content encoding the body we read is longer.
     const length = Number(response.headers.get('content-length'));
     if (!response.headers.get('content-encoding') && Number.isFinite(length) && length > 0)
       progress.bytesTotal = length;
-    let lastPost = 0;
-    await readGszStream(response.body.getReader(), request.maxSplats, {
+    let lastPost = -Infinity; // the first bytes are reported at once (a Worker's clock starts near 0)
+    await readGszStream(reader, request.maxSplats, {
       header(scene) {
         progress.splatsTotal = scene.count;
         scope.postMessage({ type: 'header', scene, progress: { ...progress } });
@@ -85,7 +67,12 @@ async function load(request: LoadRequest): Promise<void> {
     });
     scope.postMessage({ type: 'done', progress: { ...progress } });
   } catch (e) {
-    const code = e instanceof GszFormatError || e instanceof HttpError ? e.code : 'decode-error';
-    scope.postMessage({ type: 'error', code, message: (e as Error).message });
+    const code = e instanceof GszFormatError || e instanceof LoadError ? e.code : 'decode-error';
+    const message = e instanceof Error ? e.message : String(e);
+    scope.postMessage({
+      type: 'error',
+      code,
+      message: e instanceof GszFormatError ? `${request.url}: ${message}` : message,
+    });
   }
 }

@@ -43,7 +43,7 @@ export class StreamController implements ReactiveController {
   }
 
   /** Starts loading `url` (absolute), cancelling any load in progress. */
-  load(url: string, maxSplats: number): void {
+  load(url: string, maxSplats: number, stallTimeoutMs: number): void {
     this.cancel();
     let worker: Worker;
     try {
@@ -81,7 +81,7 @@ export class StreamController implements ReactiveController {
       this.cancel();
       this.callbacks.onError('worker-error', event.message || 'decode worker failed');
     };
-    const request: LoadRequest = { type: 'load', url, maxSplats };
+    const request: LoadRequest = { type: 'load', url, maxSplats, stallTimeoutMs };
     worker.postMessage(request);
   }
 

@@ -9,6 +9,8 @@ export interface LoadRequest {
   url: string;
   /** Stop after this many Gaussians (chunks are in importance order, so a prefix is a coarse scene). */
   maxSplats: number;
+  /** Longest wait for the response or the next bytes before the load fails as stalled (Infinity: none). */
+  stallTimeoutMs: number;
 }
 
 /** Sent once the element's first frame is out: the Worker holds back the chunks after the first until
