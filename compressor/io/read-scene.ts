@@ -3,14 +3,15 @@
 //   "ply"        INRIA float PLY, or PlayCanvas compressed PLY (told apart by the header's elements)
 //   "NGSP"/gzip  Niantic SPZ (v2/v3 gzip, v4 raw header + zstd)
 //   "PK\3\4"     PlayCanvas SOG bundle (.sog); a SOG meta.json with its textures beside it also works
-//   "\x89GSZ"    our own .gsz (decoded by shared/format, GszFormatError -> SceneReadError)
+//   "\x89GSZ"    our own .gsz (decoded by shared/format on several threads, GszFormatError -> SceneReadError)
 //   .splat       antimatter15 splat (no magic)
 // Every bad input ends in a one-line SceneReadError naming the file.
 import { extname, basename } from 'node:path';
-import { decodeGsz, GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { GszFormatError } from '../../shared/format/gsz-decoder.ts';
 import { GSZ_MAGIC } from '../../shared/format/gsz-layout.ts';
 import type { GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { openOrThrow, readWholeFile } from './file-read.ts';
+import { decodeGszParallel } from './gsz-parallel-decode.ts';
 import { readPly } from './read-ply.ts';
 import { decodeSogBundle, readSogFolder } from './read-sog.ts';
 import { decodeSplat } from './read-splat.ts';
@@ -63,7 +64,7 @@ export async function readScene(path: string): Promise<GaussianScene> {
     case 'gsz': {
       const bytes = await readWholeFile(path);
       try {
-        return decodeGsz(bytes);
+        return await decodeGszParallel(bytes);
       } catch (error) {
         if (error instanceof GszFormatError) throw new SceneReadError(path, error.message);
         throw error;

@@ -422,11 +422,15 @@ export function decodeGszChunk(
   if (!chunk) throw new GszFormatError('corrupt', `no chunk ${index} (the file has ${header.chunks.length})`);
   const degree = codebook ? header.shDegree : 0;
   const scene = createScene(chunk.count, degree, header.antialiased);
-  decodeChunkInto(header, index, bytes, codebook, scene, 0);
+  decodeGszChunkInto(header, index, bytes, codebook, scene, 0);
   return scene;
 }
 
-function decodeChunkInto(
+/**
+ * Decodes chunk `index` (exactly its bytes) into `out` from Gaussian `at` on: what decodeGsz does per chunk,
+ * exported so parallel decoders (each worker writing its chunks into shared columns) give identical output.
+ */
+export function decodeGszChunkInto(
   header: GszHeader,
   index: number,
   bytes: Uint8Array,
@@ -517,8 +521,14 @@ function decodeChunkInto(
   }
 }
 
-/** Whole file -> one scene (Gaussians in file order). */
-export function decodeGsz(bytes: Uint8Array): GaussianScene {
+/** A whole file's header and SH codebook, every section checked to lie within the file. */
+export interface GszFile {
+  header: GszHeader;
+  codebook: Float32Array | undefined;
+}
+
+/** Parses the header and decodes the codebook of a whole file; the chunks are left to decodeGszChunkInto. */
+export function openGsz(bytes: Uint8Array): GszFile {
   const header = decodeGszHeader(bytes);
   const end = (offset: number, length: number, what: string): void => {
     if (offset + length > bytes.length)
@@ -527,7 +537,7 @@ export function decodeGsz(bytes: Uint8Array): GaussianScene {
         `${what} ends at byte ${offset + length}, the file has ${bytes.length}`,
       );
   };
-  header.chunks.forEach((c, i) => end(c.offset, c.length, `chunk ${i}`));
+  for (const [i, c] of header.chunks.entries()) end(c.offset, c.length, `chunk ${i}`);
   let codebook: Float32Array | undefined;
   if (header.codebook) {
     end(header.codebook.offset, header.codebook.length, 'codebook');
@@ -536,9 +546,21 @@ export function decodeGsz(bytes: Uint8Array): GaussianScene {
       bytes.subarray(header.codebook.offset, header.codebook.offset + header.codebook.length),
     );
   }
+  return { header, codebook };
+}
+
+/** Whole file -> one scene (Gaussians in file order), on this thread. */
+export function decodeGsz(bytes: Uint8Array): GaussianScene {
+  const { header, codebook } = openGsz(bytes);
   const scene = createScene(header.count, header.shDegree, header.antialiased);
-  header.chunks.forEach((c, i) =>
-    decodeChunkInto(header, i, bytes.subarray(c.offset, c.offset + c.length), codebook, scene, c.firstSplat),
-  );
+  for (const [i, c] of header.chunks.entries())
+    decodeGszChunkInto(
+      header,
+      i,
+      bytes.subarray(c.offset, c.offset + c.length),
+      codebook,
+      scene,
+      c.firstSplat,
+    );
   return scene;
 }

@@ -1,7 +1,9 @@
 // `gs-compress export`: .gsz -> INRIA-layout float PLY (decoded values, i.e. after quantization), through the
 // shared PLY writer (compressor/io/write-ply.ts, atomic). Bad input: one line naming the file, exit 1, no output.
 import { resolve } from 'node:path';
-import { decodeGsz, GszFormatError } from '../../../shared/format/gsz-decoder.ts';
+import { GszFormatError } from '../../../shared/format/gsz-decoder.ts';
+import type { GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
+import { decodeGszParallel } from '../../io/gsz-parallel-decode.ts';
 import { writePly } from '../../io/write-ply.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, readInputFile } from '../args.ts';
@@ -33,9 +35,9 @@ export const command: CliCommand = {
     const { positionals, output } = parsed;
     const file = positionals[0];
     const bytes = await readInputFile(file);
-    let scene;
+    let scene: GaussianScene;
     try {
-      scene = decodeGsz(bytes);
+      scene = await decodeGszParallel(bytes);
     } catch (error) {
       if (error instanceof GszFormatError) throw new CliError(`${file}: ${error.message}`);
       throw error;

@@ -1,0 +1,181 @@
+// `decodeGszParallel(bytes, {threads})`: a whole .gsz decoded on several threads, output identical to
+// shared/format's decodeGsz (same per-chunk function, each chunk written to its own range). Chunks decode
+// independently; this thread and `threads - 1` worker_threads claim them from a shared counter, largest
+// first, and write into SharedArrayBuffer-backed columns, so nothing is copied back. This thread starts
+// decoding at once: workers join when they are up (~50 ms each, plus ~0.1 s once per process to bundle the
+// worker, see workerSource), so a small file costs no more than the serial decoder.
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  decodeGszChunkInto,
+  GszFormatError,
+  openGsz,
+  type GszErrorCode,
+} from '../../shared/format/gsz-decoder.ts';
+import { shRestCount, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
+import { CONTROL, type DecodeJob, type DecodeWorkerMessage } from './gsz-decode-protocol.ts';
+
+/** Threads that pay off: decoding is CPU-bound, and beyond 4 the bandwidth of shared columns dominates. */
+export const MAX_DECODE_THREADS = 4;
+
+export function defaultDecodeThreads(): number {
+  return Math.max(1, Math.min(MAX_DECODE_THREADS, availableParallelism()));
+}
+
+export interface ParallelDecodeOptions {
+  /** Threads in all, this one included (default: defaultDecodeThreads()); 1 decodes here only. */
+  threads?: number;
+  /**
+   * false: only worker threads decode (`threads` of them) and this thread's event loop stays free; also how
+   * tests make sure the workers' output is what they check. Default true.
+   */
+  callerDecodes?: boolean;
+}
+
+let source: Promise<string | undefined> | undefined;
+/**
+ * The worker as one plain-JS bundle (esbuild, which tsx brings along), built once per process: a worker that
+ * loaded the TypeScript through tsx itself took ~0.3 s to start here, longer than decoding biker.
+ * undefined where esbuild is unavailable (then everything decodes on this thread).
+ */
+function workerSource(): Promise<string | undefined> {
+  source ??= (async () => {
+    try {
+      const { build } = await import('esbuild');
+      const result = await build({
+        entryPoints: [fileURLToPath(new URL('./gsz-decode-worker.ts', import.meta.url))],
+        bundle: true,
+        write: false,
+        format: 'cjs',
+        platform: 'node',
+        target: 'node20',
+        logLevel: 'silent',
+      });
+      return result.outputFiles[0].text;
+    } catch {
+      return undefined;
+    }
+  })();
+  return source;
+}
+
+function sharedFloats(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+}
+
+function sharedScene(count: number, shDegree: ShDegree, antialiased: boolean): GaussianScene {
+  return {
+    count,
+    shDegree,
+    positions: sharedFloats(count * 3),
+    logScales: sharedFloats(count * 3),
+    rotations: sharedFloats(count * 4),
+    opacityLogits: sharedFloats(count),
+    shDC: sharedFloats(count * 3),
+    shRest: sharedFloats(count * shRestCount(shDegree) * 3),
+    antialiased,
+  };
+}
+
+function rebuildError(code: string | undefined, message: string): Error {
+  if (code === undefined) return new Error(message);
+  // Keep the worker's message as it was (GszFormatError's constructor would prefix it a second time).
+  const error = new GszFormatError(code as GszErrorCode, '');
+  error.message = message;
+  return error;
+}
+
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Decodes a whole .gsz on up to `threads` threads. Bad input throws the same GszFormatError as decodeGsz
+ * (the header and codebook are checked here before any worker starts). The returned scene's columns are
+ * SharedArrayBuffer-backed.
+ */
+export async function decodeGszParallel(
+  bytes: Uint8Array,
+  options: ParallelDecodeOptions = {},
+): Promise<GaussianScene> {
+  const { header, codebook } = openGsz(bytes);
+  const chunks = header.chunks;
+  const threads = Math.max(1, Math.floor(options.threads ?? defaultDecodeThreads()));
+  const callerDecodes = options.callerDecodes ?? true;
+  const workerCount = callerDecodes
+    ? Math.min(threads - 1, chunks.length - 1)
+    : Math.min(threads, chunks.length);
+  const input = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  input.set(bytes);
+  const out = sharedScene(header.count, header.shDegree, header.antialiased);
+  const order = Int32Array.from(
+    chunks.map((_, i) => i).sort((a, b) => chunks[b].count - chunks[a].count || a - b),
+  );
+  const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  const job: DecodeJob = { bytes: input, header, codebook, out, order, control };
+
+  const workers: Worker[] = [];
+  let decoded = 0;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const fail = (error: Error): void => {
+    failure ??= error;
+    Atomics.store(control, CONTROL.abort, 1);
+    wake?.();
+  };
+  const start = (code: string): void => {
+    if (failure || Atomics.load(control, CONTROL.next) >= order.length) return;
+    const worker = new Worker(code, { eval: true, execArgv: [] });
+    workers.push(worker);
+    worker.on('message', (m: DecodeWorkerMessage) => {
+      if (m.type === 'decoded') {
+        decoded++;
+        if (decoded === chunks.length) wake?.();
+      } else if (m.type === 'error') fail(rebuildError(m.code, m.message));
+    });
+    worker.on('error', (e) => fail(e));
+    worker.on('exit', (exitCode) => {
+      if (exitCode !== 0) fail(new Error(`decode worker exited with code ${exitCode}`));
+    });
+    worker.postMessage(job);
+  };
+  let workersUp = false;
+  if (workerCount > 0) {
+    const code = workerSource();
+    if (!callerDecodes) workersUp = (await code) !== undefined;
+    void code.then((js) => {
+      if (js) for (let i = 0; i < workerCount; i++) start(js);
+    });
+  }
+  try {
+    // Without workers (none asked for, or none could be built) this thread decodes after all.
+    for (;;) {
+      if (workersUp) break;
+      if (failure) break;
+      const k = Atomics.add(control, CONTROL.next, 1);
+      if (k >= order.length) break;
+      const index = order[k];
+      const c = chunks[index];
+      decodeGszChunkInto(
+        header,
+        index,
+        input.subarray(c.offset, c.offset + c.length),
+        codebook,
+        out,
+        c.firstSplat,
+      );
+      decoded++;
+      // Let worker start-ups and their messages through between chunks.
+      if (workerCount > 0) await yieldToEvents();
+    }
+    if (!failure && decoded < chunks.length) await new Promise<void>((resolve) => (wake = resolve));
+  } catch (e) {
+    fail(e instanceof Error ? e : new Error(String(e)));
+  } finally {
+    for (const worker of workers) {
+      worker.removeAllListeners('exit');
+      void worker.terminate();
+    }
+  }
+  if (failure) throw failure;
+  return out;
+}
