@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateDemoGaussians } from '../../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../../compressor/pack/gsz-encoder.ts';
-import { decodeGsz, GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { decodeGsz, decodeGszHeader, GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { type ChunkDecoder, DecodePool, decodePoolSize, serveDecodes } from './decode-pool.ts';
 import { readGszStream } from './gsz-stream.ts';
 import { packSplats, SPLAT_FLOATS } from './render/packed-splats.ts';
 
@@ -42,8 +43,14 @@ function readerOf(
   return reader as unknown as ReadableStreamDefaultReader<Uint8Array> & { cancelled: boolean };
 }
 
-async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number) {
-  const expected = packSplats(decodeGsz(file));
+async function stream(
+  sizes: number[],
+  maxSplats = Infinity,
+  stopAt?: number,
+  decoder?: ChunkDecoder,
+  bytes = file,
+) {
+  const expected = packSplats(decodeGsz(bytes));
   const splats = new Float32Array(expected.splats.length);
   const shRest = new Float32Array(expected.shRest.length);
   const stride = expected.shRest.length / expected.count;
@@ -51,24 +58,29 @@ async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number) {
   let calls = 0;
   let count = -1;
   let lastBytes = 0;
-  const reader = readerOf(file, sizes, stopAt);
-  await readGszStream(reader, maxSplats, {
-    header(scene) {
-      count = scene.count;
+  const reader = readerOf(bytes, sizes, stopAt);
+  await readGszStream(
+    reader,
+    maxSplats,
+    {
+      header(scene) {
+        count = scene.count;
+      },
+      chunk(first, packed) {
+        // New chunks extend the loaded prefix; a chunk sent again (DC-only before the codebook) overwrites.
+        assert.ok(first <= next, 'chunks arrive as a growing prefix');
+        next = Math.max(next, first + packed.count);
+        splats.set(packed.splats, first * SPLAT_FLOATS);
+        shRest.set(packed.shRest, first * stride);
+        calls++;
+      },
+      bytes(loaded) {
+        assert.ok(loaded >= lastBytes, 'byte count is monotonic');
+        lastBytes = loaded;
+      },
     },
-    chunk(first, packed) {
-      // New chunks extend the loaded prefix; a chunk sent again (DC-only before the codebook) overwrites.
-      assert.ok(first <= next, 'chunks arrive as a growing prefix');
-      next = Math.max(next, first + packed.count);
-      splats.set(packed.splats, first * SPLAT_FLOATS);
-      shRest.set(packed.shRest, first * stride);
-      calls++;
-    },
-    bytes(loaded) {
-      assert.ok(loaded >= lastBytes, 'byte count is monotonic');
-      lastBytes = loaded;
-    },
-  });
+    decoder,
+  );
   return {
     count,
     loaded: next,
@@ -110,4 +122,80 @@ test('a stream that ends early is a truncated error naming what was missing', as
     stream([3], Infinity, 10),
     (e: unknown) => e instanceof GszFormatError && e.code === 'truncated',
   );
+});
+
+// The Worker pool's protocol, run over in-process MessageChannels (the element runs serveDecodes in helper
+// Workers): a file of many chunks, decoded by the reading side and two helpers.
+const many = await encodeGsz(generateDemoGaussians({ count: 4000, seed: 5, shDegree: 1 }), {
+  firstChunk: 300,
+  chunkGrowth: 1.5,
+  maxChunk: 500,
+  codebookSize: 32,
+  kmeansIterations: 2,
+});
+
+function poolWithHelpers(helpers: number): DecodePool {
+  const ports = Array.from({ length: helpers }, () => {
+    const channel = new MessageChannel();
+    serveDecodes(channel.port2);
+    return channel.port1;
+  });
+  return new DecodePool(ports);
+}
+
+test('a pool of helpers streams the same Gaussians, in chunk order', async () => {
+  const chunks = decodeGszHeader(many).chunks.length;
+  assert.ok(chunks >= 8, `${chunks} chunks`);
+  const expected = packSplats(decodeGsz(many));
+  for (const sizes of [[many.length], [777]]) {
+    const pool = poolWithHelpers(2);
+    const helped = { count: 0 };
+    const decode = pool.decode.bind(pool);
+    pool.decode = (index, bytes, count, local) => {
+      if (!local) helped.count++;
+      return decode(index, bytes, count, local);
+    };
+    try {
+      const got = await stream(sizes, Infinity, undefined, pool, many);
+      assert.equal(got.loaded, 4000);
+      assert.deepEqual(got.splats, expected.splats);
+      assert.deepEqual(got.shRest, expected.shRest);
+      assert.ok(helped.count >= chunks - 1, 'every chunk after the first may go to a helper');
+    } finally {
+      pool.close();
+    }
+  }
+});
+
+test('a chunk that fails in a helper ends the stream with its GszFormatError', async () => {
+  const header = decodeGszHeader(many);
+  const bad = many.slice();
+  const c = header.chunks[header.chunks.length - 1];
+  bad[c.offset + (c.length >> 1)] ^= 0x5a;
+  let expected: unknown;
+  try {
+    decodeGsz(bad);
+  } catch (e) {
+    expected = e;
+  }
+  assert.ok(expected instanceof GszFormatError);
+  const pool = poolWithHelpers(3);
+  try {
+    await assert.rejects(stream([many.length], Infinity, undefined, pool, bad), (e: unknown) => {
+      assert.ok(e instanceof GszFormatError);
+      assert.equal(e.code, expected.code);
+      assert.equal(e.message, expected.message);
+      return true;
+    });
+  } finally {
+    pool.close();
+  }
+});
+
+test('the pool is sized from hardwareConcurrency, at least 1 and at most 4 Workers', () => {
+  assert.equal(decodePoolSize(1), 1);
+  assert.equal(decodePoolSize(3), 3);
+  assert.equal(decodePoolSize(16), 4);
+  assert.equal(decodePoolSize(undefined), 2, 'unknown core count: two');
+  assert.equal(decodePoolSize(0), 2);
 });

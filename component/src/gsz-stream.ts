@@ -3,7 +3,6 @@
 // back with viewer-packed Gaussians. Works with or without a known total length; memory is bounded by
 // the largest section (bytes before the section being read are dropped).
 import {
-  decodeGszChunk,
   decodeGszCodebook,
   decodeGszHeader,
   GszFormatError,
@@ -12,7 +11,8 @@ import {
   type GszHeader,
 } from '../../shared/format/gsz-decoder.ts';
 import { shRestCount } from '../../shared/scene/gaussian-scene.ts';
-import { packSplats, type PackedSplats } from './render/packed-splats.ts';
+import { type ChunkDecoder, DecodePool } from './decode-pool.ts';
+import type { PackedSplats } from './render/packed-splats.ts';
 import type { SceneInfo } from './worker-protocol.ts';
 
 export interface GszStreamCallbacks {
@@ -67,18 +67,26 @@ class ByteQueue {
 }
 
 /**
- * Reads a .gsz from `reader`, stopping after `maxSplats` Gaussians (then cancels the reader).
- * Throws GszFormatError for malformed or truncated input.
+ * Reads a .gsz from `reader`, stopping after `maxSplats` Gaussians (then cancels the reader). Chunks are
+ * decoded by `decoder` (default: on this thread), several at a time when it has helpers, and passed to
+ * `on.chunk` in file order whatever order they finish in. Throws GszFormatError for malformed or truncated
+ * input, and the first error of any decode.
  */
 export async function readGszStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   maxSplats: number,
   on: GszStreamCallbacks,
+  decoder: ChunkDecoder = new DecodePool([]),
 ): Promise<void> {
   const queue = new ByteQueue();
+  // The first failed decode, raced against every wait below so it ends the load at once.
+  let failed: ((e: unknown) => void) | undefined;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  failure.catch(() => undefined);
+  const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, failure]);
   const need = async (end: number, what: string): Promise<void> => {
     while (queue.end < end) {
-      const { done, value } = await reader.read();
+      const { done, value } = await guard(reader.read());
       if (done)
         throw new GszFormatError('truncated', `stream ended at byte ${queue.end}, ${what} needs ${end}`);
       queue.push(value);
@@ -98,6 +106,7 @@ export async function readGszStream(
     up: header.up,
   };
   on.header(scene, header);
+  decoder.start(header);
   const stride = shRestCount(header.shDegree) * 3;
 
   // Sections in file order: the codebook (if any) and the chunks.
@@ -107,23 +116,32 @@ export async function readGszStream(
     sections.push({ offset: header.codebook.offset, length: header.codebook.length, chunk: -1 });
   sections.sort((a, b) => a.offset - b.offset);
 
-  let codebook: Float32Array | undefined;
+  let haveCodebook = false;
   let loaded = 0;
   // Chunks that came before the codebook are shown DC-only at once, then decoded again (and sent again,
   // overwriting the same range) when the codebook arrives.
   const withoutSh: { chunk: number; bytes: Uint8Array }[] = [];
-  const emit = (chunk: number, bytes: Uint8Array): void | Promise<void> => {
+  // Emissions chain in file order; `inFlight` holds each started chunk's emission, oldest first.
+  let emitted: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
+  let first = true;
+  const emit = (chunk: number, bytes: Uint8Array): Promise<void> => {
     const info = header.chunks[chunk];
-    const decoded = decodeGszChunk(header, chunk, bytes, codebook);
-    const n = Math.min(decoded.count, total - info.firstSplat);
-    if (n <= 0) return;
-    const packed = packSplats(decoded, n);
-    if (packed.shRest.length !== n * stride) {
-      packed.shRest = new Float32Array(n * stride);
-      withoutSh.push({ chunk, bytes: bytes.slice() });
-    }
+    const n = Math.min(info.count, total - info.firstSplat);
+    if (n <= 0) return emitted;
+    if (stride > 0 && !haveCodebook) withoutSh.push({ chunk, bytes: bytes.slice() });
     loaded = Math.max(loaded, info.firstSplat + n);
-    return on.chunk(info.firstSplat, packed);
+    const result = decoder.decode(chunk, bytes, n, first);
+    first = false;
+    result.catch((e) => failed?.(e));
+    emitted = emitted.then(async () => {
+      const packed = await result;
+      if (packed.shRest.length !== n * stride) packed.shRest = new Float32Array(n * stride);
+      await on.chunk(info.firstSplat, packed);
+    });
+    emitted.catch((e) => failed?.(e));
+    inFlight.push(emitted);
+    return emitted;
   };
   for (const section of sections) {
     // Once every wanted Gaussian is in, only a codebook still owed to them is worth reading.
@@ -135,15 +153,19 @@ export async function readGszStream(
     await need(end, section.chunk < 0 ? 'the SH codebook' : `chunk ${section.chunk}`);
     const bytes = queue.slice(section.offset, end);
     if (section.chunk < 0) {
-      codebook = decodeGszCodebook(header, bytes);
+      const codebook = decodeGszCodebook(header, bytes);
+      decoder.setCodebook(codebook);
+      haveCodebook = true;
       for (const pending of withoutSh.splice(0)) emit(pending.chunk, pending.bytes);
     } else {
-      const hold = emit(section.chunk, bytes);
-      queue.drop(end);
-      if (hold) await hold;
-      continue;
+      const isFirst = first;
+      const done = emit(section.chunk, bytes);
+      // The first chunk waits for its hold (the element's first frame); later ones only for room.
+      if (isFirst) await guard(done);
+      while (inFlight.length >= decoder.capacity) await guard(inFlight.shift() as Promise<void>);
     }
     queue.drop(end);
   }
+  await guard(emitted);
   await reader.cancel().catch(() => undefined);
 }

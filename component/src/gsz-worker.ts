@@ -1,8 +1,11 @@
 // Decode Worker entry (bundled to one IIFE string and started from a Blob URL, see stream-controller.ts):
 // fetches the .gsz itself, so compressed bytes never touch the main thread, decodes each chunk as it
 // arrives and posts viewer-packed Gaussians with their buffers transferred (no copies, no
-// SharedArrayBuffer). The main thread cancels by terminating the Worker.
+// SharedArrayBuffer). Chunks after the first are shared with helper Workers (the same source, told to
+// 'serve' a port; decode-pool.ts) and still posted in chunk order. The main thread cancels by terminating
+// the Workers.
 import { GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { DecodePool, packedTransfers, serveDecodes } from './decode-pool.ts';
 import { readGszStream } from './gsz-stream.ts';
 import type { LoadRequest, MainMessage, Progress, WorkerMessage } from './worker-protocol.ts';
 
@@ -25,8 +28,10 @@ let resume: (() => void) | undefined;
 const resumed = new Promise<void>((r) => (resume = r));
 
 scope.onmessage = (event) => {
-  if (event.data.type === 'load') void load(event.data);
-  else if (event.data.type === 'resume') resume?.();
+  const m = event.data;
+  if (m.type === 'load') void load(m);
+  else if (m.type === 'resume') resume?.();
+  else if (m.type === 'serve') serveDecodes(m.port);
 };
 
 class HttpError extends Error {
@@ -40,6 +45,7 @@ class HttpError extends Error {
 
 async function load(request: LoadRequest): Promise<void> {
   const progress: Progress = { bytesLoaded: 0, splatsLoaded: 0 };
+  const pool = new DecodePool(request.decoders);
   try {
     let response: Response;
     try {
@@ -59,33 +65,39 @@ async function load(request: LoadRequest): Promise<void> {
     if (!response.headers.get('content-encoding') && Number.isFinite(length) && length > 0)
       progress.bytesTotal = length;
     let lastPost = 0;
-    await readGszStream(response.body.getReader(), request.maxSplats, {
-      header(scene) {
-        progress.splatsTotal = scene.count;
-        scope.postMessage({ type: 'header', scene, progress: { ...progress } });
+    await readGszStream(
+      response.body.getReader(),
+      request.maxSplats,
+      {
+        header(scene) {
+          progress.splatsTotal = scene.count;
+          scope.postMessage({ type: 'header', scene, progress: { ...progress } });
+        },
+        chunk(first, packed) {
+          progress.splatsLoaded = Math.max(progress.splatsLoaded, first + packed.count);
+          scope.postMessage(
+            { type: 'chunk', first, packed, progress: { ...progress } },
+            packedTransfers(packed),
+          );
+          if (first === 0)
+            return Promise.race([resumed, new Promise<void>((r) => setTimeout(r, FIRST_FRAME_WAIT_MS))]);
+        },
+        bytes(loaded) {
+          progress.bytesLoaded = loaded;
+          const now = performance.now();
+          if (now - lastPost >= PROGRESS_INTERVAL_MS) {
+            lastPost = now;
+            scope.postMessage({ type: 'progress', progress: { ...progress } });
+          }
+        },
       },
-      chunk(first, packed) {
-        progress.splatsLoaded = Math.max(progress.splatsLoaded, first + packed.count);
-        scope.postMessage({ type: 'chunk', first, packed, progress: { ...progress } }, [
-          packed.splats.buffer,
-          packed.shRest.buffer,
-          packed.positions.buffer,
-        ]);
-        if (first === 0)
-          return Promise.race([resumed, new Promise<void>((r) => setTimeout(r, FIRST_FRAME_WAIT_MS))]);
-      },
-      bytes(loaded) {
-        progress.bytesLoaded = loaded;
-        const now = performance.now();
-        if (now - lastPost >= PROGRESS_INTERVAL_MS) {
-          lastPost = now;
-          scope.postMessage({ type: 'progress', progress: { ...progress } });
-        }
-      },
-    });
+      pool,
+    );
     scope.postMessage({ type: 'done', progress: { ...progress } });
   } catch (e) {
     const code = e instanceof GszFormatError || e instanceof HttpError ? e.code : 'decode-error';
     scope.postMessage({ type: 'error', code, message: (e as Error).message });
+  } finally {
+    pool.close();
   }
 }
