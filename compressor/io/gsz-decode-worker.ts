@@ -1,32 +1,24 @@
-// worker_threads body of decodeGszParallel: claims chunks from the shared counter and decodes each into
-// the shared output columns until none are left (or another thread failed). Bundled to plain JS at run time
+// worker_threads body of decodeGszParallel: claims work items (a part of a chunk) from the shared counter and
+// decodes each into the shared output columns until none are left (or another thread failed). Bundled to plain JS at run time
 // by gsz-parallel-decode.ts, so it must import nothing but node: builtins and shared/ code.
 import { parentPort } from 'node:worker_threads';
-import { decodeGszChunkInto, GszFormatError } from '../../shared/format/gsz-decoder.ts';
-import { CONTROL, type DecodeJob, type DecodeWorkerMessage } from './gsz-decode-protocol.ts';
+import { GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { CONTROL, type DecodeJob, type DecodeWorkerMessage, decodeItem } from './gsz-decode-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('gsz-decode-worker must run in a worker thread');
 const post = (message: DecodeWorkerMessage): void => port.postMessage(message);
 
 port.once('message', (job: DecodeJob) => {
-  const { bytes, header, codebook, out, order, control } = job;
+  const { order, control } = job;
   try {
     for (;;) {
       if (Atomics.load(control, CONTROL.abort) !== 0) break;
       const k = Atomics.add(control, CONTROL.next, 1);
       if (k >= order.length) break;
-      const index = order[k];
-      const c = header.chunks[index];
-      decodeGszChunkInto(
-        header,
-        index,
-        bytes.subarray(c.offset, c.offset + c.length),
-        codebook,
-        out,
-        c.firstSplat,
-      );
-      post({ type: 'decoded', chunk: index });
+      const item = order[k];
+      decodeItem(job, item);
+      post({ type: 'decoded', item });
     }
     post({ type: 'finished' });
   } catch (e) {

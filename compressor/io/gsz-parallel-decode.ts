@@ -1,20 +1,25 @@
 // `decodeGszParallel(bytes, {threads})`: a whole .gsz decoded on several threads, output identical to
-// shared/format's decodeGsz (same per-chunk function, each chunk written to its own range). Chunks decode
-// independently; this thread and `threads - 1` worker_threads claim them from a shared counter, largest
-// first, and write into SharedArrayBuffer-backed columns, so nothing is copied back. This thread starts
-// decoding at once: workers join when they are up (~50 ms each, plus ~0.1 s once per process to bundle the
-// worker, see workerSource), so a small file costs no more than the serial decoder.
+// shared/format's decodeGsz (the same per-part function, each part writing its own columns and range).
+// Chunks decode independently, and so do the parts of one chunk (decodeGszChunkPart: positions,
+// log-scale + opacity, rotation, DC, SH rest; each its own range-coded columns), which splits a file whose
+// last chunk is most of it (biker: 65%). This thread and `threads - 1` worker_threads claim parts from a
+// shared counter, costliest first, and write into SharedArrayBuffer-backed columns, so nothing is copied
+// back. This thread starts decoding at once: workers join when they are up (~50 ms each, plus ~0.1 s once
+// per process to bundle the worker, see workerSource), so a small file costs little more than the serial
+// decoder. On any failure the serial decoder runs again, to throw exactly its error.
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
-  decodeGszChunkInto,
+  decodeGsz,
+  GSZ_CHUNK_PARTS,
   GszFormatError,
   openGsz,
   type GszErrorCode,
+  type GszHeader,
 } from '../../shared/format/gsz-decoder.ts';
 import { shRestCount, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
-import { CONTROL, type DecodeJob, type DecodeWorkerMessage } from './gsz-decode-protocol.ts';
+import { CONTROL, type DecodeJob, type DecodeWorkerMessage, decodeItem } from './gsz-decode-protocol.ts';
 
 /** Threads that pay off: decoding is CPU-bound, and beyond 4 the bandwidth of shared columns dominates. */
 export const MAX_DECODE_THREADS = 4;
@@ -89,6 +94,27 @@ function rebuildError(code: string | undefined, message: string): Error {
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
+ * Relative decode cost per Gaussian of each part (measured on biker and playbot: positions, log-scale with
+ * opacity, rotations and DC are alike; SH rest grows with the floats per Gaussian).
+ */
+function partCost(header: GszHeader, part: number): number {
+  return part === 4 ? (header.codebook ? 0.03 * header.codebook.dims : 0) : part === 3 ? 0.7 : 1;
+}
+
+/** Every (chunk, part) item that does work, costliest first. */
+function workOrder(header: GszHeader): Int32Array {
+  const items: { item: number; cost: number }[] = [];
+  header.chunks.forEach((c, index) => {
+    for (let part = 0; part < GSZ_CHUNK_PARTS; part++) {
+      const cost = c.count * partCost(header, part);
+      if (cost > 0) items.push({ item: index * GSZ_CHUNK_PARTS + part, cost });
+    }
+  });
+  items.sort((a, b) => b.cost - a.cost || a.item - b.item);
+  return Int32Array.from(items, (x) => x.item);
+}
+
+/**
  * Decodes a whole .gsz on up to `threads` threads. Bad input throws the same GszFormatError as decodeGsz
  * (the header and codebook are checked here before any worker starts). The returned scene's columns are
  * SharedArrayBuffer-backed.
@@ -98,18 +124,15 @@ export async function decodeGszParallel(
   options: ParallelDecodeOptions = {},
 ): Promise<GaussianScene> {
   const { header, codebook } = openGsz(bytes);
-  const chunks = header.chunks;
+  const order = workOrder(header);
   const threads = Math.max(1, Math.floor(options.threads ?? defaultDecodeThreads()));
   const callerDecodes = options.callerDecodes ?? true;
   const workerCount = callerDecodes
-    ? Math.min(threads - 1, chunks.length - 1)
-    : Math.min(threads, chunks.length);
+    ? Math.min(threads - 1, order.length - 1)
+    : Math.min(threads, order.length);
   const input = new Uint8Array(new SharedArrayBuffer(bytes.length));
   input.set(bytes);
   const out = sharedScene(header.count, header.shDegree, header.antialiased);
-  const order = Int32Array.from(
-    chunks.map((_, i) => i).sort((a, b) => chunks[b].count - chunks[a].count || a - b),
-  );
   const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   const job: DecodeJob = { bytes: input, header, codebook, out, order, control };
 
@@ -129,7 +152,7 @@ export async function decodeGszParallel(
     worker.on('message', (m: DecodeWorkerMessage) => {
       if (m.type === 'decoded') {
         decoded++;
-        if (decoded === chunks.length) wake?.();
+        if (decoded === order.length) wake?.();
       } else if (m.type === 'error') fail(rebuildError(m.code, m.message));
     });
     worker.on('error', (e) => fail(e));
@@ -149,25 +172,15 @@ export async function decodeGszParallel(
   try {
     // Without workers (none asked for, or none could be built) this thread decodes after all.
     for (;;) {
-      if (workersUp) break;
-      if (failure) break;
+      if (workersUp || failure) break;
       const k = Atomics.add(control, CONTROL.next, 1);
       if (k >= order.length) break;
-      const index = order[k];
-      const c = chunks[index];
-      decodeGszChunkInto(
-        header,
-        index,
-        input.subarray(c.offset, c.offset + c.length),
-        codebook,
-        out,
-        c.firstSplat,
-      );
+      decodeItem(job, order[k]);
       decoded++;
-      // Let worker start-ups and their messages through between chunks.
+      // Let worker start-ups and their messages through between items.
       if (workerCount > 0) await yieldToEvents();
     }
-    if (!failure && decoded < chunks.length) await new Promise<void>((resolve) => (wake = resolve));
+    if (!failure && decoded < order.length) await new Promise<void>((resolve) => (wake = resolve));
   } catch (e) {
     fail(e instanceof Error ? e : new Error(String(e)));
   } finally {
@@ -176,6 +189,11 @@ export async function decodeGszParallel(
       void worker.terminate();
     }
   }
-  if (failure) throw failure;
+  if (failure) {
+    // Parts run out of order (and only part 0 checks a chunk's checksum): the serial decoder names the
+    // problem it would have met first.
+    decodeGsz(bytes);
+    throw failure;
+  }
   return out;
 }
