@@ -76,7 +76,7 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
     let g = 0;
     if (length > 0) {
       const below = length - 1;
-      const modelled = Math.min(below , MANTISSA_BITS);
+      const modelled = Math.min(below, MANTISSA_BITS);
       const rest = below - modelled;
       m = 1;
       const mb = length << MANTISSA_BITS;
@@ -109,11 +109,10 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
       let lo = 0;
       for (let b = 0; b < rest; b++) {
         range >>>= 1;
-        let bit = 0;
-        if ((code ^ SIGN) >= (range ^ SIGN)) {
-          code = (code - range) | 0;
-          bit = 1;
-        }
+        // Equiprobable, so unpredictable: decided without a branch (bit = code >= range, unsigned).
+        const d = (code - range) | 0;
+        const bit = 1 ^ (((~code & range) | (~(code ^ range) & d)) >>> 31);
+        code = (code - (range & -bit)) | 0;
         if (b < rest - 24) hi = (hi << 1) | bit;
         else lo = (lo << 1) | bit;
         if (range >>> 24 === 0) {
@@ -391,7 +390,7 @@ export function decodeColours(
       let z = length;
       if (length >= 2) {
         const below = length - 1;
-        const modelled = Math.min(below , COLOUR_MANTISSA_BITS);
+        const modelled = Math.min(below, COLOUR_MANTISSA_BITS);
         const rest = below - modelled;
         const rootM = 1 << modelled;
         base = ((context << 4) + length) << COLOUR_MANTISSA_BITS;
@@ -422,11 +421,10 @@ export function decodeColours(
         let low = 0;
         for (let b = 0; b < rest; b++) {
           range >>>= 1;
-          let bit = 0;
-          if ((code ^ SIGN) >= (range ^ SIGN)) {
-            code = (code - range) | 0;
-            bit = 1;
-          }
+          // Equiprobable, so unpredictable: decided without a branch (bit = code >= range, unsigned).
+          const d = (code - range) | 0;
+          const bit = 1 ^ (((~code & range) | (~(code ^ range) & d)) >>> 31);
+          code = (code - (range & -bit)) | 0;
           low = (low << 1) | bit;
           if (range >>> 24 === 0) {
             if (pos >= end) endsEarly(what);
@@ -457,7 +455,7 @@ export function decodeRotations(
   levels: number,
   what: string,
 ): void {
-  const hb = Math.min(bits , ROTATION_MODEL_BITS);
+  const hb = Math.min(bits, ROTATION_MODEL_BITS);
   const low = bits - hb;
   const root = 1 << hb;
   const models = [newModel(BUCKETS << hb), newModel(BUCKETS << hb), newModel(BUCKETS << hb)];
@@ -505,11 +503,10 @@ export function decodeRotations(
       let v = m - root;
       for (let b = 0; b < low; b++) {
         range >>>= 1;
-        let bit = 0;
-        if ((code ^ SIGN) >= (range ^ SIGN)) {
-          code = (code - range) | 0;
-          bit = 1;
-        }
+        // Equiprobable, so unpredictable: decided without a branch (bit = code >= range, unsigned).
+        const d = (code - range) | 0;
+        const bit = 1 ^ (((~code & range) | (~(code ^ range) & d)) >>> 31);
+        code = (code - (range & -bit)) | 0;
         v = (v << 1) | bit;
         if (range >>> 24 === 0) {
           if (pos >= end) endsEarly(what);
@@ -631,7 +628,7 @@ export function decodeResidualCodes(
         pos = st[2];
       }
       values[at] = z;
-      prev = Math.min(z , 5);
+      prev = Math.min(z, 5);
       sum += z;
     }
   }
