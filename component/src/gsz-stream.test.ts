@@ -134,13 +134,13 @@ const many = await encodeGsz(generateDemoGaussians({ count: 4000, seed: 5, shDeg
   kmeansIterations: 2,
 });
 
-function poolWithHelpers(helpers: number): DecodePool {
+function poolWithHelpers(helpers: number, splitAt?: number): DecodePool {
   const ports = Array.from({ length: helpers }, () => {
     const channel = new MessageChannel();
     serveDecodes(channel.port2);
     return channel.port1;
   });
-  return new DecodePool(ports);
+  return new DecodePool(ports, splitAt);
 }
 
 test('a pool of helpers streams the same Gaussians, in chunk order', async () => {
@@ -198,4 +198,41 @@ test('the pool is sized from hardwareConcurrency, at least 1 and at most 4 Worke
   assert.equal(decodePoolSize(16), 4);
   assert.equal(decodePoolSize(undefined), 2, 'unknown core count: two');
   assert.equal(decodePoolSize(0), 2);
+});
+
+test('large chunks split by parts between the threads give the same Gaussians and errors', async () => {
+  const expected = packSplats(decodeGsz(many));
+  for (const helpers of [1, 3]) {
+    // Every chunk after the first (>= 300 Gaussians) is split.
+    const pool = poolWithHelpers(helpers, 300);
+    try {
+      const got = await stream([many.length], Infinity, undefined, pool, many);
+      assert.deepEqual(got.splats, expected.splats);
+      assert.deepEqual(got.shRest, expected.shRest);
+    } finally {
+      pool.close();
+    }
+  }
+  const header = decodeGszHeader(many);
+  const c = header.chunks[3];
+  // Damage the SH index column: the checksum (part 0) and the SH part fail on different threads.
+  const bad = many.slice();
+  bad[c.offset + c.columnLengths.slice(0, 5).reduce((a, b) => a + b, 0) + 2] ^= 0xff;
+  let expectedError: unknown;
+  try {
+    decodeGsz(bad);
+  } catch (e) {
+    expectedError = e;
+  }
+  assert.ok(expectedError instanceof GszFormatError);
+  const pool = poolWithHelpers(2, 300);
+  try {
+    await assert.rejects(stream([bad.length], Infinity, undefined, pool, bad), (e: unknown) => {
+      assert.ok(e instanceof GszFormatError);
+      assert.equal(e.message, expectedError.message);
+      return true;
+    });
+  } finally {
+    pool.close();
+  }
 });
