@@ -13,6 +13,8 @@ export const CONTROL = {
 } as const;
 
 export interface DecodeJob {
+  /** Tags the workers' messages: a pooled worker serves one decode call after another. */
+  id: number;
   /** The whole file (SharedArrayBuffer-backed). */
   bytes: Uint8Array;
   header: GszHeader;
@@ -28,9 +30,9 @@ export interface DecodeJob {
 }
 
 export type DecodeWorkerMessage =
-  | { type: 'decoded'; item: number }
-  | { type: 'finished' }
-  | { type: 'error'; code: string | undefined; message: string };
+  | { job: number; type: 'decoded'; item: number }
+  | { job: number; type: 'finished' }
+  | { job: number; type: 'error'; code: string | undefined; message: string };
 
 /** Decodes work item `item` (chunk * GSZ_CHUNK_PARTS + part) of `job` into its output columns. */
 export function decodeItem(job: DecodeJob, item: number): void {

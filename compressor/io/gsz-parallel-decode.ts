@@ -6,7 +6,8 @@
 // shared counter, costliest first, and write into SharedArrayBuffer-backed columns, so nothing is copied
 // back. This thread starts decoding at once: workers join when they are up (~50 ms each, plus ~0.1 s once
 // per process to bundle the worker, see workerSource), so a small file costs little more than the serial
-// decoder. On any failure the serial decoder runs again, to throw exactly its error.
+// decoder; they are kept (unreferenced while idle) for the next call. On any failure the serial decoder
+// runs again, to throw exactly its error.
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -93,6 +94,41 @@ function rebuildError(code: string | undefined, message: string): Error {
 
 const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+interface PooledWorker {
+  worker: Worker;
+  /** Decode calls it serves now (referenced while > 0). */
+  jobs: number;
+}
+/**
+ * Workers kept for the process: a fresh one costs ~50 ms to start and runs the decoder cold (unoptimised)
+ * for its first items, which a second decode in the same process (bench:decode, a server) need not pay.
+ */
+const pool: (PooledWorker | undefined)[] = [];
+interface JobHandlers {
+  message(m: DecodeWorkerMessage): void;
+  /** A worker died: the items it had claimed will never be reported. */
+  lost(error: Error): void;
+}
+const jobs = new Map<number, JobHandlers>();
+let nextJob = 0;
+
+function pooledWorker(code: string, k: number): PooledWorker {
+  const existing = pool[k];
+  if (existing) return existing;
+  const worker = new Worker(code, { eval: true, execArgv: [] });
+  const pooled: PooledWorker = { worker, jobs: 0 };
+  pool[k] = pooled;
+  worker.on('message', (m: DecodeWorkerMessage) => jobs.get(m.job)?.message(m));
+  const lost = (message: string): void => {
+    if (pool[k] === pooled) pool[k] = undefined;
+    // Every call in flight may have been relying on it.
+    for (const handlers of jobs.values()) handlers.lost(new Error(message));
+  };
+  worker.on('error', (e) => lost(`decode worker failed: ${e.message}`));
+  worker.on('exit', (exitCode) => lost(`decode worker exited with code ${exitCode}`));
+  return pooled;
+}
+
 /**
  * Relative decode cost per Gaussian of each part (measured on biker and playbot: positions, log-scale with
  * opacity, rotations and DC are alike; SH rest grows with the floats per Gaussian).
@@ -134,9 +170,8 @@ export async function decodeGszParallel(
   input.set(bytes);
   const out = sharedScene(header.count, header.shDegree, header.antialiased);
   const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
-  const job: DecodeJob = { bytes: input, header, codebook, out, order, control };
+  const job: DecodeJob = { id: nextJob++, bytes: input, header, codebook, out, order, control };
 
-  const workers: Worker[] = [];
   let decoded = 0;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -145,28 +180,32 @@ export async function decodeGszParallel(
     Atomics.store(control, CONTROL.abort, 1);
     wake?.();
   };
-  const start = (code: string): void => {
-    if (failure || Atomics.load(control, CONTROL.next) >= order.length) return;
-    const worker = new Worker(code, { eval: true, execArgv: [] });
-    workers.push(worker);
-    worker.on('message', (m: DecodeWorkerMessage) => {
+  const serving: PooledWorker[] = [];
+  jobs.set(job.id, {
+    message(m) {
       if (m.type === 'decoded') {
         decoded++;
         if (decoded === order.length) wake?.();
       } else if (m.type === 'error') fail(rebuildError(m.code, m.message));
-    });
-    worker.on('error', (e) => fail(e));
-    worker.on('exit', (exitCode) => {
-      if (exitCode !== 0) fail(new Error(`decode worker exited with code ${exitCode}`));
-    });
-    worker.postMessage(job);
+    },
+    lost: fail,
+  });
+  const start = (code: string): void => {
+    for (let i = 0; i < workerCount; i++) {
+      if (failure || Atomics.load(control, CONTROL.next) >= order.length) return;
+      const pooled = pooledWorker(code, i);
+      pooled.jobs++;
+      pooled.worker.ref();
+      serving.push(pooled);
+      pooled.worker.postMessage(job);
+    }
   };
   let workersUp = false;
   if (workerCount > 0) {
     const code = workerSource();
     if (!callerDecodes) workersUp = (await code) !== undefined;
     void code.then((js) => {
-      if (js) for (let i = 0; i < workerCount; i++) start(js);
+      if (js) start(js);
     });
   }
   try {
@@ -184,10 +223,9 @@ export async function decodeGszParallel(
   } catch (e) {
     fail(e instanceof Error ? e : new Error(String(e)));
   } finally {
-    for (const worker of workers) {
-      worker.removeAllListeners('exit');
-      void worker.terminate();
-    }
+    jobs.delete(job.id);
+    // Idle pooled workers must not keep the process alive.
+    for (const pooled of serving) if (--pooled.jobs === 0) pooled.worker.unref();
   }
   if (failure) {
     // Parts run out of order (and only part 0 checks a chunk's checksum): the serial decoder names the
