@@ -544,7 +544,7 @@ function decodeShRest(
   if (z && q.shResidual) decodeResidualCodes(column(6), z, n, dims, `${what} shResidual`);
   const rs = q.shResidual ? q.shResidual.step : 0;
   // v4: each coefficient's residual is in the header's orthonormal colour basis; RGB = Bᵀ · coordinates.
-  const b = q.shResidual?.basis ?? RGB_BASIS;
+  const [b0, b1, b2, b3, b4, b5, b6, b7, b8] = q.shResidual?.basis ?? RGB_BASIS;
   for (let i = 0, to = at * dims, k = 0; i < n; i++) {
     const from = index[i] * dims;
     if (z) {
@@ -561,9 +561,9 @@ function decodeShRest(
         const y0 = unzigzagResidual(v0) * rs,
           y1 = unzigzagResidual(v1) * rs,
           y2 = unzigzagResidual(v2) * rs;
-        rest[to] = codebook[from + d] + b[0] * y0 + b[3] * y1 + b[6] * y2;
-        rest[to + 1] = codebook[from + d + 1] + b[1] * y0 + b[4] * y1 + b[7] * y2;
-        rest[to + 2] = codebook[from + d + 2] + b[2] * y0 + b[5] * y1 + b[8] * y2;
+        rest[to] = codebook[from + d] + b0 * y0 + b3 * y1 + b6 * y2;
+        rest[to + 1] = codebook[from + d + 1] + b1 * y0 + b4 * y1 + b7 * y2;
+        rest[to + 2] = codebook[from + d + 2] + b2 * y0 + b5 * y1 + b8 * y2;
       }
     } else {
       for (let d = 0; d < dims; d++) rest[to++] = codebook[from + d];
