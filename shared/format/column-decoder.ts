@@ -578,7 +578,7 @@ export function decodeResidualCodes(
   const large = newModel(dims * 6);
   const sign = newModel(dims * 6);
   const tail = newModel(dims * 6 * 16);
-  const escape = newModel(256);
+  const escapeModel = newModel(256);
   const st = startState(bytes, what);
   let range = st[0];
   let code = st[1];
@@ -619,7 +619,7 @@ export function decodeResidualCodes(
         // A single decision is a 1-bit tree whose base is the slot - 1.
         if (decodeTreeRun(bytes, what, st, large, cx - 1, 1) !== 0) {
           z = 3 + decodeTreeRun(bytes, what, st, tail, cx << 4, 4);
-          if (z === 18) z += decodeTreeRun(bytes, what, st, escape, 0, 8);
+          if (z === 18) z += decodeTreeRun(bytes, what, st, escapeModel, 0, 8);
         } else {
           z = 1 + decodeTreeRun(bytes, what, st, sign, cx - 1, 1);
         }
