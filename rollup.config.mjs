@@ -1,19 +1,24 @@
-// Browser build of <gs-scene> (`npm run build` -> component/dist/):
-// - gs-scene.js         ESM library build, `lit` left external (a peer dependency of the package);
-// - gs-scene.bundle.js  self-contained, minified ESM for a CDN `<script type="module">`.
+// Browser build of the `gs-scene` package (`npm run build:scene` -> component/dist/ and component/types/):
+// - gs-scene.js         ESM library build, `lit` left external (a dependency of the package, deduplicated
+//                       by the user's bundler);
+// - gs-scene.bundle.js  self-contained, minified ESM for a CDN `<script type="module">`;
+// - react.js            empty: `gs-scene/react` carries only the React JSX typings;
+// - types/*.d.ts        the declarations, bundled into one file per entry (rollup-plugin-dts).
 // `.wgsl` files import as strings (comments and indentation stripped); the decode Worker is bundled
 // separately into one IIFE string and inlined (`*?worker-source` imports), started from a Blob URL, so
 // the element works from any origin without a second file. Gzipped sizes are printed after the build.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { rollup } from 'rollup';
+import { dts } from 'rollup-plugin-dts';
 import esbuild from 'rollup-plugin-esbuild';
 import { gzipSync } from 'node:zlib';
 import { dirname, resolve } from 'node:path';
 
 const entry = 'component/src/index.ts';
 const outDir = 'component/dist';
-const esbuildOptions = { target: 'es2022', tsconfig: 'tsconfig.json', minifySyntax: true };
+const tsconfig = 'component/tsconfig.json';
+const esbuildOptions = { target: 'es2022', tsconfig, minifySyntax: true };
 
 /** `.wgsl` -> `export default "<source>"`, with comments and blank lines dropped. */
 function wgsl() {
@@ -77,11 +82,12 @@ function reportSizes() {
 }
 
 const plugins = [workerSource(), wgsl(), nodeResolve({ browser: true }), esbuild(esbuildOptions)];
+const isLit = (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/');
 
 export default [
   {
     input: entry,
-    external: (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/'),
+    external: isLit,
     plugins,
     output: { file: `${outDir}/gs-scene.js`, format: 'es', sourcemap: true, plugins: [reportSizes()] },
   },
@@ -92,6 +98,24 @@ export default [
       file: `${outDir}/gs-scene.bundle.js`,
       format: 'es',
       plugins: [terser({ module: true, ecma: 2020, compress: { passes: 2 } }), reportSizes()],
+    },
+  },
+  { input: 'component/src/react.ts', plugins, output: { file: `${outDir}/react.js`, format: 'es' } },
+  {
+    input: entry,
+    external: isLit,
+    plugins: [dts({ tsconfig })],
+    output: { file: 'component/types/gs-scene.d.ts', format: 'es' },
+  },
+  {
+    // The React typings import the element's types from the declaration file above.
+    input: 'component/src/react.ts',
+    external: (id) => id === 'react' || id.endsWith('/src/index.ts'),
+    plugins: [dts({ tsconfig })],
+    output: {
+      file: 'component/types/react.d.ts',
+      format: 'es',
+      paths: (id) => (id === 'react' ? id : './gs-scene.js'),
     },
   },
 ];

@@ -291,7 +291,9 @@ function referenceRender(gsz: string, pose: Pose, out: string): PNG {
   execFileSync(
     process.execPath,
     [
-      `${root}/compressor/bin/gs-compress.js`,
+      '--import',
+      `${root}/scripts/register.mjs`,
+      `${root}/compressor/cli/run.ts`,
       'render',
       gsz,
       '-o',

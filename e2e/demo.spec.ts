@@ -19,6 +19,34 @@ async function foregroundFraction(page: Page): Promise<number> {
   return n / (image.width * image.height);
 }
 
+/**
+ * How the demo scene sits in the page: the share of warm object pixels among the foreground (pixels off
+ * the white background), and the mean row of the ground disc's blue checker pixels against theirs.
+ */
+async function uprightness(
+  page: Page,
+): Promise<{ groundRow: number; objectRow: number; objectShare: number }> {
+  const image = PNG.sync.read(await page.locator('#viewer').screenshot());
+  let ground = [0, 0];
+  let objects = [0, 0];
+  let foreground = 0;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const i = (y * image.width + x) * 4;
+      const [r, g, b] = [image.data[i], image.data[i + 1], image.data[i + 2]];
+      if (Math.max(255 - r, 255 - g, 255 - b) <= 24) continue;
+      foreground++;
+      if (b > r + 40 && b > g + 10) ground = [ground[0] + y, ground[1] + 1];
+      if (r > b + 60) objects = [objects[0] + y, objects[1] + 1];
+    }
+  }
+  return {
+    groundRow: ground[0] / Math.max(1, ground[1]),
+    objectRow: objects[0] / Math.max(1, objects[1]),
+    objectShare: objects[1] / Math.max(1, foreground),
+  };
+}
+
 test('the demo page loads a ?src= scene, renders it, shows live stats, and opens files by picker and by drop', async ({
   page,
 }) => {
@@ -40,6 +68,12 @@ test('the demo page loads a ?src= scene, renders it, shows live stats, and opens
   await expect(page.locator('#source-name')).toHaveText('/e2e/fixtures/small.gsz');
   expect(await foregroundFraction(page)).toBeGreaterThan(0.02);
   await expect(page.locator('#message')).toBeHidden();
+  // Upright (the file's up is +Z): seen from 20 degrees above, the warm objects stand on the ground
+  // disc; the same file read as -Y up shows the disc face-on from below, hiding the objects.
+  const pose = await uprightness(page);
+  // Measured: upright 11.5% of the foreground is object pixels, the -Y-up reading 0.9%.
+  expect(pose.objectShare, JSON.stringify(pose)).toBeGreaterThan(0.04);
+  expect(pose.objectRow, JSON.stringify(pose)).toBeLessThan(pose.groundRow);
 
   // Embed snippet: the bundle's script tag and the scene's absolute URL; Copy puts it on the clipboard.
   const snippet = await page.locator('#snippet').textContent();

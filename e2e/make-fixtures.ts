@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { fileURLToPath } from 'node:url';
 import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
-import { shRestCount } from '../shared/scene/gaussian-scene.ts';
+import { createScene, shRestCount, type GaussianScene } from '../shared/scene/gaussian-scene.ts';
 
 const dir = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const stampFile = `${dir}stamp.txt`;
@@ -80,8 +80,76 @@ export async function makeFixtures(force = false): Promise<string> {
   writeFileSync(`${dir}corrupt-tail.gsz`, damaged);
   // The first 60% of a valid file (a download cut short): the header promises chunks that never come.
   writeFileSync(`${dir}truncated.gsz`, small.subarray(0, Math.round(small.length * 0.6)));
+  // Framing: a statue-like tall figure and a biker-like wide one (COLMAP axes, up -Y), each with a few
+  // far floaters the robust extent must ignore. The statue's top quarter (its "head") is blue, so a
+  // screenshot shows which way is up; the biker's +X end is red.
+  writeFileSync(
+    `${dir}tall.gsz`,
+    await encodeGsz(
+      boxFigure([1, 4, 1], [0.95, 0.6, 0.2], (p) => (p[1] < -3 ? [0.15, 0.3, 1] : undefined)),
+      {
+        firstChunk: 4000,
+      },
+    ),
+  );
+  // The same statue, recorded as made for a warm white background (header `background`).
+  writeFileSync(
+    `${dir}tall-on-white.gsz`,
+    await encodeGsz(
+      boxFigure([1, 4, 1], [0.95, 0.6, 0.2], () => undefined),
+      {
+        firstChunk: 4000,
+        background: [1, 0.9, 0.8],
+      },
+    ),
+  );
+  writeFileSync(
+    `${dir}wide.gsz`,
+    await encodeGsz(
+      boxFigure([8, 1.5, 3], [0.2, 0.85, 0.3], (p) => (p[0] > 3 ? [1, 0.1, 0.1] : undefined)),
+      {
+        firstChunk: 4000,
+      },
+    ),
+  );
   writeFileSync(stampFile, stamp);
   return dir;
+}
+
+/**
+ * 3000 opaque Gaussians filling a box of `size` (x, y, z) that sits on y = 0 and extends to -y (up is -Y),
+ * coloured `colour` or `paint(position)`, plus 16 floaters 40 box-widths away on either side.
+ */
+function boxFigure(
+  size: [number, number, number],
+  colour: [number, number, number],
+  paint: (p: number[]) => [number, number, number] | undefined,
+): GaussianScene {
+  const count = 3016;
+  const scene = createScene(count, 0);
+  let state = 12345;
+  const rand = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const C0 = 0.28209479177387814;
+  const radius = Math.min(...size) / 12;
+  for (let i = 0; i < count; i++) {
+    const floater = i >= 3000;
+    const p = floater
+      ? [(i % 2 ? 1 : -1) * 40 * size[0], -size[1] / 2, 0]
+      : [(rand() - 0.5) * size[0], -rand() * size[1], (rand() - 0.5) * size[2]];
+    const c = paint(p) ?? colour;
+    scene.positions.set(p, i * 3);
+    scene.logScales.set([Math.log(radius), Math.log(radius), Math.log(radius)], i * 3);
+    scene.rotations.set([1, 0, 0, 0], i * 4);
+    scene.opacityLogits[i] = 5;
+    scene.shDC.set(
+      c.map((v) => (v - 0.5) / C0),
+      i * 3,
+    );
+  }
+  return scene;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

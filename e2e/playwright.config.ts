@@ -1,18 +1,11 @@
 // Playwright config of the <gs-scene> end-to-end tests (`npm run test:e2e`, after `npm run build`).
 // Browser: Debian's /usr/bin/chromium with SwiftShader WebGPU flags when it exists (machines without a
-// GPU, see shared/TOOLCHAIN.md); otherwise Playwright's own Chromium with the GPU. Override with
+// GPU, see docs/toolchain.md); otherwise Playwright's own Chromium with the GPU. Override with
 // GS_E2E_CHROMIUM=/path/to/chrome and GS_E2E_CHROMIUM_ARGS="--flag --flag".
 import { defineConfig } from '@playwright/test';
-import { existsSync } from 'node:fs';
-import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
+import { chromiumLaunchOptions } from './chromium-args.ts';
 
 const PORT = Number(process.env.GS_E2E_PORT ?? 4178);
-const debianChromium = '/usr/bin/chromium';
-const executablePath =
-  process.env.GS_E2E_CHROMIUM ?? (existsSync(debianChromium) ? debianChromium : undefined);
-const args =
-  process.env.GS_E2E_CHROMIUM_ARGS?.split(/\s+/).filter(Boolean) ??
-  (executablePath === debianChromium ? SWIFTSHADER_CHROMIUM_ARGS : ['--enable-unsafe-webgpu']);
 
 export default defineConfig({
   testDir: '.',
@@ -27,7 +20,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     viewport: { width: 480, height: 360 },
-    launchOptions: { executablePath, args },
+    launchOptions: chromiumLaunchOptions(),
   },
   webServer: {
     command: `node --import ./scripts/register.mjs e2e/server.ts --port ${PORT}`,

@@ -54,8 +54,8 @@ try {
   const marks = await p.evaluate(() => (window as unknown as { marks: unknown }).marks);
   console.log('marks', JSON.stringify(marks));
   await p.waitForTimeout(2000);
-  const result = await p.evaluate(async (reps) => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const result = await p.evaluate(async (_reps) => {
+    // biome-ignore lint/suspicious/noExplicitAny: page-side globals of this profiling harness
     const el = (window as any).viewer;
     const rc = el.renderCtl;
     const r = rc.renderer;
@@ -123,7 +123,7 @@ try {
       },
     };
     let _angle = 0;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: page-side globals of this profiling harness
     (window as any).runStage = async (name: string) => {
       const t0 = performance.now();
       if (name === 'element frame (rAF)') {
@@ -191,14 +191,17 @@ try {
         { name },
       );
       const cpu = ownTreeCpuMs() - c0;
-      if (i > 0) (stageOut[name] ??= []).push(`${Math.round(wall)}/${Math.round(cpu)}`);
+      if (i > 0) {
+        stageOut[name] ??= [];
+        stageOut[name].push(`${Math.round(wall)}/${Math.round(cpu)}`);
+      }
     }
   }
   console.log('stages, wall ms / browser CPU ms:');
   for (const [k, v] of Object.entries(stageOut)) console.log(`  ${k.padEnd(24)} ${v.join('  ')}`);
   const variants = await p.evaluate(
-    async ({ reps, src }) => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    async ({ src }) => {
+      // biome-ignore lint/suspicious/noExplicitAny: page-side globals of this profiling harness
       const el = (window as any).viewer;
       const rc = el.renderCtl;
       const r = rc.renderer;
@@ -267,7 +270,7 @@ try {
       await rb.mapAsync(GPUMapMode.READ);
       const visible = new Uint32Array(rb.getMappedRange())[4]!;
       const _out: Record<string, number[]> = {};
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      // biome-ignore lint/suspicious/noExplicitAny: page-side globals of this profiling harness
       (window as any).runVariant = async (name: string, n: number) => {
         const v = vs[name]!;
         const t0 = performance.now();
@@ -301,7 +304,10 @@ try {
         { name },
       );
       const cpu = (ownTreeCpuMs() - c0) / 2;
-      if (i > 0) (out[name] ??= []).push(`${Math.round(wall)}/${Math.round(cpu)}`);
+      if (i > 0) {
+        out[name] ??= [];
+        out[name].push(`${Math.round(wall)}/${Math.round(cpu)}`);
+      }
     }
   }
   console.log('draw variants, wall ms / browser CPU ms per draw:');

@@ -27,7 +27,10 @@ function testScene(
   seed: number,
 ): GaussianScene {
   let s = seed;
-  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
   const scene = createScene(n, shDegree, true);
   const rest = shRestCount(shDegree) * 3;
   const depths = Array.from({ length: n }, () => 2 + 4 * rand());

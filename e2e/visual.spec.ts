@@ -218,7 +218,7 @@ async function attachImages(testInfo: TestInfo, images: Record<string, PNG>): Pr
 }
 
 for (const c of cases) {
-  test(`matches golden: ${c.name} (${c.why})`, async ({}, testInfo) => {
+  test(`matches golden: ${c.name} (${c.why})`, async ({ page: _page }, testInfo) => {
     const actual = await render(c.fixture, c.attributes);
     expect([actual.width, actual.height]).toEqual([W, H]);
     const goldenPath = `${goldenDir}${c.name}.png`;

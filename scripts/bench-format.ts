@@ -1,4 +1,5 @@
-// `npm run bench:format [dataDir]`: .gsz against SPZ and SOG on real scenes — bytes per Gaussian,
+// `npm run bench:format [dataDir]`: .gsz against SPZ v3/v4, SOG and compressed.ply on real scenes — bytes
+// per Gaussian at equal render fidelity (each peer file's own scene-pixel PSNR), a rate-distortion ladder,
 // per-attribute fidelity after a round trip, decode throughput. SPZ and SOG files are produced by their own
 // tool (@playcanvas/splat-transform, which writes SPZ through Niantic's @adobe/spz), installed on first run
 // into node_modules/.bench-peers (ignored, never a project dependency). Data: GS_DATA_DIR or ../shared/data.
@@ -10,8 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { readScene } from '../compressor/io/read-scene.ts';
 import { SH_FLIP_RUB_TO_RDF } from '../compressor/io/read-spz.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
-import { GSZ_PROFILES } from '../compressor/pack/profiles.ts';
-import { encodeToPsnr } from '../compressor/pack/target-psnr.ts';
+import {
+  measureTargetPsnrLadders,
+  searchTargetPsnr,
+  type TargetPsnrLadders,
+} from '../compressor/pack/target-psnr.ts';
 import { getGpu, type GpuContext } from '../compressor/gpu/device.ts';
 import {
   meanPsnr,
@@ -46,7 +50,20 @@ const SCENES: { name: string; file: string; sogArgs?: string[]; noSog?: string }
       "splat-transform's 65,536-centroid SH k-means does not finish on this CPU, even with -i 1 (one iteration)",
   },
   { name: 'biker', file: 'scenes/biker.ply' },
+  { name: 'guitar', file: 'scenes/guitar.ply' },
 ];
+
+/**
+ * The peer files, each written by the peer's own tool (splat-transform; SPZ through Niantic's code): the
+ * output extension and the extra options that select the variant.
+ */
+const PEERS = {
+  spz: { ext: 'spz', args: [], label: 'SPZ v4' },
+  spz3: { ext: 'spz', args: ['--spz-version', '3'], label: 'SPZ v3' },
+  sog: { ext: 'sog', args: [], label: 'SOG' },
+  cply: { ext: 'compressed.ply', args: [], label: 'compressed.ply' },
+} as const;
+type PeerName = keyof typeof PEERS;
 
 function ensurePeers(): string | undefined {
   const cli = join(peersDir, 'node_modules', '@playcanvas', 'splat-transform', 'bin', 'cli.mjs');
@@ -73,8 +90,8 @@ function peerFile(
   cli: string,
   input: string,
   name: string,
-  ext: 'spz' | 'sog',
-  args: string[] = [],
+  ext: string,
+  args: readonly string[] = [],
 ): { path: string; encodeSeconds?: number } | undefined {
   mkdirSync(cacheDir, { recursive: true });
   const st = statSync(input);
@@ -97,7 +114,7 @@ function peerFile(
       if ((e as { signal?: string }).signal === 'SIGTERM') break; // timed out: do not try again
     }
   }
-  console.log(`${name}: ${ext.toUpperCase()} skipped`);
+  console.log(`${name}: ${ext} ${args.join(' ')} skipped`);
   return undefined;
 }
 
@@ -342,6 +359,7 @@ async function main(): Promise<void> {
   }
   console.log(`.gsz encoder: ${gpuNote}`);
   const rows: string[][] = [];
+  const equal: string[][] = [];
   const only = process.env.GSZ_BENCH_SCENES?.split(',');
   for (const s of SCENES.filter((x) => !only || only.includes(x.name))) {
     const input = join(dataDir, s.file);
@@ -365,37 +383,31 @@ async function main(): Promise<void> {
     writeFileSync(gszPath, gsz);
     const paths: Record<string, string> = { '.gsz': gszPath };
     results.push({ format: '.gsz', bytes: gsz.length, decodeS: NaN, scene: dec, encodeS });
-    // The opt-in render-space profile (compressor/pack/profiles.ts) as its own labelled row; GSZ_BENCH_COMPACT=0 skips it.
-    const compactPath = join(tmpdir(), `bench-format-${process.pid}-${s.name}-compact.gsz`);
-    if (process.env.GSZ_BENCH_COMPACT !== '0') {
+    // Render-space search (`pack --target-psnr`, `--profile compact|high`): the ladders are measured once per
+    // scene on the bench's own views, then each target costs a verification render or a few.
+    const viewSpec = { views: VIEWS, width: VIEW_SIZE[0], height: VIEW_SIZE[1] };
+    let ladders: TargetPsnrLadders | undefined;
+    if (renderGpu) {
       t = performance.now();
-      const compact = await encodeGsz(orig, { device, ...GSZ_PROFILES.compact });
-      const compactS = (performance.now() - t) / 1000;
-      writeFileSync(compactPath, compact);
-      paths['.gsz compact'] = compactPath;
-      results.push({
-        format: '.gsz compact',
-        bytes: compact.length,
-        decodeS: NaN,
-        scene: decodeGsz(compact),
-        encodeS: compactS,
+      ladders = await measureTargetPsnrLadders(orig, {
+        gpu: renderGpu,
+        views: viewSpec,
+        base: { device },
+        onProgress: (m) => console.log(`${s.name} ladders: ${m}`),
       });
+      console.log(
+        `${s.name}: ladders in ${((performance.now() - t) / 1000).toFixed(1)} s (${ladders.counts.encodes} encodes, ${ladders.counts.renders} renders)`,
+      );
     }
-    // Render-space targets (`pack --target-psnr`, compressor/pack/target-psnr.ts) on the bench's own views:
-    // GSZ_BENCH_TARGETS=40 (default: the issue's render goal), comma-separated, or 0 to skip.
-    const targets = (process.env.GSZ_BENCH_TARGETS ?? '40')
+    // Rate-distortion rows: GSZ_BENCH_TARGETS (default 35,40,45,50 dB), comma-separated, or 0 to skip.
+    const targets = (process.env.GSZ_BENCH_TARGETS ?? '35,40,45,50')
       .split(',')
       .map(Number)
       .filter((x) => x > 0);
-    for (const targetDb of renderGpu ? targets : []) {
+    for (const targetDb of ladders ? targets : []) {
       t = performance.now();
-      const found = await encodeToPsnr(orig, {
-        targetDb,
-        gpu: renderGpu!,
-        views: { views: VIEWS, width: VIEW_SIZE[0], height: VIEW_SIZE[1] },
-        base: { device },
-        onProgress: (m) => console.log(`${s.name} target ${targetDb} dB: ${m}`),
-      });
+      const found = await searchOrExplain(ladders!, targetDb, `${s.name} @${targetDb} dB`);
+      if (!found) continue;
       const format = `.gsz @${targetDb} dB`;
       paths[format] = join(tmpdir(), `bench-format-${process.pid}-${s.name}-${targetDb}.gsz`);
       writeFileSync(paths[format], found.bytes);
@@ -409,17 +421,20 @@ async function main(): Promise<void> {
     }
     if (cli) {
       // GSZ_BENCH_PEERS=spz limits the peers (e.g. while iterating on a scene whose SOG takes too long).
-      const peers = (process.env.GSZ_BENCH_PEERS ?? 'spz,sog').split(',');
+      const peers = (process.env.GSZ_BENCH_PEERS ?? Object.keys(PEERS).join(',')).split(',');
       if (s.noSog && peers.includes('sog'))
         console.log(`${s.name}: SOG skipped (${s.noSog}; GSZ_BENCH_FORCE_SOG=1 tries anyway)`);
       const skip = s.noSog && !process.env.GSZ_BENCH_FORCE_SOG ? ['sog'] : [];
-      for (const ext of (['spz', 'sog'] as const).filter((e) => peers.includes(e) && !skip.includes(e))) {
-        const args = ext === 'sog' ? (s.sogArgs ?? []) : [];
+      for (const peer of (Object.keys(PEERS) as PeerName[]).filter(
+        (e) => peers.includes(e) && !skip.includes(e),
+      )) {
+        const { ext, label } = PEERS[peer];
+        const args = [...PEERS[peer].args, ...(peer === 'sog' ? (s.sogArgs ?? []) : [])];
         const made = peerFile(cli, input, s.name, ext, args);
         if (!made) continue;
         const { path, encodeSeconds } = made;
         const scene = await readScene(path);
-        const format = [ext.toUpperCase(), ...args].join(' ');
+        const format = label;
         paths[format] = path;
         results.push({
           format,
@@ -456,11 +471,24 @@ async function main(): Promise<void> {
     for (const r of results) {
       let f = fidelity(orig, r.scene);
       // splat-transform may store the PLY's axes in SPZ unconverted; then compressor/io's RUB -> RDF flip must be undone.
-      if (r.format === 'SPZ' && f.unmatched > r.scene.count / 2) {
+      if (r.format.startsWith('SPZ') && f.unmatched > r.scene.count / 2) {
         r.scene = undoRubFlip(r.scene);
         f = fidelity(orig, r.scene);
       }
       const db = renderGpu ? await renderPsnr(renderGpu, r.scene, views, reference) : undefined;
+      // Equal render fidelity: the smallest .gsz whose scene-pixel PSNR meets this peer file's own.
+      if (db && ladders && !r.format.startsWith('.gsz')) {
+        const found = await searchOrExplain(ladders, db.scene, `${s.name} at ${r.format}'s PSNR`);
+        equal.push([
+          s.name,
+          r.format,
+          (r.bytes / orig.count).toFixed(2),
+          db.scene.toFixed(2),
+          found ? (found.bytes.length / orig.count).toFixed(2) : '-',
+          found ? found.psnrDb.toFixed(2) : 'out of reach',
+          found ? `**${(found.bytes.length / r.bytes).toFixed(2)}x**` : '-',
+        ]);
+      }
       if (f.unmatched > 0)
         console.log(
           `${s.name} ${r.format}: ${f.unmatched} decoded Gaussians had no original within matching range`,
@@ -495,11 +523,7 @@ async function main(): Promise<void> {
     'decode MG/s',
     'encode s',
   ];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log(line(head));
-  console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
-  for (const r of rows) console.log(line(r));
+  printTable(head, rows);
   console.log(
     'Errors are against the input PLY after matching each decoded Gaussian to its nearest original. Rotation and log-scale',
   );
@@ -522,15 +546,51 @@ async function main(): Promise<void> {
     '.gsz with shared/format (range decoder, file in memory); SPZ and SOG with the project readers (compressor/io, file read included).',
   );
   console.log(
-    '".gsz compact" is the opt-in `pack --profile compact` (compressor/pack/profiles.ts): steps chosen for render PSNR >= 45 dB,',
-  );
-  console.log("not for per-attribute parity with SPZ; its attribute errors are expected to exceed SPZ's.");
-  console.log(
     '".gsz @D dB" is `pack --target-psnr D` on these same views: steps searched per scene for the fewest bytes whose',
   );
   console.log(
-    'scene-pixel render PSNR stays >= D (encode s includes the search); a render-space criterion, like compact.',
+    "scene-pixel render PSNR stays >= D (encode s: that target's verification, after the shared ladders).",
   );
+  if (equal.length > 0) {
+    console.log('');
+    console.log(
+      "At equal render fidelity: each peer file's own scene-pixel render PSNR against the input, then the",
+    );
+    console.log(
+      'smallest .gsz whose renders meet it (`pack --target-psnr` at that PSNR, same views), and the byte ratio.',
+    );
+    printTable(
+      [
+        'scene',
+        'peer file',
+        'peer B/G',
+        'peer PSNR dB (scene px)',
+        '.gsz B/G',
+        '.gsz PSNR dB',
+        '.gsz / peer',
+      ],
+      equal,
+    );
+  }
+}
+
+function printTable(head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`);
+  for (const r of rows) console.log(line(r));
+}
+
+/** A target's search, or undefined (with the reason printed) when the steps cannot reach it. */
+async function searchOrExplain(ladders: TargetPsnrLadders, targetDb: number, label: string) {
+  try {
+    return await searchTargetPsnr(ladders, targetDb);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    console.log(`${label}: ${e.message}`);
+    return undefined;
+  }
 }
 
 await main();

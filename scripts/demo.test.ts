@@ -25,6 +25,11 @@ test('npm run demo: dataset, fallback scene, skip when up to date, then serves t
     assert.equal(first.status, 0, first.out);
     assert.ok(existsSync(join(out, 'dataset', 'transforms_train.json')), first.out);
     assert.match(first.out, /FALLBACK: --fallback given/);
+    // Training starts from the ready-made Gaussians: the dataset has no unread points3d.ply.
+    assert.ok(!existsSync(join(out, 'dataset', 'points3d.ply')), 'no points3d.ply');
+    // The closing summary: what made the scene, wall and CPU time.
+    assert.match(first.out, /Summary\n\s+\S*scene\.gsz: [\d,]+ bytes by the fallback/);
+    assert.match(first.out, /this run: [\d.]+ s wall, [\d.]+ s CPU/);
     const encoderThere =
       existsSync('compressor/pack/gsz-encoder.ts') || existsSync('compressor/cli/commands/pack.ts');
     if (encoderThere) {

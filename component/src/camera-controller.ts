@@ -1,14 +1,23 @@
-// Owns the element's camera: attribute-driven pose, default framing of the scene bounds from the .gsz
-// header (up from the header's `up`), auto-rotate (off under prefers-reduced-motion), damping, and the
-// `camera-change` notification (at most once per rendered frame).
+// Owns the element's camera: attribute-driven pose, default framing from the .gsz header (its default
+// camera, else its robust extent fitted to the canvas's aspect ratio by shared/math/framing.ts, the same
+// framing `gs-compress render` uses; up from the header's `up`), auto-rotate (off under
+// prefers-reduced-motion), damping, and the `camera-change` notification (at most once per rendered frame).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Vec3 } from '../../shared/math/camera.ts';
+import { frameBox, type Box3 } from '../../shared/math/framing.ts';
 import { OrbitCamera, type CameraPose } from './orbit-camera.ts';
 
 export interface SceneFrame {
-  bounds: { min: Vec3; max: Vec3 };
+  bounds: Box3;
   up: Vec3;
+  /** Robust extent (header `focus`); framing falls back to `bounds` without it. */
+  focus?: Box3;
+  /** The file's default camera (eye, target, vertical FOV in degrees). */
+  camera?: { eye: Vec3; target: Vec3; fovY: number };
 }
+
+/** Azimuth of the default view about the up axis (a three-quarter view), degrees. */
+const DEFAULT_AZIMUTH_DEGREES = 45;
 
 /** Auto-rotate speed, radians per second (one turn in ~30 s). */
 const AUTO_ROTATE_SPEED = (2 * Math.PI) / 30;
@@ -29,9 +38,12 @@ export class CameraController implements ReactiveController {
   private overrides: CameraOverrides = { fov: 50 };
   private reducedMotion: MediaQueryList | undefined;
   private changed = false;
+  /** Canvas width / height the default view was framed for. */
+  private aspect = 4 / 3;
+  private lastDefault: Vec3 | undefined;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    host: ReactiveControllerHost,
     private readonly onChange: () => void,
   ) {
     host.addController(this);
@@ -61,9 +73,28 @@ export class CameraController implements ReactiveController {
     this.reset();
   }
 
+  /**
+   * The canvas's width / height; while the camera still sits at its default pose, a new aspect ratio
+   * reframes the scene (so a resized element keeps it whole).
+   */
+  setAspect(aspect: number): void {
+    if (!(aspect > 0) || Math.abs(aspect - this.aspect) < 1e-3) return;
+    this.aspect = aspect;
+    const p = this.orbit.pose().position;
+    const d = this.lastDefault;
+    if (
+      d &&
+      !this.orbit.moving &&
+      Math.hypot(p[0] - d[0], p[1] - d[1], p[2] - d[2]) < 1e-6 * this.orbit.sceneScale
+    )
+      this.reset();
+  }
+
   /** Back to the attribute pose / default framing. */
   reset(): void {
-    this.orbit.setPose(this.defaultPose());
+    const pose = this.defaultPose();
+    this.orbit.setPose(pose);
+    this.lastDefault = this.orbit.pose().position;
     this.orbit.damping = !this.reduceMotion;
     this.markChanged();
   }
@@ -104,25 +135,25 @@ export class CameraController implements ReactiveController {
   private defaultPose(): CameraPose {
     const o = this.overrides;
     const frame = this.frame;
-    const min = frame?.bounds.min ?? [-1, -1, -1];
-    const max = frame?.bounds.max ?? [1, 1, 1];
-    const centre: Vec3 = [(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2];
-    const halfDiagonal = Math.max(1e-6, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]) / 2);
+    const box: Box3 = frame?.focus ?? frame?.bounds ?? { min: [-1, -1, -1], max: [1, 1, 1] };
     const up = o.up ?? frame?.up ?? [0, 1, 0];
-    const target = o.target ?? centre;
-    this.orbit.sceneScale = halfDiagonal;
-    let position = o.position;
-    if (!position) {
-      // Far enough that most of the bounding sphere fits the vertical field of view (the sphere of a box
-      // is loose: 0.8 of it fills the view better), looking slightly down.
-      const distance = (0.8 * halfDiagonal) / Math.sin((o.fov * Math.PI) / 360);
-      const probe = new OrbitCamera();
-      probe.setPose({ position: [target[0] + 1, target[1], target[2] + 1], target, up, fov: o.fov });
-      probe.azimuth = Math.PI / 4;
-      probe.elevation = Math.PI / 9;
-      probe.radius = distance;
-      position = probe.position();
-    }
+    const stored = !o.position && !o.target ? frame?.camera : undefined;
+    const b = frame?.bounds ?? box;
+    this.orbit.sceneScale = Math.max(
+      1e-6,
+      Math.hypot(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]) / 2,
+    );
+    if (stored) return { position: [...stored.eye], target: [...stored.target], up, fov: o.fov };
+    const framed = frameBox(box, {
+      aspect: this.aspect,
+      fovYDegrees: o.fov,
+      up,
+      azimuthDegrees: DEFAULT_AZIMUTH_DEGREES,
+    });
+    const target = o.target ?? framed.target;
+    // A given target keeps the framed distance and direction.
+    const position =
+      o.position ?? ([0, 1, 2].map((i) => target[i] + framed.eye[i] - framed.target[i]) as Vec3);
     return { position, target, up, fov: o.fov };
   }
 }

@@ -15,6 +15,27 @@ export class GsSceneError extends Error {
 
 let shared: Promise<GPUDevice> | undefined;
 
+/** Buffer limits the element requests, at most; unset fields take the adapter's own. */
+export interface DeviceLimitCaps {
+  maxBufferSize?: number;
+  maxStorageBufferBindingSize?: number;
+}
+let limitCaps: DeviceLimitCaps = {};
+
+/**
+ * Caps the buffer limits requested for the page's device (e.g. WebGPU's defaults, 256 MiB / 128 MiB, to
+ * see what a phone would draw). Applies to the next device created: call before the first element loads.
+ */
+export function capDeviceLimits(caps: DeviceLimitCaps): void {
+  limitCaps = { ...caps };
+}
+
+/** The adapter's limit, lowered to `cap` when one is set (never below WebGPU's guaranteed minimum). */
+function capped(adapterLimit: number, cap: number | undefined, minimum: number): number {
+  if (cap === undefined || !Number.isFinite(cap)) return adapterLimit;
+  return Math.min(adapterLimit, Math.max(minimum, Math.floor(cap)));
+}
+
 export function webGpuAvailable(): boolean {
   return typeof navigator !== 'undefined' && 'gpu' in navigator && navigator.gpu !== undefined;
 }
@@ -46,12 +67,21 @@ async function createDevice(): Promise<GPUDevice> {
   if (!adapter) throw new GsSceneError('webgpu-unavailable', 'WebGPU found no usable GPU adapter');
   const { limits } = adapter;
   try {
-    // Large scenes need the adapter's full buffer sizes (the defaults cap a binding at 128 MiB).
+    // Large scenes need the adapter's full buffer sizes (the defaults cap a binding at 128 MiB); the
+    // scene's splat budget (render/splat-budget.ts) is computed from what the device gets.
+    const maxBufferSize = capped(limits.maxBufferSize, limitCaps.maxBufferSize, 256 * 1024 * 1024);
     const device = await adapter.requestDevice({
       label: 'gs-scene',
       requiredLimits: {
-        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
-        maxBufferSize: limits.maxBufferSize,
+        maxStorageBufferBindingSize: Math.min(
+          maxBufferSize,
+          capped(
+            limits.maxStorageBufferBindingSize,
+            limitCaps.maxStorageBufferBindingSize,
+            128 * 1024 * 1024,
+          ),
+        ),
+        maxBufferSize,
         maxStorageBuffersPerShaderStage: Math.min(limits.maxStorageBuffersPerShaderStage, 10),
       },
     });

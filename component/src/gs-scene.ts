@@ -3,27 +3,28 @@
 // camera-controller.ts + orbit-controls.ts) that acquire resources when connected and free them all
 // when disconnected.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
-import { sceneBounds, shRestCount, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import { property, query, state } from 'lit/decorators.js';
+import { sceneBounds, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { Vec3 } from '../../shared/math/camera.ts';
 import { parseColour, parseNumber, parseVec3 } from './attributes.ts';
 import { CameraController } from './camera-controller.ts';
-import { GsSceneError } from './gpu-device.ts';
+import { capDeviceLimits, type DeviceLimitCaps, GsSceneError } from './gpu-device.ts';
 import { OrbitControls } from './orbit-controls.ts';
 import type { CameraPose } from './orbit-camera.ts';
 import { RenderController } from './render-controller.ts';
 import { packSplats } from './render/packed-splats.ts';
+import type { SplatBudget } from './render/splat-budget.ts';
 import { StreamController } from './stream-controller.ts';
 import type { Progress, SceneInfo } from './worker-protocol.ts';
 
-export type GsSceneProgressDetail = Progress;
-export interface GsSceneErrorDetail {
-  /** 'webgpu-unavailable' | 'device-lost' | 'not-found' | 'http-error' | 'network-error' | 'worker-error'
-   *  | a .gsz decoder code ('bad-magic', 'unsupported-version', 'truncated', 'corrupt', 'limit', ...). */
-  code: string;
-  message: string;
-}
-export type GsSceneCameraDetail = CameraPose;
+import type { GsSceneEventMap } from './events.ts';
+export type {
+  GsSceneBudgetDetail,
+  GsSceneCameraDetail,
+  GsSceneErrorCode,
+  GsSceneErrorDetail,
+  GsSceneProgressDetail,
+} from './events.ts';
 
 /** A device lost again within this time after a recovery completed (or while it runs) is reported
  *  instead of recovered from. */
@@ -44,8 +45,15 @@ const DEVICE_LOSS_WINDOW_MS = 5000;
  * @fires load - every chunk is loaded and drawn (after first-frame)
  * @fires error - {code, message}; the fallback content (or a message) is shown
  * @fires camera-change - {position, target, up, fov} after the view moved
+ * @fires budget - {splatsTotal, splatsKept, reason, message, bytesPerSplat} when the scene has more
+ *   Gaussians than are kept: reason 'max-splats', 'memory-budget' (the default when max-splats is not
+ *   set) or 'device-limit' (the GPU's buffer limits); the kept ones are the file's most important
+ * @slot - fallback content, shown with the error message (e.g. a poster `<img>` when WebGPU is unavailable)
+ * @csspart canvas - the WebGPU canvas
+ * @csspart progress - the loading bar along the bottom edge
+ * @csspart message - the error overlay that holds the fallback content
  */
-@customElement('gs-scene')
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below adds typed listener overloads only
 export class GsScene extends LitElement {
   static override styles = css`
     :host { display: block; position: relative; width: 300px; height: 150px; overflow: hidden; }
@@ -70,15 +78,17 @@ export class GsScene extends LitElement {
   @property({ attribute: 'camera-up' }) cameraUp = '';
   /** Vertical field of view in degrees. */
   @property({ type: Number }) fov = 50;
-  /** Any CSS colour; default transparent (the page shows through). */
-  @property() background = 'transparent';
+  /** Any CSS colour; default: the background the file was made for (header), else transparent. */
+  @property() background = '';
   /** Highest SH degree evaluated (0-3): lower is faster, view-dependent colour is lost. */
   @property({ type: Number, attribute: 'sh-degree' }) shDegree = 3;
   /** 'orbit' (default) or 'none'. */
   @property() controls: 'orbit' | 'none' = 'orbit';
   /** Slowly orbits while idle (never under prefers-reduced-motion). */
   @property({ type: Boolean, attribute: 'auto-rotate' }) autoRotate = false;
-  /** Load at most this many Gaussians (the most important first). */
+  /** Load at most this many Gaussians (the most important first). Not set: as many as a default GPU
+   *  memory budget holds (128 MiB on phone-class devices, 1 GiB elsewhere); never more than the GPU's
+   *  buffer limits hold (see the `budget` event). */
   @property({ type: Number, attribute: 'max-splats' }) maxSplats = Infinity;
   /** Cap on the device pixel ratio used for the canvas resolution. */
   @property({ type: Number, attribute: 'pixel-ratio' }) pixelRatio = 2;
@@ -91,6 +101,8 @@ export class GsScene extends LitElement {
   @state() private progressFraction = -1;
   @query('canvas') private canvas!: HTMLCanvasElement;
 
+  /** CSS colour of the background the current file records (header `background`), or empty. */
+  private fileBackground = '';
   private readonly cameraCtl = new CameraController(this, () => this.cameraChanged());
   private readonly renderCtl = new RenderController(this, this.cameraCtl, {
     onFrameWithSplats: (drawn) => this.frameDrawn(drawn),
@@ -98,6 +110,7 @@ export class GsScene extends LitElement {
       if (visible && this.lazyPending) this.startLoad();
     },
     onDeviceLost: (message) => this.deviceLost(message),
+    onLimit: (message) => this.limitReached(message),
   });
   private readonly stream = new StreamController(this, {
     onHeader: (scene, progress) => this.afterDevice(() => this.sceneHeader(scene, progress)),
@@ -123,10 +136,31 @@ export class GsScene extends LitElement {
   private pendingCameraEvent = false;
   /** Resolves when the current load's GPU device is ready. */
   private deviceGate: Promise<unknown> = Promise.resolve();
+  /** The scene shown by setScene() (kept to reload it when sh-degree rises). */
+  private memoryScene: GaussianScene | undefined;
 
   /** Gaussians currently loaded (and drawn). */
   get splatCount(): number {
     return this.renderCtl.splatCount;
+  }
+
+  /** How many of the scene's Gaussians are kept and why (undefined before the scene's header). */
+  get budget(): SplatBudget | undefined {
+    return this.renderCtl.budget;
+  }
+
+  /** GPU bytes per Gaussian the current scene's buffers take (splats, SH, projected list, sort). */
+  get gpuBytesPerSplat(): number {
+    return this.renderCtl.gpuBytesPerSplat;
+  }
+
+  /**
+   * Caps the GPU buffer limits every <gs-scene> on the page requests (default: the adapter's), e.g.
+   * WebGPU's defaults to preview what a phone draws. Set before the first element loads.
+   * @example customElements.get('gs-scene').deviceLimits = { maxBufferSize: 256 << 20, maxStorageBufferBindingSize: 128 << 20 };
+   */
+  static set deviceLimits(caps: DeviceLimitCaps) {
+    capDeviceLimits(caps);
   }
 
   /** True once the whole file has loaded and been drawn. */
@@ -161,7 +195,7 @@ export class GsScene extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     const rc = this.renderCtl;
     rc.settings = {
-      background: parseColour(this.background),
+      background: parseColour(this.background || this.fileBackground),
       shDegree: Math.round(parseNumber(this.shDegree, 3, 0, 3)),
       pixelRatio: parseNumber(this.pixelRatio, 2, 0.25, 8),
     };
@@ -180,7 +214,12 @@ export class GsScene extends LitElement {
         fov: parseNumber(this.fov, 50, 1, 170),
       });
     }
+    // Buffers hold SH only up to the degree drawn at load: a higher sh-degree reloads the scene.
     if (changed.has('src') || changed.has('maxSplats')) this.restart();
+    else if (rc.needsReloadFor(rc.settings.shDegree)) {
+      if (this.memoryScene) void this.setScene(this.memoryScene);
+      else this.restart();
+    }
     rc.requestFrame();
   }
 
@@ -231,6 +270,7 @@ export class GsScene extends LitElement {
    */
   async setScene(scene: GaussianScene): Promise<void> {
     const token = this.resetState();
+    this.memoryScene = scene;
     try {
       await this.renderCtl.ready();
     } catch (e) {
@@ -266,8 +306,10 @@ export class GsScene extends LitElement {
   }
 
   private resetState(): number {
+    this.memoryScene = undefined;
     this.stream.cancel();
     this.renderCtl.clearScene();
+    this.fileBackground = '';
     this.errorMessage = '';
     this.progressFraction = -1;
     this.firstFrameSent = this.loadPending = this.isLoaded = false;
@@ -321,8 +363,29 @@ export class GsScene extends LitElement {
 
   private sceneHeader(scene: SceneInfo, progress: Progress): void {
     performance.mark?.('gs-scene:header');
-    this.renderCtl.beginScene(scene.count, shRestCount(scene.shDegree) * 3, scene.antialiased);
-    this.cameraCtl.setSceneFrame({ bounds: scene.bounds, up: scene.up });
+    let budget: SplatBudget;
+    try {
+      budget = this.renderCtl.beginScene(
+        scene.count,
+        scene.shDegree,
+        scene.antialiased,
+        parseNumber(this.maxSplats, Infinity, 0),
+      );
+    } catch (e) {
+      this.failWith(e);
+      return;
+    }
+    if (budget.reason) this.dispatch('budget', budget);
+    this.cameraCtl.setSceneFrame({
+      bounds: scene.bounds,
+      up: scene.up,
+      focus: scene.focus,
+      camera: scene.camera,
+    });
+    const bg = scene.background;
+    this.fileBackground = bg ? `rgb(${bg.map((v) => Math.round(v * 255)).join(' ')})` : '';
+    if (!this.background)
+      this.renderCtl.settings = { ...this.renderCtl.settings, background: parseColour(this.fileBackground) };
     this.emitProgress(progress);
   }
 
@@ -399,6 +462,14 @@ export class GsScene extends LitElement {
     this.restart();
   }
 
+  /** The GPU holds no more of the scene: stop loading, keep drawing what loaded, report it. */
+  private limitReached(message: string): void {
+    this.stream.cancel();
+    this.progressFraction = -1;
+    this.renderCtl.requestFrame();
+    this.dispatch('error', { code: 'limit', message });
+  }
+
   private failWith(e: unknown): void {
     if (e instanceof GsSceneError) this.fail(e.code, e.message);
     else this.fail('error', (e as Error)?.message ?? String(e));
@@ -418,6 +489,35 @@ export class GsScene extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 }
+
+// Typed listeners for the element's own events (`e.detail` of `progress`, `error`, ...).
+export interface GsScene {
+  addEventListener<K extends keyof GsSceneEventMap>(
+    type: K,
+    listener: (this: GsScene, event: GsSceneEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof GsSceneEventMap>(
+    type: K,
+    listener: (this: GsScene, event: GsSceneEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | EventListenerOptions,
+  ): void;
+}
+
+// Defined in browsers only: importing the module in Node (SSR) registers nothing, and a second copy of
+// the element (e.g. the CDN bundle beside a bundled import) does not throw.
+if (typeof window !== 'undefined' && !customElements.get('gs-scene'))
+  customElements.define('gs-scene', GsScene);
 
 declare global {
   interface HTMLElementTagNameMap {

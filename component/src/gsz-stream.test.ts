@@ -7,7 +7,8 @@ import { encodeGsz } from '../../compressor/pack/gsz-encoder.ts';
 import { decodeGsz, decodeGszHeader, GszFormatError } from '../../shared/format/gsz-decoder.ts';
 import { type ChunkDecoder, DecodePool, decodePoolSize, serveDecodes } from './decode-pool.ts';
 import { readGszStream } from './gsz-stream.ts';
-import { packSplats, SPLAT_FLOATS } from './render/packed-splats.ts';
+import { packSplats } from './render/packed-splats.ts';
+import { SPLAT_WORDS } from './render/splat-layout.ts';
 
 const file = await encodeGsz(generateDemoGaussians({ count: 2500, seed: 3, shDegree: 1 }), {
   firstChunk: 500,
@@ -51,8 +52,8 @@ async function stream(
   bytes = file,
 ) {
   const expected = packSplats(decodeGsz(bytes));
-  const splats = new Float32Array(expected.splats.length);
-  const shRest = new Float32Array(expected.shRest.length);
+  const splats = new Uint32Array(expected.splats.length);
+  const shRest = new Uint32Array(expected.shRest.length);
   const stride = expected.shRest.length / expected.count;
   let next = 0;
   let calls = 0;
@@ -70,7 +71,7 @@ async function stream(
         // New chunks extend the loaded prefix; a chunk sent again (DC-only before the codebook) overwrites.
         assert.ok(first <= next, 'chunks arrive as a growing prefix');
         next = Math.max(next, first + packed.count);
-        splats.set(packed.splats, first * SPLAT_FLOATS);
+        splats.set(packed.splats, first * SPLAT_WORDS);
         shRest.set(packed.shRest, first * stride);
         calls++;
       },
@@ -84,7 +85,7 @@ async function stream(
   return {
     count,
     loaded: next,
-    splats: splats.subarray(0, next * SPLAT_FLOATS),
+    splats: splats.subarray(0, next * SPLAT_WORDS),
     shRest: shRest.subarray(0, next * stride),
     calls,
     cancelled: reader.cancelled,
@@ -109,7 +110,7 @@ test('max-splats stops after a prefix and cancels the download', async () => {
   assert.deepEqual(got.shRest, expected.shRest, 'the prefix has its SH (the codebook was read)');
   assert.equal(got.count, 1200);
   assert.equal(got.loaded, 1200);
-  assert.equal(got.splats.length, 1200 * SPLAT_FLOATS);
+  assert.equal(got.splats.length, 1200 * SPLAT_WORDS);
   assert.ok(got.cancelled);
 });
 

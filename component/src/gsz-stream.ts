@@ -10,9 +10,9 @@ import {
   gszPreambleLength,
   type GszHeader,
 } from '../../shared/format/gsz-decoder.ts';
-import { shRestCount } from '../../shared/scene/gaussian-scene.ts';
 import { type ChunkDecoder, DecodePool } from './decode-pool.ts';
 import type { PackedSplats } from './render/packed-splats.ts';
+import { shRestWords } from './render/splat-layout.ts';
 import type { SceneInfo } from './worker-protocol.ts';
 
 export interface GszStreamCallbacks {
@@ -104,10 +104,12 @@ export async function readGszStream(
     antialiased: header.antialiased,
     bounds: header.bounds,
     up: header.up,
+    focus: header.focus,
+    background: header.background,
+    camera: header.camera,
   };
   on.header(scene, header);
   decoder.start(header);
-  const stride = shRestCount(header.shDegree) * 3;
 
   // Sections in file order: the codebook (if any) and the chunks.
   type Section = { offset: number; length: number; chunk: number };
@@ -129,14 +131,18 @@ export async function readGszStream(
     const info = header.chunks[chunk];
     const n = Math.min(info.count, total - info.firstSplat);
     if (n <= 0) return emitted;
-    if (stride > 0 && !haveCodebook) withoutSh.push({ chunk, bytes: bytes.slice() });
+    if (header.shDegree > 0 && !haveCodebook) withoutSh.push({ chunk, bytes: bytes.slice() });
     loaded = Math.max(loaded, info.firstSplat + n);
     const result = decoder.decode(chunk, bytes, n, first);
     first = false;
     result.catch((e) => failed?.(e));
     emitted = emitted.then(async () => {
       const packed = await result;
-      if (packed.shRest.length !== n * stride) packed.shRest = new Float32Array(n * stride);
+      // Decoded before the codebook: DC only, SH rest zero until the chunk is sent again.
+      if (packed.shDegree !== header.shDegree) {
+        packed.shDegree = header.shDegree;
+        packed.shRest = new Uint32Array(n * shRestWords(header.shDegree));
+      }
       await on.chunk(info.firstSplat, packed);
     });
     emitted.catch((e) => failed?.(e));

@@ -8,7 +8,9 @@ import { OrbitCamera } from './orbit-camera.ts';
 import { pickSplat } from './render/pick.ts';
 
 const close = (a: number[], b: number[], tol: number) =>
-  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < tol, `${a} vs ${b}`));
+  a.forEach((v, i) => {
+    assert.ok(Math.abs(v - b[i]) < tol, `${a} vs ${b}`);
+  });
 
 test('setPose/position round trip for several up axes', () => {
   for (const up of [

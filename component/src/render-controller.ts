@@ -9,6 +9,8 @@ import { isCpuAdapter } from '../../shared/gpu/gpu-common.ts';
 import { acquireDevice, GsSceneError } from './gpu-device.ts';
 import type { PackedSplats } from './render/packed-splats.ts';
 import { pickSplat } from './render/pick.ts';
+import { type SplatBudget, splatBudget } from './render/splat-budget.ts';
+import { shRestWords } from './render/splat-layout.ts';
 import { SplatRenderer } from './render/splat-renderer.ts';
 import { SplatStore } from './render/splat-store.ts';
 
@@ -24,6 +26,8 @@ export interface RenderCallbacks {
   onFrameWithSplats(drawn: number): void;
   onVisibilityChange(visible: boolean): void;
   onDeviceLost(message: string): void;
+  /** The GPU could not hold more of the scene (out of memory while growing): the loaded prefix stays. */
+  onLimit(message: string): void;
 }
 
 export class RenderController implements ReactiveController {
@@ -35,6 +39,11 @@ export class RenderController implements ReactiveController {
   private renderer: SplatRenderer | undefined;
   private rendererPending: Promise<void> | undefined;
   private antialiased = false;
+  /** The current scene's budget (undefined before its header). */
+  budget: SplatBudget | undefined;
+  /** SH degree the current scene's buffers hold (min of the file's and the sh-degree setting at load). */
+  allocatedShDegree = 0;
+  private fileShDegree = 0;
   /** A frame with splats has been submitted for the current scene (for the start-up marks). */
   private submittedWithSplats = false;
   /** Something has been rendered into the current canvas context. Until then frames with nothing to
@@ -132,22 +141,59 @@ export class RenderController implements ReactiveController {
     return device;
   }
 
-  /** Starts a new scene with room for `capacity` Gaussians (frees the previous one). */
-  beginScene(capacity: number, shStride: number, antialiased: boolean): void {
-    if (!this.device) throw new Error('gs-scene: no device');
+  /**
+   * Starts a new scene (frees the previous one) of `splatsTotal` Gaussians with SH up to `fileShDegree`;
+   * buffers hold the SH degree drawn (sh-degree setting) and grow as chunks arrive, up to the budget from
+   * `maxSplats` (not finite: the default memory budget) and the device's limits, which it returns.
+   * Throws a 'limit' GsSceneError when not one Gaussian fits.
+   */
+  beginScene(
+    splatsTotal: number,
+    fileShDegree: number,
+    antialiased: boolean,
+    maxSplats?: number,
+  ): SplatBudget {
+    const device = this.device;
+    if (!device) throw new Error('gs-scene: no device');
     this.clearScene();
     const generation = this.generation;
-    const store = new SplatStore(this.device, capacity, shStride);
+    this.fileShDegree = fileShDegree;
+    this.allocatedShDegree = Math.max(0, Math.min(fileShDegree, this.settings.shDegree));
+    const budget = splatBudget(splatsTotal, this.allocatedShDegree, device.limits, maxSplats);
+    this.budget = budget;
+    if (budget.splatsKept === 0 && splatsTotal > 0 && budget.reason === 'device-limit')
+      throw new GsSceneError('limit', budget.message);
+    const store = new SplatStore(
+      device,
+      budget.splatsKept,
+      shRestWords(this.allocatedShDegree),
+      (message) => {
+        if (generation === this.generation) this.callbacks.onLimit(message);
+      },
+    );
     this.store = store;
     this.antialiased = antialiased;
     this.submittedWithSplats = false;
-    this.rendererPending = SplatRenderer.create(this.device, this.format, store).then((renderer) => {
+    this.rendererPending = SplatRenderer.create(device, this.format, store).then((renderer) => {
       if (generation !== this.generation) renderer.destroy();
       else {
         this.renderer = renderer;
         this.firstFrameSoon();
       }
     });
+    return budget;
+  }
+
+  /** True when drawing at `shDegree` needs SH the current scene's buffers do not hold (reload). */
+  needsReloadFor(shDegree: number): boolean {
+    return this.store !== undefined && Math.min(shDegree, this.fileShDegree) > this.allocatedShDegree;
+  }
+
+  /** GPU bytes the current scene holds per Gaussian it can hold now (buffers grow with the data). */
+  get gpuBytesPerSplat(): number {
+    const { store, renderer } = this;
+    if (!store || !renderer || store.capacity === 0) return 0;
+    return (store.gpuBytes + renderer.gpuBytes) / store.capacity;
   }
 
   addSplats(first: number, packed: PackedSplats): void {
@@ -297,6 +343,7 @@ export class RenderController implements ReactiveController {
       canvas.width = width;
       canvas.height = height;
     }
+    this.camera.setAspect(width / height);
     return true;
   }
 }

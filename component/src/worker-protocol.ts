@@ -36,6 +36,10 @@ export interface SceneInfo {
   antialiased: boolean;
   bounds: { min: Vec3; max: Vec3 };
   up: Vec3;
+  /** Optional header view fields (FORMAT.md): robust extent, background (sRGB 0-1), default camera. */
+  focus?: { min: Vec3; max: Vec3 };
+  background?: Vec3;
+  camera?: { eye: Vec3; target: Vec3; fovY: number };
 }
 
 export interface Progress {

@@ -1,23 +1,18 @@
-// `gs-compress` command dispatch. Each subcommand lives in `commands/<name>.ts` and exports a
-// `command: CliCommand`; the default (no subcommand, an input path first) is the full pipeline `compress`.
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// `gs-compress` command dispatch. Each subcommand lives in `commands/<name>.ts`, exports a
+// `command: CliCommand` and is listed in command-list.ts; the default (no subcommand, an input path
+// first) is the full pipeline `compress`. `--version` prints the package's version.
+import packageJson from '../package.json' with { type: 'json' };
 import type { CliCommand } from './command.ts';
 import { CliError, EXIT } from './command.ts';
-
-const commandsDir = fileURLToPath(new URL('./commands/', import.meta.url));
+import { COMMANDS } from './command-list.ts';
 
 function commandNames(): string[] {
-  return readdirSync(commandsDir)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => f.slice(0, -3))
-    .sort();
+  return Object.keys(COMMANDS).sort();
 }
 
 async function loadCommand(name: string): Promise<CliCommand | undefined> {
-  if (!commandNames().includes(name)) return undefined;
-  const module = (await import(`./commands/${name}.ts`)) as { command: CliCommand };
-  return module.command;
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  return load ? (await load()).command : undefined;
 }
 
 async function usage(): Promise<string> {
@@ -38,6 +33,10 @@ async function usage(): Promise<string> {
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v') {
+    console.log(packageJson.version);
+    return EXIT.ok;
+  }
   if (first === undefined || first === '--help' || first === '-h') {
     console.log(await usage());
     return first === undefined ? EXIT.usage : EXIT.ok;
@@ -45,7 +44,8 @@ export async function main(argv: string[]): Promise<number> {
   let command = await loadCommand(first);
   let args = rest;
   if (!command) {
-    if (first.startsWith('-') || !(command = await loadCommand('compress'))) {
+    if (!first.startsWith('-')) command = await loadCommand('compress');
+    if (!command) {
       console.error(`gs-compress: unknown command '${first}'\n\n${await usage()}`);
       return EXIT.usage;
     }

@@ -40,6 +40,11 @@ export interface DatasetOptions {
 /** Decoded images: `get(i)` returns [H, W, 3] RGB float32 matching cameras[i]. */
 export interface DatasetImages {
   readonly count: number;
+  /**
+   * True when the photos have no transparent pixel (every image checked when eager, the first when lazy):
+   * training then varies the background per iteration so the scene becomes opaque where the photos are.
+   */
+  readonly opaque: boolean;
   get(index: number): Float32Array;
 }
 
@@ -64,6 +69,8 @@ export interface Dataset {
   /** Mean of the training camera centres. */
   sceneCenter: Vec3;
   background: Rgb;
+  /** Things the loader worked around (skipped frames, removed lens distortion): one line each, for the user. */
+  warnings?: string[];
 }
 
 /** Loads a NeRF/Blender or COLMAP dataset from a folder (or a transforms*.json file). */

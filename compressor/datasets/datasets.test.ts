@@ -89,15 +89,25 @@ test('Blender: intrinsics, OpenGL->OpenCV poses, white compositing, downscale, s
   assert.equal(ds.names[0], 'r_0.png');
 });
 
-test('Blender: specific errors for missing images, malformed JSON, mismatched sizes', (t) => {
+test('Blender: missing images are skipped with a warning; specific errors for none left, malformed JSON, mismatched sizes', (t) => {
   const dir = tempDir(t);
   writeBlender(dir, 3);
   rmSync(join(dir, 'train', 'r_1.png'));
+  const skipped = loadDataset(dir);
+  assert.equal(skipped.cameras.length, 2);
+  assert.deepEqual(skipped.names, ['r_0.png', 'r_2.png']);
+  assert.equal(skipped.warnings?.length, 1);
+  assert.match(
+    skipped.warnings?.[0] ?? '',
+    /1 of 3 frames have no image and are skipped \(first: ".\/train\/r_1.png"\)/,
+  );
+  for (const i of [0, 2]) rmSync(join(dir, 'train', `r_${i}.png`));
   assert.throws(
     () => loadDataset(dir),
-    (e: unknown) =>
-      e instanceof DatasetError && /frame 1: image ".\/train\/r_1.png" not found/.test(e.message),
+    (e: unknown) => e instanceof DatasetError && /transforms_train\.json: no usable frames/.test(e.message),
   );
+  writePng(join(dir, 'train', 'r_0.png'), 8, 6, () => [0, 0, 0, 255]);
+  writePng(join(dir, 'train', 'r_2.png'), 8, 6, () => [0, 0, 0, 255]);
   writePng(join(dir, 'train', 'r_1.png'), 8, 7, () => [0, 0, 0, 255]);
   writeFileSync(
     join(dir, 'transforms_train.json'),
@@ -139,7 +149,7 @@ test('area downscale averages blocks exactly; non-integer ratios keep the mean',
     3,
     2,
   );
-  odd.forEach((v) => assert.ok(Math.abs(v - 0.25) < 1e-6));
+  for (const v of odd) assert.ok(Math.abs(v - 0.25) < 1e-6);
 });
 
 // ---------- COLMAP ----------
@@ -300,7 +310,11 @@ test('COLMAP text and binary models load identically (poses, intrinsics, points,
     assert.ok(Math.abs(img[(2 * 8 + 3) * 3] - 90 / 255) < 1e-6);
   }
   const c = b.cameras.map((cam) => cam.viewMatrix);
-  a.cameras.forEach((cam, i) => cam.viewMatrix.forEach((v, j) => assert.ok(Math.abs(v - c[i][j]) < 1e-6)));
+  a.cameras.forEach((cam, i) => {
+    cam.viewMatrix.forEach((v, j) => {
+      assert.ok(Math.abs(v - c[i][j]) < 1e-6);
+    });
+  });
 });
 
 test('COLMAP: unsupported models, unknown cameras, missing and mismatched images are DatasetErrors', (t) => {
@@ -370,7 +384,7 @@ test('undistortion samples the distorted image at the forward-distorted pixel', 
 
 test('JPEG images load (COLMAP with .jpg names)', (t) => {
   const s = syntheticColmap('SIMPLE_PINHOLE', [10, 4, 3]);
-  s.images.forEach((im) => (im.name = im.name.replace('.png', '.jpg')));
+  for (const im of s.images) im.name = im.name.replace('.png', '.jpg');
   const dir = tempDir(t);
   writeColmapText(dir, s);
   mkdirSync(join(dir, 'images'));
@@ -380,7 +394,7 @@ test('JPEG images load (COLMAP with .jpg names)', (t) => {
   const ds = loadDataset(dir, { imageLoading: 'lazy' });
   const img = ds.images.get(4);
   // JPEG at quality 95 of a flat grey: within a couple of levels of 200/255
-  img.forEach((v) => assert.ok(Math.abs(v - 200 / 255) < 3 / 255));
+  for (const v of img) assert.ok(Math.abs(v - 200 / 255) < 3 / 255);
   assert.equal(ds.cameras[0].fx, 10);
 });
 

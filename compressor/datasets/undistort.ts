@@ -1,5 +1,6 @@
-// Lens undistortion for COLMAP cameras: remaps an image taken through SIMPLE_RADIAL / RADIAL / OPENCV
-// distortion to the ideal pinhole camera with the same fx, fy, cx, cy, by bilinear sampling.
+// Lens undistortion for COLMAP cameras and NeRF transforms (k1 k2 k3 p1 p2): remaps an image taken through
+// SIMPLE_RADIAL / RADIAL / OPENCV distortion to the ideal pinhole camera with the same fx, fy, cx, cy, by
+// bilinear sampling.
 // For each output pixel centre (u, v) (pixel centres at integer + 0.5, as COLMAP): normalised
 // (x, y) = ((u − cx)/fx, (v − cy)/fy), apply the forward distortion, sample the input there.
 // Samples outside the input clamp to the edge (COLMAP's undistorter instead crops to valid pixels).
@@ -12,12 +13,14 @@ export interface Distortion {
   k2: number;
   p1: number;
   p2: number;
+  /** Sixth-order radial term (OpenCV's k3; NeRF transforms may give it); absent: 0. */
+  k3?: number;
 }
 
 /** Forward distortion of normalised coordinates (COLMAP's camera_models.h formulas). */
 export function distort(d: Distortion, x: number, y: number): [number, number] {
   const r2 = x * x + y * y;
-  const radial = d.k1 * r2 + d.k2 * r2 * r2;
+  const radial = d.k1 * r2 + d.k2 * r2 * r2 + (d.k3 ?? 0) * r2 * r2 * r2;
   let dx = x * radial;
   let dy = y * radial;
   if (d.model === 'OPENCV') {
@@ -62,4 +65,23 @@ export function undistortImage(src: Float32Array, k: Pinhole, d: Distortion, cha
     }
   }
   return out;
+}
+
+/** Largest displacement (pixels) the distortion causes at the image's corners and edge midpoints. */
+export function distortionShift(k: Pinhole, d: Distortion): number {
+  let max = 0;
+  for (const [u, v] of [
+    [0, 0],
+    [k.width, 0],
+    [0, k.height],
+    [k.width, k.height],
+    [k.width / 2, 0],
+    [0, k.height / 2],
+    [k.width, k.height / 2],
+    [k.width / 2, k.height],
+  ]) {
+    const [x, y] = distort(d, (u - k.cx) / k.fx, (v - k.cy) / k.fy);
+    max = Math.max(max, Math.hypot(x * k.fx + k.cx - u, y * k.fy + k.cy - v));
+  }
+  return max;
 }

@@ -37,9 +37,11 @@ export function targetSize(
 }
 
 export function makeImages(views: ViewSource[], background: Rgb, options: DatasetOptions): DatasetImages {
+  let opaque = true;
   const load = (i: number): Float32Array => {
     const view = views[i];
     const decoded = decodeImageFile(view.path);
+    for (let p = 3; opaque && p < decoded.data.length; p += 4) if (decoded.data[p] < 255) opaque = false;
     if (decoded.width !== view.width || decoded.height !== view.height) {
       throw new DatasetError(
         view.path,
@@ -52,8 +54,10 @@ export function makeImages(views: ViewSource[], background: Rgb, options: Datase
     return resizeArea(rgb, view.width, view.height, size.width, size.height);
   };
   if ((options.imageLoading ?? 'eager') === 'lazy') {
+    if (views.length > 0) load(0);
     return {
       count: views.length,
+      opaque,
       get(index: number) {
         if (!(index >= 0 && index < views.length))
           throw new RangeError(`image index ${index} outside 0..${views.length - 1}`);
@@ -64,6 +68,7 @@ export function makeImages(views: ViewSource[], background: Rgb, options: Datase
   const all = views.map((_, i) => load(i));
   return {
     count: all.length,
+    opaque,
     get(index: number) {
       const image = all[index];
       if (!image) throw new RangeError(`image index ${index} outside 0..${all.length - 1}`);

@@ -28,7 +28,7 @@ export interface DemoDatasetOptions {
   seed?: number;
   /** Anti-aliasing samples per pixel (rounded up to a square). Default 4. */
   spp?: number;
-  /** Points in points3d.ply. Default 3,000. */
+  /** Points in points3d.ply (0: no points3d.ply, for callers that initialise otherwise). Default 3,000. */
   points?: number;
   testEvery?: number;
 }
@@ -52,7 +52,7 @@ export function resolveDemoOptions(options: DemoDatasetOptions = {}): ResolvedDe
   check('size', o.size, 4, 4096);
   check('seed', o.seed, 0, 2 ** 31 - 1);
   check('spp', o.spp, 1, 256);
-  check('points', o.points, 1, 1_000_000);
+  check('points', o.points, 0, 1_000_000);
   check('test-every', o.testEvery, 2, 1000);
   return o;
 }
@@ -78,7 +78,8 @@ export interface DemoDataset {
   test: NerfTransforms;
   /** Relative path (e.g. `train/r_0.png`) -> PNG bytes. */
   images: Map<string, Uint8Array>;
-  pointsPly: Uint8Array;
+  /** Absent when `points` is 0. */
+  pointsPly?: Uint8Array;
 }
 
 export interface DemoProgress {
@@ -123,7 +124,7 @@ export function renderDemoDataset(
     );
     onProgress?.({ view: i + 1, views: o.views });
   }
-  const pointsPly = pointCloudPly(sampleSurfaces(scene, o.points, root.fork(1)));
+  const pointsPly = o.points > 0 ? pointCloudPly(sampleSurfaces(scene, o.points, root.fork(1))) : undefined;
   return { options: o, train, test, images, pointsPly };
 }
 
@@ -174,7 +175,7 @@ export async function writeDemoDataset(
     await writeFile(join(temp, 'transforms_test.json'), json(dataset.test));
     // Blender scenes also ship a validation split; loaders that expect it get the test views.
     await writeFile(join(temp, 'transforms_val.json'), json(dataset.test));
-    await writeFile(join(temp, 'points3d.ply'), dataset.pointsPly);
+    if (dataset.pointsPly) await writeFile(join(temp, 'points3d.ply'), dataset.pointsPly);
     await writeFile(
       join(temp, DEMO_STAMP_FILE),
       json({

@@ -70,9 +70,7 @@ export function shade(scene: DemoScene, shape: Shape, p: Vec3, d: Vec3, shadowLi
   if (shape.specular > 0 && dot(n, l) > 0) {
     const h = normalize([l[0] - d[0], l[1] - d[1], l[2] - d[2]]);
     const s =
-      shape.specular *
-      Math.max(0, dot(n, h)) ** shape.shininess *
-      lightVisible(scene, p, n, shadowLight);
+      shape.specular * Math.max(0, dot(n, h)) ** shape.shininess * lightVisible(scene, p, n, shadowLight);
     c[0] += s;
     c[1] += s;
     c[2] += s;

@@ -18,7 +18,7 @@ export const mix = (a: Vec3, b: Vec3, t: number): Vec3 => [
   a[1] + (b[1] - a[1]) * t,
   a[2] + (b[2] - a[2]) * t,
 ];
-export const clamp01 = (x: number): number => (x < 0 ? 0 : Math.min(x , 1));
+export const clamp01 = (x: number): number => (x < 0 ? 0 : Math.min(x, 1));
 
 /** A rigid local frame: origin plus orthonormal axes, all in world coordinates. */
 export interface Frame {

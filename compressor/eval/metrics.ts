@@ -4,7 +4,7 @@
 import { trainingLossReference } from '../train/loss-reference.ts';
 
 export function clamp01(image: Float32Array): Float32Array {
-  return Float32Array.from(image, (v) => (v < 0 ? 0 : Math.min(v , 1)));
+  return Float32Array.from(image, (v) => (v < 0 ? 0 : Math.min(v, 1)));
 }
 
 /** Peak signal-to-noise ratio in dB for signals in [0, 1] (Infinity when identical). */

@@ -1,6 +1,6 @@
 // Node-side WebGPU device through Dawn (`webgpu` npm package). On a machine with a GPU, Dawn finds
 // Vulkan/Metal/D3D12 itself. Without one, Dawn needs a software Vulkan driver: SwiftShader, which
-// Debian's `chromium` package ships (lavapipe is rejected by Dawn; ../shared/TOOLCHAIN.md).
+// Debian's `chromium` package ships (lavapipe is rejected by Dawn; docs/toolchain.md).
 // Validation errors are captured and turned into exceptions: a broken pass must never be a black image.
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -38,7 +38,7 @@ export function isCompressedPly(header: PlyHeader): boolean {
   const vertex = header.elements.find((e) => e.name === 'vertex');
   return (
     header.elements.some((e) => e.name === 'chunk') &&
-    vertex?.properties.some((p) => p.name === 'packed_position')
+    vertex?.properties.some((p) => p.name === 'packed_position') === true
   );
 }
 

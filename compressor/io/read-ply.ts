@@ -124,14 +124,16 @@ async function readInriaBody(path: string, handle: FileHandle, header: PlyHeader
         let src = floatOffsets[s];
         for (let r = 0; r < rows; r++, src += floatStride, dest += width) {
           const v = floats[src];
-          if (v - v !== 0 && (v !== v || !allowInfinity)) throw nonFinite(path, first + r, slots[s].name, v);
+          if (v - v !== 0 && (Number.isNaN(v) || !allowInfinity))
+            throw nonFinite(path, first + r, slots[s].name, v);
           column[dest] = v;
         }
       } else {
         let src = offset;
         for (let r = 0; r < rows; r++, src += vertex.stride, dest += width) {
           const v = readScalar(view, src, type, littleEndian);
-          if (v - v !== 0 && (v !== v || !allowInfinity)) throw nonFinite(path, first + r, slots[s].name, v);
+          if (v - v !== 0 && (Number.isNaN(v) || !allowInfinity))
+            throw nonFinite(path, first + r, slots[s].name, v);
           column[dest] = v;
         }
       }

@@ -108,7 +108,10 @@ function encodeSpzV4(scene: GaussianScene): Uint8Array {
     (s, i) => i < 5 || s > 0,
   );
   let offset = 16;
-  const frames = sizes.map((size) => zstdStoredFrame(v3.subarray(offset, (offset += size))));
+  const frames = sizes.map((size) => {
+    offset += size;
+    return zstdStoredFrame(v3.subarray(offset - size, offset));
+  });
   const out = new Uint8Array(32 + sizes.length * 16 + frames.reduce((s, f) => s + f.length, 0));
   const view = new DataView(out.buffer);
   out.set(v3.subarray(0, 16));

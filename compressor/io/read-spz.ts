@@ -111,8 +111,13 @@ function splitSequential(path: string, data: Uint8Array, start: number, sizes: n
   const total = start + sizes.reduce((a, b) => a + b, 0);
   if (data.length < total)
     throw new SceneReadError(path, `SPZ payload truncated: ${data.length} bytes, the header needs ${total}`);
+  const parts: Uint8Array[] = [];
   let offset = start;
-  return sizes.map((size) => data.subarray(offset, (offset += size)));
+  for (const size of sizes) {
+    parts.push(data.subarray(offset, offset + size));
+    offset += size;
+  }
+  return parts;
 }
 
 function splitV4(path: string, data: Uint8Array, view: DataView, sizes: number[]): Uint8Array[] {

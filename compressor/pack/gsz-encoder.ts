@@ -32,6 +32,7 @@ import {
   indexBits,
   MAX_CODE_BITS,
   maxInflated,
+  type GszCamera,
   type GszCodebookInfo,
   type GszQuantization,
   type GszStepQuant,
@@ -43,6 +44,7 @@ import { RGB_BASIS, toBasis, type ColourBasis } from '../../shared/format/colour
 import { principalColourBasis } from './colour-basis.ts';
 import { encodeOpacity } from '../../shared/format/quantize.ts';
 import { RangeEncoder } from '../../shared/format/range-coder.ts';
+import { sceneExtent } from '../../shared/math/framing.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
 import { kmeans, type KmeansResult } from './kmeans.ts';
 
@@ -53,6 +55,10 @@ export interface GszEncodeOptions {
   shDegree?: ShDegree;
   /** Intended world up; default [0, -1, 0] (COLMAP/INRIA scenes: camera +Y is down). */
   up?: Vec3;
+  /** The background the scene was trained against (sRGB in [0, 1]); omitted: none recorded (transparent). */
+  background?: Vec3;
+  /** The default camera stored in the header; omitted: viewers frame the robust extent (header `focus`). */
+  camera?: GszCamera;
   /**
    * Gaussians in the first chunk; later chunks grow by `chunkGrowth` up to `maxChunk`. Growth 3 (default):
    * every chunk restarts its adaptive models, so fewer chunks code smaller (biker 10.58 -> 10.43 B/G against
@@ -184,14 +190,14 @@ function rotationGrid(bits: number | undefined, levels: number): { bits: number;
 }
 function rotationCode(v: number, levels: number): number {
   const q = Math.round(((v + Math.SQRT1_2) / Math.SQRT2) * (levels - 1));
-  return q < 0 ? 0 : Math.min(q , levels - 1);
+  return q < 0 ? 0 : Math.min(q, levels - 1);
 }
 
 /** Code of v on a step grid (clamped). */
 function gridCode(v: number, g: GszStepQuant): number {
   const q = Math.round((v - g.min) / g.step);
   const top = 2 ** g.bits - 1;
-  return q < 0 ? 0 : Math.min(q , top);
+  return q < 0 ? 0 : Math.min(q, top);
 }
 
 function checkBits(name: string, bits: number, min: number): void {
@@ -225,6 +231,7 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   // ---- global quantization parameters ----
   const bounds = sceneBounds(scene.positions, n);
   if (n === 0) bounds.min = bounds.max = [0, 0, 0];
+  const focus = sceneExtent(scene.positions, scene.logScales, n);
   const diagonal = Math.hypot(
     bounds.max[0] - bounds.min[0],
     bounds.max[1] - bounds.min[1],
@@ -268,7 +275,8 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
         `shCodebook: ${given.k} centroids of ${given.centroids.length / Math.max(1, given.k)} dims and ${given.labels.length} labels do not fit ${n} Gaussians with ${dims} SH-rest values`,
       );
     }
-    const km = given ?? (progress('k-means'), await shKmeans(scene, options));
+    if (!given) progress('k-means');
+    const km = given ?? (await shKmeans(scene, options));
     // Residuals are taken against the centroids as the decoder sees them (fp16, non-finite -> 0).
     const halves = Uint16Array.from(km.centroids, toHalf);
     const decoded = Float32Array.from(halves, (h) => {
@@ -357,7 +365,10 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
       shDegree: scene.shDegree,
       antialiased: scene.antialiased,
       bounds: [...bounds.min, ...bounds.max],
-      up: o.up ?? [0, -1, 0],
+      up: unitUp(o.up ?? [0, -1, 0]),
+      ...(o.background ? { background: o.background } : {}),
+      focus: [...focus.min, ...focus.max],
+      ...(o.camera ? { camera: o.camera } : {}),
       quant,
       codebook: codebookInfo,
       chunks: encoded.map((chunk, i) => [
@@ -397,10 +408,19 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   view.setUint32(8, length, true);
   view.setUint32(12, crc32(built.header), true);
   out.set(built.header, GSZ_PREAMBLE_BYTES);
-  encoded.forEach((chunk, i) => out.set(chunk.bytes, built.offsets[i]));
+  encoded.forEach((chunk, i) => {
+    out.set(chunk.bytes, built.offsets[i]);
+  });
   if (codebookBytes && built.codebookInfo)
     out.set(codebookBytes, (built.codebookInfo as GszCodebookInfo).offset);
   return out;
+}
+
+/** The header's up: unit length (the decoder checks each component is in [-1, 1]). */
+export function unitUp(up: Vec3): Vec3 {
+  const length = Math.hypot(...up);
+  if (!(length > 0) || !Number.isFinite(length)) throw new RangeError('up vector has zero length');
+  return [up[0] / length, up[1] / length, up[2] / length];
 }
 
 /**
@@ -517,7 +537,7 @@ function encodeChunk(
     for (let a = 0; a < 3; a++) {
       const top = 2 ** bits[a] - 1;
       let q = Math.round((scene.positions[ids[i] * 3 + a] - origin[a]) / step[a]);
-      q = q < 0 ? 0 : Math.min(q , top);
+      q = q < 0 ? 0 : Math.min(q, top);
       qp[i * 3 + a] = q;
       if (q < lo[a]) lo[a] = q;
       if (q > hi[a]) hi[a] = q;
@@ -601,8 +621,7 @@ function encodeChunk(
   column(3, (c) => codeOpacity(c, codes, quant.opacity.bits, logScale.bits));
   column(4, (c) => codeColours(c, codes.shDC, n, shDC.bits, 'shDC'));
   if (codebook) column(5, (c) => codeSingles(c, codes.shIndex, n, indexBits(codebook.k), false));
-  if (codebook?.residualStep)
-    column(6, (c) => codeResiduals(c, codes.shResidual, n, codebook.dims));
+  if (codebook?.residualStep) column(6, (c) => codeResiduals(c, codes.shResidual, n, codebook.dims));
   const total = frames.reduce((s, f) => s + f.length, 0);
   const bytes = new Uint8Array(total);
   let at = 0;

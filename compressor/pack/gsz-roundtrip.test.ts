@@ -282,7 +282,10 @@ test('the closest axis relabelling keeps each covariance (independent reference:
   const turnedQ = new Float32Array(4);
   const turnedS = new Float32Array(3);
   let seed = 11;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
   for (let t = 0; t < 2000; t++) {
     rot.set([rand() - 0.5, rand() - 0.5, rand() - 0.5, rand() - 0.5]);
     // Every order of three scales, ties included (t % 7 === 0 repeats one).

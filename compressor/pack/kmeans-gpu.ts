@@ -11,7 +11,10 @@ const pipelines = new WeakMap<GPUDevice, Map<number, GPUComputePipeline>>();
 
 function pipelineFor(device: GPUDevice, dims: number): GPUComputePipeline {
   let byDims = pipelines.get(device);
-  if (!byDims) pipelines.set(device, (byDims = new Map()));
+  if (!byDims) {
+    byDims = new Map();
+    pipelines.set(device, byDims);
+  }
   let pipeline = byDims.get(dims);
   if (!pipeline) {
     const module = device.createShaderModule({

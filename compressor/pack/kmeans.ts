@@ -71,7 +71,9 @@ export async function kmeans(
   if (n === 0) return { centroids: new Float32Array(dims), labels: new Uint32Array(0), k: 1 };
   const sample = sampleIndices(n, Math.max(k, Math.min(n, options.sampleSize)));
   const samplePoints = new Float32Array(sample.length * dims);
-  sample.forEach((src, i) => samplePoints.set(points.subarray(src * dims, src * dims + dims), i * dims));
+  sample.forEach((src, i) => {
+    samplePoints.set(points.subarray(src * dims, src * dims + dims), i * dims);
+  });
   // Initial centroids: points spread evenly over the (file-ordered) sample.
   const centroids = initCentroids(samplePoints, dims, k);
 

@@ -11,7 +11,15 @@ import { randomScene } from '../io/test-helpers.ts';
 import { rasterization } from '../render/rasterization.ts';
 import { mulberry32 } from '../../shared/math/random.ts';
 import { decodeGsz } from '../../shared/format/gsz-decoder.ts';
-import { encodeToPsnr, pickLevels } from './target-psnr.ts';
+import {
+  encodeToPsnr,
+  measureTargetPsnrLadders,
+  pickLevels,
+  predictAdded,
+  predictBytes,
+  searchTargetPsnr,
+} from './target-psnr.ts';
+import { GSZ_DEFAULTS } from './gsz-encoder.ts';
 
 const psnrOf = (errors: number[]) => errors.reduce((s, e) => s + -10 * Math.log10(e), 0) / errors.length;
 
@@ -47,7 +55,9 @@ test('pickLevels: the fewest bytes meeting the target, as a plain enumeration fi
         if (psnrOf(errors) >= target && (best === undefined || bytes < best)) best = bytes;
         return;
       }
-      ladders[k].bytes.forEach((b, i) => b !== undefined && walk(k + 1, [...levels, i]));
+      ladders[k].bytes.forEach((b, i) => {
+        if (b !== undefined) walk(k + 1, [...levels, i]);
+      });
     };
     walk(0, []);
     const picked = pickLevels(ladders, base, target);
@@ -59,6 +69,34 @@ test('pickLevels: the fewest bytes meeting the target, as a plain enumeration fi
     const bytes = picked.reduce((s, i, k) => s + ladders[k].bytes[i]!, 0);
     assert.ok(Math.abs(bytes - best) < 1e-9, `trial ${trial}: ${bytes} vs ${best}`);
   }
+});
+
+test('predictAdded: error added over the default grows as the step squared (zero at the default)', () => {
+  // Ladder index 4 is the default step, 10 the probe (8x), each index a factor sqrt(2) in step.
+  const probe = 63e-6; // (8^2 - 1) * 1e-6
+  assert.equal(predictAdded(probe, 4), 0);
+  assert.ok(Math.abs(predictAdded(probe, 10) - probe) < 1e-18);
+  assert.ok(Math.abs(predictAdded(probe, 8) - 15e-6) < 1e-12); // 4x: 4^2 - 1
+  assert.ok(Math.abs(predictAdded(probe, 0) - (1 / 16 - 1) * 1e-6) < 1e-12); // 1/4x removes 15/16 of it
+  assert.equal(predictAdded(-1e-6, 12), 0, 'a probe that measured no added error predicts none');
+});
+
+test('predictBytes: linear in log step between measurements, extrapolated past them', () => {
+  const measured = new Map([
+    [4, 1000],
+    [10, 400],
+    [16, 250],
+  ]);
+  assert.equal(predictBytes(measured, 10), 400);
+  assert.equal(predictBytes(measured, 7), 700);
+  assert.equal(predictBytes(measured, 13), 325);
+  assert.equal(predictBytes(measured, 2), 1200); // the first slope continues to finer steps
+  const two = new Map([
+    [4, 1000],
+    [10, 400],
+  ]);
+  assert.equal(predictBytes(two, 12), 200); // the last slope continues ...
+  assert.equal(predictBytes(two, 16), 100); // ... down to a quarter of the last measurement
 });
 
 test('encodeToPsnr: the file meets the target when decoded and rendered, in fewer bytes than the defaults', {
@@ -102,10 +140,25 @@ test('encodeToPsnr: the file meets the target when decoded and rendered, in fewe
     `search reported ${found.psnrDb} dB, measured ${measured}`,
   );
 
-  await assert.rejects(
-    encodeToPsnr(scene, { targetDb: found.defaultPsnrDb + 3, gpu, views, base }),
-    /above what the default steps reach/,
+  // One set of ladders serves several targets. Without SH (whose codebook error no step removes), a target
+  // above the default steps' fidelity is met with finer steps and more bytes, still verified by a render.
+  const ladders = await measureTargetPsnrLadders(scene, { gpu, views, base: { ...base, shDegree: 0 } });
+  const above = ladders.defaults.psnr + 2;
+  const finer = await searchTargetPsnr(ladders, above);
+  assert.ok(finer.psnrDb >= above, `${finer.psnrDb} vs ${above}`);
+  const d = GSZ_DEFAULTS;
+  const st = finer.steps;
+  assert.ok(
+    st.positionStep! < d.positionStep ||
+      st.rotationLevels! > d.rotationLevels ||
+      st.logScaleStep! < d.logScaleStep ||
+      st.opacityBits! > d.opacityBits ||
+      st.shDCStep! < d.shDCStep,
+    `some step finer than the default: ${JSON.stringify(st)}`,
   );
+  assert.ok(finer.renders <= 4, `${finer.renders} renders for one more target`);
+  // Far past what steps of a quarter of the defaults can reach (noise / 16: ~12 dB).
+  await assert.rejects(searchTargetPsnr(ladders, ladders.defaults.psnr + 30), /out of reach/);
   await assert.rejects(
     encodeToPsnr(scene, { targetDb, gpu, views, base: { ...base, positionStep: 1e-3 } }),
     /chooses positionStep itself/,

@@ -1,12 +1,13 @@
 // The smallest .gsz whose renders stay at or above a PSNR target against the input's renders
 // (`gs-compress pack --target-psnr DB`): the quantization steps are chosen per scene in render space
-// instead of per attribute. Each knob (position, rotation, log-scale, opacity, DC, SH-rest residual) is
-// encoded alone on a ladder of coarser steps, the others at their defaults; a knob's bytes are its own
-// columns' (every column is range-coded on its own) and its render error is the squared error it adds
-// per view (quantization noise of different attributes is independent, so the errors add). An exhaustive
-// search over the ladders then picks the fewest predicted bytes whose predicted mean PSNR meets the
-// target, and a real encode and render verifies it (a miss raises the margin and picks again); a few
-// passes of one-notch-coarser moves, each measured jointly, then take what the additive model left.
+// instead of per attribute. Each knob (position, rotation, log-scale, opacity, DC, SH-rest residual) has a
+// ladder of coarser steps, predicted from one measured probe: the knob alone at 8x its default step,
+// encoded and rendered (its bytes are its own columns': every column is range-coded on its own; its render
+// error is the squared error it adds per view, growing as the step's square), plus a byte-only encode at
+// the coarsest step. Quantization noise of different attributes is independent, so errors and bytes add:
+// an exhaustive search over the ladders picks the fewest predicted bytes whose predicted mean PSNR meets
+// the target, a real encode and render verifies it (a miss raises the margin and picks again), and up to
+// two one-notch-coarser moves, measured jointly, take what the model left.
 import type { Camera } from '../../shared/math/camera.ts';
 import { decodeGsz, decodeGszHeader } from '../../shared/format/gsz-decoder.ts';
 import { GSZ_COLUMNS, type GszColumn } from '../../shared/format/gsz-layout.ts';
@@ -45,7 +46,9 @@ export interface TargetPsnrResult {
   defaultPsnrDb: number;
   /** Bytes of the default steps' file, for comparison. */
   defaultBytes: number;
+  /** Full encodes (some only to measure bytes) and render passes (all views) the search made. */
   encodes: number;
+  renders: number;
 }
 
 /** Options a target-PSNR search chooses itself (rejected in `base`). */
@@ -62,12 +65,11 @@ export const SEARCHED_OPTIONS = [
 ] as const;
 
 /**
- * Ladder positions 0..LADDER: step multiplier 2^(i/2) of the default (up to 64x). Even positions are
- * encoded; odd ones are interpolated (bytes linearly, the added error geometrically, in log step).
+ * Ladder indices 0..TOP: step multiplier 2^((j - DEFAULT_INDEX)/2) of the default, from 1/4x (targets above
+ * what the default steps reach) to 64x.
  */
-const LADDER = 12;
-/** Passes of the local refinement after the model's pick (each: one notch coarser per knob, measured). */
-const REFINE_PASSES = 2;
+const DEFAULT_INDEX = 4;
+const TOP = DEFAULT_INDEX + 12;
 
 interface Knob {
   name: string;
@@ -76,7 +78,7 @@ interface Knob {
   at(i: number): GszEncodeOptions | undefined;
 }
 
-const multiplier = (i: number): number => 2 ** (i / 2);
+const multiplier = (j: number): number => 2 ** ((j - DEFAULT_INDEX) / 2);
 
 function knobsFor(shDegree: number): Knob[] {
   const d = GSZ_DEFAULTS;
@@ -100,8 +102,10 @@ function knobsFor(shDegree: number): Knob[] {
     {
       name: 'opacity',
       columns: ['opacity'],
-      at: (i) =>
-        i % 2 === 0 && d.opacityBits - i / 2 >= 3 ? { opacityBits: d.opacityBits - i / 2 } : undefined,
+      at: (j) => {
+        const bits = d.opacityBits - (j - DEFAULT_INDEX) / 2;
+        return Number.isInteger(bits) && bits >= 3 ? { opacityBits: bits } : undefined;
+      },
     },
     { name: 'DC', columns: ['shDC'], at: (i) => ({ shDCStep: d.shDCStep * multiplier(i) }) },
   ];
@@ -114,14 +118,12 @@ function knobsFor(shDegree: number): Knob[] {
   return knobs;
 }
 
-/** One knob's measured ladder: bytes of its columns and per-view squared error added over the default's. */
+/** One knob's ladder: bytes of its columns and per-view squared error added over the default's (predicted). */
 interface Ladder {
   knob: Knob;
   /** Indexed by ladder position; undefined where not realizable. */
   bytes: (number | undefined)[];
   added: (number[] | undefined)[];
-  /** The first measured position at which this knob alone misses the target (LADDER + 1 if none). */
-  misses: number;
 }
 
 function columnBytes(file: Uint8Array, columns: GszColumn[]): number {
@@ -133,21 +135,8 @@ function columnBytes(file: Uint8Array, columns: GszColumn[]): number {
   );
 }
 
-/** Fills the odd ladder positions between two measured ones. */
-function interpolate(ladder: Ladder): void {
-  for (let i = 1; i < LADDER; i += 2) {
-    if (!ladder.knob.at(i)) continue;
-    const lo = ladder.bytes[i - 1];
-    const hi = ladder.bytes[i + 1];
-    const a = ladder.added[i - 1];
-    const b = ladder.added[i + 1];
-    if (lo === undefined || hi === undefined || !a || !b) continue;
-    ladder.bytes[i] = (lo + hi) / 2;
-    ladder.added[i] = a.map((x, v) =>
-      x > 0 && b[v] > 0 ? Math.sqrt(x * b[v]) : (Math.max(0, x) + Math.max(0, b[v])) / 2,
-    );
-  }
-}
+/** Floor of a predicted squared error (finer steps predict negative added errors; 1e-12 is 120 dB). */
+const MIN_ERROR = 1e-12;
 
 /**
  * The ladder positions (one per knob) with the fewest predicted bytes whose predicted mean PSNR is at least
@@ -167,7 +156,8 @@ export function pickLevels(
   const visit = (k: number, bytes: number): void => {
     if (best && bytes + (k < ladders.length ? rest[k] : 0) >= best.bytes) return;
     if (k === ladders.length) {
-      if (meanPsnr(errors) >= targetDb) best = { bytes, levels: levels.slice() };
+      if (meanPsnr(errors.map((e) => Math.max(e, MIN_ERROR))) >= targetDb)
+        best = { bytes, levels: levels.slice() };
       return;
     }
     const { bytes: b, added } = ladders[k];
@@ -175,19 +165,80 @@ export function pickLevels(
       const add = added[i];
       const bi = b[i];
       if (bi === undefined || !add) continue;
-      for (let v = 0; v < errors.length; v++) errors[v] += Math.max(0, add[v]);
+      for (let v = 0; v < errors.length; v++) errors[v] += add[v];
       levels[k] = i;
       visit(k + 1, bytes + bi);
-      for (let v = 0; v < errors.length; v++) errors[v] -= Math.max(0, add[v]);
+      for (let v = 0; v < errors.length; v++) errors[v] -= add[v];
     }
   };
   visit(0, 0);
   return best?.levels;
 }
 
-export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): Promise<TargetPsnrResult> {
-  if (!(o.targetDb > 0 && Number.isFinite(o.targetDb)))
-    throw new RangeError(`target PSNR must be a positive number of dB, got ${o.targetDb}`);
+/**
+ * Everything a search shares between targets: the views, the input's renders, the default-steps file and
+ * its errors, and each knob's ladder predicted from one measured probe. Measure once per scene, then search
+ * as many targets as needed (`searchTargetPsnr`); bench:format compares against several peers this way.
+ */
+export interface TargetPsnrLadders {
+  scene: GaussianScene;
+  ladders: Ladder[];
+  defaults: { file: Uint8Array; errors: number[]; psnr: number };
+  trial(steps: GszEncodeOptions): Promise<{ file: Uint8Array; errors: number[] }>;
+  /** Full encodes and renders so far (the probes' byte-only encodes count as encodes, not renders). */
+  counts: { encodes: number; renders: number };
+  progress(message: string): void;
+}
+
+/**
+ * Ladder position of the one measured probe per knob (8x the default step). Between the default and the
+ * probe, quantization noise is small against the signal, so a render's added squared error grows as the
+ * step's square (noise variance step^2/12, pushed linearly through the renderer); coarser positions are
+ * extrapolated the same way and the search verifies what it picks with a real encode and render.
+ */
+const PROBE = DEFAULT_INDEX + 6;
+
+/**
+ * Added error at ladder index j from the probe's measured one (noise ~ step^2, minus the default's own);
+ * negative below the default index, where finer steps remove part of the default's noise.
+ */
+export function predictAdded(probeAdded: number, j: number): number {
+  const m2 = (i: number) => multiplier(i) ** 2;
+  return (Math.max(0, probeAdded) * (m2(j) - 1)) / (m2(PROBE) - 1);
+}
+
+/**
+ * Bytes at ladder index i, linear in log step between the measured indices (the default, PROBE, TOP); finer
+ * than the default, the first slope continues (high-rate quantization: a bit more per halved step).
+ */
+export function predictBytes(measured: Map<number, number>, i: number): number {
+  const at = [...measured.keys()].sort((a, b) => a - b);
+  if (i < at[0]) {
+    const first = measured.get(at[0])!;
+    return first + ((first - measured.get(at[1])!) / (at[1] - at[0])) * (at[0] - i);
+  }
+  let lo = at[0];
+  let hi = at[at.length - 1];
+  for (const p of at) {
+    if (p <= i) lo = p;
+    if (p >= i && hi >= p) hi = p;
+  }
+  if (i > hi) {
+    // Past the coarsest measured step: the last slope, never below a quarter of the last measurement.
+    const [a, b] = at.slice(-2);
+    const last = measured.get(b)!;
+    const slope = (last - measured.get(a)!) / (b - a);
+    return Math.max(0.25 * last, last + slope * (i - b));
+  }
+  if (lo === hi) return measured.get(lo)!;
+  const t = (i - lo) / (hi - lo);
+  return measured.get(lo)! * (1 - t) + measured.get(hi)! * t;
+}
+
+export async function measureTargetPsnrLadders(
+  input: GaussianScene,
+  o: Omit<TargetPsnrOptions, 'targetDb'>,
+): Promise<TargetPsnrLadders> {
   const given = SEARCHED_OPTIONS.filter((k) => o.base?.[k] !== undefined);
   if (given.length > 0)
     throw new RangeError(`a PSNR target chooses ${given.join(', ')} itself; do not pass them`);
@@ -196,62 +247,76 @@ export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): 
   const scene = o.base?.shDegree === undefined ? input : capShDegree(input, o.base.shDegree);
   const viewOptions = { ...ORBIT_VIEW_DEFAULTS, ...o.views };
   const views: Camera[] = orbitViews(scene, viewOptions);
+  const counts = { encodes: 0, renders: 0 };
   const reference = await renderViews(o.gpu, scene, views);
   // One k-means for every trial: the codebook does not depend on the searched steps.
   const base: GszEncodeOptions = { ...o.base, shDegree: undefined };
   if (scene.shDegree > 0 && !base.shCodebook) base.shCodebook = await shKmeans(scene, base);
-  let encodes = 0;
+  const encode = async (steps: GszEncodeOptions): Promise<Uint8Array> => {
+    counts.encodes++;
+    return encodeGsz(scene, { ...base, ...steps });
+  };
   const trial = async (steps: GszEncodeOptions): Promise<{ file: Uint8Array; errors: number[] }> => {
-    const file = await encodeGsz(scene, { ...base, ...steps });
-    encodes++;
+    const file = await encode(steps);
+    counts.renders++;
     return { file, errors: viewErrors(await renderViews(o.gpu, decodeGsz(file), views), reference, true) };
   };
 
-  const defaults = await trial({});
-  const defaultPsnrDb = meanPsnr(defaults.errors);
+  const first = await trial({});
+  const defaults = { ...first, psnr: meanPsnr(first.errors) };
   progress(
-    `default steps: ${(defaults.file.length / scene.count).toFixed(2)} B/Gaussian, ${defaultPsnrDb.toFixed(2)} dB`,
+    `default steps: ${(defaults.file.length / scene.count).toFixed(2)} B/Gaussian, ${defaults.psnr.toFixed(2)} dB`,
   );
-  if (defaultPsnrDb < o.targetDb) {
-    throw new RangeError(
-      `target ${o.targetDb} dB is above what the default steps reach on this scene (${defaultPsnrDb.toFixed(2)} dB); pack without a target`,
-    );
-  }
 
   const ladders: Ladder[] = [];
   for (const knob of knobsFor(scene.shDegree)) {
-    const ladder: Ladder = { knob, bytes: [], added: [], misses: LADDER + 1 };
-    ladder.bytes[0] = columnBytes(defaults.file, knob.columns);
-    ladder.added[0] = defaults.errors.map(() => 0);
-    for (let i = 2; i <= LADDER; i += 2) {
-      const steps = knob.at(i);
-      if (!steps) continue;
-      const { file, errors } = await trial(steps);
-      ladder.bytes[i] = columnBytes(file, knob.columns);
-      ladder.added[i] = errors.map((e, v) => e - defaults.errors[v]);
-      progress(
-        `${knob.name} x${multiplier(i).toFixed(0)}: ${(ladder.bytes[i]! / scene.count).toFixed(3)} B/Gaussian, ${meanPsnr(errors).toFixed(2)} dB`,
-      );
-      // Coarser steps only lose more: stop the ladder once this knob alone misses the target.
-      if (meanPsnr(errors) < o.targetDb) {
-        ladder.misses = i;
-        break;
-      }
+    const ladder: Ladder = { knob, bytes: [], added: [] };
+    const measuredBytes = new Map<number, number>([
+      [DEFAULT_INDEX, columnBytes(defaults.file, knob.columns)],
+    ]);
+    const probe = await trial(knob.at(PROBE)!);
+    measuredBytes.set(PROBE, columnBytes(probe.file, knob.columns));
+    const probeAdded = probe.errors.map((e, v) => e - defaults.errors[v]);
+    const coarsest = knob.at(TOP);
+    if (coarsest) measuredBytes.set(TOP, columnBytes(await encode(coarsest), knob.columns));
+    for (let i = 0; i <= TOP; i++) {
+      if (!knob.at(i)) continue;
+      ladder.bytes[i] = measuredBytes.get(i) ?? predictBytes(measuredBytes, i);
+      ladder.added[i] = i === PROBE ? probeAdded : probeAdded.map((a) => predictAdded(a, i));
     }
-    interpolate(ladder);
+    progress(
+      `${knob.name} x${multiplier(PROBE).toFixed(0)}: ${(measuredBytes.get(PROBE)! / scene.count).toFixed(3)} B/Gaussian, ${meanPsnr(probe.errors).toFixed(2)} dB`,
+    );
     ladders.push(ladder);
   }
+  return { scene, ladders, defaults, trial, counts, progress };
+}
 
+/** Joint measurements after the model's pick: at most this many one-notch-coarser tries ... */
+const REFINE_TRIES = 2;
+/** ... and only while the file found has this much PSNR to spare (a notch costs ~0.3-1 dB). */
+const REFINE_SLACK_DB = 0.25;
+
+/** The smallest file the ladders predict to meet `targetDb`, verified (and refined) with real renders. */
+export async function searchTargetPsnr(set: TargetPsnrLadders, targetDb: number): Promise<TargetPsnrResult> {
+  if (!(targetDb > 0 && Number.isFinite(targetDb)))
+    throw new RangeError(`target PSNR must be a positive number of dB, got ${targetDb}`);
+  const { ladders, defaults, scene, progress } = set;
+  const start = { ...set.counts };
   const stepsOf = (levels: number[]): GszEncodeOptions =>
     Object.assign({}, ...levels.map((i, k) => ladders[k].knob.at(i)));
   const describe = (levels: number[]): string =>
     ladders.map((l, k) => `${l.knob.name} x${multiplier(levels[k]).toFixed(2)}`).join(', ');
-  let best = { file: defaults.file, psnr: defaultPsnrDb, levels: ladders.map(() => 0) };
-  const tried = new Set<string>([best.levels.join(',')]);
+  const defaultLevels = ladders.map(() => DEFAULT_INDEX);
+  let best: { file: Uint8Array; psnr: number; levels: number[] } | undefined =
+    defaults.psnr >= targetDb
+      ? { file: defaults.file, psnr: defaults.psnr, levels: defaultLevels }
+      : undefined;
+  const tried = new Map<string, number>([[defaultLevels.join(','), defaults.psnr]]);
   const measure = async (levels: number[], label: string): Promise<{ file: Uint8Array; psnr: number }> => {
-    tried.add(levels.join(','));
-    const { file, errors } = await trial(stepsOf(levels));
+    const { file, errors } = await set.trial(stepsOf(levels));
     const psnr = meanPsnr(errors);
+    tried.set(levels.join(','), psnr);
     progress(
       `${label} ${describe(levels)}: ${(file.length / scene.count).toFixed(2)} B/Gaussian, ${psnr.toFixed(2)} dB`,
     );
@@ -259,47 +324,66 @@ export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): 
   };
 
   // The model's pick, verified; a miss raises the margin by the shortfall and picks again.
-  let margin = 0;
+  let margin = 0.05;
   for (let attempt = 0; attempt < 4; attempt++) {
-    const levels = pickLevels(ladders, defaults.errors, o.targetDb + margin);
+    const levels = pickLevels(ladders, defaults.errors, targetDb + margin);
     if (!levels) break;
     if (tried.has(levels.join(','))) {
       margin += 0.1;
       continue;
     }
     const { file, psnr } = await measure(levels, 'picked');
-    if (psnr >= o.targetDb) {
-      if (file.length < best.file.length) best = { file, psnr, levels };
+    if (psnr >= targetDb) {
+      if (!best || file.length < best.file.length) best = { file, psnr, levels };
       break;
     }
-    margin += o.targetDb - psnr + 0.05;
+    // Never go as coarse as a measured miss again: every knob at or above it fails too.
+    margin += targetDb - psnr + 0.05;
   }
 
-  // Local refinement on real joint measurements (the model is approximate): from the best file, each knob one
-  // notch coarser (within the range where it alone still met the target); keep the smallest that passes.
-  for (let pass = 0; pass < REFINE_PASSES; pass++) {
-    let improved: typeof best | undefined;
-    for (let k = 0; k < ladders.length; k++) {
-      const next = ladders[k].bytes.findIndex(
-        (b, i) => i > best.levels[k] && i < ladders[k].misses && b !== undefined,
-      );
-      if (next < 0) continue;
-      const levels = best.levels.slice();
-      levels[k] = next;
-      if (tried.has(levels.join(','))) continue;
-      const { file, psnr } = await measure(levels, 'refine');
-      if (psnr >= o.targetDb && file.length < (improved ?? best).file.length)
-        improved = { file, psnr, levels };
-    }
-    if (!improved) break;
-    best = improved;
+  if (!best) {
+    throw new RangeError(
+      `target ${targetDb} dB is out of reach on this scene (default steps: ${defaults.psnr.toFixed(2)} dB; steps down to 1/4 of them were predicted short of it)`,
+    );
+  }
+  const found = best;
+  // The model is approximate: from the best file, try one notch coarser on the knobs with the most bytes to
+  // gain, measured jointly, while the slack above the target is worth a render.
+  const gains = ladders
+    .map((l, k) => {
+      const next = found.levels[k] + 1;
+      const now = l.bytes[found.levels[k]];
+      const then = l.bytes[next];
+      return { k, next, gain: now !== undefined && then !== undefined ? now - then : 0 };
+    })
+    .filter((g) => g.gain > 0)
+    .sort((a, b) => b.gain - a.gain);
+  let refines = 0;
+  for (const { k, next } of gains) {
+    if (refines >= REFINE_TRIES || best.psnr - targetDb < REFINE_SLACK_DB) break;
+    const levels = best.levels.slice();
+    levels[k] = next;
+    if (tried.has(levels.join(','))) continue;
+    refines++;
+    const { file, psnr } = await measure(levels, 'refine');
+    if (psnr >= targetDb && file.length < best.file.length) best = { file, psnr, levels };
   }
   return {
     bytes: best.file,
     steps: stepsOf(best.levels),
     psnrDb: best.psnr,
-    defaultPsnrDb,
+    defaultPsnrDb: defaults.psnr,
     defaultBytes: defaults.file.length,
-    encodes,
+    encodes: set.counts.encodes - start.encodes,
+    renders: set.counts.renders - start.renders,
   };
+}
+
+/** `pack --target-psnr`: measure the ladders of `input`, then search one target. */
+export async function encodeToPsnr(input: GaussianScene, o: TargetPsnrOptions): Promise<TargetPsnrResult> {
+  if (!(o.targetDb > 0 && Number.isFinite(o.targetDb)))
+    throw new RangeError(`target PSNR must be a positive number of dB, got ${o.targetDb}`);
+  const set = await measureTargetPsnrLadders(input, o);
+  const result = await searchTargetPsnr(set, o.targetDb);
+  return { ...result, encodes: set.counts.encodes, renders: set.counts.renders };
 }

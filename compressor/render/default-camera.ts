@@ -1,9 +1,12 @@
-// Cameras that frame a whole scene, for `gs-compress render` and benchmarks when no camera is given.
-// Framing uses the 2nd-98th percentile box of the Gaussian centres, so a few far-away floaters (common
-// in trained scenes) do not shrink the subject to a dot.
+// Cameras that frame a whole scene, for `gs-compress render`, teacher views and benchmarks when no camera
+// is given. `framedCamera` is the default view (shared/math/framing.ts, the same framing as the <gs-scene>
+// element: the robust box fits the image's width and height); `orbitCamera` fits the bounding sphere of
+// the 2nd-98th percentile box (a few far-away floaters, common in trained scenes, do not shrink the
+// subject to a dot), which keeps a constant distance around an orbit.
 // Up: INRIA/COLMAP-trained scenes keep the capture's camera axes (+Y down), so the default world up is
 // -Y; pass another `up` for Z-up (Blender/NeRF-synthetic) scenes.
 import { lookAt, focalFromFov, type Camera, type Vec3 } from '../../shared/math/camera.ts';
+import { frameBox, verticalFov, type Box3 } from '../../shared/math/framing.ts';
 
 export const DEFAULT_UP: Vec3 = [0, -1, 0];
 
@@ -46,6 +49,28 @@ export interface OrbitOptions {
   elevationDegrees?: number;
   /** Azimuth around the up axis, degrees (0: looking along world +Z, or +X when up is along Z). */
   azimuthDegrees?: number;
+}
+
+/** The default view of `box` (shared framing): all of it inside the image with a small margin. */
+export function framedCamera(box: Box3, o: OrbitOptions): Camera {
+  const fovY = verticalFov(o.fovDegrees, o.width / o.height);
+  const f = frameBox(box, {
+    aspect: o.width / o.height,
+    fovYDegrees: fovY,
+    up: o.up ?? DEFAULT_UP,
+    azimuthDegrees: o.azimuthDegrees,
+    elevationDegrees: o.elevationDegrees,
+  });
+  const fx = focalFromFov((o.fovDegrees * Math.PI) / 180, o.width);
+  return {
+    width: o.width,
+    height: o.height,
+    fx,
+    fy: fx,
+    cx: o.width / 2,
+    cy: o.height / 2,
+    viewMatrix: lookAt(f.eye, f.target, f.up),
+  };
 }
 
 /** A camera on a sphere around the bounds, far enough that the bounding sphere fits the narrower field of view. */

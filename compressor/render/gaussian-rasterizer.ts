@@ -9,7 +9,7 @@ import { PrefixSum } from '../../shared/gpu/prefix-sum.ts';
 import { RadixSort } from '../../shared/gpu/radix-sort.ts';
 import type { Camera } from '../../shared/math/camera.ts';
 import type { ShDegree } from '../../shared/scene/gaussian-scene.ts';
-import { CAMERA_UNIFORM_BYTES, packCamera } from './camera-uniform.ts';
+import { CAMERA_UNIFORM_BYTES, packCamera } from '../../shared/math/camera-uniform.ts';
 import type { GaussianLayout } from './gaussian-layout.ts';
 import { GrowableBuffer, readBuffer, storageBuffer } from './gpu-buffers.ts';
 import {
@@ -301,9 +301,8 @@ export class GaussianRasterizer {
       last.tiles,
     );
     this.timer?.mark(encoder, 'project backward');
-    const project = inputs.accumulate
-      ? (this.projectBackwardAccumulate ??= new ProjectBackwardPass(this.device, true))
-      : this.projectBackward;
+    if (inputs.accumulate) this.projectBackwardAccumulate ??= new ProjectBackwardPass(this.device, true);
+    const project = inputs.accumulate ? this.projectBackwardAccumulate! : this.projectBackward;
     project.encode(
       encoder,
       this.uniforms,

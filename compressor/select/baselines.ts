@@ -1,4 +1,4 @@
-// The pruning baselines natural selection is compared with (PAPER.md, ablation):
+// The pruning baselines natural selection is compared with (docs/method.md, ablation):
 // - one-shot opacity-threshold pruning to the budget: keep the B most opaque Gaussians;
 // - LightGaussian's global significance: accumulated blending weight over all training views × a
 //   normalised volume term, keep the top B.

@@ -1,4 +1,4 @@
-// The natural-selection controller (PAPER.md; authors' train.py): decides, per iteration, whether the
+// The natural-selection controller (docs/method.md; authors' train.py): decides, per iteration, whether the
 // opacity regularization field applies and how strong it is, when to prune a < 0.001, when to cut to
 // exactly B Gaussians, and when the opacity learning rate is scaled. Pure state machine: the trainer
 // feeds it the current count and (when asked) the opacities, and executes the actions it returns.

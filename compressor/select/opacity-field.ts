@@ -1,4 +1,4 @@
-// The natural-selection regularization field on opacity logits v (PAPER.md), CPU reference and GPU pass.
+// The natural-selection regularization field on opacity logits v (docs/method.md), CPU reference and GPU pass.
 //   prior-free:    R = w · mean((v + 20) / max(0.05, 1 − a))²
 //   finite-prior:  R = 3w · (mean(v) + 20)²
 // The gradient dR/dv is ADDED to the opacity-logit gradient buffer (the rendering loss's gradient), as
@@ -11,7 +11,7 @@ import meanSource from './opacity-field-mean.wgsl';
 import fieldSource from './opacity-field.wgsl';
 
 export interface FieldOptions {
-  /** Treat max(0.05, 1 − a) as a constant (PAPER.md's reading); the reference does not. */
+  /** Treat max(0.05, 1 − a) as a constant (docs/method.md's reading); the reference does not. */
   detachDenominator?: boolean;
 }
 

@@ -19,7 +19,7 @@ function select(a: Float64Array, k: number): number {
     const x = a[lo],
       y = a[mid],
       z = a[hi];
-    const pivot = x < y ? (y < z ? y : Math.max(x , z)) : x < z ? x : Math.max(y , z);
+    const pivot = x < y ? (y < z ? y : Math.max(x, z)) : x < z ? x : Math.max(y, z);
     let i = lo;
     let j = hi;
     while (i <= j) {

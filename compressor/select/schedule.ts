@@ -1,4 +1,4 @@
-// The training schedule of natural selection (PAPER.md), with every phase boundary stored as a FRACTION
+// The training schedule of natural selection (docs/method.md), with every phase boundary stored as a FRACTION
 // of the reference 30,000-iteration run, so a short run (e.g. 2,000 iterations on a CPU) keeps the
 // proportions. Iterations are 1-based like the reference (`for it in 1..=iterations`).
 //

@@ -135,7 +135,9 @@ test('without-replacement sampling matches first-draw probabilities', () => {
   // sqrt(0.25/20000) = 0.0035, so 0.015 is > 4 sigma.
   const counts = [0, 0, 0, 0];
   for (let t = 0; t < 20_000; t++) counts[sampleWithoutReplacement([1, 2, 3, 4], 1, t + 1)[0]]++;
-  counts.forEach((c, i) => assert.ok(Math.abs(c / 20_000 - (i + 1) / 10) < 0.015, `item ${i}: ${c}`));
+  counts.forEach((c, i) => {
+    assert.ok(Math.abs(c / 20_000 - (i + 1) / 10) < 0.015, `item ${i}: ${c}`);
+  });
 });
 
 test('ranking helpers', () => {
@@ -224,5 +226,7 @@ test('with no rendering gradient the field lowers every logit under Adam', () =>
       logits[i] -= (0.1 * m[i]) / (1 - 0.9 ** step) / (Math.sqrt(v[i] / (1 - 0.999 ** step)) + 1e-15);
     }
   }
-  [-3, -1, 0, 1, 4].forEach((start, i) => assert.ok(logits[i] < start - 1, `logit ${i}: ${logits[i]}`));
+  [-3, -1, 0, 1, 4].forEach((start, i) => {
+    assert.ok(logits[i] < start - 1, `logit ${i}: ${logits[i]}`);
+  });
 });

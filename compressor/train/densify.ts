@@ -1,4 +1,4 @@
-// Densification and pruning of 3DGS training (PAPER.md step 1; the authors' Improved-GS densifier):
+// Densification and pruning of 3DGS training (docs/method.md step 1; the authors' Improved-GS densifier):
 // AbsGS statistics (accumulated |screen-space gradient|), long-axis split towards a running count
 // target sqrt((it − 500)/14,000)·3B, optional 3DGS clone of small Gaussians, opacity pruning, opacity
 // reset. Operates on CPU scene arrays (download, edit, upload: it runs every ~100 iterations) and

@@ -170,7 +170,7 @@ export async function teacherViews(
       // Clamped like a photo (and like the evaluation clamps renders): targets stay in [0, 1].
       const image = Float32Array.from(
         await readFloats(device, out.image, camera.width * camera.height * 3),
-        (v) => (v < 0 ? 0 : Math.min(v , 1)),
+        (v) => (v < 0 ? 0 : Math.min(v, 1)),
       );
       images.push(image);
       targets.push(createStorage(device, image, 'Teacher.target'));
@@ -188,7 +188,9 @@ export async function teacherViews(
     sceneExtent: cameraExtent(evaluated).radius,
     image: (i) => images[i],
     target: (i) => targets[i],
-    destroy: () => targets.forEach((t) => t.destroy()),
+    destroy: () => {
+      for (const t of targets) t.destroy();
+    },
     insideOut,
   };
 }

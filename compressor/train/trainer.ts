@@ -1,4 +1,4 @@
-// The training + natural-selection loop (compressor/train/README.md, /work/shared/PAPER.md):
+// The training + natural-selection loop (compressor/train/README.md, docs/method.md):
 // photos -> dense training with densification -> natural selection to an exact budget -> fine-tune,
 // every phase boundary a fraction of the run (compressor/select/schedule.ts), all on the GPU.
 //
@@ -57,6 +57,7 @@ import {
   resetOpacity,
   type EditResult,
 } from './densify.ts';
+import { iterationBackground } from './background.ts';
 import { DensifyStatsPass } from './densify-stats.ts';
 import { createStorage } from './gpu-buffers.ts';
 import { ImageLoss } from './loss.ts';
@@ -454,7 +455,7 @@ async function runIterations(ctx: Context, st: ArmState, from: number, to: numbe
       gs,
       camera,
       target: o.views.target(view),
-      background: o.views.background,
+      background: o.views.randomBackground ? iterationBackground(o.seed ?? 0, it) : o.views.background,
       shDegree: degree,
       lrs,
       step: stepsAt(s, it),

@@ -26,7 +26,7 @@ test('fp16 conversion is exact on representable values and rounds to nearest oth
   }
   assert.equal(toHalf(1e6), 0x7c00); // overflow -> +Infinity
   // Relative error of rounding to 11 significant bits is <= 2^-11.
-  for (const v of [0.1, -0.333, 3.14159, 1e-3])
+  for (const v of [0.1, -0.333, Math.PI, 1e-3])
     assert.ok(Math.abs(fromHalf(toHalf(v)) - v) <= Math.abs(v) * 2 ** -11);
 });
 

@@ -149,7 +149,7 @@ function codeLengthResidual(
   const length = c.tree(lengths, context << 4, 4, bitLength(z));
   if (length < 2) return length;
   const below = length - 1;
-  const modelled = Math.min(below , COLOUR_MANTISSA_BITS);
+  const modelled = Math.min(below, COLOUR_MANTISSA_BITS);
   const rest = below - modelled;
   const r = z - (1 << below);
   const top = c.tree(mantissa, ((context << 4) + length) << COLOUR_MANTISSA_BITS, modelled, r >>> rest);
@@ -205,7 +205,7 @@ export function codeRotations(
   bits: number,
   levels: number,
 ): void {
-  const hb = Math.min(bits , ROTATION_MODEL_BITS);
+  const hb = Math.min(bits, ROTATION_MODEL_BITS);
   const low = bits - hb;
   const mask = (1 << low) - 1;
   const mx = newModel(BUCKETS << hb);
@@ -335,7 +335,7 @@ export function codeResiduals(c: BitCoder, values: Uint16Array, n: number, dims:
   const large = newModel(dims * 6);
   const sign = newModel(dims * 6);
   const tail = newModel(dims * 6 * 16);
-  const escape = newModel(256);
+  const escapeModel = newModel(256);
   for (let i = 0; i < n; i++) {
     let prev = 0;
     let sum = 0;
@@ -345,14 +345,14 @@ export function codeResiduals(c: BitCoder, values: Uint16Array, n: number, dims:
       let z = 0;
       if (c.bit(nonzero, cx * 4 + residualSumClass(sum), v === 0 ? 0 : 1)) {
         if (c.bit(large, cx, v > 2 ? 1 : 0)) {
-          z = 3 + c.tree(tail, cx * 16, 4, Math.min(v - 3 , 15));
-          if (z === 18) z += c.tree(escape, 0, 8, v - 18);
+          z = 3 + c.tree(tail, cx * 16, 4, Math.min(v - 3, 15));
+          if (z === 18) z += c.tree(escapeModel, 0, 8, v - 18);
         } else {
           z = 1 + c.bit(sign, cx, v === 2 ? 1 : 0);
         }
       }
       values[i * dims + d] = z;
-      prev = Math.min(z , 5);
+      prev = Math.min(z, 5);
       sum += z;
     }
   }

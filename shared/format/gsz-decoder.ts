@@ -50,6 +50,7 @@ export type { GszErrorCode } from './gsz-error.ts';
 export type {
   GszBounds,
   GszChunkInfo,
+  GszCamera,
   GszCodebookInfo,
   GszHeader,
   GszQuantization,
@@ -286,6 +287,8 @@ export function decodeGszHeader(bytes: Uint8Array): GszHeader {
     if (sections[i][0] < sections[i - 1][0] + sections[i - 1][1]) corrupt('sections overlap');
   }
   const up = vec3(h.up, 'up', -1, 1);
+  if (Math.hypot(...up) < 1e-6) corrupt('up has zero length');
+  const optional = viewFields(h);
   return {
     version: pre.version,
     count,
@@ -293,11 +296,32 @@ export function decodeGszHeader(bytes: Uint8Array): GszHeader {
     antialiased: h.antialiased as boolean,
     bounds: bounds(h.bounds, 'bounds'),
     up,
+    ...optional,
     quant,
     codebook,
     chunks,
     headerEnd,
   };
+}
+
+const present = (v: unknown): boolean => v !== undefined && v !== null;
+
+/** The optional view fields (background, focus, camera); files without them stay valid. */
+function viewFields(h: Obj): Pick<GszHeader, 'background' | 'focus' | 'camera'> {
+  const out: Pick<GszHeader, 'background' | 'focus' | 'camera'> = {};
+  if (present(h.background)) out.background = vec3(h.background, 'background', 0, 1);
+  if (present(h.focus)) out.focus = bounds(h.focus, 'focus');
+  if (present(h.camera)) {
+    const c = obj(h.camera, 'camera');
+    out.camera = {
+      eye: vec3(c.eye, 'camera.eye'),
+      target: vec3(c.target, 'camera.target'),
+      fovY: num(c.fovY, 'camera.fovY', 1, 179),
+    };
+    if (Math.hypot(...out.camera.eye.map((v, i) => v - out.camera!.target[i])) === 0)
+      corrupt('camera eye and target coincide');
+  }
+  return out;
 }
 
 function checkSection(bytes: Uint8Array, length: number, crc: number, what: string): void {

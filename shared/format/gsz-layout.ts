@@ -99,6 +99,13 @@ export interface GszChunkInfo {
   columnLengths: number[];
 }
 
+/** A stored default view: eye and orbit target in world units, vertical field of view in degrees. */
+export interface GszCamera {
+  eye: Vec3;
+  target: Vec3;
+  fovY: number;
+}
+
 export interface GszHeader {
   version: number;
   count: number;
@@ -107,6 +114,12 @@ export interface GszHeader {
   bounds: GszBounds;
   /** Intended world up (the viewer's default camera uses it). */
   up: Vec3;
+  /** Optional: the background the scene was trained against, sRGB in [0, 1]; absent: none (transparent). */
+  background?: Vec3;
+  /** Optional: the robust extent (1st-99th percentile box of the centres) default framing fits; absent: bounds. */
+  focus?: GszBounds;
+  /** Optional: the default camera; absent: framed from `focus` (shared/math/framing.ts). */
+  camera?: GszCamera;
   quant: GszQuantization;
   /** SH-rest codebook section, present iff shDegree > 0. */
   codebook: GszCodebookInfo | null;

@@ -10,7 +10,7 @@ export function encodeLinear(v: number, min: number, max: number, bits: number):
   const top = maxCode(bits);
   if (!(max > min)) return 0;
   const q = Math.round(((v - min) / (max - min)) * top);
-  return q < 0 ? 0 : Math.min(q , top);
+  return q < 0 ? 0 : Math.min(q, top);
 }
 export function decodeLinear(q: number, min: number, max: number, bits: number): number {
   return max > min ? min + (q / maxCode(bits)) * (max - min) : min;
@@ -26,5 +26,5 @@ export function decodeOpacity(q: number, bits: number, limit: number): number {
   if (a <= 0) return -limit;
   if (a >= 1) return limit;
   const v = Math.log(a / (1 - a));
-  return v < -limit ? -limit : Math.min(v , limit);
+  return v < -limit ? -limit : Math.min(v, limit);
 }

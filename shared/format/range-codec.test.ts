@@ -130,6 +130,8 @@ test('the canonical quaternion has w largest and >= 0 and gives the same covaria
     const a = covariance(unit, s);
     const b = covariance(c, s);
     // Same covariance up to double rounding of products of unit-size numbers.
-    a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-12, `covariance entry ${i}: ${v} vs ${b[i]}`));
+    a.forEach((v, i) => {
+      assert.ok(Math.abs(v - b[i]) < 1e-12, `covariance entry ${i}: ${v} vs ${b[i]}`);
+    });
   }
 });

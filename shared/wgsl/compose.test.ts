@@ -8,7 +8,9 @@ test('imports are expanded once, recursively, in order', () => {
   assert.equal(out, 'fn a() {}\nfn b() {}\nfn main() {}');
 });
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: ${N} is compose.ts's own placeholder syntax
 test('ifdef/else/endif select lines and ${N} substitutes numbers', () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${N} is compose.ts's own placeholder syntax
   const src = '#ifdef AA\nlet aa = true;\n#else\nlet aa = false;\n#endif\n@workgroup_size(${WG})';
   assert.equal(composeWgsl(src, {}, { AA: true, WG: 64 }), 'let aa = true;\n@workgroup_size(64)');
   assert.equal(composeWgsl(src, {}, { AA: false, WG: 8 }), 'let aa = false;\n@workgroup_size(8)');
@@ -26,5 +28,6 @@ test('missing modules, unbalanced blocks and unknown directives are errors', () 
   assert.throws(() => composeWgsl('#ifdef X\n'), /without #endif/);
   assert.throws(() => composeWgsl('#endif'), /without #ifdef/);
   assert.throws(() => composeWgsl('#pragma x'), /unknown directive/);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${N} is compose.ts's own placeholder syntax
   assert.throws(() => composeWgsl('${N}'), /no numeric define/);
 });

@@ -7,7 +7,7 @@
 #import math
 
 // Byte layout (std140-like uniform rules, 96 bytes): view @0 (64), focal @64, principal @72, size @80,
-// pad to 96. compressor/render/camera-uniform.ts writes it; its test checks the field order here.
+// pad to 96. shared/math/camera-uniform.ts writes it; its test checks the field order here.
 struct Camera {
   view: mat4x4f,
   focal: vec2f,

@@ -1,5 +1,6 @@
-// The CPU pre-pass of the first frames (cpu-project.ts) against the compressor's independent CPU
-// reference (compressor/render/reference): same visible set (less the splats fainter than the quad's
+// The CPU pre-pass of the first frames (cpu-project.ts), reading the packed layout, against the
+// compressor's independent CPU reference (compressor/render/reference) run on the same Gaussians as the
+// packed layout holds them (unpacked, so only the projected slot's half floats differ): same visible set (less the splats fainter than the quad's
 // cut-off), centres, opacities, colours, and back-to-front order; the quad's axes are conjugate under the
 // reference conic and reach the cut-off level, and the exponent scale turns corner coordinates into the
 // reference's alpha.
@@ -12,6 +13,25 @@ import { cameraCentre, projectReference } from '../../../compressor/render/refer
 import { shColorReference } from '../../../compressor/render/reference/sh.ts';
 import { projectOnCpu, QUAD_ALPHA_FACTOR } from './cpu-project.ts';
 import { packSplats } from './packed-splats.ts';
+import { shRestWords, unpackProjected, unpackSplat } from './splat-layout.ts';
+
+/** The scene as the packed layout holds it (quantized), for the reference. */
+function dequantized(scene: ReturnType<typeof createScene>, packed: ReturnType<typeof packSplats>) {
+  // (`scene` gives the counts and flags; the values come from `packed`.)
+  const out = createScene(scene.count, scene.shDegree, scene.antialiased);
+  const words = shRestWords(scene.shDegree);
+  const rest = scene.shRest.length / scene.count;
+  for (let i = 0; i < scene.count; i++) {
+    const u = unpackSplat(packed.splats, packed.shRest, words, i, rest);
+    out.positions.set(u.position, i * 3);
+    out.logScales.set(u.logScale, i * 3);
+    out.rotations.set(u.rotation, i * 4);
+    out.opacityLogits[i] = u.opacityLogit;
+    out.shDC.set(u.shDC, i * 3);
+    out.shRest.set(u.shRest, i * rest);
+  }
+  return out;
+}
 
 function randomScene(count: number) {
   const rand = mulberry32(7);
@@ -30,7 +50,8 @@ function randomScene(count: number) {
 }
 
 test('CPU projection matches the reference projection and SH, sorted back to front', () => {
-  const scene = randomScene(400);
+  const packed = packSplats(randomScene(400));
+  const scene = dequantized(randomScene(400), packed);
   const width = 160;
   const height = 120;
   const camera: Camera = {
@@ -42,8 +63,7 @@ test('CPU projection matches the reference projection and SH, sorted back to fro
     cy: 60,
     viewMatrix: lookAt([0.3, -1, -5], [0, 0, 0], [0, -1, 0]),
   };
-  const packed = packSplats(scene);
-  const out = projectOnCpu(packed.splats, packed.shRest, 24, scene.count, camera, 2, true);
+  const out = projectOnCpu(packed.splats, packed.shRest, shRestWords(2), scene.count, camera, 2, true);
   const eye = cameraCentre(camera);
   const expected = [];
   for (let i = 0; i < scene.count; i++) {
@@ -73,32 +93,35 @@ test('CPU projection matches the reference projection and SH, sorted back to fro
   assert.ok(expected.length > 100, `only ${expected.length} visible`);
   assert.equal(out.count, expected.length);
   expected.sort((a, b) => b.p.depth - a.p.depth);
-  // 1e-3 relative: float32 storage of float64 maths on values of order 1-1000.
-  const close = (a: number, b: number, what: string) =>
-    assert.ok(Math.abs(a - b) <= 1e-3 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+  // 1e-3 relative: float32 centres, half-float (2^-11 relative) axes, colours and opacity; 2.5e-3 for
+  // quadratic forms of two half-float axes.
+  const close = (a: number, b: number, what: string, tolerance = 1e-3) =>
+    assert.ok(Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
   expected.forEach(({ p, rgb }, k) => {
-    const o = out.order[k]! * 12;
-    const f = out.projected;
-    close(f[o]!, p.mean2d[0], 'x');
-    close(f[o + 1]!, p.mean2d[1], 'y');
-    close(f[o + 11]!, p.opacity, 'opacity');
-    rgb.forEach((c, j) => close(f[o + 8 + j]!, c, 'colour'));
+    const q = unpackProjected(out.projected, out.order[k]!);
+    close(q.centre[0], p.mean2d[0], 'x');
+    close(q.centre[1], p.mean2d[1], 'y');
+    close(q.opacity, p.opacity, 'opacity');
+    rgb.forEach((c, j) => {
+      close(q.rgb[j]!, c, 'colour');
+    });
     // The quad's half-axes M, m reach the ellipse where alpha = QUAD_ALPHA_FACTOR / 255 (u^T conic u =
     // P there) and are conjugate (M^T conic m = 0), so corner coordinates c give u^T conic u = P |c|^2.
     const [a, b, c] = p.conic;
     const form = (u: number[], v: number[]) =>
       a * u[0]! * v[0]! + b * (u[0]! * v[1]! + u[1]! * v[0]!) + c * u[1]! * v[1]!;
-    const major = [f[o + 2]!, f[o + 3]!];
-    const minor = [f[o + 4]!, f[o + 5]!];
+    const major = q.major;
+    const ml = Math.hypot(major[0], major[1]);
+    const minor = [(-major[1] * q.minorLength) / ml, (major[0] * q.minorLength) / ml];
     const level = 2 * Math.log((p.opacity * 255) / QUAD_ALPHA_FACTOR);
-    close(form(major, major), level, 'major axis level');
-    close(form(minor, minor), level, 'minor axis level');
-    close(form(major, minor) / level, 0, 'conjugate axes');
+    close(form(major, major), level, 'major axis level', 2.5e-3);
+    close(form(minor, minor), level, 'minor axis level', 2.5e-3);
+    close(form(major, minor) / level, 0, 'conjugate axes', 2.5e-3);
     assert.ok(
       Math.hypot(major[0]!, major[1]!) >= Math.hypot(minor[0]!, minor[1]!) * (1 - 1e-6),
       'major >= minor',
     );
     // alpha = opacity * exp2(-(scale |c|)^2) = opacity * exp(-P |c|^2 / 2).
-    close(f[o + 6]! ** 2, (level / 2) * Math.LOG2E, 'exponent scale');
+    close(q.exponentScale ** 2, (level / 2) * Math.LOG2E, 'exponent scale', 2.5e-3);
   });
 });

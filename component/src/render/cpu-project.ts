@@ -3,11 +3,11 @@
 // the draw pipeline compiles in milliseconds. Until they exist the renderer projects the first (most
 // important) Gaussians here and draws them with the same vertex-pulling pipeline, so the first frame
 // follows the first chunk. Same maths as shared/wgsl/projection.wgsl + sh.wgsl (checked against the
-// compressor's CPU reference in cpu-project.test.ts), in float64, writing splat.wgsl's `projected`
-// layout: per visible slot 12 floats (centre xy, major half-axis xy), (minor half-axis xy, exponent scale,
-// 0), (rgb, opacity).
+// compressor's CPU reference in cpu-project.test.ts), in float64, reading the packed splat records and
+// writing splat.wgsl's projected slots (both splat-layout.ts).
 import type { Camera } from '../../../shared/math/camera.ts';
-import { SPLAT_FLOATS } from './packed-splats.ts';
+import { halfValue, packHalf2 } from './half-float.ts';
+import { PROJECTED_WORDS, SPLAT_WORDS } from './splat-layout.ts';
 
 // Constants of shared/wgsl/projection.wgsl.
 const NEAR_PLANE = 0.01;
@@ -30,20 +30,20 @@ const C3 = [
 export interface CpuProjection {
   /** Visible splats, back to front. */
   count: number;
-  /** [count, 12] in draw order. */
-  projected: Float32Array<ArrayBuffer>;
+  /** [count, PROJECTED_WORDS] in draw order. */
+  projected: Uint32Array<ArrayBuffer>;
   /** Identity order 0..count-1 (the projection is written already sorted). */
   order: Uint32Array<ArrayBuffer>;
 }
 
 /**
- * Projects `count` Gaussians of the viewer layout (`splats` [n, SPLAT_FLOATS], `shRest` [n, shStride])
+ * Projects `count` Gaussians of the packed layout (`splats` [n, SPLAT_WORDS], `shRest` [n, shWords])
  * for `camera` and returns the visible ones sorted back to front.
  */
 export function projectOnCpu(
-  splats: Float32Array,
-  shRest: Float32Array,
-  shStride: number,
+  splats: Uint32Array,
+  shRest: Uint32Array,
+  shWords: number,
   count: number,
   camera: Camera,
   shDegree: number,
@@ -58,24 +58,33 @@ export function projectOnCpu(
   const limXNeg = cx / fx + (FRUSTUM_MARGIN * width) / (2 * fx);
   const limYPos = (height - cy) / fy + (FRUSTUM_MARGIN * height) / (2 * fy);
   const limYNeg = cy / fy + (FRUSTUM_MARGIN * height) / (2 * fy);
-  const unsorted = new Float32Array(count * 12);
+  const splatFloats = new Float32Array(splats.buffer, splats.byteOffset, splats.length);
+  const unsorted = new Uint32Array(count * PROJECTED_WORDS);
+  const unsortedFloats = new Float32Array(unsorted.buffer);
   const depths = new Float32Array(count);
   const basis = new Float64Array(16);
   let n = 0;
   for (let i = 0; i < count; i++) {
-    const o = i * SPLAT_FLOATS;
-    const px = splats[o]!,
-      py = splats[o + 1]!,
-      pz = splats[o + 2]!;
+    const o = i * SPLAT_WORDS;
+    const px = splatFloats[o]!,
+      py = splatFloats[o + 1]!,
+      pz = splatFloats[o + 2]!;
     const tx = m[0]! * px + m[4]! * py + m[8]! * pz + m[12]!;
     const ty = m[1]! * px + m[5]! * py + m[9]! * pz + m[13]!;
     const tz = m[2]! * px + m[6]! * py + m[10]! * pz + m[14]!;
     if (!(tz >= NEAR_PLANE)) continue;
     // World covariance R diag(s^2) R^T.
-    let qw = splats[o + 6]!,
-      qx = splats[o + 7]!,
-      qy = splats[o + 8]!,
-      qz = splats[o + 9]!;
+    // Rotation: the smallest-three word (splat-layout.ts), decoded without allocating.
+    const rot = splats[o + 5]!;
+    const ra = (((rot >>> 2) & 1023) / 1023 - 0.5) * Math.SQRT2,
+      rb = (((rot >>> 12) & 1023) / 1023 - 0.5) * Math.SQRT2,
+      rc = (((rot >>> 22) & 1023) / 1023 - 0.5) * Math.SQRT2;
+    const big = Math.sqrt(Math.max(0, 1 - ra * ra - rb * rb - rc * rc));
+    const largest = rot & 3;
+    let qw = largest === 0 ? big : ra,
+      qx = largest === 1 ? big : largest === 0 ? ra : rb,
+      qy = largest === 2 ? big : largest === 3 ? rc : rb,
+      qz = largest === 3 ? big : rc;
     const qn = Math.hypot(qw, qx, qy, qz) || 1;
     qw /= qn;
     qx /= qn;
@@ -90,9 +99,11 @@ export function projectOnCpu(
     const r20 = 2 * (qx * qz - qw * qy),
       r21 = 2 * (qy * qz + qw * qx),
       r22 = 1 - 2 * (qx * qx + qy * qy);
-    const s0 = Math.exp(2 * splats[o + 3]!),
-      s1 = Math.exp(2 * splats[o + 4]!),
-      s2 = Math.exp(2 * splats[o + 5]!);
+    const w3 = splats[o + 3]!,
+      w4 = splats[o + 4]!;
+    const s0 = Math.exp(2 * halfValue(w3 & 0xffff)),
+      s1 = Math.exp(2 * halfValue(w3 >>> 16)),
+      s2 = Math.exp(2 * halfValue(w4 & 0xffff));
     // T = J W (2x3): the Jacobian at clamped x/z, y/z times the view rotation (row r of W is m[r], m[r+4], m[r+8]).
     const rz = 1 / tz;
     const u = Math.min(limXPos, Math.max(-limXNeg, tx * rz));
@@ -123,7 +134,7 @@ export function projectOnCpu(
       yy = cyy + COV2D_DILATION;
     const det = xx * yy - cxy * cxy;
     if (!(det > 0)) continue;
-    let opacity = 1 / (1 + Math.exp(-splats[o + 10]!));
+    let opacity = 1 / (1 + Math.exp(-halfValue(w4 >>> 16)));
     if (antialiased) opacity *= Math.sqrt(Math.max(0, (cxx * cyy - cxy * cxy) / det));
     const level = Math.log(opacity / ALPHA_THRESHOLD);
     if (!(level > 0)) continue;
@@ -162,30 +173,26 @@ export function projectOnCpu(
       vz = 1;
     }
     const coefficients = shBasis(shDegree, vx, vy, vz, basis);
-    let cr = 0.5 + C0 * splats[o + 11]!,
-      cg = 0.5 + C0 * splats[o + 12]!,
-      cb = 0.5 + C0 * splats[o + 13]!;
+    const w6 = splats[o + 6]!,
+      w7 = splats[o + 7]!;
+    let cr = 0.5 + C0 * halfValue(w6 & 0xffff),
+      cg = 0.5 + C0 * halfValue(w6 >>> 16),
+      cb = 0.5 + C0 * halfValue(w7 & 0xffff);
+    const shScale = halfValue(w7 >>> 16) / 127;
     for (let k = 1; k < coefficients; k++) {
-      const c = i * shStride + (k - 1) * 3;
-      cr += basis[k]! * shRest[c]!;
-      cg += basis[k]! * shRest[c + 1]!;
-      cb += basis[k]! * shRest[c + 2]!;
+      const j = (k - 1) * 3;
+      cr += basis[k]! * shScale * restByte(shRest, i * shWords, j);
+      cg += basis[k]! * shScale * restByte(shRest, i * shWords, j + 1);
+      cb += basis[k]! * shScale * restByte(shRest, i * shWords, j + 2);
     }
-    const w = n * 12;
-    unsorted[w] = mx;
-    unsorted[w + 1] = my;
-    const ma = Math.sqrt(p2 * major) / dl,
-      mi = Math.sqrt(p2 * minor) / dl;
-    unsorted[w + 2] = dx * ma;
-    unsorted[w + 3] = dy * ma;
-    unsorted[w + 4] = -dy * mi;
-    unsorted[w + 5] = dx * mi;
-    unsorted[w + 6] = Math.sqrt(p2 * 0.5 * Math.LOG2E);
-    unsorted[w + 7] = 0;
-    unsorted[w + 8] = Math.max(0, cr);
-    unsorted[w + 9] = Math.max(0, cg);
-    unsorted[w + 10] = Math.max(0, cb);
-    unsorted[w + 11] = opacity;
+    const w = n * PROJECTED_WORDS;
+    unsortedFloats[w] = mx;
+    unsortedFloats[w + 1] = my;
+    const ma = Math.sqrt(p2 * major) / dl;
+    unsorted[w + 2] = packHalf2(dx * ma, dy * ma);
+    unsorted[w + 3] = packHalf2(Math.sqrt(p2 * minor), opacity);
+    unsorted[w + 4] = packHalf2(Math.max(0, cr), Math.max(0, cg));
+    unsorted[w + 5] = packHalf2(Math.max(0, cb), Math.sqrt(p2 * 0.5 * Math.LOG2E));
     depths[n] = tz;
     n++;
   }
@@ -194,13 +201,19 @@ export function projectOnCpu(
   for (let i = 0; i < n; i++) slots[i] = i;
   const d = depths.subarray(0, n);
   slots.sort((a, b) => d[b]! - d[a]!);
-  const projected = new Float32Array(n * 12);
+  const projected = new Uint32Array(n * PROJECTED_WORDS);
   for (let i = 0; i < n; i++) {
-    const from = slots[i]! * 12;
-    for (let k = 0; k < 12; k++) projected[i * 12 + k] = unsorted[from + k]!;
+    const from = slots[i]! * PROJECTED_WORDS;
+    projected.set(unsorted.subarray(from, from + PROJECTED_WORDS), i * PROJECTED_WORDS);
   }
   for (let i = 0; i < n; i++) slots[i] = i;
   return { count: n, projected, order: slots };
+}
+
+/** SH rest coefficient `j` of the Gaussian whose words start at `base`, in units of its scale / 127. */
+function restByte(shRest: Uint32Array, base: number, j: number): number {
+  const byte = (shRest[base + (j >> 2)]! >>> ((j & 3) * 8)) & 0xff;
+  return Math.max(-127, byte > 127 ? byte - 256 : byte);
 }
 
 /** Fills `b` with the real SH basis at unit direction (x, y, z); returns the coefficient count. */

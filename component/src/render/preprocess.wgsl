@@ -1,14 +1,16 @@
 // Viewer pre-pass, one thread per loaded Gaussian: cull, project (EWA), evaluate SH colour for the view
 // direction, and append visible splats to a compact list with a back-to-front depth key.
-// Projection and SH come from the shared modules so the viewer and the trainer agree exactly.
+// Projection and SH come from the shared modules so the viewer and the trainer agree exactly; the packed
+// layouts are splat-layout.ts's (unpacked by splat_layout).
 #import math
 #import projection
 #import sh
+#import splat_layout
 
 struct Params {
   count: u32,          // loaded Gaussians
-  sh_degree: u32,      // evaluated degree: min(file degree, sh-degree attribute)
-  sh_stride: u32,      // floats per Gaussian in sh_rest (3 * rest coefficients of the file degree)
+  sh_degree: u32,      // evaluated degree: min(file degree, sh-degree attribute, allocated degree)
+  sh_words: u32,       // u32 words of SH rest per Gaussian (the allocated degree's, splat-layout.ts)
   antialiased: u32,    // 1: Mip-Splatting opacity compensation
   // Depth key = (log2(depth) - key_offset) * key_scale, clamped to 16 bits: the camera-space depth range
   // of the scene's bounding box (from the CPU) spread over the key range, so 4 radix passes suffice.
@@ -18,11 +20,10 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> camera: Camera;
 @group(0) @binding(1) var<uniform> params: Params;
-@group(0) @binding(2) var<storage, read> splats: array<f32>;    // [count, 14], see packed-splats.ts
-@group(0) @binding(3) var<storage, read> sh_rest: array<f32>;   // [count, sh_stride]
-// Per visible slot (splat.wgsl's layout): (centre px, major half-axis px), (minor half-axis px, exponent
-// scale, 0), (rgb, opacity).
-@group(0) @binding(4) var<storage, read_write> projected: array<vec4f>;
+@group(0) @binding(2) var<storage, read> splats: array<vec4u>;  // [count, SPLAT_WORDS / 4]
+@group(0) @binding(3) var<storage, read> sh_rest: array<u32>;   // [count, sh_words]
+// [visible slots, PROJECTED_WORDS] (pack_projected).
+@group(0) @binding(4) var<storage, read_write> projected: array<u32>;
 @group(0) @binding(5) var<storage, read_write> keys: array<u32>;
 @group(0) @binding(6) var<storage, read_write> values: array<u32>;
 // [0..3]: indirect draw args (written by the finalize pass), [4]: visible count.
@@ -38,35 +39,38 @@ const QUAD_ALPHA_FACTOR = 2.0;
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = gid.x + gid.y * groups.x * WORKGROUP;
   if (i >= params.count) { return; }
-  let o = i * 14u;
-  let mean = vec3f(splats[o], splats[o + 1u], splats[o + 2u]);
-  let log_scale = vec3f(splats[o + 3u], splats[o + 4u], splats[o + 5u]);
-  let quat = vec4f(splats[o + 6u], splats[o + 7u], splats[o + 8u], splats[o + 9u]);
-  let p = project_gaussian(camera, mean, log_scale, quat, splats[o + 10u], params.antialiased != 0u);
+  let record = i * (${SPLAT_WORDS}u / 4u);
+  let splat = unpack_splat(splats[record], splats[record + 1u]);
+  let p = project_gaussian(camera, splat.mean, splat.log_scale, splat.quat, splat.opacity_logit, params.antialiased != 0u);
   if (!p.visible) { return; }
   // Splats fainter than the quad's cut-off level draw nothing: no slot, no sort key.
   let quad = ellipse_quad(p.conic, p.opacity);
   if (quad.scale <= 0.0) { return; }
 
   var sh: array<vec3f, 16>;
-  sh[0] = vec3f(splats[o + 11u], splats[o + 12u], splats[o + 13u]);
-  let degree = params.sh_degree;
-  let base = i * params.sh_stride;
+  sh[0] = splat.dc;
+  let degree = params.sh_degree; // never above the allocated degree (splat-renderer.ts clamps it)
+  let base = i * params.sh_words;
   for (var k = 1u; k < sh_coefficient_count(degree); k++) {
-    let c = base + (k - 1u) * 3u;
-    sh[k] = vec3f(sh_rest[c], sh_rest[c + 1u], sh_rest[c + 2u]);
+    let c = (k - 1u) * 3u;
+    sh[k] = vec3f(sh_rest_byte(base, c), sh_rest_byte(base, c + 1u), sh_rest_byte(base, c + 2u)) * splat.sh_scale;
   }
-  let colour = sh_to_color(degree, view_direction(mean, camera_position(camera)), sh);
+  let colour = sh_to_color(degree, view_direction(splat.mean, camera_position(camera)), sh);
 
   let slot = atomicAdd(&counters[4], 1u);
-  projected[slot * 3u] = vec4f(p.mean2d, quad.major);
-  projected[slot * 3u + 1u] = vec4f(quad.minor, quad.scale, 0.0);
-  projected[slot * 3u + 2u] = vec4f(colour, p.opacity);
+  var words = pack_projected(p.mean2d, quad.major, length(quad.minor), vec4f(colour, p.opacity), quad.scale);
+  for (var w = 0u; w < ${PROJECTED_WORDS}u; w++) { projected[slot * ${PROJECTED_WORDS}u + w] = words[w]; }
   // Ascending keys draw far splats first. Log depth: equal relative precision at every distance
   // (ln(far / near) / 65535, e.g. 2e-5 for far / near = 4).
   let q = clamp((log2(p.depth) - params.key_offset) * params.key_scale, 0.0, 65535.0);
   keys[slot] = 65535u - u32(q);
   values[slot] = slot;
+}
+
+// SH rest value `j` (coefficient-major, RGB interleaved) of the Gaussian whose words start at `base`, in
+// units of its scale: byte j % 4 of word j / 4 as a signed normalized byte (no per-thread array).
+fn sh_rest_byte(base: u32, j: u32) -> f32 {
+  return unpack4x8snorm(sh_rest[base + j / 4u])[j % 4u];
 }
 
 struct Quad {

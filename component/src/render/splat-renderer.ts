@@ -11,12 +11,14 @@ import mathWgsl from '../../../shared/wgsl/math.wgsl';
 import projectionWgsl from '../../../shared/wgsl/projection.wgsl';
 import shWgsl from '../../../shared/wgsl/sh.wgsl';
 // The projection module's Camera uniform layout has one writer, beside its layout test.
-import { CAMERA_UNIFORM_BYTES, packCamera } from '../../../compressor/render/camera-uniform.ts';
+import { CAMERA_UNIFORM_BYTES, packCamera } from '../../../shared/math/camera-uniform.ts';
 import { projectOnCpu } from './cpu-project.ts';
 import { createDepthSorter, type DepthSorter } from './depth-sort.ts';
 import finalizeWgsl from './finalize.wgsl';
 import preprocessWgsl from './preprocess.wgsl';
 import splatWgsl from './splat.wgsl';
+import splatLayoutWgsl from './splat-layout.wgsl';
+import { layoutDefines, PROJECTED_WORDS, packProjected, shDegreeOfWords } from './splat-layout.ts';
 import type { SplatStore } from './splat-store.ts';
 
 const WORKGROUP = 256;
@@ -39,16 +41,19 @@ interface ComputePipelines {
 // a lost device's entries go away with it.
 const drawCache = new WeakMap<GPUDevice, Map<GPUTextureFormat, Promise<GPURenderPipeline>>>();
 const computeCache = new WeakMap<GPUDevice, Promise<ComputePipelines>>();
-const modules = { math: mathWgsl, projection: projectionWgsl, sh: shWgsl };
+const modules = { math: mathWgsl, projection: projectionWgsl, sh: shWgsl, splat_layout: splatLayoutWgsl };
 
 function drawPipeline(device: GPUDevice, format: GPUTextureFormat): Promise<GPURenderPipeline> {
   let perFormat = drawCache.get(device);
-  if (!perFormat) drawCache.set(device, (perFormat = new Map()));
+  if (!perFormat) {
+    perFormat = new Map();
+    drawCache.set(device, perFormat);
+  }
   let p = perFormat.get(format);
   if (!p) {
     const module = device.createShaderModule({
       label: 'gs-scene.splat',
-      code: composeWgsl(splatWgsl, modules),
+      code: composeWgsl(splatWgsl, modules, layoutDefines),
     });
     const blend: GPUBlendComponent = { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' };
     p = device.createRenderPipelineAsync({
@@ -69,7 +74,7 @@ function computePipelines(device: GPUDevice): Promise<ComputePipelines> {
     p = (async () => {
       const preprocessModule = device.createShaderModule({
         label: 'gs-scene.preprocess',
-        code: composeWgsl(preprocessWgsl, modules),
+        code: composeWgsl(preprocessWgsl, modules, layoutDefines),
       });
       const finalizeModule = device.createShaderModule({ label: 'gs-scene.finalize', code: finalizeWgsl });
       // One at a time: Dawn's Node binding (tests) crashes on concurrent async pipeline creation.
@@ -101,14 +106,24 @@ function warmUpDraw(device: GPUDevice, format: GPUTextureFormat, pipeline: GPURe
     device.queue.writeBuffer(b, 0, data);
     return b;
   };
-  // splat.wgsl's inputs: viewport; one projected splat (centre, major half-axis; minor half-axis,
-  // exponent scale; rgb, opacity) covering the texture, so the pixel routine runs too; the draw order.
+  // splat.wgsl's inputs: viewport; one projected splat covering the texture, so the pixel routine runs
+  // too; the draw order.
+  const projected = new Uint32Array(PROJECTED_WORDS);
+  packProjected(
+    {
+      centre: [size / 2, size / 2],
+      major: [size / 2, 0],
+      minorLength: size / 2,
+      opacity: 0.5,
+      rgb: [0.5, 0.5, 0.5],
+      exponentScale: 1,
+    },
+    0,
+    projected,
+  );
   const buffers = [
     buffer(new Float32Array([size, size, 0, 0]), GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
-    buffer(
-      new Float32Array([size / 2, size / 2, size / 2, 0, 0, size / 2, 1, 0, 0.5, 0.5, 0.5, 0.5]),
-      storage,
-    ),
+    buffer(projected, storage),
     buffer(new Uint32Array([0]), storage),
   ];
 
@@ -158,11 +173,13 @@ export class SplatRenderer {
   private readonly cameraBuffer: GPUBuffer;
   private readonly paramsBuffer: GPUBuffer;
   private readonly viewportBuffer: GPUBuffer;
-  private readonly projected: GPUBuffer;
-  private readonly keys: GPUBuffer;
-  private readonly values: GPUBuffer;
+  private projected!: GPUBuffer;
+  private keys!: GPUBuffer;
+  private values!: GPUBuffer;
   private readonly counters: GPUBuffer;
-  private readonly drawGroup: GPUBindGroup;
+  private drawGroup!: GPUBindGroup;
+  /** The store's buffers' version the visible list and bind groups were made for. */
+  private storeVersion = -1;
   private gpu: GpuPath | undefined;
   private gpuPending: Promise<void> | undefined;
   private destroyed = false;
@@ -179,7 +196,10 @@ export class SplatRenderer {
    */
   static warmUp(device: GPUDevice, format: GPUTextureFormat): Promise<void> {
     let perFormat = warmCache.get(device);
-    if (!perFormat) warmCache.set(device, (perFormat = new Map()));
+    if (!perFormat) {
+      perFormat = new Map();
+      warmCache.set(device, perFormat);
+    }
     let p = perFormat.get(format);
     if (!p) {
       p = drawPipeline(device, format).then(
@@ -204,9 +224,7 @@ export class SplatRenderer {
     private readonly draw: GPURenderPipeline,
     readonly store: SplatStore,
   ) {
-    const n = Math.max(1, store.capacity);
     const uniform = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
-    const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     this.cameraBuffer = device.createBuffer({
       label: 'gs-scene.camera',
       size: CAMERA_UNIFORM_BYTES,
@@ -214,19 +232,73 @@ export class SplatRenderer {
     });
     this.paramsBuffer = device.createBuffer({ label: 'gs-scene.params', size: PARAMS_BYTES, usage: uniform });
     this.viewportBuffer = device.createBuffer({ label: 'gs-scene.viewport', size: 16, usage: uniform });
-    this.projected = device.createBuffer({ label: 'gs-scene.projected', size: n * 48, usage: storage });
-    this.keys = device.createBuffer({ label: 'gs-scene.keys', size: n * 4, usage: storage });
-    this.values = device.createBuffer({ label: 'gs-scene.values', size: n * 4, usage: storage });
     this.counters = device.createBuffer({
       label: 'gs-scene.counters',
       size: 32,
-      usage: storage | GPUBufferUsage.INDIRECT,
+      usage:
+        GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST | GPUBufferUsage.INDIRECT,
     });
+    this.matchStore();
+  }
+
+  /** (Re)creates the visible list, the sort and the bind groups for the store's current buffers
+   *  (sized to its capacity: they grow with it). */
+  private matchStore(): void {
+    const { device, store } = this;
+    if (this.storeVersion === store.version) return;
+    const first = this.storeVersion < 0;
+    this.storeVersion = store.version;
+    if (!first) for (const b of [this.projected, this.keys, this.values]) b.destroy();
+    const n = Math.max(1, store.capacity);
+    const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    this.projected = device.createBuffer({
+      label: 'gs-scene.projected',
+      size: n * PROJECTED_WORDS * 4,
+      usage: storage,
+    });
+    this.keys = device.createBuffer({ label: 'gs-scene.keys', size: n * 4, usage: storage });
+    this.values = device.createBuffer({ label: 'gs-scene.values', size: n * 4, usage: storage });
     this.drawGroup = device.createBindGroup({
       label: 'gs-scene.draw',
-      layout: draw.getBindGroupLayout(0),
+      layout: this.draw.getBindGroupLayout(0),
       entries: entries([this.viewportBuffer, this.projected, this.values]),
     });
+    if (this.gpu) {
+      this.gpu.sorter.destroy();
+      this.gpu = this.createGpuPath(this.gpu.pipes);
+    }
+  }
+
+  /** GPU bytes of the visible list and sort (the store's buffers not included). */
+  get gpuBytes(): number {
+    return this.projected.size + this.keys.size + this.values.size + 2 * this.keys.size;
+  }
+
+  private createGpuPath(pipes: ComputePipelines): GpuPath {
+    const { device, store } = this;
+    return {
+      pipes,
+      sorter: createDepthSorter(device, Math.max(1, store.capacity)),
+      preprocessGroup: device.createBindGroup({
+        label: 'gs-scene.preprocess',
+        layout: pipes.preprocess.getBindGroupLayout(0),
+        entries: entries([
+          this.cameraBuffer,
+          this.paramsBuffer,
+          store.splats,
+          store.shRest,
+          this.projected,
+          this.keys,
+          this.values,
+          this.counters,
+        ]),
+      }),
+      finalizeGroup: device.createBindGroup({
+        label: 'gs-scene.finalize',
+        layout: pipes.finalize.getBindGroupLayout(0),
+        entries: entries([this.counters]),
+      }),
+    };
   }
 
   /** True once frames use the GPU pre-pass and sort (every loaded splat is drawn). */
@@ -243,31 +315,9 @@ export class SplatRenderer {
       const pipes = await computePipelines(this.device);
       await new Promise((r) => setTimeout(r, 0));
       if (this.destroyed) return;
-      const { device, store } = this;
-      store.flush();
-      this.gpu = {
-        pipes,
-        sorter: createDepthSorter(device, Math.max(1, store.capacity)),
-        preprocessGroup: device.createBindGroup({
-          label: 'gs-scene.preprocess',
-          layout: pipes.preprocess.getBindGroupLayout(0),
-          entries: entries([
-            this.cameraBuffer,
-            this.paramsBuffer,
-            store.splats,
-            store.shRest,
-            this.projected,
-            this.keys,
-            this.values,
-            this.counters,
-          ]),
-        }),
-        finalizeGroup: device.createBindGroup({
-          label: 'gs-scene.finalize',
-          layout: pipes.finalize.getBindGroupLayout(0),
-          entries: entries([this.counters]),
-        }),
-      };
+      this.store.flush();
+      this.matchStore();
+      this.gpu = this.createGpuPath(pipes);
       performance.mark?.('gs-scene:gpu-path');
     })();
     return this.gpuPending;
@@ -282,7 +332,8 @@ export class SplatRenderer {
       0,
       new Float32Array([frame.camera.width, frame.camera.height, 0, 0]),
     );
-    const shDegree = Math.max(0, Math.min(frame.shDegree, shDegreeOfStride(store.shStride)));
+    this.matchStore();
+    const shDegree = Math.max(0, Math.min(frame.shDegree, shDegreeOfWords(store.shWords)));
     const gpu = this.gpu;
     /** Vertices of a CPU-projected frame (drawn directly: a first indirect draw costs more on some GPUs). */
     let cpuVertices = -1;
@@ -291,7 +342,7 @@ export class SplatRenderer {
       queue.writeBuffer(this.cameraBuffer, 0, packCamera(frame.camera));
       const [keyOffset, keyScale] = depthKeyRange(store.bounds, frame.camera);
       const params = new ArrayBuffer(PARAMS_BYTES);
-      new Uint32Array(params, 0, 4).set([store.count, shDegree, store.shStride, frame.antialiased ? 1 : 0]);
+      new Uint32Array(params, 0, 4).set([store.count, shDegree, store.shWords, frame.antialiased ? 1 : 0]);
       new Float32Array(params, 16, 2).set([keyOffset, keyScale]);
       queue.writeBuffer(this.paramsBuffer, 0, params);
       encoder.clearBuffer(this.counters);
@@ -323,9 +374,9 @@ export class SplatRenderer {
       const count = store.cpuSplats && store.cpuShRest ? Math.min(store.cpuCount, this.cpuBudget) : 0;
       this.cpuBudget *= 2;
       const p = projectOnCpu(
-        store.cpuSplats ?? new Float32Array(),
-        store.cpuShRest ?? new Float32Array(),
-        store.shStride,
+        store.cpuSplats ?? new Uint32Array(),
+        store.cpuShRest ?? new Uint32Array(),
+        store.shWords,
         count,
         frame.camera,
         shDegree,
@@ -366,10 +417,6 @@ export class SplatRenderer {
 
 function entries(buffers: GPUBuffer[]): GPUBindGroupEntry[] {
   return buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
-}
-
-function shDegreeOfStride(stride: number): number {
-  return [0, 9, 24, 45].indexOf(stride);
 }
 
 /**

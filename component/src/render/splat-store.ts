@@ -1,52 +1,61 @@
-// GPU storage of the loaded Gaussians (packed-splats.ts layout), filled chunk by chunk as they stream
-// in. Capacity is fixed when a scene starts (header count, capped by max-splats), so bind groups never
-// change while chunks arrive. Positions are also kept on the CPU for picking (double-click re-target),
-// with their bounding box (the depth range of the sort keys), and the first CPU_COPY_LIMIT Gaussians in
-// full until the GPU pre-pass is ready (cpu-project.ts draws the first frames from them). Until then
-// chunks are not uploaded either (only the GPU pre-pass reads the buffers): `flush()` uploads them,
-// so tens of MB of uploads do not compete with the first frames.
-import { SPLAT_FLOATS, type PackedSplats } from './packed-splats.ts';
+// GPU storage of the loaded Gaussians (splat-layout.ts's packed records and SH rest for the drawn
+// degree), filled chunk by chunk as they stream in. The buffers grow with the data actually received
+// (doubling, copied on the GPU), never beyond `maxCapacity` (the scene's budget, splat-budget.ts), so a
+// header claiming millions of Gaussians costs nothing until they arrive; `version` changes on every growth
+// so the renderer rebuilds what binds them. Positions are also kept on the CPU for picking (double-click
+// re-target), with their bounding box (the depth range of the sort keys), and the first CPU_COPY_LIMIT
+// Gaussians in full until the GPU pre-pass is ready (cpu-project.ts draws the first frames from them).
+// Until then chunks are not uploaded either (only the GPU pre-pass reads the buffers): `flush()` uploads
+// them, so tens of MB of uploads do not compete with the first frames.
+import type { PackedSplats } from './packed-splats.ts';
+import { SPLAT_WORDS, shRestWords, truncateShRest } from './splat-layout.ts';
 
 /** Gaussians kept on the CPU for the first frames (the most important ones: chunks are in importance
  *  order). Projecting them in JS takes ~10-30 ms a frame. */
 export const CPU_COPY_LIMIT = 65536;
+/** Smallest allocation: a first chunk or two, without regrowing at once. */
+export const INITIAL_CAPACITY = 65536;
 
 export class SplatStore {
-  readonly splats: GPUBuffer;
-  readonly shRest: GPUBuffer;
-  readonly positions: Float32Array;
+  splats: GPUBuffer;
+  shRest: GPUBuffer;
+  /** Gaussians the buffers hold now. */
+  capacity: number;
+  /** Increments whenever the buffers are replaced (growth). */
+  version = 0;
+  positions: Float32Array;
   /** Gaussians written so far (chunks arrive in file order: a prefix is always complete). */
   count = 0;
   /** Bounding box of the written positions (min xyz, max xyz). */
   readonly bounds = new Float64Array([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity]);
   /** Full copies of the first Gaussians (undefined once released). */
-  cpuSplats: Float32Array | undefined;
-  cpuShRest: Float32Array | undefined;
+  cpuSplats: Uint32Array | undefined;
+  cpuShRest: Uint32Array | undefined;
   /** Chunks written but not yet uploaded (while `deferUploads`). */
-  private pending: { first: number; packed: PackedSplats; count: number }[] = [];
+  private pending: { first: number; splats: Uint32Array; shRest: Uint32Array; count: number }[] = [];
   deferUploads = true;
+  private destroyed = false;
 
   constructor(
     private readonly device: GPUDevice,
-    readonly capacity: number,
-    /** Floats of SH rest per Gaussian (3 * shRestCount(file degree)). */
-    readonly shStride: number,
+    /** Most Gaussians this scene may hold (its budget). */
+    public maxCapacity: number,
+    /** u32 words of SH rest per Gaussian (shRestWords of the drawn degree). */
+    readonly shWords: number,
+    /** Called when growing failed (out of GPU memory): the Gaussians kept so far stay. */
+    private readonly onGrowthFailed: (message: string) => void = () => undefined,
   ) {
-    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
-    this.splats = device.createBuffer({
-      label: 'gs-scene.splats',
-      size: Math.max(16, capacity * SPLAT_FLOATS * 4),
-      usage,
-    });
-    this.shRest = device.createBuffer({
-      label: 'gs-scene.shRest',
-      size: Math.max(16, capacity * shStride * 4),
-      usage,
-    });
-    this.positions = new Float32Array(capacity * 3);
-    const cpu = Math.min(capacity, CPU_COPY_LIMIT);
-    this.cpuSplats = new Float32Array(cpu * SPLAT_FLOATS);
-    this.cpuShRest = new Float32Array(cpu * shStride);
+    this.capacity = Math.min(maxCapacity, INITIAL_CAPACITY);
+    [this.splats, this.shRest] = this.createBuffers(this.capacity);
+    this.positions = new Float32Array(this.capacity * 3);
+    const cpu = Math.min(maxCapacity, CPU_COPY_LIMIT);
+    this.cpuSplats = new Uint32Array(cpu * SPLAT_WORDS);
+    this.cpuShRest = new Uint32Array(cpu * shWords);
+  }
+
+  /** GPU bytes held by the splat buffers. */
+  get gpuBytes(): number {
+    return this.splats.size + this.shRest.size;
   }
 
   /** Gaussians available in the CPU copy. */
@@ -54,12 +63,71 @@ export class SplatStore {
     return Math.min(this.count, CPU_COPY_LIMIT);
   }
 
-  /** Writes `packed` starting at Gaussian `first`; anything beyond the capacity is dropped. */
+  private createBuffers(capacity: number): [GPUBuffer, GPUBuffer] {
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+    return [
+      this.device.createBuffer({
+        label: 'gs-scene.splats',
+        size: Math.max(16, capacity * SPLAT_WORDS * 4),
+        usage,
+      }),
+      this.device.createBuffer({
+        label: 'gs-scene.shRest',
+        size: Math.max(16, capacity * this.shWords * 4),
+        usage,
+      }),
+    ];
+  }
+
+  /** Makes room for `needed` Gaussians (at most maxCapacity): doubles, copying what the GPU holds. */
+  private grow(needed: number): void {
+    if (needed <= this.capacity || this.capacity >= this.maxCapacity) return;
+    const capacity = Math.min(this.maxCapacity, Math.max(needed, this.capacity * 2));
+    const { device } = this;
+    device.pushErrorScope('out-of-memory');
+    const [splats, shRest] = this.createBuffers(capacity);
+    const old = { splats: this.splats, shRest: this.shRest, capacity: this.capacity };
+    const encoder = device.createCommandEncoder({ label: 'gs-scene.grow' });
+    encoder.copyBufferToBuffer(old.splats, 0, splats, 0, old.splats.size);
+    if (this.shWords > 0) encoder.copyBufferToBuffer(old.shRest, 0, shRest, 0, old.shRest.size);
+    device.queue.submit([encoder.finish()]);
+    this.splats = splats;
+    this.shRest = shRest;
+    this.capacity = capacity;
+    this.version++;
+    const positions = new Float32Array(capacity * 3);
+    positions.set(this.positions);
+    this.positions = positions;
+    // The old buffers stay until the allocation is known to have worked: on failure they come back.
+    void device.popErrorScope().then((error) => {
+      if (!error) {
+        old.splats.destroy();
+        old.shRest.destroy();
+        return;
+      }
+      if (this.destroyed || this.splats !== splats) return; // gone or replaced meanwhile
+      splats.destroy();
+      shRest.destroy();
+      this.splats = old.splats;
+      this.shRest = old.shRest;
+      this.capacity = this.maxCapacity = old.capacity;
+      this.count = Math.min(this.count, old.capacity);
+      this.version++;
+      this.onGrowthFailed(
+        `out of GPU memory growing to ${capacity} Gaussians (${error.message}); keeping the first ${old.capacity}`,
+      );
+    });
+  }
+
+  /** Writes `packed` starting at Gaussian `first`; anything beyond maxCapacity is dropped. */
   write(first: number, packed: PackedSplats): void {
+    this.grow(Math.min(this.maxCapacity, first + packed.count));
     const n = Math.min(packed.count, this.capacity - first);
     if (n <= 0) return;
-    if (this.deferUploads) this.pending.push({ first, packed, count: n });
-    else this.upload(first, packed, n);
+    const splats = packed.splats.subarray(0, n * SPLAT_WORDS);
+    const shRest = this.shRestFor(packed, n);
+    if (this.deferUploads) this.pending.push({ first, splats, shRest, count: n });
+    else this.upload(first, splats, shRest, n);
     const positions = packed.positions.subarray(0, n * 3);
     this.positions.set(positions, first * 3);
     const b = this.bounds;
@@ -72,35 +140,47 @@ export class SplatStore {
     }
     const cpu = Math.min(n, CPU_COPY_LIMIT - first);
     if (cpu > 0 && this.cpuSplats && this.cpuShRest) {
-      this.cpuSplats.set(packed.splats.subarray(0, cpu * SPLAT_FLOATS), first * SPLAT_FLOATS);
-      this.cpuShRest.set(packed.shRest.subarray(0, cpu * this.shStride), first * this.shStride);
+      this.cpuSplats.set(splats.subarray(0, cpu * SPLAT_WORDS), first * SPLAT_WORDS);
+      this.cpuShRest.set(shRest.subarray(0, cpu * this.shWords), first * this.shWords);
     }
     this.count = Math.max(this.count, first + n);
+  }
+
+  /** The chunk's SH rest at this store's degree: a prefix of each Gaussian's words, or zeros when the
+   *  chunk has fewer (decoded before the SH codebook arrived). */
+  private shRestFor(packed: PackedSplats, n: number): Uint32Array {
+    const words = shRestWords(packed.shDegree);
+    if (words < this.shWords) return new Uint32Array(n * this.shWords);
+    return truncateShRest(packed.shRest, n, words, this.shWords).subarray(0, n * this.shWords);
   }
 
   /** Uploads the chunks held back so far; later writes upload at once. */
   flush(): void {
     this.deferUploads = false;
-    for (const { first, packed, count } of this.pending) this.upload(first, packed, count);
+    for (const { first, splats, shRest, count } of this.pending) {
+      // A failed growth may have shrunk the store since.
+      const n = Math.min(count, this.capacity - first);
+      if (n > 0) this.upload(first, splats, shRest, n);
+    }
     this.pending = [];
   }
 
-  private upload(first: number, packed: PackedSplats, n: number): void {
+  private upload(first: number, splats: Uint32Array, shRest: Uint32Array, n: number): void {
     const queue = this.device.queue;
     queue.writeBuffer(
       this.splats,
-      first * SPLAT_FLOATS * 4,
-      packed.splats.buffer,
-      packed.splats.byteOffset,
-      n * SPLAT_FLOATS * 4,
+      first * SPLAT_WORDS * 4,
+      splats.buffer,
+      splats.byteOffset,
+      n * SPLAT_WORDS * 4,
     );
-    if (this.shStride > 0) {
+    if (this.shWords > 0) {
       queue.writeBuffer(
         this.shRest,
-        first * this.shStride * 4,
-        packed.shRest.buffer,
-        packed.shRest.byteOffset,
-        n * this.shStride * 4,
+        first * this.shWords * 4,
+        shRest.buffer,
+        shRest.byteOffset,
+        n * this.shWords * 4,
       );
     }
   }
@@ -111,6 +191,7 @@ export class SplatStore {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.pending = [];
     this.splats.destroy();
     this.shRest.destroy();

@@ -8,6 +8,7 @@
 // Fragments evaluate the 2D Gaussian in those coordinates (isotropic there, see preprocess.wgsl's
 // ellipse_quad) and output premultiplied colour; splats arrive back-to-front and blend with "over"
 // (src + dst * (1 - src alpha)).
+#import splat_layout
 
 struct Viewport {
   size: vec2f,     // render target in pixels
@@ -15,8 +16,8 @@ struct Viewport {
 }
 
 @group(0) @binding(0) var<uniform> viewport: Viewport;
-// Per slot: (centre px, major half-axis px), (minor half-axis px, exponent scale, 0), (rgb, opacity).
-@group(0) @binding(1) var<storage, read> projected: array<vec4f>;
+// [slots, PROJECTED_WORDS] (splat-layout.ts, unpack_projected).
+@group(0) @binding(1) var<storage, read> projected: array<u32>;
 @group(0) @binding(2) var<storage, read> order: array<u32>;
 
 struct VertexOut {
@@ -30,14 +31,15 @@ struct VertexOut {
 fn vs(@builtin(vertex_index) v: u32) -> VertexOut {
   let slot = order[v / 3u];
   let corner = array<vec2f, 3>(vec2f(0.0, 2.0), vec2f(-1.7320508, -1.0), vec2f(1.7320508, -1.0))[v % 3u];
-  let a = projected[slot * 3u];
-  let b = projected[slot * 3u + 1u];
-  let pixel = a.xy + corner.x * a.zw + corner.y * b.xy;
+  var words: array<u32, ${PROJECTED_WORDS}>;
+  for (var w = 0u; w < ${PROJECTED_WORDS}u; w++) { words[w] = projected[slot * ${PROJECTED_WORDS}u + w]; }
+  let p = unpack_projected(words);
+  let pixel = p.centre + corner.x * p.major + corner.y * p.minor;
   var out: VertexOut;
   // Pixels (+Y down) to clip space (+Y up).
   out.position = vec4f(pixel.x / viewport.size.x * 2.0 - 1.0, 1.0 - pixel.y / viewport.size.y * 2.0, 0.0, 1.0);
-  out.w = corner * b.z;
-  out.colour = projected[slot * 3u + 2u];
+  out.w = corner * p.exponent_scale;
+  out.colour = p.colour;
   return out;
 }
 

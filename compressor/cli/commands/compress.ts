@@ -13,6 +13,8 @@ import {
 } from '../../../shared/scene/gaussian-scene.ts';
 import { DatasetError, loadDataset, resolutionOptions, type Dataset } from '../../datasets/dataset.ts';
 import { findColmapSparse } from '../../datasets/colmap.ts';
+import { inferUp } from '../../datasets/up-axis.ts';
+import type { Vec3 } from '../../../shared/math/camera.ts';
 import { getGpu, type GpuContext } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
@@ -36,6 +38,8 @@ import { datasetViews, type TrainingViews } from '../../train/loop/views.ts';
 import type { CliCommand } from '../command.ts';
 import { CliError, EXIT } from '../command.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
+import { storedView } from '../stored-view.ts';
+import { upOption } from '../view-options.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 /** Defaults for a CPU-emulated GPU (SwiftShader): a 128x128, 50-view dataset trains in a few minutes. */
@@ -84,7 +88,10 @@ Options:
       --views N           mode (c): teacher views, every 8th held out (default ${SOFTWARE_DEFAULTS.teacherViews} / ${HARDWARE_DEFAULTS.teacherViews})
       --train-views N     mode (c): more teacher views for training only, offset from those
                           (default ${SOFTWARE_DEFAULTS.teacherTrainViews} / ${HARDWARE_DEFAULTS.teacherTrainViews}; playbot at 96x96: +1.9 dB on held-out views)
-      --up x,y,z          mode (c): the scene's up (default 0,-1,0 as INRIA/COLMAP scenes)
+      --up x,y,z          the scene's up, stored in the .gsz (viewers orient by it) and used for mode (c)'s
+                          teacher orbits; default: photos: the mean of the cameras' up vectors (snapped
+                          to an axis within 10 degrees), else NeRF/Blender +Z, COLMAP -Y; a scene: a .gsz's
+                          own up, else 0,-1,0 (INRIA/COLMAP)
       --init-points N     photos without a point cloud: random initial points (default ${SOFTWARE_DEFAULTS.initPoints} / ${HARDWARE_DEFAULTS.initPoints})
       --dense-target N    photos with a fraction budget: densification's count target (default ${SOFTWARE_DEFAULTS.denseTarget} / ${HARDWARE_DEFAULTS.denseTarget})
       --arms LIST         also train baselines from the same dense phase, e.g. dense,opacity,importance,natural-selection
@@ -129,13 +136,6 @@ export function isPhotoDataset(path: string): boolean {
     ['transforms.json', 'transforms_train.json'].some((f) => existsSync(join(path, f))) ||
     findColmapSparse(path) !== undefined
   );
-}
-
-function vector(text: string): [number, number, number] {
-  const v = text.split(',').map(Number);
-  if (v.length !== 3 || v.some((x) => !Number.isFinite(x)))
-    throw new CliError(`--up expects x,y,z, got '${text}'`, EXIT.usage);
-  return v as [number, number, number];
 }
 
 /** Bytes of an INRIA float PLY of `count` Gaussians at SH degree d (the usual uncompressed size). */
@@ -217,6 +217,11 @@ export const command: CliCommand = {
       }
     };
 
+    const givenUp = upOption(values.up);
+    let up: { vector: Vec3; source: string } = givenUp
+      ? { vector: givenUp, source: '--up' }
+      : { vector: [0, -1, 0], source: 'INRIA/COLMAP convention' };
+    let background: Vec3 | undefined;
     let views: TrainingViews;
     let initial: GaussianScene;
     let inputBytes: number;
@@ -239,7 +244,19 @@ export const command: CliCommand = {
           `loading photos from ${datasetPath} (${values.resolution === undefined ? `width <= ${options.maxWidth}` : `--resolution ${resolution}`})`,
         );
         const ds: Dataset = await timed('load', () => loadDataset(datasetPath, options));
+        for (const warning of ds.warnings ?? []) say(`warning: ${warning}`);
         views = datasetViews(gpu.device, ds);
+        background = ds.background;
+        if (!givenUp) {
+          const inferred = inferUp(ds.cameras, ds.kind);
+          up = {
+            vector: inferred.up,
+            source:
+              inferred.source === 'cameras'
+                ? 'the cameras'
+                : `${ds.kind === 'blender' ? 'NeRF/Blender' : 'COLMAP'} convention`,
+          };
+        }
         const { width, height } = ds.cameras[0];
         say(
           `${ds.cameras.length} views (${ds.split.train.length} train, ${ds.split.test.length} held out), ${width}x${height}`,
@@ -268,6 +285,9 @@ export const command: CliCommand = {
         initial = await timed('read', () => readScene(input));
         inputBytes = (await stat(input)).size;
         inputLabel = positionals[0];
+        const stored = await storedView(input);
+        if (!givenUp && stored.up) up = { vector: stored.up, source: `${positionals[0]}'s header` };
+        background = stored.background;
         const size = resolution > 0 ? resolution : 512;
         const count = positive(values, 'views', true, 2) ?? defaults.teacherViews;
         const trainViews = positive(values, 'train-views', true, 0) ?? defaults.teacherTrainViews;
@@ -280,7 +300,8 @@ export const command: CliCommand = {
             trainViews,
             width: size,
             height: size,
-            up: values.up ? vector(values.up) : undefined,
+            up: up.vector,
+            background,
           }),
         );
         say(
@@ -332,7 +353,12 @@ export const command: CliCommand = {
     const scene = final.scene;
 
     const gsz = await timed('pack', () =>
-      encodeGsz(scene, { importance: final.importance, shDegree: shDegree ?? scene.shDegree }),
+      encodeGsz(scene, {
+        importance: final.importance,
+        shDegree: shDegree ?? scene.shDegree,
+        up: up.vector,
+        background,
+      }),
     );
     if (mode === 'a') inputBytes = floatPlyBytes(final.counts.selectionStart, scene.shDegree);
     let preview: Uint8Array | undefined;
@@ -365,6 +391,8 @@ export const command: CliCommand = {
         inputIs: inputLabel,
         ratio: Math.round((inputBytes / gsz.length) * 10) / 10,
       },
+      up: { vector: up.vector, from: up.source },
+      background: background ?? null,
       meanOpacity: scene.count
         ? Array.from(scene.opacityLogits, sigmoid).reduce((a, b) => a + b, 0) / scene.count
         : 0,
@@ -387,6 +415,10 @@ export const command: CliCommand = {
           `${scene.count.toLocaleString('en-US')} Gaussians (budget ${final.budget.toLocaleString('en-US')}); held-out (${summary.heldOut.views} views vs ${summary.heldOut.against}) ` +
           `PSNR ${summary.heldOut.psnr?.toFixed(2) ?? '-'} dB, SSIM ${summary.heldOut.ssim?.toFixed(4) ?? '-'}; ${gsz.length.toLocaleString('en-US')} bytes, ` +
           `${summary.bytes.ratio}x smaller than ${inputLabel} (${inputBytes.toLocaleString('en-US')} bytes)`,
+      );
+      console.log(
+        `up [${up.vector.map((v) => Number(v.toFixed(4))).join(', ')}] (from ${up.source}), background ${background ? `[${background.join(', ')}]` : 'none'}` +
+          (views.randomBackground ? ' (trained over random backgrounds: the photos are opaque)' : ''),
       );
       console.log(
         `time per stage (s): ${Object.entries(stages)

@@ -25,7 +25,7 @@ Options:
       --size PX           image width and height (default 128)
       --seed N            random seed (default 1)
       --spp N             anti-aliasing samples per pixel (default 4)
-      --points N          points in points3d.ply (default 3000)
+      --points N          points in points3d.ply (default 3000; 0: no points3d.ply)
       --gaussians FILE    also write a ready-made Gaussian scene of the same shapes as an INRIA PLY
       --gaussian-count N  Gaussians in that file (default 20000)
       --gaussian-frame F  z-up (default: the dataset's frame) or y-down (rotated to the INRIA/COLMAP

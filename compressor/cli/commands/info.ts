@@ -8,7 +8,8 @@ import { CliError, EXIT } from '../command.ts';
 
 const HELP = `Usage: gs-compress info FILE.gsz [--json]
 
-Prints a .gsz file's header: Gaussian count, SH degree, bounds, quantization, stored bytes per attribute
+Prints a .gsz file's header: Gaussian count, SH degree, bounds, view (up axis, background, default
+camera), quantization, stored bytes per attribute
 (and per Gaussian), the SH codebook, and the chunk table (offset, bytes, Gaussians, level).
 
 Options:
@@ -44,8 +45,13 @@ function text(info: GszInfo): string {
   const f = (v: number) => Number(v.toPrecision(6));
   const lines = [
     `${info.file}: .gsz v${h.version}, ${info.fileBytes} bytes, ${h.count} Gaussians (${(info.fileBytes / n).toFixed(2)} B/Gaussian)`,
-    `SH degree ${h.shDegree}, antialiased ${h.antialiased}, up [${h.up.join(', ')}]`,
+    `SH degree ${h.shDegree}, antialiased ${h.antialiased}`,
     `bounds min [${h.bounds.min.map(f).join(', ')}] max [${h.bounds.max.map(f).join(', ')}]`,
+    `view: up [${h.up.map(f).join(', ')}], background ${h.background ? `[${h.background.map(f).join(', ')}]` : 'none (transparent)'}, ` +
+      `default camera ${h.camera ? `eye [${h.camera.eye.map(f).join(', ')}] target [${h.camera.target.map(f).join(', ')}] fov ${f(h.camera.fovY)} deg` : 'none (framed from the extent)'}` +
+      (h.focus
+        ? `, extent (1st-99th percentile) [${h.focus.min.map(f).join(', ')}]..[${h.focus.max.map(f).join(', ')}]`
+        : ''),
     `quantization: position step [${h.quant.position.step.map(f).join(', ')}] (${h.quant.position.bits.join('/')} bits), ` +
       `log-scale step ${f(h.quant.logScale.step)}, rotation ${h.quant.rotation.levels} levels, opacity ${h.quant.opacity.bits} bits, DC step ${f(h.quant.shDC.step)}` +
       (h.quant.shResidual ? `, SH residual step ${f(h.quant.shResidual.step)}` : '') +

@@ -7,11 +7,13 @@ import { getGpu } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
 import { encodeGsz, GSZ_DEFAULTS, type GszEncodeOptions } from '../../pack/gsz-encoder.ts';
-import { GSZ_PROFILE_NAMES, GSZ_PROFILES, type GszProfile } from '../../pack/profiles.ts';
+import { GSZ_PROFILE_NAMES, GSZ_PROFILES, type GszProfile, profileTarget } from '../../pack/profiles.ts';
 import { encodeToPsnr, SEARCHED_OPTIONS } from '../../pack/target-psnr.ts';
 import type { CliCommand } from '../command.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
+import { storedView } from '../stored-view.ts';
+import { backgroundOption, upOption } from '../view-options.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 const d = GSZ_DEFAULTS;
@@ -23,18 +25,18 @@ range-coded with its own context model.
 
 Options:
   -o, --output FILE          the .gsz to write (replaced atomically)
-      --profile NAME         default: every attribute's error at or below SPZ's (bench:format);
-                             compact: coarser steps chosen for render PSNR >= 45 dB against the input
-                             (whole image, 320x240) on the bench scenes (smaller files, per-attribute
-                             errors above SPZ's);
-                             options below override the profile's values
+      --profile NAME         ${GSZ_PROFILE_NAMES.map((n) => `${n}: ${GSZ_PROFILES[n].summary}`).join(';\n                             ')}
       --target-psnr DB       smallest file whose renders stay >= DB against the input's (mean over
                              orbit views of the PSNR over the scene's pixels): steps searched per scene
-                             by encoding and rendering (needs a GPU; ~30 encodes, minutes on a
+                             by encoding and rendering (needs a GPU; ~7-13 encodes, minutes on a
                              CPU-emulated one)
       --psnr-views N         orbit views for --target-psnr (default 4)
       --psnr-size WxH        their size in pixels (default 640x480)
       --sh-degree N          keep SH bands up to N (0-3; default: all the input has)
+      --up x,y,z             world up stored in the header (default: a .gsz input's, else 0,-1,0:
+                             INRIA/COLMAP scenes; 0,0,1 for NeRF/Blender captures)
+      --background r,g,b     the background the scene was trained against, sRGB in [0, 1], or none
+                             (default: a .gsz input's, else none recorded; viewers show their own)
       --first-chunk N        Gaussians in the first chunk (default ${d.firstChunk})
       --chunk-growth X       each next chunk is X times larger (default ${d.chunkGrowth})
       --max-chunk N          largest chunk (default ${d.maxChunk}, at most 149796)
@@ -50,7 +52,8 @@ Examples:
   gs-compress pack scene.ply -o scene.gsz
   gs-compress pack scene.spz -o scene.gsz --sh-degree 1 --first-chunk 2048
   gs-compress pack scene.ply -o small.gsz --position-step 6e-5 --codebook-size 2048
-  gs-compress pack scene.ply -o compact.gsz --profile compact
+  gs-compress pack scene.ply -o compact.gsz --profile compact   # >= 40 dB on this scene
+  gs-compress pack lego.ply -o lego.gsz --up 0,0,1 --background 1,1,1
   gs-compress pack scene.ply -o web.gsz --target-psnr 42`;
 
 export const command: CliCommand = {
@@ -63,6 +66,8 @@ export const command: CliCommand = {
         output: { type: 'string', short: 'o' },
         profile: { type: 'string' },
         'sh-degree': { type: 'string' },
+        up: { type: 'string' },
+        background: { type: 'string' },
         'first-chunk': { type: 'string' },
         'chunk-growth': { type: 'string' },
         'max-chunk': { type: 'string' },
@@ -100,24 +105,31 @@ export const command: CliCommand = {
       shResidualStep: numberOption(values['sh-residual-step'], 'sh-residual-step', 0, 10, false),
     };
     // Explicit options win over the profile's (undefined ones are dropped so the profile shows through).
-    const options: GszEncodeOptions = {
-      ...GSZ_PROFILES[profile as GszProfile],
-      ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
-    };
-    const targetDb = numberOption(values['target-psnr'], 'target-psnr', 1, 200, false);
+    const options: GszEncodeOptions = Object.fromEntries(
+      Object.entries(given).filter(([, v]) => v !== undefined),
+    );
+    // A .gsz input keeps its view fields unless they are given.
+    const stored = await storedView(resolve(positionals[0]));
+    options.up = upOption(values.up) ?? stored.up;
+    const background = backgroundOption(values.background);
+    options.background = background === null ? undefined : (background ?? stored.background);
+    options.camera = stored.camera;
+    const explicitTarget = numberOption(values['target-psnr'], 'target-psnr', 1, 200, false);
+    const targetDb = explicitTarget ?? profileTarget(profile as GszProfile);
     if (targetDb === undefined && (values['psnr-views'] !== undefined || values['psnr-size'] !== undefined)) {
       throw new CliError('--psnr-views and --psnr-size only apply with --target-psnr', EXIT.usage);
     }
+    const searchedBy = explicitTarget !== undefined ? '--target-psnr' : `--profile ${profile}`;
+    if (explicitTarget !== undefined && profile !== 'default')
+      throw new CliError(
+        '--target-psnr chooses the steps itself: do not combine it with --profile',
+        EXIT.usage,
+      );
     if (targetDb !== undefined) {
-      if (profile !== 'default')
-        throw new CliError(
-          '--target-psnr chooses the steps itself: do not combine it with --profile',
-          EXIT.usage,
-        );
       const conflicting = SEARCHED_OPTIONS.filter((k) => options[k] !== undefined);
       if (conflicting.length > 0)
         throw new CliError(
-          `--target-psnr chooses the steps itself: do not combine it with step options (${conflicting.join(', ')})`,
+          `${searchedBy} chooses the steps itself: do not combine it with step options (${conflicting.join(', ')})`,
           EXIT.usage,
         );
     }
@@ -152,7 +164,7 @@ export const command: CliCommand = {
       try {
         gpu = await getGpu();
       } catch (error) {
-        throw new CliError(`--target-psnr renders the scene and needs a GPU: ${(error as Error).message}`);
+        throw new CliError(`${searchedBy} renders the scene and needs a GPU: ${(error as Error).message}`);
       }
       try {
         const found = await encodeToPsnr(scene, {
@@ -165,9 +177,9 @@ export const command: CliCommand = {
         bytes = found.bytes;
         note =
           `, ${found.psnrDb.toFixed(2)} dB (target ${targetDb}; default steps ${(found.defaultBytes / Math.max(1, scene.count)).toFixed(2)} B/Gaussian at ` +
-          `${found.defaultPsnrDb.toFixed(2)} dB), ${found.encodes} encodes, steps ${JSON.stringify(found.steps)}`;
+          `${found.defaultPsnrDb.toFixed(2)} dB), ${found.encodes} encodes and ${found.renders} renders, steps ${JSON.stringify(found.steps)}`;
       } catch (error) {
-        if (error instanceof RangeError) throw new CliError(`--target-psnr: ${error.message}`);
+        if (error instanceof RangeError) throw new CliError(`${searchedBy}: ${error.message}`);
         throw error;
       }
     } else {
@@ -177,7 +189,7 @@ export const command: CliCommand = {
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `${output}: ${scene.count} Gaussians, SH degree ${options.shDegree ?? scene.shDegree}, ${bytes.length} bytes ` +
-        `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), k-means on ${wantsSh ? where : '-'}, ${seconds.toFixed(1)} s${note}`,
+        `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), up [${(options.up ?? [0, -1, 0]).join(',')}], k-means on ${wantsSh ? where : '-'}, ${seconds.toFixed(1)} s${note}`,
     );
     return EXIT.ok;
   },

@@ -2,49 +2,50 @@
 // rasterizer; with no camera, a default view frames the 2nd-98th percentile box of the scene.
 import { dirname, extname, join, basename, resolve } from 'node:path';
 import { lookAt, focalFromFov, type Camera, type Vec3 } from '../../../shared/math/camera.ts';
+import { sceneExtent } from '../../../shared/math/framing.ts';
 import { capShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
 import { getGpu } from '../../gpu/device.ts';
-import { DEFAULT_UP, orbitCamera, robustBounds } from '../../render/default-camera.ts';
+import { DEFAULT_UP, framedCamera } from '../../render/default-camera.ts';
 import { encodePng } from '../../render/png.ts';
 import { rasterization } from '../../render/rasterization.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
+import { storedView } from '../stored-view.ts';
+import { backgroundOption, parseCameraSpec, upOption } from '../view-options.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
+
+export { parseCameraSpec } from '../view-options.ts';
 
 const HELP = `Usage: gs-compress render SCENE -o OUT.png [options]
 
 Renders a Gaussian scene (${SUPPORTED_FORMATS}) with the WebGPU rasterizer to an 8-bit PNG.
-Without --camera the view frames the 2nd-98th percentile box of the Gaussian centres (robust to
-floaters) from 20 degrees above, looking along world +Z (+X when --up is along Z).
+Without --camera the view is the file's default camera when a .gsz stores one, else the framing the
+<gs-scene> element uses (shared/math/framing.ts): the 1st-99th percentile box of the Gaussian centres
+(robust to floaters), grown by twice the median splat size, fits the image's width and height, seen from
+20 degrees above, looking along world +Z (+X when up is along Z). A .gsz's up axis and background are used unless --up / --background are given.
 
 Options:
   -o, --output FILE       PNG to write; with --orbit N, FILE-000.png ... FILE-<N-1>.png
-      --camera SPEC       eye=x,y,z;target=x,y,z[;up=x,y,z]   (world units; quote the ';')
+      --camera SPEC       eye=x,y,z;target=x,y,z[;up=x,y,z][;cx=PX;cy=PX] (world units; quote the ';');
+                          cx, cy: an off-centre principal point in pixels (default the image centre)
       --orbit N           N views at equal azimuth steps around the up axis
       --width W           image width in pixels (default 512)
       --height H          image height in pixels (default 384)
       --fov DEG           horizontal field of view in degrees (default 60)
-      --up x,y,z          world up (default 0,-1,0: INRIA/COLMAP scenes are +Y down)
+      --up x,y,z          world up (default: the .gsz's, else 0,-1,0: INRIA/COLMAP scenes are +Y down)
       --sh-degree N       render with at most SH degree N (0-3)
-      --background r,g,b  background colour in [0,1] (default 0,0,0)
+      --background r,g,b  background colour in [0,1] (default: the .gsz's, else 0,0,0)
       --antialiased       force the Mip-Splatting 2D filter (default: as the scene says)
   -h, --help
 
 Examples:
   gs-compress render scene.ply -o view.png
   gs-compress render scene.gsz -o orbit.png --orbit 8 --width 256 --height 256
-  gs-compress render scene.ply -o v.png --camera 'eye=0,-1,-4;target=0,0,0' --fov 50`;
-
-function vector(name: string, text: string): Vec3 {
-  const parts = text.split(',').map((s) => Number(s.trim()));
-  if (parts.length !== 3 || parts.some((v) => !Number.isFinite(v))) {
-    throw new CliError(`${name} expects x,y,z (three numbers), got '${text}'`, EXIT.usage);
-  }
-  return parts as Vec3;
-}
+  gs-compress render scene.ply -o v.png --camera 'eye=0,-1,-4;target=0,0,0' --fov 50
+  gs-compress render lego.gsz -o v.png --camera 'eye=0,-4,2;target=0,0,0;cx=300;cy=180'`;
 
 function positiveInteger(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -52,25 +53,6 @@ function positiveInteger(name: string, text: string | undefined, fallback: numbe
   if (!Number.isInteger(n) || n <= 0 || n > 16384)
     throw new CliError(`--${name} expects an integer in 1..16384, got '${text}'`, EXIT.usage);
   return n;
-}
-
-/** Parses `eye=x,y,z;target=x,y,z[;up=x,y,z]`. */
-export function parseCameraSpec(spec: string): { eye: Vec3; target: Vec3; up?: Vec3 } {
-  const fields = new Map<string, Vec3>();
-  for (const part of spec
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const [key, value] = part.split('=');
-    if (!['eye', 'target', 'up'].includes(key) || value === undefined) {
-      throw new CliError(`--camera: expected eye=x,y,z;target=x,y,z[;up=x,y,z], got '${part}'`, EXIT.usage);
-    }
-    fields.set(key, vector(`--camera ${key}`, value));
-  }
-  const eye = fields.get('eye');
-  const target = fields.get('target');
-  if (!eye || !target) throw new CliError(`--camera needs both eye= and target=, got '${spec}'`, EXIT.usage);
-  return { eye, target, up: fields.get('up') };
 }
 
 function outputPath(output: string, index: number | undefined): string {
@@ -112,9 +94,8 @@ export const command: CliCommand = {
     const fov = values.fov === undefined ? 60 : Number(values.fov);
     if (!(fov > 1 && fov < 179))
       throw new CliError(`--fov expects degrees in (1, 179), got '${values.fov}'`, EXIT.usage);
-    const up = values.up === undefined ? DEFAULT_UP : vector('--up', values.up);
-    const background =
-      values.background === undefined ? ([0, 0, 0] as Vec3) : vector('--background', values.background);
+    const givenUp = upOption(values.up);
+    const givenBackground = backgroundOption(values.background);
     const shDegree = shDegreeOption(values['sh-degree']);
     if (values.camera !== undefined && orbit !== undefined)
       throw new CliError('--camera and --orbit are exclusive', EXIT.usage);
@@ -129,7 +110,12 @@ export const command: CliCommand = {
       throw error;
     }
     if (shDegree !== undefined) scene = capShDegree(scene, shDegree);
-    const bounds = robustBounds(scene.positions, scene.count);
+    const stored = await storedView(input);
+    const up: Vec3 = givenUp ?? stored.up ?? DEFAULT_UP;
+    // `--background none` renders on black, ignoring the file's.
+    const background: Vec3 =
+      givenBackground === null ? [0, 0, 0] : (givenBackground ?? stored.background ?? [0, 0, 0]);
+    const box = stored.focus ?? sceneExtent(scene.positions, scene.logScales, scene.count);
     const cameras: Camera[] = [];
     if (spec) {
       const fx = focalFromFov((fov * Math.PI) / 180, width);
@@ -138,15 +124,27 @@ export const command: CliCommand = {
         height,
         fx,
         fy: fx,
+        cx: spec.cx ?? width / 2,
+        cy: spec.cy ?? height / 2,
+        viewMatrix: lookAt(spec.eye, spec.target, spec.up ?? up),
+      });
+    } else if (stored.camera && orbit === undefined && values.fov === undefined) {
+      // The file's default camera keeps its vertical field of view.
+      const fy = height / 2 / Math.tan((stored.camera.fovY * Math.PI) / 360);
+      cameras.push({
+        width,
+        height,
+        fx: fy,
+        fy,
         cx: width / 2,
         cy: height / 2,
-        viewMatrix: lookAt(spec.eye, spec.target, spec.up ?? up),
+        viewMatrix: lookAt(stored.camera.eye, stored.camera.target, up),
       });
     } else {
       const views = orbit ?? 1;
       for (let i = 0; i < views; i++) {
         cameras.push(
-          orbitCamera(bounds, { width, height, fovDegrees: fov, up, azimuthDegrees: (360 * i) / views }),
+          framedCamera(box, { width, height, fovDegrees: fov, up, azimuthDegrees: (360 * i) / views }),
         );
       }
     }

@@ -7,7 +7,13 @@ import { createStorage } from '../gpu-buffers.ts';
 export interface TrainingViews {
   cameras: Camera[];
   split: { train: number[]; test: number[] };
+  /** Background of the evaluation renders and of the targets' transparent pixels. */
   background: Rgb;
+  /**
+   * Train against a different random background each iteration (background.ts): opaque photos have no
+   * transparency to learn, and a varying background keeps the scene from leaning on a fixed one.
+   */
+  randomBackground?: boolean;
   /** 3DGS cameras_extent: position learning rates scale with it. */
   sceneExtent: number;
   /** [H, W, 3] target on the CPU (evaluation). */
@@ -24,6 +30,7 @@ export function datasetViews(device: GPUDevice, ds: Dataset): TrainingViews {
     cameras: ds.cameras,
     split: ds.split,
     background: ds.background,
+    randomBackground: ds.images.opaque,
     sceneExtent: ds.sceneExtent,
     image: (i) => ds.images.get(i),
     target(i) {

@@ -1,7 +1,7 @@
 // Packs a Camera into the `Camera` uniform struct of shared/wgsl/projection.wgsl (96 bytes):
 // view mat4x4f @0, focal vec2f @64, principal vec2f @72, size vec2u @80, padding to 96.
 // The field order is checked against the WGSL source by camera-uniform.test.ts.
-import type { Camera } from '../../shared/math/camera.ts';
+import type { Camera } from './camera.ts';
 
 export const CAMERA_UNIFORM_BYTES = 96;
 /** Field names in declaration order, as in the WGSL struct. */

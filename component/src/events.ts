@@ -1,0 +1,59 @@
+// The element's public event types: what `addEventListener` on a <gs-scene> hands the listener, and the
+// `code` of its `error` event. Types only (nothing runs at import).
+import type { GszErrorCode } from '../../shared/format/gsz-error.ts';
+import type { CameraPose } from './orbit-camera.ts';
+import type { SplatBudget } from './render/splat-budget.ts';
+import type { Progress } from './worker-protocol.ts';
+
+/** `error` event codes: the element's own, and the .gsz decoder's (`GszErrorCode`). */
+export type GsSceneErrorCode =
+  | 'webgpu-unavailable' // no WebGPU, no adapter, or the device request failed: the fallback content shows
+  | 'device-lost' // the GPU device was lost again after one recovery
+  | 'not-found' // HTTP 404 for `src`
+  | 'http-error' // any other non-2xx response
+  | 'network-error' // fetch failed or the response had no body
+  | 'worker-error' // the decode Worker could not start or crashed
+  | 'decode-error' // an unexpected failure while decoding
+  | 'aborted' // disconnected while waiting for the GPU
+  | 'limit' // the GPU cannot hold the scene (or no more of it): what loaded stays drawn
+  | 'error' // anything else (the message says what)
+  | GszErrorCode;
+
+export type GsSceneProgressDetail = Progress;
+export interface GsSceneErrorDetail {
+  code: GsSceneErrorCode;
+  message: string;
+}
+export interface GsSceneFirstFrameDetail {
+  /** Gaussians loaded when the first frame was drawn. */
+  splatsLoaded: number;
+  /** Gaussians drawn in it (the first, most important ones). */
+  splatsDrawn: number;
+}
+export interface GsSceneLoadDetail {
+  /** Gaussians loaded and drawn. */
+  splatCount: number;
+}
+export type GsSceneCameraDetail = CameraPose;
+/** {splatsTotal, splatsKept, reason, message, bytesPerSplat}: see render/splat-budget.ts. */
+export type GsSceneBudgetDetail = SplatBudget;
+
+export type GsSceneProgressEvent = CustomEvent<GsSceneProgressDetail>;
+export type GsSceneErrorEvent = CustomEvent<GsSceneErrorDetail>;
+export type GsSceneFirstFrameEvent = CustomEvent<GsSceneFirstFrameDetail>;
+export type GsSceneLoadEvent = CustomEvent<GsSceneLoadDetail>;
+export type GsSceneCameraChangeEvent = CustomEvent<GsSceneCameraDetail>;
+export type GsSceneBudgetEvent = CustomEvent<GsSceneBudgetDetail>;
+
+/** The element's own events (they replace the DOM's `error`, `progress` and `load` types on it). */
+export interface GsSceneEvents {
+  progress: GsSceneProgressEvent;
+  'first-frame': GsSceneFirstFrameEvent;
+  load: GsSceneLoadEvent;
+  error: GsSceneErrorEvent;
+  'camera-change': GsSceneCameraChangeEvent;
+  budget: GsSceneBudgetEvent;
+}
+
+/** Every event a <gs-scene> dispatches or receives, for typed `addEventListener`. */
+export type GsSceneEventMap = Omit<HTMLElementEventMap, keyof GsSceneEvents> & GsSceneEvents;
