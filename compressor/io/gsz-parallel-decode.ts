@@ -5,9 +5,10 @@
 // last chunk is most of it (biker: 65%). This thread and `threads - 1` worker_threads claim parts from a
 // shared counter, costliest first, and write into SharedArrayBuffer-backed columns, so nothing is copied
 // back. This thread starts decoding at once: workers join when they are up (~50 ms each, plus ~0.1 s once
-// per process to bundle the worker, see workerSource), so a small file costs little more than the serial
+// per process to bundle the worker from sources, see workerEntry), so a small file costs little more than the serial
 // decoder; they are kept (unreferenced while idle) for the next call. On any failure the serial decoder
 // runs again, to throw exactly its error.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -39,16 +40,25 @@ export interface ParallelDecodeOptions {
   callerDecodes?: boolean;
 }
 
-let source: Promise<string | undefined> | undefined;
+/** A built worker file, or the worker's bundled source (run with `eval`). */
+type WorkerEntry = URL | string;
+let entry: Promise<WorkerEntry | undefined> | undefined;
 /**
- * The worker as one plain-JS bundle (esbuild, which tsx brings along), built once per process: a worker that
- * loaded the TypeScript through tsx itself took ~0.3 s to start here, longer than decoding biker.
- * undefined where esbuild is unavailable (then everything decodes on this thread).
+ * Where the worker comes from, found once per process. compressor/dist (scripts/build-compress.mjs) ships it
+ * built, beside this module's chunk or one folder up. From the TypeScript sources it is bundled to plain JS
+ * with esbuild (a worker loading the TypeScript through tsx itself took ~0.3 s to start here, longer than
+ * decoding biker). undefined where neither works: then everything decodes on this thread.
  */
-function workerSource(): Promise<string | undefined> {
-  source ??= (async () => {
+function workerEntry(): Promise<WorkerEntry | undefined> {
+  entry ??= (async () => {
+    for (const path of ['./gsz-decode-worker.js', '../gsz-decode-worker.js']) {
+      const url = new URL(path, import.meta.url);
+      if (existsSync(url)) return url;
+    }
     try {
-      const { build } = await import('esbuild');
+      // A computed specifier, so the compressor/dist build (which ships the worker built) leaves esbuild out.
+      const esbuild = 'esbuild';
+      const { build } = (await import(esbuild)) as typeof import('esbuild');
       const result = await build({
         entryPoints: [fileURLToPath(new URL('./gsz-decode-worker.ts', import.meta.url))],
         bundle: true,
@@ -63,7 +73,7 @@ function workerSource(): Promise<string | undefined> {
       return undefined;
     }
   })();
-  return source;
+  return entry;
 }
 
 function sharedFloats(length: number): Float32Array {
@@ -112,10 +122,13 @@ interface JobHandlers {
 const jobs = new Map<number, JobHandlers>();
 let nextJob = 0;
 
-function pooledWorker(code: string, k: number): PooledWorker {
+function pooledWorker(code: WorkerEntry, k: number): PooledWorker {
   const existing = pool[k];
   if (existing) return existing;
-  const worker = new Worker(code, { eval: true, execArgv: [] });
+  const worker =
+    typeof code === 'string'
+      ? new Worker(code, { eval: true, execArgv: [] })
+      : new Worker(code, { execArgv: [] });
   const pooled: PooledWorker = { worker, jobs: 0 };
   pool[k] = pooled;
   worker.on('message', (m: DecodeWorkerMessage) => jobs.get(m.job)?.message(m));
@@ -190,7 +203,7 @@ export async function decodeGszParallel(
     },
     lost: fail,
   });
-  const start = (code: string): void => {
+  const start = (code: WorkerEntry): void => {
     for (let i = 0; i < workerCount; i++) {
       if (failure || Atomics.load(control, CONTROL.next) >= order.length) return;
       const pooled = pooledWorker(code, i);
@@ -202,7 +215,7 @@ export async function decodeGszParallel(
   };
   let workersUp = false;
   if (workerCount > 0) {
-    const code = workerSource();
+    const code = workerEntry();
     if (!callerDecodes) workersUp = (await code) !== undefined;
     void code.then((js) => {
       if (js) start(js);
