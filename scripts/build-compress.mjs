@@ -21,7 +21,12 @@ const external = Object.keys(packageJson.dependencies);
 rmSync(outdir, { recursive: true, force: true });
 const started = performance.now();
 const result = await build({
-  entryPoints: { cli: `${dir}/cli/main.ts`, index: `${dir}/index.ts` },
+  // The parallel .gsz decoder's worker_threads entry (compressor/io/gsz-parallel-decode.ts finds it here).
+  entryPoints: {
+    cli: `${dir}/cli/main.ts`,
+    index: `${dir}/index.ts`,
+    'gsz-decode-worker': `${dir}/io/gsz-decode-worker.ts`,
+  },
   outdir,
   bundle: true,
   splitting: true,

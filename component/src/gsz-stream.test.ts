@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateDemoGaussians } from '../../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../../compressor/pack/gsz-encoder.ts';
-import { decodeGsz, GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { decodeGsz, decodeGszHeader, GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { type ChunkDecoder, DecodePool, decodePoolSize, serveDecodes } from './decode-pool.ts';
 import { reorderChunks, rewriteHeader } from '../../e2e/gsz-tamper.ts';
 import { readGszStream } from './gsz-stream.ts';
 import { packSplats } from './render/packed-splats.ts';
@@ -44,8 +45,14 @@ function readerOf(
   return reader as unknown as ReadableStreamDefaultReader<Uint8Array> & { cancelled: boolean };
 }
 
-async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number, bytes = file) {
-  const expected = packSplats(decodeGsz(file));
+async function stream(
+  sizes: number[],
+  maxSplats = Infinity,
+  stopAt?: number,
+  decoder?: ChunkDecoder,
+  bytes = file,
+) {
+  const expected = packSplats(decodeGsz(bytes));
   const splats = new Uint32Array(expected.splats.length);
   const shRest = new Uint32Array(expected.shRest.length);
   const stride = expected.shRest.length / expected.count;
@@ -54,23 +61,28 @@ async function stream(sizes: number[], maxSplats = Infinity, stopAt?: number, by
   let count = -1;
   let lastBytes = 0;
   const reader = readerOf(bytes, sizes, stopAt);
-  await readGszStream(reader, maxSplats, {
-    header(scene) {
-      count = scene.count;
+  await readGszStream(
+    reader,
+    maxSplats,
+    {
+      header(scene) {
+        count = scene.count;
+      },
+      chunk(first, packed) {
+        // New chunks extend the loaded prefix; a chunk sent again (DC-only before the codebook) overwrites.
+        assert.ok(first <= next, 'chunks arrive as a growing prefix');
+        next = Math.max(next, first + packed.count);
+        splats.set(packed.splats, first * SPLAT_WORDS);
+        shRest.set(packed.shRest, first * stride);
+        calls++;
+      },
+      bytes(loaded) {
+        assert.ok(loaded >= lastBytes, 'byte count is monotonic');
+        lastBytes = loaded;
+      },
     },
-    chunk(first, packed) {
-      // New chunks extend the loaded prefix; a chunk sent again (DC-only before the codebook) overwrites.
-      assert.ok(first <= next, 'chunks arrive as a growing prefix');
-      next = Math.max(next, first + packed.count);
-      splats.set(packed.splats, first * SPLAT_WORDS);
-      shRest.set(packed.shRest, first * stride);
-      calls++;
-    },
-    bytes(loaded) {
-      assert.ok(loaded >= lastBytes, 'byte count is monotonic');
-      lastBytes = loaded;
-    },
-  });
+    decoder,
+  );
   return {
     count,
     loaded: next,
@@ -114,6 +126,25 @@ test('a stream that ends early is a truncated error naming what was missing', as
   );
 });
 
+// The Worker pool's protocol, run over in-process MessageChannels (the element runs serveDecodes in helper
+// Workers): a file of many chunks, decoded by the reading side and two helpers.
+const many = await encodeGsz(generateDemoGaussians({ count: 4000, seed: 5, shDegree: 1 }), {
+  firstChunk: 300,
+  chunkGrowth: 1.5,
+  maxChunk: 500,
+  codebookSize: 32,
+  kmeansIterations: 2,
+});
+
+function poolWithHelpers(helpers: number, splitAt?: number): DecodePool {
+  const ports = Array.from({ length: helpers }, () => {
+    const channel = new MessageChannel();
+    serveDecodes(channel.port2);
+    return channel.port1;
+  });
+  return new DecodePool(ports, splitAt);
+}
+
 test('chunks stored out of index order are all emitted, numbered in arrival order', async () => {
   // Chunks 500, 1000, 1000 Gaussians, stored in the order 2, 0, 1 (the format allows any order).
   const shuffled = reorderChunks(file, [2, 0, 1]);
@@ -133,12 +164,12 @@ test('chunks stored out of index order are all emitted, numbered in arrival orde
     return out.subarray(0, n * SPLAT_WORDS);
   };
   for (const sizes of [[shuffled.length], [777]]) {
-    const got = await stream(sizes, Infinity, undefined, shuffled);
+    const got = await stream(sizes, Infinity, undefined, undefined, shuffled);
     assert.equal(got.count, 2500);
     assert.equal(got.loaded, 2500, 'every Gaussian, not just the chunk stored first');
     assert.deepEqual(got.splats, inArrivalOrder(2500));
   }
-  const prefix = await stream([4096], 1200, undefined, shuffled);
+  const prefix = await stream([4096], 1200, undefined, undefined, shuffled);
   assert.equal(prefix.loaded, 1200);
   assert.deepEqual(prefix.splats, inArrivalOrder(1200));
 });
@@ -152,7 +183,7 @@ test('headers that cannot be drawn are corrupt errors: zero up, bounds missing o
   ];
   for (const [what, mutate, message] of cases) {
     await assert.rejects(
-      stream([4096], Infinity, undefined, rewriteHeader(file, mutate)),
+      stream([4096], Infinity, undefined, undefined, rewriteHeader(file, mutate)),
       (e: unknown) => e instanceof GszFormatError && e.code === 'corrupt' && message.test(e.message),
       what,
     );
@@ -163,6 +194,7 @@ test('headers that cannot be drawn are corrupt errors: zero up, bounds missing o
       await stream(
         [4096],
         Infinity,
+        undefined,
         undefined,
         rewriteHeader(file, () => undefined),
       )
@@ -191,4 +223,98 @@ test('a section longer than its Gaussians can need is a limit error before it is
       e instanceof GszFormatError && e.code === 'limit' && /chunk 2 stores 1000/.test(e.message),
   );
   assert.equal(chunks, 0, 'refused at the header, before any chunk');
+});
+
+test('a pool of helpers streams the same Gaussians, in chunk order', async () => {
+  const chunks = decodeGszHeader(many).chunks.length;
+  assert.ok(chunks >= 8, `${chunks} chunks`);
+  const expected = packSplats(decodeGsz(many));
+  for (const sizes of [[many.length], [777]]) {
+    const pool = poolWithHelpers(2);
+    const helped = { count: 0 };
+    const decode = pool.decode.bind(pool);
+    pool.decode = (index, bytes, count, local) => {
+      if (!local) helped.count++;
+      return decode(index, bytes, count, local);
+    };
+    try {
+      const got = await stream(sizes, Infinity, undefined, pool, many);
+      assert.equal(got.loaded, 4000);
+      assert.deepEqual(got.splats, expected.splats);
+      assert.deepEqual(got.shRest, expected.shRest);
+      assert.ok(helped.count >= chunks - 1, 'every chunk after the first may go to a helper');
+    } finally {
+      pool.close();
+    }
+  }
+});
+
+test('a chunk that fails in a helper ends the stream with its GszFormatError', async () => {
+  const header = decodeGszHeader(many);
+  const bad = many.slice();
+  const c = header.chunks[header.chunks.length - 1];
+  bad[c.offset + (c.length >> 1)] ^= 0x5a;
+  let expected: unknown;
+  try {
+    decodeGsz(bad);
+  } catch (e) {
+    expected = e;
+  }
+  assert.ok(expected instanceof GszFormatError);
+  const pool = poolWithHelpers(3);
+  try {
+    await assert.rejects(stream([many.length], Infinity, undefined, pool, bad), (e: unknown) => {
+      assert.ok(e instanceof GszFormatError);
+      assert.equal(e.code, expected.code);
+      assert.equal(e.message, expected.message);
+      return true;
+    });
+  } finally {
+    pool.close();
+  }
+});
+
+test('the pool is sized from hardwareConcurrency, at least 1 and at most 4 Workers', () => {
+  assert.equal(decodePoolSize(1), 1);
+  assert.equal(decodePoolSize(3), 3);
+  assert.equal(decodePoolSize(16), 4);
+  assert.equal(decodePoolSize(undefined), 2, 'unknown core count: two');
+  assert.equal(decodePoolSize(0), 2);
+});
+
+test('large chunks split by parts between the threads give the same Gaussians and errors', async () => {
+  const expected = packSplats(decodeGsz(many));
+  for (const helpers of [1, 3]) {
+    // Every chunk after the first (>= 300 Gaussians) is split.
+    const pool = poolWithHelpers(helpers, 300);
+    try {
+      const got = await stream([many.length], Infinity, undefined, pool, many);
+      assert.deepEqual(got.splats, expected.splats);
+      assert.deepEqual(got.shRest, expected.shRest);
+    } finally {
+      pool.close();
+    }
+  }
+  const header = decodeGszHeader(many);
+  const c = header.chunks[3];
+  // Damage the SH index column: the checksum (part 0) and the SH part fail on different threads.
+  const bad = many.slice();
+  bad[c.offset + c.columnLengths.slice(0, 5).reduce((a, b) => a + b, 0) + 2] ^= 0xff;
+  let expectedError: unknown;
+  try {
+    decodeGsz(bad);
+  } catch (e) {
+    expectedError = e;
+  }
+  assert.ok(expectedError instanceof GszFormatError);
+  const pool = poolWithHelpers(2, 300);
+  try {
+    await assert.rejects(stream([bad.length], Infinity, undefined, pool, bad), (e: unknown) => {
+      assert.ok(e instanceof GszFormatError);
+      assert.equal(e.message, expectedError.message);
+      return true;
+    });
+  } finally {
+    pool.close();
+  }
 });

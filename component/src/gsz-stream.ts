@@ -5,7 +5,6 @@
 // whatever their index, and numbered as they are emitted: the viewer's Gaussians [0, n) are always the
 // n received so far (the format allows sections in any order).
 import {
-  decodeGszChunk,
   decodeGszCodebook,
   decodeGszHeader,
   GszFormatError,
@@ -13,9 +12,10 @@ import {
   gszPreambleLength,
   type GszHeader,
 } from '../../shared/format/gsz-decoder.ts';
+import { type ChunkDecoder, DecodePool } from './decode-pool.ts';
 import { checkDrawable } from './header-sanity.ts';
 import type { ByteReader } from './network-reader.ts';
-import { packSplats, type PackedSplats } from './render/packed-splats.ts';
+import type { PackedSplats } from './render/packed-splats.ts';
 import { shRestWords } from './render/splat-layout.ts';
 import type { SceneInfo } from './worker-protocol.ts';
 
@@ -72,19 +72,28 @@ class ByteQueue {
 }
 
 /**
- * Reads a .gsz from `reader`, stopping after `maxSplats` Gaussians (then cancels the reader).
- * Throws GszFormatError for malformed, truncated or undrawable input (header-sanity.ts); failures of
- * `reader` itself propagate unchanged.
+ * Reads a .gsz from `reader`, stopping after `maxSplats` Gaussians (then cancels the reader). Chunks are
+ * decoded by `decoder` (default: on this thread), several at a time when it has helpers, and passed to
+ * `on.chunk` in the order they are stored, each placed after the Gaussians already passed (so a file whose
+ * chunks are stored out of order still yields a full prefix). Throws GszFormatError for malformed,
+ * truncated or undrawable input (header-sanity.ts), and the first error of any decode; failures of `reader`
+ * itself propagate unchanged.
  */
 export async function readGszStream(
   reader: ByteReader,
   maxSplats: number,
   on: GszStreamCallbacks,
+  decoder: ChunkDecoder = new DecodePool([]),
 ): Promise<void> {
   const queue = new ByteQueue();
+  // The first failed decode, raced against every wait below so it ends the load at once.
+  let failed: ((e: unknown) => void) | undefined;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  failure.catch(() => undefined);
+  const guard = <T>(p: Promise<T>): Promise<T> => Promise.race([p, failure]);
   const need = async (end: number, what: string): Promise<void> => {
     while (queue.end < end) {
-      const { done, value } = await reader.read();
+      const { done, value } = await guard(reader.read());
       if (done)
         throw new GszFormatError('truncated', `stream ended at byte ${queue.end}, ${what} needs ${end}`);
       queue.push(value);
@@ -108,6 +117,7 @@ export async function readGszStream(
     camera: header.camera,
   };
   on.header(scene, header);
+  decoder.start(header);
 
   // Sections in file order: the codebook (if any) and the chunks.
   type Section = { offset: number; length: number; chunk: number };
@@ -116,29 +126,41 @@ export async function readGszStream(
     sections.push({ offset: header.codebook.offset, length: header.codebook.length, chunk: -1 });
   sections.sort((a, b) => a.offset - b.offset);
 
-  let codebook: Float32Array | undefined;
-  /** Gaussians emitted so far: the next chunk becomes the viewer's Gaussians from here. */
-  let emitted = 0;
+  let haveCodebook = false;
+  /** Gaussians placed so far, in storage order: the next chunk becomes the viewer's Gaussians from here. */
+  let placed = 0;
   // Chunks that came before the codebook are shown DC-only at once, then decoded again (and sent again,
   // overwriting the same range) when the codebook arrives.
   const withoutSh: { chunk: number; bytes: Uint8Array; at: number }[] = [];
-  const emit = (chunk: number, bytes: Uint8Array, again?: number): void | Promise<void> => {
-    const decoded = decodeGszChunk(header, chunk, bytes, codebook);
-    const at = again ?? emitted;
-    const n = Math.min(decoded.count, total - at);
-    if (n <= 0) return;
-    const packed = packSplats(decoded, n);
-    if (packed.shDegree !== header.shDegree) {
-      packed.shDegree = header.shDegree;
-      packed.shRest = new Uint32Array(n * shRestWords(header.shDegree));
-      withoutSh.push({ chunk, bytes: bytes.slice(), at });
-    }
-    if (again === undefined) emitted += n;
-    return on.chunk(at, packed);
+  // Emissions chain in storage order; `inFlight` holds each started chunk's emission, oldest first.
+  let emitted: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
+  let first = true;
+  const emit = (chunk: number, bytes: Uint8Array, again?: number): Promise<void> => {
+    const at = again ?? placed;
+    const n = Math.min(header.chunks[chunk].count, total - at);
+    if (n <= 0) return emitted;
+    if (again === undefined) placed += n;
+    if (header.shDegree > 0 && !haveCodebook) withoutSh.push({ chunk, bytes: bytes.slice(), at });
+    const result = decoder.decode(chunk, bytes, n, first);
+    first = false;
+    result.catch((e) => failed?.(e));
+    emitted = emitted.then(async () => {
+      const packed = await result;
+      // Decoded before the codebook: DC only, SH rest zero until the chunk is sent again.
+      if (packed.shDegree !== header.shDegree) {
+        packed.shDegree = header.shDegree;
+        packed.shRest = new Uint32Array(n * shRestWords(header.shDegree));
+      }
+      await on.chunk(at, packed);
+    });
+    emitted.catch((e) => failed?.(e));
+    inFlight.push(emitted);
+    return emitted;
   };
   for (const section of sections) {
     // Once every wanted Gaussian is in, only a codebook still owed to them is worth reading.
-    if (section.chunk >= 0 && emitted >= total) {
+    if (section.chunk >= 0 && placed >= total) {
       if (withoutSh.length === 0) break;
       continue;
     }
@@ -146,15 +168,19 @@ export async function readGszStream(
     await need(end, section.chunk < 0 ? 'the SH codebook' : `chunk ${section.chunk}`);
     const bytes = queue.slice(section.offset, end);
     if (section.chunk < 0) {
-      codebook = decodeGszCodebook(header, bytes);
+      const codebook = decodeGszCodebook(header, bytes);
+      decoder.setCodebook(codebook);
+      haveCodebook = true;
       for (const pending of withoutSh.splice(0)) emit(pending.chunk, pending.bytes, pending.at);
     } else {
-      const hold = emit(section.chunk, bytes);
-      queue.drop(end);
-      if (hold) await hold;
-      continue;
+      const isFirst = first;
+      const done = emit(section.chunk, bytes);
+      // The first chunk waits for its hold (the element's first frame); later ones only for room.
+      if (isFirst) await guard(done);
+      while (inFlight.length >= decoder.capacity) await guard(inFlight.shift() as Promise<void>);
     }
     queue.drop(end);
   }
+  await guard(emitted);
   await reader.cancel().catch(() => undefined);
 }

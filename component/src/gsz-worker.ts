@@ -1,9 +1,12 @@
 // Decode Worker entry (bundled to one IIFE string and started from a Blob URL, see stream-controller.ts):
 // fetches the .gsz itself, so compressed bytes never touch the main thread, decodes each chunk as it
 // arrives and posts viewer-packed Gaussians with their buffers transferred (no copies, no
-// SharedArrayBuffer). The main thread cancels by terminating the Worker. Transfer failures and stalls
-// are network-reader.ts's; every failure is posted as an `error` message with the element's code.
+// SharedArrayBuffer). Chunks after the first are shared with helper Workers (the same source, told to
+// 'serve' a port; decode-pool.ts) and still posted in chunk order. The main thread cancels by terminating
+// the Workers. Transfer failures and stalls are network-reader.ts's; every failure is posted as an `error`
+// message with the element's code.
 import { GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { DecodePool, packedTransfers, serveDecodes } from './decode-pool.ts';
 import { readGszStream } from './gsz-stream.ts';
 import { LoadError, NetworkReader } from './network-reader.ts';
 import type { LoadRequest, MainMessage, Progress, WorkerMessage } from './worker-protocol.ts';
@@ -27,12 +30,15 @@ let resume: (() => void) | undefined;
 const resumed = new Promise<void>((r) => (resume = r));
 
 scope.onmessage = (event) => {
-  if (event.data.type === 'load') void load(event.data);
-  else if (event.data.type === 'resume') resume?.();
+  const m = event.data;
+  if (m.type === 'load') void load(m);
+  else if (m.type === 'resume') resume?.();
+  else if (m.type === 'serve') serveDecodes(m.port);
 };
 
 async function load(request: LoadRequest): Promise<void> {
   const progress: Progress = { bytesLoaded: 0, splatsLoaded: 0 };
+  const pool = new DecodePool(request.decoders);
   try {
     const reader = new NetworkReader(request.url, request.stallTimeoutMs);
     const response = await reader.open();
@@ -41,30 +47,34 @@ async function load(request: LoadRequest): Promise<void> {
     if (!response.headers.get('content-encoding') && Number.isFinite(length) && length > 0)
       progress.bytesTotal = length;
     let lastPost = -Infinity; // the first bytes are reported at once (a Worker's clock starts near 0)
-    await readGszStream(reader, request.maxSplats, {
-      header(scene) {
-        progress.splatsTotal = scene.count;
-        scope.postMessage({ type: 'header', scene, progress: { ...progress } });
+    await readGszStream(
+      reader,
+      request.maxSplats,
+      {
+        header(scene) {
+          progress.splatsTotal = scene.count;
+          scope.postMessage({ type: 'header', scene, progress: { ...progress } });
+        },
+        chunk(first, packed) {
+          progress.splatsLoaded = Math.max(progress.splatsLoaded, first + packed.count);
+          scope.postMessage(
+            { type: 'chunk', first, packed, progress: { ...progress } },
+            packedTransfers(packed),
+          );
+          if (first === 0)
+            return Promise.race([resumed, new Promise<void>((r) => setTimeout(r, FIRST_FRAME_WAIT_MS))]);
+        },
+        bytes(loaded) {
+          progress.bytesLoaded = loaded;
+          const now = performance.now();
+          if (now - lastPost >= PROGRESS_INTERVAL_MS) {
+            lastPost = now;
+            scope.postMessage({ type: 'progress', progress: { ...progress } });
+          }
+        },
       },
-      chunk(first, packed) {
-        progress.splatsLoaded = Math.max(progress.splatsLoaded, first + packed.count);
-        scope.postMessage({ type: 'chunk', first, packed, progress: { ...progress } }, [
-          packed.splats.buffer,
-          packed.shRest.buffer,
-          packed.positions.buffer,
-        ]);
-        if (first === 0)
-          return Promise.race([resumed, new Promise<void>((r) => setTimeout(r, FIRST_FRAME_WAIT_MS))]);
-      },
-      bytes(loaded) {
-        progress.bytesLoaded = loaded;
-        const now = performance.now();
-        if (now - lastPost >= PROGRESS_INTERVAL_MS) {
-          lastPost = now;
-          scope.postMessage({ type: 'progress', progress: { ...progress } });
-        }
-      },
-    });
+      pool,
+    );
     scope.postMessage({ type: 'done', progress: { ...progress } });
   } catch (e) {
     const code = e instanceof GszFormatError || e instanceof LoadError ? e.code : 'decode-error';
@@ -74,5 +84,7 @@ async function load(request: LoadRequest): Promise<void> {
       code,
       message: e instanceof GszFormatError ? `${request.url}: ${message}` : message,
     });
+  } finally {
+    pool.close();
   }
 }

@@ -1,10 +1,19 @@
 // Streams a .gsz into the element: starts a decode Worker per load (from a Blob URL of the bundled
-// worker source, so a CDN `<script type="module">` needs no second file), forwards its messages, and
-// cancels by terminating the Worker (on src change and in hostDisconnected).
+// worker source, so a CDN `<script type="module">` needs no second file) and helper Workers it decodes
+// chunks on (decodePoolSize), forwards its messages, and cancels by terminating the Workers (on src change
+// and in hostDisconnected).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import workerSource from './gsz-worker.ts?worker-source';
 import type { PackedSplats } from './render/packed-splats.ts';
-import type { LoadRequest, Progress, ResumeRequest, SceneInfo, WorkerMessage } from './worker-protocol.ts';
+import { decodePoolSize } from './decode-pool.ts';
+import type {
+  LoadRequest,
+  Progress,
+  ResumeRequest,
+  SceneInfo,
+  ServeRequest,
+  WorkerMessage,
+} from './worker-protocol.ts';
 
 export interface StreamCallbacks {
   onHeader(scene: SceneInfo, progress: Progress): void;
@@ -24,6 +33,7 @@ function startWorker(): Worker {
 
 export class StreamController implements ReactiveController {
   private worker: Worker | undefined;
+  private helpers: Worker[] = [];
 
   constructor(
     host: ReactiveControllerHost,
@@ -76,13 +86,29 @@ export class StreamController implements ReactiveController {
           break;
       }
     };
-    worker.onerror = (event) => {
+    const onWorkerError = (event: ErrorEvent): void => {
       if (this.worker !== worker) return;
       this.cancel();
       this.callbacks.onError('worker-error', event.message || 'decode worker failed');
     };
-    const request: LoadRequest = { type: 'load', url, maxSplats, stallTimeoutMs };
-    worker.postMessage(request);
+    worker.onerror = onWorkerError;
+    const decoders: MessagePort[] = [];
+    for (let i = 1; i < decodePoolSize(navigator.hardwareConcurrency); i++) {
+      let helper: Worker;
+      try {
+        helper = startWorker();
+      } catch {
+        break; // fewer helpers: the loading Worker decodes what they would have
+      }
+      helper.onerror = onWorkerError;
+      const channel = new MessageChannel();
+      const serve: ServeRequest = { type: 'serve', port: channel.port2 };
+      helper.postMessage(serve, [channel.port2]);
+      decoders.push(channel.port1);
+      this.helpers.push(helper);
+    }
+    const request: LoadRequest = { type: 'load', url, maxSplats, stallTimeoutMs, decoders };
+    worker.postMessage(request, decoders);
   }
 
   /** The first frame is out: the Worker may decode the chunks after the first (see gsz-worker.ts). */
@@ -94,5 +120,6 @@ export class StreamController implements ReactiveController {
   cancel(): void {
     this.worker?.terminate();
     this.worker = undefined;
+    for (const helper of this.helpers.splice(0)) helper.terminate();
   }
 }

@@ -1,4 +1,5 @@
-// Messages between the element's StreamController (main thread) and the decode Worker (gsz-worker.ts).
+// Messages between the element's StreamController (main thread) and the decode Workers (gsz-worker.ts): the
+// loading Worker, and helpers it hands chunks to (their own protocol: decode-pool.ts).
 import type { PackedSplats } from './render/packed-splats.ts';
 
 type Vec3 = [number, number, number];
@@ -11,6 +12,14 @@ export interface LoadRequest {
   maxSplats: number;
   /** Longest wait for the response or the next bytes before the load fails as stalled (Infinity: none). */
   stallTimeoutMs: number;
+  /** One port per helper Worker serving decodes (decode-pool.ts); empty: this Worker decodes alone. */
+  decoders: MessagePort[];
+}
+
+/** Makes a Worker a decode helper: it answers DecodePool requests on `port` (from the loading Worker). */
+export interface ServeRequest {
+  type: 'serve';
+  port: MessagePort;
 }
 
 /** Sent once the element's first frame is out: the Worker holds back the chunks after the first until
@@ -20,7 +29,7 @@ export interface ResumeRequest {
 }
 
 /** Messages from the main thread to the Worker. */
-export type MainMessage = LoadRequest | ResumeRequest;
+export type MainMessage = LoadRequest | ResumeRequest | ServeRequest;
 
 export interface SceneInfo {
   /** Gaussians that will be loaded: min(file count, maxSplats). */

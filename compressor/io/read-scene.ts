@@ -3,7 +3,7 @@
 //   "ply"        INRIA float PLY, or PlayCanvas compressed PLY (told apart by the header's elements)
 //   "NGSP"/gzip  Niantic SPZ (v2/v3 gzip, v4 raw header + zstd)
 //   "PK\3\4"     PlayCanvas SOG bundle (.sog); a SOG meta.json with its textures beside it also works
-//   "\x89GSZ"    our own .gsz (decoded by shared/format, GszFormatError -> SceneReadError)
+//   "\x89GSZ"    our own .gsz (decoded by shared/format on several threads, GszFormatError -> SceneReadError)
 //   "glTF"       binary glTF with KHR_gaussian_splatting (.glb); a .gltf JSON file by its extension
 //   .splat       antimatter15 splat (no magic)
 //   lod-meta.json  PlayCanvas streamed SOG, read at its finest level; a folder holding lod-meta.json or
@@ -13,10 +13,11 @@
 // limits of scene-limits.ts.
 import { stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { decodeGsz, GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { GszFormatError } from '../../shared/format/gsz-decoder.ts';
 import { GSZ_MAGIC } from '../../shared/format/gsz-layout.ts';
 import type { GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { openOrThrow, readWholeFile } from './file-read.ts';
+import { decodeGszParallel } from './gsz-parallel-decode.ts';
 import { decodeGltf } from './read-gltf.ts';
 import { readPly } from './read-ply.ts';
 import { decodeSogBundle, readSogFolder } from './read-sog.ts';
@@ -128,7 +129,7 @@ async function readSceneUnchecked(path: string): Promise<GaussianScene> {
     case 'gsz': {
       const bytes = await readWholeFile(path);
       try {
-        return decodeGsz(bytes);
+        return await decodeGszParallel(bytes);
       } catch (error) {
         if (error instanceof GszFormatError) throw new SceneReadError(path, error.message);
         throw error;

@@ -120,11 +120,10 @@ export function decodePositionKeys(bytes: Uint8Array, keys: Float64Array, n: num
       let lo = 0;
       for (let b = 0; b < rest; b++) {
         range >>>= 1;
-        let bit = 0;
-        if ((code ^ SIGN) >= (range ^ SIGN)) {
-          code = (code - range) | 0;
-          bit = 1;
-        }
+        // Equiprobable, so unpredictable: decided without a branch (bit = code >= range, unsigned).
+        const d = (code - range) | 0;
+        const bit = 1 ^ (((~code & range) | (~(code ^ range) & d)) >>> 31);
+        code = (code - (range & -bit)) | 0;
         if (b < rest - 24) hi = (hi << 1) | bit;
         else lo = (lo << 1) | bit;
         if (range >>> 24 === 0) {
@@ -435,11 +434,10 @@ export function decodeColours(
         let low = 0;
         for (let b = 0; b < rest; b++) {
           range >>>= 1;
-          let bit = 0;
-          if ((code ^ SIGN) >= (range ^ SIGN)) {
-            code = (code - range) | 0;
-            bit = 1;
-          }
+          // Equiprobable, so unpredictable: decided without a branch (bit = code >= range, unsigned).
+          const d = (code - range) | 0;
+          const bit = 1 ^ (((~code & range) | (~(code ^ range) & d)) >>> 31);
+          code = (code - (range & -bit)) | 0;
           low = (low << 1) | bit;
           if (range >>> 24 === 0) {
             if (pos >= end) endsEarly(what);
@@ -519,11 +517,10 @@ export function decodeRotations(
       let v = m - root;
       for (let b = 0; b < low; b++) {
         range >>>= 1;
-        let bit = 0;
-        if ((code ^ SIGN) >= (range ^ SIGN)) {
-          code = (code - range) | 0;
-          bit = 1;
-        }
+        // Equiprobable, so unpredictable: decided without a branch (bit = code >= range, unsigned).
+        const d = (code - range) | 0;
+        const bit = 1 ^ (((~code & range) | (~(code ^ range) & d)) >>> 31);
+        code = (code - (range & -bit)) | 0;
         v = (v << 1) | bit;
         if (range >>> 24 === 0) {
           if (pos >= end) endsEarly(what);

@@ -21,7 +21,7 @@ import {
   decodeRotations,
   decodeTriples,
 } from './column-decoder.ts';
-import { newChunkCodes, unzigzagResidual } from './gsz-codec.ts';
+import { unzigzagResidual } from './gsz-codec.ts';
 import { checkColourBasis, RGB_BASIS } from './colour-basis.ts';
 import {
   columnCount,
@@ -451,11 +451,15 @@ export function decodeGszChunk(
   if (!chunk) throw new GszFormatError('corrupt', `no chunk ${index} (the file has ${header.chunks.length})`);
   const degree = codebook ? header.shDegree : 0;
   const scene = createScene(chunk.count, degree, header.antialiased);
-  decodeChunkInto(header, index, bytes, codebook, scene, 0);
+  decodeGszChunkInto(header, index, bytes, codebook, scene, 0);
   return scene;
 }
 
-function decodeChunkInto(
+/**
+ * Decodes chunk `index` (exactly its bytes) into `out` from Gaussian `at` on: what decodeGsz does per chunk,
+ * exported so parallel decoders (each worker writing its chunks into shared columns) give identical output.
+ */
+export function decodeGszChunkInto(
   header: GszHeader,
   index: number,
   bytes: Uint8Array,
@@ -463,85 +467,135 @@ function decodeChunkInto(
   out: GaussianScene,
   at: number,
 ): void {
+  for (let part = 0; part < GSZ_CHUNK_PARTS; part++)
+    decodeGszChunkPart(header, index, bytes, codebook, out, at, part);
+}
+
+/**
+ * A chunk's decode in independent parts: each reads its own columns (range-coded separately) and writes its
+ * own output columns, so threads can share one large chunk. 0: checksum and positions; 1: log-scales and
+ * opacities (coded in the context of the log-scales); 2: rotations; 3: SH DC; 4: SH rest.
+ */
+export const GSZ_CHUNK_PARTS = 5;
+
+/**
+ * Part `part` of decodeGszChunkInto. Only part 0 verifies the chunk's checksum: a caller that runs the
+ * parts apart must let part 0 finish before trusting the others (the others still fail safely on
+ * damaged bytes, with a GszFormatError, or decode in-range garbage).
+ */
+export function decodeGszChunkPart(
+  header: GszHeader,
+  index: number,
+  bytes: Uint8Array,
+  codebook: Float32Array | undefined,
+  out: GaussianScene,
+  at: number,
+  part: number,
+): void {
   const chunk = header.chunks[index];
   const what = `chunk ${index}`;
-  checkSection(bytes, chunk.length, chunk.crc, what);
-  if (codebook && header.codebook && codebook.length !== header.codebook.centroids * header.codebook.dims) {
+  if (part === 0) checkSection(bytes, chunk.length, chunk.crc, what);
+  else if (bytes.length !== chunk.length)
+    throw new GszFormatError('truncated', `${what}: got ${bytes.length} bytes, expected ${chunk.length}`);
+  const n = chunk.count;
+  const q = header.quant;
+  const column = (k: number): Uint8Array => {
+    let offset = 0;
+    for (let c = 0; c < k; c++) offset += chunk.columnLengths[c];
+    return bytes.subarray(offset, offset + chunk.columnLengths[k]);
+  };
+  switch (part) {
+    case 0: {
+      const keys = new Float64Array(n);
+      decodePositionKeys(column(0), keys, n, `${what} position`);
+      dequantPositions(keys, n, q.position.origin, q.position.step, out.positions, at * 3);
+      break;
+    }
+    case 1: {
+      const logScale = new Uint16Array(n * 3);
+      const opacity = new Uint16Array(n);
+      decodeTriples(column(1), logScale, n, q.logScale.bits, `${what} logScale`, 'log-scale');
+      decodeOpacityCodes(column(3), opacity, logScale, n, q.opacity.bits, q.logScale.bits, `${what} opacity`);
+      dequantLinear(logScale, 3 * n, q.logScale.min, q.logScale.step, out.logScales, at * 3);
+      const ot = opacityTable(q.opacity.bits);
+      const op = out.opacityLogits;
+      for (let i = 0; i < n; i++) op[at + i] = ot[opacity[i]];
+      break;
+    }
+    case 2: {
+      const rotation = new Uint16Array(n * 3);
+      decodeRotations(column(2), rotation, n, q.rotation.bits, q.rotation.levels, `${what} rotation`);
+      dequantRotations(rotation, n, q.rotation.levels, out.rotations, at * 4);
+      break;
+    }
+    case 3: {
+      const shDC = new Uint16Array(n * 3);
+      decodeColours(column(4), shDC, n, q.shDC.bits, `${what} shDC`);
+      dequantLinear(shDC, 3 * n, q.shDC.min, q.shDC.step, out.shDC, at * 3);
+      break;
+    }
+    case 4:
+      if (out.shDegree > 0 && codebook !== undefined && header.codebook !== null)
+        decodeShRest(header, chunk, what, column, codebook, header.codebook, out.shRest, at);
+      break;
+    default:
+      throw new RangeError(`no chunk part ${part} (parts 0..${GSZ_CHUNK_PARTS - 1})`);
+  }
+}
+
+/** SH rest: each Gaussian's codebook centroid plus its residual (v4: in the header's colour basis). */
+function decodeShRest(
+  header: GszHeader,
+  chunk: GszChunkInfo,
+  what: string,
+  column: (k: number) => Uint8Array,
+  codebook: Float32Array,
+  info: GszCodebookInfo,
+  rest: Float32Array,
+  at: number,
+): void {
+  const { centroids, dims } = info;
+  if (codebook.length !== centroids * dims) {
     throw new GszFormatError(
       'corrupt',
-      `codebook has ${codebook.length} floats, header says ${header.codebook.centroids * header.codebook.dims}`,
+      `codebook has ${codebook.length} floats, header says ${centroids * dims}`,
     );
   }
   const n = chunk.count;
   const q = header.quant;
-  const withSh = out.shDegree > 0 && codebook !== undefined && header.codebook !== null;
-  const codes = newChunkCodes(n);
-  let offset = 0;
-  const column = (k: number): Uint8Array => {
-    const len = chunk.columnLengths[k];
-    const b = bytes.subarray(offset, offset + len);
-    offset += len;
-    return b;
-  };
-  decodePositionKeys(column(0), codes.keys, n, `${what} position`);
-  decodeTriples(column(1), codes.logScale, n, q.logScale.bits, `${what} logScale`, 'log-scale');
-  decodeRotations(column(2), codes.rotation, n, q.rotation.bits, q.rotation.levels, `${what} rotation`);
-  decodeOpacityCodes(
-    column(3),
-    codes.opacity,
-    codes.logScale,
-    n,
-    q.opacity.bits,
-    q.logScale.bits,
-    `${what} opacity`,
-  );
-  decodeColours(column(4), codes.shDC, n, q.shDC.bits, `${what} shDC`);
-
-  dequantPositions(codes.keys, n, q.position.origin, q.position.step, out.positions, at * 3);
-  dequantLinear(codes.logScale, 3 * n, q.logScale.min, q.logScale.step, out.logScales, at * 3);
-  dequantLinear(codes.shDC, 3 * n, q.shDC.min, q.shDC.step, out.shDC, at * 3);
-  const ot = opacityTable(q.opacity.bits);
-  const op = out.opacityLogits;
-  const oc = codes.opacity;
-  for (let i = 0; i < n; i++) op[at + i] = ot[oc[i]];
-  dequantRotations(codes.rotation, n, q.rotation.levels, out.rotations, at * 4);
-  if (withSh && codebook && header.codebook) {
-    const { centroids, dims } = header.codebook;
-    decodeIndices(column(5), codes.shIndex, n, indexBits(centroids), `${what} shIndex`);
-    const rest = out.shRest;
-    const index = codes.shIndex;
-    for (let i = 0; i < n; i++) {
-      if (index[i] >= centroids) corrupt(`${what}: SH index ${index[i]} >= ${centroids} centroids`);
-    }
-    // Centroid plus residual in one pass (v2 copied the centroids, then added the residuals).
-    const z = q.shResidual ? new Uint16Array(n * dims) : undefined;
-    if (z && q.shResidual) decodeResidualCodes(column(6), z, n, dims, `${what} shResidual`);
-    const rs = q.shResidual ? q.shResidual.step : 0;
-    // v4: each coefficient's residual is in the header's orthonormal colour basis; RGB = Bᵀ · coordinates.
-    const b = q.shResidual?.basis ?? RGB_BASIS;
-    for (let i = 0, to = at * dims, k = 0; i < n; i++) {
-      const from = index[i] * dims;
-      if (z) {
-        for (let d = 0; d < dims; d += 3, k += 3, to += 3) {
-          const v0 = z[k],
-            v1 = z[k + 1],
-            v2 = z[k + 2];
-          if ((v0 | v1 | v2) === 0) {
-            rest[to] = codebook[from + d];
-            rest[to + 1] = codebook[from + d + 1];
-            rest[to + 2] = codebook[from + d + 2];
-            continue;
-          }
-          const y0 = unzigzagResidual(v0) * rs,
-            y1 = unzigzagResidual(v1) * rs,
-            y2 = unzigzagResidual(v2) * rs;
-          rest[to] = codebook[from + d] + b[0] * y0 + b[3] * y1 + b[6] * y2;
-          rest[to + 1] = codebook[from + d + 1] + b[1] * y0 + b[4] * y1 + b[7] * y2;
-          rest[to + 2] = codebook[from + d + 2] + b[2] * y0 + b[5] * y1 + b[8] * y2;
+  const index = new Uint16Array(n);
+  decodeIndices(column(5), index, n, indexBits(centroids), `${what} shIndex`);
+  for (let i = 0; i < n; i++) {
+    if (index[i] >= centroids) corrupt(`${what}: SH index ${index[i]} >= ${centroids} centroids`);
+  }
+  // Centroid plus residual in one pass (v2 copied the centroids, then added the residuals).
+  const z = q.shResidual ? new Uint16Array(n * dims) : undefined;
+  if (z && q.shResidual) decodeResidualCodes(column(6), z, n, dims, `${what} shResidual`);
+  const rs = q.shResidual ? q.shResidual.step : 0;
+  // v4: each coefficient's residual is in the header's orthonormal colour basis; RGB = Bᵀ · coordinates.
+  const [b0, b1, b2, b3, b4, b5, b6, b7, b8] = q.shResidual?.basis ?? RGB_BASIS;
+  for (let i = 0, to = at * dims, k = 0; i < n; i++) {
+    const from = index[i] * dims;
+    if (z) {
+      for (let d = 0; d < dims; d += 3, k += 3, to += 3) {
+        const v0 = z[k],
+          v1 = z[k + 1],
+          v2 = z[k + 2];
+        if ((v0 | v1 | v2) === 0) {
+          rest[to] = codebook[from + d];
+          rest[to + 1] = codebook[from + d + 1];
+          rest[to + 2] = codebook[from + d + 2];
+          continue;
         }
-      } else {
-        for (let d = 0; d < dims; d++) rest[to++] = codebook[from + d];
+        const y0 = unzigzagResidual(v0) * rs,
+          y1 = unzigzagResidual(v1) * rs,
+          y2 = unzigzagResidual(v2) * rs;
+        rest[to] = codebook[from + d] + b0 * y0 + b3 * y1 + b6 * y2;
+        rest[to + 1] = codebook[from + d + 1] + b1 * y0 + b4 * y1 + b7 * y2;
+        rest[to + 2] = codebook[from + d + 2] + b2 * y0 + b5 * y1 + b8 * y2;
       }
+    } else {
+      for (let d = 0; d < dims; d++) rest[to++] = codebook[from + d];
     }
   }
 }
@@ -575,14 +629,18 @@ function checkSectionEnd(bytes: Uint8Array, offset: number, length: number, what
     );
 }
 
-/** Whole file -> one scene (Gaussians in file order). */
-export function decodeGsz(bytes: Uint8Array): GaussianScene {
+/** A whole file's header and SH codebook, every section checked to lie within the file. */
+export interface GszFile {
+  header: GszHeader;
+  codebook: Float32Array | undefined;
+}
+
+/** Parses the header and decodes the codebook of a whole file; the chunks are left to decodeGszChunkInto. */
+export function openGsz(bytes: Uint8Array): GszFile {
   const header = decodeGszHeader(bytes);
   const end = (offset: number, length: number, what: string): void =>
     checkSectionEnd(bytes, offset, length, what);
-  header.chunks.forEach((c, i) => {
-    end(c.offset, c.length, `chunk ${i}`);
-  });
+  for (const [i, c] of header.chunks.entries()) end(c.offset, c.length, `chunk ${i}`);
   let codebook: Float32Array | undefined;
   if (header.codebook) {
     end(header.codebook.offset, header.codebook.length, 'codebook');
@@ -591,9 +649,21 @@ export function decodeGsz(bytes: Uint8Array): GaussianScene {
       bytes.subarray(header.codebook.offset, header.codebook.offset + header.codebook.length),
     );
   }
+  return { header, codebook };
+}
+
+/** Whole file -> one scene (Gaussians in file order), on this thread. */
+export function decodeGsz(bytes: Uint8Array): GaussianScene {
+  const { header, codebook } = openGsz(bytes);
   const scene = createScene(header.count, header.shDegree, header.antialiased);
-  header.chunks.forEach((c, i) => {
-    decodeChunkInto(header, i, bytes.subarray(c.offset, c.offset + c.length), codebook, scene, c.firstSplat);
-  });
+  for (const [i, c] of header.chunks.entries())
+    decodeGszChunkInto(
+      header,
+      i,
+      bytes.subarray(c.offset, c.offset + c.length),
+      codebook,
+      scene,
+      c.firstSplat,
+    );
   return scene;
 }

@@ -1,8 +1,9 @@
 // `gs-compress export`: .gsz -> PLY, SPZ, .splat or glTF (.glb) by -o's extension (decoded values, i.e. after
 // quantization), through the shared writers (compressor/io/write-scene.ts, atomic). Bad input or a format that
 // cannot hold the scene: one line naming the file, exit 1, no output.
-import { decodeGsz, GszFormatError } from '../../../shared/format/gsz-decoder.ts';
+import { GszFormatError } from '../../../shared/format/gsz-decoder.ts';
 import { capShDegree, type GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
+import { decodeGszParallel } from '../../io/gsz-parallel-decode.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, readInputFile, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
@@ -50,7 +51,7 @@ export const command: CliCommand = {
     const bytes = await readInputFile(file);
     let scene: GaussianScene;
     try {
-      scene = decodeGsz(bytes);
+      scene = await decodeGszParallel(bytes);
     } catch (error) {
       if (error instanceof GszFormatError) throw new CliError(`${file}: ${error.message}`);
       throw error;

@@ -1,0 +1,152 @@
+// `npm run bench:decode [dataDir]`: decode throughput (million Gaussians per second) of .gsz on one thread
+// (shared/format decodeGsz) and on several (compressor/io decodeGszParallel), beside Niantic SPZ's decode
+// (compressor/io/read-spz.ts) in the same process, bytes already in memory, best of GSZ_BENCH_RUNS (5).
+// Scenes: playbot and biker from GS_DATA_DIR or ../shared/data (skipped, with the reason, when absent).
+// The .gsz is packed with the default profile and the SPZ made by @playcanvas/splat-transform (as in
+// bench:format), each in a child process (so the encoder's code paths do not warm this process's decoder)
+// and cached under node_modules/.bench-peers/cache. The machine's load is printed: on shared cores it
+// moves every figure.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeGszParallel, defaultDecodeThreads } from '../compressor/io/gsz-parallel-decode.ts';
+import { decodeSpz } from '../compressor/io/read-spz.ts';
+import { decodeGsz } from '../shared/format/gsz-decoder.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = resolve(process.argv[2] ?? process.env.GS_DATA_DIR ?? join(root, '..', 'shared', 'data'));
+const peersDir = join(root, 'node_modules', '.bench-peers');
+const cacheDir = join(peersDir, 'cache');
+const SPLAT_TRANSFORM = '@playcanvas/splat-transform@3.7.0';
+const RUNS = Math.max(1, Number(process.env.GSZ_BENCH_RUNS ?? 5));
+const SCENES = ['playbot', 'biker'];
+
+function cached(input: string, name: string, ext: string): string {
+  mkdirSync(cacheDir, { recursive: true });
+  const st = statSync(input);
+  return join(cacheDir, `${name}-${st.size}-${Math.floor(st.mtimeMs)}.${ext}`);
+}
+
+function gszOf(input: string, name: string): string {
+  const path = cached(input, name, 'gsz');
+  if (!existsSync(path)) {
+    console.log(`${name}: packing ${input} (default profile) ...`);
+    execFileSync(
+      process.execPath,
+      [join(root, 'compressor', 'bin', 'gs-compress.js'), 'pack', input, '-o', path],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+  }
+  return path;
+}
+
+function splatTransform(): string | undefined {
+  const cli = join(peersDir, 'node_modules', '@playcanvas', 'splat-transform', 'bin', 'cli.mjs');
+  if (existsSync(cli)) return cli;
+  console.log(`installing ${SPLAT_TRANSFORM} into ${peersDir} (benchmark only) ...`);
+  mkdirSync(peersDir, { recursive: true });
+  if (!existsSync(join(peersDir, 'package.json')))
+    writeFileSync(join(peersDir, 'package.json'), '{"name":"bench-peers","private":true}\n');
+  try {
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', peersDir, SPLAT_TRANSFORM], {
+      stdio: 'inherit',
+    });
+  } catch (e) {
+    console.log(`could not install ${SPLAT_TRANSFORM}: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+  }
+  return existsSync(cli) ? cli : undefined;
+}
+
+function spzOf(input: string, name: string): string | undefined {
+  const path = cached(input, name, 'spz');
+  if (existsSync(path)) return path;
+  const cli = splatTransform();
+  if (!cli) return undefined;
+  execFileSync(process.execPath, [cli, '-w', '-q', input, path], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return path;
+}
+
+interface Timing {
+  /** Best (shortest) wall-clock seconds. */
+  seconds: number;
+  /** This process's CPU seconds (user + system) in that run: on a busy machine, closer to the work done. */
+  cpuSeconds: number;
+}
+
+/** The shortest of RUNS runs of `run`. */
+async function best(run: () => unknown): Promise<Timing> {
+  let result: Timing = { seconds: Infinity, cpuSeconds: Infinity };
+  for (let r = 0; r < RUNS; r++) {
+    const cpu = process.cpuUsage();
+    const t = performance.now();
+    await run();
+    const seconds = (performance.now() - t) / 1000;
+    const used = process.cpuUsage(cpu);
+    if (seconds < result.seconds) result = { seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+  }
+  return result;
+}
+
+const threads = defaultDecodeThreads();
+const load = (): string =>
+  loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' / ');
+console.log(
+  `bench:decode: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} logical cores; ` +
+    `parallel decode on ${threads} threads; best of ${RUNS}; load average (1/5/15 min) ${load()}`,
+);
+const rows: string[][] = [];
+for (const name of SCENES) {
+  const input = join(dataDir, 'scenes', `${name}.ply`);
+  if (!existsSync(input)) {
+    console.log(`${name}: skipped (${input} not found; pass the data folder or set GS_DATA_DIR)`);
+    continue;
+  }
+  const gszBytes = new Uint8Array(readFileSync(gszOf(input, name)));
+  const spzPath = spzOf(input, name);
+  const count = decodeGsz(gszBytes).count;
+  const serial = await best(() => decodeGsz(gszBytes));
+  // The first parallel call also bundles the worker (once per process): reported apart.
+  const t = performance.now();
+  await decodeGszParallel(gszBytes);
+  const firstCall = (performance.now() - t) / 1000;
+  const parallel = await best(() => decodeGszParallel(gszBytes));
+  let spz: Timing | undefined;
+  if (spzPath) {
+    const spzBytes = new Uint8Array(readFileSync(spzPath));
+    spz = await best(() => decodeSpz(spzPath, spzBytes));
+  } else console.log(`${name}: SPZ skipped (${SPLAT_TRANSFORM} unavailable)`);
+  const mgs = (seconds: number): string => (count / seconds / 1e6).toFixed(2);
+  const ratio = (seconds: number, peer?: number): string => (peer ? (peer / seconds).toFixed(2) : '-');
+  rows.push([
+    name,
+    String(count),
+    `${mgs(serial.seconds)} (${mgs(serial.cpuSeconds)}/CPU-s)`,
+    `${mgs(parallel.seconds)} (first call ${mgs(firstCall)})`,
+    spz ? `${mgs(spz.seconds)} (${mgs(spz.cpuSeconds)}/CPU-s)` : '-',
+    ratio(serial.seconds, spz?.seconds),
+    ratio(serial.cpuSeconds, spz?.cpuSeconds),
+    ratio(parallel.seconds, spz?.seconds),
+  ]);
+}
+const header = [
+  'scene',
+  'Gaussians',
+  '.gsz 1 thread',
+  `.gsz ${threads} threads`,
+  'SPZ',
+  'x SPZ (1)',
+  'x SPZ (1, CPU-s)',
+  `x SPZ (${threads})`,
+];
+const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
+const line = (cells: string[]): string => cells.map((c, k) => c.padEnd(widths[k])).join('  ');
+console.log('\nDecode throughput, million Gaussians per second (bytes in memory):');
+console.log(line(header));
+for (const r of rows) console.log(line(r));
+console.log(`load average after: ${load()}`);
