@@ -36,6 +36,11 @@ export function getGpu(): Promise<GpuContext> {
   return shared;
 }
 
+/** A device of its own (not the shared one): tests that cap its limits (limits.ts) use this. */
+export function createSeparateGpu(): Promise<GpuContext> {
+  return createGpu();
+}
+
 // Dawn instances must outlive every adapter and device made from them: a collected instance makes later
 // async calls abort or hang (seen as "std::system_error" / futex assertions). Keep them for the process.
 const instances: GPU[] = [];
