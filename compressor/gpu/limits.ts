@@ -46,6 +46,7 @@ export function bufferLimits(device: GPUDevice): BufferLimits {
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${+(bytes / 2 ** 30).toFixed(2)} GiB`;
   if (bytes >= 2 ** 20) return `${+(bytes / 2 ** 20).toFixed(2)} MiB`;
+  if (bytes >= 2 ** 10) return `${+(bytes / 2 ** 10).toFixed(2)} KiB`;
   return `${bytes} B`;
 }
 
