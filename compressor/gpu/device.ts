@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { create, globals } from 'webgpu';
+import { BINDING_CAP_ENV, capBufferLimits, parseByteSize } from './limits.ts';
 
 Object.assign(globalThis, globals);
 
@@ -83,6 +84,14 @@ async function createGpu(): Promise<GpuContext> {
       maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
     },
   });
+  const cap = process.env[BINDING_CAP_ENV];
+  if (cap) {
+    const bytes = parseByteSize(cap);
+    if (bytes === undefined)
+      throw new RangeError(`${BINDING_CAP_ENV}: expected a byte size such as 128M or 1G, got '${cap}'`);
+    // Buffers twice the binding, as WebGPU's defaults (128 MiB binding, 256 MiB buffer).
+    capBufferLimits(device, { maxBindingBytes: bytes, maxBufferBytes: 2 * bytes });
+  }
   const errors: string[] = [];
   device.addEventListener('uncapturederror', (event) => {
     errors.push((event as GPUUncapturedErrorEvent).error.message);

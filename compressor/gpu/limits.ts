@@ -19,6 +19,18 @@ export class GpuLimitError extends Error {
 
 const caps = new WeakMap<GPUDevice, Partial<BufferLimits>>();
 
+/** Environment variable that caps the storage-binding size of the CLI's device (e.g. 128M, as phones). */
+export const BINDING_CAP_ENV = 'GS_GPU_MAX_BINDING';
+
+/** Parses a byte count with an optional binary K/M/G suffix ("128M" = 128 MiB); undefined if invalid. */
+export function parseByteSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMG]?)(?:i?B)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const scale = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
+  const bytes = Math.floor(Number(m[1]) * scale);
+  return bytes >= 1024 ? bytes : undefined;
+}
+
 /** Plans every later allocation on `device` as if its limits were at most `cap` (tests, benchmarks). */
 export function capBufferLimits(
   device: GPUDevice,
