@@ -16,6 +16,8 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BUNDLE="$ROOT/.gpu-check"
+# Fast xz: the bundle must stay under the device tool's 64 MiB, and -9 takes many minutes on a loaded CPU.
+export XZ_OPT="-2 -T0"
 # Node packages the compressor needs at run time (package.json dependencies, tsx's own, and esbuild).
 RUNTIME_PACKAGES="webgpu tsx esbuild @esbuild get-tsconfig resolve-pkg-maps pngjs fflate fzstd msgpackr
   msgpackr-extract @msgpackr-extract node-gyp-build-optional-packages detect-libc jpeg-js @jsquash lit

@@ -179,8 +179,14 @@ export class GpuScene {
     const part = this.single('replacing Gaussians (densify, prune)');
     const { layout, data } = packGaussians(scene);
     const packed = packedLayoutFrom(layout);
-    if (layout.length * 4 > bufferLimits(this.device).maxBindingBytes)
-      throw new GpuLimitError(`training: ${scene.count} Gaussians after an edit exceed one storage binding`);
+    if (layout.length * 4 > bufferLimits(this.device).maxBindingBytes) {
+      throw new GpuLimitError(
+        `training: ${scene.count.toLocaleString('en-US')} Gaussians after an edit need ` +
+          `${formatBytes(layout.length * 4)} packed, over this device's storage-binding limit of ` +
+          `${formatBytes(bufferLimits(this.device).maxBindingBytes)}: at most ` +
+          `${chunkCapacity(this.device, scene.shDegree).toLocaleString('en-US')} Gaussians fit in one buffer`,
+      );
+    }
     part.adam.gatherRows(packed, sourceIndex);
     for (const b of [part.params, part.grads, this.viewGradsBuffer]) b?.destroy();
     this.layout = layout;
