@@ -1,7 +1,8 @@
 // `npm run bench:large [-- --count N] [--data DIR] [--kmeans cpu,gpu] [--size WxH]`: a synthetic SH3 scene
 // of N Gaussians (default 6,000,000; tiles of playbot with jitter, scripts/large-scene.ts, or random ones
 // when the data folder is absent) written as a PLY, then `pack` with each k-means path, `render` and
-// `info`, each as its own gs-compress process: wall time, peak resident memory (/usr/bin/time), outcome.
+// `info`, each as its own gs-compress process: wall time, peak resident memory (/usr/bin/time), outcome;
+// and `render` under a phone-class 128 MiB binding (GS_GPU_MAX_BINDING), which must refuse or draw.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readScene } from '../compressor/io/read-scene.ts';
 import { writePly } from '../compressor/io/write-ply.ts';
+import { BINDING_CAP_ENV } from '../compressor/gpu/limits.ts';
 import { largeScene } from './large-scene.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -37,15 +39,17 @@ interface Row {
   outcome: string;
 }
 const rows: Row[] = [];
+const PHONE_BINDING = '128M';
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /** Runs gs-compress in its own process; peak RSS from /usr/bin/time when present. */
-function cli(step: string, args: string[]): Row {
+function cli(step: string, args: string[], env: Record<string, string> = {}): Row {
   const command = [process.execPath, join(root, 'compressor', 'bin', 'gs-compress.js'), ...args];
+  const options = { encoding: 'utf8' as const, maxBuffer: 64 << 20, env: { ...process.env, ...env } };
   const t0 = performance.now();
   const run = timeBin
-    ? spawnSync(timeBin, ['-f', 'PEAK_KB %M', ...command], { encoding: 'utf8', maxBuffer: 64 << 20 })
-    : spawnSync(command[0], command.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20 });
+    ? spawnSync(timeBin, ['-f', 'PEAK_KB %M', ...command], options)
+    : spawnSync(command[0], command.slice(1), options);
   const seconds = (performance.now() - t0) / 1000;
   const peak = /PEAK_KB (\d+)/.exec(run.stderr ?? '');
   const errors = (run.stderr ?? '')
@@ -92,6 +96,12 @@ try {
     '--height',
     `${height}`,
   ]);
+  // Phone-class limits (WebGPU's defaults): a scene over them must be refused in one line, not drawn blank.
+  cli(
+    `render PLY, binding capped at ${PHONE_BINDING}`,
+    ['render', ply, '-o', join(work, 'capped.png'), '--width', `${width}`, '--height', `${height}`],
+    { [BINDING_CAP_ENV]: PHONE_BINDING },
+  );
   if (packed) {
     cli(`render .gsz ${width}x${height}`, [
       'render',
