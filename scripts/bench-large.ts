@@ -54,9 +54,9 @@ function cli(step: string, args: string[], env: Record<string, string> = {}): Ro
   const peak = /PEAK_KB (\d+)/.exec(run.stderr ?? '');
   const errors = (run.stderr ?? '')
     .split('\n')
-    .filter((l) => l.trim() && !l.startsWith('PEAK_KB') && !/XDG_RUNTIME_DIR/.test(l));
+    .filter((l) => l.trim() && !/^(PEAK_KB|Command exited)|XDG_RUNTIME_DIR/.test(l));
   const outcome =
-    run.status === 0 ? 'ok' : `exit ${run.status ?? run.signal}: ${errors.at(-1)?.slice(0, 160) ?? ''}`;
+    run.status === 0 ? 'ok' : `exit ${run.status ?? run.signal}: ${errors.at(-1)?.slice(0, 320) ?? ''}`;
   const row = { step, seconds, peakMiB: peak ? Number(peak[1]) / 1024 : undefined, outcome };
   rows.push(row);
   console.log(`${step}: ${seconds.toFixed(1)} s, ${row.peakMiB?.toFixed(0) ?? '?'} MiB peak, ${outcome}`);
