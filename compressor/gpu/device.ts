@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { create, globals } from 'webgpu';
+import { BINDING_CAP_ENV, capBufferLimits, parseByteSize } from './limits.ts';
 
 Object.assign(globalThis, globals);
 
@@ -34,6 +35,11 @@ let shared: Promise<GpuContext> | undefined;
 export function getGpu(): Promise<GpuContext> {
   shared ??= createGpu();
   return shared;
+}
+
+/** A device of its own (not the shared one): tests that cap its limits (limits.ts) use this. */
+export function createSeparateGpu(): Promise<GpuContext> {
+  return createGpu();
 }
 
 // Dawn instances must outlive every adapter and device made from them: a collected instance makes later
@@ -78,6 +84,14 @@ async function createGpu(): Promise<GpuContext> {
       maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
     },
   });
+  const cap = process.env[BINDING_CAP_ENV];
+  if (cap) {
+    const bytes = parseByteSize(cap);
+    if (bytes === undefined)
+      throw new RangeError(`${BINDING_CAP_ENV}: expected a byte size such as 128M or 1G, got '${cap}'`);
+    // Buffers twice the binding, as WebGPU's defaults (128 MiB binding, 256 MiB buffer).
+    capBufferLimits(device, { maxBindingBytes: bytes, maxBufferBytes: 2 * bytes });
+  }
   const errors: string[] = [];
   device.addEventListener('uncapturederror', (event) => {
     errors.push((event as GPUUncapturedErrorEvent).error.message);

@@ -3,7 +3,7 @@
 // compressor/gpu/device.ts; the test now runs on every adapter.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gpuOrSkip } from '../gpu/test-gpu.ts';
+import { cappedGpuOrSkip, gpuOrSkip } from '../gpu/test-gpu.ts';
 import { assignCpu, inertia, initCentroids } from './kmeans-cpu.ts';
 import { KmeansAssignGpu } from './kmeans-gpu.ts';
 import { kmeans } from './kmeans.ts';
@@ -52,4 +52,32 @@ test('k-means on the GPU reaches the CPU reference inertia (within 1%)', async (
   const b = inertia(points, dims, onGpu.centroids, onGpu.labels);
   // Identical algorithm; only float32 near-ties can differ, which moves inertia by far less than 1%.
   assert.ok(Math.abs(a - b) <= 0.01 * a, `CPU inertia ${a}, GPU ${b}`);
+});
+
+test('points beyond the storage-binding limit are assigned in pages, bit-identical to one binding', async (t) => {
+  const capped = await cappedGpuOrSkip(t, { maxBindingBytes: 1 << 20, maxBufferBytes: 2 << 20 });
+  const gpu = await gpuOrSkip(t);
+  if (!capped || !gpu) return;
+  const dims = 24;
+  // 30,000 points x 96 B = 2.9 MB: three pages under a 1 MiB binding, one buffer on the shared device.
+  const points = clustered(30000, dims, 40, 5);
+  const centroids = initCentroids(points, dims, 70);
+  const whole = new KmeansAssignGpu(gpu.device, points, dims);
+  const paged = new KmeansAssignGpu(capped.gpu.device, points, dims);
+  assert.equal(whole.pageCount, 1);
+  assert.equal(paged.pageCount, 3);
+  const a = await whole.assign(centroids);
+  const b = await paged.assign(centroids);
+  whole.destroy();
+  paged.destroy();
+  assert.deepEqual(b.labels, a.labels);
+  assert.deepEqual(b.distances, a.distances);
+  // Lloyd iterations and the final assignment through the paged path: the same codebook.
+  const options = { k: 48, iterations: 3, sampleSize: 20000 };
+  const one = await kmeans(points, dims, { ...options, device: gpu.device });
+  const pages = await kmeans(points, dims, { ...options, device: capped.gpu.device });
+  assert.deepEqual(pages.centroids, one.centroids);
+  assert.deepEqual(pages.labels, one.labels);
+  assert.ok(capped.largestBuffer() <= 2 << 20, `largest buffer ${capped.largestBuffer()} B`);
+  capped.gpu.check();
 });

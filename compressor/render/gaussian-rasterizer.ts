@@ -5,12 +5,21 @@
 // 4-byte readback of the intersection count to size the intersection buffers exactly; (2) emit
 // (tile, Gaussian) pairs in depth order -> stable sort by tile id (ceil(log2 tiles) bits) -> tile
 // ranges -> compositing. Backward reuses the last forward's buffers.
+//
+// Parameters come as one packed buffer or as chunks of consecutive Gaussians (param-chunks.ts) when a
+// scene's packed parameters exceed one storage binding: projection (forward and backward) runs once per
+// chunk into/out of that chunk's rows of the per-Gaussian arrays; the rest sees all splats at once. Sizes
+// are checked against the device's limits before any work is encoded (one GpuLimitError line).
 import { PrefixSum } from '../../shared/gpu/prefix-sum.ts';
 import { RadixSort } from '../../shared/gpu/radix-sort.ts';
 import type { Camera } from '../../shared/math/camera.ts';
 import type { ShDegree } from '../../shared/scene/gaussian-scene.ts';
 import { CAMERA_UNIFORM_BYTES, packCamera } from '../../shared/math/camera-uniform.ts';
-import type { GaussianLayout } from './gaussian-layout.ts';
+import { assertFitsBinding } from '../gpu/limits.ts';
+import type { Binding } from './bind-group-cache.ts';
+import { gaussianLayout, type GaussianLayout } from './gaussian-layout.ts';
+import { IotaPass } from './iota-pass.ts';
+import { CHUNK_ROW_MULTIPLE, type ParamChunk } from './param-chunks.ts';
 import { GrowableBuffer, readBuffer, storageBuffer } from './gpu-buffers.ts';
 import {
   MapIntersectionsPass,
@@ -33,16 +42,18 @@ export const SPLAT_GRAD = { mean2d: 0, conic: 2, color: 5, opacity: 8, absMean2d
 /** Bytes per Splat2d record (raster_common.wgsl). */
 export const SPLAT2D_BYTES = 48;
 
-export interface RenderInputs {
-  /** Packed parameters (STORAGE usage), laid out as `layout`. */
-  gaussians: GPUBuffer;
-  layout: GaussianLayout;
+/** Packed parameters (STORAGE usage): one buffer laid out as `layout`, or chunks (param-chunks.ts). */
+export type ParamSource =
+  | { gaussians: GPUBuffer; layout: GaussianLayout }
+  | { chunks: readonly ParamChunk[] };
+
+export type RenderInputs = ParamSource & {
   camera: Camera;
   background?: readonly [number, number, number];
   /** Runtime cap on the SH degree. */
   shDegree?: ShDegree;
   antialiased?: boolean;
-}
+};
 
 export interface ForwardOutputs {
   /** [H, W, 3] f32 RGB (owned by the rasterizer, overwritten by the next forward). */
@@ -60,8 +71,11 @@ export interface BackwardInputs {
   vImage: GPUBuffer;
   /** Optional [H, W] f32 dL/d alpha. */
   vAlpha?: GPUBuffer;
-  /** Output: gradients in the parameters' packed layout (STORAGE usage, layout.length floats). */
-  grads: GPUBuffer;
+  /**
+   * Output: gradients in the parameters' packed layout (STORAGE usage, layout.length floats); one buffer
+   * per chunk, in each chunk's layout, when the forward had chunks.
+   */
+  grads: GPUBuffer | readonly GPUBuffer[];
   /** Add this view's gradients to `grads` instead of overwriting it (training sums views between steps). */
   accumulate?: boolean;
 }
@@ -103,7 +117,12 @@ export class GaussianRasterizer {
   private depthSort: RadixSort | undefined;
   private tileSort: RadixSort | undefined;
   private scan: PrefixSum | undefined;
-  private last: { inputs: RenderInputs; params: RenderParamsValues; tiles: [number, number] } | undefined;
+  private readonly iota: IotaPass;
+  /** Per-chunk RenderParams (layout offsets of that chunk), used when parameters come in chunks. */
+  private readonly chunkParams: GPUBuffer[] = [];
+  private last:
+    | { chunks: readonly ParamChunk[]; params: RenderParamsValues; tiles: [number, number] }
+    | undefined;
 
   /**
    * `variant`: compositing kernels (see RasterVariant in passes.ts). Default 'serial' when the adapter is
@@ -148,12 +167,51 @@ export class GaussianRasterizer {
     };
     this.emptyAlpha = grow('noVAlpha');
     this.isectCount = storageBuffer(device, 'Rasterize.isectCount', 4);
+    this.iota = new IotaPass(device);
+  }
+
+  /**
+   * Throws one GpuLimitError line (which array, which limit, how many Gaussians fit) when `count`
+   * Gaussians' per-Gaussian arrays cannot be bound on this device; parameters are chunked, so they
+   * never limit. Called by forward before any work; callers may call it before starting a long job.
+   */
+  static assertFits(device: GPUDevice, count: number, job = 'render'): void {
+    assertFitsBinding(device, `${job}: projected splats`, count, SPLAT2D_BYTES);
+    assertFitsBinding(device, `${job}: splat gradients`, count, SPLAT_GRAD_STRIDE * 4);
+  }
+
+  /** Writes the frame's RenderParams and, with chunks, each chunk's copy with that chunk's layout. */
+  private writeParams(params: RenderParamsValues, chunks: readonly ParamChunk[]): void {
+    const queue = this.device.queue;
+    queue.writeBuffer(this.uniforms.params, 0, packRenderParams(params));
+    if (chunks.length === 1) return;
+    chunks.forEach((chunk, i) => {
+      this.chunkParams[i] ??= this.device.createBuffer({
+        label: `Rasterize.params[${i}]`,
+        size: RENDER_PARAMS_BYTES,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+      queue.writeBuffer(this.chunkParams[i], 0, packRenderParams({ ...params, layout: chunk.layout }));
+    });
+  }
+
+  /** The uniforms a per-Gaussian kernel of chunk `i` binds. */
+  private chunkUniforms(chunks: readonly ParamChunk[], i: number): FrameUniforms {
+    return chunks.length === 1
+      ? this.uniforms
+      : { camera: this.uniforms.camera, params: this.chunkParams[i] };
   }
 
   /** Renders one camera; resolves when the image is encoded and submitted (read it with readBuffer). */
   async forward(inputs: RenderInputs): Promise<ForwardOutputs> {
-    const { camera, layout } = inputs;
-    const n = layout.count;
+    const { camera } = inputs;
+    const chunks: readonly ParamChunk[] =
+      'chunks' in inputs ? inputs.chunks : [{ first: 0, layout: inputs.layout, buffer: inputs.gaussians }];
+    if (chunks.length === 0) throw new RasterizerError('no parameter chunks');
+    const n = chunks.reduce((sum, c) => sum + c.layout.count, 0);
+    const storedDegree = chunks[0].layout.shDegree;
+    // The whole scene's layout: its count and SH sizes drive the kernels after projection.
+    const layout = chunks.length === 1 ? chunks[0].layout : gaussianLayout(n, storedDegree);
     if (
       !(
         camera.width > 0 &&
@@ -164,11 +222,22 @@ export class GaussianRasterizer {
     ) {
       throw new RasterizerError(`invalid image size ${camera.width}x${camera.height}`);
     }
-    if (inputs.gaussians.size < layout.length * 4) {
-      throw new RasterizerError(
-        `parameter buffer holds ${inputs.gaussians.size} bytes, layout needs ${layout.length * 4}`,
-      );
+    let expectedFirst = 0;
+    for (const chunk of chunks) {
+      if (chunk.buffer.size < chunk.layout.length * 4) {
+        throw new RasterizerError(
+          `parameter buffer holds ${chunk.buffer.size} bytes, layout needs ${chunk.layout.length * 4}`,
+        );
+      }
+      const aligned = chunks.length === 1 || chunk.first % CHUNK_ROW_MULTIPLE === 0;
+      if (chunk.first !== expectedFirst || chunk.layout.shDegree !== storedDegree || !aligned)
+        throw new RasterizerError(
+          `parameter chunks must be consecutive rows of one SH degree, starting at multiples of ${CHUNK_ROW_MULTIPLE}`,
+        );
+      expectedFirst += chunk.layout.count;
     }
+    GaussianRasterizer.assertFits(this.device, n);
+    assertFitsBinding(this.device, 'render: image', camera.width * camera.height, 12, 'pixels');
     const tiles: [number, number] = [
       Math.ceil(camera.width / TILE_SIZE),
       Math.ceil(camera.height / TILE_SIZE),
@@ -202,18 +271,32 @@ export class GaussianRasterizer {
     };
     const queue = this.device.queue;
     queue.writeBuffer(this.uniforms.camera, 0, packCamera(camera));
-    queue.writeBuffer(this.uniforms.params, 0, packRenderParams(params));
+    this.writeParams(params, chunks);
 
     // Phase 1: project, depth sort, tile counts in depth order, prefix sum -> intersection count.
     let encoder = this.device.createCommandEncoder({ label: 'Rasterize.forward1' });
     const mark = (label: string) => this.timer?.mark(encoder, label);
     mark('project');
-    this.projectForward.encode(
-      encoder,
-      this.uniforms,
-      { gaussians: inputs.gaussians, splats, depthKeys, depthIds },
-      n,
-    );
+    chunks.forEach((chunk, i) => {
+      const count = chunk.layout.count;
+      if (count === 0 && chunks.length > 1) return;
+      // One chunk binds whole buffers; chunk i binds its rows, at offsets aligned by CHUNK_ROW_MULTIPLE.
+      const rows = (buffer: GPUBuffer, bytes: number): Binding =>
+        chunks.length === 1 ? buffer : { buffer, offset: chunk.first * bytes, size: count * bytes };
+      this.projectForward.encode(
+        encoder,
+        this.chunkUniforms(chunks, i),
+        {
+          gaussians: chunk.buffer,
+          splats: rows(splats, SPLAT2D_BYTES),
+          depthKeys: rows(depthKeys, 4),
+          depthIds: rows(depthIds, 4),
+        },
+        count,
+      );
+    });
+    // The projection numbers Gaussians within a chunk: the depth sort needs scene-wide ids.
+    if (chunks.length > 1) this.iota.encode(encoder, depthIds, n);
     mark('depth sort');
     this.depthSort.encode(encoder, depthKeys, depthIds, n, 32);
     mark('tile counts');
@@ -226,12 +309,19 @@ export class GaussianRasterizer {
     if (n === 0) queue.writeBuffer(this.isectCount, 0, new Uint32Array(1));
     const numIntersections =
       n === 0 ? 0 : new Uint32Array(await readBuffer(this.device, this.isectCount, 4))[0];
+    assertFitsBinding(
+      this.device,
+      'render: tile intersections of this view',
+      numIntersections,
+      4,
+      'intersections',
+    );
 
     // Phase 2: intersections sized exactly, sort by tile, ranges, composite.
     const tileIds = b.tileIds.ensure(numIntersections * 4);
     const gaussianIds = b.gaussianIds.ensure(numIntersections * 4);
     params.maxIntersections = tileIds.size / 4;
-    queue.writeBuffer(this.uniforms.params, 0, packRenderParams(params));
+    this.writeParams(params, chunks);
     if (!this.tileSort || this.tileSort.maxCount < numIntersections) {
       this.tileSort?.destroy();
       this.tileSort = new RadixSort(this.device, {
@@ -261,7 +351,7 @@ export class GaussianRasterizer {
     );
     mark('end forward');
     queue.submit([encoder.finish()]);
-    this.last = { inputs, params, tiles };
+    this.last = { chunks, params, tiles };
     return { image, alpha, splats, numIntersections, tiles };
   }
 
@@ -269,19 +359,25 @@ export class GaussianRasterizer {
   encodeBackward(encoder: GPUCommandEncoder, inputs: BackwardInputs): void {
     const last = this.last;
     if (!last) throw new RasterizerError('backward called before forward');
-    const { layout } = last.inputs;
-    if (inputs.grads.size < layout.length * 4) {
-      throw new RasterizerError(
-        `gradient buffer holds ${inputs.grads.size} bytes, layout needs ${layout.length * 4}`,
-      );
-    }
+    const { chunks } = last;
+    const grads = Array.isArray(inputs.grads) ? inputs.grads : [inputs.grads as GPUBuffer];
+    if (grads.length !== chunks.length)
+      throw new RasterizerError(`${grads.length} gradient buffers for ${chunks.length} parameter chunks`);
+    chunks.forEach((chunk, i) => {
+      if (grads[i].size < chunk.layout.length * 4) {
+        throw new RasterizerError(
+          `gradient buffer holds ${grads[i].size} bytes, layout needs ${chunk.layout.length * 4}`,
+        );
+      }
+    });
     const hasVAlpha = inputs.vAlpha !== undefined;
     if (hasVAlpha !== last.params.hasVAlpha) {
       last.params.hasVAlpha = hasVAlpha;
-      this.device.queue.writeBuffer(this.uniforms.params, 0, packRenderParams(last.params));
+      this.writeParams(last.params, chunks);
     }
     const b = this.buffers;
-    const splatGrads = b.splatGrads.ensure(layout.count * SPLAT_GRAD_STRIDE * 4);
+    const splatGradBytes = SPLAT_GRAD_STRIDE * 4;
+    const splatGrads = b.splatGrads.ensure(last.params.layout.count * splatGradBytes);
     const raster = {
       splats: b.splats.current,
       gaussianIds: b.gaussianIds.current,
@@ -301,14 +397,23 @@ export class GaussianRasterizer {
       last.tiles,
     );
     this.timer?.mark(encoder, 'project backward');
-    if (inputs.accumulate) this.projectBackwardAccumulate ??= new ProjectBackwardPass(this.device, true);
-    const project = inputs.accumulate ? this.projectBackwardAccumulate! : this.projectBackward;
-    project.encode(
-      encoder,
-      this.uniforms,
-      { gaussians: last.inputs.gaussians, splatGrads, grads: inputs.grads },
-      layout.count,
-    );
+    if (inputs.accumulate && !this.projectBackwardAccumulate)
+      this.projectBackwardAccumulate = new ProjectBackwardPass(this.device, true);
+    const project = (inputs.accumulate && this.projectBackwardAccumulate) || this.projectBackward;
+    chunks.forEach((chunk, i) => {
+      const count = chunk.layout.count;
+      if (count === 0 && chunks.length > 1) return;
+      const rows: Binding =
+        chunks.length === 1
+          ? splatGrads
+          : { buffer: splatGrads, offset: chunk.first * splatGradBytes, size: count * splatGradBytes };
+      project.encode(
+        encoder,
+        this.chunkUniforms(chunks, i),
+        { gaussians: chunk.buffer, splatGrads: rows, grads: grads[i] },
+        count,
+      );
+    });
     this.timer?.mark(encoder, 'end backward');
   }
 
@@ -333,6 +438,7 @@ export class GaussianRasterizer {
     this.depthSort?.destroy();
     this.tileSort?.destroy();
     this.scan?.destroy();
+    for (const params of this.chunkParams) params.destroy();
   }
 }
 

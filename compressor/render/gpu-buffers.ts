@@ -1,5 +1,6 @@
 // Small buffer helpers for the rasterizer's host code.
 import { settle } from '../gpu/gpu-wait.ts';
+import { bufferLimits } from '../gpu/limits.ts';
 
 export function storageBuffer(device: GPUDevice, label: string, bytes: number, extraUsage = 0): GPUBuffer {
   return device.createBuffer({
@@ -43,8 +44,10 @@ export class GrowableBuffer {
   ensure(bytes: number): GPUBuffer {
     if (!this.buffer || this.buffer.size < bytes) {
       this.buffer?.destroy();
-      // 1.5x headroom so a slowly growing count (training, densification) does not reallocate every frame.
-      this.buffer = storageBuffer(this.device, this.label, Math.ceil(bytes * 1.5), this.extraUsage);
+      // 1.5x headroom so a slowly growing count (training, densification) does not reallocate every frame,
+      // but never past the binding limit (kernels bind the whole buffer) unless `bytes` itself is.
+      const roomy = Math.min(Math.ceil(bytes * 1.5), bufferLimits(this.device).maxBindingBytes);
+      this.buffer = storageBuffer(this.device, this.label, Math.max(bytes, roomy), this.extraUsage);
     }
     return this.buffer;
   }

@@ -11,12 +11,13 @@ import rasterizeBackwardSource from '../../shared/wgsl/rasterize_backward.wgsl';
 import rasterizeBackwardSerialSource from '../../shared/wgsl/rasterize_backward_serial.wgsl';
 import projectBackwardSource from '../../shared/wgsl/project_backward.wgsl';
 import type { WgslDefines } from '../../shared/wgsl/compose.ts';
-import { bindGroup, kernelPipeline, linearWorkgroups } from './kernel.ts';
+import { BindGroupCache, type Binding } from './bind-group-cache.ts';
+import { kernelPipeline, linearWorkgroups } from './kernel.ts';
 
 class KernelPass {
   protected readonly pipeline: GPUComputePipeline;
-  private cachedBuffers: GPUBuffer[] = [];
-  private cachedGroup: GPUBindGroup | undefined;
+  // Keyed by the bound buffers and ranges: a scene split into parameter chunks binds several sets per frame.
+  private readonly groups: BindGroupCache;
 
   constructor(
     protected readonly device: GPUDevice,
@@ -25,16 +26,14 @@ class KernelPass {
     defines: WgslDefines = {},
   ) {
     this.pipeline = kernelPipeline(device, label, source, defines);
+    this.groups = new BindGroupCache(device);
   }
 
-  protected dispatch(encoder: GPUCommandEncoder, buffers: GPUBuffer[], workgroups: readonly number[]): void {
-    if (buffers.length !== this.cachedBuffers.length || buffers.some((b, i) => b !== this.cachedBuffers[i])) {
-      this.cachedGroup = bindGroup(this.device, this.pipeline, this.label, buffers);
-      this.cachedBuffers = buffers;
-    }
+  protected dispatch(encoder: GPUCommandEncoder, buffers: Binding[], workgroups: readonly number[]): void {
+    const group = this.groups.get(this.pipeline, buffers, this.label);
     const pass = encoder.beginComputePass({ label: this.label });
     pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.cachedGroup!);
+    pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(workgroups[0], workgroups[1] ?? 1, workgroups[2] ?? 1);
     pass.end();
   }
@@ -45,7 +44,7 @@ export interface FrameUniforms {
   params: GPUBuffer; // RenderParams (raster_common.wgsl)
 }
 
-/** Per Gaussian: 2D splat, SH colour, depth key. */
+/** Per Gaussian of one parameter chunk: 2D splat, SH colour, depth key (outputs bound at the chunk's rows). */
 export class ProjectForwardPass extends KernelPass {
   constructor(device: GPUDevice) {
     super(device, 'Rasterize.projectForward', projectForwardSource);
@@ -53,7 +52,7 @@ export class ProjectForwardPass extends KernelPass {
   encode(
     encoder: GPUCommandEncoder,
     u: FrameUniforms,
-    b: { gaussians: GPUBuffer; splats: GPUBuffer; depthKeys: GPUBuffer; depthIds: GPUBuffer },
+    b: { gaussians: GPUBuffer; splats: Binding; depthKeys: Binding; depthIds: Binding },
     count: number,
   ): void {
     this.dispatch(
@@ -217,7 +216,7 @@ export class ProjectBackwardPass extends KernelPass {
   encode(
     encoder: GPUCommandEncoder,
     u: FrameUniforms,
-    b: { gaussians: GPUBuffer; splatGrads: GPUBuffer; grads: GPUBuffer },
+    b: { gaussians: GPUBuffer; splatGrads: Binding; grads: GPUBuffer },
     count: number,
   ): void {
     this.dispatch(encoder, [u.camera, u.params, b.gaussians, b.splatGrads, b.grads], linearWorkgroups(count));

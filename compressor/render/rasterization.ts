@@ -4,9 +4,10 @@
 import type { Camera } from '../../shared/math/camera.ts';
 import { assertFiniteScene, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { columnsOf, packGaussians, type GaussianColumns, type GaussianLayout } from './gaussian-layout.ts';
+import { columnsOf, gaussianLayout, type GaussianColumns, type GaussianLayout } from './gaussian-layout.ts';
 import { GaussianRasterizer, SPLAT_GRAD_STRIDE, type ForwardOutputs } from './gaussian-rasterizer.ts';
 import { readBuffer, storageBuffer } from './gpu-buffers.ts';
+import { chunkBuffers, joinChunkData, type ParamChunk, uploadChunks } from './param-chunks.ts';
 import type { RasterOptions, SceneArrays } from './types.ts';
 
 export interface RasterizationResult {
@@ -50,8 +51,9 @@ function upload(device: GPUDevice, data: Float32Array, label: string): GPUBuffer
 
 interface Rendered {
   rasterizer: GaussianRasterizer;
+  /** The whole scene's packed layout (the chunks hold its rows). */
   layout: GaussianLayout;
-  gaussians: GPUBuffer;
+  chunks: ParamChunk[];
   out: ForwardOutputs;
 }
 
@@ -68,18 +70,19 @@ async function render(
 ): Promise<Rendered> {
   validate(scene, camera);
   const { device } = gpu;
-  const { layout, data } = packGaussians(scene);
-  const gaussians = upload(device, data, 'rasterization.gaussians');
+  // Checked before the upload: a scene too large for this device fails with one line, not GPU errors.
+  GaussianRasterizer.assertFits(device, scene.count);
+  const layout = gaussianLayout(scene.count, scene.shDegree);
+  const chunks = uploadChunks(device, scene, 'rasterization.gaussians');
   const rasterizer = options.rasterizer ?? rasterizerFor(device);
   const out = await rasterizer.forward({
-    gaussians,
-    layout,
+    chunks,
     camera,
     background: options.background,
     shDegree: options.shDegree,
     antialiased: options.antialiased ?? scene.antialiased ?? false,
   });
-  return { rasterizer, layout, gaussians, out };
+  return { rasterizer, layout, chunks, out };
 }
 
 async function results(gpu: GpuContext, r: Rendered, camera: Camera): Promise<RasterizationResult> {
@@ -112,7 +115,7 @@ export async function rasterization(
   try {
     return await results(gpu, r, camera);
   } finally {
-    r.gaussians.destroy();
+    for (const chunk of r.chunks) chunk.buffer.destroy();
   }
 }
 
@@ -135,17 +138,23 @@ export async function rasterizationWithGradients(
   const { device } = gpu;
   const vImageBuffer = upload(device, vImage, 'rasterization.vImage');
   const vAlphaBuffer = options.vAlpha ? upload(device, options.vAlpha, 'rasterization.vAlpha') : undefined;
-  const gradsBuffer = storageBuffer(device, 'rasterization.grads', r.layout.length * 4);
+  const gradsBuffers = chunkBuffers(device, r.chunks, 'rasterization.grads');
   try {
-    r.rasterizer.backward({ vImage: vImageBuffer, vAlpha: vAlphaBuffer, grads: gradsBuffer });
+    r.rasterizer.backward({ vImage: vImageBuffer, vAlpha: vAlphaBuffer, grads: gradsBuffers });
     const forward = await results(gpu, r, camera);
-    const grads = new Float32Array(await readBuffer(device, gradsBuffer, r.layout.length * 4));
+    const parts = await Promise.all(
+      r.chunks.map(
+        async (c, i) => new Float32Array(await readBuffer(device, gradsBuffers[i], c.layout.length * 4)),
+      ),
+    );
+    const grads = joinChunkData(r.chunks, parts, r.layout);
     const splatGrads = new Float32Array(
       await readBuffer(device, r.rasterizer.splatGrads, r.layout.count * SPLAT_GRAD_STRIDE * 4),
     );
     gpu.check();
     return { ...forward, grads: columnsOf(r.layout, grads), splatGrads };
   } finally {
-    for (const b of [r.gaussians, vImageBuffer, vAlphaBuffer, gradsBuffer]) b?.destroy();
+    for (const b of [...r.chunks.map((c) => c.buffer), vImageBuffer, vAlphaBuffer, ...gradsBuffers])
+      b?.destroy();
   }
 }

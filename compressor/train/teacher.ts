@@ -20,8 +20,8 @@ import { lookAt, focalFromFov, type Camera, type Vec3 } from '../../shared/math/
 import type { GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { cameraExtent, holdoutSplit, type Rgb } from '../datasets/dataset.ts';
-import { packGaussians } from '../render/gaussian-layout.ts';
 import { GaussianRasterizer } from '../render/gaussian-rasterizer.ts';
+import { uploadChunks } from '../render/param-chunks.ts';
 import { DEFAULT_UP, orbitCamera, robustBounds } from '../render/default-camera.ts';
 import { createStorage, readFloats } from './gpu-buffers.ts';
 import type { TrainingViews } from './loop/views.ts';
@@ -155,16 +155,16 @@ export async function teacherViews(
   const split = holdoutSplit(evaluated.length);
   for (let i = evaluated.length; i < cameras.length; i++) split.train.push(i);
   const background = o.background ?? [0, 0, 0];
-  const { layout, data } = packGaussians(scene);
-  const params = createStorage(device, data, 'Teacher.params');
+  // Parameters in chunks under the binding limit (a whole 6M SH3 scene is over 1 GiB packed).
+  GaussianRasterizer.assertFits(device, scene.count, 'teacher views');
+  const chunks = uploadChunks(device, scene, 'Teacher.params');
   const rasterizer = new GaussianRasterizer(device);
   const targets: GPUBuffer[] = [];
   const images: Float32Array[] = [];
   try {
     for (const camera of cameras) {
       const out = await rasterizer.forward({
-        gaussians: params,
-        layout,
+        chunks,
         camera,
         background,
         antialiased: scene.antialiased,
@@ -181,7 +181,7 @@ export async function teacherViews(
     gpu.check();
   } finally {
     rasterizer.destroy();
-    params.destroy();
+    for (const chunk of chunks) chunk.buffer.destroy();
   }
   return {
     cameras,

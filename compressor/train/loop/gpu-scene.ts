@@ -3,8 +3,21 @@
 // per-view gradient output (overwritten per view; blendingWeights reads it), and PackedAdam's moments.
 // Edits (densify, prune, the exact-budget cut) download the scene, change it on the CPU and come back
 // through `replace`, which re-packs the moments by source row (NEW_ROW: zeros) and zeroes the gradient.
+//
+// A scene whose packed parameters exceed one storage binding is held in parts of consecutive Gaussians
+// (compressor/render/param-chunks.ts), each with its own parameters, gradient sum and moments: the train
+// step (forward, backward, Adam) and downloads work on any number of parts; the single-buffer members
+// (`params`, `grads`, `viewGrads`, `adam`, and so the trainer's edits) name the limit when the scene is split.
 import { createScene, type GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
-import { columnsOf, packGaussians, type GaussianLayout } from '../../render/gaussian-layout.ts';
+import { bufferLimits, formatBytes, GpuLimitError } from '../../gpu/limits.ts';
+import {
+  columnsOf,
+  gaussianLayout,
+  packGaussians,
+  type GaussianLayout,
+} from '../../render/gaussian-layout.ts';
+import { GaussianRasterizer, type ParamSource } from '../../render/gaussian-rasterizer.ts';
+import { chunkCapacity, chunkRanges, type ParamChunk, sceneRows } from '../../render/param-chunks.ts';
 import { createStorage, readFloats, writeArray } from '../gpu-buffers.ts';
 import { PackedAdam, packedLayoutFrom, type PackedLayout } from '../packed-adam.ts';
 
@@ -16,52 +29,146 @@ export interface TrainingSnapshot {
   steps: Map<string, number>;
 }
 
+/** Consecutive Gaussians [first, first + layout.count) with their own packed buffers and optimizer. */
+interface ScenePart {
+  first: number;
+  layout: GaussianLayout;
+  params: GPUBuffer;
+  grads: GPUBuffer;
+  adam: PackedAdam;
+}
+
 export class GpuScene {
+  /** The whole scene's packed layout (of `params` when the scene is one part). */
   layout: GaussianLayout;
   packed: PackedLayout;
-  params: GPUBuffer;
-  /** Sum of per-view gradients since the last optimizer step (same packed layout). */
-  grads: GPUBuffer;
-  /** The rasterizer's output for one view (overwritten each backward). */
-  viewGrads: GPUBuffer;
-  readonly adam: PackedAdam;
   readonly antialiased: boolean;
+  private parts: ScenePart[];
+  private viewGradsBuffer: GPUBuffer | undefined;
 
+  /** `partCapacity`: Gaussians per part (default: as many as one storage binding holds). */
   constructor(
     private readonly device: GPUDevice,
     scene: GaussianScene,
+    private readonly partCapacity?: number,
   ) {
-    const { layout, data } = packGaussians(scene);
-    this.layout = layout;
-    this.packed = packedLayoutFrom(layout);
     this.antialiased = scene.antialiased;
-    this.params = createStorage(device, data, 'Train.params');
-    this.grads = createStorage(device, layout.length, 'Train.grads');
-    this.viewGrads = createStorage(device, layout.length, 'Train.viewGrads');
-    this.adam = new PackedAdam(device, this.packed);
+    this.layout = gaussianLayout(scene.count, scene.shDegree);
+    this.packed = packedLayoutFrom(this.layout);
+    this.parts = this.upload(scene);
+  }
+
+  private upload(scene: GaussianScene): ScenePart[] {
+    // Checked before any allocation: one line naming the limit and how many Gaussians fit.
+    GaussianRasterizer.assertFits(this.device, scene.count, 'training');
+    const fitsOne = this.layout.length * 4 <= bufferLimits(this.device).maxBindingBytes;
+    const capacity =
+      this.partCapacity ?? (fitsOne ? scene.count : chunkCapacity(this.device, scene.shDegree));
+    const ranges = chunkRanges(scene.count, Math.max(1, capacity));
+    const parts = ranges.map(({ first, count }, i) => {
+      const { layout, data } = packGaussians(sceneRows(scene, first, count));
+      return {
+        first,
+        layout,
+        params: createStorage(this.device, data, `Train.params[${i}]`),
+        grads: createStorage(this.device, layout.length, `Train.grads[${i}]`),
+        adam: new PackedAdam(this.device, packedLayoutFrom(layout)),
+      };
+    });
+    if (parts.length === 1)
+      this.viewGradsBuffer = createStorage(this.device, this.layout.length, 'Train.viewGrads');
+    return parts;
   }
 
   get count(): number {
     return this.layout.count;
   }
 
+  /** Number of parts (1 unless the packed parameters exceed one storage binding). */
+  get partCount(): number {
+    return this.parts.length;
+  }
+
+  /** The parameters as the rasterizer takes them (one buffer or chunks). */
+  get paramSource(): ParamSource {
+    if (this.parts.length === 1) return { gaussians: this.parts[0].params, layout: this.layout };
+    const chunks: ParamChunk[] = this.parts.map((p) => ({
+      first: p.first,
+      layout: p.layout,
+      buffer: p.params,
+    }));
+    return { chunks };
+  }
+
+  /** The gradient sums, one per part, as the rasterizer's backward takes them. */
+  get gradSums(): GPUBuffer[] {
+    return this.parts.map((p) => p.grads);
+  }
+
+  /** Encodes one Adam step of every part (sections named in `lrs`). */
+  encodeStep(encoder: GPUCommandEncoder, lrs: Record<string, number>): void {
+    for (const p of this.parts) p.adam.encodeStep(encoder, p.params, p.grads, lrs);
+  }
+
+  private single(what: string): ScenePart {
+    if (this.parts.length === 1) return this.parts[0];
+    throw new GpuLimitError(
+      `training: ${what} needs the scene in one buffer, but ${this.count.toLocaleString('en-US')} Gaussians ` +
+        `(${formatBytes(this.layout.length * 4)} packed) exceed this device's storage-binding limit of ` +
+        `${formatBytes(bufferLimits(this.device).maxBindingBytes)}: at most ` +
+        `${chunkCapacity(this.device, this.layout.shDegree).toLocaleString('en-US')} Gaussians fit`,
+    );
+  }
+
+  /** The packed parameters (one part only). */
+  get params(): GPUBuffer {
+    return this.single('a single parameter buffer').params;
+  }
+
+  /** Sum of per-view gradients since the last optimizer step (same packed layout; one part only). */
+  get grads(): GPUBuffer {
+    return this.single('a single gradient buffer').grads;
+  }
+
+  /** The rasterizer's output for one view (overwritten each backward; one part only). */
+  get viewGrads(): GPUBuffer {
+    this.single('a per-view gradient buffer');
+    return this.viewGradsBuffer!;
+  }
+
+  get adam(): PackedAdam {
+    return this.single('one optimizer state').adam;
+  }
+
   /** The current parameters as a scene (a GPU->CPU sync). */
   async download(): Promise<GaussianScene> {
-    const data = await readFloats(this.device, this.params, this.layout.length);
-    const c = columnsOf(this.layout, data);
     const scene = createScene(this.layout.count, this.layout.shDegree, this.antialiased);
-    scene.positions.set(c.positions);
-    scene.logScales.set(c.logScales);
-    scene.rotations.set(c.rotations);
-    scene.opacityLogits.set(c.opacityLogits);
-    scene.shDC.set(c.shDC);
-    scene.shRest.set(c.shRest);
+    const k = 3 * this.layout.restCount;
+    const datas = await Promise.all(
+      this.parts.map((p) => readFloats(this.device, p.params, p.layout.length)),
+    );
+    this.parts.forEach((p, i) => {
+      const c = columnsOf(p.layout, datas[i]);
+      scene.positions.set(c.positions, 3 * p.first);
+      scene.logScales.set(c.logScales, 3 * p.first);
+      scene.rotations.set(c.rotations, 4 * p.first);
+      scene.opacityLogits.set(c.opacityLogits, p.first);
+      scene.shDC.set(c.shDC, 3 * p.first);
+      scene.shRest.set(c.shRest, k * p.first);
+    });
     return scene;
   }
 
-  /** Opacity logits [N] (one small readback). */
-  readOpacityLogits(): Promise<Float32Array> {
-    return readFloats(this.device, this.params, this.layout.count, this.layout.offsets.opacities);
+  /** Opacity logits [N] (one small readback per part). */
+  async readOpacityLogits(): Promise<Float32Array> {
+    const out = new Float32Array(this.count);
+    const parts = await Promise.all(
+      this.parts.map((p) => readFloats(this.device, p.params, p.layout.count, p.layout.offsets.opacities)),
+    );
+    this.parts.forEach((p, i) => {
+      out.set(parts[i], p.first);
+    });
+    return out;
   }
 
   /**
@@ -69,31 +176,43 @@ export class GpuScene {
    * Moments follow their rows; the summed gradient restarts at zero.
    */
   replace(scene: GaussianScene, sourceIndex: Uint32Array): void {
+    const part = this.single('replacing Gaussians (densify, prune)');
     const { layout, data } = packGaussians(scene);
     const packed = packedLayoutFrom(layout);
-    this.adam.gatherRows(packed, sourceIndex);
-    for (const b of [this.params, this.grads, this.viewGrads]) b.destroy();
+    if (layout.length * 4 > bufferLimits(this.device).maxBindingBytes) {
+      throw new GpuLimitError(
+        `training: ${scene.count.toLocaleString('en-US')} Gaussians after an edit need ` +
+          `${formatBytes(layout.length * 4)} packed, over this device's storage-binding limit of ` +
+          `${formatBytes(bufferLimits(this.device).maxBindingBytes)}: at most ` +
+          `${chunkCapacity(this.device, scene.shDegree).toLocaleString('en-US')} Gaussians fit in one buffer`,
+      );
+    }
+    part.adam.gatherRows(packed, sourceIndex);
+    for (const b of [part.params, part.grads, this.viewGradsBuffer]) b?.destroy();
     this.layout = layout;
     this.packed = packed;
-    this.params = createStorage(this.device, data, 'Train.params');
-    this.grads = createStorage(this.device, layout.length, 'Train.grads');
-    this.viewGrads = createStorage(this.device, layout.length, 'Train.viewGrads');
+    part.layout = layout;
+    part.params = createStorage(this.device, data, 'Train.params[0]');
+    part.grads = createStorage(this.device, layout.length, 'Train.grads[0]');
+    this.viewGradsBuffer = createStorage(this.device, layout.length, 'Train.viewGrads');
   }
 
   /** Overwrites the parameters with a same-shaped scene (opacity reset); moments untouched. */
   writeScene(scene: GaussianScene): void {
     if (scene.count !== this.layout.count)
       throw new RangeError(`writeScene: ${scene.count} Gaussians for ${this.layout.count}`);
-    writeArray(this.device, this.params, packGaussians(scene).data);
+    for (const p of this.parts)
+      writeArray(this.device, p.params, packGaussians(sceneRows(scene, p.first, p.layout.count)).data);
   }
 
   async snapshot(): Promise<TrainingSnapshot> {
+    const part = this.single('a snapshot');
     const [scene, moment1, moment2] = await Promise.all([
       this.download(),
-      readFloats(this.device, this.adam.moment1, this.layout.length),
-      readFloats(this.device, this.adam.moment2, this.layout.length),
+      readFloats(this.device, part.adam.moment1, this.layout.length),
+      readFloats(this.device, part.adam.moment2, this.layout.length),
     ]);
-    return { scene, moment1, moment2, steps: new Map(this.adam.steps) };
+    return { scene, moment1, moment2, steps: new Map(part.adam.steps) };
   }
 
   static restore(device: GPUDevice, snapshot: TrainingSnapshot): GpuScene {
@@ -105,7 +224,11 @@ export class GpuScene {
   }
 
   destroy(): void {
-    for (const b of [this.params, this.grads, this.viewGrads]) b.destroy();
-    this.adam.destroy();
+    for (const p of this.parts) {
+      p.params.destroy();
+      p.grads.destroy();
+      p.adam.destroy();
+    }
+    this.viewGradsBuffer?.destroy();
   }
 }

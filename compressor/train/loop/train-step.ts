@@ -58,8 +58,7 @@ export class TrainStep {
   async run(s: StepInputs): Promise<void> {
     const { gs, camera } = s;
     const out = await this.rasterizer.forward({
-      gaussians: gs.params,
-      layout: gs.layout,
+      ...gs.paramSource,
       camera,
       background: s.background,
       shDegree: s.shDegree,
@@ -68,9 +67,9 @@ export class TrainStep {
     const encoder = this.device.createCommandEncoder({ label: 'Train.iteration' });
     this.loss.encode(encoder, out.image, s.target, this.dLdImage, camera.width, camera.height);
     // The backward adds this view's gradient to the sum the optimizer steps on.
-    this.rasterizer.encodeBackward(encoder, { vImage: this.dLdImage, grads: gs.grads, accumulate: true });
+    this.rasterizer.encodeBackward(encoder, { vImage: this.dLdImage, grads: gs.gradSums, accumulate: true });
     s.extra?.(encoder);
-    if (s.step) gs.adam.encodeStep(encoder, gs.params, gs.grads, s.lrs);
+    if (s.step) gs.encodeStep(encoder, s.lrs);
     this.device.queue.submit([encoder.finish()]);
   }
 
@@ -98,8 +97,7 @@ export class TrainStep {
       await lap(label);
     };
     const out = await this.rasterizer.forward({
-      gaussians: gs.params,
-      layout: gs.layout,
+      ...gs.paramSource,
       camera,
       background: s.background,
       shDegree: s.shDegree,
@@ -110,10 +108,10 @@ export class TrainStep {
       this.loss.encode(e, out.image, s.target, this.dLdImage, camera.width, camera.height),
     );
     await stage('backward', (e) =>
-      this.rasterizer.encodeBackward(e, { vImage: this.dLdImage, grads: gs.grads, accumulate: true }),
+      this.rasterizer.encodeBackward(e, { vImage: this.dLdImage, grads: gs.gradSums, accumulate: true }),
     );
     if (s.extra) await stage('extra', s.extra);
-    if (s.step) await stage('adam', (e) => gs.adam.encodeStep(e, gs.params, gs.grads, s.lrs));
+    if (s.step) await stage('adam', (e) => gs.encodeStep(e, s.lrs));
     if (s.readLoss) {
       await this.readLoss();
       await lap('loss readback');
