@@ -157,8 +157,14 @@ test('output extensions: convert does not write a PLY named .gsz, pack does not 
   await withTempDir(async (dir) => {
     const input = await inputPly(dir);
     const cases: [string[], RegExp][] = [
-      [['convert', input, '-o', join(dir, 'm.gsz')], /convert .*writes \.ply files/],
-      [['export', join(dir, 'x.gsz'), '-o', join(dir, 'm.gsz')], /export writes \.ply files/],
+      [
+        ['convert', input, '-o', join(dir, 'm.gsz')],
+        /convert .*writes \.ply or \.spz or \.splat or \.glb files/,
+      ],
+      [
+        ['export', join(dir, 'x.gsz'), '-o', join(dir, 'm.gsz')],
+        /export writes \.ply or \.spz or \.splat or \.glb files/,
+      ],
       [['pack', input, '-o', join(dir, 'm.ply')], /pack writes \.gsz files/],
       [['pack', input, '-o', join(dir, 'noext')], /pack writes \.gsz files/],
     ];

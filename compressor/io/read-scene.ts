@@ -107,7 +107,10 @@ async function folderManifest(path: string): Promise<string> {
     )
       return file;
   }
-  throw new SceneReadError(path, 'folder holds neither lod-meta.json nor a SOG meta.json');
+  throw new SceneReadError(
+    path,
+    'is a directory, not a scene file (it holds no lod-meta.json or SOG meta.json)',
+  );
 }
 
 async function readSceneUnchecked(path: string): Promise<GaussianScene> {

@@ -48,7 +48,7 @@ import { sceneExtent } from '../../shared/math/framing.ts';
 import { sceneValueProblem } from '../io/scene-limits.ts';
 import { chunkSizes, defaultImportance, importanceOrder } from './importance.ts';
 import { kmeans, type KmeansResult } from './kmeans.ts';
-import { neededShDegree, shZeroBin } from './sh-degree-trim.ts';
+import { neededShDegree, SH_INVISIBLE_COEFFICIENT } from './sh-degree-trim.ts';
 
 export interface GszEncodeOptions {
   /** Per-Gaussian importance (higher = earlier in the file); default: defaultImportance (importance.ts). */
@@ -219,10 +219,10 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as typeof GSZ_DEFAULTS & GszEncodeOptions;
   const capped = options.shDegree === undefined ? input : capShDegree(input, options.shDegree);
-  // Bands with nothing above the SH quantization step are dropped, unless a caller's codebook fixes the dims.
+  // Bands that change no displayed colour are dropped, unless a caller's codebook fixes the dims.
   const scene = options.shCodebook
     ? capped
-    : capShDegree(capped, neededShDegree(capped, shZeroBin(o.shResidualStep, o.shResidualRounding)));
+    : capShDegree(capped, neededShDegree(capped, SH_INVISIBLE_COEFFICIENT));
   const n = scene.count;
   if (n > GSZ_LIMITS.totalSplats)
     throw new RangeError(`${n} Gaussians exceed the format limit ${GSZ_LIMITS.totalSplats}`);

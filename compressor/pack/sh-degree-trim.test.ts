@@ -1,6 +1,6 @@
-// SH degree trimming: bands whose coefficients all fall in the residual quantizer's zero bin are dropped by
+// SH degree trimming: bands whose coefficients are all too small to change a displayed colour are dropped by
 // the encoder, the header records the input degree, `pack` and `info` report it; a band with one coefficient
-// at the zero-bin edge is kept; a scene that needs its bands keeps them.
+// past the threshold is kept; a scene that needs its bands keeps them (also small but visible ones).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -10,13 +10,13 @@ import { command as info } from '../cli/commands/info.ts';
 import { command as pack } from '../cli/commands/pack.ts';
 import { randomScene, withTempDir } from '../io/test-helpers.ts';
 import { writePly } from '../io/write-ply.ts';
-import { encodeGsz, GSZ_DEFAULTS } from './gsz-encoder.ts';
-import { neededShDegree, shZeroBin } from './sh-degree-trim.ts';
+import { encodeGsz } from './gsz-encoder.ts';
+import { neededShDegree, SH_INVISIBLE_COEFFICIENT } from './sh-degree-trim.ts';
 
-const ZERO_BIN = shZeroBin(GSZ_DEFAULTS.shResidualStep, GSZ_DEFAULTS.shResidualRounding);
+const ZERO_BIN = SH_INVISIBLE_COEFFICIENT;
 const small = { codebookSize: 16, kmeansIterations: 2 };
 
-/** A degree-3 scene whose bands above `keep` hold values strictly inside the zero bin. */
+/** A degree-3 scene whose bands above `keep` hold values strictly below the threshold. */
 function sceneKeeping(keep: 0 | 1 | 2) {
   const scene = randomScene(600, 3, 50 + keep);
   const k = shRestCount(3);
@@ -26,8 +26,12 @@ function sceneKeeping(keep: 0 | 1 | 2) {
   return scene;
 }
 
-test('neededShDegree: the highest band reaching the zero bin; exact zeros only without a residual step', () => {
-  assert.ok(Math.abs(ZERO_BIN - 0.1 * (1 - 0.42)) < 1e-12);
+test('neededShDegree: the highest band reaching the threshold; exact zeros only with a threshold of 0', () => {
+  assert.ok(ZERO_BIN * 1.5 * 255 <= 0.5 + 1e-12, 'half an 8-bit level at |Y| = 1.5');
+  // SH values of +-0.05 (well inside the residual's zero bin, but kept by the centroids) are visible: kept.
+  const faint = randomScene(50, 2, 9);
+  for (let i = 0; i < faint.shRest.length; i++) faint.shRest[i] = faint.shRest[i] > 0 ? 0.05 : -0.05;
+  assert.equal(neededShDegree(faint, ZERO_BIN), 2);
   for (const keep of [0, 1, 2] as const) assert.equal(neededShDegree(sceneKeeping(keep), ZERO_BIN), keep);
   const edge = sceneKeeping(1);
   edge.shRest[(7 * 15 + 14) * 3 + 1] = -1.0001 * ZERO_BIN; // one band-3 coefficient just past the edge: kept

@@ -1,19 +1,19 @@
-// Picks the SH degree a scene needs: the highest band with a coefficient at or above the zero bin of the
-// SH-rest residual quantizer. Bands above it would all code as zero residuals and cost their codebook
-// dimensions and centroid indices for nothing (a degree-3 scene whose bands 1-3 are all zero paid ~0.18
-// B/Gaussian). The encoder drops them and records the input's degree in the header (`shDegreeTrimmedFrom`).
+// Picks the SH degree a scene needs: the highest band with a coefficient that can change a displayed colour.
+// Bands above it cost their codebook dimensions, centroid indices and residuals for nothing (a degree-3
+// scene whose bands 1-3 are all zero paid ~0.18 B/Gaussian). The encoder drops them and records the input's
+// degree in the header (`shDegreeTrimmedFrom`). The residual quantizer's zero bin is no measure of that:
+// the codebook's centroids keep coefficients far below it (a scene of SH values of +-0.05 renders them).
 import { shRestCount, type GaussianScene, type ShDegree } from '../../shared/scene/gaussian-scene.ts';
 
 /**
- * Largest |coefficient| the residual quantizer codes as zero: code = sign(r) * floor(|r| / step + rounding) is
- * 0 for |r| < step * (1 - rounding). With no residual step (centroids only) nothing but exact zeros is dropped.
+ * Largest |coefficient| of a band that is dropped: its colour term |c * Y(d)| stays under half an 8-bit level
+ * in every direction (|Y| <= 1.5 for the real SH basis functions of degrees 1-3 on unit directions).
  */
-export function shZeroBin(residualStep: number, residualRounding: number): number {
-  return residualStep > 0 ? residualStep * (1 - residualRounding) : 0;
-}
+export const SH_INVISIBLE_COEFFICIENT = 0.5 / 255 / 1.5;
 
 /**
- * The lowest degree keeping every band that has a coefficient with |c| >= `zeroBin` (or != 0 when 0). An empty
+ * The lowest degree keeping every band that has a coefficient with |c| >= `zeroBin` (or != 0 when 0; the
+ * encoder passes SH_INVISIBLE_COEFFICIENT). An empty
  * scene keeps its degree: there is nothing to measure, and the file should say what its source had.
  */
 export function neededShDegree(scene: GaussianScene, zeroBin: number): ShDegree {

@@ -19,7 +19,7 @@ export class IotaPass {
   private readonly pipeline: GPUComputePipeline;
   private readonly groups: BindGroupCache;
 
-  constructor(private readonly device: GPUDevice) {
+  constructor(device: GPUDevice) {
     this.pipeline = kernelPipeline(device, 'Rasterize.iota', SOURCE);
     this.groups = new BindGroupCache(device);
   }

@@ -287,7 +287,7 @@ export function decodeGszHeader(bytes: Uint8Array): GszHeader {
     if (sections[i][0] < sections[i - 1][0] + sections[i - 1][1]) corrupt('sections overlap');
   }
   const up = vec3(h.up, 'up', -1, 1);
-  if (Math.hypot(...up) < 1e-6) corrupt('up has zero length');
+  if (Math.hypot(...up) < 1e-6) corrupt('up axis has zero length');
   const optional = viewFields(h);
   const trimmedFrom =
     h.shDegreeTrimmedFrom === undefined

@@ -242,7 +242,7 @@ export const command: CliCommand = {
     try {
       if (mode === 'a' || mode === 'b') {
         const datasetPath = mode === 'a' ? input : resolve(values.images!);
-        let options;
+        let options: Parameters<typeof loadDataset>[1];
         try {
           // Without --resolution: images wider than the default width are scaled down to it.
           options =
@@ -328,7 +328,7 @@ export const command: CliCommand = {
     }
 
     const startedTrain = performance.now();
-    let result;
+    let result: Awaited<ReturnType<typeof trainScene>>;
     try {
       say(
         `training: mode (${mode}), ${iterations} iterations, budget ${'count' in budget ? budget.count : `${budget.fraction * 100}%`}, arms ${arms.join(', ')}`,

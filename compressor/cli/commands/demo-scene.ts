@@ -49,27 +49,7 @@ export const command: CliCommand = {
   name: 'demo-scene',
   summary: 'Write the built-in ray-traced demo dataset (NeRF layout) and optionally its Gaussian PLY',
   async run(args: string[]): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        options: {
-          output: { type: 'string', short: 'o' },
-          views: { type: 'string' },
-          size: { type: 'string' },
-          seed: { type: 'string' },
-          spp: { type: 'string' },
-          points: { type: 'string' },
-          gaussians: { type: 'string' },
-          'gaussian-count': { type: 'string' },
-          'gaussian-frame': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        allowPositionals: false,
-      });
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
-    }
+    const parsed = parseDemoArgs(args);
     const v = parsed.values;
     if (v.help) {
       console.log(HELP);
@@ -89,7 +69,7 @@ export const command: CliCommand = {
       throw new CliError(`--gaussian-frame must be z-up or y-down, got '${frame}'`, EXIT.usage);
     const dir = resolve(v.output);
     const started = performance.now();
-    let dataset;
+    let dataset: Awaited<ReturnType<typeof writeDemoDataset>>;
     try {
       dataset = await writeDemoDataset(dir, options, ({ view, views }) => {
         if (process.stderr.isTTY) process.stderr.write(`\rrendering view ${view}/${views}`);
@@ -104,7 +84,7 @@ export const command: CliCommand = {
         `${o.points} points, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
     if (v.gaussians) {
-      let scene;
+      let scene: ReturnType<typeof generateDemoGaussians>;
       try {
         scene = generateDemoGaussians({ count: gaussianCount, seed: o.seed, frame });
       } catch (error) {
@@ -116,3 +96,27 @@ export const command: CliCommand = {
     return EXIT.ok;
   },
 };
+
+/** The command's arguments (Node's parser; its errors become usage errors with the help). */
+function parseDemoArgs(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        output: { type: 'string', short: 'o' },
+        views: { type: 'string' },
+        size: { type: 'string' },
+        seed: { type: 'string' },
+        spp: { type: 'string' },
+        points: { type: 'string' },
+        gaussians: { type: 'string' },
+        'gaussian-count': { type: 'string' },
+        'gaussian-frame': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
+  }
+}

@@ -3,7 +3,8 @@
 // k-means runs on the GPU when one is present (--kmeans auto); --target-psnr searches the steps per scene in
 // render space instead (compressor/pack/target-psnr.ts). Output is written atomically.
 import { resolve } from 'node:path';
-import { getGpu } from '../../gpu/device.ts';
+import type { GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
+import { type GpuContext, getGpu } from '../../gpu/device.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
 import { decodeGszHeader } from '../../../shared/format/gsz-decoder.ts';
@@ -142,7 +143,7 @@ export const command: CliCommand = {
     const started = performance.now();
     const log = new StageLog();
     log.line(`reading ${positionals[0]}`);
-    let scene;
+    let scene: GaussianScene;
     try {
       scene = await readScene(resolve(positionals[0]));
     } catch (error) {
@@ -172,7 +173,7 @@ export const command: CliCommand = {
     let bytes: Uint8Array;
     let note = '';
     if (targetDb !== undefined) {
-      let gpu;
+      let gpu: GpuContext;
       try {
         gpu = await getGpu();
       } catch (error) {

@@ -6,10 +6,11 @@ import { sceneExtent } from '../../../shared/math/framing.ts';
 import { capShDegree } from '../../../shared/scene/gaussian-scene.ts';
 import { readScene, SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
-import { getGpu } from '../../gpu/device.ts';
+import type { GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
+import { type GpuContext, getGpu } from '../../gpu/device.ts';
 import { DEFAULT_UP, framedCamera } from '../../render/default-camera.ts';
 import { encodePng } from '../../render/png.ts';
-import { rasterization } from '../../render/rasterization.ts';
+import { type RasterizationResult, rasterization } from '../../render/rasterization.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
@@ -103,7 +104,7 @@ export const command: CliCommand = {
 
     await checkOutput(outputPath(output, orbit === undefined ? undefined : 0), ['.png'], 'render');
     const input = resolve(positionals[0]);
-    let scene;
+    let scene: GaussianScene;
     try {
       scene = await readScene(input);
     } catch (error) {
@@ -149,7 +150,7 @@ export const command: CliCommand = {
         );
       }
     }
-    let gpu;
+    let gpu: GpuContext;
     try {
       gpu = await getGpu();
     } catch (error) {
@@ -157,7 +158,7 @@ export const command: CliCommand = {
     }
     const antialiased = values.antialiased ? true : scene.antialiased;
     for (let i = 0; i < cameras.length; i++) {
-      let result;
+      let result: RasterizationResult;
       try {
         result = await rasterization(gpu, scene, cameras[i], { background, antialiased });
       } catch (error) {
