@@ -7,30 +7,22 @@
 // and cached under node_modules/.bench-peers/cache. The machine's load is printed: on shared cores it
 // moves every figure.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeGszParallel, defaultDecodeThreads } from '../compressor/io/gsz-parallel-decode.ts';
 import { decodeSpz } from '../compressor/io/read-spz.ts';
 import { decodeGsz } from '../shared/format/gsz-decoder.ts';
+import { cachedPath, peerFile, splatTransformCli } from './bench-peers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = resolve(process.argv[2] ?? process.env.GS_DATA_DIR ?? join(root, '..', 'shared', 'data'));
-const peersDir = join(root, 'node_modules', '.bench-peers');
-const cacheDir = join(peersDir, 'cache');
-const SPLAT_TRANSFORM = '@playcanvas/splat-transform@3.7.0';
 const RUNS = Math.max(1, Number(process.env.GSZ_BENCH_RUNS ?? 5));
 const SCENES = ['playbot', 'biker'];
 
-function cached(input: string, name: string, ext: string): string {
-  mkdirSync(cacheDir, { recursive: true });
-  const st = statSync(input);
-  return join(cacheDir, `${name}-${st.size}-${Math.floor(st.mtimeMs)}.${ext}`);
-}
-
 function gszOf(input: string, name: string): string {
-  const path = cached(input, name, 'gsz');
+  const path = cachedPath(input, name, 'gsz');
   if (!existsSync(path)) {
     console.log(`${name}: packing ${input} (default profile) ...`);
     execFileSync(
@@ -44,30 +36,9 @@ function gszOf(input: string, name: string): string {
   return path;
 }
 
-function splatTransform(): string | undefined {
-  const cli = join(peersDir, 'node_modules', '@playcanvas', 'splat-transform', 'bin', 'cli.mjs');
-  if (existsSync(cli)) return cli;
-  console.log(`installing ${SPLAT_TRANSFORM} into ${peersDir} (benchmark only) ...`);
-  mkdirSync(peersDir, { recursive: true });
-  if (!existsSync(join(peersDir, 'package.json')))
-    writeFileSync(join(peersDir, 'package.json'), '{"name":"bench-peers","private":true}\n');
-  try {
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', peersDir, SPLAT_TRANSFORM], {
-      stdio: 'inherit',
-    });
-  } catch (e) {
-    console.log(`could not install ${SPLAT_TRANSFORM}: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
-  }
-  return existsSync(cli) ? cli : undefined;
-}
-
 function spzOf(input: string, name: string): string | undefined {
-  const path = cached(input, name, 'spz');
-  if (existsSync(path)) return path;
-  const cli = splatTransform();
-  if (!cli) return undefined;
-  execFileSync(process.execPath, [cli, '-w', '-q', input, path], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return path;
+  const cli = splatTransformCli();
+  return cli ? peerFile(cli, input, name, 'spz')?.path : undefined;
 }
 
 interface Timing {
@@ -120,7 +91,7 @@ for (const name of SCENES) {
   if (spzPath) {
     const spzBytes = new Uint8Array(readFileSync(spzPath));
     spz = await best(() => decodeSpz(spzPath, spzBytes));
-  } else console.log(`${name}: SPZ skipped (${SPLAT_TRANSFORM} unavailable)`);
+  } else console.log(`${name}: SPZ skipped (splat-transform unavailable)`);
   const mgs = (seconds: number): string => (count / seconds / 1e6).toFixed(2);
   const ratio = (seconds: number, peer?: number): string => (peer ? (peer / seconds).toFixed(2) : '-');
   rows.push([

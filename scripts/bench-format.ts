@@ -1,14 +1,15 @@
 // `npm run bench:format [dataDir]`: .gsz against SPZ v3/v4, SOG and compressed.ply on real scenes — bytes
 // per Gaussian at equal render fidelity (each peer file's own scene-pixel PSNR), a rate-distortion ladder,
-// per-attribute fidelity after a round trip, decode throughput. SPZ and SOG files are produced by their own
-// tool (@playcanvas/splat-transform, which writes SPZ through Niantic's @adobe/spz), installed on first run
-// into node_modules/.bench-peers (ignored, never a project dependency). Data: GS_DATA_DIR or ../shared/data.
+// per-attribute fidelity after a round trip, decode throughput. The peer files are written by their own tool
+// (@playcanvas/splat-transform, a devDependency; scripts/bench-peers.ts caches them). Data: GS_DATA_DIR or
+// ../shared/data.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readScene } from '../compressor/io/read-scene.ts';
+import { peerFile, splatTransformCli } from './bench-peers.ts';
 import { SH_FLIP_RUB_TO_RDF } from '../compressor/io/read-spz.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import {
@@ -32,9 +33,6 @@ import { sceneBounds, sigmoid, type GaussianScene } from '../shared/scene/gaussi
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = resolve(process.argv[2] ?? process.env.GS_DATA_DIR ?? join(root, '..', 'shared', 'data'));
-const peersDir = join(root, 'node_modules', '.bench-peers');
-const cacheDir = join(peersDir, 'cache');
-const SPLAT_TRANSFORM = '@playcanvas/splat-transform@3.7.0';
 /**
  * sogArgs: extra splat-transform options for SOG; noSog: why SOG is not made. SOG's SH compression is a
  * 65,536-centroid k-means (`-i/--sh-iterations`, default 10; the centroid count is fixed). On playbot (500k
@@ -64,59 +62,6 @@ const PEERS = {
   cply: { ext: 'compressed.ply', args: [], label: 'compressed.ply' },
 } as const;
 type PeerName = keyof typeof PEERS;
-
-function ensurePeers(): string | undefined {
-  const cli = join(peersDir, 'node_modules', '@playcanvas', 'splat-transform', 'bin', 'cli.mjs');
-  if (existsSync(cli)) return cli;
-  console.log(`installing ${SPLAT_TRANSFORM} into ${peersDir} (benchmark only) ...`);
-  mkdirSync(peersDir, { recursive: true });
-  if (!existsSync(join(peersDir, 'package.json')))
-    writeFileSync(join(peersDir, 'package.json'), '{"name":"bench-peers","private":true}\n');
-  try {
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', peersDir, SPLAT_TRANSFORM], {
-      stdio: 'inherit',
-    });
-  } catch (e) {
-    console.log(
-      `skipping SPZ/SOG: could not install ${SPLAT_TRANSFORM} (${e instanceof Error ? e.message : String(e)})`,
-    );
-    return undefined;
-  }
-  return existsSync(cli) ? cli : undefined;
-}
-
-/** SPZ/SOG of `input`, made once by splat-transform and cached beside the peers (keyed by size + mtime). */
-function peerFile(
-  cli: string,
-  input: string,
-  name: string,
-  ext: string,
-  args: readonly string[] = [],
-): { path: string; encodeSeconds?: number } | undefined {
-  mkdirSync(cacheDir, { recursive: true });
-  const st = statSync(input);
-  const path = join(cacheDir, `${name}-${st.size}-${Math.floor(st.mtimeMs)}${args.join('')}.${ext}`);
-  if (existsSync(path)) return { path };
-  const t = performance.now();
-  const limit = Number(process.env.GSZ_BENCH_PEER_TIMEOUT_S ?? 900) * 1000;
-  // splat-transform needs a WebGPU adapter for SOG's SH k-means unless told to use the CPU ('-g cpu').
-  for (const extra of [[], ['-g', 'cpu']]) {
-    try {
-      execFileSync(process.execPath, [cli, '-w', '-q', ...extra, ...args, input, path], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        timeout: limit,
-      });
-      return { path, encodeSeconds: (performance.now() - t) / 1000 };
-    } catch (e) {
-      console.log(
-        `splat-transform ${extra.join(' ')} -> ${name}.${ext} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
-      );
-      if ((e as { signal?: string }).signal === 'SIGTERM') break; // timed out: do not try again
-    }
-  }
-  console.log(`${name}: ${ext} ${args.join(' ')} skipped`);
-  return undefined;
-}
 
 /**
  * One ellipsoid, many representations: (R, s) and (R·P, s permuted) are the same covariance for each of the
@@ -339,7 +284,7 @@ async function main(): Promise<void> {
     console.log(`bench:format skipped: no data folder at ${dataDir} (pass a path or set GS_DATA_DIR)`);
     return;
   }
-  const cli = ensurePeers();
+  const cli = splatTransformCli();
   const kmeansMode = process.env.GSZ_KMEANS ?? 'auto';
   let device: GPUDevice | undefined;
   let gpuNote = 'CPU k-means';

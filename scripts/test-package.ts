@@ -60,7 +60,10 @@ try {
   const compressFiles = consumer.files['gs-compress'].map((f) => f.path);
   assert.deepEqual(
     compressFiles.filter(
-      (f) => !/^(package\.json|README\.md|LICENSE|bin\/gs-compress\.js|dist\/.+\.(js|d\.ts))$/.test(f),
+      (f) =>
+        !/^(package\.json|README\.md|LICENSE|bin\/(gs-compress|stderr-filter)\.js|dist\/.+\.(js|d\.ts))$/.test(
+          f,
+        ),
     ),
     [],
     'gs-compress ships only bin, dist, README, LICENSE',
