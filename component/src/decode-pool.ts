@@ -14,20 +14,7 @@ import {
 import { createScene, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { packSplats, type PackedSplats } from './render/packed-splats.ts';
 
-/** Most decoding Workers per load: past 4, the main thread's uploads and the network bound the load. */
-export const MAX_DECODE_WORKERS = 4;
-
-/**
- * Decoding Workers for one load, the loading Worker included: one per logical core (the main thread mostly
- * waits on the GPU while a scene loads), at most MAX_DECODE_WORKERS; 2 where the browser does not say.
- */
-export function decodePoolSize(hardwareConcurrency: number | undefined): number {
-  const cores =
-    Number.isFinite(hardwareConcurrency) && (hardwareConcurrency ?? 0) >= 1
-      ? Math.floor(hardwareConcurrency as number)
-      : 2;
-  return Math.min(MAX_DECODE_WORKERS, cores);
-}
+export { decodePoolSize, MAX_DECODE_WORKERS } from './decode-pool-size.ts';
 
 /** What readGszStream needs from a decoder: one chunk's bytes in, packed Gaussians out. */
 export interface ChunkDecoder {

@@ -1,7 +1,8 @@
 // .gsz decoder: preamble -> header (msgpack) -> SH codebook -> chunks, each step validated before anything
 // is allocated. Runs in Node, a browser main thread and a Worker: no Node APIs here (the columns are
 // range-coded: range-coder.ts, gsz-codec.ts). Format: ./FORMAT.md. Every failure is a GszFormatError with a code.
-import { Unpackr } from 'msgpackr';
+// The unpacking half only: the packer is the encoder's, and the browser bundles should not carry it.
+import { Unpackr } from 'msgpackr/unpack';
 import {
   createScene,
   OPACITY_LOGIT_LIMIT,
