@@ -19,6 +19,14 @@ export function spzVersionOption(raw: string | boolean | undefined): SpzVersion 
   return version;
 }
 
+/** The options `convert` and `export` share (their parseArgs declarations). */
+export const SCENE_OUTPUT_OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  'sh-degree': { type: 'string' },
+  'spz-version': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** The extensions `convert` and `export` write (the format follows -o's extension). */
 export const OUTPUT_EXTENSIONS = ['.ply', '.spz', '.splat', '.glb'];
 

@@ -9,7 +9,13 @@ import { SceneReadError } from '../../io/scene-read-error.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
-import { checkSceneOutput, OUTPUT_HELP, spzVersionOption, writeOutputScene } from '../scene-output.ts';
+import {
+  checkSceneOutput,
+  OUTPUT_HELP,
+  SCENE_OUTPUT_OPTIONS,
+  spzVersionOption,
+  writeOutputScene,
+} from '../scene-output.ts';
 
 const HELP = `Usage: gs-compress convert INPUT -o OUTPUT [options]
 
@@ -37,17 +43,10 @@ export const command: CliCommand = {
   summary:
     'Convert between PLY / compressed PLY / SPZ / .splat / SOG / glTF / .gsz (writes PLY, SPZ, .splat, .glb)',
   async run(args: string[]): Promise<number> {
-    const parsed = parseCommandArgs(
-      args,
-      {
-        output: { type: 'string', short: 'o' },
-        'sh-degree': { type: 'string' },
-        'spz-version': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      HELP,
-      { positional: 'INPUT', output: 'OUTPUT' },
-    );
+    const parsed = parseCommandArgs(args, SCENE_OUTPUT_OPTIONS, HELP, {
+      positional: 'INPUT',
+      output: 'OUTPUT',
+    });
     if (!parsed) return EXIT.ok;
     const { values, positionals, output } = parsed;
     const degree = shDegreeOption(values['sh-degree']);

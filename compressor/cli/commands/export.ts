@@ -7,7 +7,13 @@ import { decodeGszParallel } from '../../io/gsz-parallel-decode.ts';
 import type { CliCommand } from '../command.ts';
 import { parseCommandArgs, readInputFile, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
-import { checkSceneOutput, OUTPUT_HELP, spzVersionOption, writeOutputScene } from '../scene-output.ts';
+import {
+  checkSceneOutput,
+  OUTPUT_HELP,
+  SCENE_OUTPUT_OPTIONS,
+  spzVersionOption,
+  writeOutputScene,
+} from '../scene-output.ts';
 
 const HELP = `Usage: gs-compress export FILE.gsz -o OUTPUT
 
@@ -31,17 +37,10 @@ export const command: CliCommand = {
   name: 'export',
   summary: 'Decode a .gsz file to PLY, SPZ, .splat or glTF (.glb)',
   async run(args: string[]): Promise<number> {
-    const parsed = parseCommandArgs(
-      args,
-      {
-        output: { type: 'string', short: 'o' },
-        'spz-version': { type: 'string' },
-        'sh-degree': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      HELP,
-      { positional: 'FILE.gsz', output: 'OUTPUT' },
-    );
+    const parsed = parseCommandArgs(args, SCENE_OUTPUT_OPTIONS, HELP, {
+      positional: 'FILE.gsz',
+      output: 'OUTPUT',
+    });
     if (!parsed) return EXIT.ok;
     const { values, positionals, output } = parsed;
     const spzVersion = spzVersionOption(values['spz-version']);
