@@ -1,10 +1,12 @@
-// k-means assignment on the GPU (WebGPU via Dawn): the O(n * k * dims) step of Lloyd's algorithm. The
-// centroid update (O(n * dims)) stays on the CPU (kmeans-cpu.ts), which is also the reference for tests.
+// k-means assignment on the GPU (WebGPU via Dawn): the O(n * k * dims) step of Lloyd's algorithm, through the
+// principal-axes search of nearest-centroid.ts (its index is built on the CPU once per call). The centroid
+// update (O(n * dims)) stays on the CPU (kmeans-cpu.ts, also the reference for tests).
 import { composeWgsl } from '../../shared/wgsl/compose.ts';
 import { withErrorScope } from '../gpu/device.ts';
 import { settle } from '../gpu/gpu-wait.ts';
 import { assertFitsBinding, rowsPerBinding } from '../gpu/limits.ts';
 import source from './kmeans-assign.wgsl';
+import { buildCentroidIndex, type CentroidIndex } from './nearest-centroid.ts';
 
 const WG = 64;
 const MAX_DIMS = 48;
@@ -99,13 +101,21 @@ export class KmeansAssignGpu {
     const labels = new Uint32Array(n);
     const distances = new Float32Array(n);
     const bits = new Uint32Array(distances.buffer);
+    const index = buildCentroidIndex(centroids, dims);
+    const { floats, words } = indexArrays(index);
     return withErrorScope(device, async () => {
-      const centroidBuffer = device.createBuffer({
-        label: 'KmeansAssign.centroids',
-        size: Math.max(16, centroids.byteLength),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      });
-      device.queue.writeBuffer(centroidBuffer, 0, centroids as Float32Array<ArrayBuffer>);
+      const upload = (label: string, data: Float32Array | Uint32Array) => {
+        const buffer = device.createBuffer({
+          label,
+          size: Math.max(16, data.byteLength),
+          usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+        });
+        device.queue.writeBuffer(buffer, 0, data as Float32Array<ArrayBuffer>);
+        return buffer;
+      };
+      const centroidBuffer = upload('KmeansAssign.centroids', centroids);
+      const indexF = upload('KmeansAssign.indexF', floats);
+      const indexU = upload('KmeansAssign.indexU', words);
       const pipeline = pipelineFor(device, dims);
       try {
         for (const page of this.pages) {
@@ -113,13 +123,12 @@ export class KmeansAssignGpu {
           const groups = Math.ceil(page.count / WG);
           const x = Math.min(groups, 65535);
           const y = Math.ceil(groups / x);
-          device.queue.writeBuffer(this.params, 0, new Uint32Array([page.count, k, x * WG, 0]));
+          device.queue.writeBuffer(this.params, 0, new Uint32Array([page.count, k, x * WG, index.groups]));
           const bind = device.createBindGroup({
             layout: pipeline.getBindGroupLayout(0),
-            entries: [this.params, page.buffer, centroidBuffer, this.resultBuffer].map((buffer, binding) => ({
-              binding,
-              resource: { buffer },
-            })),
+            entries: [this.params, page.buffer, centroidBuffer, this.resultBuffer, indexF, indexU].map(
+              (buffer, binding) => ({ binding, resource: { buffer } }),
+            ),
           });
           const encoder = device.createCommandEncoder({ label: 'KmeansAssign' });
           const pass = encoder.beginComputePass({ label: 'KmeansAssign' });
@@ -140,6 +149,8 @@ export class KmeansAssignGpu {
         }
       } finally {
         centroidBuffer.destroy();
+        indexF.destroy();
+        indexU.destroy();
       }
       return { labels, distances };
     });
@@ -151,4 +162,22 @@ export class KmeansAssignGpu {
     this.readback.destroy();
     this.params.destroy();
   }
+}
+
+/** The index as kmeans-assign.wgsl reads it: floats (basis, group centres, radii, rotated centroids), words. */
+function indexArrays(index: CentroidIndex): { floats: Float32Array; words: Uint32Array } {
+  const { dims, groups, k } = index;
+  const floats = new Float32Array(dims * dims + groups * dims + groups + k * dims);
+  floats.set(index.basis, 0);
+  floats.set(index.groupCentre, dims * dims);
+  // Radii rounded up to float32, so the float32 bound stays a lower bound.
+  const radii = dims * dims + groups * dims;
+  index.groupRadius.forEach((r, g) => {
+    floats[radii + g] = r * (1 + 1e-6);
+  });
+  floats.set(index.rotated, radii + groups);
+  const words = new Uint32Array(groups + 1 + k);
+  words.set(index.groupStart, 0);
+  words.set(index.order, groups + 1);
+  return { floats, words };
 }

@@ -1,8 +1,10 @@
 // k-means driver for the SH-rest codebook: Lloyd iterations on a subsample (centroid quality saturates
 // long before all 500k points are needed), then one assignment of every point. The assignment step runs
-// on the GPU when a device is given (kmeans-gpu.ts), else on the CPU (kmeans-cpu.ts, also the reference).
-import { assignCpu, initCentroids, updateCentroids } from './kmeans-cpu.ts';
+// on the GPU when a device is given (kmeans-gpu.ts), else on the CPU through the principal-axes search of
+// nearest-centroid.ts (kmeans-cpu.ts's plain loop is the reference both are tested against).
+import { initCentroids, updateCentroids } from './kmeans-cpu.ts';
 import { KmeansAssignGpu } from './kmeans-gpu.ts';
+import { assignIndexed, buildCentroidIndex } from './nearest-centroid.ts';
 
 export interface KmeansOptions {
   /** Number of centroids (capped at the number of points). */
@@ -39,7 +41,7 @@ function assigner(
     assign: async (c) => {
       const labels = new Uint32Array(n);
       const distances = new Float32Array(n);
-      assignCpu(points, dims, c, labels, distances);
+      assignIndexed(buildCentroidIndex(c, dims), c, points, labels, distances);
       return { labels, distances };
     },
     destroy() {},
