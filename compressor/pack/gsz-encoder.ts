@@ -114,6 +114,8 @@ export interface GszEncodeOptions {
   /** GPU for k-means; undefined = CPU. */
   device?: GPUDevice;
   onProgress?: (stage: string) => void;
+  /** Progress within the long stages, for a bar: work done of total (k-means: point assignments; chunks: Gaussians). */
+  onStageProgress?: (stage: 'k-means' | 'chunks', done: number, total: number, detail: string) => void;
 }
 
 export const GSZ_DEFAULTS = {
@@ -154,6 +156,15 @@ export async function shKmeans(scene: GaussianScene, options: GszEncodeOptions =
     iterations: options.kmeansIterations ?? GSZ_DEFAULTS.kmeansIterations,
     sampleSize: options.kmeansSample ?? GSZ_DEFAULTS.kmeansSample,
     device: options.device,
+    onProgress: (p) =>
+      options.onStageProgress?.(
+        'k-means',
+        p.done,
+        p.total,
+        p.iteration < p.iterations
+          ? `iteration ${p.iteration + 1}/${p.iterations}`
+          : 'assigning every Gaussian',
+      ),
   });
 }
 
@@ -333,6 +344,7 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
     const ids = order.subarray(start, start + sizes[c]);
     start += sizes[c];
     encoded.push(encodeChunk(scene, ids, quant, codebook, c));
+    options.onStageProgress?.('chunks', start, n, `chunk ${c + 1}/${sizes.length}`);
   }
 
   // ---- codebook section: fp16 values, range-coded ----

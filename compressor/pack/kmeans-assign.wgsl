@@ -7,11 +7,16 @@
 // Defines: DIMS (floats per point, <= 48).
 
 struct Params {
-  n: u32,
+  // Points of this dispatch: first .. end (indices into the page).
+  end: u32,
   k: u32,
   // Invocations per dispatch row (x workgroups * 64), for 2D dispatches past 65535 workgroups.
   rowStride: u32,
   groups: u32,
+  first: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -44,8 +49,8 @@ fn groupDistance(q: ptr<function, array<f32, DIMS>>, g: u32) -> f32 {
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) lid: u32) {
   for (var e = lid; e < DIMS * DIMS; e += WG) { basis[e] = indexF[e]; }
   workgroupBarrier();
-  let i = gid.y * params.rowStride + gid.x;
-  if (i >= params.n) { return; }
+  let i = params.first + gid.y * params.rowStride + gid.x;
+  if (i >= params.end) { return; }
   var p: array<f32, DIMS>;
   for (var j = 0u; j < DIMS; j++) { p[j] = points[i * DIMS + j]; }
   var q: array<f32, DIMS>;

@@ -12,6 +12,8 @@ const WG = 64;
 const MAX_DIMS = 48;
 /** Bytes per point of the result: (label, squared distance bits). */
 const RESULT_BYTES = 8;
+/** Points per dispatch (and per progress report). */
+const SLICE = 1 << 16;
 const pipelines = new WeakMap<GPUDevice, Map<number, GPUComputePipeline>>();
 
 function pipelineFor(device: GPUDevice, dims: number): GPUComputePipeline {
@@ -83,7 +85,7 @@ export class KmeansAssignGpu {
     });
     this.params = device.createBuffer({
       label: 'KmeansAssign.params',
-      size: 16,
+      size: 32,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
   }
@@ -93,8 +95,15 @@ export class KmeansAssignGpu {
     return this.pages.length;
   }
 
-  /** Nearest-centroid labels and squared distances of every point. */
-  async assign(centroids: Float32Array): Promise<{ labels: Uint32Array; distances: Float32Array }> {
+  /**
+   * Nearest-centroid labels and squared distances of every point. Pages are dispatched in slices of
+   * SLICE points, each waited for, so no submission runs for long (a GPU watchdog resets a device after ~2 s
+   * on some systems) and `onSlice(points)` can report progress.
+   */
+  async assign(
+    centroids: Float32Array,
+    onSlice: (points: number) => void = () => {},
+  ): Promise<{ labels: Uint32Array; distances: Float32Array }> {
     const { device, n, dims } = this;
     const k = centroids.length / dims;
     assertFitsBinding(device, 'k-means: centroids', k, dims * 4, 'centroids');
@@ -120,22 +129,33 @@ export class KmeansAssignGpu {
       try {
         for (const page of this.pages) {
           if (page.count <= 0) continue;
-          const groups = Math.ceil(page.count / WG);
-          const x = Math.min(groups, 65535);
-          const y = Math.ceil(groups / x);
-          device.queue.writeBuffer(this.params, 0, new Uint32Array([page.count, k, x * WG, index.groups]));
           const bind = device.createBindGroup({
             layout: pipeline.getBindGroupLayout(0),
             entries: [this.params, page.buffer, centroidBuffer, this.resultBuffer, indexF, indexU].map(
               (buffer, binding) => ({ binding, resource: { buffer } }),
             ),
           });
-          const encoder = device.createCommandEncoder({ label: 'KmeansAssign' });
-          const pass = encoder.beginComputePass({ label: 'KmeansAssign' });
-          pass.setPipeline(pipeline);
-          pass.setBindGroup(0, bind);
-          pass.dispatchWorkgroups(x, y);
-          pass.end();
+          for (let first = 0; first < page.count; first += SLICE) {
+            const count = Math.min(SLICE, page.count - first);
+            const groups = Math.ceil(count / WG);
+            const x = Math.min(groups, 65535);
+            const y = Math.ceil(groups / x);
+            device.queue.writeBuffer(
+              this.params,
+              0,
+              new Uint32Array([first + count, k, x * WG, index.groups, first, 0, 0, 0]),
+            );
+            const encoder = device.createCommandEncoder({ label: 'KmeansAssign' });
+            const pass = encoder.beginComputePass({ label: 'KmeansAssign' });
+            pass.setPipeline(pipeline);
+            pass.setBindGroup(0, bind);
+            pass.dispatchWorkgroups(x, y);
+            pass.end();
+            device.queue.submit([encoder.finish()]);
+            await settle(device.queue.onSubmittedWorkDone());
+            onSlice(count);
+          }
+          const encoder = device.createCommandEncoder({ label: 'KmeansAssign.readback' });
           const bytes = page.count * RESULT_BYTES;
           encoder.copyBufferToBuffer(this.resultBuffer, 0, this.readback, 0, bytes);
           device.queue.submit([encoder.finish()]);

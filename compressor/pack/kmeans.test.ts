@@ -18,3 +18,15 @@ test('Lloyd iterations lower the inertia and find well-separated clusters', asyn
   const floor = (3000 * dims * 0.05 ** 2) / 12;
   assert.ok(i1 <= 0.5 * i0 && i1 > floor, `inertia ${i0} -> ${i1}, floor ${floor}`);
 });
+
+test('progress counts point assignments: every iteration on the sample, then all points, to the total', async () => {
+  const dims = 6;
+  const points = clustered(40000, dims, 10, 2);
+  const seen: { done: number; total: number; iteration: number }[] = [];
+  await kmeans(points, dims, { k: 8, iterations: 3, sampleSize: 20000, onProgress: (p) => seen.push(p) });
+  const total = 3 * 20000 + 40000;
+  assert.ok(seen.length >= 4, `${seen.length} reports`);
+  assert.ok(seen.every((p, i) => p.total === total && (i === 0 || p.done > seen[i - 1].done)));
+  assert.equal(seen.at(-1)?.done, total);
+  assert.deepEqual([...new Set(seen.map((p) => p.iteration))], [0, 1, 2, 3]);
+});

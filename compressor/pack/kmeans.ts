@@ -15,8 +15,18 @@ export interface KmeansOptions {
   sampleSize: number;
   /** Runs the assignment on this device; undefined = CPU. */
   device?: GPUDevice;
-  /** Progress callback (iteration index, or iterations for the final assignment). */
-  onIteration?: (iteration: number) => void;
+  /** Called after each block of points assigned (a few per second at most on a CPU), for progress bars. */
+  onProgress?: (progress: KmeansProgress) => void;
+}
+
+/** Where k-means is: work is counted in point assignments, the unit that dominates its time. */
+export interface KmeansProgress {
+  /** Point assignments done, of `total` (iterations x sample + all points). */
+  done: number;
+  total: number;
+  /** Lloyd iteration under way (0-based); equal to `iterations` during the final assignment of all points. */
+  iteration: number;
+  iterations: number;
 }
 
 export interface KmeansResult {
@@ -25,7 +35,14 @@ export interface KmeansResult {
   k: number;
 }
 
-type Assign = (centroids: Float32Array) => Promise<{ labels: Uint32Array; distances: Float32Array }>;
+/** Assigns every point; `onBlock(points)` after each block of points is done. */
+type Assign = (
+  centroids: Float32Array,
+  onBlock: (points: number) => void,
+) => Promise<{ labels: Uint32Array; distances: Float32Array }>;
+
+/** Points per block of the CPU assignment between progress reports (~0.1-1 s each here). */
+const CPU_BLOCK = 16384;
 
 function assigner(
   points: Float32Array,
@@ -34,14 +51,19 @@ function assigner(
 ): { assign: Assign; destroy(): void } {
   if (device) {
     const gpu = new KmeansAssignGpu(device, points, dims);
-    return { assign: (c) => gpu.assign(c), destroy: () => gpu.destroy() };
+    return { assign: (c, onBlock) => gpu.assign(c, onBlock), destroy: () => gpu.destroy() };
   }
   const n = points.length / dims;
   return {
-    assign: async (c) => {
+    assign: async (c, onBlock) => {
       const labels = new Uint32Array(n);
       const distances = new Float32Array(n);
-      assignIndexed(buildCentroidIndex(c, dims), c, points, labels, distances);
+      const index = buildCentroidIndex(c, dims);
+      for (let from = 0; from < n; from += CPU_BLOCK) {
+        const to = Math.min(n, from + CPU_BLOCK);
+        assignIndexed(index, c, points, labels, distances, from, to);
+        onBlock(to - from);
+      }
       return { labels, distances };
     },
     destroy() {},
@@ -79,21 +101,32 @@ export async function kmeans(
   // Initial centroids: points spread evenly over the (file-ordered) sample.
   const centroids = initCentroids(samplePoints, dims, k);
 
+  const iterations = options.iterations;
+  const progress: KmeansProgress = {
+    done: 0,
+    total: iterations * sample.length + n,
+    iteration: 0,
+    iterations,
+  };
+  const onBlock = (points: number) => {
+    progress.done += points;
+    options.onProgress?.({ ...progress });
+  };
   const onSample = assigner(samplePoints, dims, options.device);
   try {
-    for (let it = 0; it < options.iterations; it++) {
-      const { labels, distances } = await onSample.assign(centroids);
+    for (let it = 0; it < iterations; it++) {
+      progress.iteration = it;
+      const { labels, distances } = await onSample.assign(centroids, onBlock);
       updateCentroids(samplePoints, dims, labels, centroids);
       reseedEmpty(samplePoints, dims, labels, distances, centroids);
-      options.onIteration?.(it);
     }
   } finally {
     onSample.destroy();
   }
+  progress.iteration = iterations;
   const onAll = assigner(points, dims, options.device);
   try {
-    const { labels } = await onAll.assign(centroids);
-    options.onIteration?.(options.iterations);
+    const { labels } = await onAll.assign(centroids, onBlock);
     return { centroids, labels, k };
   } finally {
     onAll.destroy();

@@ -15,6 +15,7 @@ import type { CliCommand } from '../command.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 import { StageLog } from '../stage-log.ts';
+import { StageProgress } from '../stage-progress.ts';
 import { storedView } from '../stored-view.ts';
 import { verifyGsz } from '../verify-gsz.ts';
 import { backgroundOption, upOption } from '../view-options.ts';
@@ -50,6 +51,7 @@ Options:
       --sh-residual-step S   SH-rest residual step against the centroid (default ${d.shResidualStep}; 0 = centroids only)
       --kmeans-iterations N  Lloyd iterations (default ${d.kmeansIterations})
       --kmeans auto|gpu|cpu  where k-means runs (auto: a hardware GPU if present, else CPU)
+  -q, --quiet            no stage lines or progress bars on stderr (the summary line stays)
   -h, --help
 
 Examples:
@@ -84,6 +86,7 @@ export const command: CliCommand = {
         'target-psnr': { type: 'string' },
         'psnr-views': { type: 'string' },
         'psnr-size': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
       HELP,
@@ -141,7 +144,16 @@ export const command: CliCommand = {
     const size = psnrSize(values['psnr-size']);
     const target = await checkOutput(output, ['.gsz'], 'pack');
     const started = performance.now();
-    const log = new StageLog();
+    const quiet = values.quiet === true;
+    // Stage lines on stderr, and on a terminal a bar with ETA within k-means and chunk encoding.
+    const stageLog = new StageLog(process.stderr, !quiet);
+    const bar = new StageProgress({ enabled: !quiet });
+    const log = {
+      line(message: string) {
+        bar.clear();
+        stageLog.line(message);
+      },
+    };
     log.line(`reading ${positionals[0]}`);
     let scene: GaussianScene;
     try {
@@ -170,6 +182,7 @@ export const command: CliCommand = {
           ? `k-means on ${where}: SH codebook for ${scene.count.toLocaleString('en-US')} Gaussians`
           : `encoding ${scene.count.toLocaleString('en-US')} Gaussians into chunks`,
       );
+    options.onStageProgress = (stage, done, total, detail) => bar.update(stage, done, total, detail);
     let bytes: Uint8Array;
     let note = '';
     if (targetDb !== undefined) {
@@ -207,6 +220,7 @@ export const command: CliCommand = {
     log.line(`checking and writing ${output}`);
     await writeFileAtomic(target, bytes, { verify: verifyGsz(output) });
     const seconds = (performance.now() - started) / 1000;
+    bar.clear();
     console.log(
       `${output}: ${scene.count} Gaussians, ${shDegreeSummary(bytes)}, ${bytes.length} bytes ` +
         `(${(bytes.length / Math.max(1, scene.count)).toFixed(2)} B/Gaussian), up [${(options.up ?? [0, -1, 0]).join(',')}], ${wantsSh ? `k-means on ${where}` : 'no SH codebook'}, ${seconds.toFixed(1)} s${note}`,
