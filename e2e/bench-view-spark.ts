@@ -1,8 +1,7 @@
 // Spark (World Labs' three.js Gaussian splatting renderer, WebGL2), the baseline of bench:view. Installed
 // for the benchmark only, on first use, into the git-ignored `.bench-cache/spark/` (never a dependency of
 // the product), and served from there as ES modules through an import map.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { installBenchPackages } from './bench-view-install.ts';
 
 export const SPARK_VERSION = '2.2.0';
 export const THREE_VERSION = '0.187.0';
@@ -11,38 +10,7 @@ export const SPARK_DIR = '.bench-cache/spark';
 
 /** Installs Spark and three into `<root>/.bench-cache/spark` unless they are there. */
 export function ensureSpark(root: string): void {
-  const dir = `${root}/${SPARK_DIR}`;
-  if (
-    existsSync(`${dir}/node_modules/@sparkjsdev/spark/package.json`) &&
-    existsSync(`${dir}/node_modules/three/package.json`)
-  )
-    return;
-  mkdirSync(dir, { recursive: true });
-  console.error(
-    `installing @sparkjsdev/spark@${SPARK_VERSION} three@${THREE_VERSION} into ${SPARK_DIR}/ (benchmark only)`,
-  );
-  const npmArgs = [
-    'install',
-    '--prefix',
-    dir,
-    '--no-save',
-    '--no-package-lock',
-    '--no-audit',
-    '--no-fund',
-    `@sparkjsdev/spark@${SPARK_VERSION}`,
-    `three@${THREE_VERSION}`,
-  ];
-  // Serialise with other npm runs on a shared machine when flock(1) exists.
-  const hasFlock = (() => {
-    try {
-      execFileSync('flock', ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  if (hasFlock) execFileSync('flock', ['/tmp/npm.lock', 'npm', ...npmArgs], { stdio: 'inherit' });
-  else execFileSync('npm', npmArgs, { stdio: 'inherit' });
+  installBenchPackages(root, SPARK_DIR, [`@sparkjsdev/spark@${SPARK_VERSION}`, `three@${THREE_VERSION}`]);
 }
 
 export interface SparkPageOptions {

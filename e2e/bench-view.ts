@@ -1,13 +1,18 @@
-// Viewer benchmark (`npm run bench:view -- [options]`): <gs-scene> against Spark in one headless Chromium
-// (same browser, flags and run as the e2e tests), per scene, at one size and camera, and one table:
+// Viewer benchmark (`npm run bench:view -- [options]`): <gs-scene> against PlayCanvas (WebGPU, its default
+// GPU-sorted gsplat renderer) and Spark (WebGL2) in one headless Chromium (same browser, flags and run as
+// the e2e tests), per scene, at one size and camera, and two tables:
 //   - ours: time to first frame and to fully loaded from localhost served whole, and throttled (default
-//     20 Mbit/s) with the fraction of the file's bytes sent when the first frame was drawn, next to the
-//     fraction that frame was drawn from (the file up to the end of the last chunk it drew: header,
+//     4 and 20 Mbit/s) with the fraction of the file's bytes sent when the first frame was drawn, next to
+//     the fraction that frame was drawn from (the file up to the end of the last chunk it drew: header,
 //     codebook when it comes first, and the first chunk);
 //   - steady frame time: the camera orbits a small step per frame, each frame waited for on the GPU
-//     (ours: queue.onSubmittedWorkDone; Spark: a readPixels), median of --frames frames;
-//   - Spark (installed on first use into .bench-cache/, see bench-view-spark.ts) loading the original
-//     scene file: first frame (first non-empty frame, read back) and steady frame time;
+//     (ours and PlayCanvas: queue.onSubmittedWorkDone; Spark: a readPixels), median of --frames frames;
+//   - PlayCanvas and Spark (installed on first use into .bench-cache/, bench-view-playcanvas.ts and
+//     bench-view-spark.ts) loading the original scene file (PLY): first frame (first non-empty frame, read
+//     back), loaded, steady frame time, and first frame / loaded at each throttle rate where the file
+//     arrives within --peer-throttle-max seconds;
+//   - --large N adds a synthetic scene of N Gaussians (tiles of playbot with jitter, as bench:large makes
+//     them, at playbot's SH degree), written as a PLY and packed once into .bench-cache/;
 //   - fidelity: the element's screenshot() against `gs-compress render` of the same .gsz and camera, PSNR;
 //   - "other CPU": the mean CPU use of other processes during each measurement, in cores
 //     (bench-view-cpu.ts); this machine may be shared, so read each figure next to it.
@@ -17,8 +22,12 @@
 //   --count N               Gaussians of the synthetic scene (default 50000)
 //   --size WxH              canvas size in pixels, pixel ratio 1 (default 800x600)
 //   --frames N              steady frames measured after one warm-up (default 5 ours, --spark-frames 2 Spark)
-//   --throttle BPS          bytes per second of the throttled load (default 2500000 = 20 Mbit/s; 0: skip)
-//   --no-spark, --no-fidelity   skip those parts
+//   --throttle BPS[,BPS]    bytes per second of the throttled loads (default 500000,2500000 = 4 and
+//                           20 Mbit/s; 0: skip)
+//   --peer-throttle-max S   throttled peer loads only where the PLY arrives within S seconds (default 300)
+//   --large N               add the synthetic scene of N Gaussians (e.g. 2100000; needs playbot.ply in
+//                           --data DIR/scenes, default ../shared/data)
+//   --no-spark, --no-playcanvas, --no-fidelity   skip those parts
 //   --timeout S             per page step (default 600)
 //   --screenshot DIR        save ours.png / reference.png per scene there
 import { execFileSync } from 'node:child_process';
@@ -28,6 +37,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -40,7 +50,10 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
+import { readScene } from '../compressor/io/read-scene.ts';
+import { writePly } from '../compressor/io/write-ply.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
+import { largeScene } from '../scripts/large-scene.ts';
 import { decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../shared/format/gsz-decoder.ts';
 import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
 import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
@@ -48,6 +61,7 @@ import { pace } from './pace.ts';
 import { cpuWindow } from './bench-view-cpu.ts';
 import { benchPage, type Pose, type Vec3 } from './bench-view-page.ts';
 import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';
+import { ensurePlayCanvas, PLAYCANVAS_VERSION, playCanvasPage } from './bench-view-playcanvas.ts';
 
 const { values } = parseArgs({
   options: {
@@ -56,8 +70,12 @@ const { values } = parseArgs({
     size: { type: 'string', default: '800x600' },
     frames: { type: 'string', default: '5' },
     'spark-frames': { type: 'string', default: '2' },
-    throttle: { type: 'string', default: '2500000' },
+    throttle: { type: 'string', default: '500000,2500000' },
+    'peer-throttle-max': { type: 'string', default: '300' },
+    large: { type: 'string' },
+    data: { type: 'string' },
     'no-spark': { type: 'boolean' },
+    'no-playcanvas': { type: 'boolean' },
     'no-fidelity': { type: 'boolean' },
     timeout: { type: 'string', default: '600' },
     screenshot: { type: 'string' },
@@ -65,9 +83,10 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log(`npm run bench:view -- [--scene scene.gsz[=scene.ply]]... [--count 50000] [--size 800x600] [--frames 5]
-  [--spark-frames 2] [--throttle 2500000] [--no-spark] [--no-fidelity] [--timeout 600] [--screenshot DIR]
-Example: npm run bench:view -- --scene /tmp/view/biker.gsz=../shared/data/scenes/biker.ply`);
+  console.log(`npm run bench:view -- [--scene scene.gsz[=scene.ply]]... [--large N] [--count 50000] [--size 800x600]
+  [--frames 5] [--spark-frames 2] [--throttle 500000,2500000] [--peer-throttle-max 300] [--no-spark]
+  [--no-playcanvas] [--no-fidelity] [--timeout 600] [--screenshot DIR] [--data DIR]
+Example: npm run bench:view -- --scene /tmp/view/biker.gsz=../shared/data/scenes/biker.ply --large 2100000`);
   process.exit(0);
 }
 
@@ -75,7 +94,13 @@ const root = resolve(new URL('..', import.meta.url).pathname);
 const [width, height] = values.size.split('x').map(Number) as [number, number];
 const frames = Number(values.frames);
 const sparkFrames = Number(values['spark-frames']);
-const throttle = Number(values.throttle);
+const throttles = values.throttle
+  .split(',')
+  .map(Number)
+  .filter((t) => t > 0);
+if (values.throttle.split(',').some((t) => !(Number(t) >= 0)))
+  throw new Error(`--throttle expects bytes per second (comma-separated), got ${values.throttle}`);
+const peerThrottleMax = Number(values['peer-throttle-max']);
 const stepTimeout = Number(values.timeout) * 1000;
 if (!existsSync(`${root}/component/dist/gs-scene.bundle.js`)) throw new Error('run `npm run build` first');
 
@@ -93,6 +118,7 @@ const scenes: SceneFiles[] = (values.scene ?? []).map((spec) => {
     original: original ? resolve(original) : undefined,
   };
 });
+if (values.large !== undefined) scenes.push(await largeSceneFiles(Number(values.large)));
 if (scenes.length === 0) {
   const count = Number(values.count);
   const gsz = `${root}/e2e/fixtures/bench-${count}.gsz`;
@@ -105,6 +131,32 @@ if (scenes.length === 0) {
 }
 const useSpark = !values['no-spark'] && scenes.some((s) => s.original);
 if (useSpark) ensureSpark(root);
+const usePlayCanvas = !values['no-playcanvas'] && scenes.some((s) => s.original);
+if (usePlayCanvas) ensurePlayCanvas(root);
+
+/** The --large scene: a PLY of `count` Gaussians (playbot tiles) and its .gsz, made once in .bench-cache/. */
+async function largeSceneFiles(count: number): Promise<SceneFiles> {
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`--large expects a Gaussian count, got ${count}`);
+  const dataDir = resolve(values.data ?? process.env.GS_DATA_DIR ?? `${root}/../shared/data`);
+  const source = `${dataDir}/scenes/playbot.ply`;
+  if (!existsSync(source)) throw new Error(`--large: no ${source} to tile (give --data DIR)`);
+  const dir = `${root}/.bench-cache/view-large`;
+  const name = `playbot-tiles-${count}`;
+  const ply = `${dir}/${name}.ply`;
+  const gsz = `${dir}/${name}.gsz`;
+  if (!existsSync(ply) || !existsSync(gsz)) {
+    mkdirSync(dir, { recursive: true });
+    const base = await readScene(source);
+    console.error(`making ${name}: ${count} Gaussians of SH degree ${base.shDegree} -> ${dir}/ (once)`);
+    const scene = largeScene(base, count, base.shDegree, 1);
+    await writePly(`${ply}.tmp`, scene);
+    writeFileSync(`${gsz}.tmp`, await encodeGsz(scene));
+    renameSync(`${ply}.tmp`, ply);
+    renameSync(`${gsz}.tmp`, gsz);
+  }
+  return { name, gsz, original: ply };
+}
 
 // ---- server: the repository root, plus /bench/ pages and the current scene's files -------------------
 let current: SceneFiles = scenes[0]!;
@@ -151,8 +203,10 @@ const server = createServer((req, res) => {
   }
   if (url.pathname === '/bench/scene.gsz')
     return sendFile(res, current.gsz, Number(url.searchParams.get('throttle')) || 0, true);
-  if (url.pathname.startsWith('/bench/original') && current.original)
-    return sendFile(res, current.original, 0, false);
+  // /bench/original[-t<bytes per second>].<ext>: the rate in the path, where the peers' loaders expect
+  // only the file name (they pick the parser by extension).
+  const original = /^\/bench\/original(?:-t(\d+))?\./.exec(url.pathname);
+  if (original && current.original) return sendFile(res, current.original, Number(original[1] ?? 0), false);
   const path = resolveInside(root, url.pathname);
   if (!path || !existsSync(path) || !statSync(path).isFile()) {
     res.writeHead(404);
@@ -261,7 +315,8 @@ async function oursFrames(page: Page, positions: Vec3[]): Promise<number[]> {
   }, positions);
 }
 
-async function sparkFramesMs(page: Page, positions: Vec3[]): Promise<number[]> {
+/** Frame times of a peer page (PlayCanvas, Spark): its `renderFrame(position)` awaited per position. */
+async function peerFramesMs(page: Page, positions: Vec3[]): Promise<number[]> {
   return page.evaluate(async (ps) => {
     const w = window as unknown as { renderFrame(p: number[]): Promise<void> };
     const times: number[] = [];
@@ -315,31 +370,63 @@ function referenceRender(gsz: string, pose: Pose, out: string): PNG {
 }
 
 // ---- run -----------------------------------------------------------------------------------------------
+type Timed = [number, number | undefined];
+/** One throttled load: first frame and loaded (ms), other processes' CPU; or why it was skipped. */
+type ThrottledLoad = { first: number; loaded: number; cpu?: number } | { skipped: string };
+interface PeerResult {
+  first?: Timed;
+  loaded?: number;
+  frame?: Timed;
+  throttled: Map<number, ThrottledLoad>;
+  error?: string;
+}
 interface Row {
   scene: string;
   splats: number;
   mb: number;
-  oursFirst?: [number, number | undefined];
-  oursLoad?: [number, number | undefined];
-  oursFrame?: [number, number | undefined];
-  throttledFirst?: number;
-  throttledLoad?: number;
+  originalMb?: number;
+  oursFirst?: Timed;
+  oursLoad?: Timed;
+  oursFrame?: Timed;
+  oursThrottled: Map<number, ThrottledLoad>;
+  /** At the first throttle rate: bytes arrived at the first frame, and the fraction of the file it was drawn from. */
   bytesAtFirst?: number;
-  /** Fraction of the file the throttled first frame was drawn from, and its splats. */
   drawnFrom?: [number, number];
-  throttledCpu?: number;
   psnr?: number;
-  sparkFirst?: [number, number | undefined];
-  sparkFrame?: [number, number | undefined];
+  playcanvas?: PeerResult;
+  spark?: PeerResult;
 }
+interface Peer {
+  name: 'playcanvas' | 'spark';
+  label: string;
+  frames: number;
+  page(sceneUrl: string, pose: Pose): string;
+}
+const peers: Peer[] = [];
+if (usePlayCanvas)
+  peers.push({
+    name: 'playcanvas',
+    label: `PlayCanvas ${PLAYCANVAS_VERSION} WebGPU`,
+    frames: sparkFrames,
+    page: (sceneUrl, pose) => playCanvasPage({ width, height, sceneUrl, ...pose }),
+  });
+if (useSpark)
+  peers.push({
+    name: 'spark',
+    label: `Spark ${SPARK_VERSION}`,
+    frames: sparkFrames,
+    page: (sceneUrl, pose) => sparkPage({ width, height, sceneUrl, ...pose }),
+  });
+
 const rows: Row[] = [];
 const work = mkdtempSync(`${tmpdir()}/bench-view-`);
 const browser = await chromium.launch({ executablePath, args });
 let adapter = 'unknown';
 const timelines: string[] = [];
+const mbit = (bps: number) => `${(bps * 8e-6).toFixed(0)} Mbit/s`;
 try {
   // Start the GPU process's WebGPU and WebGL sides and the compositor's paths for both kinds of canvas
-  // once (a frame presented on each), so neither viewer pays for that first use in its timings.
+  // once (a frame presented on each), so no viewer pays for that first use in its timings.
   pageHtml = '<!doctype html><canvas id="a"></canvas><canvas id="b"></canvas>';
   const warm = await browser.newPage();
   await warm.goto(`${origin}/bench/page.html`);
@@ -377,7 +464,13 @@ try {
   await warm.close();
   for (const scene of scenes) {
     current = scene;
-    const row: Row = { scene: scene.name, splats: 0, mb: statSync(scene.gsz).size / 1e6 };
+    const row: Row = {
+      scene: scene.name,
+      splats: 0,
+      mb: statSync(scene.gsz).size / 1e6,
+      originalMb: scene.original ? statSync(scene.original).size / 1e6 : undefined,
+      oursThrottled: new Map(),
+    };
     rows.push(row);
     console.error(`[${scene.name}] ours, served whole`);
     let cpu = cpuWindow();
@@ -431,37 +524,63 @@ try {
     row.oursFrame = [median(ourTimes), cpu.stop()];
     await page.close();
 
-    if (throttle > 0) {
-      console.error(`[${scene.name}] ours, throttled to ${throttle} B/s`);
+    for (const [t, rate] of throttles.entries()) {
+      console.error(`[${scene.name}] ours, throttled to ${mbit(rate)}`);
       sentAtMark = undefined;
       cpu = cpuWindow();
-      page = await openPage(browser, oursPage(throttle, pose));
+      page = await openPage(browser, oursPage(rate, pose));
       marks = await waitMarks(page, 'firstFrame');
-      row.throttledFirst = marks.firstFrame!;
+      const first = marks.firstFrame!;
       marks = await waitMarks(page, 'load');
-      row.throttledLoad = marks.load!;
-      row.throttledCpu = cpu.stop();
-      // The server's count when the page's first-frame request arrived (an upper bound on what the
-      // page had received), else the element's own progress figure.
-      row.bytesAtFirst = (sentAtMark ?? marks.firstFrameBytes ?? NaN) / statSync(scene.gsz).size;
-      const drawn = marks.firstFrameSplats ?? 0;
-      row.drawnFrom = [bytesForSplats(scene.gsz, drawn) / statSync(scene.gsz).size, drawn];
+      row.oursThrottled.set(rate, { first, loaded: marks.load!, cpu: cpu.stop() });
+      if (t === 0) {
+        // The server's count when the page's first-frame request arrived (an upper bound on what the
+        // page had received), else the element's own progress figure.
+        row.bytesAtFirst = (sentAtMark ?? marks.firstFrameBytes ?? NaN) / statSync(scene.gsz).size;
+        const drawn = marks.firstFrameSplats ?? 0;
+        row.drawnFrom = [bytesForSplats(scene.gsz, drawn) / statSync(scene.gsz).size, drawn];
+      }
       await page.close();
     }
 
-    if (useSpark && scene.original) {
-      console.error(`[${scene.name}] Spark ${SPARK_VERSION} on ${basename(scene.original)}`);
-      cpu = cpuWindow();
-      page = await openPage(
-        browser,
-        sparkPage({ width, height, sceneUrl: `/bench/original${extname(scene.original)}`, ...pose }),
-      );
-      marks = await waitMarks(page, 'firstFrame');
-      row.sparkFirst = [marks.firstFrame!, cpu.stop()];
-      cpu = cpuWindow();
-      const sparkTimes = await sparkFramesMs(page, positions.slice(0, sparkFrames + 1));
-      row.sparkFrame = [median(sparkTimes), cpu.stop()];
-      await page.close();
+    for (const peer of scene.original ? peers : []) {
+      const original = scene.original!;
+      const result: PeerResult = { throttled: new Map() };
+      row[peer.name] = result;
+      const ext = extname(original);
+      try {
+        console.error(`[${scene.name}] ${peer.label} on ${basename(original)}`);
+        cpu = cpuWindow();
+        page = await openPage(browser, peer.page(`/bench/original${ext}`, pose));
+        marks = await waitMarks(page, 'firstFrame');
+        result.first = [marks.firstFrame!, cpu.stop()];
+        result.loaded = marks.initialized;
+        cpu = cpuWindow();
+        const times = await peerFramesMs(page, positions.slice(0, peer.frames + 1));
+        result.frame = [median(times), cpu.stop()];
+        await page.close();
+        for (const rate of throttles) {
+          const seconds = statSync(original).size / rate;
+          if (seconds > peerThrottleMax) {
+            result.throttled.set(rate, { skipped: `PLY needs ${seconds.toFixed(0)} s` });
+            continue;
+          }
+          console.error(`[${scene.name}] ${peer.label}, throttled to ${mbit(rate)}`);
+          cpu = cpuWindow();
+          page = await openPage(browser, peer.page(`/bench/original-t${rate}${ext}`, pose));
+          marks = await waitMarks(page, 'firstFrame');
+          result.throttled.set(rate, {
+            first: marks.firstFrame!,
+            loaded: marks.initialized!,
+            cpu: cpu.stop(),
+          });
+          await page.close();
+        }
+      } catch (e) {
+        result.error = e instanceof Error ? e.message.split('\n')[0] : String(e);
+        console.error(`[${scene.name}] ${peer.label} failed: ${result.error}`);
+        await page.close().catch(() => {});
+      }
     }
   }
 } finally {
@@ -470,55 +589,93 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-// ---- table ---------------------------------------------------------------------------------------------
-const ms = (v?: [number, number | undefined]) => (v ? `${fmtMs(v[0])} (${fmtCpu(v[1])})` : '-');
+// ---- tables --------------------------------------------------------------------------------------------
+const ms = (v?: Timed) => (v ? `${fmtMs(v[0])} (${fmtCpu(v[1])})` : '-');
 const fmtMs = (x?: number) =>
   x === undefined ? '-' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`;
 const fmtCpu = (c?: number) => (c === undefined ? 'n/a' : c.toFixed(2));
-const ratio = (a?: [number, number | undefined], b?: [number, number | undefined]) =>
-  a && b ? `${(a[0] / b[0]).toFixed(3)}x` : '-';
+const ratio = (a?: Timed, b?: Timed) => (a && b ? `${(a[0] / b[0]).toFixed(3)}x` : '-');
+const peerCell = (p: PeerResult | undefined, pick: (p: PeerResult) => string) =>
+  p === undefined ? '-' : p.error ? `failed: ${p.error.slice(0, 60)}` : pick(p);
+const peerLabels = peers.map((p) => p.label).join(', ') || 'no peers';
 console.log(
   `\nbench:view — ${width}x${height}, pixel ratio 1, adapter ${adapter}, Chromium ${browser.version()}; ` +
-    `frame = median of ${frames} (ours) / ${sparkFrames} (Spark ${SPARK_VERSION}) orbit steps of 2 degrees; ` +
+    `frame = median of ${frames} (ours) / ${sparkFrames} (${peerLabels}) orbit steps of 2 degrees; ` +
+    `peers load the original PLY, ours the .gsz; ` +
     `(x.xx) = other processes' CPU in cores during that measurement (${navigatorCores()} cores)`,
 );
-const header = [
-  'scene',
-  'splats',
-  '.gsz MB',
-  'ours first frame',
-  'ours loaded',
-  'ours frame',
-  'Spark first frame',
-  'Spark frame',
-  'frame vs Spark',
-  'first vs Spark',
-  `${(throttle * 8e-6).toFixed(0)} Mbit/s first / loaded (cpu)`,
-  'bytes arrived at first frame',
-  'first frame drawn from',
-  'PSNR vs rasterizer',
-];
-const table = rows.map((r) => [
-  r.scene,
-  String(r.splats),
-  r.mb.toFixed(2),
-  ms(r.oursFirst),
-  ms(r.oursLoad),
-  ms(r.oursFrame),
-  ms(r.sparkFirst),
-  ms(r.sparkFrame),
-  ratio(r.oursFrame, r.sparkFrame),
-  ratio(r.oursFirst, r.sparkFirst),
-  r.throttledFirst === undefined
-    ? '-'
-    : `${fmtMs(r.throttledFirst)} / ${fmtMs(r.throttledLoad)} (${fmtCpu(r.throttledCpu)})`,
-  r.bytesAtFirst === undefined ? '-' : `${(r.bytesAtFirst * 100).toFixed(1)}%`,
-  r.drawnFrom === undefined ? '-' : `${(r.drawnFrom[0] * 100).toFixed(1)}% (${r.drawnFrom[1]} splats)`,
-  r.psnr === undefined ? '-' : `${r.psnr.toFixed(2)} dB`,
-]);
-console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
-for (const t of table) console.log(`| ${t.join(' | ')} |`);
+printTable(
+  [
+    'scene',
+    'splats',
+    '.gsz MB',
+    'PLY MB',
+    'ours first frame',
+    'ours loaded',
+    'ours frame',
+    'PlayCanvas first frame',
+    'PlayCanvas frame',
+    'Spark first frame',
+    'Spark frame',
+    'frame ours/PlayCanvas',
+    'frame ours/Spark',
+    'first ours/PlayCanvas',
+    'first ours/Spark',
+    'PSNR vs rasterizer',
+  ],
+  rows.map((r) => [
+    r.scene,
+    String(r.splats),
+    r.mb.toFixed(2),
+    r.originalMb?.toFixed(1) ?? '-',
+    ms(r.oursFirst),
+    ms(r.oursLoad),
+    ms(r.oursFrame),
+    peerCell(r.playcanvas, (p) => ms(p.first)),
+    peerCell(r.playcanvas, (p) => ms(p.frame)),
+    peerCell(r.spark, (p) => ms(p.first)),
+    peerCell(r.spark, (p) => ms(p.frame)),
+    ratio(r.oursFrame, r.playcanvas?.frame),
+    ratio(r.oursFrame, r.spark?.frame),
+    ratio(r.oursFirst, r.playcanvas?.first),
+    ratio(r.oursFirst, r.spark?.first),
+    r.psnr === undefined ? '-' : `${r.psnr.toFixed(2)} dB`,
+  ]),
+);
+if (throttles.length > 0) {
+  console.log('\nThrottled loads: first frame / fully loaded (other CPU); peers load the PLY, ours the .gsz');
+  const load = (l?: ThrottledLoad) =>
+    l === undefined
+      ? '-'
+      : 'skipped' in l
+        ? `skipped (${l.skipped})`
+        : `${fmtMs(l.first)} / ${fmtMs(l.loaded)} (${fmtCpu(l.cpu)})`;
+  const firstRate = throttles[0]!;
+  printTable(
+    [
+      'scene',
+      ...throttles.flatMap((t) => [`ours ${mbit(t)}`, `PlayCanvas ${mbit(t)}`, `Spark ${mbit(t)}`]),
+      `ours at ${mbit(firstRate)}: bytes arrived at first frame`,
+      'first frame drawn from',
+    ],
+    rows.map((r) => [
+      r.scene,
+      ...throttles.flatMap((t) => [
+        load(r.oursThrottled.get(t)),
+        peerCell(r.playcanvas, (p) => load(p.throttled.get(t))),
+        peerCell(r.spark, (p) => load(p.throttled.get(t))),
+      ]),
+      r.bytesAtFirst === undefined ? '-' : `${(r.bytesAtFirst * 100).toFixed(1)}%`,
+      r.drawnFrom === undefined ? '-' : `${(r.drawnFrom[0] * 100).toFixed(1)}% (${r.drawnFrom[1]} splats)`,
+    ]),
+  );
+}
 console.log(`\n<gs-scene> timeline, served whole (ms from navigation start): ${timelines.join('; ')}`);
+
+function printTable(header: string[], body: string[][]): void {
+  console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
+  for (const t of body) console.log(`| ${t.join(' | ')} |`);
+}
 
 function navigatorCores(): number {
   try {
