@@ -1,8 +1,10 @@
-// `npm run bench:large [-- --count N] [--data DIR] [--kmeans cpu,gpu] [--size WxH]`: a synthetic SH3 scene
-// of N Gaussians (default 6,000,000; tiles of playbot with jitter, scripts/large-scene.ts, or random ones
-// when the data folder is absent) written as a PLY, then `pack` with each k-means path, `render` and
-// `info`, each as its own gs-compress process: wall time, peak resident memory (/usr/bin/time), outcome;
-// and `render` under a phone-class 128 MiB binding (GS_GPU_MAX_BINDING), which must refuse or draw.
+// `npm run bench:large [-- --count N] [--data DIR] [--kmeans cpu,gpu] [--size WxH] [--timeout S]`: a
+// synthetic SH3 scene of N Gaussians (default 6,000,000; tiles of playbot with jitter,
+// scripts/large-scene.ts, or random ones when the data folder is absent) written as a PLY, then `pack`
+// with the first k-means path, `render` and `info`, then `pack` with the other paths, each as its own
+// gs-compress process: wall time, peak resident memory (/usr/bin/time), outcome; and `render` under a
+// phone-class 128 MiB binding (GS_GPU_MAX_BINDING), which must refuse or draw. --timeout stops a step
+// after S seconds (reported as timed out; default: none).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     kmeans: { type: 'string', default: 'cpu,gpu' },
     size: { type: 'string', default: '320x240' },
     keep: { type: 'boolean', default: false },
+    timeout: { type: 'string', default: '0' },
   },
 });
 const count = Number(values.count);
@@ -29,6 +32,8 @@ if (!Number.isInteger(count) || count < 1)
   throw new Error(`--count expects a positive integer, got ${values.count}`);
 const [width, height] = (values.size ?? '').split('x').map(Number);
 if (!(width > 0 && height > 0)) throw new Error(`--size expects WxH, got ${values.size}`);
+const stepTimeout = Number(values.timeout);
+if (!(stepTimeout >= 0)) throw new Error(`--timeout expects seconds, got ${values.timeout}`);
 const dataDir = resolve(values.data ?? process.env.GS_DATA_DIR ?? join(root, '..', 'shared', 'data'));
 const source = join(dataDir, 'scenes', 'playbot.ply');
 
@@ -45,18 +50,27 @@ const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 /** Runs gs-compress in its own process; peak RSS from /usr/bin/time when present. */
 function cli(step: string, args: string[], env: Record<string, string> = {}): Row {
   const command = [process.execPath, join(root, 'compressor', 'bin', 'gs-compress.js'), ...args];
-  const options = { encoding: 'utf8' as const, maxBuffer: 64 << 20, env: { ...process.env, ...env } };
+  const options = {
+    encoding: 'utf8' as const,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, ...env },
+  };
+  // timeout(1) signals its whole process group: gs-compress, its GPU child and /usr/bin/time alike.
+  const limit = stepTimeout > 0 ? ['timeout', String(stepTimeout)] : [];
   const t0 = performance.now();
-  const run = timeBin
-    ? spawnSync(timeBin, ['-f', 'PEAK_KB %M', ...command], options)
-    : spawnSync(command[0], command.slice(1), options);
+  const argv = [...limit, ...(timeBin ? [timeBin, '-f', 'PEAK_KB %M'] : []), ...command];
+  const run = spawnSync(argv[0], argv.slice(1), options);
   const seconds = (performance.now() - t0) / 1000;
   const peak = /PEAK_KB (\d+)/.exec(run.stderr ?? '');
   const errors = (run.stderr ?? '')
     .split('\n')
     .filter((l) => l.trim() && !/^(PEAK_KB|Command exited)|XDG_RUNTIME_DIR/.test(l));
   const outcome =
-    run.status === 0 ? 'ok' : `exit ${run.status ?? run.signal}: ${errors.at(-1)?.slice(0, 320) ?? ''}`;
+    run.status === 0
+      ? 'ok'
+      : run.status === 124 && stepTimeout > 0
+        ? `timed out after ${stepTimeout} s (--timeout)`
+        : `exit ${run.status ?? run.signal}: ${errors.at(-1)?.slice(0, 320) ?? ''}`;
   const row = { step, seconds, peakMiB: peak ? Number(peak[1]) / 1024 : undefined, outcome };
   rows.push(row);
   console.log(`${step}: ${seconds.toFixed(1)} s, ${row.peakMiB?.toFixed(0) ?? '?'} MiB peak, ${outcome}`);
@@ -77,15 +91,16 @@ try {
     outcome: `${count.toLocaleString('en-US')} SH3, ${(statSync(ply).size / 2 ** 20).toFixed(0)} MiB`,
   });
   const kmeansPaths = (values.kmeans ?? '').split(',').filter(Boolean);
-  let packed: string | undefined;
-  for (const path of kmeansPaths) {
+  const pack = (path: string): string | undefined => {
     const out = join(work, `large-${path}.gsz`);
     const row = cli(`pack --kmeans ${path}`, ['pack', ply, '-o', out, '--kmeans', path]);
-    if (row.outcome === 'ok') {
-      row.outcome = `ok, ${(statSync(out).size / count).toFixed(2)} B/G`;
-      packed ??= out;
-    }
-  }
+    if (row.outcome !== 'ok') return undefined;
+    row.outcome = `ok, ${(statSync(out).size / count).toFixed(2)} B/G`;
+    return out;
+  };
+  // The first path's file is rendered and inspected; the other paths (the GPU one is slow on a software
+  // adapter) come last, so a --timeout on them leaves the other rows measured.
+  const packed = kmeansPaths.length > 0 ? pack(kmeansPaths[0]) : undefined;
   cli(`render PLY ${width}x${height}`, [
     'render',
     ply,
@@ -115,6 +130,7 @@ try {
     ]);
     cli('info', ['info', packed]);
   }
+  for (const path of kmeansPaths.slice(1)) pack(path);
 } finally {
   if (!values.keep) rmSync(work, { recursive: true, force: true });
   else console.log(`files kept in ${work}`);
