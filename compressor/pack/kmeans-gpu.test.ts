@@ -72,6 +72,14 @@ test('points beyond the storage-binding limit are assigned in pages, bit-identic
   paged.destroy();
   assert.deepEqual(b.labels, a.labels);
   assert.deepEqual(b.distances, a.distances);
+  // Dispatched in slices of 7,000 points (the last one partial), with a report after each: the same result.
+  const reports: number[] = [];
+  const sliced = new KmeansAssignGpu(gpu.device, points, dims, undefined, 7000);
+  const c = await sliced.assign(centroids, (n) => reports.push(n));
+  sliced.destroy();
+  assert.deepEqual(reports, [7000, 7000, 7000, 7000, 2000]);
+  assert.deepEqual(c.labels, a.labels);
+  assert.deepEqual(c.distances, a.distances);
   // Lloyd iterations and the final assignment through the paged path: the same codebook.
   const options = { k: 48, iterations: 3, sampleSize: 20000 };
   const one = await kmeans(points, dims, { ...options, device: gpu.device });

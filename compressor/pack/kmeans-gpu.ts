@@ -12,7 +12,7 @@ const WG = 64;
 const MAX_DIMS = 48;
 /** Bytes per point of the result: (label, squared distance bits). */
 const RESULT_BYTES = 8;
-/** Points per dispatch (and per progress report). */
+/** Points per dispatch (and per progress report) by default. */
 const SLICE = 1 << 16;
 const pipelines = new WeakMap<GPUDevice, Map<number, GPUComputePipeline>>();
 
@@ -56,6 +56,8 @@ export class KmeansAssignGpu {
     private readonly dims: number,
     /** Points per page; default: as many as the binding limit allows. */
     pageSize = rowsPerBinding(device, Math.max(dims * 4, RESULT_BYTES), WG),
+    /** Points per dispatch. */
+    private readonly sliceSize = SLICE,
   ) {
     if (dims < 1 || dims > MAX_DIMS)
       throw new RangeError(`k-means on the GPU supports 1..${MAX_DIMS} dims, got ${dims}`);
@@ -97,7 +99,7 @@ export class KmeansAssignGpu {
 
   /**
    * Nearest-centroid labels and squared distances of every point. Pages are dispatched in slices of
-   * SLICE points, each waited for, so no submission runs for long (a GPU watchdog resets a device after ~2 s
+   * `sliceSize` points, each waited for, so no submission runs for long (a GPU watchdog resets a device after ~2 s
    * on some systems) and `onSlice(points)` can report progress.
    */
   async assign(
@@ -135,8 +137,8 @@ export class KmeansAssignGpu {
               (buffer, binding) => ({ binding, resource: { buffer } }),
             ),
           });
-          for (let first = 0; first < page.count; first += SLICE) {
-            const count = Math.min(SLICE, page.count - first);
+          for (let first = 0; first < page.count; first += this.sliceSize) {
+            const count = Math.min(this.sliceSize, page.count - first);
             const groups = Math.ceil(count / WG);
             const x = Math.min(groups, 65535);
             const y = Math.ceil(groups / x);
