@@ -30,7 +30,7 @@ export interface PlayCanvasPageOptions {
  * `window.marks`: `initialized` (asset loaded: the whole file fetched and parsed), `firstFrame` (end of the
  * first frame with a non-black pixel, copied back from the canvas texture, so its GPU work is done),
  * `error`. `window.renderFrame(position)` moves the camera, waits for the app's next frame and its GPU
- * work, for the steady frame-time loop.
+ * work, for the steady frame-time loop; `window.pauseRendering()` stops the app's render loop.
  */
 export function playCanvasPage(o: PlayCanvasPageOptions): string {
   const engine = `/${PLAYCANVAS_DIR}/node_modules/playcanvas/build/playcanvas.mjs`;
@@ -81,6 +81,8 @@ export function playCanvasPage(o: PlayCanvasPageOptions): string {
   const gpu = window.gsDevice;
   const context = canvas.getContext('webgpu');
   const frameEnd = () => new Promise((r) => app.once('frameend', r));
+  // Screenshots: keep the last frame on the canvas instead of rendering every animation frame.
+  window.pauseRendering = () => { app.autoRender = false; };
   window.renderFrame = async (p) => {
     place(p);
     await frameEnd();

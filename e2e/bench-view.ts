@@ -29,7 +29,7 @@
 //                           --data DIR/scenes, default ../shared/data)
 //   --no-spark, --no-playcanvas, --no-fidelity   skip those parts
 //   --timeout S             per page step (default 600)
-//   --screenshot DIR        save ours.png / reference.png per scene there
+//   --screenshot DIR        save ours.png / reference.png per scene there, and each peer's last orbit frame
 import { execFileSync } from 'node:child_process';
 import {
   createReadStream,
@@ -558,6 +558,8 @@ try {
         cpu = cpuWindow();
         const times = await peerFramesMs(page, positions.slice(0, peer.frames + 1));
         result.frame = [median(times), cpu.stop()];
+        if (values.screenshot)
+          await peerScreenshot(page, `${values.screenshot}/${scene.name}-${peer.name}.png`);
         await page.close();
         for (const rate of throttles) {
           const seconds = statSync(original).size / rate;
@@ -587,6 +589,16 @@ try {
   await browser.close();
   server.close();
   rmSync(work, { recursive: true, force: true });
+}
+
+/** The peer page's canvas as a PNG (its render loop paused first: a busy loop stalls the capture). */
+async function peerScreenshot(page: Page, path: string): Promise<void> {
+  try {
+    await page.evaluate(() => (window as unknown as { pauseRendering?: () => void }).pauseRendering?.());
+    await page.screenshot({ path, clip: { x: 0, y: 0, width, height }, timeout: stepTimeout });
+  } catch (e) {
+    console.error(`screenshot ${path} failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+  }
 }
 
 // ---- tables --------------------------------------------------------------------------------------------
