@@ -118,8 +118,8 @@ export async function compress(input: string, options: CompressOptions = {}): Pr
   }
   try {
     signal?.throwIfAborted();
-    const progress = new CallbackProgress(plannedIterations(mode, iterations, 1), options);
-    const result = await trainScene({
+    const progress = new CallbackProgress(plannedIterations(mode, iterations), options);
+    const final = await trainScene({
       gpu,
       views,
       initial,
@@ -132,7 +132,7 @@ export async function compress(input: string, options: CompressOptions = {}): Pr
       progress,
       log: (message) => options.onLog?.(message),
     });
-    const final = result.arms[result.arms.length - 1];
+
     const gsz = await encodeGsz(final.scene, {
       importance: final.importance,
       shDegree: options.shDegree ?? final.scene.shDegree,

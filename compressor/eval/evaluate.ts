@@ -1,7 +1,6 @@
 // Held-out evaluation of a GPU-resident scene: renders each view with the rasterizer, reads it back and
 // scores it against the view's target (photos, or teacher renders in mode c).
-import type { GaussianLayout } from '../render/gaussian-layout.ts';
-import type { GaussianRasterizer } from '../render/gaussian-rasterizer.ts';
+import type { GaussianRasterizer, ParamSource } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
 import type { TrainingViews } from '../train/loop/views.ts';
 import { clamp01, psnr, ssim } from './metrics.ts';
@@ -14,11 +13,8 @@ export interface Evaluation {
   perView: { index: number; psnr: number; ssim: number }[];
 }
 
-export interface RenderSource {
-  gaussians: GPUBuffer;
-  layout: GaussianLayout;
-  antialiased: boolean;
-}
+/** The packed parameters (one buffer or chunks) and whether they render antialiased. */
+export type RenderSource = ParamSource & { antialiased: boolean };
 
 /** Renders view `index` of `views` and returns the clamped [H, W, 3] image. */
 export async function renderView(
@@ -30,8 +26,7 @@ export async function renderView(
 ): Promise<Float32Array> {
   const camera = views.cameras[index];
   const out = await rasterizer.forward({
-    gaussians: source.gaussians,
-    layout: source.layout,
+    ...source,
     camera,
     background: views.background,
     antialiased: source.antialiased,

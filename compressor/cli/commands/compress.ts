@@ -26,11 +26,9 @@ import { randomPointCloud, sceneFromPoints } from '../../train/init-scene.ts';
 import { TrainingProgress } from '../../train/progress.ts';
 import { teacherViews } from '../../train/teacher.ts';
 import {
-  ALL_ARMS,
   plannedIterations,
   trainScene,
   TrainError,
-  type Arm,
   type Budget,
   type TrainMode,
 } from '../../train/trainer.ts';
@@ -95,8 +93,6 @@ Options:
                           own up, else 0,-1,0 (INRIA/COLMAP)
       --init-points N     photos without a point cloud: random initial points (default ${SOFTWARE_DEFAULTS.initPoints} / ${HARDWARE_DEFAULTS.initPoints})
       --dense-target N    photos with a fraction budget: densification's count target (default ${SOFTWARE_DEFAULTS.denseTarget} / ${HARDWARE_DEFAULTS.denseTarget})
-      --arms LIST         also train baselines from the same dense phase, e.g. dense,opacity,importance,natural-selection
-                          (the .gsz holds the last arm)
       --preview FILE.png  render the result from the first held-out view
       --report FILE.json  write the evaluation report
       --json              machine-readable progress (JSON lines) and summary on stdout
@@ -173,7 +169,6 @@ export const command: CliCommand = {
         up: { type: 'string' },
         'init-points': { type: 'string' },
         'dense-target': { type: 'string' },
-        arms: { type: 'string' },
         preview: { type: 'string' },
         report: { type: 'string' },
         json: { type: 'boolean' },
@@ -190,10 +185,6 @@ export const command: CliCommand = {
     if (!existsSync(input)) throw new CliError(`${positionals[0]}: does not exist`);
     const budget = parseBudget(values.budget ?? '0.15');
     const shDegree = shDegreeOption(values['sh-degree']);
-    const arms = (values.arms?.split(',').map((a) => a.trim()) ?? ['natural-selection']) as Arm[];
-    for (const a of arms)
-      if (!ALL_ARMS.includes(a))
-        throw new CliError(`--arms: unknown arm '${a}' (${ALL_ARMS.join(', ')})`, EXIT.usage);
     // Outputs are checked before hours of training, not after.
     await checkOutput(parsed.output, ['.gsz'], 'compress');
     if (values.preview) await checkOutput(values.preview, ['.png'], '--preview');
@@ -331,10 +322,10 @@ export const command: CliCommand = {
     let result: Awaited<ReturnType<typeof trainScene>>;
     try {
       say(
-        `training: mode (${mode}), ${iterations} iterations, budget ${'count' in budget ? budget.count : `${budget.fraction * 100}%`}, arms ${arms.join(', ')}`,
+        `training: mode (${mode}), ${iterations} iterations, budget ${'count' in budget ? budget.count : `${budget.fraction * 100}%`}`,
       );
       const bar = new TrainingProgress({
-        total: plannedIterations(trainMode, iterations, arms.length),
+        total: plannedIterations(trainMode, iterations),
         mode: json ? 'json' : 'auto',
         stream: json ? process.stdout : process.stderr,
       });
@@ -345,7 +336,6 @@ export const command: CliCommand = {
         mode: trainMode,
         iterations,
         budget,
-        arms,
         shDegree,
         denseTarget:
           'fraction' in budget && trainMode === 'photos'
@@ -361,8 +351,8 @@ export const command: CliCommand = {
       throw error;
     }
     stages.train = Math.round((performance.now() - startedTrain) / 100) / 10;
-    const report = trainingReport(result);
-    const final = result.arms[result.arms.length - 1];
+    const report = trainingReport({ ...result, runs: [result] });
+    const final = result;
     const scene = final.scene;
 
     const gsz = await timed('pack', () =>
