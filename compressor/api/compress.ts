@@ -4,7 +4,8 @@
 // (loadDataset / readScene, teacherViews, trainScene, encodeGsz) with the command's defaults.
 import { existsSync } from 'node:fs';
 import type { GaussianScene, ShDegree } from '../../shared/scene/gaussian-scene.ts';
-import { HARDWARE_DEFAULTS, isPhotoDataset, SOFTWARE_DEFAULTS } from '../cli/commands/compress.ts';
+import { HARDWARE_DEFAULTS, SOFTWARE_DEFAULTS } from '../cli/commands/compress-plan.ts';
+import { isPhotoDataset } from '../cli/commands/compress-request.ts';
 import { loadDataset } from '../datasets/dataset.ts';
 import { getGpu } from '../gpu/device.ts';
 import { readScene } from '../io/read-scene.ts';
