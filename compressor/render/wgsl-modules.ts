@@ -2,9 +2,9 @@
 import math from '../../shared/wgsl/math.wgsl';
 import projection from '../../shared/wgsl/projection.wgsl';
 import sh from '../../shared/wgsl/sh.wgsl';
-import rasterCommon from '../../shared/wgsl/raster_common.wgsl';
-import rasterBlend from '../../shared/wgsl/raster_blend.wgsl';
-import splatGradAtomics from '../../shared/wgsl/splat_grad_atomics.wgsl';
+import rasterCommon from './wgsl/raster_common.wgsl';
+import rasterBlend from './wgsl/raster_blend.wgsl';
+import splatGradAtomics from './wgsl/splat_grad_atomics.wgsl';
 import type { WgslModules } from '../../shared/wgsl/compose.ts';
 
 /** The pure helpers the viewer imports too. */
