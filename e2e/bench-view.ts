@@ -32,7 +32,6 @@
 //   --screenshot DIR        save ours.png / reference.png per scene there, and each peer's last orbit frame
 import { execFileSync } from 'node:child_process';
 import {
-  createReadStream,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -42,8 +41,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -55,9 +52,8 @@ import { writePly } from '../compressor/io/write-ply.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { largeScene } from '../scripts/large-scene.ts';
 import { decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../shared/format/gsz-decoder.ts';
-import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
+import { sendFile, startServer } from '../scripts/serve.ts';
 import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
-import { pace } from './pace.ts';
 import { cpuWindow } from './bench-view-cpu.ts';
 import { benchPage, type Pose, type Vec3 } from './bench-view-page.ts';
 import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';
@@ -165,58 +161,41 @@ let pageHtml = '';
 let sentAtMark: number | undefined;
 let sceneSent = 0;
 
-function sendFile(res: ServerResponse, path: string, bytesPerSecond: number, count: boolean): void {
-  const size = statSync(path).size;
-  res.writeHead(200, {
-    'Content-Type': MIME_TYPES[extname(path)] ?? 'application/octet-stream',
-    'Content-Length': size,
-    'Cache-Control': 'no-store',
-  });
-  const stream = createReadStream(path, {
-    highWaterMark: bytesPerSecond ? Math.max(1024, Math.round(bytesPerSecond / 50)) : 256 * 1024,
-  });
-  res.on('close', () => stream.destroy());
-  const started = Date.now();
-  let sent = 0;
-  stream.on('data', (chunk) => {
-    res.write(chunk);
-    sent += chunk.length;
-    if (count) sceneSent = sent;
-    pace(stream, started, sent, bytesPerSecond);
-  });
-  stream.on('end', () => res.end());
-  stream.on('error', () => res.destroy());
-}
-
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (url.pathname === '/bench/page.html') {
-    res.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' });
-    res.end(pageHtml);
-    return;
-  }
-  if (url.pathname === '/bench/mark') {
-    sentAtMark = sceneSent;
-    res.writeHead(204);
-    res.end();
-    return;
-  }
-  if (url.pathname === '/bench/scene.gsz')
-    return sendFile(res, current.gsz, Number(url.searchParams.get('throttle')) || 0, true);
-  // /bench/original[-t<bytes per second>].<ext>: the rate in the path, where the peers' loaders expect
-  // only the file name (they pick the parser by extension).
-  const original = /^\/bench\/original(?:-t(\d+))?\./.exec(url.pathname);
-  if (original && current.original) return sendFile(res, current.original, Number(original[1] ?? 0), false);
-  const path = resolveInside(root, url.pathname);
-  if (!path || !existsSync(path) || !statSync(path).isFile()) {
-    res.writeHead(404);
-    res.end();
-    return;
-  }
-  sendFile(res, path, 0, false);
+const server = await startServer({
+  root,
+  port: 0,
+  route: (url, _req, res) => {
+    if (url.pathname === '/bench/page.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' });
+      res.end(pageHtml);
+      return true;
+    }
+    if (url.pathname === '/bench/mark') {
+      sentAtMark = sceneSent;
+      res.writeHead(204);
+      res.end();
+      return true;
+    }
+    if (url.pathname === '/bench/scene.gsz') {
+      const bytesPerSecond = Number(url.searchParams.get('throttle')) || 0;
+      sendFile(res, current.gsz, {
+        bytesPerSecond,
+        slicesPerSecond: 50,
+        onProgress: (sent) => (sceneSent = sent),
+      });
+      return true;
+    }
+    // /bench/original[-t<bytes per second>].<ext>: the rate in the path, where the peers' loaders expect
+    // only the file name (they pick the parser by extension).
+    const original = /^\/bench\/original(?:-t(\d+))?\./.exec(url.pathname);
+    if (original && current.original) {
+      sendFile(res, current.original, { bytesPerSecond: Number(original[1] ?? 0), slicesPerSecond: 50 });
+      return true;
+    }
+    return false;
+  },
 });
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const origin = server.url.slice(0, -1);
 
 // ---- browser -----------------------------------------------------------------------------------------
 const debian = '/usr/bin/chromium';
@@ -587,7 +566,7 @@ try {
   }
 } finally {
   await browser.close();
-  server.close();
+  await server.close();
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -1,6 +1,7 @@
 // k-means assignment on the GPU (WebGPU via Dawn): the O(n * k * dims) step of Lloyd's algorithm, through the
 // principal-axes search of nearest-centroid.ts (its index is built on the CPU once per call). The centroid
 // update (O(n * dims)) stays on the CPU (kmeans-cpu.ts, also the reference for tests).
+import { computePipeline, perDevice } from '../../shared/gpu/pipeline-cache.ts';
 import { composeWgsl } from '../../shared/wgsl/compose.ts';
 import { withErrorScope } from '../gpu/device.ts';
 import { settle } from '../gpu/gpu-wait.ts';
@@ -14,29 +15,9 @@ const MAX_DIMS = 48;
 const RESULT_BYTES = 8;
 /** Points per dispatch (and per progress report) by default. */
 const SLICE = 1 << 16;
-const pipelines = new WeakMap<GPUDevice, Map<number, GPUComputePipeline>>();
-
-function pipelineFor(device: GPUDevice, dims: number): GPUComputePipeline {
-  let byDims = pipelines.get(device);
-  if (!byDims) {
-    byDims = new Map();
-    pipelines.set(device, byDims);
-  }
-  let pipeline = byDims.get(dims);
-  if (!pipeline) {
-    const module = device.createShaderModule({
-      label: `KmeansAssign.dims${dims}`,
-      code: composeWgsl(source, {}, { DIMS: dims }),
-    });
-    pipeline = device.createComputePipeline({
-      label: `KmeansAssign.dims${dims}`,
-      layout: 'auto',
-      compute: { module, entryPoint: 'main' },
-    });
-    byDims.set(dims, pipeline);
-  }
-  return pipeline;
-}
+const pipelineFor = perDevice((device, dims: number) =>
+  computePipeline(device, `KmeansAssign.dims${dims}`, composeWgsl(source, {}, { DIMS: dims })),
+);
 
 /**
  * Holds one point set on the GPU; `assign(centroids)` can then run once per Lloyd iteration. The points
