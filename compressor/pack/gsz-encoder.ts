@@ -27,6 +27,7 @@ import {
   columnRawBytes,
   GSZ_LIMITS,
   GSZ_MAGIC,
+  chunkTableRow,
   GSZ_PREAMBLE_BYTES,
   GSZ_VERSION,
   indexBits,
@@ -387,15 +388,9 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
       ...(o.camera ? { camera: o.camera } : {}),
       quant,
       codebook: codebookInfo,
-      chunks: encoded.map((chunk, i) => [
-        offsets[i],
-        chunk.bytes.length,
-        crc32(chunk.bytes),
-        chunk.count,
-        chunk.level,
-        ...chunk.bounds,
-        ...chunk.columnLengths,
-      ]),
+      chunks: encoded.map((chunk, i) =>
+        chunkTableRow({ ...chunk, offset: offsets[i], length: chunk.bytes.length, crc: crc32(chunk.bytes) }),
+      ),
       pad: pad > 0 ? 'x'.repeat(pad) : undefined,
     };
     if (pad === 0) delete header.pad;
