@@ -135,7 +135,7 @@ export function projectOnCpu(
     const ex = Math.sqrt(2 * level * xx),
       ey = Math.sqrt(2 * level * yy);
     if (!(mx + ex > 0 && my + ey > 0 && mx - ex < width && my - ey < height)) continue;
-    // Ellipse axes where alpha reaches the threshold (preprocess.wgsl's ellipse_axes).
+    // Ellipse axes where alpha reaches the threshold (preprocess.wgsl's ellipse_quad).
     const mid = 0.5 * (xx + yy);
     const spread = Math.sqrt(Math.max(0, mid * mid - det));
     const major = mid + spread,
