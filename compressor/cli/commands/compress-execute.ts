@@ -3,7 +3,7 @@
 // summary (counts, held-out PSNR/SSIM, bytes and ratio, time per stage), or JSON lines with --json.
 import { resolve } from 'node:path';
 import { shRestCount, sigmoid, type ShDegree } from '../../../shared/scene/gaussian-scene.ts';
-import { formatTable, trainingReport } from '../../eval/report.ts';
+import { formatTable, trainingReport } from '../../train/report.ts';
 import { encodeGsz, GszValueError } from '../../pack/gsz-encoder.ts';
 import { encodePng } from '../../render/png.ts';
 import { rasterization } from '../../render/rasterization.ts';

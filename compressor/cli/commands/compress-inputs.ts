@@ -4,7 +4,9 @@
 import { stat } from 'node:fs/promises';
 import type { Vec3 } from '../../../shared/math/camera.ts';
 import type { GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
-import { DatasetError, loadDataset, type Dataset } from '../../datasets/dataset.ts';
+import type { Dataset } from '../../datasets/dataset.ts';
+import { DatasetError } from '../../datasets/dataset-error.ts';
+import { loadDataset } from '../../datasets/load-dataset.ts';
 import { inferUp } from '../../datasets/up-axis.ts';
 import { readScene } from '../../io/read-scene.ts';
 import { SceneReadError } from '../../io/scene-read-error.ts';
