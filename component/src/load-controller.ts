@@ -11,8 +11,8 @@ import { GsSceneError, onGpuError } from './gpu-device.ts';
 import { gridsOfScene, packSplats } from './render/packed-splats.ts';
 import type { RenderController } from './render-controller.ts';
 import type { SplatBudget } from './render/splat-budget.ts';
-import { StreamController } from './stream-controller.ts';
-import type { Progress, SceneInfo } from './worker-protocol.ts';
+import { StreamController } from './stream/stream-controller.ts';
+import type { Progress, SceneInfo } from './stream/worker-protocol.ts';
 
 /** A device lost again within this time after a recovery completed (or while it runs) is reported
  *  instead of recovered from. */

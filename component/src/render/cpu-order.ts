@@ -3,12 +3,11 @@
 // exist the renderer orders the first (most important) Gaussians here, back to front by camera depth,
 // and the draw (which projects and culls each splat itself) pulls them in that order.
 import type { Camera } from '../../../shared/math/camera.ts';
+import { NEAR_PLANE } from '../../../shared/math/projection-constants.ts';
 import { cameraEye } from './frame-params.ts';
 
-/** As shared/wgsl/projection.wgsl: nearer Gaussians are never drawn. */
-const NEAR_PLANE = 0.01;
-
-/** Indices of the first `count` Gaussians of `positions` ([n, 3]) in front of the camera, far to near. */
+/** Indices of the first `count` Gaussians of `positions` ([n, 3]) in front of the camera (nearer than
+ *  NEAR_PLANE is never drawn), far to near. */
 export function orderOnCpu(positions: Float32Array, count: number, camera: Camera): Uint32Array<ArrayBuffer> {
   const m = camera.viewMatrix;
   const [ex, ey, ez] = cameraEye(camera);

@@ -3,29 +3,20 @@
 // their vertex/setup/pixel routines for a pipeline state on its first draw, not at pipeline creation
 // (measured: the first frame's GPU work took ~1.3 s for 4096 splats, later frames ~0.1 s), so this moves
 // that cost off the first frame, onto the wait for the first chunk. Once per device and format.
+import { perDevice } from '../../../shared/gpu/pipeline-cache.ts';
 import type { Camera } from '../../../shared/math/camera.ts';
 import { packFrameParams, packRelativeCamera } from './frame-params.ts';
 import { bindings, drawPipeline } from './pipelines.ts';
 import { packSplat, SPLAT_WORDS } from './splat-layout.ts';
 
-const warmCache = new WeakMap<GPUDevice, Map<GPUTextureFormat, Promise<void>>>();
-
-export function warmUpDraw(device: GPUDevice, format: GPUTextureFormat): Promise<void> {
-  let perFormat = warmCache.get(device);
-  if (!perFormat) {
-    perFormat = new Map();
-    warmCache.set(device, perFormat);
-  }
-  let p = perFormat.get(format);
-  if (!p) {
-    p = drawPipeline(device, format).then(
+/** Each (device, format)'s one warm-up draw. */
+export const warmUpDraw = perDevice(
+  (device, format: GPUTextureFormat): Promise<void> =>
+    drawPipeline(device, format).then(
       (pipeline) => drawOne(device, format, pipeline),
       () => undefined,
-    );
-    perFormat.set(format, p);
-  }
-  return p;
-}
+    ),
+);
 
 function drawOne(device: GPUDevice, format: GPUTextureFormat, pipeline: GPURenderPipeline): void {
   const size = 8;
