@@ -13,6 +13,7 @@ import type { RenderController } from './render-controller.ts';
 import type { SplatBudget } from './render/splat-budget.ts';
 import { StreamController } from './stream/stream-controller.ts';
 import type { Progress, SceneInfo } from './stream/worker-protocol.ts';
+import { errorText, INITIAL_VIEW, type LoadView, PARTIAL_LOAD } from './load-view.ts';
 
 /** A device lost again within this time after a recovery completed (or while it runs) is reported
  *  instead of recovered from. */
@@ -33,20 +34,8 @@ export interface LoadHost extends ReactiveControllerHost, HTMLElement {
 /** Dispatches one of the element's events (events.ts). */
 export type Dispatch = (type: string, detail: unknown) => void;
 
-/** What the element shows for the current load. */
-export interface LoadView {
-  /** The error shown (empty: none). */
-  errorMessage: string;
-  /** The scene is shown (or nothing will be): the poster is gone and the canvas visible. */
-  revealed: boolean;
-  /** Splats were on screen when the error came: the message is a banner over them. */
-  errorOverScene: boolean;
-  /** Loading bar, 0..1; negative: none. */
-  progressFraction: number;
-}
-
 export class LoadController implements ReactiveController {
-  view: LoadView = { errorMessage: '', revealed: false, errorOverScene: false, progressFraction: -1 };
+  view: LoadView = INITIAL_VIEW;
   /** CSS colour of the background the current file records (header `background`), or empty. */
   fileBackground = '';
   private readonly stream: StreamController;
@@ -127,7 +116,7 @@ export class LoadController implements ReactiveController {
     this.stream.cancel();
     this.renderCtl.clearScene();
     this.fileBackground = '';
-    this.setView({ errorMessage: '', errorOverScene: false, revealed: false, progressFraction: -1 });
+    this.setView(INITIAL_VIEW);
     this.firstFrameSent = this.loadPending = this.isLoaded = this.drewSplats = false;
     this.lazyPending = false;
     this.lastProgress = { bytesLoaded: 0, splatsLoaded: 0 };
@@ -266,10 +255,7 @@ export class LoadController implements ReactiveController {
       // The stream failed before its chunks were drawn: what arrived is now on screen, under a banner.
       this.setView({
         errorOverScene: true,
-        errorMessage: this.view.errorMessage.replace(
-          /^Could not show the scene/,
-          'Only part of the scene could be loaded',
-        ),
+        errorMessage: this.view.errorMessage.replace(/^Could not show the scene/, PARTIAL_LOAD),
       });
       if (!this.firstFrameSent) this.showScene(drawn);
       return;
@@ -356,16 +342,7 @@ export class LoadController implements ReactiveController {
     const errorOverScene = this.drewSplats && splatCount > 0;
     this.setView({ progressFraction: -1, errorOverScene });
     if (errorOverScene && !this.firstFrameSent) this.showScene(splatCount);
-    this.setView({
-      errorMessage:
-        code === 'webgpu-unavailable'
-          ? `This 3D scene needs WebGPU: ${message}.`
-          : !errorOverScene
-            ? `Could not show the scene: ${message}`
-            : this.isLoaded
-              ? `The scene may not be drawn correctly: ${message}`
-              : `Only part of the scene could be loaded: ${message}`,
-    });
+    this.setView({ errorMessage: errorText(code, message, errorOverScene, this.isLoaded) });
     this.dispatch('error', { code, message });
   }
 }
