@@ -5,6 +5,7 @@ import type { GaussianRasterizer } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
 import type { TrainingViews } from '../train/loop/views.ts';
 import { clamp01, psnr, ssim } from './metrics.ts';
+import { scenePsnr } from './scene-psnr.ts';
 
 export interface Evaluation {
   /** Mean over views (PSNR averaged in dB, as 3DGS reports it). */
@@ -53,7 +54,8 @@ export async function evaluateViews(
     const target = views.image(index);
     perView.push({
       index,
-      psnr: psnr(image, target),
+      // Views that know their scene pixels (mode c's teacher) are scored over those.
+      psnr: views.sceneMask ? scenePsnr(image, target, views.sceneMask(index)) : psnr(image, target),
       ssim: ssim(image, target, camera.width, camera.height),
     });
   }

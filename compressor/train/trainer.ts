@@ -110,6 +110,12 @@ export interface TrainOptions {
   onSelectionStart?: (snapshot: TrainingSnapshot) => void | Promise<void>;
   /** Per-iteration diagnostics of the arms after the selection start (count, loss, controller state). */
   trace?: (event: TraceEvent) => void;
+  /**
+   * Time limit: `performance.now()` milliseconds after which no iteration starts. Natural selection still
+   * ends at exactly the budget (the closing cut by opacity sampling); the limit covers the whole run, arms
+   * one after another.
+   */
+  deadline?: number;
   /** Natural-selection controller settings (experiments; defaults: the reference's, see runArm). */
   selection?: Omit<NaturalSelectionOptions, 'initialStrength'>;
 }
@@ -135,6 +141,8 @@ export interface ArmResult {
   counts: { initial: number; selectionStart: number; final: number };
   /** Iteration where the exact-budget cut happened (natural selection). */
   selectionEndedAt?: number;
+  /** Iteration (of the run, 1-based) where the time limit stopped this arm, if it did. */
+  stoppedAt?: number;
   evaluation?: Evaluation;
   /** Wall seconds per phase of this arm (the shared phase is in TrainResult.sharedSeconds). */
   seconds: Record<string, number>;
@@ -184,6 +192,8 @@ interface ArmState {
   opacityFactor: number;
   seconds: Record<string, number>;
   lastLoss?: number;
+  /** Schedule iteration where the time limit stopped the arm. */
+  stoppedAt?: number;
 }
 
 function virtualIterations(mode: TrainMode, iterations: number): number {
@@ -364,6 +374,18 @@ async function runArm(
     addSeconds(state.seconds, 'prune', t0);
   }
   await runIterations(ctx, state, s.regStart, s.iterations);
+  if (state.gs.count > budget && state.arm !== 'dense') {
+    // Stopped by the time limit before the exact-budget cut: the cut the schedule would make at its end.
+    const cut = await cutToBudget(state.gs, budget, (o.seed ?? 0) + (state.stoppedAt ?? s.iterations));
+    applyEdit(state.gs, cut);
+    if (state.ns) {
+      state.ns.active = false;
+      state.ns.endedAt = state.stoppedAt ?? s.iterations;
+    }
+    o.log?.(
+      `${state.arm}: time limit: cut to exactly ${budget.toLocaleString('en-US')} Gaussians by opacity sampling`,
+    );
+  }
   const scene = await state.gs.download();
   let evaluation: Evaluation | undefined;
   if (o.evaluate !== false && o.views.split.test.length > 0) {
@@ -386,6 +408,7 @@ async function runArm(
     budget,
     counts: { initial: initialCount, selectionStart: atStart, final: scene.count },
     selectionEndedAt: state.ns?.endedAt === undefined ? undefined : state.ns.endedAt - ctx.first + 1,
+    stoppedAt: state.stoppedAt === undefined ? undefined : state.stoppedAt - ctx.first + 1,
     evaluation,
     seconds: state.seconds,
   };
@@ -429,6 +452,11 @@ async function runIterations(ctx: Context, st: ArmState, from: number, to: numbe
   const step = new TrainStep(device, { rasterizer, loss: ctx.loss, dLdImage: ctx.dLdImage });
   for (let it = from; it <= to; it++) {
     const t0 = performance.now();
+    if (o.deadline !== undefined && t0 >= o.deadline) {
+      st.stoppedAt = it;
+      o.log?.(`${st.arm}: time limit reached before iteration ${it - ctx.first + 1} of ${o.iterations}`);
+      break;
+    }
     const phase = phaseName(ctx, st, it);
     const gs = st.gs;
     const n = gs.count;
@@ -447,14 +475,17 @@ async function runIterations(ctx: Context, st: ArmState, from: number, to: numbe
       field = st.ns.fieldAt(it, opacities);
     }
     const view = ctx.nextView();
-    const camera = o.views.cameras[view];
+    const { camera, target } = o.views.sample?.(view, it) ?? {
+      camera: o.views.cameras[view],
+      target: o.views.target(view),
+    };
     // Forward, loss, backward added to gs.grads (loop/train-step.ts), the extra passes, then the step
     // before this iteration's edits (the reference edits first, leaving new rows unstepped once;
     // stepping first keeps every iteration's gradient and changes nothing measurable).
     await step.run({
       gs,
       camera,
-      target: o.views.target(view),
+      target,
       background: o.views.randomBackground ? iterationBackground(o.seed ?? 0, it) : o.views.background,
       shDegree: degree,
       lrs,
@@ -595,6 +626,13 @@ async function applyEdits(ctx: Context, st: ArmState, it: number): Promise<void>
     ctx.device.queue.submit([encoder.finish()]);
   }
   if (st.stats && (edits.length > 0 || isDensifyStep(s, it))) st.stats.reset(st.gs.count);
+}
+
+/** Exactly `budget` Gaussians sampled without replacement by opacity (the schedule's closing cut). */
+async function cutToBudget(gs: GpuScene, budget: number, seed: number): Promise<EditResult> {
+  const scene = await gs.download();
+  const keep = sampleByOpacity(scene.opacityLogits, budget, seed);
+  return { scene: selectGaussians(scene, keep), sourceIndex: keep };
 }
 
 function applyEdit(gs: GpuScene, edit: EditResult): void {
