@@ -42,6 +42,8 @@ import { storedView } from '../stored-view.ts';
 import { verifyGsz } from '../verify-gsz.ts';
 import { upOption } from '../view-options.ts';
 import { checkOutput, writeFileAtomic } from '../write-atomic.ts';
+import { parseDuration } from '../duration.ts';
+import { MODE_C_DEFAULTS, parseSize, planModeC } from '../mode-c-views.ts';
 
 /** Defaults for a CPU-emulated GPU (SwiftShader): a 128x128, 50-view dataset trains in a few minutes. */
 export const SOFTWARE_DEFAULTS = {
@@ -84,10 +86,17 @@ Options:
       --iterations N      training iterations (default ${SOFTWARE_DEFAULTS.iterations} on a CPU-emulated GPU, ${HARDWARE_DEFAULTS.iterations} on a GPU)
       --resolution R      photos: 1|2|4|8 downscale or a width in pixels; -1 caps at 1600
                           (default: wider images scaled to ${SOFTWARE_DEFAULTS.resolution} on a CPU-emulated GPU, 1600 on a GPU);
-                          mode (c): teacher image size R x R
+                          mode (c): whole teacher views of R x R instead of patches of --view-size views
+      --view-size WxH     mode (c): teacher and held-out view size (default ${MODE_C_DEFAULTS.software.viewSize}); held-out
+                          PSNR is over scene pixels (where the teacher's alpha shows the scene)
+      --patch WxH         mode (c): training patch, a window of a teacher view (default ${MODE_C_DEFAULTS.software.patch} on a
+                          CPU-emulated GPU, ${MODE_C_DEFAULTS.hardware.patch} on a GPU)
+      --time-limit T      stop training after T (e.g. 30m, 1h30m, 900s), counted from the start: mode (c) plans
+                          fewer iterations from its estimate; selection still ends at exactly the budget
       --sh-degree D       highest SH degree trained and packed (0-3; default 3, or the input's)
-      --views N           mode (c): teacher views, every 8th held out (default ${SOFTWARE_DEFAULTS.teacherViews} / ${HARDWARE_DEFAULTS.teacherViews})
-      --train-views N     mode (c): more teacher views for training only, offset from those
+      --views N           mode (c): teacher views, every 8th held out (default ${MODE_C_DEFAULTS.software.views} / ${MODE_C_DEFAULTS.hardware.views};
+                          with --resolution ${SOFTWARE_DEFAULTS.teacherViews} / ${HARDWARE_DEFAULTS.teacherViews})
+      --train-views N     mode (c) with --resolution: more teacher views for training only, offset from those
                           (default ${SOFTWARE_DEFAULTS.teacherTrainViews} / ${HARDWARE_DEFAULTS.teacherTrainViews}; playbot at 96x96: +1.9 dB on held-out views)
       --up x,y,z          the scene's up, stored in the .gsz (viewers orient by it) and used for mode (c)'s
                           teacher orbits; default: photos: the mean of the cameras' up vectors (snapped
@@ -178,6 +187,9 @@ export const command: CliCommand = {
         report: { type: 'string' },
         json: { type: 'boolean' },
         seed: { type: 'string' },
+        'time-limit': { type: 'string' },
+        'view-size': { type: 'string' },
+        patch: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       HELP,
@@ -188,7 +200,9 @@ export const command: CliCommand = {
     const input = resolve(positionals[0]);
     const output = resolve(parsed.output);
     if (!existsSync(input)) throw new CliError(`${positionals[0]}: does not exist`);
+    const started = performance.now();
     const budget = parseBudget(values.budget ?? '0.15');
+    const timeLimit = values['time-limit'] === undefined ? undefined : parseDuration(values['time-limit']);
     const shDegree = shDegreeOption(values['sh-degree']);
     const arms = (values.arms?.split(',').map((a) => a.trim()) ?? ['natural-selection']) as Arm[];
     for (const a of arms)
@@ -217,7 +231,8 @@ export const command: CliCommand = {
       throw new CliError((error as Error).message);
     }
     const defaults = gpu.software ? SOFTWARE_DEFAULTS : HARDWARE_DEFAULTS;
-    const iterations = positive(values, 'iterations', true, 16) ?? defaults.iterations;
+    let iterations = positive(values, 'iterations', true, 16) ?? defaults.iterations;
+    let deadline = timeLimit === undefined ? undefined : started + timeLimit * 1000;
     const resolution = values.resolution === undefined ? defaults.resolution : Number(values.resolution);
     const stages: Record<string, number> = {};
     const timed = async <T>(stage: string, f: () => Promise<T> | T): Promise<T> => {
@@ -300,27 +315,54 @@ export const command: CliCommand = {
         const stored = await storedView(input);
         if (!givenUp && stored.up) up = { vector: stored.up, source: `${positionals[0]}'s header` };
         background = stored.background;
-        const size = resolution > 0 ? resolution : 512;
-        const count = positive(values, 'views', true, 2) ?? defaults.teacherViews;
-        const trainViews = positive(values, 'train-views', true, 0) ?? defaults.teacherTrainViews;
-        say(
-          `teacher: rendering ${count + trainViews} views of ${initial.count.toLocaleString('en-US')} Gaussians at ${size}x${size}`,
-        );
-        const teacher = await timed('teacher', () =>
-          teacherViews(gpu, initial, {
-            onView: throttled((done, total) => say(`teacher: ${done}/${total} views rendered`)),
-            views: count,
-            trainViews,
-            width: size,
-            height: size,
-            up: up.vector,
-            background,
-          }),
-        );
-        say(
-          `teacher views: orbit${teacher.insideOut ? ' + inside-out (large scene)' : ''}, ${teacher.split.train.length} train, ${teacher.split.test.length} held out`,
-        );
-        views = teacher;
+        if (values.resolution === undefined) {
+          // Full resolution: patches of whole teacher views (mode-c-views.ts).
+          const d = gpu.software ? MODE_C_DEFAULTS.software : MODE_C_DEFAULTS.hardware;
+          const scene = initial;
+          const plan = await timed('teacher', () =>
+            planModeC(gpu, scene, {
+              viewSize: parseSize(values['view-size'] ?? d.viewSize, '--view-size'),
+              patch: parseSize(values.patch ?? d.patch, '--patch'),
+              views: positive(values, 'views', true, 2) ?? d.views,
+              iterations,
+              budget:
+                'count' in budget ? budget.count : Math.max(1, Math.round(budget.fraction * scene.count)),
+              up: up.vector,
+              background,
+              seed: Number(values.seed ?? 0),
+              timeLimit,
+              started,
+              say,
+            }),
+          );
+          ({ iterations, deadline } = plan);
+          views = plan.views;
+          say(
+            `teacher views: ${plan.views.cameras[0].width}x${plan.views.cameras[0].height}${plan.views.insideOut ? ' orbit + inside-out (large scene)' : ' orbit'}, ${plan.views.split.train.length} train, ${plan.views.split.test.length} held out; training patches ${plan.views.patch.width}x${plan.views.patch.height}`,
+          );
+        } else {
+          const size = resolution > 0 ? resolution : 512;
+          const count = positive(values, 'views', true, 2) ?? defaults.teacherViews;
+          const trainViews = positive(values, 'train-views', true, 0) ?? defaults.teacherTrainViews;
+          say(
+            `teacher: rendering ${count + trainViews} views of ${initial.count.toLocaleString('en-US')} Gaussians at ${size}x${size}`,
+          );
+          const teacher = await timed('teacher', () =>
+            teacherViews(gpu, initial, {
+              onView: throttled((done, total) => say(`teacher: ${done}/${total} views rendered`)),
+              views: count,
+              trainViews,
+              width: size,
+              height: size,
+              up: up.vector,
+              background,
+            }),
+          );
+          say(
+            `teacher views: orbit${teacher.insideOut ? ' + inside-out (large scene)' : ''}, ${teacher.split.train.length} train, ${teacher.split.test.length} held out`,
+          );
+          views = teacher;
+        }
       }
     } catch (error) {
       if (error instanceof DatasetError || error instanceof SceneReadError) throw new CliError(error.message);
@@ -352,6 +394,7 @@ export const command: CliCommand = {
             ? (positive(values, 'dense-target') ?? defaults.denseTarget)
             : undefined,
         seed: Number(values.seed ?? 0),
+        deadline,
         progress: bar,
         log: (m) => (bar.mode === 'quiet' ? say(m) : bar.log(m)),
       });
