@@ -23,6 +23,8 @@ export interface EvalViews {
   background: Rgb;
   /** [H, W, 3] target of view `index` on the CPU. */
   image(index: number): Float32Array;
+  /** [H, W] 1 where the target shows the scene: PSNR is then over these pixels (mode c's teacher). */
+  sceneMask?(index: number): Uint8Array;
 }
 
 export interface RenderSource {
