@@ -341,6 +341,9 @@ async function modeCWhole(input: GaussianScene): Promise<unknown> {
     `\nplaybot whole: ${scene.count.toLocaleString('en-US')} Gaussians (SH ${scene.shDegree}), ${w.views} views at ${w.size.width}x${w.size.height}, patches ${w.patch.width}x${w.patch.height}, ${w.iterations} iterations; load ${load()}`,
   );
   const t0 = performance.now();
+  // Process CPU seconds beside wall time: SwiftShader runs in this process, so on a shared machine CPU
+  // time is what the work cost and wall time what the machine's load made of it.
+  const cpu0 = process.cpuUsage();
   const views = await patchTeacherViews(gpu, scene, {
     views: w.views,
     width: w.size.width,
@@ -371,6 +374,10 @@ async function modeCWhole(input: GaussianScene): Promise<unknown> {
   const report = trainingReport(result);
   const title = `playbot mode (c), whole scene (${scene.count.toLocaleString('en-US')}), ${w.iterations} iterations on ${w.patch.width}x${w.patch.height} patches, budget ${p.budgetFraction * 100}% (PSNR over scene pixels / SSIM vs teacher on ${views.split.test.length} held-out ${w.size.width}x${w.size.height} views)`;
   print(title, report);
+  const cpuSeconds = () => {
+    const u = process.cpuUsage(cpu0);
+    return (u.user + u.system) / 1e6;
+  };
   const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
   const ns = result.arms.find((a) => a.arm === 'natural-selection')!;
   const imp = result.arms.find((a) => a.arm === 'importance')!;
@@ -380,7 +387,7 @@ async function modeCWhole(input: GaussianScene): Promise<unknown> {
     `whole-scene row: natural selection ${psnrOf('natural-selection').toFixed(2)} dB vs importance ${psnrOf('importance').toFixed(2)} dB ` +
       `(${(psnrOf('natural-selection') - psnrOf('importance')).toFixed(2)} dB); natural selection pipeline ${nsMinutes.toFixed(1)} min ` +
       `(teacher ${(teacherSeconds / 60).toFixed(1)}, warm-up ${(sum(result.sharedSeconds) / 60).toFixed(1)}, selection + fine-tune ${(sum(ns.seconds) / 60).toFixed(1)}), ` +
-      `importance arm ${(sum(imp.seconds) / 60).toFixed(1)} min; whole row ${minutesSince(t0)} min; load ${load()}`,
+      `importance arm ${(sum(imp.seconds) / 60).toFixed(1)} min; whole row ${minutesSince(t0)} min wall, ${(cpuSeconds() / 60).toFixed(1)} min process CPU; load ${load()}`,
   );
   return { ...report, teacherSeconds, nsMinutes, settings: w };
 }
