@@ -2,10 +2,12 @@
 // names, and the GPU crop of the teacher's full render is that same window: both are checked here against
 // the whole-view render, plus scene-pixel PSNR, the time limit's exact budget and the time estimate.
 import { test } from 'node:test';
+import type { Camera } from '../../shared/math/camera.ts';
 import assert from 'node:assert/strict';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
 import { rasterization } from '../render/rasterization.ts';
 import { scenePsnr } from '../eval/scene-psnr.ts';
+import { projectReference } from '../render/reference/projection.ts';
 import { psnr } from '../eval/metrics.ts';
 import { blobScene } from './loop/test-scenes.ts';
 import { cropImage, patchCamera, patchOrigin, patchTeacherViews } from './patch-views.ts';
@@ -143,4 +145,21 @@ test('time estimate: the count falls from the input to the budget; iterationsWit
   const n = iterationsWithin(seconds, o);
   assert.ok(n >= 478 && n <= 482, `${n}`);
   assert.equal(iterationsWithin(1, o), 16);
+});
+
+test('reference projection: a window of a view shapes an off-window Gaussian as the whole view does', () => {
+  const view = new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+  const full: Camera = { width: 640, height: 480, fx: 500, fy: 500, cx: 320, cy: 240, viewMatrix: view };
+  // Centred at pixel (620, 240): 300 px right of a 64x48 window at (0, 216), far beyond its 30% margin.
+  const mean = [(300 / 500) * 4, 0, 4];
+  const project = (camera: Camera) => projectReference(camera, mean, [-1, -3, -3], [1, 0, 0, 0], 3, false);
+  const whole = project(full);
+  const window = project(patchCamera(full, 0, 216, 64, 48));
+  const unframed = project({ ...patchCamera(full, 0, 216, 64, 48), frame: undefined });
+  for (let k = 0; k < 3; k++)
+    assert.ok(Math.abs(window.cov2d[k] - whole.cov2d[k]) < 1e-9 * Math.abs(whole.cov2d[k]) + 1e-12);
+  assert.ok(
+    Math.abs(unframed.cov2d[0] - whole.cov2d[0]) > 1e-3 * whole.cov2d[0],
+    'without the frame the clamp differs',
+  );
 });
