@@ -142,9 +142,10 @@ const settings = {
     // with the view order, importance pruning ~0.1 dB).
     seeds: (values['playbot-seeds'] ?? '0,1,2,3,4').split(',').map((v) => Number.parseInt(v, 10)),
   },
-  // Mode (c) on the whole scene (compressor/train/patch-views.ts): one seed, natural selection first. Per
-  // iteration on SwiftShader a 500k SH2 scene costs ~5 s whatever the patch size (per-Gaussian work) and
-  // 75k ~1 s at 320x240: selection's shrinking count sets the time (compressor/train/README.md).
+  // Mode (c) on the whole scene (compressor/train/patch-views.ts): one seed, natural selection first.
+  // Measured at load ~10 on SwiftShader: a 500k SH2 iteration costs ~10 s at 320x240 and little less at
+  // 160x120 (per-Gaussian work), 75k ~1 s: selection's shrinking count sets the time; the teacher's 40
+  // views ~10 s each (compressor/train/README.md). --playbot-teachers crop,random leaves the row out.
   whole: {
     iterations: int(values['whole-iterations'], sw ? 480 : 10_000),
     // Every 8th held out: 40 views hold out 5.
