@@ -25,9 +25,10 @@ import { TrainingProgress } from '../compressor/train/progress.ts';
 import { patchTeacherViews } from '../compressor/train/patch-views.ts';
 import { teacherViews } from '../compressor/train/teacher.ts';
 import { teacherSubset, type TeacherSubset } from '../compressor/train/teacher-subset.ts';
-import { ALL_ARMS, plannedIterations, trainScene, type Arm } from '../compressor/train/trainer.ts';
+import { plannedIterations } from '../compressor/train/trainer.ts';
 import type { TrainingSnapshot } from '../compressor/train/loop/gpu-scene.ts';
 import { datasetViews } from '../compressor/train/loop/views.ts';
+import { ALL_ARMS, trainArms, type Arm } from './select-harness/arms.ts';
 
 const { values } = parseArgs({
   options: {
@@ -205,7 +206,7 @@ else {
   let snapshot: TrainingSnapshot | undefined;
   const runs: TrainingReport[] = [];
   for (const seed of l.seeds) {
-    const result = await trainScene({
+    const result = await trainArms({
       gpu,
       views,
       initial,
@@ -226,7 +227,7 @@ else {
               snapshot = s;
             },
     });
-    runs.push(trainingReport(result));
+    runs.push(trainingReport({ ...result, runs: result.arms }));
     progress.continueAfterRun();
   }
   progress.stop();
@@ -294,7 +295,7 @@ async function modeC(scene: GaussianScene, label: string): Promise<unknown> {
   const progress = progressFor(p.seeds.length * plannedIterations('refine', p.iterations, arms.length));
   const runs: TrainingReport[] = [];
   for (const seed of p.seeds) {
-    const result = await trainScene({
+    const result = await trainArms({
       gpu,
       views,
       initial: scene,
@@ -306,7 +307,7 @@ async function modeC(scene: GaussianScene, label: string): Promise<unknown> {
       progress,
       log: (m) => progress.log(m),
     });
-    runs.push(trainingReport(result));
+    runs.push(trainingReport({ ...result, runs: result.arms }));
     progress.continueAfterRun();
   }
   progress.stop();
@@ -358,7 +359,7 @@ async function modeCWhole(input: GaussianScene): Promise<unknown> {
   );
   const arms: Arm[] = ['natural-selection', 'importance'];
   const progress = progressFor(plannedIterations('refine', w.iterations, arms.length));
-  const result = await trainScene({
+  const result = await trainArms({
     gpu,
     views,
     initial: scene,
@@ -372,7 +373,7 @@ async function modeCWhole(input: GaussianScene): Promise<unknown> {
   });
   progress.stop();
   views.destroy();
-  const report = trainingReport(result);
+  const report = trainingReport({ ...result, runs: result.arms });
   const title = `playbot mode (c), whole scene (${scene.count.toLocaleString('en-US')}), ${w.iterations} iterations on ${w.patch.width}x${w.patch.height} patches, budget ${p.budgetFraction * 100}% (PSNR over scene pixels / SSIM vs teacher on ${views.split.test.length} held-out ${w.size.width}x${w.size.height} views)`;
   print(title, report);
   const cpuSeconds = () => {
@@ -380,8 +381,8 @@ async function modeCWhole(input: GaussianScene): Promise<unknown> {
     return (u.user + u.system) / 1e6;
   };
   const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-  const ns = result.arms.find((a) => a.arm === 'natural-selection')!;
-  const imp = result.arms.find((a) => a.arm === 'importance')!;
+  const ns = result.arms.find((a) => a.strategy === 'natural-selection')!;
+  const imp = result.arms.find((a) => a.strategy === 'importance')!;
   const nsMinutes = (teacherSeconds + sum(result.sharedSeconds) + sum(ns.seconds)) / 60;
   const psnrOf = (arm: Arm) => report.arms.find((a) => a.arm === arm)?.psnr ?? NaN;
   console.log(

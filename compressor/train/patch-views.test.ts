@@ -124,7 +124,7 @@ test('time limit: natural selection stops early and still keeps exactly the budg
         budget: { count: 23 },
         deadline: performance.now() + deadlineAfterMs,
       });
-      const arm = result.arms[0];
+      const arm = result;
       assert.equal(arm.scene.count, 23, `deadline +${deadlineAfterMs} ms`);
       assert.ok(arm.stoppedAt !== undefined && arm.stoppedAt < 400, `stopped at ${arm.stoppedAt}`);
       assert.ok(performance.now() - started < deadlineAfterMs + 60_000);
