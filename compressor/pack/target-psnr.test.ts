@@ -158,6 +158,10 @@ test('encodeToPsnr: the file meets the target when decoded and rendered, in fewe
     `some step finer than the default: ${JSON.stringify(st)}`,
   );
   assert.ok(finer.renders <= 5, `${finer.renders} renders for one more target`); // 1-2 picks, <= 3 refines
+  // The same target again (bench:format searches one per peer, and peers share PSNRs): no new render.
+  const again = await searchTargetPsnr(ladders, above);
+  assert.equal(again.renders, 0);
+  assert.deepEqual(again.bytes, finer.bytes);
   // Far past what steps of 1/16 of the defaults can reach (noise / 256: ~24 dB).
   await assert.rejects(searchTargetPsnr(ladders, ladders.defaults.psnr + 40), /out of reach/);
   await assert.rejects(

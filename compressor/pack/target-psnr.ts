@@ -208,6 +208,8 @@ export interface TargetPsnrLadders {
   trial(steps: GszEncodeOptions, dropRung?: number): Promise<{ file: Uint8Array; errors: number[] }>;
   /** Full encodes and renders so far (the probes' byte-only encodes count as encodes, not renders). */
   counts: { encodes: number; renders: number };
+  /** Files measured by earlier searches, by state (ladder positions and drop rung): reused, not re-rendered. */
+  measured: Map<string, { file: Uint8Array; psnr: number }>;
   progress(message: string): void;
 }
 
@@ -325,7 +327,7 @@ export async function measureTargetPsnrLadders(
     drop = await measureDropLadder(o.gpu, scene, views, reference, progress);
     counts.renders += 1 + drop.fractions.length;
   }
-  return { scene, ladders, defaults, drop, trial, counts, progress };
+  return { scene, ladders, defaults, drop, trial, counts, progress, measured: new Map() };
 }
 
 /** Joint measurements after the model's pick: at most this many one-notch-coarser tries ... */
@@ -374,9 +376,16 @@ export async function searchTargetPsnr(set: TargetPsnrLadders, targetDb: number)
       : undefined;
   const tried = new Map<string, number>([[defaultLevels.join(','), defaults.psnr]]);
   const measure = async (levels: number[], label: string): Promise<{ file: Uint8Array; psnr: number }> => {
+    const key = levels.join(',');
+    const known = set.measured.get(key);
+    if (known) {
+      tried.set(key, known.psnr);
+      return known;
+    }
     const { file, errors } = await set.trial(stepsOf(levels), levels[K]);
     const psnr = meanPsnr(errors);
-    tried.set(levels.join(','), psnr);
+    tried.set(key, psnr);
+    set.measured.set(key, { file, psnr });
     progress(
       `${label} ${describe(levels)}: ${(file.length / scene.count).toFixed(2)} B/Gaussian, ${psnr.toFixed(2)} dB`,
     );
