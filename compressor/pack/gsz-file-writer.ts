@@ -4,6 +4,7 @@
 import { Packr } from 'msgpackr';
 import { crc32 } from '../../shared/format/crc32.ts';
 import {
+  chunkTableRow,
   GSZ_MAGIC,
   GSZ_PREAMBLE_BYTES,
   GSZ_VERSION,
@@ -71,15 +72,9 @@ export function writeGszFile(
     const header = {
       ...fields,
       codebook: codebookInfo,
-      chunks: encoded.map((chunk, i) => [
-        offsets[i],
-        chunk.bytes.length,
-        crc32(chunk.bytes),
-        chunk.count,
-        chunk.level,
-        ...chunk.bounds,
-        ...chunk.columnLengths,
-      ]),
+      chunks: encoded.map((chunk, i) =>
+        chunkTableRow({ ...chunk, offset: offsets[i], length: chunk.bytes.length, crc: crc32(chunk.bytes) }),
+      ),
       pad: pad > 0 ? 'x'.repeat(pad) : undefined,
     };
     if (pad === 0) delete header.pad;

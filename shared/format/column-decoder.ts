@@ -262,9 +262,10 @@ export function decodeTriples(
 }
 
 /**
- * One bits-wide tree symbol per slot of `values` (first `count` slots, `stride` apart) in the context
- * chosen per slot: the caller's `context` array gives each slot's model base (already shifted by bits).
- * Used for the single-code columns; kept generic so the loop stays one tight body.
+ * Decodes one `bits`-wide binary-tree symbol with the models of `probs` starting at node `base` (the
+ * context's first node, already shifted left by `bits`), adapting them; the coder state comes in and goes
+ * out through `state` ([range, code, pos], see startState). The hot path of the single-code columns and
+ * of the rarer decisions of the others.
  */
 function decodeTreeRun(
   bytes: Uint8Array,
