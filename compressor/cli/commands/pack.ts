@@ -190,7 +190,8 @@ export const command: CliCommand = {
         bytes = found.bytes;
         note =
           `, ${found.psnrDb.toFixed(2)} dB (target ${targetDb}; default steps ${(found.defaultBytes / Math.max(1, scene.count)).toFixed(2)} B/Gaussian at ` +
-          `${found.defaultPsnrDb.toFixed(2)} dB), ${found.encodes} encodes and ${found.renders} renders, steps ${JSON.stringify(found.steps)}`;
+          `${found.defaultPsnrDb.toFixed(2)} dB), ${found.encodes} encodes and ${found.renders} renders, steps ${JSON.stringify(found.steps)}, ` +
+          `${found.dropped} least visible Gaussians left out`;
       } catch (error) {
         if (error instanceof GszValueError) throw new CliError(`${positionals[0]}: ${error.message}`);
         if (error instanceof RangeError) throw new CliError(`${searchedBy}: ${error.message}`);
