@@ -39,7 +39,8 @@ export interface TargetPsnrOptions {
   base?: GszEncodeOptions;
   /**
    * Let the search drop the least visible Gaussians where that meets the target in fewer bytes than finer
-   * steps would (default true; their share is chosen like a step, from a measured ladder).
+   * steps would (default false: measuring its ladder costs ~24 extra renders with gradients, which
+   * quadruples the search's set-up time on a CPU; their share is chosen like a step, from a measured ladder).
    */
   drop?: boolean;
   onProgress?: (message: string) => void;
@@ -323,7 +324,7 @@ export async function measureTargetPsnrLadders(
     );
     ladders.push(ladder);
   }
-  if (o.drop !== false) {
+  if (o.drop === true) {
     drop = await measureDropLadder(o.gpu, scene, views, reference, progress);
     counts.renders += 1 + drop.fractions.length;
   }
