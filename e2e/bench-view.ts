@@ -22,18 +22,7 @@
 //   --timeout S             per page step (default 600)
 //   --screenshot DIR        save ours.png / reference.png per scene there
 import { execFileSync } from 'node:child_process';
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,9 +31,8 @@ import { PNG } from 'pngjs';
 import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../shared/format/gsz-decoder.ts';
-import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
+import { sendFile, startServer } from '../scripts/serve.ts';
 import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
-import { pace } from './pace.ts';
 import { cpuWindow } from './bench-view-cpu.ts';
 import { benchPage, type Pose, type Vec3 } from './bench-view-page.ts';
 import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';
@@ -113,56 +101,38 @@ let pageHtml = '';
 let sentAtMark: number | undefined;
 let sceneSent = 0;
 
-function sendFile(res: ServerResponse, path: string, bytesPerSecond: number, count: boolean): void {
-  const size = statSync(path).size;
-  res.writeHead(200, {
-    'Content-Type': MIME_TYPES[extname(path)] ?? 'application/octet-stream',
-    'Content-Length': size,
-    'Cache-Control': 'no-store',
-  });
-  const stream = createReadStream(path, {
-    highWaterMark: bytesPerSecond ? Math.max(1024, Math.round(bytesPerSecond / 50)) : 256 * 1024,
-  });
-  res.on('close', () => stream.destroy());
-  const started = Date.now();
-  let sent = 0;
-  stream.on('data', (chunk) => {
-    res.write(chunk);
-    sent += chunk.length;
-    if (count) sceneSent = sent;
-    pace(stream, started, sent, bytesPerSecond);
-  });
-  stream.on('end', () => res.end());
-  stream.on('error', () => res.destroy());
-}
-
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (url.pathname === '/bench/page.html') {
-    res.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' });
-    res.end(pageHtml);
-    return;
-  }
-  if (url.pathname === '/bench/mark') {
-    sentAtMark = sceneSent;
-    res.writeHead(204);
-    res.end();
-    return;
-  }
-  if (url.pathname === '/bench/scene.gsz')
-    return sendFile(res, current.gsz, Number(url.searchParams.get('throttle')) || 0, true);
-  if (url.pathname.startsWith('/bench/original') && current.original)
-    return sendFile(res, current.original, 0, false);
-  const path = resolveInside(root, url.pathname);
-  if (!path || !existsSync(path) || !statSync(path).isFile()) {
-    res.writeHead(404);
-    res.end();
-    return;
-  }
-  sendFile(res, path, 0, false);
+const server = await startServer({
+  root,
+  port: 0,
+  route: (url, _req, res) => {
+    if (url.pathname === '/bench/page.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html', 'Cache-Control': 'no-store' });
+      res.end(pageHtml);
+      return true;
+    }
+    if (url.pathname === '/bench/mark') {
+      sentAtMark = sceneSent;
+      res.writeHead(204);
+      res.end();
+      return true;
+    }
+    if (url.pathname === '/bench/scene.gsz') {
+      const bytesPerSecond = Number(url.searchParams.get('throttle')) || 0;
+      sendFile(res, current.gsz, {
+        bytesPerSecond,
+        slicesPerSecond: 50,
+        onProgress: (sent) => (sceneSent = sent),
+      });
+      return true;
+    }
+    if (url.pathname.startsWith('/bench/original') && current.original) {
+      sendFile(res, current.original);
+      return true;
+    }
+    return false;
+  },
 });
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const origin = server.url.slice(0, -1);
 
 // ---- browser -----------------------------------------------------------------------------------------
 const debian = '/usr/bin/chromium';
@@ -466,7 +436,7 @@ try {
   }
 } finally {
   await browser.close();
-  server.close();
+  await server.close();
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -6,15 +6,13 @@
 // process tree from /proc): CPU time moves much less than wall time on a shared machine.
 // It reaches into the element's internals (renderCtl, renderer): update it when they change.
 //   node --import ./scripts/register.mjs e2e/profile-view.ts scene.gsz [repetitions]   (after npm run build)
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ownTreeCpuMs } from './bench-view-cpu.ts';
 import { benchPage } from './bench-view-page.ts';
 import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
-import { MIME_TYPES, resolveInside } from '../scripts/serve.ts';
+import { sendFile, startServer } from '../scripts/serve.ts';
 
 if (!process.argv[2]) throw new Error('usage: e2e/profile-view.ts scene.gsz [repetitions]');
 const gsz = resolve(process.argv[2]);
@@ -22,20 +20,20 @@ const reps = Number(process.argv[3] ?? 3);
 const splatSource = readFileSync(new URL('../component/src/render/splat.wgsl', import.meta.url), 'utf8');
 const root = resolve(new URL('..', import.meta.url).pathname);
 const page = benchPage({ width: 800, height: 600, src: '/scene.gsz' });
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://x');
-  if (url.pathname === '/page.html')
-    return void res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
-  const path = url.pathname === '/scene.gsz' ? gsz : resolveInside(root, url.pathname);
-  if (!path || !existsSync(path)) return void res.writeHead(404).end();
-  res.writeHead(200, {
-    'Content-Type': MIME_TYPES[extname(path)] ?? 'application/octet-stream',
-    'Content-Length': statSync(path).size,
-  });
-  createReadStream(path).pipe(res);
+const server = await startServer({
+  root,
+  port: 0,
+  route: (url, _req, res) => {
+    if (url.pathname === '/page.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
+      return true;
+    }
+    if (url.pathname !== '/scene.gsz') return false;
+    sendFile(res, gsz);
+    return true;
+  },
 });
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const origin = server.url.slice(0, -1);
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: SWIFTSHADER_CHROMIUM_ARGS,
@@ -314,5 +312,5 @@ try {
   for (const [k, v] of Object.entries(out)) console.log(`  ${k.padEnd(24)} ${v.join('  ')}`);
 } finally {
   await browser.close();
-  server.close();
+  await server.close();
 }

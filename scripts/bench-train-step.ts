@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadDataset } from '../compressor/datasets/dataset.ts';
+import { loadDataset } from '../compressor/datasets/load-dataset.ts';
 import { getGpu } from '../compressor/gpu/device.ts';
 import { GaussianRasterizer } from '../compressor/render/gaussian-rasterizer.ts';
 import { StageTimer } from '../compressor/render/stage-timer.ts';

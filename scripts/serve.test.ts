@@ -1,5 +1,5 @@
-// Tests of the static server: MIME types, directory index, path traversal, port fallback, throttle
-// and the no-Content-Length mode.
+// Tests of the static server: MIME types, directory index, path traversal, port fallback, throttle,
+// the no-Content-Length mode, the per-request query knobs and caller routes.
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -72,6 +72,49 @@ test('throttle limits the rate; no-content-length streams chunked', async () => 
     assert.equal((await res.arrayBuffer()).byteLength, 40_000);
     const seconds = (performance.now() - started) / 1000;
     // 40 kB at 100 kB/s: the last ~50 ms slice goes out without waiting, so >= ~0.3 s; generous upper bound for a busy machine.
+    assert.ok(seconds > 0.3 && seconds < 5, `took ${seconds} s`);
+  } finally {
+    await s.close();
+  }
+});
+
+test('query knobs: ?nolength, ?stall and ?throttle per request; routes answer first', async () => {
+  const s = await startServer({
+    root,
+    port: 0,
+    queryKnobs: true,
+    route: (url, _req, res) => {
+      if (url.pathname !== '/route') return false;
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end('routed');
+      return true;
+    },
+  });
+  try {
+    assert.equal(await (await fetch(`${s.url}route`)).text(), 'routed');
+    const chunked = await fetch(`${s.url}scene.gsz?nolength=1`);
+    assert.equal(chunked.headers.get('content-length'), null);
+    assert.equal((await chunked.arrayBuffer()).byteLength, 40_000);
+    // ?stall: exactly that many bytes arrive, then the body hangs.
+    const controller = new AbortController();
+    const stalled = await fetch(`${s.url}scene.gsz?stall=1000`, { signal: controller.signal });
+    const reader = stalled.body!.getReader();
+    let received = 0;
+    const hung = await Promise.race([
+      (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return false;
+          received += value.byteLength;
+        }
+      })(),
+      new Promise<boolean>((done) => setTimeout(() => done(true), 500)),
+    ]);
+    controller.abort();
+    assert.ok(hung, 'the stalled body must not end');
+    assert.equal(received, 1000);
+    const started = performance.now();
+    assert.equal((await (await fetch(`${s.url}scene.gsz?throttle=100000`)).arrayBuffer()).byteLength, 40_000);
+    const seconds = (performance.now() - started) / 1000;
     assert.ok(seconds > 0.3 && seconds < 5, `took ${seconds} s`);
   } finally {
     await s.close();

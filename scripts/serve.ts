@@ -1,14 +1,16 @@
-// A small static file server for the demo and e2e tests: serves the repository root on 127.0.0.1 (so
-// /demo/ and /component/dist/ both resolve; WebGPU needs this secure-context origin), with correct MIME
-// types, no caching, and two test knobs: a bandwidth throttle and omitting Content-Length (to exercise
-// the viewer's streaming paths).
+// The one static file server of the repository (the demo, the e2e tests, bench:view, profile-view, the
+// package test): serves the repository root on 127.0.0.1 (so /demo/ and /component/dist/ both resolve;
+// WebGPU needs this secure-context origin), with correct MIME types, no caching, and knobs to exercise the
+// viewer's streaming paths: a bandwidth throttle, omitting Content-Length, stalling after some bytes
+// (server-wide, or per request in the query string), plus caller routes ahead of the files.
 //
 //   node --import ./scripts/register.mjs scripts/serve.ts [--port 8080] [--root .] [--throttle BYTES_PER_S] [--no-content-length]
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -49,6 +51,11 @@ export interface ServeOptions {
   throttleBytesPerSecond?: number;
   /** Send bodies chunked without Content-Length (default false). */
   noContentLength?: boolean;
+  /** Honour per-request knobs in the query string (default false; the e2e server's):
+   *  `?throttle=BYTES_PER_S`, `?nolength=1`, `?stall=BYTES` (send that many bytes, then hang). */
+  queryKnobs?: boolean;
+  /** Handles a request before the files (return true when it answered): test routes, generated pages. */
+  route?: (url: URL, req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
   /** Called for each request (for logging). */
   log?: (line: string) => void;
 }
@@ -80,34 +87,86 @@ function send(res: ServerResponse, status: number, text: string): void {
   res.end(`${text}\n`);
 }
 
-/** Pipes a file into the response, at most `bytesPerSecond` (in ~50 ms slices) when throttled. */
-function streamFile(path: string, res: ServerResponse, bytesPerSecond: number | undefined): void {
-  const slice = bytesPerSecond ? Math.max(1, Math.round(bytesPerSecond / 20)) : 64 * 1024;
+export interface SendOptions {
+  /** Bytes per second (0 or undefined: unlimited), sent in slices of 1/`slicesPerSecond` s (default 20). */
+  bytesPerSecond?: number;
+  slicesPerSecond?: number;
+  /** Send this many bytes, then hang with the response open (the client must cancel). */
+  stallAfterBytes?: number;
+  /** Called with the bytes written so far after each write. */
+  onProgress?: (sent: number) => void;
+}
+
+/** Pauses `stream` until `sent` bytes are due at `bytesPerSecond` (0: no limit) counted from `startedMs`. */
+export function pace(stream: Readable, startedMs: number, sent: number, bytesPerSecond: number): void {
+  const due = bytesPerSecond ? startedMs + (sent / bytesPerSecond) * 1000 - Date.now() : 0;
+  if (due > 0) {
+    stream.pause();
+    setTimeout(() => stream.resume(), due);
+  }
+}
+
+/** Streams a file into a response whose head is written, throttled / stalled as `options` say. */
+export function streamFile(path: string, res: ServerResponse, options: SendOptions = {}): void {
+  const bytesPerSecond = options.bytesPerSecond ?? 0;
+  const stall = options.stallAfterBytes ?? Infinity;
+  const slice = bytesPerSecond
+    ? Math.max(1, Math.round(bytesPerSecond / (options.slicesPerSecond ?? 20)))
+    : 64 * 1024;
   const stream = createReadStream(path, { highWaterMark: slice });
   stream.on('error', () => res.destroy());
   res.on('close', () => stream.destroy());
-  if (!bytesPerSecond) {
+  if (!bytesPerSecond && stall === Infinity && !options.onProgress) {
     stream.pipe(res);
     return;
   }
   const started = Date.now();
   let sent = 0;
   stream.on('data', (chunk) => {
-    res.write(chunk);
-    sent += chunk.length;
-    const due = started + (sent / bytesPerSecond) * 1000 - Date.now();
-    if (due > 0) {
-      stream.pause();
-      setTimeout(() => stream.resume(), due);
+    const bytes = chunk as Buffer;
+    if (sent + bytes.length > stall) {
+      res.write(bytes.subarray(0, Math.max(0, stall - sent)));
+      stream.destroy(); // hang: keep the response open
+      return;
     }
+    res.write(bytes);
+    sent += bytes.length;
+    options.onProgress?.(sent);
+    pace(stream, started, sent, bytesPerSecond);
   });
   stream.on('end', () => res.end());
+}
+
+/** Writes the head of a file response (MIME type from the extension, no caching). */
+export function writeFileHead(
+  res: ServerResponse,
+  path: string,
+  size: number,
+  noContentLength = false,
+): void {
+  const headers: Record<string, string | number> = {
+    'Content-Type': MIME_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+    'Cache-Control': 'no-store',
+  };
+  if (!noContentLength) headers['Content-Length'] = size;
+  res.writeHead(200, headers);
+}
+
+/** Sends a whole file (head and body). */
+export function sendFile(
+  res: ServerResponse,
+  path: string,
+  options: SendOptions & { noContentLength?: boolean } = {},
+): void {
+  writeFileHead(res, path, statSync(path).size, options.noContentLength);
+  streamFile(path, res, options);
 }
 
 function handler(root: string, options: ServeOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     options.log?.(`${req.method} ${url.pathname}`);
+    if (options.route && (await options.route(url, req, res))) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
     let path = resolveInside(root, url.pathname);
     if (!path) return send(res, 403, 'forbidden');
@@ -122,17 +181,16 @@ function handler(root: string, options: ServeOptions) {
       info = await stat(path).catch(() => undefined);
     }
     if (!info?.isFile()) return send(res, 404, `not found: ${url.pathname}`);
-    const headers: Record<string, string | number> = {
-      'Content-Type': MIME_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
-      'Cache-Control': 'no-store',
-    };
-    if (!options.noContentLength) headers['Content-Length'] = info.size;
-    res.writeHead(200, headers);
+    const query = options.queryKnobs ? url.searchParams : undefined;
+    writeFileHead(res, path, info.size, options.noContentLength || query?.has('nolength'));
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    streamFile(path, res, options.throttleBytesPerSecond);
+    streamFile(path, res, {
+      bytesPerSecond: Number(query?.get('throttle')) || options.throttleBytesPerSecond,
+      stallAfterBytes: query?.has('stall') ? Number(query.get('stall')) : undefined,
+    });
   };
 }
 

@@ -3,7 +3,7 @@
 import type { GszErrorCode } from '../../shared/format/gsz-error.ts';
 import type { CameraPose } from './orbit-camera.ts';
 import type { SplatBudget } from './render/splat-budget.ts';
-import type { Progress } from './worker-protocol.ts';
+import type { Progress } from './stream/worker-protocol.ts';
 
 /** `error` event codes: the element's own, and the .gsz decoder's (`GszErrorCode`). */
 export type GsSceneErrorCode =

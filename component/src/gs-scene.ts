@@ -14,8 +14,8 @@ import type { CameraPose } from './orbit-camera.ts';
 import { RenderController } from './render-controller.ts';
 import { packSplats } from './render/packed-splats.ts';
 import type { SplatBudget } from './render/splat-budget.ts';
-import { StreamController } from './stream-controller.ts';
-import type { Progress, SceneInfo } from './worker-protocol.ts';
+import { StreamController } from './stream/stream-controller.ts';
+import type { Progress, SceneInfo } from './stream/worker-protocol.ts';
 
 import type { GsSceneEventMap } from './events.ts';
 export type {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { GaussianScene, ShDegree } from '../../shared/scene/gaussian-scene.ts';
 import { HARDWARE_DEFAULTS, isPhotoDataset, SOFTWARE_DEFAULTS } from '../cli/commands/compress.ts';
-import { loadDataset } from '../datasets/dataset.ts';
+import { loadDataset } from '../datasets/load-dataset.ts';
 import { getGpu } from '../gpu/device.ts';
 import { readScene } from '../io/read-scene.ts';
 import { encodeGsz } from '../pack/gsz-encoder.ts';

@@ -1,9 +1,10 @@
 // Held-out evaluation of a GPU-resident scene: renders each view with the rasterizer, reads it back and
 // scores it against the view's target (photos, or teacher renders in mode c).
+import type { Camera } from '../../shared/math/camera.ts';
+import type { Rgb } from '../datasets/dataset.ts';
 import type { GaussianLayout } from '../render/gaussian-layout.ts';
 import type { GaussianRasterizer } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
-import type { TrainingViews } from '../train/loop/views.ts';
 import { clamp01, psnr, ssim } from './metrics.ts';
 
 export interface Evaluation {
@@ -12,6 +13,15 @@ export interface Evaluation {
   ssim: number;
   views: number;
   perView: { index: number; psnr: number; ssim: number }[];
+}
+
+/** What evaluation reads of a set of views (the trainer's TrainingViews, train/loop/views.ts, is one). */
+export interface EvalViews {
+  cameras: Camera[];
+  /** Background of the renders. */
+  background: Rgb;
+  /** [H, W, 3] target of view `index` on the CPU. */
+  image(index: number): Float32Array;
 }
 
 export interface RenderSource {
@@ -25,7 +35,7 @@ export async function renderView(
   device: GPUDevice,
   rasterizer: GaussianRasterizer,
   source: RenderSource,
-  views: TrainingViews,
+  views: EvalViews,
   index: number,
 ): Promise<Float32Array> {
   const camera = views.cameras[index];
@@ -43,7 +53,7 @@ export async function evaluateViews(
   device: GPUDevice,
   rasterizer: GaussianRasterizer,
   source: RenderSource,
-  views: TrainingViews,
+  views: EvalViews,
   indices: number[],
 ): Promise<Evaluation> {
   const perView: Evaluation['perView'] = [];

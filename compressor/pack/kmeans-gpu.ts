@@ -1,5 +1,6 @@
 // k-means assignment on the GPU (WebGPU via Dawn): the O(n * k * dims) step of Lloyd's algorithm. The
 // centroid update (O(n * dims)) stays on the CPU (kmeans-cpu.ts), which is also the reference for tests.
+import { computePipeline, perDevice } from '../../shared/gpu/pipeline-cache.ts';
 import { composeWgsl } from '../../shared/wgsl/compose.ts';
 import { withErrorScope } from '../gpu/device.ts';
 import { settle } from '../gpu/gpu-wait.ts';
@@ -10,29 +11,9 @@ const WG = 64;
 const MAX_DIMS = 48;
 /** Bytes per point of the result: (label, squared distance bits). */
 const RESULT_BYTES = 8;
-const pipelines = new WeakMap<GPUDevice, Map<number, GPUComputePipeline>>();
-
-function pipelineFor(device: GPUDevice, dims: number): GPUComputePipeline {
-  let byDims = pipelines.get(device);
-  if (!byDims) {
-    byDims = new Map();
-    pipelines.set(device, byDims);
-  }
-  let pipeline = byDims.get(dims);
-  if (!pipeline) {
-    const module = device.createShaderModule({
-      label: `KmeansAssign.dims${dims}`,
-      code: composeWgsl(source, {}, { DIMS: dims }),
-    });
-    pipeline = device.createComputePipeline({
-      label: `KmeansAssign.dims${dims}`,
-      layout: 'auto',
-      compute: { module, entryPoint: 'main' },
-    });
-    byDims.set(dims, pipeline);
-  }
-  return pipeline;
-}
+const pipelineFor = perDevice((device, dims: number) =>
+  computePipeline(device, `KmeansAssign.dims${dims}`, composeWgsl(source, {}, { DIMS: dims })),
+);
 
 /**
  * Holds one point set on the GPU; `assign(centroids)` can then run once per Lloyd iteration. The points

@@ -1,10 +1,11 @@
-// A compute kernel: a composed WGSL stage compiled once per GPUDevice (WeakMap cache, so a lost device
-// can be replaced) and dispatched over 1D work with the 2D fallback the kernels understand
+// A compute kernel: a composed WGSL stage compiled once per GPUDevice (shared/gpu/pipeline-cache.ts) and
+// dispatched over 1D work with the 2D fallback the kernels understand
 // (index = gid.x + gid.y * num_workgroups.x * 256).
 import { composeWgsl, type WgslDefines } from '../../shared/wgsl/compose.ts';
+import { computePipeline, deviceCache } from '../../shared/gpu/pipeline-cache.ts';
 import { RASTER_WGSL_MODULES } from './wgsl-modules.ts';
 
-const cache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+const pipelines = deviceCache<string, GPUComputePipeline>();
 
 export function kernelPipeline(
   device: GPUDevice,
@@ -12,24 +13,9 @@ export function kernelPipeline(
   source: string,
   defines: WgslDefines = {},
 ): GPUComputePipeline {
-  let perDevice = cache.get(device);
-  if (!perDevice) {
-    perDevice = new Map();
-    cache.set(device, perDevice);
-  }
-  const key = `${label}:${JSON.stringify(defines)}`;
-  let pipeline = perDevice.get(key);
-  if (!pipeline) {
-    const code = composeWgsl(source, RASTER_WGSL_MODULES, defines);
-    const module = device.createShaderModule({ label, code });
-    pipeline = device.createComputePipeline({
-      label,
-      layout: 'auto',
-      compute: { module, entryPoint: 'main' },
-    });
-    perDevice.set(key, pipeline);
-  }
-  return pipeline;
+  return pipelines(device, `${label}:${JSON.stringify(defines)}`, () =>
+    computePipeline(device, label, composeWgsl(source, RASTER_WGSL_MODULES, defines)),
+  );
 }
 
 export function bindGroup(

@@ -1,7 +1,7 @@
 // Packed parameter layout and uniform packing agree with the WGSL declarations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import rasterCommon from '../../shared/wgsl/raster_common.wgsl';
+import rasterCommon from './wgsl/raster_common.wgsl';
 import { columnsOf, gaussianLayout, packGaussians } from './gaussian-layout.ts';
 import { RENDER_PARAMS_FIELDS } from './render-params.ts';
 import { randomScene } from './test/scenes.ts';

@@ -1,15 +1,15 @@
 // One class per rasterizer stage: each owns its pipeline (cached per device) and encodes itself into
 // a command encoder with typed buffers. Bind groups are cached for the last set of buffers (the usual
-// case: the same buffers every frame). Stage WGSL lives in shared/wgsl/ (one stage per file).
-import projectForwardSource from '../../shared/wgsl/project_forward.wgsl';
-import tileCountsSource from '../../shared/wgsl/tile_counts.wgsl';
-import mapIntersectionsSource from '../../shared/wgsl/map_intersections.wgsl';
-import tileRangesSource from '../../shared/wgsl/tile_ranges.wgsl';
-import rasterizeForwardSource from '../../shared/wgsl/rasterize_forward.wgsl';
-import rasterizeForwardSerialSource from '../../shared/wgsl/rasterize_forward_serial.wgsl';
-import rasterizeBackwardSource from '../../shared/wgsl/rasterize_backward.wgsl';
-import rasterizeBackwardSerialSource from '../../shared/wgsl/rasterize_backward_serial.wgsl';
-import projectBackwardSource from '../../shared/wgsl/project_backward.wgsl';
+// case: the same buffers every frame). Stage WGSL lives in wgsl/ (one stage per file).
+import projectForwardSource from './wgsl/project_forward.wgsl';
+import tileCountsSource from './wgsl/tile_counts.wgsl';
+import mapIntersectionsSource from './wgsl/map_intersections.wgsl';
+import tileRangesSource from './wgsl/tile_ranges.wgsl';
+import rasterizeForwardSource from './wgsl/rasterize_forward.wgsl';
+import rasterizeForwardSerialSource from './wgsl/rasterize_forward_serial.wgsl';
+import rasterizeBackwardSource from './wgsl/rasterize_backward.wgsl';
+import rasterizeBackwardSerialSource from './wgsl/rasterize_backward_serial.wgsl';
+import projectBackwardSource from './wgsl/project_backward.wgsl';
 import type { WgslDefines } from '../../shared/wgsl/compose.ts';
 import { BindGroupCache, type Binding } from './bind-group-cache.ts';
 import { kernelPipeline, linearWorkgroups } from './kernel.ts';

@@ -1,6 +1,7 @@
 // The gsplat-shaped convenience API: scene arrays in, CPU image/alpha out. Uploads the parameters,
 // renders with GaussianRasterizer and reads the results back. For tests, the CLI and benchmarks;
 // training uses GaussianRasterizer directly and keeps everything on the GPU.
+import { oncePerDevice } from '../../shared/gpu/pipeline-cache.ts';
 import type { Camera } from '../../shared/math/camera.ts';
 import { assertFiniteScene, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { GpuContext } from '../gpu/device.ts';
@@ -21,17 +22,8 @@ export interface RasterizationResult {
   };
 }
 
-const rasterizers = new WeakMap<GPUDevice, GaussianRasterizer>();
-
 /** One rasterizer per device (its buffers are reused between calls). */
-export function rasterizerFor(device: GPUDevice): GaussianRasterizer {
-  let r = rasterizers.get(device);
-  if (!r) {
-    r = new GaussianRasterizer(device);
-    rasterizers.set(device, r);
-  }
-  return r;
-}
+export const rasterizerFor = oncePerDevice((device) => new GaussianRasterizer(device));
 
 function validate(scene: SceneArrays, camera: Camera): void {
   // assertFiniteScene takes Float32Arrays; the check is the same for any numeric arrays.

@@ -1,4 +1,4 @@
-// Packs the per-render `RenderParams` uniform of shared/wgsl/raster_common.wgsl. Every field is a
+// Packs the per-render `RenderParams` uniform of wgsl/raster_common.wgsl. Every field is a
 // 4-byte scalar, so a field's byte offset is 4 x its index in RENDER_PARAMS_FIELDS (the test checks the
 // order against the WGSL source).
 import type { GaussianLayout } from './gaussian-layout.ts';

@@ -7,6 +7,7 @@
 // 1/r where 1 − a > 0.05. We do the same by default (`detachDenominator: false`).
 import type { FieldApplication } from './natural-selection.ts';
 import { TARGET_LOGIT } from './natural-selection.ts';
+import { computePipeline, oncePerDevice } from '../../shared/gpu/pipeline-cache.ts';
 import meanSource from './opacity-field-mean.wgsl';
 import fieldSource from './opacity-field.wgsl';
 
@@ -64,22 +65,12 @@ interface Pipelines {
   mean: GPUComputePipeline;
   field: GPUComputePipeline;
 }
-const pipelines = new WeakMap<GPUDevice, Pipelines>();
-
-function getPipelines(device: GPUDevice): Pipelines {
-  let p = pipelines.get(device);
-  if (!p) {
-    const make = (code: string, label: string) =>
-      device.createComputePipeline({
-        label,
-        layout: 'auto',
-        compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' },
-      });
-    p = { mean: make(meanSource, 'OpacityField.mean'), field: make(fieldSource, 'OpacityField.add') };
-    pipelines.set(device, p);
-  }
-  return p;
-}
+const getPipelines = oncePerDevice(
+  (device): Pipelines => ({
+    mean: computePipeline(device, 'OpacityField.mean', meanSource),
+    field: computePipeline(device, 'OpacityField.add', fieldSource),
+  }),
+);
 
 const WORKGROUP = 256;
 

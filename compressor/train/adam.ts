@@ -4,6 +4,7 @@
 // plus the 1-D dispatch helper they use.
 import adamVec4Source from './adam-vec4.wgsl';
 import gatherSource from './gather-rows.wgsl';
+import { computePipeline, oncePerDevice } from '../../shared/gpu/pipeline-cache.ts';
 
 const WORKGROUP = 256;
 
@@ -12,21 +13,12 @@ interface Pipelines {
   adam4: GPUComputePipeline;
   gather: GPUComputePipeline;
 }
-const cache = new WeakMap<GPUDevice, Pipelines>();
-export function pipelines(device: GPUDevice): Pipelines {
-  let p = cache.get(device);
-  if (!p) {
-    const make = (code: string, label: string) =>
-      device.createComputePipeline({
-        label,
-        layout: 'auto',
-        compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' },
-      });
-    p = { adam4: make(adamVec4Source, 'Adam.stepVec4'), gather: make(gatherSource, 'Adam.gatherRows') };
-    cache.set(device, p);
-  }
-  return p;
-}
+export const pipelines = oncePerDevice(
+  (device): Pipelines => ({
+    adam4: computePipeline(device, 'Adam.stepVec4', adamVec4Source),
+    gather: computePipeline(device, 'Adam.gatherRows', gatherSource),
+  }),
+);
 
 /** Dispatches `elements` invocations of a 256-wide kernel, spilling into y past 65,535 workgroups. */
 export function dispatch(pass: GPUComputePassEncoder, elements: number): void {

@@ -1,11 +1,12 @@
 // GPU accumulation of the AbsGS densification statistics (see densify-stats.wgsl), and their download
 // into the CPU form densify.ts uses.
+import { computePipeline, oncePerDevice } from '../../shared/gpu/pipeline-cache.ts';
 import source from './densify-stats.wgsl';
 import { dispatch } from './adam.ts';
 import { createStorage, readFloats } from './gpu-buffers.ts';
 import type { DensifyStats } from './densify.ts';
 
-const cache = new WeakMap<GPUDevice, GPUComputePipeline>();
+const pipeline = oncePerDevice((device) => computePipeline(device, 'DensifyStats', source));
 
 export class DensifyStatsPass {
   /** [N, 2] f32: accumulated NDC gradient norm, visible-view count. */
@@ -23,22 +24,6 @@ export class DensifyStatsPass {
     );
   }
 
-  private pipeline(): GPUComputePipeline {
-    let p = cache.get(this.device);
-    if (!p) {
-      p = this.device.createComputePipeline({
-        label: 'DensifyStats',
-        layout: 'auto',
-        compute: {
-          module: this.device.createShaderModule({ label: 'DensifyStats', code: source }),
-          entryPoint: 'main',
-        },
-      });
-      cache.set(this.device, p);
-    }
-    return p;
-  }
-
   /** splatGrads: the rasterizer's [N, 12] per-Gaussian screen-space gradients of one view. */
   encode(encoder: GPUCommandEncoder, splatGrads: GPUBuffer, width: number, height: number): void {
     if (this.count === 0) return;
@@ -48,7 +33,7 @@ export class DensifyStatsPass {
     new Uint32Array(data, 0, 1)[0] = this.count;
     new Float32Array(data, 4, 2).set([width / 2, height / 2]);
     this.device.queue.writeBuffer(uniform, 0, data);
-    const p = this.pipeline();
+    const p = pipeline(this.device);
     const pass = encoder.beginComputePass({ label: 'DensifyStats' });
     pass.setPipeline(p);
     pass.setBindGroup(

@@ -4,7 +4,7 @@
 // moments blurred along x -> blurred along y + SSIM + partials + partials blurred along y -> partials
 // blurred along x + gradient (the separable blur's adjoint is the same blur, in either axis order).
 // The scalar [loss, L1, SSIM] is reduced from per-line sums only when read (it is for display).
-// Reference: loss-reference.ts (float64).
+// Reference: ../eval/loss-reference.ts (float64).
 import momentsSource from './loss-moments.wgsl';
 import ssimSource from './loss-ssim.wgsl';
 import gradSource from './loss-grad.wgsl';
@@ -13,6 +13,7 @@ import paramsSource from './loss-params.wgsl';
 import tapsSource from './loss-taps.wgsl';
 import { BindGroupCache } from '../render/bind-group-cache.ts';
 import { composeWgsl } from '../../shared/wgsl/compose.ts';
+import { computePipeline, oncePerDevice } from '../../shared/gpu/pipeline-cache.ts';
 import { createStorage, readFloats } from './gpu-buffers.ts';
 
 interface Pipelines {
@@ -21,32 +22,16 @@ interface Pipelines {
   grad: GPUComputePipeline;
   reduce: GPUComputePipeline;
 }
-const cache = new WeakMap<GPUDevice, Pipelines>();
-function pipelines(device: GPUDevice): Pipelines {
-  let p = cache.get(device);
-  if (!p) {
-    const make = (code: string, label: string) =>
-      device.createComputePipeline({
-        label,
-        layout: 'auto',
-        compute: {
-          module: device.createShaderModule({
-            label,
-            code: composeWgsl(code, { loss_params: paramsSource, loss_taps: tapsSource }),
-          }),
-          entryPoint: 'main',
-        },
-      });
-    p = {
-      moments: make(momentsSource, 'Loss.moments'),
-      ssim: make(ssimSource, 'Loss.ssim'),
-      grad: make(gradSource, 'Loss.grad'),
-      reduce: make(reduceSource, 'Loss.reduce'),
-    };
-    cache.set(device, p);
-  }
-  return p;
-}
+const pipelines = oncePerDevice((device): Pipelines => {
+  const make = (code: string, label: string) =>
+    computePipeline(device, label, composeWgsl(code, { loss_params: paramsSource, loss_taps: tapsSource }));
+  return {
+    moments: make(momentsSource, 'Loss.moments'),
+    ssim: make(ssimSource, 'Loss.ssim'),
+    grad: make(gradSource, 'Loss.grad'),
+    reduce: make(reduceSource, 'Loss.reduce'),
+  };
+});
 
 export interface LossValues {
   loss: number;

@@ -1,5 +1,5 @@
 // Plumbing shared by the portable GPU sort and scan (RadixSort, PrefixSum): the count convention (a number,
-// or a u32 already on the GPU), per-device pipeline caches and buffer helpers. Browser-safe: no Node APIs.
+// or a u32 already on the GPU) and buffer helpers. Browser-safe: no Node APIs.
 
 /** Element count: a number known on the CPU, or a u32 at byte `offset` (a multiple of 4) of a GPU buffer
  *  with COPY_SRC usage, read on the GPU when the commands run (no CPU readback). */
@@ -42,30 +42,6 @@ export function checkWorkgroupSize(size: number, owner: string): WorkgroupSize {
     throw new GpuSortError(`${owner}: workgroupSize ${size} must be one of ${WORKGROUP_SIZES.join(', ')}`);
   }
   return size as WorkgroupSize;
-}
-
-/** Memoises `build(device, key)` per device and key, so pipelines are compiled once per variant and a
- *  replaced device gets its own. */
-export function perDevice<K, T>(build: (device: GPUDevice, key: K) => T): (device: GPUDevice, key: K) => T {
-  const cache = new WeakMap<GPUDevice, Map<K, T>>();
-  return (device, key) => {
-    let variants = cache.get(device);
-    if (!variants) {
-      variants = new Map();
-      cache.set(device, variants);
-    }
-    let value = variants.get(key);
-    if (value === undefined) {
-      value = build(device, key);
-      variants.set(key, value);
-    }
-    return value;
-  };
-}
-
-export function computePipeline(device: GPUDevice, label: string, code: string): GPUComputePipeline {
-  const module = device.createShaderModule({ label, code });
-  return device.createComputePipeline({ label, layout: 'auto', compute: { module, entryPoint: 'main' } });
 }
 
 /** A buffer initialised from `words` (u32) at creation; sizes are rounded up to 4 bytes, at least 16. */

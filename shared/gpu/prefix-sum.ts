@@ -15,16 +15,15 @@ import {
   checkDataBuffer,
   checkWorkgroupSize,
   defaultWorkgroupSize,
-  computePipeline,
   CountCopier,
   createBuffer,
   GpuSortError,
   PARAM_SLOT_BYTES,
-  perDevice,
   type GpuCount,
   type GpuCountBuffer,
   type WorkgroupSize,
 } from './gpu-common.ts';
+import { computePipeline, perDevice } from './pipeline-cache.ts';
 
 /** Elements scanned by one workgroup (whatever its size: each thread takes SCAN_BLOCK / size). */
 export const SCAN_BLOCK = 1024;

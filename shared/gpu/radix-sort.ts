@@ -16,16 +16,15 @@ import {
   checkDataBuffer,
   checkWorkgroupSize,
   defaultWorkgroupSize,
-  computePipeline,
   CountCopier,
   createBuffer,
   GpuSortError,
   isCpuAdapter,
   PARAM_SLOT_BYTES,
-  perDevice,
   type GpuCount,
   type WorkgroupSize,
 } from './gpu-common.ts';
+import { computePipeline, perDevice } from './pipeline-cache.ts';
 import { PrefixSum } from './prefix-sum.ts';
 
 const RADIX_BITS = 4;

@@ -6,10 +6,9 @@
 // of the first Gaussians (cpu-project.ts); `enableGpuPath()` (after the first frame, so compiling does
 // not compete with it) builds the compute side and every later frame uses it.
 import type { Camera } from '../../../shared/math/camera.ts';
+import { oncePerDevice, perDevice } from '../../../shared/gpu/pipeline-cache.ts';
 import { composeWgsl } from '../../../shared/wgsl/compose.ts';
-import mathWgsl from '../../../shared/wgsl/math.wgsl';
-import projectionWgsl from '../../../shared/wgsl/projection.wgsl';
-import shWgsl from '../../../shared/wgsl/sh.wgsl';
+import { SHARED_WGSL_MODULES } from '../../../shared/wgsl/modules.ts';
 // The projection module's Camera uniform layout has one writer, beside its layout test.
 import { CAMERA_UNIFORM_BYTES, packCamera } from '../../../shared/math/camera-uniform.ts';
 import { projectOnCpu } from './cpu-project.ts';
@@ -39,63 +38,51 @@ interface ComputePipelines {
 
 // Pipelines depend only on the device (and the target format): cached so many elements share them, and
 // a lost device's entries go away with it.
-const drawCache = new WeakMap<GPUDevice, Map<GPUTextureFormat, Promise<GPURenderPipeline>>>();
-const computeCache = new WeakMap<GPUDevice, Promise<ComputePipelines>>();
-const modules = { math: mathWgsl, projection: projectionWgsl, sh: shWgsl, splat_layout: splatLayoutWgsl };
+const modules = { ...SHARED_WGSL_MODULES, splat_layout: splatLayoutWgsl };
 
-function drawPipeline(device: GPUDevice, format: GPUTextureFormat): Promise<GPURenderPipeline> {
-  let perFormat = drawCache.get(device);
-  if (!perFormat) {
-    perFormat = new Map();
-    drawCache.set(device, perFormat);
-  }
-  let p = perFormat.get(format);
-  if (!p) {
-    const module = device.createShaderModule({
-      label: 'gs-scene.splat',
-      code: composeWgsl(splatWgsl, modules, layoutDefines),
-    });
-    const blend: GPUBlendComponent = { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' };
-    p = device.createRenderPipelineAsync({
-      label: 'gs-scene.splat',
-      layout: 'auto',
-      vertex: { module, entryPoint: 'vs' },
-      fragment: { module, entryPoint: 'fs', targets: [{ format, blend: { color: blend, alpha: blend } }] },
-      primitive: { topology: 'triangle-list' },
-    });
-    perFormat.set(format, p);
-  }
-  return p;
-}
+const drawPipeline = perDevice((device, format: GPUTextureFormat): Promise<GPURenderPipeline> => {
+  const module = device.createShaderModule({
+    label: 'gs-scene.splat',
+    code: composeWgsl(splatWgsl, modules, layoutDefines),
+  });
+  const blend: GPUBlendComponent = { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' };
+  return device.createRenderPipelineAsync({
+    label: 'gs-scene.splat',
+    layout: 'auto',
+    vertex: { module, entryPoint: 'vs' },
+    fragment: { module, entryPoint: 'fs', targets: [{ format, blend: { color: blend, alpha: blend } }] },
+    primitive: { topology: 'triangle-list' },
+  });
+});
 
-function computePipelines(device: GPUDevice): Promise<ComputePipelines> {
-  let p = computeCache.get(device);
-  if (!p) {
-    p = (async () => {
-      const preprocessModule = device.createShaderModule({
-        label: 'gs-scene.preprocess',
-        code: composeWgsl(preprocessWgsl, modules, layoutDefines),
-      });
-      const finalizeModule = device.createShaderModule({ label: 'gs-scene.finalize', code: finalizeWgsl });
-      // One at a time: Dawn's Node binding (tests) crashes on concurrent async pipeline creation.
-      const preprocess = await device.createComputePipelineAsync({
-        label: 'gs-scene.preprocess',
-        layout: 'auto',
-        compute: { module: preprocessModule, entryPoint: 'main' },
-      });
-      const finalize = await device.createComputePipelineAsync({
-        label: 'gs-scene.finalize',
-        layout: 'auto',
-        compute: { module: finalizeModule, entryPoint: 'main' },
-      });
-      return { preprocess, finalize };
-    })();
-    computeCache.set(device, p);
-  }
-  return p;
-}
+const computePipelines = oncePerDevice(async (device): Promise<ComputePipelines> => {
+  const preprocessModule = device.createShaderModule({
+    label: 'gs-scene.preprocess',
+    code: composeWgsl(preprocessWgsl, modules, layoutDefines),
+  });
+  const finalizeModule = device.createShaderModule({ label: 'gs-scene.finalize', code: finalizeWgsl });
+  // One at a time: Dawn's Node binding (tests) crashes on concurrent async pipeline creation.
+  const preprocess = await device.createComputePipelineAsync({
+    label: 'gs-scene.preprocess',
+    layout: 'auto',
+    compute: { module: preprocessModule, entryPoint: 'main' },
+  });
+  const finalize = await device.createComputePipelineAsync({
+    label: 'gs-scene.finalize',
+    layout: 'auto',
+    compute: { module: finalizeModule, entryPoint: 'main' },
+  });
+  return { preprocess, finalize };
+});
 
-const warmCache = new WeakMap<GPUDevice, Map<GPUTextureFormat, Promise<void>>>();
+/** Each (device, format)'s one warm-up draw. */
+const warmUps = perDevice(
+  (device, format: GPUTextureFormat): Promise<void> =>
+    drawPipeline(device, format).then(
+      (pipeline) => warmUpDraw(device, format, pipeline),
+      () => undefined,
+    ),
+);
 
 /** One splat drawn with `pipeline` into a small texture of `format` (see SplatRenderer.warmUp). */
 function warmUpDraw(device: GPUDevice, format: GPUTextureFormat, pipeline: GPURenderPipeline): void {
@@ -195,20 +182,7 @@ export class SplatRenderer {
    * moves that cost off the first frame, onto the wait for the first chunk. Once per device and format.
    */
   static warmUp(device: GPUDevice, format: GPUTextureFormat): Promise<void> {
-    let perFormat = warmCache.get(device);
-    if (!perFormat) {
-      perFormat = new Map();
-      warmCache.set(device, perFormat);
-    }
-    let p = perFormat.get(format);
-    if (!p) {
-      p = drawPipeline(device, format).then(
-        (pipeline) => warmUpDraw(device, format, pipeline),
-        () => undefined,
-      );
-      perFormat.set(format, p);
-    }
-    return p;
+    return warmUps(device, format);
   }
 
   static async create(

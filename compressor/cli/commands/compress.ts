@@ -11,7 +11,9 @@ import {
   type GaussianScene,
   type ShDegree,
 } from '../../../shared/scene/gaussian-scene.ts';
-import { DatasetError, loadDataset, resolutionOptions, type Dataset } from '../../datasets/dataset.ts';
+import { resolutionOptions, type Dataset } from '../../datasets/dataset.ts';
+import { DatasetError } from '../../datasets/dataset-error.ts';
+import { loadDataset } from '../../datasets/load-dataset.ts';
 import { findColmapSparse } from '../../datasets/colmap.ts';
 import { inferUp } from '../../datasets/up-axis.ts';
 import type { Vec3 } from '../../../shared/math/camera.ts';
@@ -21,7 +23,7 @@ import { SceneReadError } from '../../io/scene-read-error.ts';
 import { encodeGsz, GszValueError } from '../../pack/gsz-encoder.ts';
 import { encodePng } from '../../render/png.ts';
 import { rasterization } from '../../render/rasterization.ts';
-import { formatTable, trainingReport } from '../../eval/report.ts';
+import { formatTable, trainingReport } from '../../train/report.ts';
 import { randomPointCloud, sceneFromPoints } from '../../train/init-scene.ts';
 import { TrainingProgress } from '../../train/progress.ts';
 import { teacherViews } from '../../train/teacher.ts';

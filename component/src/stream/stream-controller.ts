@@ -4,7 +4,7 @@
 // and in hostDisconnected).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import workerSource from './gsz-worker.ts?worker-source';
-import type { PackedSplats } from './render/packed-splats.ts';
+import type { PackedSplats } from '../render/packed-splats.ts';
 import { decodePoolSize } from './decode-pool-size.ts';
 import type {
   LoadRequest,

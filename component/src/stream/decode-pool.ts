@@ -10,9 +10,9 @@ import {
   GszFormatError,
   type GszErrorCode,
   type GszHeader,
-} from '../../shared/format/gsz-decoder.ts';
-import { createScene, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
-import { packSplats, type PackedSplats } from './render/packed-splats.ts';
+} from '../../../shared/format/gsz-decoder.ts';
+import { createScene, type GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
+import { packSplats, type PackedSplats } from '../render/packed-splats.ts';
 
 export { decodePoolSize, MAX_DECODE_WORKERS } from './decode-pool-size.ts';
 

@@ -11,12 +11,12 @@ import {
   gszHeaderLength,
   gszPreambleLength,
   type GszHeader,
-} from '../../shared/format/gsz-decoder.ts';
+} from '../../../shared/format/gsz-decoder.ts';
 import { type ChunkDecoder, DecodePool } from './decode-pool.ts';
 import { checkDrawable } from './header-sanity.ts';
 import type { ByteReader } from './network-reader.ts';
-import type { PackedSplats } from './render/packed-splats.ts';
-import { shRestWords } from './render/splat-layout.ts';
+import type { PackedSplats } from '../render/packed-splats.ts';
+import { shRestWords } from '../render/splat-layout.ts';
 import type { SceneInfo } from './worker-protocol.ts';
 
 export interface GszStreamCallbacks {

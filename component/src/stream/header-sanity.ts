@@ -5,8 +5,8 @@
 // each section's stored length by what its Gaussians can need: the streaming reader buffers a whole
 // section before decoding it, so a header announcing a 2 GiB chunk (fed by a gzip bomb, say) would
 // otherwise fill the Worker's memory ('limit').
-import { GszFormatError, type GszHeader } from '../../shared/format/gsz-decoder.ts';
-import { columnRawBytes } from '../../shared/format/gsz-layout.ts';
+import { GszFormatError, type GszHeader } from '../../../shared/format/gsz-decoder.ts';
+import { columnRawBytes } from '../../../shared/format/gsz-layout.ts';
 
 /** Shortest accepted up vector (writers store a unit vector). */
 const MIN_UP_LENGTH = 1e-3;

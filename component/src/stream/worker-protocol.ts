@@ -1,6 +1,6 @@
 // Messages between the element's StreamController (main thread) and the decode Workers (gsz-worker.ts): the
 // loading Worker, and helpers it hands chunks to (their own protocol: decode-pool.ts).
-import type { PackedSplats } from './render/packed-splats.ts';
+import type { PackedSplats } from '../render/packed-splats.ts';
 
 type Vec3 = [number, number, number];
 

@@ -1,6 +1,6 @@
 // The evaluation report: per arm held-out PSNR/SSIM, Gaussian counts and wall time per phase, as JSON
 // (for tools and benchmarks) and as a printed table (the paper's layout: PSNR / SSIM / #Gaussians / time).
-import type { TrainResult } from '../train/trainer.ts';
+import type { TrainResult } from './trainer.ts';
 
 export interface ArmReport {
   arm: string;

@@ -2,14 +2,14 @@
 // are split across network reads, and fail with a specific error when the stream ends early.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { generateDemoGaussians } from '../../compressor/demo-scene/gaussians.ts';
-import { encodeGsz } from '../../compressor/pack/gsz-encoder.ts';
-import { decodeGsz, decodeGszHeader, GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { generateDemoGaussians } from '../../../compressor/demo-scene/gaussians.ts';
+import { encodeGsz } from '../../../compressor/pack/gsz-encoder.ts';
+import { decodeGsz, decodeGszHeader, GszFormatError } from '../../../shared/format/gsz-decoder.ts';
 import { type ChunkDecoder, DecodePool, decodePoolSize, serveDecodes } from './decode-pool.ts';
-import { reorderChunks, rewriteHeader } from '../../e2e/gsz-tamper.ts';
+import { reorderChunks, rewriteHeader } from '../../../e2e/gsz-tamper.ts';
 import { readGszStream } from './gsz-stream.ts';
-import { packSplats } from './render/packed-splats.ts';
-import { SPLAT_WORDS } from './render/splat-layout.ts';
+import { packSplats } from '../render/packed-splats.ts';
+import { SPLAT_WORDS } from '../render/splat-layout.ts';
 
 const file = await encodeGsz(generateDemoGaussians({ count: 2500, seed: 3, shDegree: 1 }), {
   firstChunk: 500,

@@ -5,7 +5,7 @@
 // 'serve' a port; decode-pool.ts) and still posted in chunk order. The main thread cancels by terminating
 // the Workers. Transfer failures and stalls are network-reader.ts's; every failure is posted as an `error`
 // message with the element's code.
-import { GszFormatError } from '../../shared/format/gsz-decoder.ts';
+import { GszFormatError } from '../../../shared/format/gsz-decoder.ts';
 import { DecodePool, packedTransfers, serveDecodes } from './decode-pool.ts';
 import { readGszStream } from './gsz-stream.ts';
 import { LoadError, NetworkReader } from './network-reader.ts';
