@@ -5,5 +5,10 @@ export { decodeColours } from './colour-column.ts';
 export { decodePositionKeys } from './position-column.ts';
 export { decodeRotations } from './rotation-column.ts';
 export { decodeOpacityCodes, decodeTriples } from './scale-opacity-columns.ts';
-export { decodeCodebookHalves, decodeIndices, decodeResidualCodes } from './sh-columns.ts';
+export {
+  decodeCodebookHalves,
+  decodeIndices,
+  decodeResidualCodes,
+  ResidualCodeReader,
+} from './sh-columns.ts';
 export { checkConsumed } from './column-stream.ts';

@@ -8,9 +8,9 @@ import {
   decodeIndices,
   decodeOpacityCodes,
   decodePositionKeys,
-  decodeResidualCodes,
   decodeRotations,
   decodeTriples,
+  ResidualCodeReader,
 } from './column-decoder.ts';
 import {
   dequantLinear,
@@ -18,6 +18,7 @@ import {
   dequantRotations,
   dequantShRest,
   opacityTable,
+  residualValues,
 } from './gsz-dequantize.ts';
 import { GszFormatError } from './gsz-error.ts';
 import { type GszChunkInfo, type GszCodebookInfo, type GszHeader, indexBits } from './gsz-layout.ts';
@@ -130,6 +131,10 @@ export function decodeGszChunkPart(
   }
 }
 
+/** Gaussians per block of SH-rest residual codes (24 dims: 48 KiB of codes). */
+const SH_BLOCK = 1024;
+const EMPTY = new Float64Array(0);
+
 /** SH rest: each Gaussian's codebook centroid plus its residual (v4: in the header's colour basis). */
 function decodeShRest(
   header: GszHeader,
@@ -156,11 +161,19 @@ function decodeShRest(
     if (index[i] >= centroids)
       throw new GszFormatError('corrupt', `${what}: SH index ${index[i]} >= ${centroids} centroids`);
   }
-  let z: Uint16Array | null = null;
-  if (q.shResidual) {
-    z = new Uint16Array(n * dims);
-    decodeResidualCodes(column(6), z, n, dims, `${what} shResidual`);
+  const basis = q.shResidual?.basis ?? RGB_BASIS;
+  if (!q.shResidual) {
+    dequantShRest(index, null, n, dims, codebook, EMPTY, basis, rest, at);
+    return;
   }
-  const step = q.shResidual ? q.shResidual.step : 0;
-  dequantShRest(index, z, n, dims, codebook, step, q.shResidual?.basis ?? RGB_BASIS, rest, at);
+  // Residual codes a block at a time, dequantized while they are in cache.
+  const residual = residualValues(q.shResidual.step);
+  const reader = new ResidualCodeReader(column(6), dims, `${what} shResidual`);
+  const z = new Uint16Array(Math.min(n, SH_BLOCK) * dims);
+  for (let i = 0; i < n; i += SH_BLOCK) {
+    const m = Math.min(SH_BLOCK, n - i);
+    reader.read(z, m);
+    dequantShRest(index.subarray(i, i + m), z, m, dims, codebook, residual, basis, rest, at + i);
+  }
+  reader.finish();
 }

@@ -101,10 +101,17 @@ export function opacityTable(bits: number): Float32Array {
 /** Largest residual code decodeResidualCodes returns: 3 + a 4-bit tail of 15 + an 8-bit escape. */
 const MAX_RESIDUAL_CODE = 3 + 15 + 255;
 
+/** unzigzag(code) * step for every residual code: the same doubles the formula gives, without its branch. */
+export function residualValues(step: number): Float64Array {
+  const y = new Float64Array(MAX_RESIDUAL_CODE + 1);
+  for (let v = 0; v <= MAX_RESIDUAL_CODE; v++) y[v] = unzigzagResidual(v) * step;
+  return y;
+}
+
 /**
- * SH rest: each Gaussian's codebook centroid plus its residual codes `z` (null: none stored) times `step`,
- * the residual in the orthonormal colour `basis` (v4; RGB = Bᵀ · coordinates). `index` must be checked
- * against the codebook already.
+ * SH rest of `n` Gaussians: each one's codebook centroid plus its residual codes `z` (null: none stored) as
+ * `residual` values (residualValues), the residual in the orthonormal colour `basis` (v4; RGB = Bᵀ ·
+ * coordinates). `index` must be checked against the codebook already.
  */
 export function dequantShRest(
   index: Uint16Array,
@@ -112,7 +119,7 @@ export function dequantShRest(
   n: number,
   dims: number,
   codebook: Float32Array,
-  step: number,
+  residual: Float64Array,
   basis: readonly number[],
   rest: Float32Array,
   at: number,
@@ -124,9 +131,7 @@ export function dequantShRest(
     }
     return;
   }
-  // unzigzag(code) * step for every code: the same double the formula gives, without its branch.
-  const y = new Float64Array(MAX_RESIDUAL_CODE + 1);
-  for (let v = 0; v <= MAX_RESIDUAL_CODE; v++) y[v] = unzigzagResidual(v) * step;
+  const y = residual;
   const [b0, b1, b2, b3, b4, b5, b6, b7, b8] = basis;
   for (let i = 0, to = at * dims, k = 0; i < n; i++) {
     const from = index[i] * dims;
