@@ -32,7 +32,7 @@ import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../shared/format/gsz-decoder.ts';
 import { sendFile, startServer } from '../scripts/serve.ts';
-import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
+import { SWIFTSHADER_CHROMIUM_ARGS } from '../scripts/chromium-args.ts';
 import { cpuWindow } from './bench-view-cpu.ts';
 import { benchPage, type Pose, type Vec3 } from './bench-view-page.ts';
 import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';

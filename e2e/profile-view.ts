@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ownTreeCpuMs } from './bench-view-cpu.ts';
 import { benchPage } from './bench-view-page.ts';
-import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
+import { SWIFTSHADER_CHROMIUM_ARGS } from '../scripts/chromium-args.ts';
 import { sendFile, startServer } from '../scripts/serve.ts';
 
 if (!process.argv[2]) throw new Error('usage: e2e/profile-view.ts scene.gsz [repetitions]');

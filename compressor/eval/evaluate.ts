@@ -2,8 +2,7 @@
 // scores it against the view's target (photos, or teacher renders in mode c).
 import type { Camera } from '../../shared/math/camera.ts';
 import type { Rgb } from '../datasets/dataset.ts';
-import type { GaussianLayout } from '../render/gaussian-layout.ts';
-import type { GaussianRasterizer } from '../render/gaussian-rasterizer.ts';
+import type { GaussianRasterizer, ParamSource } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
 import { clamp01, psnr, ssim } from './metrics.ts';
 
@@ -24,11 +23,8 @@ export interface EvalViews {
   image(index: number): Float32Array;
 }
 
-export interface RenderSource {
-  gaussians: GPUBuffer;
-  layout: GaussianLayout;
-  antialiased: boolean;
-}
+/** The packed parameters (one buffer or chunks) and whether they render antialiased. */
+export type RenderSource = ParamSource & { antialiased: boolean };
 
 /** Renders view `index` of `views` and returns the clamped [H, W, 3] image. */
 export async function renderView(
@@ -40,8 +36,7 @@ export async function renderView(
 ): Promise<Float32Array> {
   const camera = views.cameras[index];
   const out = await rasterizer.forward({
-    gaussians: source.gaussians,
-    layout: source.layout,
+    ...source,
     camera,
     background: views.background,
     antialiased: source.antialiased,

@@ -27,6 +27,7 @@ import {
   columnRawBytes,
   GSZ_LIMITS,
   GSZ_MAGIC,
+  chunkTableRow,
   GSZ_PREAMBLE_BYTES,
   GSZ_VERSION,
   indexBits,
@@ -236,10 +237,9 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
   checkBits('shDCBits', o.shDCBits, 1);
   if (o.rotationBits > MAX_CODE_BITS || o.opacityBits > MAX_CODE_BITS)
     throw new RangeError(`rotationBits and opacityBits must be <= ${MAX_CODE_BITS}`);
+  // 2^20 / 7: a bound kept from format version 1, where each column was one zstd frame of <= 1 MiB.
   if (!(o.maxChunk >= 1 && o.maxChunk <= GSZ_LIMITS.splatsPerChunk && o.maxChunk <= (1 << 20) / 7)) {
-    throw new RangeError(
-      `maxChunk must be in 1..${Math.floor((1 << 20) / 7)} (one zstd frame per column stays <= 1 MiB)`,
-    );
+    throw new RangeError(`maxChunk must be in 1..${Math.floor((1 << 20) / 7)}`);
   }
   const progress = o.onProgress ?? (() => {});
 
@@ -387,15 +387,9 @@ export async function encodeGsz(input: GaussianScene, options: GszEncodeOptions 
       ...(o.camera ? { camera: o.camera } : {}),
       quant,
       codebook: codebookInfo,
-      chunks: encoded.map((chunk, i) => [
-        offsets[i],
-        chunk.bytes.length,
-        crc32(chunk.bytes),
-        chunk.count,
-        chunk.level,
-        ...chunk.bounds,
-        ...chunk.columnLengths,
-      ]),
+      chunks: encoded.map((chunk, i) =>
+        chunkTableRow({ ...chunk, offset: offsets[i], length: chunk.bytes.length, crc: crc32(chunk.bytes) }),
+      ),
       pad: pad > 0 ? 'x'.repeat(pad) : undefined,
     };
     if (pad === 0) delete header.pad;

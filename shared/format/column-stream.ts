@@ -45,9 +45,10 @@ export function startCode(bytes: Uint8Array, what: string): number {
 }
 
 /**
- * One bits-wide tree symbol through probs[base + 1 .. base + 2^bits - 1], the coder state handed over in
- * `state` ([range, code, pos]: a typed array, so nothing is boxed between calls). For the single-code
- * columns and the residuals' rarer decisions; one shared function, so the JIT compiles it once.
+ * Decodes one `bits`-wide binary-tree symbol with the models of `probs` starting at node `base` (the
+ * context's first node, already shifted left by `bits`), adapting them; the coder state comes in and goes
+ * out through `state` ([range, code, pos], see startState). The hot path of the single-code columns and
+ * of the rarer decisions of the others; one shared function, so the JIT compiles it once.
  */
 export function decodeTreeRun(
   bytes: Uint8Array,

@@ -7,6 +7,8 @@ import { checkColourBasis } from './colour-basis.ts';
 import { crc32 } from './crc32.ts';
 import { GszFormatError } from './gsz-error.ts';
 import {
+  CHUNK_ROW,
+  CHUNK_ROW_FIELDS,
   columnCount,
   columnRawBytes,
   GSZ_COLUMNS,
@@ -210,15 +212,15 @@ export function decodeGszHeader(bytes: Uint8Array): GszHeader {
   const sections: [number, number][] = codebook ? [[codebook.offset, codebook.length]] : [];
   for (let i = 0; i < rawChunks.length; i++) {
     const what = `chunk ${i}`;
-    const r = arr(rawChunks[i], what, 11 + columns);
-    const offset = num(r[0], `${what} offset`, headerEnd, GSZ_LIMITS.fileBytes, true);
-    const length = num(r[1], `${what} length`, 1, GSZ_LIMITS.fileBytes, true);
-    const crc = num(r[2], `${what} crc`, 0, 0xffffffff, true);
-    const n = num(r[3], `${what} count`, 1, GSZ_LIMITS.splatsPerChunk, true);
-    const level = num(r[4], `${what} level`, 0, GSZ_LIMITS.chunks, true);
-    const b = bounds(r.slice(5, 11), `${what} bounds`);
+    const r = arr(rawChunks[i], what, CHUNK_ROW_FIELDS.length + columns);
+    const offset = num(r[CHUNK_ROW.offset], `${what} offset`, headerEnd, GSZ_LIMITS.fileBytes, true);
+    const length = num(r[CHUNK_ROW.length], `${what} length`, 1, GSZ_LIMITS.fileBytes, true);
+    const crc = num(r[CHUNK_ROW.crc], `${what} crc`, 0, 0xffffffff, true);
+    const n = num(r[CHUNK_ROW.count], `${what} count`, 1, GSZ_LIMITS.splatsPerChunk, true);
+    const level = num(r[CHUNK_ROW.level], `${what} level`, 0, GSZ_LIMITS.chunks, true);
+    const b = bounds(r.slice(CHUNK_ROW.minX, CHUNK_ROW.maxZ + 1), `${what} bounds`);
     const columnLengths = r
-      .slice(11)
+      .slice(CHUNK_ROW_FIELDS.length)
       .map((v, k) => num(v, `${what} column ${GSZ_COLUMNS[k]} length`, 1, length, true));
     if (columnLengths.reduce((s, v) => s + v, 0) !== length)
       corrupt(`${what}: column lengths do not add up to the chunk length`);

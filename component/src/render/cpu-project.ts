@@ -16,7 +16,7 @@ import { SH_C0 as C0, SH_C1 as C1, SH_C2 as C2, SH_C3 as C3 } from '../../../sha
 import { halfValue, packHalf2 } from './half-float.ts';
 import { PROJECTED_WORDS, SPLAT_WORDS } from './splat-layout.ts';
 
-/** As preprocess.wgsl: the quad ends where alpha reaches QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD. */
+/** The quad ends where alpha reaches QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD (preprocess.wgsl gets it too). */
 export const QUAD_ALPHA_FACTOR = 2;
 
 export interface CpuProjection {
@@ -135,7 +135,7 @@ export function projectOnCpu(
     const ex = Math.sqrt(2 * level * xx),
       ey = Math.sqrt(2 * level * yy);
     if (!(mx + ex > 0 && my + ey > 0 && mx - ex < width && my - ey < height)) continue;
-    // Ellipse axes where alpha reaches the threshold (preprocess.wgsl's ellipse_axes).
+    // Ellipse axes where alpha reaches the threshold (preprocess.wgsl's ellipse_quad).
     const mid = 0.5 * (xx + yy);
     const spread = Math.sqrt(Math.max(0, mid * mid - det));
     const major = mid + spread,

@@ -32,8 +32,9 @@ struct Params {
 const WORKGROUP = 256u;
 // The quad ends where alpha reaches QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD (2/255) rather than 1/255: ~15%
 // less quad area (the draw's cost on software GPUs is mostly per fragment) for faint tails that change
-// any pixel by at most ~2/255 (e2e/reference.spec.ts bounds the difference to the reference).
-const QUAD_ALPHA_FACTOR = 2.0;
+// any pixel by at most ~2/255 (e2e/reference.spec.ts bounds the difference to the reference). The value
+// is cpu-project.ts's QUAD_ALPHA_FACTOR, substituted when the renderer composes this kernel.
+const QUAD_ALPHA_FACTOR: f32 = ${QUAD_ALPHA_FACTOR};
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {

@@ -11,7 +11,7 @@ import { composeWgsl } from '../../../shared/wgsl/compose.ts';
 import { SHARED_WGSL_MODULES } from '../../../shared/wgsl/modules.ts';
 // The projection module's Camera uniform layout has one writer, beside its layout test.
 import { CAMERA_UNIFORM_BYTES, packCamera } from '../../../shared/math/camera-uniform.ts';
-import { projectOnCpu } from './cpu-project.ts';
+import { projectOnCpu, QUAD_ALPHA_FACTOR } from './cpu-project.ts';
 import { createDepthSorter, type DepthSorter } from './depth-sort.ts';
 import finalizeWgsl from './finalize.wgsl';
 import preprocessWgsl from './preprocess.wgsl';
@@ -58,7 +58,7 @@ const drawPipeline = perDevice((device, format: GPUTextureFormat): Promise<GPURe
 const computePipelines = oncePerDevice(async (device): Promise<ComputePipelines> => {
   const preprocessModule = device.createShaderModule({
     label: 'gs-scene.preprocess',
-    code: composeWgsl(preprocessWgsl, modules, layoutDefines),
+    code: composeWgsl(preprocessWgsl, modules, { ...layoutDefines, QUAD_ALPHA_FACTOR }),
   });
   const finalizeModule = device.createShaderModule({ label: 'gs-scene.finalize', code: finalizeWgsl });
   // One at a time: Dawn's Node binding (tests) crashes on concurrent async pipeline creation.
