@@ -22,5 +22,10 @@ test('packCamera writes each value at its field', () => {
   const u = new Uint32Array(out);
   assert.deepEqual([...f.subarray(0, 16)], [...viewMatrix]);
   assert.deepEqual([...f.subarray(16, 20)], [100, 101, 32, 24]);
-  assert.deepEqual([...u.subarray(20, 22)], [64, 48]);
+  assert.deepEqual([...u.subarray(20, 24)], [64, 48, 0, 0]);
+  const frame = { x0: 3, y0: 5, width: 640, height: 480 };
+  const windowed = new Uint32Array(
+    packCamera({ viewMatrix, fx: 100, fy: 101, cx: 32, cy: 24, width: 64, height: 48, frame }),
+  );
+  assert.deepEqual([...windowed.subarray(22, 24)], [3 | (5 << 16), 640 | (480 << 16)]);
 });

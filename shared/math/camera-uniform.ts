@@ -10,6 +10,10 @@ export const CAMERA_UNIFORM_LAYOUT = {
   focal: { offset: 64, type: 'vec2f' }, // fx, fy (pixels)
   principal: { offset: 72, type: 'vec2f' }, // cx, cy (pixels)
   size: { offset: 80, type: 'vec2u' }, // width, height (pixels)
+  // A window of a larger view (Camera.frame): x0 | y0 << 16 and the full view's width | height << 16;
+  // frame_size 0 when the image is the whole view.
+  frame_origin: { offset: 88, type: 'u32' },
+  frame_size: { offset: 92, type: 'u32' },
 } as const;
 
 export function packCamera(camera: Camera, out = new ArrayBuffer(CAMERA_UNIFORM_BYTES)): ArrayBuffer {
@@ -23,5 +27,8 @@ export function packCamera(camera: Camera, out = new ArrayBuffer(CAMERA_UNIFORM_
   f[at('principal') + 1] = camera.cy;
   u[at('size')] = camera.width;
   u[at('size') + 1] = camera.height;
+  const frame = camera.frame;
+  u[at('frame_origin')] = frame ? (frame.x0 & 0xffff) | ((frame.y0 & 0xffff) << 16) : 0;
+  u[at('frame_size')] = frame ? (frame.width & 0xffff) | ((frame.height & 0xffff) << 16) : 0;
   return out;
 }
