@@ -53,7 +53,7 @@ import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { largeScene } from '../scripts/large-scene.ts';
 import { decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../shared/format/gsz-decoder.ts';
 import { sendFile, startServer } from '../scripts/serve.ts';
-import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
+import { SWIFTSHADER_CHROMIUM_ARGS } from '../scripts/chromium-args.ts';
 import { cpuWindow } from './bench-view-cpu.ts';
 import { benchPage, type Pose, type Vec3 } from './bench-view-page.ts';
 import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';
@@ -364,6 +364,8 @@ interface Row {
   splats: number;
   mb: number;
   originalMb?: number;
+  /** <gs-scene>'s GPU bytes per splat (gpuBytesPerSplat: records, SH rest, draw order). */
+  gpuBytes?: number;
   oursFirst?: Timed;
   oursLoad?: Timed;
   oursFrame?: Timed;
@@ -471,6 +473,9 @@ try {
     );
     row.splats = await page.evaluate(
       () => (window as unknown as { viewer: { splatCount: number } }).viewer.splatCount,
+    );
+    row.gpuBytes = await page.evaluate(
+      () => (window as unknown as { viewer: { gpuBytesPerSplat: number } }).viewer.gpuBytesPerSplat,
     );
     const pose = (await page.evaluate(() =>
       (window as unknown as { viewer: { getCamera(): unknown } }).viewer.getCamera(),
@@ -601,6 +606,7 @@ printTable(
     'splats',
     '.gsz MB',
     'PLY MB',
+    'ours GPU B/splat',
     'ours first frame',
     'ours loaded',
     'ours frame',
@@ -619,6 +625,7 @@ printTable(
     String(r.splats),
     r.mb.toFixed(2),
     r.originalMb?.toFixed(1) ?? '-',
+    r.gpuBytes === undefined ? '-' : r.gpuBytes.toFixed(1),
     ms(r.oursFirst),
     ms(r.oursLoad),
     ms(r.oursFrame),

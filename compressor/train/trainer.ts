@@ -3,10 +3,10 @@
 // a fraction of the run (compressor/select/schedule.ts), all on the GPU. `trainScene(config)` is the
 // product's one call; `Trainer` exposes its two phases (up to the selection start, then selection and
 // fine-tuning with a strategy) for tools that start several selections from one dense phase.
-import { sigmoid, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import { selectGaussians, sigmoid, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { evaluateViews, type Evaluation } from '../eval/evaluate.ts';
 import { GaussianRasterizer } from '../render/gaussian-rasterizer.ts';
-import { mulberry32 } from '../select/sampling.ts';
+import { mulberry32, sampleByOpacity } from '../select/sampling.ts';
 import type { Schedule } from '../select/schedule.ts';
 import { createStorage } from './gpu-buffers.ts';
 import { GpuScene } from './loop/gpu-scene.ts';
@@ -48,6 +48,8 @@ export interface SelectionResult {
   counts: { initial: number; selectionStart: number; final: number };
   /** Iteration of the run where the exact-budget cut happened (natural selection). */
   selectionEndedAt?: number;
+  /** Iteration of the run before which the time limit (config.deadline) stopped it, if it did. */
+  stoppedAt?: number;
   evaluation?: Evaluation;
   /** Wall seconds per phase of this selection run (the phase before it: TrainResult.sharedSeconds). */
   seconds: Record<string, number>;
@@ -89,7 +91,7 @@ export async function trainScene(config: TrainConfig): Promise<TrainResult> {
 
 export class Trainer implements LoopRun {
   readonly config: TrainConfig;
-  readonly run: ResolvedConfig;
+  readonly resolved: ResolvedConfig;
   /** The GPU resources, views and schedule every phase and strategy shares. */
   readonly ctx: TrainContext;
   readonly rates: LearningRateConfig;
@@ -101,11 +103,11 @@ export class Trainer implements LoopRun {
   /** Validates `config` (TrainError) and creates the GPU resources every phase shares. */
   constructor(config: TrainConfig) {
     this.config = config;
-    this.run = resolveConfig(config);
+    this.resolved = resolveConfig(config);
     const { device } = config.gpu;
     // Densification grows the scene towards 3B: say before starting when that many do not fit.
     if (config.mode === 'photos') {
-      const most = Math.max(this.run.initial.count, 3 * this.run.schedule.budget);
+      const most = Math.max(this.resolved.initial.count, 3 * this.resolved.schedule.budget);
       GaussianRasterizer.assertFits(device, most, 'training (densification count target)');
     }
     const maxPixels = Math.max(...config.views.cameras.map((c) => c.width * c.height));
@@ -115,14 +117,14 @@ export class Trainer implements LoopRun {
       loss: new ImageLoss(device, { maxPixels }),
       dLdImage: createStorage(device, maxPixels * 3, 'Train.dLdImage'),
       views: config.views,
-      schedule: this.run.schedule,
+      schedule: this.resolved.schedule,
       mode: config.mode,
-      maxDegree: this.run.maxDegree,
-      seed: this.run.seed,
+      maxDegree: this.resolved.maxDegree,
+      seed: this.resolved.seed,
     };
-    this.rates = this.run.rates;
-    this.first = this.run.first;
-    this.random = mulberry32(this.run.seed);
+    this.rates = this.resolved.rates;
+    this.first = this.resolved.first;
+    this.random = mulberry32(this.resolved.seed);
     this.count = {
       done: 0,
       total: plannedIterations(config.mode, config.iterations),
@@ -145,7 +147,7 @@ export class Trainer implements LoopRun {
 
   /** Dense training with densification (photos) or the warm-up (refine), up to the selection start. */
   async toSelectionStart(): Promise<SelectionStart> {
-    const { initial } = this.run;
+    const { initial } = this.resolved;
     const gs = new GpuScene(this.ctx.device, initial);
     const strategy =
       this.config.mode === 'photos'
@@ -153,7 +155,7 @@ export class Trainer implements LoopRun {
         : plainStrategy('warm-up', 'warm-up');
     const seconds: Record<string, number> = {};
     try {
-      await runIterations(this, gs, strategy, this.first, this.run.schedule.regStart - 1, seconds);
+      await runIterations(this, gs, strategy, this.first, this.resolved.schedule.regStart - 1, seconds);
     } finally {
       strategy.destroy?.();
     }
@@ -163,11 +165,11 @@ export class Trainer implements LoopRun {
   /** The selection start from Gaussians already trained to it (`gs`: restored from a snapshot). */
   selectionStart(gs: GpuScene, seconds: Record<string, number> = {}): SelectionStart {
     const budget = budgetAt(this.config.budget, gs.count);
-    const s = this.run.schedule;
+    const s = this.resolved.schedule;
     this.config.log?.(
       `selection start (iteration ${s.regStart - this.first + 1} of ${this.config.iterations}): ${gs.count.toLocaleString('en-US')} Gaussians, budget ${budget.toLocaleString('en-US')}`,
     );
-    return { gs, budget, initialCount: this.run.initial.count, seconds };
+    return { gs, budget, initialCount: this.resolved.initial.count, seconds };
   }
 
   /**
@@ -180,12 +182,12 @@ export class Trainer implements LoopRun {
     options: IterationHooks & { gs?: GpuScene } = {},
   ): Promise<SelectionResult> {
     const { ctx, config: o } = this;
-    const s = this.run.schedule;
+    const s = this.resolved.schedule;
     const gs = options.gs ?? start.gs;
     const atStart = gs.count;
     // Before, runs from one start shared one view stream, so a run's views depended on its place in the
     // list; on Lego natural selection alone vs fourth of four, same start and seed: 30.68 vs 30.23 dB.
-    this.random = mulberry32((this.run.seed + 0x9e3779b9) >>> 0);
+    this.random = mulberry32((this.resolved.seed + 0x9e3779b9) >>> 0);
     this.stack = [];
     const seconds: Record<string, number> = {};
     try {
@@ -195,7 +197,16 @@ export class Trainer implements LoopRun {
         gs.replace(edit.scene, edit.sourceIndex);
         seconds.prune = (performance.now() - t0) / 1000;
       }
-      await runIterations(this, gs, strategy, s.regStart, s.iterations, seconds, options);
+      const stoppedAt = await runIterations(this, gs, strategy, s.regStart, s.iterations, seconds, options);
+      if (stoppedAt !== undefined && gs.count > start.budget) {
+        // Stopped by the time limit before the exact-budget cut: the cut the schedule ends selection with.
+        const all = await gs.download();
+        const keep = sampleByOpacity(all.opacityLogits, start.budget, this.resolved.seed + stoppedAt);
+        gs.replace(selectGaussians(all, keep), keep);
+        o.log?.(
+          `time limit: cut to exactly ${start.budget.toLocaleString('en-US')} Gaussians by opacity sampling`,
+        );
+      }
       const scene = await gs.download();
       let evaluation: Evaluation | undefined;
       if (o.evaluate !== false && o.views.split.test.length > 0) {
@@ -217,6 +228,7 @@ export class Trainer implements LoopRun {
         budget: start.budget,
         counts: { initial: start.initialCount, selectionStart: atStart, final: scene.count },
         selectionEndedAt: strategy.endedAt === undefined ? undefined : strategy.endedAt - this.first + 1,
+        stoppedAt: stoppedAt === undefined ? undefined : stoppedAt - this.first + 1,
         evaluation,
         seconds,
       };
@@ -229,7 +241,7 @@ export class Trainer implements LoopRun {
   info(sharedSeconds: Record<string, number>): RunInfo {
     return {
       sharedSeconds,
-      schedule: this.run.schedule,
+      schedule: this.resolved.schedule,
       firstIteration: this.first,
       iterations: this.config.iterations,
     };
