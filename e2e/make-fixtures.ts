@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { fileURLToPath } from 'node:url';
 import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
-import { createScene, shRestCount, type GaussianScene } from '../shared/scene/gaussian-scene.ts';
+import { createScene, SH_C0, shRestCount, type GaussianScene } from '../shared/scene/gaussian-scene.ts';
 
 const dir = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const stampFile = `${dir}stamp.txt`;
@@ -132,7 +132,6 @@ function boxFigure(
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
-  const C0 = 0.28209479177387814;
   const radius = Math.min(...size) / 12;
   for (let i = 0; i < count; i++) {
     const floater = i >= 3000;
@@ -145,7 +144,7 @@ function boxFigure(
     scene.rotations.set([1, 0, 0, 0], i * 4);
     scene.opacityLogits[i] = 5;
     scene.shDC.set(
-      c.map((v) => (v - 0.5) / C0),
+      c.map((v) => (v - 0.5) / SH_C0),
       i * 3,
     );
   }

@@ -13,17 +13,18 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GaussianScene } from '../shared/scene/gaussian-scene.ts';
-import { loadDataset } from '../compressor/datasets/dataset.ts';
+import { loadDataset } from '../compressor/datasets/load-dataset.ts';
 import { getGpu } from '../compressor/gpu/device.ts';
 import { readScene } from '../compressor/io/read-scene.ts';
-import { formatTable, meanReport, trainingReport, type TrainingReport } from '../compressor/eval/report.ts';
+import { formatTable, meanReport, trainingReport, type TrainingReport } from '../compressor/train/report.ts';
 import { randomPointCloud, sceneFromPoints } from '../compressor/train/init-scene.ts';
 import { TrainingProgress } from '../compressor/train/progress.ts';
 import { teacherViews } from '../compressor/train/teacher.ts';
 import { teacherSubset, type TeacherSubset } from '../compressor/train/teacher-subset.ts';
-import { ALL_ARMS, plannedIterations, trainScene, type Arm } from '../compressor/train/trainer.ts';
+import { plannedIterations } from '../compressor/train/trainer.ts';
 import type { TrainingSnapshot } from '../compressor/train/loop/gpu-scene.ts';
 import { datasetViews } from '../compressor/train/loop/views.ts';
+import { ALL_ARMS, trainArms, type Arm } from './select-harness/arms.ts';
 
 const { values } = parseArgs({
   options: {
@@ -175,7 +176,7 @@ else {
   let snapshot: TrainingSnapshot | undefined;
   const runs: TrainingReport[] = [];
   for (const seed of l.seeds) {
-    const result = await trainScene({
+    const result = await trainArms({
       gpu,
       views,
       initial,
@@ -196,7 +197,7 @@ else {
               snapshot = s;
             },
     });
-    runs.push(trainingReport(result));
+    runs.push(trainingReport({ ...result, runs: result.arms }));
     progress.continueAfterRun();
   }
   progress.stop();
@@ -262,7 +263,7 @@ async function modeC(scene: GaussianScene, label: string): Promise<unknown> {
   const progress = progressFor(p.seeds.length * plannedIterations('refine', p.iterations, arms.length));
   const runs: TrainingReport[] = [];
   for (const seed of p.seeds) {
-    const result = await trainScene({
+    const result = await trainArms({
       gpu,
       views,
       initial: scene,
@@ -274,7 +275,7 @@ async function modeC(scene: GaussianScene, label: string): Promise<unknown> {
       progress,
       log: (m) => progress.log(m),
     });
-    runs.push(trainingReport(result));
+    runs.push(trainingReport({ ...result, runs: result.arms }));
     progress.continueAfterRun();
   }
   progress.stop();

@@ -2,7 +2,7 @@
 // or $GS_DATA_DIR/lego) with a fixed random scene of ~6k and ~20k Gaussians (SH degree 1, as
 // bench:select's software defaults), and where an iteration's time goes.
 //
-// 1. "trainer": the real loop (trainer.ts runIterations via trainScene, mode 'refine', arm 'dense',
+// 1. "trainer": the real loop (loop/run-iterations.ts via the select harness's trainArms, mode 'refine', arm 'dense',
 //    no evaluation): no densification or selection edits, so every iteration does the same work at a
 //    fixed count. Reports wall s/iteration and the process's CPU s/iteration (SwiftShader runs in this
 //    process: CPU time counts work, wall time also counts waiting and other processes on the machine).
@@ -19,12 +19,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadDataset } from '../compressor/datasets/dataset.ts';
+import { loadDataset } from '../compressor/datasets/load-dataset.ts';
 import { getGpu } from '../compressor/gpu/device.ts';
 import { GaussianRasterizer } from '../compressor/render/gaussian-rasterizer.ts';
 import { StageTimer } from '../compressor/render/stage-timer.ts';
 import { randomPointCloud, sceneFromPoints } from '../compressor/train/init-scene.ts';
-import { trainScene } from '../compressor/train/trainer.ts';
+import { trainArms } from './select-harness/arms.ts';
 import { datasetViews, type TrainingViews } from '../compressor/train/loop/views.ts';
 import { GpuScene } from '../compressor/train/loop/gpu-scene.ts';
 import { TrainStep } from '../compressor/train/loop/train-step.ts';
@@ -99,7 +99,7 @@ async function trainedScene(): Promise<GaussianScene> {
   let scene: GaussianScene | undefined;
   class Stop extends Error {}
   try {
-    await trainScene({
+    await trainArms({
       gpu,
       views,
       initial: sceneFromPoints(randomPointCloud(3000, 1.3, 0), 1),
@@ -190,7 +190,7 @@ interface TrainerRow {
 async function timeTrainer(count: number): Promise<TrainerRow> {
   const initial = sceneOf(base, count);
   // Warm-up: pipelines, target uploads, buffer growth.
-  await trainScene({
+  await trainArms({
     gpu,
     views,
     initial,
@@ -203,7 +203,7 @@ async function timeTrainer(count: number): Promise<TrainerRow> {
   const load = await loadAverage();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const result = await trainScene({
+  const result = await trainArms({
     gpu,
     views,
     initial,

@@ -4,8 +4,9 @@
 // (loadDataset / readScene, teacherViews, trainScene, encodeGsz) with the command's defaults.
 import { existsSync } from 'node:fs';
 import type { GaussianScene, ShDegree } from '../../shared/scene/gaussian-scene.ts';
-import { HARDWARE_DEFAULTS, isPhotoDataset, SOFTWARE_DEFAULTS } from '../cli/commands/compress.ts';
-import { loadDataset } from '../datasets/dataset.ts';
+import { HARDWARE_DEFAULTS, SOFTWARE_DEFAULTS } from '../cli/commands/compress-plan.ts';
+import { isPhotoDataset } from '../cli/commands/compress-request.ts';
+import { loadDataset } from '../datasets/load-dataset.ts';
 import { getGpu } from '../gpu/device.ts';
 import { readScene } from '../io/read-scene.ts';
 import { encodeGsz } from '../pack/gsz-encoder.ts';
@@ -118,8 +119,8 @@ export async function compress(input: string, options: CompressOptions = {}): Pr
   }
   try {
     signal?.throwIfAborted();
-    const progress = new CallbackProgress(plannedIterations(mode, iterations, 1), options);
-    const result = await trainScene({
+    const progress = new CallbackProgress(plannedIterations(mode, iterations), options);
+    const final = await trainScene({
       gpu,
       views,
       initial,
@@ -132,7 +133,7 @@ export async function compress(input: string, options: CompressOptions = {}): Pr
       progress,
       log: (message) => options.onLog?.(message),
     });
-    const final = result.arms[result.arms.length - 1];
+
     const gsz = await encodeGsz(final.scene, {
       importance: final.importance,
       shDegree: options.shDegree ?? final.scene.shDegree,

@@ -1,17 +1,10 @@
 // Multi-view training data: cameras (shared/math/camera.ts: world-to-camera, OpenCV axes), images
 // ([H, W, 3] RGB float32 in [0, 1], composited on a background), the train/test split, an optional
 // COLMAP point cloud for initialisation, and the scene extent 3DGS scales position learning rates by.
-// `loadDataset(path)` accepts a NeRF/Blender folder or transforms file, or a COLMAP project
-// (folder with sparse/0 and images/). See blender.ts, colmap.ts.
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// This file is what every loader shares (the types and the split/extent helpers); load-dataset.ts picks
+// the loader (blender.ts, colmap.ts).
 import type { Camera, Vec3 } from '../../shared/math/camera.ts';
 import { cameraPosition } from '../../shared/math/camera.ts';
-import { DatasetError } from './dataset-error.ts';
-import { loadBlender } from './blender.ts';
-import { loadColmap, findColmapSparse } from './colmap.ts';
-
-export { DatasetError } from './dataset-error.ts';
 
 export type Rgb = [number, number, number];
 
@@ -71,22 +64,6 @@ export interface Dataset {
   background: Rgb;
   /** Things the loader worked around (skipped frames, removed lens distortion): one line each, for the user. */
   warnings?: string[];
-}
-
-/** Loads a NeRF/Blender or COLMAP dataset from a folder (or a transforms*.json file). */
-export function loadDataset(path: string, options: DatasetOptions = {}): Dataset {
-  if (!existsSync(path)) throw new DatasetError(path, 'does not exist');
-  if (statSync(path).isFile()) {
-    if (path.endsWith('.json')) return loadBlender(path, options);
-    throw new DatasetError(path, 'is a file but not a transforms*.json: pass a dataset folder');
-  }
-  if (['transforms.json', 'transforms_train.json'].some((f) => existsSync(join(path, f))))
-    return loadBlender(path, options);
-  if (findColmapSparse(path)) return loadColmap(path, options);
-  throw new DatasetError(
-    path,
-    'is neither a NeRF/Blender dataset (transforms.json / transforms_train.json) nor a COLMAP project (sparse/0 or sparse/ with cameras, images)',
-  );
 }
 
 /**

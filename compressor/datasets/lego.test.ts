@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDataset } from './dataset.ts';
+import { loadDataset } from './load-dataset.ts';
 import { cameraPosition } from '../../shared/math/camera.ts';
 
 const dataDir = process.env.GS_DATA_DIR ?? fileURLToPath(new URL('../../../shared/data', import.meta.url));

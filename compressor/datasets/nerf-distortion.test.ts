@@ -9,7 +9,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { DatasetError, loadDataset } from './dataset.ts';
+import { DatasetError } from './dataset-error.ts';
+import { loadDataset } from './load-dataset.ts';
 import { distort } from './undistort.ts';
 
 interface Lens {

@@ -1,9 +1,9 @@
 // Held-out evaluation of a GPU-resident scene: renders each view with the rasterizer, reads it back and
 // scores it against the view's target (photos, or teacher renders in mode c).
-import type { GaussianLayout } from '../render/gaussian-layout.ts';
-import type { GaussianRasterizer } from '../render/gaussian-rasterizer.ts';
+import type { Camera } from '../../shared/math/camera.ts';
+import type { Rgb } from '../datasets/dataset.ts';
+import type { GaussianRasterizer, ParamSource } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
-import type { TrainingViews } from '../train/loop/views.ts';
 import { clamp01, psnr, ssim } from './metrics.ts';
 
 export interface Evaluation {
@@ -14,24 +14,29 @@ export interface Evaluation {
   perView: { index: number; psnr: number; ssim: number }[];
 }
 
-export interface RenderSource {
-  gaussians: GPUBuffer;
-  layout: GaussianLayout;
-  antialiased: boolean;
+/** What evaluation reads of a set of views (the trainer's TrainingViews, train/loop/views.ts, is one). */
+export interface EvalViews {
+  cameras: Camera[];
+  /** Background of the renders. */
+  background: Rgb;
+  /** [H, W, 3] target of view `index` on the CPU. */
+  image(index: number): Float32Array;
 }
+
+/** The packed parameters (one buffer or chunks) and whether they render antialiased. */
+export type RenderSource = ParamSource & { antialiased: boolean };
 
 /** Renders view `index` of `views` and returns the clamped [H, W, 3] image. */
 export async function renderView(
   device: GPUDevice,
   rasterizer: GaussianRasterizer,
   source: RenderSource,
-  views: TrainingViews,
+  views: EvalViews,
   index: number,
 ): Promise<Float32Array> {
   const camera = views.cameras[index];
   const out = await rasterizer.forward({
-    gaussians: source.gaussians,
-    layout: source.layout,
+    ...source,
     camera,
     background: views.background,
     antialiased: source.antialiased,
@@ -43,7 +48,7 @@ export async function evaluateViews(
   device: GPUDevice,
   rasterizer: GaussianRasterizer,
   source: RenderSource,
-  views: TrainingViews,
+  views: EvalViews,
   indices: number[],
 ): Promise<Evaluation> {
   const perView: Evaluation['perView'] = [];

@@ -1,7 +1,7 @@
 // Image quality metrics of the evaluation: PSNR and SSIM (11x11 Gaussian window, sigma 1.5, the 3DGS
 // evaluation's settings), on [H, W, 3] RGB float images. Renders are clamped to [0, 1] first, as 3DGS
 // does before it saves or scores an image.
-import { trainingLossReference } from '../train/loss-reference.ts';
+import { trainingLossReference } from './loss-reference.ts';
 
 export function clamp01(image: Float32Array): Float32Array {
   return Float32Array.from(image, (v) => (v < 0 ? 0 : Math.min(v, 1)));

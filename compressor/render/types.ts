@@ -1,5 +1,6 @@
 // Shapes shared by the GPU rasterizer, its CPU reference, the CLI and the benchmark.
 import type { ShDegree } from '../../shared/scene/gaussian-scene.ts';
+import { wgslConstants } from '../../shared/wgsl/constants.ts';
 
 /** A GaussianScene's columns, in any numeric array (float64 for finite differences on the reference). */
 export interface SceneArrays {
@@ -25,10 +26,11 @@ export interface RasterOptions {
 
 /** Tile edge in pixels; fixed (the kernels' workgroups are TILE_SIZE x TILE_SIZE). */
 export const TILE_SIZE = 16;
-/** Compositing constants shared by the GPU kernels (shared/wgsl/projection.wgsl) and the reference. */
-export const NEAR_PLANE = 0.01;
-export const COV2D_DILATION = 0.3;
-export const ALPHA_THRESHOLD = 1 / 255;
+// Compositing constants of the rasterizer and its reference (the projection's, NEAR_PLANE and the others,
+// are shared/math/projection-constants.ts). The kernels `#import raster_constants`, generated from these.
+/** Upper limit of a single splat's alpha: it keeps 1 - alpha away from 0, so the backward pass can divide
+ *  transmittance by it. */
 export const MAX_ALPHA = 0.99;
+/** Compositing stops before a splat would bring transmittance below this. */
 export const TRANSMITTANCE_MIN = 1e-4;
-export const FRUSTUM_MARGIN = 0.3;
+export const RASTER_CONSTANTS_WGSL = wgslConstants({ MAX_ALPHA, TRANSMITTANCE_MIN });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gpuOrSkip } from '../gpu/test-gpu.ts';
 import { composeWgsl } from '../../shared/wgsl/compose.ts';
-import { SHARED_WGSL_MODULES } from './wgsl-modules.ts';
+import { SHARED_WGSL_MODULES } from '../../shared/wgsl/modules.ts';
 import { withErrorScope } from '../gpu/device.ts';
 import * as passes from './passes.ts';
 

@@ -22,12 +22,17 @@ function priorFreeTerm(v: number): number {
   return (v - TARGET_LOGIT) / Math.max(0.05, 1 - sigmoid(v));
 }
 
+/** The mean over every Gaussian of the field's inner term (float64): what the GPU mean pass computes. */
+export function opacityFieldMean(logits: ArrayLike<number>, field: FieldApplication): number {
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++)
+    sum += field.kind === 'prior-free' ? priorFreeTerm(logits[i]) : logits[i];
+  return sum / logits.length;
+}
+
 /** The regularizer's value R (float64), for logging and finite-difference tests. */
 export function opacityFieldValue(logits: ArrayLike<number>, field: FieldApplication): number {
-  const n = logits.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += field.kind === 'prior-free' ? priorFreeTerm(logits[i]) : logits[i];
-  const mean = sum / n;
+  const mean = opacityFieldMean(logits, field);
   return field.kind === 'prior-free'
     ? field.weight * mean * mean
     : 3 * field.weight * (mean - TARGET_LOGIT) ** 2;
@@ -42,9 +47,7 @@ export function addOpacityFieldGradient(
 ): void {
   const n = logits.length;
   if (n === 0) return;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += field.kind === 'prior-free' ? priorFreeTerm(logits[i]) : logits[i];
-  const mean = sum / n;
+  const mean = opacityFieldMean(logits, field);
   if (field.kind === 'finite-prior') {
     const g = (6 * field.weight * (mean - TARGET_LOGIT)) / n;
     for (let i = 0; i < n; i++) gradient[i] += g;
@@ -73,6 +76,17 @@ const getPipelines = oncePerDevice(
 );
 
 const WORKGROUP = 256;
+/** Bytes of the Params uniform (opacity-field.wgsl): count, kind, weight, detach, total, padding. */
+const PARAMS_BYTES = 32;
+
+/** One part's opacity sections of a scene held in parts (train/loop/gpu-scene.ts). */
+export interface OpacitySection {
+  logits: GPUBuffer;
+  gradient: GPUBuffer;
+  count: number;
+  /** Floats, a multiple of 64. */
+  offset: number;
+}
 
 /**
  * GPU pass: adds the field's gradient to an opacity-logit gradient buffer. One instance per trainer;
@@ -81,6 +95,8 @@ const WORKGROUP = 256;
 export class OpacityFieldPass {
   private readonly uniform: GPUBuffer;
   private readonly mean: GPUBuffer;
+  /** One uniform per part for encodeParts (each part's count differs within one submit). */
+  private readonly partUniforms: GPUBuffer[] = [];
 
   constructor(
     private readonly device: GPUDevice,
@@ -88,10 +104,26 @@ export class OpacityFieldPass {
   ) {
     this.uniform = device.createBuffer({
       label: 'OpacityField.params',
-      size: 16,
+      size: PARAMS_BYTES,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
-    this.mean = device.createBuffer({ label: 'OpacityField.mean', size: 16, usage: GPUBufferUsage.STORAGE });
+    this.mean = device.createBuffer({
+      label: 'OpacityField.mean',
+      size: 16,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  private params(count: number, total: number, field: FieldApplication): ArrayBuffer {
+    const params = new ArrayBuffer(PARAMS_BYTES);
+    const u = new Uint32Array(params);
+    const f = new Float32Array(params);
+    u[0] = count;
+    u[1] = field.kind === 'prior-free' ? 0 : 1;
+    f[2] = field.weight;
+    u[3] = this.options.detachDenominator ? 1 : 0;
+    u[4] = total;
+    return params;
   }
 
   /**
@@ -110,14 +142,7 @@ export class OpacityFieldPass {
     if (offset % 64 !== 0)
       throw new RangeError(`OpacityFieldPass: offset ${offset} floats is not 256-byte aligned`);
     const section = (buffer: GPUBuffer) => ({ buffer, offset: offset * 4, size: count * 4 });
-    const params = new ArrayBuffer(16);
-    const u = new Uint32Array(params);
-    const f = new Float32Array(params);
-    u[0] = count;
-    u[1] = field.kind === 'prior-free' ? 0 : 1;
-    f[2] = field.weight;
-    u[3] = this.options.detachDenominator ? 1 : 0;
-    this.device.queue.writeBuffer(this.uniform, 0, params);
+    this.device.queue.writeBuffer(this.uniform, 0, this.params(count, count, field));
     const p = getPipelines(this.device);
     const pass = encoder.beginComputePass({ label: 'OpacityField' });
     pass.setPipeline(p.mean);
@@ -150,9 +175,52 @@ export class OpacityFieldPass {
     pass.end();
   }
 
+  /**
+   * The same gradient for a scene held in parts: `mean` (opacityFieldMean over all `total` Gaussians,
+   * taken on the CPU) replaces the GPU mean pass, and each part's section gets dR/dv with N = total.
+   */
+  encodeParts(
+    encoder: GPUCommandEncoder,
+    parts: readonly OpacitySection[],
+    total: number,
+    field: FieldApplication,
+    mean: number,
+  ): void {
+    if (total === 0) return;
+    this.device.queue.writeBuffer(this.mean, 0, new Float32Array([mean]));
+    const p = getPipelines(this.device);
+    const pass = encoder.beginComputePass({ label: 'OpacityField.parts' });
+    pass.setPipeline(p.field);
+    parts.forEach((part, i) => {
+      if (part.count === 0) return;
+      if (part.offset % 64 !== 0)
+        throw new RangeError(`OpacityFieldPass: offset ${part.offset} floats is not 256-byte aligned`);
+      this.partUniforms[i] ??= this.device.createBuffer({
+        label: `OpacityField.params[${i}]`,
+        size: PARAMS_BYTES,
+        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      });
+      this.device.queue.writeBuffer(this.partUniforms[i], 0, this.params(part.count, total, field));
+      const section = (buffer: GPUBuffer) => ({ buffer, offset: part.offset * 4, size: part.count * 4 });
+      pass.setBindGroup(
+        0,
+        this.device.createBindGroup({
+          layout: p.field.getBindGroupLayout(0),
+          entries: [
+            { binding: 0, resource: { buffer: this.partUniforms[i] } },
+            { binding: 1, resource: section(part.logits) },
+            { binding: 2, resource: { buffer: this.mean } },
+            { binding: 3, resource: section(part.gradient) },
+          ],
+        }),
+      );
+      dispatch1d(pass, part.count, WORKGROUP);
+    });
+    pass.end();
+  }
+
   destroy(): void {
-    this.uniform.destroy();
-    this.mean.destroy();
+    for (const b of [this.uniform, this.mean, ...this.partUniforms]) b.destroy();
   }
 }
 

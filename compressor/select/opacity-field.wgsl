@@ -4,10 +4,14 @@
 //                and not when the denominator is detached; the reference differentiates through it]
 //   finite-prior R = 3w·(mean(v) + 20)²:  dR/dv_i = 6·w·(mean(v) + 20)/N
 struct Params {
-  count: u32,
+  count: u32, // Gaussians in this binding
   kind: u32,
   weight: f32,
   detach: u32,
+  total: u32, // Gaussians in the whole scene (N of the mean; > count when the scene is held in parts)
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -19,7 +23,7 @@ struct Params {
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = gid.x + gid.y * groups.x * 256u;
   if (i >= params.count) { return; }
-  let n = f32(params.count);
+  let n = f32(params.total);
   let m = mean[0];
   if (params.kind == 1u) {
     gradient[i] += 6.0 * params.weight * (m + 20.0) / n;

@@ -42,7 +42,7 @@ test('training over random backgrounds makes opaque photos opaque', { timeout: 3
       budget: { count: 300 },
       shDegree: 0,
     });
-    const scene = result.arms[0].scene;
+    const scene = result.scene;
     let sum = 0;
     for (const i of views.split.test) {
       const { alpha } = await rasterization(gpu, scene, views.cameras[i], { background: [0, 0, 0] });

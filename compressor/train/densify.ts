@@ -195,8 +195,16 @@ export function rotationColumn(q: ArrayLike<number>, axis: number): [number, num
   return [2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y)];
 }
 
+/** `next` was computed on `prev.scene`: map its source rows back to the rows before `prev`. */
+export function composeEdits(prev: EditResult, next: EditResult): EditResult {
+  return {
+    scene: next.scene,
+    sourceIndex: Uint32Array.from(next.sourceIndex, (i) => (i === NEW_ROW ? NEW_ROW : prev.sourceIndex[i])),
+  };
+}
+
 /** Composes a further selection onto an edit: keep rows `keep` of edit.scene. */
-function keepRows(edit: EditResult, keep: Uint32Array): EditResult {
+export function keepRows(edit: EditResult, keep: Uint32Array): EditResult {
   return {
     scene: selectGaussians(edit.scene, keep),
     sourceIndex: Uint32Array.from(keep, (i) => edit.sourceIndex[i]),

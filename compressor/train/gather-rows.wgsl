@@ -1,6 +1,7 @@
 // Row gather for pruning and densification: dst[r, c] = src[index[r], c] for an [N, C] f32 buffer,
-// or 0 where index[r] == 0xFFFFFFFF (a new row: fresh Adam moments, zero gradient). Out of place:
-// an in-place gather races when rows move.
+// or 0 where index[r] == 0xFFFFFFFF (NEW_ROW: fresh Adam moments, zero gradient); rows with
+// index[r] == 0xFFFFFFFE (KEEP_ROW) are left as they are (their source is in another part of the scene).
+// Out of place: an in-place gather races when rows move.
 struct Params {
   rows: u32, // output rows
   columns: u32,
@@ -20,6 +21,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let r = e / params.columns;
   let c = e - r * params.columns;
   let source_row = index[r];
+  if (source_row == 0xFFFFFFFEu) { return; }
   if (source_row == 0xFFFFFFFFu) {
     dst[e] = 0.0;
   } else {

@@ -5,7 +5,7 @@ import { gpuOrSkip } from '../gpu/test-gpu.ts';
 /** A lost Dawn instance can leave a readback pending forever: fail instead of hanging the suite. */
 const GPU_TEST = { timeout: 60_000 };
 import { ImageLoss } from './loss.ts';
-import { trainingLossReference, gaussianWindow } from './loss-reference.ts';
+import { trainingLossReference, gaussianWindow } from '../eval/loss-reference.ts';
 import { createStorage, readFloats } from './gpu-buffers.ts';
 
 function randomImage(w: number, h: number, seed: number): Float32Array {

@@ -4,7 +4,7 @@
 // moments blurred along x -> blurred along y + SSIM + partials + partials blurred along y -> partials
 // blurred along x + gradient (the separable blur's adjoint is the same blur, in either axis order).
 // The scalar [loss, L1, SSIM] is reduced from per-line sums only when read (it is for display).
-// Reference: loss-reference.ts (float64).
+// Reference: ../eval/loss-reference.ts (float64).
 import momentsSource from './loss-moments.wgsl';
 import ssimSource from './loss-ssim.wgsl';
 import gradSource from './loss-grad.wgsl';

@@ -178,7 +178,8 @@ export function packedLayoutFrom(layout: {
  * Encodes a row gather of a packed buffer into a NEW buffer with `newLayout`: row r of every section
  * takes old row index[r] (NEW_ROW: zeros). Sections are matched by name. Uniforms it creates are pushed
  * to `temporaries` (destroy them after the submit). Use it for the parameters and gradients when
- * pruning on the GPU; PackedAdam.gatherRows does the moments.
+ * pruning on the GPU; PackedAdam.gatherRows does the moments. `into`: gather into this buffer of
+ * `newLayout` instead (rows with KEEP_ROW keep its contents).
  */
 export function encodeGatherPacked(
   device: GPUDevice,
@@ -189,9 +190,10 @@ export function encodeGatherPacked(
   index: GPUBuffer,
   temporaries: GPUBuffer[],
   label = 'packedGather',
+  into?: GPUBuffer,
 ): GPUBuffer {
   const gather = pipelines(device).gather;
-  const dst = createStorage(device, newLayout.length, label);
+  const dst = into ?? createStorage(device, newLayout.length, label);
   const rows = newLayout.count;
   for (const section of newLayout.sections) {
     const from = oldLayout.sections.find((s) => s.name === section.name);

@@ -13,8 +13,8 @@
 // - shRest:         [N, K, 3] bands 1..degree, K = shRestCount(degree), coefficient-major with RGB
 //                   interleaved (INRIA PLY stores them channel-major: f_rest_[c*K + k]).
 
-/** SH basis constant of band 0: colour = 0.5 + SH_C0 * dc. */
-export const SH_C0 = 0.28209479177387814;
+/** SH basis constant of band 0 (shared/math/sh-constants.ts): colour = 0.5 + SH_C0 * dc. */
+export { SH_C0 } from '../math/sh-constants.ts';
 
 /** Opacity logits beyond this carry no information in float32 (sigmoid saturates); readers clamp to it. */
 export const OPACITY_LOGIT_LIMIT = 20;

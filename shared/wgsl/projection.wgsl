@@ -15,16 +15,9 @@ struct Camera {
   size: vec2u,
 }
 
-// Gaussians closer than this (camera z, world units) are culled: the projection Jacobian blows up at z = 0.
-const NEAR_PLANE: f32 = 0.01;
-// Screen-space dilation (pixels^2) added to every 2D covariance: it keeps Gaussians at least about a
-// pixel wide (the low-pass filter of 3DGS) and keeps det > 0 so the conic always exists.
-const COV2D_DILATION: f32 = 0.3;
-// Alphas below this are skipped by the compositor; the screen extent is where alpha reaches it.
-const ALPHA_THRESHOLD: f32 = 1.0 / 255.0;
-// The Jacobian is evaluated with x/z, y/z clamped to this much beyond the image edge (as a fraction of
-// the half field of view): far off-screen Gaussians would otherwise get absurd screen covariances.
-const FRUSTUM_MARGIN: f32 = 0.3;
+// NEAR_PLANE, COV2D_DILATION, ALPHA_THRESHOLD, FRUSTUM_MARGIN: written once in
+// shared/math/projection-constants.ts (what each is for is said there).
+#import projection_constants
 
 fn world_to_camera(cam: Camera, p: vec3f) -> vec3f {
   return (cam.view * vec4f(p, 1.0)).xyz;

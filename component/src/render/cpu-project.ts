@@ -6,26 +6,18 @@
 // compressor's CPU reference in cpu-project.test.ts), in float64, reading the packed splat records and
 // writing splat.wgsl's projected slots (both splat-layout.ts).
 import type { Camera } from '../../../shared/math/camera.ts';
+import {
+  ALPHA_THRESHOLD,
+  COV2D_DILATION,
+  FRUSTUM_MARGIN,
+  NEAR_PLANE,
+} from '../../../shared/math/projection-constants.ts';
+import { SH_C0 as C0, SH_C1 as C1, SH_C2 as C2, SH_C3 as C3 } from '../../../shared/math/sh-constants.ts';
 import { halfValue, packHalf2 } from './half-float.ts';
 import { PROJECTED_WORDS, SPLAT_WORDS } from './splat-layout.ts';
 
-// Constants of shared/wgsl/projection.wgsl.
-const NEAR_PLANE = 0.01;
-const COV2D_DILATION = 0.3;
-const ALPHA_THRESHOLD = 1 / 255;
-const FRUSTUM_MARGIN = 0.3;
 /** As preprocess.wgsl: the quad ends where alpha reaches QUAD_ALPHA_FACTOR * ALPHA_THRESHOLD. */
 export const QUAD_ALPHA_FACTOR = 2;
-// Real SH basis constants (shared/wgsl/sh.wgsl).
-const C0 = 0.28209479177387814;
-const C1 = 0.4886025119029199;
-const C2 = [
-  1.0925484305920792, -1.0925484305920792, 0.31539156525252005, -1.0925484305920792, 0.5462742152960396,
-];
-const C3 = [
-  -0.5900435899266435, 2.890611442640554, -0.4570457994644658, 0.3731763325901154, -0.4570457994644658,
-  1.445305721320277, -0.5900435899266435,
-];
 
 export interface CpuProjection {
   /** Visible splats, back to front. */

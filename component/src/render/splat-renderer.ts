@@ -8,9 +8,7 @@
 import type { Camera } from '../../../shared/math/camera.ts';
 import { oncePerDevice, perDevice } from '../../../shared/gpu/pipeline-cache.ts';
 import { composeWgsl } from '../../../shared/wgsl/compose.ts';
-import mathWgsl from '../../../shared/wgsl/math.wgsl';
-import projectionWgsl from '../../../shared/wgsl/projection.wgsl';
-import shWgsl from '../../../shared/wgsl/sh.wgsl';
+import { SHARED_WGSL_MODULES } from '../../../shared/wgsl/modules.ts';
 // The projection module's Camera uniform layout has one writer, beside its layout test.
 import { CAMERA_UNIFORM_BYTES, packCamera } from '../../../shared/math/camera-uniform.ts';
 import { projectOnCpu } from './cpu-project.ts';
@@ -40,7 +38,7 @@ interface ComputePipelines {
 
 // Pipelines depend only on the device (and the target format): cached so many elements share them, and
 // a lost device's entries go away with it.
-const modules = { math: mathWgsl, projection: projectionWgsl, sh: shWgsl, splat_layout: splatLayoutWgsl };
+const modules = { ...SHARED_WGSL_MODULES, splat_layout: splatLayoutWgsl };
 
 const drawPipeline = perDevice((device, format: GPUTextureFormat): Promise<GPURenderPipeline> => {
   const module = device.createShaderModule({

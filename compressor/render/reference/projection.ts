@@ -2,7 +2,12 @@
 // shared/wgsl/projection.wgsl to test it: same conventions (OpenCV camera axes, pixel centres at
 // integer + 0.5, 0.3 px^2 dilation, Mip-Splatting compensation, alpha-threshold extent, near plane).
 import type { Camera } from '../../../shared/math/camera.ts';
-import { ALPHA_THRESHOLD, COV2D_DILATION, FRUSTUM_MARGIN, NEAR_PLANE } from '../types.ts';
+import {
+  ALPHA_THRESHOLD,
+  COV2D_DILATION,
+  FRUSTUM_MARGIN,
+  NEAR_PLANE,
+} from '../../../shared/math/projection-constants.ts';
 
 type M3 = number[][]; // row-major [row][col]
 

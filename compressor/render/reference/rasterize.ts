@@ -3,13 +3,8 @@
 // skip alpha < 1/255, stop before a Gaussian would bring transmittance below 1e-4 — and finally add
 // T * background. No tiles: the GPU's tile culling is exact (see screen_extent), so results match.
 import type { Camera } from '../../../shared/math/camera.ts';
-import {
-  ALPHA_THRESHOLD,
-  MAX_ALPHA,
-  TRANSMITTANCE_MIN,
-  type RasterOptions,
-  type SceneArrays,
-} from '../types.ts';
+import { ALPHA_THRESHOLD } from '../../../shared/math/projection-constants.ts';
+import { MAX_ALPHA, TRANSMITTANCE_MIN, type RasterOptions, type SceneArrays } from '../types.ts';
 import { cameraCentre, projectReference, type ProjectedReference } from './projection.ts';
 import { shColorReference } from './sh.ts';
 

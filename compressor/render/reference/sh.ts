@@ -1,13 +1,25 @@
 // CPU reference of SH colour (degrees 0-3), float64, written from the INRIA 3DGS formulas
 // independently of shared/wgsl/sh.wgsl. Colour = max(0, 0.5 + sum_k Y_k(dir) c_k).
-const C0 = 0.28209479177387814;
-const C1 = 0.4886025119029199;
+// The normalisation constants from their closed forms, not from the table the kernels use
+// (shared/math/sh-constants.ts), so the reference stays independent of it.
+const PI = Math.PI;
+const C0 = 1 / (2 * Math.sqrt(PI));
+const C1 = Math.sqrt(3 / (4 * PI));
 const C2 = [
-  1.0925484305920792, -1.0925484305920792, 0.31539156525252005, -1.0925484305920792, 0.5462742152960396,
+  0.5 * Math.sqrt(15 / PI),
+  -0.5 * Math.sqrt(15 / PI),
+  0.25 * Math.sqrt(5 / PI),
+  -0.5 * Math.sqrt(15 / PI),
+  0.25 * Math.sqrt(15 / PI),
 ];
 const C3 = [
-  -0.5900435899266435, 2.890611442640554, -0.4570457994644658, 0.3731763325901154, -0.4570457994644658,
-  1.445305721320277, -0.5900435899266435,
+  -0.25 * Math.sqrt(35 / (2 * PI)),
+  0.5 * Math.sqrt(105 / PI),
+  -0.25 * Math.sqrt(21 / (2 * PI)),
+  0.25 * Math.sqrt(7 / PI),
+  -0.25 * Math.sqrt(21 / (2 * PI)),
+  0.25 * Math.sqrt(105 / PI),
+  -0.25 * Math.sqrt(35 / (2 * PI)),
 ];
 
 /** Basis values Y_0..Y_{(degree+1)^2 - 1} at the unit direction (x, y, z). */

@@ -87,11 +87,9 @@ fn splat_power(conic: vec3f, d: vec2f) -> f32 {
   return 0.5 * (conic.x * d.x * d.x + conic.z * d.y * d.y) + conic.y * d.x * d.y;
 }
 
-// Upper limit of a single splat's alpha: it keeps 1 - alpha away from 0, so the backward pass can
-// divide transmittance by it.
-const MAX_ALPHA: f32 = 0.99;
-// Compositing stops before a splat would bring transmittance below this.
-const TRANSMITTANCE_MIN: f32 = 1e-4;
+// MAX_ALPHA (a splat's alpha cap) and TRANSMITTANCE_MIN (compositing stops below it): written once in
+// compressor/render/types.ts.
+#import raster_constants
 
 // Per-Gaussian screen-space gradients accumulated by the backward rasterizer, SPLAT_GRAD_STRIDE
 // floats per Gaussian (f32 bits in u32 atomics), in this order:

@@ -1,13 +1,14 @@
 // The trainer's GPU-resident Gaussians: packed parameters (compressor/render/gaussian-layout.ts), the
 // summed gradient the optimizer steps on (the training backward adds each view into it), the rasterizer's
-// per-view gradient output (overwritten per view; blendingWeights reads it), and PackedAdam's moments.
-// Edits (densify, prune, the exact-budget cut) download the scene, change it on the CPU and come back
-// through `replace`, which re-packs the moments by source row (NEW_ROW: zeros) and zeroes the gradient.
+// per-view gradient output (overwritten per view; the importance baseline reads it), and PackedAdam's
+// moments. Edits (densify, prune, the exact-budget cut) download the scene, change it on the CPU and come
+// back through `replace`, which re-packs the moments by source row (NEW_ROW: zeros) and zeroes the gradient.
 //
 // A scene whose packed parameters exceed one storage binding is held in parts of consecutive Gaussians
-// (compressor/render/param-chunks.ts), each with its own parameters, gradient sum and moments: the train
-// step (forward, backward, Adam) and downloads work on any number of parts; the single-buffer members
-// (`params`, `grads`, `viewGrads`, `adam`, and so the trainer's edits) name the limit when the scene is split.
+// (compressor/render/param-chunks.ts), each with its own parameters, gradient sum and moments: train
+// steps, edits (`replace` re-partitions and gathers moments across parts), snapshots and downloads work
+// on any number of parts; the single-buffer members (`params`, `grads`, `viewGrads`, `adam`) name the
+// limit when the scene is split.
 import { createScene, type GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
 import { bufferLimits, formatBytes, GpuLimitError } from '../../gpu/limits.ts';
 import {
@@ -18,8 +19,10 @@ import {
 } from '../../render/gaussian-layout.ts';
 import { GaussianRasterizer, type ParamSource } from '../../render/gaussian-rasterizer.ts';
 import { chunkCapacity, chunkRanges, type ParamChunk, sceneRows } from '../../render/param-chunks.ts';
+import type { OpacitySection } from '../../select/opacity-field.ts';
 import { createStorage, readFloats, writeArray } from '../gpu-buffers.ts';
 import { PackedAdam, packedLayoutFrom, type PackedLayout } from '../packed-adam.ts';
+import { encodeGatherFromParts, joinPacked, splitPacked } from './part-rows.ts';
 
 /** Parameters and optimizer state on the CPU: restores a run at a phase boundary (shared dense phase). */
 export interface TrainingSnapshot {
@@ -75,8 +78,8 @@ export class GpuScene {
         adam: new PackedAdam(this.device, packedLayoutFrom(layout)),
       };
     });
-    if (parts.length === 1)
-      this.viewGradsBuffer = createStorage(this.device, this.layout.length, 'Train.viewGrads');
+    this.viewGradsBuffer =
+      parts.length === 1 ? createStorage(this.device, this.layout.length, 'Train.viewGrads') : undefined;
     return parts;
   }
 
@@ -173,28 +176,83 @@ export class GpuScene {
 
   /**
    * Replaces the Gaussians by `scene`, whose row r came from old row sourceIndex[r] (NEW_ROW: new).
-   * Moments follow their rows; the summed gradient restarts at zero.
+   * Moments follow their rows, across parts when the scene is held in parts (re-partitioned for the new
+   * count); the summed gradient restarts at zero. Throws GpuLimitError before any change when the new
+   * count does not fit.
    */
   replace(scene: GaussianScene, sourceIndex: Uint32Array): void {
-    const part = this.single('replacing Gaussians (densify, prune)');
-    const { layout, data } = packGaussians(scene);
-    const packed = packedLayoutFrom(layout);
-    if (layout.length * 4 > bufferLimits(this.device).maxBindingBytes) {
-      throw new GpuLimitError(
-        `training: ${scene.count.toLocaleString('en-US')} Gaussians after an edit need ` +
-          `${formatBytes(layout.length * 4)} packed, over this device's storage-binding limit of ` +
-          `${formatBytes(bufferLimits(this.device).maxBindingBytes)}: at most ` +
-          `${chunkCapacity(this.device, scene.shDegree).toLocaleString('en-US')} Gaussians fit in one buffer`,
-      );
+    if (sourceIndex.length !== scene.count)
+      throw new RangeError(`replace: ${sourceIndex.length} source rows for ${scene.count} Gaussians`);
+    GaussianRasterizer.assertFits(this.device, scene.count, 'training');
+    const old = this.parts;
+    const oldViewGrads = this.viewGradsBuffer;
+    const steps = new Map(old[0].adam.steps);
+    this.layout = gaussianLayout(scene.count, scene.shDegree);
+    this.packed = packedLayoutFrom(this.layout);
+    this.parts = this.upload(scene);
+    const encoder = this.device.createCommandEncoder({ label: 'Train.replace' });
+    const temporaries: GPUBuffer[] = [];
+    for (const moment of ['moment1', 'moment2'] as const) {
+      const sources = old.map((p) => ({ first: p.first, layout: p.adam.layout, buffer: p.adam[moment] }));
+      for (const p of this.parts) {
+        const dst = { first: p.first, layout: p.adam.layout, buffer: p.adam[moment] };
+        encodeGatherFromParts(this.device, encoder, sources, dst, sourceIndex, temporaries, 'Train.moments');
+      }
     }
-    part.adam.gatherRows(packed, sourceIndex);
-    for (const b of [part.params, part.grads, this.viewGradsBuffer]) b?.destroy();
-    this.layout = layout;
-    this.packed = packed;
-    part.layout = layout;
-    part.params = createStorage(this.device, data, 'Train.params[0]');
-    part.grads = createStorage(this.device, layout.length, 'Train.grads[0]');
-    this.viewGradsBuffer = createStorage(this.device, layout.length, 'Train.viewGrads');
+    for (const p of this.parts) for (const [k, v] of steps) p.adam.steps.set(k, v);
+    this.device.queue.submit([encoder.finish()]);
+    for (const b of temporaries) b.destroy();
+    oldViewGrads?.destroy();
+    for (const p of old) {
+      p.params.destroy();
+      p.grads.destroy();
+      p.adam.destroy();
+    }
+  }
+
+  /** Zeroes one section's moments in every part (the 3DGS opacity reset). */
+  clearMoments(encoder: GPUCommandEncoder, section: string): void {
+    for (const p of this.parts) p.adam.resetSection(encoder, section);
+  }
+
+  /** Zeroes one section's moments and restarts its bias correction (a fresh Adam for that section). */
+  restartMoments(encoder: GPUCommandEncoder, section: string): void {
+    for (const p of this.parts) {
+      p.adam.resetSection(encoder, section);
+      p.adam.steps.set(section, 0);
+    }
+  }
+
+  /** Each part's opacity-logit section of parameters and gradient sum (the selection field). */
+  get opacitySections(): OpacitySection[] {
+    return this.parts.map((p) => ({
+      logits: p.params,
+      gradient: p.grads,
+      count: p.layout.count,
+      offset: p.layout.offsets.opacities,
+    }));
+  }
+
+  /** The Adam moments in the whole scene's packed layout (a GPU->CPU sync). */
+  async readMoments(): Promise<{ moment1: Float32Array; moment2: Float32Array }> {
+    const read = async (moment: 'moment1' | 'moment2') => {
+      const datas = await Promise.all(
+        this.parts.map((p) => readFloats(this.device, p.adam[moment], p.layout.length)),
+      );
+      return joinPacked(
+        this.packed,
+        this.parts.map((p, i) => ({ first: p.first, layout: p.adam.layout, data: datas[i] })),
+      );
+    };
+    return { moment1: await read('moment1'), moment2: await read('moment2') };
+  }
+
+  /** Overwrites the moments with whole-scene packed data of this scene's layout. */
+  writeMoments(moment1: Float32Array, moment2: Float32Array): void {
+    for (const p of this.parts) {
+      writeArray(this.device, p.adam.moment1, splitPacked(this.packed, moment1, p.adam.layout, p.first));
+      writeArray(this.device, p.adam.moment2, splitPacked(this.packed, moment2, p.adam.layout, p.first));
+    }
   }
 
   /** Overwrites the parameters with a same-shaped scene (opacity reset); moments untouched. */
@@ -206,20 +264,15 @@ export class GpuScene {
   }
 
   async snapshot(): Promise<TrainingSnapshot> {
-    const part = this.single('a snapshot');
-    const [scene, moment1, moment2] = await Promise.all([
-      this.download(),
-      readFloats(this.device, part.adam.moment1, this.layout.length),
-      readFloats(this.device, part.adam.moment2, this.layout.length),
-    ]);
-    return { scene, moment1, moment2, steps: new Map(part.adam.steps) };
+    const [scene, moments] = await Promise.all([this.download(), this.readMoments()]);
+    return { scene, ...moments, steps: new Map(this.parts[0].adam.steps) };
   }
 
-  static restore(device: GPUDevice, snapshot: TrainingSnapshot): GpuScene {
-    const g = new GpuScene(device, snapshot.scene);
-    writeArray(device, g.adam.moment1, snapshot.moment1);
-    writeArray(device, g.adam.moment2, snapshot.moment2);
-    for (const [k, v] of snapshot.steps) g.adam.steps.set(k, v);
+  /** A scene from a snapshot (in parts of `partCapacity` Gaussians, default: as the device's limit allows). */
+  static restore(device: GPUDevice, snapshot: TrainingSnapshot, partCapacity?: number): GpuScene {
+    const g = new GpuScene(device, snapshot.scene, partCapacity);
+    g.writeMoments(snapshot.moment1, snapshot.moment2);
+    for (const p of g.parts) for (const [k, v] of snapshot.steps) p.adam.steps.set(k, v);
     return g;
   }
 

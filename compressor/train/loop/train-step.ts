@@ -1,6 +1,6 @@
 // One training iteration's GPU work on one view: forward -> loss + dL/dimage -> backward (added to the
-// gradient sum) -> (caller's extra passes: opacity field, densify statistics) -> Adam. Used by trainer.ts
-// runIterations and by scripts/bench-train-step.ts (which also runs it stage by stage, synced, to time
+// gradient sum) -> (caller's extra passes: opacity field, densify statistics) -> Adam. Used by
+// run-iterations.ts and by scripts/bench-train-step.ts (which also runs it stage by stage, synced, to time
 // each stage).
 import type { Camera } from '../../../shared/math/camera.ts';
 import type { ShDegree } from '../../../shared/scene/gaussian-scene.ts';

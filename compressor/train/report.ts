@@ -1,6 +1,6 @@
 // The evaluation report: per arm held-out PSNR/SSIM, Gaussian counts and wall time per phase, as JSON
 // (for tools and benchmarks) and as a printed table (the paper's layout: PSNR / SSIM / #Gaussians / time).
-import type { TrainResult } from '../train/trainer.ts';
+import type { RunInfo, SelectionResult } from './trainer.ts';
 
 export interface ArmReport {
   arm: string;
@@ -25,16 +25,21 @@ export interface TrainingReport {
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export function trainingReport(result: TrainResult): TrainingReport {
+/** A run's phase before selection and one or more selection runs from it (trainScene: one). */
+export interface ReportInput extends RunInfo {
+  runs: readonly SelectionResult[];
+}
+
+export function trainingReport(result: ReportInput): TrainingReport {
   const shared = Object.values(result.sharedSeconds).reduce((a, b) => a + b, 0);
   return {
     iterations: result.iterations,
     selectionStart: result.schedule.regStart - result.firstIteration + 1,
     sharedSeconds: roundAll(result.sharedSeconds),
-    arms: result.arms.map((a) => {
+    arms: result.runs.map((a) => {
       const own = Object.values(a.seconds).reduce((x, y) => x + y, 0);
       return {
-        arm: a.arm,
+        arm: a.strategy,
         psnr: a.evaluation ? round(a.evaluation.psnr, 3) : null,
         ssim: a.evaluation ? round(a.evaluation.ssim, 4) : null,
         heldOutViews: a.evaluation?.views ?? 0,
