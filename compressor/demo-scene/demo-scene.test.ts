@@ -76,7 +76,10 @@ test('rendering on worker threads gives the same bytes as on one thread, with pr
   assert.equal(JSON.stringify(parallel.train), JSON.stringify(serial.train));
   assert.equal(JSON.stringify(parallel.test), JSON.stringify(serial.test));
   assert.deepEqual(parallel.pointsPly, serial.pointsPly);
-  assert.deepEqual(seen, Array.from({ length: small.views }, (_, i) => i + 1));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: small.views }, (_, i) => i + 1),
+  );
 });
 
 test('every camera looks at the scene centre (projects to the image centre, in front of the camera)', () => {
