@@ -32,7 +32,7 @@ import { generateDemoGaussians } from '../compressor/demo-scene/gaussians.ts';
 import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { decodeGszHeader, gszHeaderLength, gszPreambleLength } from '../shared/format/gsz-decoder.ts';
 import { sendFile, startServer } from '../scripts/serve.ts';
-import { SWIFTSHADER_CHROMIUM_ARGS } from './chromium-args.ts';
+import { SWIFTSHADER_CHROMIUM_ARGS } from '../scripts/chromium-args.ts';
 import { cpuWindow } from './bench-view-cpu.ts';
 import { benchPage, type Pose, type Vec3 } from './bench-view-page.ts';
 import { ensureSpark, SPARK_VERSION, sparkPage } from './bench-view-spark.ts';
@@ -289,6 +289,8 @@ interface Row {
   scene: string;
   splats: number;
   mb: number;
+  /** <gs-scene>'s GPU bytes per splat (gpuBytesPerSplat: records, SH rest, draw order). */
+  gpuBytes?: number;
   oursFirst?: [number, number | undefined];
   oursLoad?: [number, number | undefined];
   oursFrame?: [number, number | undefined];
@@ -369,6 +371,9 @@ try {
     );
     row.splats = await page.evaluate(
       () => (window as unknown as { viewer: { splatCount: number } }).viewer.splatCount,
+    );
+    row.gpuBytes = await page.evaluate(
+      () => (window as unknown as { viewer: { gpuBytesPerSplat: number } }).viewer.gpuBytesPerSplat,
     );
     const pose = (await page.evaluate(() =>
       (window as unknown as { viewer: { getCamera(): unknown } }).viewer.getCamera(),
@@ -456,6 +461,7 @@ const header = [
   'scene',
   'splats',
   '.gsz MB',
+  'ours GPU B/splat',
   'ours first frame',
   'ours loaded',
   'ours frame',
@@ -472,6 +478,7 @@ const table = rows.map((r) => [
   r.scene,
   String(r.splats),
   r.mb.toFixed(2),
+  r.gpuBytes === undefined ? '-' : r.gpuBytes.toFixed(1),
   ms(r.oursFirst),
   ms(r.oursLoad),
   ms(r.oursFrame),

@@ -1,8 +1,9 @@
 // Writes the phone-limits e2e fixture (limits.spec.ts) into e2e/fixtures/ (git-ignored) when missing: a
 // synthetic SH-degree-0 scene larger than WebGPU's default buffer limits hold in the viewer's layout
-// (4.5M Gaussians; 128 MiB bindings hold 4.19M 32-byte records). The first VISIBLE Gaussians form a
-// coloured ball; the rest are faint specks (below the viewer's alpha cut-off, so culled before the sort and
-// draw: the test pays only for the pre-pass), all at one point, which makes the file small and fast to make.
+// (6M Gaussians; 128 MiB bindings hold 5.59M 24-byte records). The first VISIBLE Gaussians form a
+// coloured ball; the rest are faint specks (below the viewer's alpha cut-off, so culled by the depth
+// order and never drawn: the test pays only for its passes), all at one point, which makes the file small
+// and fast to make.
 //   node --import ./scripts/register.mjs e2e/make-limits-fixture.ts
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { encodeGsz } from '../compressor/pack/gsz-encoder.ts';
 import { mulberry32 } from '../shared/math/random.ts';
 import { createScene } from '../shared/scene/gaussian-scene.ts';
 
-export const LIMITS_FIXTURE_COUNT = 4_500_000;
+export const LIMITS_FIXTURE_COUNT = 6_000_000;
 const VISIBLE = 40_000;
 const file = fileURLToPath(new URL(`./fixtures/limits-${LIMITS_FIXTURE_COUNT}.gsz`, import.meta.url));
 

@@ -3,7 +3,7 @@
 // GPU, see docs/toolchain.md); otherwise Playwright's own Chromium with the GPU. Override with
 // GS_E2E_CHROMIUM=/path/to/chrome and GS_E2E_CHROMIUM_ARGS="--flag --flag".
 import { defineConfig } from '@playwright/test';
-import { chromiumLaunchOptions } from './chromium-args.ts';
+import { chromiumLaunchOptions } from '../scripts/chromium-args.ts';
 
 const PORT = Number(process.env.GS_E2E_PORT ?? 4178);
 

@@ -160,7 +160,11 @@ for (const c of cases) {
     // On CPU adapters the element blends in 8 bits (render-controller.ts): every layer is rounded and
     // colours above 1 (this scene's DC reaches ~2) are clamped per layer, which leaves ~0.3% of the
     // channel values of the 200-splat case off by more than 4 (under 0.2% blending in half floats).
-    expect(mean).toBeLessThan(0.6);
+    // The viewer's 6-bit SH rest (a scale per Gaussian: what fits 64 B per splat at SH 3) moves the
+    // degree-3 cases by 0.18 and 0.28 on its own (the reference on the unpacked scene vs this one): this
+    // scene's SH rest is uniform over +-0.3 in every band, where real scenes' higher bands are smaller.
+    // Measured here: 0.44, 0.47 and 0.61 (0.6 was the limit with 8-bit SH rest).
+    expect(mean).toBeLessThan(0.7);
     expect(bad).toBeLessThan(W * H * 3 * 0.005);
     // The scene covers a good part of the view (the comparison is not just background).
     const covered = reference.alpha.filter((a) => a > 0.5).length;

@@ -14,8 +14,10 @@ const cacheDir = join(root, 'node_modules', '.bench-peers', 'cache');
 /** splat-transform's CLI script, or undefined (with the reason printed) when it is not installed. */
 export function splatTransformCli(): string | undefined {
   try {
-    const manifest = createRequire(import.meta.url).resolve('@playcanvas/splat-transform/package.json');
-    const cli = join(dirname(manifest), 'bin', 'cli.mjs');
+    // The package's `exports` hides package.json: resolve its entry point, then walk up to the package root.
+    let dir = dirname(createRequire(import.meta.url).resolve('@playcanvas/splat-transform'));
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+    const cli = join(dir, 'bin', 'cli.mjs');
     if (existsSync(cli)) return cli;
   } catch {
     // not installed: said below

@@ -3,12 +3,15 @@
 //   1. Lego (NeRF-synthetic, ../shared/data/lego) at 200x200, every 8th view held out, budget 15% of
 //      the dense count at selection start; arms dense / opacity / importance / natural-selection.
 //   2. Mode (c) on playbot.ply: teacher renders as targets, budget 15%; importance vs natural selection,
-//      on a CPU-emulated GPU from two 20,000-Gaussian teachers (a full-density crop, a random subset).
+//      on a CPU-emulated GPU from two 20,000-Gaussian teachers (a full-density crop, a random subset),
+//      and from the WHOLE scene ('whole': 640x480 teacher views rendered once, training on 320x240
+//      patches of them, held-out views scored whole over scene pixels; compressor/train/patch-views.ts).
 // Data: --data DIR or GS_DATA_DIR (default <repo>/../shared/data); a missing dataset is skipped with a reason.
 // Sized for the whole run to finish within ~35 min on an idle 2-core machine with a CPU-emulated GPU
 // (SwiftShader); --iterations / --playbot-iterations shorten it. The settings used are printed.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,6 +22,7 @@ import { readScene } from '../compressor/io/read-scene.ts';
 import { formatTable, meanReport, trainingReport, type TrainingReport } from '../compressor/train/report.ts';
 import { randomPointCloud, sceneFromPoints } from '../compressor/train/init-scene.ts';
 import { TrainingProgress } from '../compressor/train/progress.ts';
+import { patchTeacherViews } from '../compressor/train/patch-views.ts';
 import { teacherViews } from '../compressor/train/teacher.ts';
 import { teacherSubset, type TeacherSubset } from '../compressor/train/teacher-subset.ts';
 import { plannedIterations } from '../compressor/train/trainer.ts';
@@ -43,17 +47,30 @@ const { values } = parseArgs({
     'playbot-seeds': { type: 'string' },
     'playbot-teachers': { type: 'string' },
     'playbot-crop-lift': { type: 'string' },
+    'whole-iterations': { type: 'string' },
+    'whole-views': { type: 'string' },
+    'whole-size': { type: 'string' },
+    'whole-patch': { type: 'string' },
+    'whole-count': { type: 'string' },
     'lego-seeds': { type: 'string' },
     skip: { type: 'string' },
     out: { type: 'string' },
   },
 });
 
-function parseTeachers(v: string): TeacherSubset[] {
+type PlaybotTeacher = TeacherSubset | 'whole';
+
+function parseTeachers(v: string): PlaybotTeacher[] {
   const kinds = v.split(',').filter(Boolean);
-  if (kinds.length === 0 || kinds.some((k) => k !== 'crop' && k !== 'random'))
-    throw new Error(`--playbot-teachers must list crop and/or random, got ${v}`);
-  return kinds as TeacherSubset[];
+  if (kinds.length === 0 || kinds.some((k) => k !== 'crop' && k !== 'random' && k !== 'whole'))
+    throw new Error(`--playbot-teachers must list crop, random and/or whole, got ${v}`);
+  return kinds as PlaybotTeacher[];
+}
+
+function parseSize(v: string, name: string): { width: number; height: number } {
+  const m = /^(\d+)x(\d+)$/.exec(v);
+  if (!m) throw new Error(`${name} expects WxH, got ${v}`);
+  return { width: Number(m[1]), height: Number(m[2]) };
 }
 
 const dataDir = resolve(
@@ -117,7 +134,7 @@ const settings = {
     // 5 seeds, 96x96, 600 iterations: natural selection - importance +3.57 dB on the crop, +0.71 on the
     // random subset (session 6 bench, quiet). On a GPU (subsample 0) the whole scene is the teacher.
     subsample: int(values['playbot-subsample'], sw ? 20_000 : 0),
-    teachers: parseTeachers(values['playbot-teachers'] ?? 'crop,random'),
+    teachers: parseTeachers(values['playbot-teachers'] ?? 'crop,random,whole'),
     // Playbot's robot stands above its ground plane: the crop's centre is the robust box centre raised
     // 0.15 robust radii (without it the 20,000 nearest are mostly ground and the robot's lower half).
     cropLift: Number(values['playbot-crop-lift'] ?? 0.15),
@@ -125,6 +142,19 @@ const settings = {
     // Seeds (view orders) of the playbot arms; the table is their mean (natural selection moves 0.5-0.9 dB
     // with the view order, importance pruning ~0.1 dB).
     seeds: (values['playbot-seeds'] ?? '0,1,2,3,4').split(',').map((v) => Number.parseInt(v, 10)),
+  },
+  // Mode (c) on the whole scene (compressor/train/patch-views.ts): one seed, natural selection first.
+  // Measured at load ~10 on SwiftShader: a 500k SH2 iteration costs ~10 s at 320x240 and little less at
+  // 160x120 (per-Gaussian work), 75k ~1 s: selection's shrinking count sets the time; the teacher's 40
+  // views ~10 s each (compressor/train/README.md). --playbot-teachers crop,random leaves the row out.
+  whole: {
+    iterations: int(values['whole-iterations'], sw ? 480 : 10_000),
+    // Every 8th held out: 40 views hold out 5.
+    views: int(values['whole-views'], sw ? 40 : 128),
+    size: parseSize(values['whole-size'] ?? '640x480', '--whole-size'),
+    patch: parseSize(values['whole-patch'] ?? (sw ? '320x240' : '640x480'), '--whole-patch'),
+    // Development: a full-density crop of this many Gaussians instead of the whole scene (0: whole).
+    count: int(values['whole-count'], 0),
   },
 };
 if (settings.playbot.seeds.some((v) => !Number.isInteger(v)))
@@ -227,7 +257,9 @@ else {
   const input = await readScene(playbot);
   const results: Record<string, unknown> = {};
   // On a GPU the whole scene is the teacher (subsample 0): one run.
-  for (const kind of p.subsample > 0 && p.subsample < input.count ? p.teachers : (['full'] as const)) {
+  if (p.teachers.includes('whole')) results.whole = await modeCWhole(input);
+  const subsets = p.teachers.filter((k): k is TeacherSubset => k !== 'whole');
+  for (const kind of p.subsample > 0 && p.subsample < input.count ? subsets : (['full'] as const)) {
     const scene = kind === 'full' ? input : teacherSubset(input, kind, p.subsample, { lift: p.cropLift });
     const what =
       kind === 'full'
@@ -293,6 +325,73 @@ async function modeC(scene: GaussianScene, label: string): Promise<unknown> {
     );
   }
   return { ...mean, seeds: p.seeds, runs };
+}
+
+/** Mode (c) on the whole scene at full resolution: natural selection vs importance, one seed. */
+async function modeCWhole(input: GaussianScene): Promise<unknown> {
+  const w = settings.whole;
+  const p = settings.playbot;
+  const scene =
+    w.count > 0 && w.count < input.count
+      ? teacherSubset(input, 'crop', w.count, { lift: p.cropLift })
+      : input;
+  const load = () =>
+    loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ');
+  console.log(
+    `\nplaybot whole: ${scene.count.toLocaleString('en-US')} Gaussians (SH ${scene.shDegree}), ${w.views} views at ${w.size.width}x${w.size.height}, patches ${w.patch.width}x${w.patch.height}, ${w.iterations} iterations; load ${load()}`,
+  );
+  const t0 = performance.now();
+  // Process CPU seconds beside wall time: SwiftShader runs in this process, so on a shared machine CPU
+  // time is what the work cost and wall time what the machine's load made of it.
+  const cpu0 = process.cpuUsage();
+  const views = await patchTeacherViews(gpu, scene, {
+    views: w.views,
+    width: w.size.width,
+    height: w.size.height,
+    patch: w.patch,
+    seed: p.seeds[0],
+  });
+  const teacherSeconds = (performance.now() - t0) / 1000;
+  console.log(
+    `teacher: ${w.views} views in ${teacherSeconds.toFixed(0)} s (${views.secondsPerView.toFixed(1)} s each)${views.insideOut ? ' with inside-out views' : ''}; load ${load()}`,
+  );
+  const arms: Arm[] = ['natural-selection', 'importance'];
+  const progress = progressFor(plannedIterations('refine', w.iterations, arms.length));
+  const result = await trainArms({
+    gpu,
+    views,
+    initial: scene,
+    mode: 'refine',
+    iterations: w.iterations,
+    budget: { fraction: p.budgetFraction },
+    arms,
+    seed: p.seeds[0],
+    progress,
+    log: (m) => progress.log(m),
+  });
+  progress.stop();
+  views.destroy();
+  const report = trainingReport({ ...result, runs: result.arms });
+  const title = `playbot mode (c), whole scene (${scene.count.toLocaleString('en-US')}), ${w.iterations} iterations on ${w.patch.width}x${w.patch.height} patches, budget ${p.budgetFraction * 100}% (PSNR over scene pixels / SSIM vs teacher on ${views.split.test.length} held-out ${w.size.width}x${w.size.height} views)`;
+  print(title, report);
+  const cpuSeconds = () => {
+    const u = process.cpuUsage(cpu0);
+    return (u.user + u.system) / 1e6;
+  };
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  const ns = result.arms.find((a) => a.strategy === 'natural-selection')!;
+  const imp = result.arms.find((a) => a.strategy === 'importance')!;
+  const nsMinutes = (teacherSeconds + sum(result.sharedSeconds) + sum(ns.seconds)) / 60;
+  const psnrOf = (arm: Arm) => report.arms.find((a) => a.arm === arm)?.psnr ?? NaN;
+  console.log(
+    `whole-scene row: natural selection ${psnrOf('natural-selection').toFixed(2)} dB vs importance ${psnrOf('importance').toFixed(2)} dB ` +
+      `(${(psnrOf('natural-selection') - psnrOf('importance')).toFixed(2)} dB); natural selection pipeline ${nsMinutes.toFixed(1)} min ` +
+      `(teacher ${(teacherSeconds / 60).toFixed(1)}, warm-up ${(sum(result.sharedSeconds) / 60).toFixed(1)}, selection + fine-tune ${(sum(ns.seconds) / 60).toFixed(1)}), ` +
+      `importance arm ${(sum(imp.seconds) / 60).toFixed(1)} min; whole row ${minutesSince(t0)} min wall, ${(cpuSeconds() / 60).toFixed(1)} min process CPU; load ${load()}`,
+  );
+  return { ...report, teacherSeconds, nsMinutes, settings: w };
 }
 
 console.log(`\nbench:select total wall time ${minutesSince(benchStart)} min`);

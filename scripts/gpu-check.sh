@@ -46,7 +46,7 @@ prepare() {
     libopengl0 libgl1 libglx0 libgles2 >/dev/null) || echo "apt download failed: run without loaders"
   if [ "$with_data" = 1 ]; then
     local data=${GS_DATA_DIR:-$ROOT/../shared/data}
-    [ -d "$data/scenes" ] || data=/work/shared/data
+    [ -d "$data/scenes" ] || { echo "no real data at $data: set GS_DATA_DIR" >&2; return 1; }
     echo "playbot -> data/playbot.gsz; Lego: 12 views"
     node compressor/bin/gs-compress.js pack "$data/scenes/playbot.ply" -o "$BUNDLE/data/playbot.gsz" --kmeans cpu
     mkdir -p "$BUNDLE/data/lego/train"

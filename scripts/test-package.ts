@@ -14,7 +14,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { build } from 'esbuild';
-import { chromiumLaunchOptions } from '../e2e/chromium-args.ts';
+import { chromiumLaunchOptions } from './chromium-args.ts';
 import { installConsumer, kb, packageFigures, repoRoot } from './package-consumer.ts';
 import {
   BUNDLED_HTML,

@@ -5,6 +5,7 @@ import type { Rgb } from '../datasets/dataset.ts';
 import type { GaussianRasterizer, ParamSource } from '../render/gaussian-rasterizer.ts';
 import { readBuffer } from '../render/gpu-buffers.ts';
 import { clamp01, psnr, ssim } from './metrics.ts';
+import { scenePsnr } from './scene-psnr.ts';
 
 export interface Evaluation {
   /** Mean over views (PSNR averaged in dB, as 3DGS reports it). */
@@ -21,6 +22,8 @@ export interface EvalViews {
   background: Rgb;
   /** [H, W, 3] target of view `index` on the CPU. */
   image(index: number): Float32Array;
+  /** [H, W] 1 where the target shows the scene: PSNR is then over these pixels (mode c's teacher). */
+  sceneMask?(index: number): Uint8Array;
 }
 
 /** The packed parameters (one buffer or chunks) and whether they render antialiased. */
@@ -58,7 +61,8 @@ export async function evaluateViews(
     const target = views.image(index);
     perView.push({
       index,
-      psnr: psnr(image, target),
+      // Views that know their scene pixels (mode c's teacher) are scored over those.
+      psnr: views.sceneMask ? scenePsnr(image, target, views.sceneMask(index)) : psnr(image, target),
       ssim: ssim(image, target, camera.width, camera.height),
     });
   }

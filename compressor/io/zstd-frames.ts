@@ -1,6 +1,6 @@
 // zstd compression for the writers of formats whose standard codec is zstd (SPZ v4), through `zstd-codec`
 // (Emscripten; its wasm heap is capped: one 1 MiB input at level 19 or 4 MiB at level 9 aborts, 1 MiB at
-// level 9 works — shared/TOOLCHAIN.md). So a buffer is compressed as a run of independent frames of at
+// level 9 works — docs/toolchain.md). So a buffer is compressed as a run of independent frames of at
 // most FRAME_BYTES each; the zstd format defines concatenated frames as the concatenation of their
 // contents, and the reference decoder (ZSTD_decompress) and fzstd both read such a stream.
 import { createRequire } from 'node:module';

@@ -7,7 +7,8 @@
 // the coarsest step. Quantization noise of different attributes is independent, so errors and bytes add:
 // an exhaustive search over the ladders picks the fewest predicted bytes whose predicted mean PSNR meets
 // the target, a real encode and render verifies it (a miss raises the margin and picks again), and up to
-// two one-notch-coarser moves, measured jointly, take what the model left.
+// two one-notch-coarser moves, measured jointly, take what the model left. One more knob drops the least
+// visible Gaussians (prune-ladder.ts): its error is rendered, its bytes scale every column's.
 import type { Camera } from '../../shared/math/camera.ts';
 import { decodeGsz, decodeGszHeader } from '../../shared/format/gsz-decoder.ts';
 import { GSZ_COLUMNS, type GszColumn } from '../../shared/format/gsz-layout.ts';
@@ -23,6 +24,8 @@ import {
   type OrbitViewOptions,
 } from '../eval/orbit-views.ts';
 import { encodeGsz, GSZ_DEFAULTS, shKmeans, type GszEncodeOptions } from './gsz-encoder.ts';
+import { type DropLadder, keptCodebook, measureDropLadder, noDropLadder } from './prune-ladder.ts';
+import { selectGaussians } from '../../shared/scene/gaussian-scene.ts';
 
 export interface TargetPsnrOptions {
   /**
@@ -34,6 +37,12 @@ export interface TargetPsnrOptions {
   views?: Partial<OrbitViewOptions>;
   /** Options every trial shares (shDegree, chunking, k-means); the searched steps must not be among them. */
   base?: GszEncodeOptions;
+  /**
+   * Let the search drop the least visible Gaussians where that meets the target in fewer bytes than finer
+   * steps would (default false: measuring its ladder costs ~24 extra renders with gradients, which
+   * quadruples the search's set-up time on a CPU; their share is chosen like a step, from a measured ladder).
+   */
+  drop?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -41,6 +50,8 @@ export interface TargetPsnrResult {
   bytes: Uint8Array;
   /** The searched steps of the file written (merge with `base` to reproduce it). */
   steps: GszEncodeOptions;
+  /** Gaussians the file leaves out (the least visible ones), of the input's count. */
+  dropped: number;
   /** Measured mean PSNR of the file written, and of the default (per-attribute parity) steps. */
   psnrDb: number;
   defaultPsnrDb: number;
@@ -65,10 +76,10 @@ export const SEARCHED_OPTIONS = [
 ] as const;
 
 /**
- * Ladder indices 0..TOP: step multiplier 2^((j - DEFAULT_INDEX)/2) of the default, from 1/4x (targets above
- * what the default steps reach) to 64x.
+ * Ladder indices 0..TOP: step multiplier 2^((j - DEFAULT_INDEX)/2) of the default, from 1/16x (targets above
+ * what the default steps reach: near-lossless peers such as compressed.ply render at ~74 dB) to 64x.
  */
-const DEFAULT_INDEX = 4;
+const DEFAULT_INDEX = 8;
 const TOP = DEFAULT_INDEX + 12;
 
 interface Knob {
@@ -150,18 +161,27 @@ export function pickLevels(
   let best: { bytes: number; levels: number[] } | undefined;
   const levels: number[] = new Array<number>(ladders.length).fill(0);
   const errors = baseErrors.slice();
-  // Cheapest possible bytes of knobs k.. (for pruning).
+  // Cheapest possible bytes, and least possible added error per view, of knobs k.. (for pruning).
   const floor = ladders.map((l) => Math.min(...l.bytes.filter((b): b is number => b !== undefined)));
   const rest = floor.map((_, k) => floor.slice(k).reduce((s, b) => s + b, 0));
+  const leastAdded = ladders.map((l) =>
+    baseErrors.map((_, v) => Math.min(...l.added.filter((a) => a !== undefined).map((a) => a[v]))),
+  );
+  const leastRest = ladders.map((_, k) =>
+    baseErrors.map((_, v) => leastAdded.slice(k).reduce((s, a) => s + a[v], 0)),
+  );
+  const reachable = (k: number): boolean =>
+    meanPsnr(errors.map((e, v) => Math.max(e + leastRest[k][v], MIN_ERROR))) >= targetDb;
   const visit = (k: number, bytes: number): void => {
     if (best && bytes + (k < ladders.length ? rest[k] : 0) >= best.bytes) return;
+    if (k < ladders.length && k > 0 && !reachable(k)) return;
     if (k === ladders.length) {
       if (meanPsnr(errors.map((e) => Math.max(e, MIN_ERROR))) >= targetDb)
         best = { bytes, levels: levels.slice() };
       return;
     }
     const { bytes: b, added } = ladders[k];
-    for (let i = 0; i < b.length; i++) {
+    for (let i = b.length - 1; i >= 0; i--) {
       const add = added[i];
       const bi = b[i];
       if (bi === undefined || !add) continue;
@@ -184,9 +204,13 @@ export interface TargetPsnrLadders {
   scene: GaussianScene;
   ladders: Ladder[];
   defaults: { file: Uint8Array; errors: number[]; psnr: number };
-  trial(steps: GszEncodeOptions): Promise<{ file: Uint8Array; errors: number[] }>;
+  drop: DropLadder;
+  /** Encode with `steps`, leaving out the drop ladder's rung `dropRung` (0: none), decode and render. */
+  trial(steps: GszEncodeOptions, dropRung?: number): Promise<{ file: Uint8Array; errors: number[] }>;
   /** Full encodes and renders so far (the probes' byte-only encodes count as encodes, not renders). */
   counts: { encodes: number; renders: number };
+  /** Files measured by earlier searches, by state (ladder positions and drop rung): reused, not re-rendered. */
+  measured: Map<string, { file: Uint8Array; psnr: number }>;
   progress(message: string): void;
 }
 
@@ -252,12 +276,23 @@ export async function measureTargetPsnrLadders(
   // One k-means for every trial: the codebook does not depend on the searched steps.
   const base: GszEncodeOptions = { ...o.base, shDegree: undefined };
   if (scene.shDegree > 0 && !base.shCodebook) base.shCodebook = await shKmeans(scene, base);
-  const encode = async (steps: GszEncodeOptions): Promise<Uint8Array> => {
+  let drop = noDropLadder(scene.count, views.length);
+  const encode = async (steps: GszEncodeOptions, dropRung = 0): Promise<Uint8Array> => {
     counts.encodes++;
-    return encodeGsz(scene, { ...base, ...steps });
+    if (dropRung === 0) return encodeGsz(scene, { ...base, ...steps });
+    const kept = drop.kept(dropRung);
+    return encodeGsz(selectGaussians(scene, kept), {
+      ...base,
+      ...steps,
+      shCodebook: keptCodebook(base.shCodebook, kept),
+      importance: base.importance && Float32Array.from(kept, (i) => base.importance![i]),
+    });
   };
-  const trial = async (steps: GszEncodeOptions): Promise<{ file: Uint8Array; errors: number[] }> => {
-    const file = await encode(steps);
+  const trial = async (
+    steps: GszEncodeOptions,
+    dropRung = 0,
+  ): Promise<{ file: Uint8Array; errors: number[] }> => {
+    const file = await encode(steps, dropRung);
     counts.renders++;
     return { file, errors: viewErrors(await renderViews(o.gpu, decodeGsz(file), views), reference, true) };
   };
@@ -289,34 +324,69 @@ export async function measureTargetPsnrLadders(
     );
     ladders.push(ladder);
   }
-  return { scene, ladders, defaults, trial, counts, progress };
+  if (o.drop === true) {
+    drop = await measureDropLadder(o.gpu, scene, views, reference, progress);
+    counts.renders += 1 + drop.fractions.length;
+  }
+  return { scene, ladders, defaults, drop, trial, counts, progress, measured: new Map() };
 }
 
 /** Joint measurements after the model's pick: at most this many one-notch-coarser tries ... */
-const REFINE_TRIES = 2;
+const REFINE_TRIES = 3;
 /** ... and only while the file found has this much PSNR to spare (a notch costs ~0.3-1 dB). */
 const REFINE_SLACK_DB = 0.25;
+
+/**
+ * The ladder positions (one per knob, then the drop rung) with the fewest predicted bytes whose predicted
+ * mean PSNR is at least `targetDb`: pickLevels at every drop rung, whose bytes scale by the share kept.
+ */
+export function pickWithDrop(
+  ladders: { bytes: (number | undefined)[]; added: (number[] | undefined)[] }[],
+  drop: { fractions: readonly number[]; added: number[][] },
+  baseErrors: number[],
+  targetDb: number,
+): number[] | undefined {
+  let best: { bytes: number; levels: number[] } | undefined;
+  drop.fractions.forEach((fraction, rung) => {
+    const errors = baseErrors.map((e, v) => e + drop.added[rung][v]);
+    const levels = pickLevels(ladders, errors, targetDb);
+    if (!levels) return;
+    const bytes = (1 - fraction) * levels.reduce((s, i, k) => s + ladders[k].bytes[i]!, 0);
+    if (!best || bytes < best.bytes) best = { bytes, levels: [...levels, rung] };
+  });
+  return best?.levels;
+}
 
 /** The smallest file the ladders predict to meet `targetDb`, verified (and refined) with real renders. */
 export async function searchTargetPsnr(set: TargetPsnrLadders, targetDb: number): Promise<TargetPsnrResult> {
   if (!(targetDb > 0 && Number.isFinite(targetDb)))
     throw new RangeError(`target PSNR must be a positive number of dB, got ${targetDb}`);
-  const { ladders, defaults, scene, progress } = set;
+  const { ladders, defaults, drop, scene, progress } = set;
   const start = { ...set.counts };
+  // A state: one ladder position per knob, then the drop rung.
+  const K = ladders.length;
   const stepsOf = (levels: number[]): GszEncodeOptions =>
-    Object.assign({}, ...levels.map((i, k) => ladders[k].knob.at(i)));
+    Object.assign({}, ...levels.slice(0, K).map((i, k) => ladders[k].knob.at(i)));
+  const dropped = (levels: number[]): number => scene.count - drop.kept(levels[K]).length;
   const describe = (levels: number[]): string =>
-    ladders.map((l, k) => `${l.knob.name} x${multiplier(levels[k]).toFixed(2)}`).join(', ');
-  const defaultLevels = ladders.map(() => DEFAULT_INDEX);
+    `${ladders.map((l, k) => `${l.knob.name} x${multiplier(levels[k]).toFixed(2)}`).join(', ')}, drop ${(drop.fractions[levels[K]] * 100).toFixed(1)}%`;
+  const defaultLevels = [...ladders.map(() => DEFAULT_INDEX), 0];
   let best: { file: Uint8Array; psnr: number; levels: number[] } | undefined =
     defaults.psnr >= targetDb
       ? { file: defaults.file, psnr: defaults.psnr, levels: defaultLevels }
       : undefined;
   const tried = new Map<string, number>([[defaultLevels.join(','), defaults.psnr]]);
   const measure = async (levels: number[], label: string): Promise<{ file: Uint8Array; psnr: number }> => {
-    const { file, errors } = await set.trial(stepsOf(levels));
+    const key = levels.join(',');
+    const known = set.measured.get(key);
+    if (known) {
+      tried.set(key, known.psnr);
+      return known;
+    }
+    const { file, errors } = await set.trial(stepsOf(levels), levels[K]);
     const psnr = meanPsnr(errors);
-    tried.set(levels.join(','), psnr);
+    tried.set(key, psnr);
+    set.measured.set(key, { file, psnr });
     progress(
       `${label} ${describe(levels)}: ${(file.length / scene.count).toFixed(2)} B/Gaussian, ${psnr.toFixed(2)} dB`,
     );
@@ -326,7 +396,7 @@ export async function searchTargetPsnr(set: TargetPsnrLadders, targetDb: number)
   // The model's pick, verified; a miss raises the margin by the shortfall and picks again.
   let margin = 0.05;
   for (let attempt = 0; attempt < 4; attempt++) {
-    const levels = pickLevels(ladders, defaults.errors, targetDb + margin);
+    const levels = pickWithDrop(ladders, drop, defaults.errors, targetDb + margin);
     if (!levels) break;
     if (tried.has(levels.join(','))) {
       margin += 0.1;
@@ -343,19 +413,32 @@ export async function searchTargetPsnr(set: TargetPsnrLadders, targetDb: number)
 
   if (!best) {
     throw new RangeError(
-      `target ${targetDb} dB is out of reach on this scene (default steps: ${defaults.psnr.toFixed(2)} dB; steps down to 1/4 of them were predicted short of it)`,
+      `target ${targetDb} dB is out of reach on this scene (default steps: ${defaults.psnr.toFixed(2)} dB; steps down to 1/16 of them were predicted short of it)`,
     );
   }
   const found = best;
-  // The model is approximate: from the best file, try one notch coarser on the knobs with the most bytes to
-  // gain, measured jointly, while the slack above the target is worth a render.
+  // The model is approximate: from the best file, try one notch coarser on the knobs (or one rung more
+  // dropped) with the most bytes to gain, measured jointly, while the slack above the target is worth a render.
+  const kept = 1 - drop.fractions[found.levels[K]];
+  const knobBytes = found.levels.slice(0, K).reduce((s, i, k) => s + (ladders[k].bytes[i] ?? 0), 0);
   const gains = ladders
     .map((l, k) => {
       const next = found.levels[k] + 1;
       const now = l.bytes[found.levels[k]];
       const then = l.bytes[next];
-      return { k, next, gain: now !== undefined && then !== undefined ? now - then : 0 };
+      return { k, next, gain: now !== undefined && then !== undefined ? kept * (now - then) : 0 };
     })
+    .concat(
+      found.levels[K] + 1 < drop.fractions.length
+        ? [
+            {
+              k: K,
+              next: found.levels[K] + 1,
+              gain: (drop.fractions[found.levels[K] + 1] - drop.fractions[found.levels[K]]) * knobBytes,
+            },
+          ]
+        : [],
+    )
     .filter((g) => g.gain > 0)
     .sort((a, b) => b.gain - a.gain);
   let refines = 0;
@@ -371,6 +454,7 @@ export async function searchTargetPsnr(set: TargetPsnrLadders, targetDb: number)
   return {
     bytes: best.file,
     steps: stepsOf(best.levels),
+    dropped: dropped(best.levels),
     psnrDb: best.psnr,
     defaultPsnrDb: defaults.psnr,
     defaultBytes: defaults.file.length,

@@ -3,15 +3,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import rasterCommon from './wgsl/raster_common.wgsl';
 import { columnsOf, gaussianLayout, packGaussians } from './gaussian-layout.ts';
-import { RENDER_PARAMS_FIELDS } from './render-params.ts';
+import { wgslStructLayout } from '../../shared/wgsl/struct-layout.ts';
+import { RENDER_PARAMS_BYTES, RENDER_PARAMS_FIELDS } from './render-params.ts';
 import { randomScene } from './test/scenes.ts';
 
 test('RenderParams fields match raster_common.wgsl, in order', () => {
-  const body = /struct RenderParams \{([^}]*)\}/.exec(rasterCommon)?.[1] ?? '';
-  const names = [...body.matchAll(/^\s*(\w+)\s*:\s*(\w+)/gm)].map((m) => m[1]);
-  assert.deepEqual(names, [...RENDER_PARAMS_FIELDS]);
-  // All 4-byte scalars: offsets are 4 x index.
-  assert.ok([...body.matchAll(/^\s*(\w+)\s*:\s*(\w+)/gm)].every((m) => m[2] === 'u32' || m[2] === 'f32'));
+  const layout = wgslStructLayout(rasterCommon, 'RenderParams');
+  assert.deepEqual(
+    layout.fields.map((f) => f.name),
+    [...RENDER_PARAMS_FIELDS],
+  );
+  // All 4-byte scalars: a field's offset is 4 x its index, as render-params.ts packs them.
+  assert.deepEqual(
+    layout.fields.map((f) => f.offset),
+    RENDER_PARAMS_FIELDS.map((_, i) => 4 * i),
+  );
+  assert.ok(layout.size <= RENDER_PARAMS_BYTES);
 });
 
 test('sections are 256-byte aligned, disjoint, and round-trip the scene', () => {

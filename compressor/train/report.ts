@@ -1,5 +1,6 @@
 // The evaluation report: per arm held-out PSNR/SSIM, Gaussian counts and wall time per phase, as JSON
-// (for tools and benchmarks) and as a printed table (the paper's layout: PSNR / SSIM / #Gaussians / time).
+// (for tools and benchmarks) and as a printed table laid out as the method paper's (docs/method.md):
+// PSNR / SSIM / #Gaussians / time.
 import type { RunInfo, SelectionResult } from './trainer.ts';
 
 export interface ArmReport {

@@ -44,6 +44,11 @@ export interface TrainConfig {
   progress?: TrainingProgress;
   /** Messages (phase summaries, the time estimate). */
   log?: (message: string) => void;
+  /**
+   * Time limit: `performance.now()` milliseconds after which no iteration starts. Selection still ends at
+   * exactly the budget (Trainer.select's closing cut by opacity sampling).
+   */
+  deadline?: number;
 }
 
 export class TrainError extends Error {

@@ -3,10 +3,10 @@
 // a fraction of the run (compressor/select/schedule.ts), all on the GPU. `trainScene(config)` is the
 // product's one call; `Trainer` exposes its two phases (up to the selection start, then selection and
 // fine-tuning with a strategy) for tools that start several selections from one dense phase.
-import { sigmoid, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
+import { selectGaussians, sigmoid, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import { evaluateViews, type Evaluation } from '../eval/evaluate.ts';
 import { GaussianRasterizer } from '../render/gaussian-rasterizer.ts';
-import { mulberry32 } from '../select/sampling.ts';
+import { mulberry32, sampleByOpacity } from '../select/sampling.ts';
 import type { Schedule } from '../select/schedule.ts';
 import { createStorage } from './gpu-buffers.ts';
 import { GpuScene } from './loop/gpu-scene.ts';
@@ -48,6 +48,8 @@ export interface SelectionResult {
   counts: { initial: number; selectionStart: number; final: number };
   /** Iteration of the run where the exact-budget cut happened (natural selection). */
   selectionEndedAt?: number;
+  /** Iteration of the run before which the time limit (config.deadline) stopped it, if it did. */
+  stoppedAt?: number;
   evaluation?: Evaluation;
   /** Wall seconds per phase of this selection run (the phase before it: TrainResult.sharedSeconds). */
   seconds: Record<string, number>;
@@ -195,7 +197,16 @@ export class Trainer implements LoopRun {
         gs.replace(edit.scene, edit.sourceIndex);
         seconds.prune = (performance.now() - t0) / 1000;
       }
-      await runIterations(this, gs, strategy, s.regStart, s.iterations, seconds, options);
+      const stoppedAt = await runIterations(this, gs, strategy, s.regStart, s.iterations, seconds, options);
+      if (stoppedAt !== undefined && gs.count > start.budget) {
+        // Stopped by the time limit before the exact-budget cut: the cut the schedule ends selection with.
+        const all = await gs.download();
+        const keep = sampleByOpacity(all.opacityLogits, start.budget, this.resolved.seed + stoppedAt);
+        gs.replace(selectGaussians(all, keep), keep);
+        o.log?.(
+          `time limit: cut to exactly ${start.budget.toLocaleString('en-US')} Gaussians by opacity sampling`,
+        );
+      }
       const scene = await gs.download();
       let evaluation: Evaluation | undefined;
       if (o.evaluate !== false && o.views.split.test.length > 0) {
@@ -217,6 +228,7 @@ export class Trainer implements LoopRun {
         budget: start.budget,
         counts: { initial: start.initialCount, selectionStart: atStart, final: scene.count },
         selectionEndedAt: strategy.endedAt === undefined ? undefined : strategy.endedAt - this.first + 1,
+        stoppedAt: stoppedAt === undefined ? undefined : stoppedAt - this.first + 1,
         evaluation,
         seconds,
       };

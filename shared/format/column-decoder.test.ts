@@ -14,6 +14,7 @@ import {
   decodeResidualCodes,
   decodeRotations,
   decodeTriples,
+  ResidualCodeReader,
 } from './column-decoder.ts';
 import {
   codeCodebook,
@@ -206,4 +207,27 @@ test('a column holding more values than the count fails (bytes left over); zero 
       c.name,
     );
   }
+});
+
+test('SH-rest residual codes read a block of Gaussians at a time equal one read of the whole column', () => {
+  const codes = randomCodes(700, 5);
+  const enc = new RangeEncoder();
+  codeResiduals(enc, codes.shResidual, codes.n, DIMS);
+  const bytes = enc.finish();
+  for (const block of [1, 7, 256, 700]) {
+    const reader = new ResidualCodeReader(bytes, DIMS, 'z');
+    const back = new Uint16Array(codes.n * DIMS);
+    for (let i = 0; i < codes.n; i += block) {
+      const m = Math.min(block, codes.n - i);
+      const z = new Uint16Array(m * DIMS);
+      reader.read(z, m);
+      back.set(z, i * DIMS);
+    }
+    reader.finish();
+    assert.deepEqual(back, codes.shResidual, `blocks of ${block}`);
+  }
+  // Reading past the column's Gaussians fails as the whole-column decoder does.
+  const reader = new ResidualCodeReader(bytes, DIMS, 'z');
+  reader.read(new Uint16Array(codes.n * DIMS), codes.n - 1);
+  assert.throws(() => reader.finish(), GszFormatError);
 });

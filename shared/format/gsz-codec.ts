@@ -1,4 +1,4 @@
-// The entropy-coding scheme of each .gsz v3 column, written once for both directions (BitCoder: the encoder
+// The entropy-coding scheme of each .gsz column (format versions 3 and 4), written once for both directions (BitCoder: the encoder
 // passes values, the decoder returns them). A chunk's Gaussians are in ascending 48-bit Morton order of
 // their quantized positions; every column is its own range-coded stream with its own adaptive models, so
 // a reader may skip columns (SH) and chunks decode independently. FORMAT.md describes the same in prose.

@@ -5,7 +5,7 @@ export type GszErrorCode =
   | 'bad-magic' // not a .gsz file
   | 'unsupported-version' // a newer (or unknown) format version
   | 'truncated' // fewer bytes than the preamble/header/chunk table says
-  | 'corrupt' // checksum mismatch, inconsistent fields, undecodable zstd frame
+  | 'corrupt' // checksum mismatch, inconsistent fields, undecodable column stream
   | 'limit' // a count or size beyond the documented limits (checked before allocating)
   | 'missing-codebook'; // a chunk needs the SH codebook and none was given
 

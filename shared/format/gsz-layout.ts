@@ -167,3 +167,53 @@ export function columnRawBytes(
 /** Largest uncompressed size a section of `stored` bytes may claim (see GSZ_LIMITS.expansion). */
 export const maxInflated = (stored: number): number =>
   stored * GSZ_LIMITS.expansion + GSZ_LIMITS.expansionSlack;
+
+/** The fixed fields of a chunk-table row, in order (FORMAT.md, `chunks`); each column's stored length
+ *  follows, in GSZ_COLUMNS order. The encoder writes rows with chunkTableRow, the decoder reads them by
+ *  CHUNK_ROW index: this list is the one place the order is written. */
+export const CHUNK_ROW_FIELDS = [
+  'offset',
+  'length',
+  'crc',
+  'count',
+  'level',
+  'minX',
+  'minY',
+  'minZ',
+  'maxX',
+  'maxY',
+  'maxZ',
+] as const;
+export type ChunkRowField = (typeof CHUNK_ROW_FIELDS)[number];
+/** Index of each fixed field in a chunk-table row; the column lengths start at CHUNK_ROW_FIELDS.length. */
+export const CHUNK_ROW = Object.fromEntries(CHUNK_ROW_FIELDS.map((field, i) => [field, i])) as Readonly<
+  Record<ChunkRowField, number>
+>;
+
+/** A chunk-table row. `bounds`: min xyz then max xyz of the chunk's decoded positions. */
+export function chunkTableRow(chunk: {
+  offset: number;
+  length: number;
+  crc: number;
+  count: number;
+  level: number;
+  bounds: readonly number[];
+  columnLengths: readonly number[];
+}): number[] {
+  const [minX, minY, minZ, maxX, maxY, maxZ] = chunk.bounds;
+  const { offset, length, crc, count, level } = chunk;
+  const fixed: Record<ChunkRowField, number> = {
+    offset,
+    length,
+    crc,
+    count,
+    level,
+    minX,
+    minY,
+    minZ,
+    maxX,
+    maxY,
+    maxZ,
+  };
+  return [...CHUNK_ROW_FIELDS.map((field) => fixed[field]), ...chunk.columnLengths];
+}

@@ -18,6 +18,20 @@ export interface Camera {
   cx: number; // principal point, pixels
   cy: number;
   viewMatrix: Mat4; // world-to-camera, OpenCV axes
+  /**
+   * When this image is the window [x0, x0 + width) x [y0, y0 + height) of a larger view (a training
+   * patch): that view's size and the window's origin in it. The projection's off-screen Jacobian clamp
+   * then follows the larger view, so the window renders exactly as the same pixels of the whole view.
+   */
+  frame?: CameraFrame;
+}
+
+/** The full view a windowed camera belongs to (pixels; origin of the window, size of the full view). */
+export interface CameraFrame {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
 }
 
 /** fx from a horizontal field of view in radians. */

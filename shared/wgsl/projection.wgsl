@@ -13,6 +13,9 @@ struct Camera {
   focal: vec2f,
   principal: vec2f,
   size: vec2u,
+  // A window of a larger view (camera-uniform.ts): x | y << 16; frame_size 0 when the image is the view.
+  frame_origin: u32,
+  frame_size: u32,
 }
 
 // NEAR_PLANE, COV2D_DILATION, ALPHA_THRESHOLD, FRUSTUM_MARGIN: written once in
@@ -45,11 +48,17 @@ fn project_point_vjp(cam: Camera, t: vec3f, v_mean2d: vec2f) -> vec3f {
 }
 
 // Limits of x/z and y/z used in the Jacobian: (neg, pos) per axis, FRUSTUM_MARGIN beyond the image.
+// A window of a larger view (a training patch) uses that view's limits: it renders as its pixels there.
 fn jacobian_limits(cam: Camera) -> vec4f {
-  let size = vec2f(cam.size);
+  var size = vec2f(cam.size);
+  var principal = cam.principal;
+  if (cam.frame_size != 0u) {
+    size = vec2f(f32(cam.frame_size & 0xffffu), f32(cam.frame_size >> 16u));
+    principal += vec2f(f32(cam.frame_origin & 0xffffu), f32(cam.frame_origin >> 16u));
+  }
   let half_tan = 0.5 * size / cam.focal;
-  let pos = (size - cam.principal) / cam.focal + FRUSTUM_MARGIN * half_tan;
-  let neg = cam.principal / cam.focal + FRUSTUM_MARGIN * half_tan;
+  let pos = (size - principal) / cam.focal + FRUSTUM_MARGIN * half_tan;
+  let neg = principal / cam.focal + FRUSTUM_MARGIN * half_tan;
   return vec4f(neg.x, pos.x, neg.y, pos.y);
 }
 

@@ -14,25 +14,25 @@ test('everything fits: no reason, all kept', () => {
   const b = splatBudget(6_000_000, 3, desktop);
   assert.equal(b.splatsKept, 6_000_000);
   assert.equal(b.reason, undefined);
-  assert.equal(b.bytesPerSplat, 120);
+  assert.equal(b.bytesPerSplat, 64);
 });
 
 test('phone-class limits: the default memory budget keeps the most important prefix', () => {
-  const b = splatBudget(4_500_000, 0, phone);
+  const b = splatBudget(6_000_000, 0, phone);
   assert.equal(b.reason, 'memory-budget');
-  assert.equal(b.splatsKept, Math.floor((128 * MiB) / 72));
-  assert.match(b.message, /of 4500000 Gaussians fit the default GPU memory budget/);
+  assert.equal(b.splatsKept, Math.floor((64 * MiB) / 28));
+  assert.match(b.message, /of 6000000 Gaussians fit the default GPU memory budget/);
 });
 
 test('max-splats replaces the memory budget but never exceeds the device limits', () => {
-  const b = splatBudget(4_500_000, 0, phone, 1e8);
+  const b = splatBudget(6_000_000, 0, phone, 1e8);
   assert.equal(b.reason, 'device-limit');
-  // The 32-byte records are the largest per-splat array at degree 0: 128 MiB / 32.
-  assert.equal(b.splatsKept, 4_194_304);
+  // The 24-byte records are the largest per-splat array at degree 0: 128 MiB / 24.
+  assert.equal(b.splatsKept, Math.floor((128 * MiB) / 24));
   assert.match(b.message, /maxStorageBufferBindingSize 128 MiB/);
-  // SH degree 3: the 48-byte SH rest is the largest.
-  assert.equal(splatsWithinLimits(phone, 3), Math.floor((128 * MiB) / 48));
-  const small = splatBudget(4_500_000, 0, phone, 1000);
+  // SH degree 3: the 36-byte SH rest is the largest.
+  assert.equal(splatsWithinLimits(phone, 3), Math.floor((128 * MiB) / 36));
+  const small = splatBudget(6_000_000, 0, phone, 1000);
   assert.deepEqual([small.splatsKept, small.reason], [1000, 'max-splats']);
 });
 

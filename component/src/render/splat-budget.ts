@@ -1,7 +1,7 @@
 // How many Gaussians a scene may keep on this device: the file's count, capped by `max-splats` (or, when
 // it is not set, by a default GPU memory budget that keeps phones alive), and never beyond what the
 // device's buffer limits hold. Files are importance-ordered, so the kept Gaussians are the best prefix.
-import { gpuBytesPerSplat, PROJECTED_WORDS, SPLAT_WORDS, shRestWords } from './splat-layout.ts';
+import { gpuBytesPerSplat, ORDER_WORDS, SPLAT_WORDS, shRestWords } from './splat-layout.ts';
 
 /** The device limits that bound one buffer (WebGPU's defaults: 256 MiB buffer, 128 MiB binding). */
 export interface BufferLimits {
@@ -13,9 +13,10 @@ const MiB = 1024 * 1024;
 /** Adapters whose buffers are capped at WebGPU's default binding size or less are treated as phones. */
 export const PHONE_CLASS_BINDING_BYTES = 128 * MiB;
 /** Default GPU memory for one scene's splats (all per-splat buffers together) on phone-class devices:
- *  ~1.1M Gaussians drawn at SH degree 3, ~1.9M at degree 0 — what mid-range phones draw interactively. */
-export const PHONE_MEMORY_BUDGET_BYTES = 128 * MiB;
-/** The same on other devices: 8.9M Gaussians at SH degree 3. */
+ *  ~1.05M Gaussians drawn at SH degree 3, ~2.4M at degree 0 (gpuBytesPerSplat: 64 and 28 B) — what
+ *  mid-range phones draw interactively. */
+export const PHONE_MEMORY_BUDGET_BYTES = 64 * MiB;
+/** The same on other devices: 16.8M Gaussians at SH degree 3. */
 export const DESKTOP_MEMORY_BUDGET_BYTES = 1024 * MiB;
 
 /** Why fewer Gaussians are kept than the file holds. */
@@ -30,14 +31,13 @@ export interface SplatBudget {
   reason: BudgetReason | undefined;
   /** One line saying what limited the count (empty when nothing did). */
   message: string;
-  /** GPU bytes per kept Gaussian (packed record, SH rest for the drawn degree, projected slot, sort). */
+  /** GPU bytes per kept Gaussian (packed record, SH rest for the drawn degree, draw order). */
   bytesPerSplat: number;
 }
 
 /** Largest number of Gaussians whose biggest per-splat buffer fits both buffer limits. */
 export function splatsWithinLimits(limits: BufferLimits, shDegree: number): number {
-  const largestStride =
-    4 * Math.max(SPLAT_WORDS, shRestWords(shDegree), PROJECTED_WORDS, 1 /* one sort array */);
+  const largestStride = 4 * Math.max(SPLAT_WORDS, shRestWords(shDegree), ORDER_WORDS);
   const bytes = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
   return Math.floor(bytes / largestStride);
 }

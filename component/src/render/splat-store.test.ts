@@ -42,9 +42,9 @@ test('buffers grow with the data received, keep it, and stop at the budget', asy
   const splats = await readU32(device, store.splats, 100_300 * SPLAT_WORDS);
   assert.deepEqual(splats.subarray(0, 300 * SPLAT_WORDS), first.splats, 'copied from the old buffer');
   assert.deepEqual(splats.subarray(300 * SPLAT_WORDS), second.splats, 'written after growing');
-  // SH degree 3 chunks into a degree-1 store: each Gaussian's first 3 words.
+  // SH degree 3 chunks (9 words) into a degree-1 store: each Gaussian's first 3 words.
   const sh = await readU32(device, store.shRest, 2 * 3);
-  assert.deepEqual(Array.from(sh), [...first.shRest.subarray(0, 3), ...first.shRest.subarray(12, 15)]);
+  assert.deepEqual(Array.from(sh), [...first.shRest.subarray(0, 3), ...first.shRest.subarray(9, 12)]);
   gpu.check();
   store.destroy();
 

@@ -3,16 +3,16 @@
 // (doubling, copied on the GPU), never beyond `maxCapacity` (the scene's budget, splat-budget.ts), so a
 // header claiming millions of Gaussians costs nothing until they arrive; `version` changes on every growth
 // so the renderer rebuilds what binds them. Positions are also kept on the CPU for picking (double-click
-// re-target), with their bounding box (the depth range of the sort keys), and the first CPU_COPY_LIMIT
-// Gaussians in full until the GPU pre-pass is ready (cpu-project.ts draws the first frames from them).
-// Until then chunks are not uploaded either (only the GPU pre-pass reads the buffers): `flush()` uploads
-// them, so tens of MB of uploads do not compete with the first frames.
+// re-target, the first frames' CPU depth order), with their bounding box (the depth range of the sort
+// keys). Until the GPU depth order is ready only the first EARLY_LIMIT Gaussians are uploaded (the first
+// frames draw no more); `flush()` uploads the rest, so tens of MB of uploads do not compete with the
+// first frames.
 import type { PackedSplats } from './packed-splats.ts';
-import { SPLAT_WORDS, shRestWords, truncateShRest } from './splat-layout.ts';
+import { SPLAT_WORDS, type SplatGrids, shRestWords, truncateShRest } from './splat-layout.ts';
 
-/** Gaussians kept on the CPU for the first frames (the most important ones: chunks are in importance
- *  order). Projecting them in JS takes ~10-30 ms a frame. */
-export const CPU_COPY_LIMIT = 65536;
+/** Gaussians the first frames draw at most (the most important ones: chunks are in importance order).
+ *  Ordering them in JS takes ~10-30 ms a frame. */
+export const EARLY_LIMIT = 65536;
 /** Smallest allocation: a first chunk or two, without regrowing at once. */
 export const INITIAL_CAPACITY = 65536;
 
@@ -28,9 +28,8 @@ export class SplatStore {
   count = 0;
   /** Bounding box of the written positions (min xyz, max xyz). */
   readonly bounds = new Float64Array([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity]);
-  /** Full copies of the first Gaussians (undefined once released). */
-  cpuSplats: Uint32Array | undefined;
-  cpuShRest: Uint32Array | undefined;
+  /** The grids of the records' codes (the first chunk's: every chunk of a file has the same). */
+  grids: SplatGrids = { logScale: { min: 0, step: 1 }, shDC: { min: 0, step: 1 } };
   /** Chunks written but not yet uploaded (while `deferUploads`). */
   private pending: { first: number; splats: Uint32Array; shRest: Uint32Array; count: number }[] = [];
   deferUploads = true;
@@ -48,9 +47,6 @@ export class SplatStore {
     this.capacity = Math.min(maxCapacity, INITIAL_CAPACITY);
     [this.splats, this.shRest] = this.createBuffers(this.capacity);
     this.positions = new Float32Array(this.capacity * 3);
-    const cpu = Math.min(maxCapacity, CPU_COPY_LIMIT);
-    this.cpuSplats = new Uint32Array(cpu * SPLAT_WORDS);
-    this.cpuShRest = new Uint32Array(cpu * shWords);
   }
 
   /** GPU bytes held by the splat buffers. */
@@ -58,9 +54,9 @@ export class SplatStore {
     return this.splats.size + this.shRest.size;
   }
 
-  /** Gaussians available in the CPU copy. */
-  get cpuCount(): number {
-    return Math.min(this.count, CPU_COPY_LIMIT);
+  /** Gaussians the first frames may draw (uploaded at once). */
+  get earlyCount(): number {
+    return Math.min(this.count, EARLY_LIMIT);
   }
 
   private createBuffers(capacity: number): [GPUBuffer, GPUBuffer] {
@@ -124,10 +120,20 @@ export class SplatStore {
     this.grow(Math.min(this.maxCapacity, first + packed.count));
     const n = Math.min(packed.count, this.capacity - first);
     if (n <= 0) return;
+    if (this.count === 0) this.grids = packed.grids;
     const splats = packed.splats.subarray(0, n * SPLAT_WORDS);
     const shRest = this.shRestFor(packed, n);
-    if (this.deferUploads) this.pending.push({ first, splats, shRest, count: n });
-    else this.upload(first, splats, shRest, n);
+    // The first frames' Gaussians go up at once, the rest once the GPU depth order draws them.
+    const early = this.deferUploads ? Math.max(0, Math.min(n, EARLY_LIMIT - first)) : n;
+    if (early > 0) this.upload(first, splats, shRest, early);
+    if (early < n) {
+      this.pending.push({
+        first: first + early,
+        splats: splats.subarray(early * SPLAT_WORDS),
+        shRest: shRest.subarray(early * this.shWords),
+        count: n - early,
+      });
+    }
     const positions = packed.positions.subarray(0, n * 3);
     this.positions.set(positions, first * 3);
     const b = this.bounds;
@@ -137,11 +143,6 @@ export class SplatStore {
         if (p < b[a]!) b[a] = p;
         if (p > b[a + 3]!) b[a + 3] = p;
       }
-    }
-    const cpu = Math.min(n, CPU_COPY_LIMIT - first);
-    if (cpu > 0 && this.cpuSplats && this.cpuShRest) {
-      this.cpuSplats.set(splats.subarray(0, cpu * SPLAT_WORDS), first * SPLAT_WORDS);
-      this.cpuShRest.set(shRest.subarray(0, cpu * this.shWords), first * this.shWords);
     }
     this.count = Math.max(this.count, first + n);
   }
@@ -185,16 +186,10 @@ export class SplatStore {
     }
   }
 
-  /** Frees the CPU copy once the GPU pre-pass draws everything. */
-  releaseCpuCopy(): void {
-    this.cpuSplats = this.cpuShRest = undefined;
-  }
-
   destroy(): void {
     this.destroyed = true;
     this.pending = [];
     this.splats.destroy();
     this.shRest.destroy();
-    this.releaseCpuCopy();
   }
 }

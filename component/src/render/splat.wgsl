@@ -1,24 +1,24 @@
-// Draws the sorted visible splats by vertex pulling: one non-instanced draw (instancing costs ~30 us per
-// instance on SwiftShader) of one triangle per splat, vertex v being corner v % 3 of splat v / 3 in the
-// sorted order. The triangle is the equilateral one around the cut-off ellipse (in the ellipse's own
-// coordinates, where the cut-off is the unit circle, its corners lie at radius 2): 30% more fragments
-// than the rectangle of the axes, but half the triangles and 3 vertices instead of 4, and on SwiftShader
-// the per-splat costs dominate (measured with e2e/profile-view.ts, browser CPU per draw: playbot
-// 1.0-1.4 s vs 1.4-1.6 s for indexed quads, biker 0.50-0.56 s vs 0.63-0.86 s).
-// Fragments evaluate the 2D Gaussian in those coordinates (isotropic there, see preprocess.wgsl's
-// ellipse_quad) and output premultiplied colour; splats arrive back-to-front and blend with "over"
-// (src + dst * (1 - src alpha)).
+// Draws the depth-ordered splats by vertex pulling: one non-instanced draw (instancing costs ~30 us per
+// instance on SwiftShader) of one triangle per splat, vertex v being corner v % 3 of splat order[v / 3].
+// Each vertex projects its splat (EWA) and evaluates its SH colour from the packed record: nothing
+// projected is stored per splat (the GPU memory that costs is what bounds scene size on phones). The
+// triangle is the equilateral one around the cut-off ellipse (in the ellipse's own coordinates, where the
+// cut-off is the unit circle, its corners lie at radius 2): 30% more fragments than the rectangle of the
+// axes, but half the triangles and 3 vertices instead of 4.
+// Fragments evaluate the 2D Gaussian in those coordinates (isotropic there, see splat_quad) and output
+// premultiplied colour; splats arrive back-to-front and blend with "over" (src + dst * (1 - src alpha)).
+#import math
+#import projection
+#import sh
 #import splat_layout
+#import splat_quad
+#import frame_params
 
-struct Viewport {
-  size: vec2f,     // render target in pixels
-  _pad: vec2f,
-}
-
-@group(0) @binding(0) var<uniform> viewport: Viewport;
-// [slots, PROJECTED_WORDS] (splat-layout.ts, unpack_projected).
-@group(0) @binding(1) var<storage, read> projected: array<u32>;
-@group(0) @binding(2) var<storage, read> order: array<u32>;
+@group(0) @binding(0) var<uniform> camera: Camera;  // view rotation only (frame_params)
+@group(0) @binding(1) var<uniform> frame: FrameParams;
+@group(0) @binding(2) var<storage, read> splats: array<u32>;   // [count, SPLAT_WORDS]
+@group(0) @binding(3) var<storage, read> sh_rest: array<u32>;  // [count, sh_words]
+@group(0) @binding(4) var<storage, read> order: array<u32>;    // splat indices, back to front
 
 struct VertexOut {
   @builtin(position) position: vec4f,
@@ -27,19 +27,50 @@ struct VertexOut {
   @location(1) @interpolate(flat) colour: vec4f, // rgb, opacity
 }
 
+// SH colour of splat `i` seen along `dir` (degree frame.sh_degree, never above the allocated one).
+fn splat_colour(i: u32, dc: vec3f, dir: vec3f) -> vec3f {
+  var sh: array<vec3f, 16>;
+  sh[0] = dc;
+  let degree = frame.sh_degree;
+  if (degree > 0u) {
+    let base = i * frame.sh_words;
+    let scale = sh_rest_scale(sh_rest[base]);
+    for (var k = 1u; k < sh_coefficient_count(degree); k++) {
+      var c: vec3f;
+      for (var ch = 0u; ch < 3u; ch++) {
+        let bit = sh_rest_bit((k - 1u) * 3u + ch);
+        let w = base + (bit >> 5u);
+        let hi = select(0u, sh_rest[min(w + 1u, base + frame.sh_words - 1u)], (bit & 31u) > 26u);
+        c[ch] = sh_rest_code(sh_rest[w], hi, bit);
+      }
+      sh[k] = c * scale;
+    }
+  }
+  return sh_to_color(degree, dir, sh);
+}
+
 @vertex
 fn vs(@builtin(vertex_index) v: u32) -> VertexOut {
-  let slot = order[v / 3u];
-  let corner = array<vec2f, 3>(vec2f(0.0, 2.0), vec2f(-1.7320508, -1.0), vec2f(1.7320508, -1.0))[v % 3u];
-  var words: array<u32, ${PROJECTED_WORDS}>;
-  for (var w = 0u; w < ${PROJECTED_WORDS}u; w++) { words[w] = projected[slot * ${PROJECTED_WORDS}u + w]; }
-  let p = unpack_projected(words);
-  let pixel = p.centre + corner.x * p.major + corner.y * p.minor;
   var out: VertexOut;
+  out.position = vec4f(2.0, 2.0, 2.0, 1.0); // outside the clip volume: splats not drawn
+  out.w = vec2f(0.0);
+  out.colour = vec4f(0.0);
+  let i = order[v / 3u];
+  if (i >= frame.count) { return out; }
+  var words: array<u32, ${SPLAT_WORDS}>;
+  for (var k = 0u; k < ${SPLAT_WORDS}u; k++) { words[k] = splats[i * ${SPLAT_WORDS}u + k]; }
+  let s = unpack_splat(words, frame.grid);
+  let rel = s.mean - frame.eye;
+  let p = project_gaussian(camera, rel, s.log_scale, s.quat, s.opacity_logit, frame.antialiased != 0u);
+  if (!splat_drawn(p)) { return out; }
+  let quad = ellipse_quad(p.conic, p.opacity);
+  let corner = array<vec2f, 3>(vec2f(0.0, 2.0), vec2f(-1.7320508, -1.0), vec2f(1.7320508, -1.0))[v % 3u];
+  let pixel = p.mean2d + corner.x * quad.major + corner.y * quad.minor;
+  let size = vec2f(camera.size);
   // Pixels (+Y down) to clip space (+Y up).
-  out.position = vec4f(pixel.x / viewport.size.x * 2.0 - 1.0, 1.0 - pixel.y / viewport.size.y * 2.0, 0.0, 1.0);
-  out.w = corner * p.exponent_scale;
-  out.colour = p.colour;
+  out.position = vec4f(pixel.x / size.x * 2.0 - 1.0, 1.0 - pixel.y / size.y * 2.0, 0.0, 1.0);
+  out.w = corner * quad.scale;
+  out.colour = vec4f(splat_colour(i, s.dc, view_direction(rel, vec3f(0.0))), p.opacity);
   return out;
 }
 

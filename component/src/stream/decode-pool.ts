@@ -12,7 +12,7 @@ import {
   type GszHeader,
 } from '../../../shared/format/gsz-decoder.ts';
 import { createScene, type GaussianScene } from '../../../shared/scene/gaussian-scene.ts';
-import { packSplats, type PackedSplats } from '../render/packed-splats.ts';
+import { gridsOfFile, packSplats, type PackedSplats } from '../render/packed-splats.ts';
 
 export { decodePoolSize, MAX_DECODE_WORKERS } from './decode-pool-size.ts';
 
@@ -68,7 +68,7 @@ function decodeHere(
   count: number,
   codebook: Float32Array | undefined,
 ): PackedSplats {
-  return packSplats(decodeGszChunk(header, index, bytes, codebook), count);
+  return packSplats(decodeGszChunk(header, index, bytes, codebook), gridsOfFile(header.quant), count);
 }
 
 /** An empty scene for chunk `index`, with SH rest only when a codebook decodes it. */
@@ -240,7 +240,7 @@ export class DecodePool implements ChunkDecoder {
       decodeHere(header, index, bytes, count, codebook);
       throw failed;
     }
-    return packSplats(scene, count);
+    return packSplats(scene, gridsOfFile(header.quant), count);
   }
 
   /** Stops listening (the Workers themselves are terminated by the element). */

@@ -8,8 +8,13 @@ import { decodeGsz, decodeGszHeader, GszFormatError } from '../../../shared/form
 import { type ChunkDecoder, DecodePool, decodePoolSize, serveDecodes } from './decode-pool.ts';
 import { reorderChunks, rewriteHeader } from '../../../e2e/gsz-tamper.ts';
 import { readGszStream } from './gsz-stream.ts';
-import { packSplats } from '../render/packed-splats.ts';
+import { gridsOfFile, packSplats } from '../render/packed-splats.ts';
 import { SPLAT_WORDS } from '../render/splat-layout.ts';
+
+/** A whole file packed as the stream packs it (on the file's grids). */
+function packFile(bytes: Uint8Array, count?: number) {
+  return packSplats(decodeGsz(bytes), gridsOfFile(decodeGszHeader(bytes).quant), count);
+}
 
 const file = await encodeGsz(generateDemoGaussians({ count: 2500, seed: 3, shDegree: 1 }), {
   firstChunk: 500,
@@ -52,7 +57,7 @@ async function stream(
   decoder?: ChunkDecoder,
   bytes = file,
 ) {
-  const expected = packSplats(decodeGsz(bytes));
+  const expected = packFile(bytes);
   const splats = new Uint32Array(expected.splats.length);
   const shRest = new Uint32Array(expected.shRest.length);
   const stride = expected.shRest.length / expected.count;
@@ -94,7 +99,7 @@ async function stream(
 }
 
 test('streamed chunks equal the whole-file decode for any split of the bytes', async () => {
-  const expected = packSplats(decodeGsz(file));
+  const expected = packFile(file);
   for (const sizes of [[file.length], [1], [7, 1000, 3], [4096]]) {
     const got = await stream(sizes);
     assert.equal(got.count, 2500);
@@ -107,7 +112,7 @@ test('streamed chunks equal the whole-file decode for any split of the bytes', a
 
 test('max-splats stops after a prefix and cancels the download', async () => {
   const got = await stream([512], 1200);
-  const expected = packSplats(decodeGsz(file), 1200);
+  const expected = packFile(file, 1200);
   assert.deepEqual(got.shRest, expected.shRest, 'the prefix has its SH (the codebook was read)');
   assert.equal(got.count, 1200);
   assert.equal(got.loaded, 1200);
@@ -148,7 +153,7 @@ function poolWithHelpers(helpers: number, splitAt?: number): DecodePool {
 test('chunks stored out of index order are all emitted, numbered in arrival order', async () => {
   // Chunks 500, 1000, 1000 Gaussians, stored in the order 2, 0, 1 (the format allows any order).
   const shuffled = reorderChunks(file, [2, 0, 1]);
-  const expected = packSplats(decodeGsz(file));
+  const expected = packFile(file);
   const inArrivalOrder = (n: number) => {
     const ranges = [
       [1500, 2500],
@@ -228,7 +233,7 @@ test('a section longer than its Gaussians can need is a limit error before it is
 test('a pool of helpers streams the same Gaussians, in chunk order', async () => {
   const chunks = decodeGszHeader(many).chunks.length;
   assert.ok(chunks >= 8, `${chunks} chunks`);
-  const expected = packSplats(decodeGsz(many));
+  const expected = packFile(many);
   for (const sizes of [[many.length], [777]]) {
     const pool = poolWithHelpers(2);
     const helped = { count: 0 };
@@ -283,7 +288,7 @@ test('the pool is sized from hardwareConcurrency, at least 1 and at most 4 Worke
 });
 
 test('large chunks split by parts between the threads give the same Gaussians and errors', async () => {
-  const expected = packSplats(decodeGsz(many));
+  const expected = packFile(many);
   for (const helpers of [1, 3]) {
     // Every chunk after the first (>= 300 Gaussians) is split.
     const pool = poolWithHelpers(helpers, 300);

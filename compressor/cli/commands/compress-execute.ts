@@ -156,6 +156,7 @@ async function train(
       shDegree: request.shDegree,
       denseTarget: plan.denseTarget,
       seed: request.seed,
+      deadline: plan.deadline,
       progress: bar,
       log: (m) => (bar.mode === 'quiet' ? say(m) : bar.log(m)),
     });

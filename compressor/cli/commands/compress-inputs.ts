@@ -16,6 +16,8 @@ import { datasetViews, type TrainingViews } from '../../train/loop/views.ts';
 import { CliError } from '../command.ts';
 import { storedView } from '../stored-view.ts';
 import type { CompressPlan } from './compress-plan.ts';
+import { plannedIterations } from '../../train/trainer.ts';
+import { planModeC } from '../mode-c-views.ts';
 
 export interface CompressInputs {
   views: TrainingViews;
@@ -102,7 +104,6 @@ async function fromPhotos(plan: CompressPlan, { say, timed }: StageReporter): Pr
 
 async function fromScene(plan: CompressPlan, { say, timed }: StageReporter): Promise<CompressInputs> {
   const { request, gpu } = plan;
-  const { size, views: count, trainViews } = plan.teacher!;
   const initial = await timed('read', () => readScene(request.inputPath));
   const inputBytes = (await stat(request.inputPath)).size;
   const stored = await storedView(request.inputPath);
@@ -111,6 +112,33 @@ async function fromScene(plan: CompressPlan, { say, timed }: StageReporter): Pro
     : { vector: [0, -1, 0] as Vec3, source: 'INRIA/COLMAP convention' };
   if (!request.up && stored.up) up = { vector: stored.up, source: `${request.input}'s header` };
   const background = stored.background;
+  if (plan.patchTeacher) {
+    const p = plan.patchTeacher;
+    const { budget } = request;
+    const planned = await timed('teacher', () =>
+      planModeC(gpu, initial, {
+        ...p,
+        iterations: plan.iterations,
+        budget: 'count' in budget ? budget.count : Math.max(1, Math.round(budget.fraction * initial.count)),
+        up: up.vector,
+        background,
+        seed: request.seed,
+        timeLimit: request.timeLimit,
+        started: request.started,
+        say,
+      }),
+    );
+    // The estimate may have cut the iterations to fit --time-limit.
+    plan.iterations = planned.iterations;
+    plan.totalIterations = plannedIterations(plan.trainMode, planned.iterations);
+    plan.deadline = planned.deadline;
+    const v = planned.views;
+    say(
+      `teacher views: ${v.cameras[0].width}x${v.cameras[0].height} ${v.insideOut ? 'orbit + inside-out (large scene)' : 'orbit'}, ${v.split.train.length} train, ${v.split.test.length} held out; training patches ${v.patch.width}x${v.patch.height}`,
+    );
+    return { views: v, initial, up, background, inputBytes, inputLabel: request.input };
+  }
+  const { size, views: count, trainViews } = plan.teacher!;
   say(
     `teacher: rendering ${count + trainViews} views of ${initial.count.toLocaleString('en-US')} Gaussians at ${size}x${size}`,
   );

@@ -6,6 +6,8 @@ import { getGpu, type GpuContext } from '../../gpu/device.ts';
 import { plannedIterations, type TrainMode } from '../../train/trainer.ts';
 import { CliError, EXIT } from '../command.ts';
 import type { CompressRequest } from './compress-request.ts';
+import type { PatchSize } from '../../train/patch-views.ts';
+import { MODE_C_DEFAULTS, parseSize } from '../mode-c-views.ts';
 
 /** Defaults for a CPU-emulated GPU (SwiftShader): a 128x128, 50-view dataset trains in a few minutes. */
 export const SOFTWARE_DEFAULTS = {
@@ -40,6 +42,10 @@ export interface CompressPlan {
   };
   /** Mode (c): teacher renders of size x size, `views` (every 8th held out) + `trainViews` for training only. */
   teacher?: { size: number; views: number; trainViews: number };
+  /** Mode (c) without --resolution: patches of full-size teacher views (mode-c-views.ts). */
+  patchTeacher?: { viewSize: PatchSize; patch: PatchSize; views: number };
+  /** performance.now() after which training stops (--time-limit; mode c refines it from its estimate). */
+  deadline?: number;
   /** Photos mode with a fraction budget: densification's count target. */
   denseTarget?: number;
   /** Iterations the run performs in all (progress total). */
@@ -81,6 +87,13 @@ export async function planCompress(request: CompressRequest): Promise<CompressPl
       load,
       initPoints: request.initPoints ?? defaults.initPoints,
     };
+  } else if (request.resolution === undefined) {
+    const d = gpu.software ? MODE_C_DEFAULTS.software : MODE_C_DEFAULTS.hardware;
+    plan.patchTeacher = {
+      viewSize: request.viewSize ?? parseSize(d.viewSize, '--view-size'),
+      patch: request.patch ?? parseSize(d.patch, '--patch'),
+      views: request.views ?? d.views,
+    };
   } else {
     plan.teacher = {
       size: resolution > 0 ? resolution : 512,
@@ -88,6 +101,7 @@ export async function planCompress(request: CompressRequest): Promise<CompressPl
       trainViews: request.trainViews ?? defaults.teacherTrainViews,
     };
   }
+  if (request.timeLimit !== undefined) plan.deadline = request.started + request.timeLimit * 1000;
   if ('fraction' in request.budget && trainMode === 'photos')
     plan.denseTarget = request.denseTarget ?? defaults.denseTarget;
   return plan;

@@ -10,6 +10,9 @@ import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
 import { upOption } from '../view-options.ts';
 import { checkOutput } from '../write-atomic.ts';
+import type { PatchSize } from '../../train/patch-views.ts';
+import { parseDuration } from '../duration.ts';
+import { parseSize } from '../mode-c-views.ts';
 
 /** (a) photos; (b) a trained scene + its photos; (c) a trained scene alone (teacher renders). */
 export type CompressMode = 'a' | 'b' | 'c';
@@ -42,6 +45,12 @@ export interface CompressRequest {
   report?: string;
   json: boolean;
   seed: number;
+  /** --time-limit in seconds, counted from `started` (performance.now() when the command began). */
+  timeLimit?: number;
+  started: number;
+  /** Mode (c) on patches (no --resolution): --view-size and --patch; undefined: the device's default. */
+  viewSize?: PatchSize;
+  patch?: PatchSize;
 }
 
 const OPTIONS = {
@@ -60,6 +69,9 @@ const OPTIONS = {
   report: { type: 'string' },
   json: { type: 'boolean' },
   seed: { type: 'string' },
+  'time-limit': { type: 'string' },
+  'view-size': { type: 'string' },
+  patch: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -95,6 +107,8 @@ export async function parseCompressRequest(
   const input = positionals[0];
   const inputPath = resolve(input);
   if (!existsSync(inputPath)) throw new CliError(`${input}: does not exist`);
+  const started = performance.now();
+  const timeLimit = values['time-limit'] === undefined ? undefined : parseDuration(values['time-limit']);
   const budget = parseBudget(values.budget ?? '0.15');
   const shDegree = shDegreeOption(values['sh-degree']);
   // Outputs are checked before hours of training, not after.
@@ -128,5 +142,9 @@ export async function parseCompressRequest(
     report: values.report,
     json: values.json === true,
     seed: Number(values.seed ?? 0),
+    timeLimit,
+    started,
+    viewSize: values['view-size'] === undefined ? undefined : parseSize(values['view-size'], '--view-size'),
+    patch: values.patch === undefined ? undefined : parseSize(values.patch, '--patch'),
   };
 }

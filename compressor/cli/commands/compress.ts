@@ -8,6 +8,7 @@ import { EXIT } from '../command.ts';
 import { executeCompress } from './compress-execute.ts';
 import { HARDWARE_DEFAULTS, planCompress, SOFTWARE_DEFAULTS } from './compress-plan.ts';
 import { parseCompressRequest } from './compress-request.ts';
+import { MODE_C_DEFAULTS } from '../mode-c-views.ts';
 
 export { parseBudget } from './compress-request.ts';
 
@@ -33,10 +34,17 @@ Options:
       --iterations N      training iterations (default ${SOFTWARE_DEFAULTS.iterations} on a CPU-emulated GPU, ${HARDWARE_DEFAULTS.iterations} on a GPU)
       --resolution R      photos: 1|2|4|8 downscale or a width in pixels; -1 caps at 1600
                           (default: wider images scaled to ${SOFTWARE_DEFAULTS.resolution} on a CPU-emulated GPU, 1600 on a GPU);
-                          mode (c): teacher image size R x R
+                          mode (c): whole teacher views of R x R instead of patches of --view-size views
+      --view-size WxH     mode (c): teacher and held-out view size (default ${MODE_C_DEFAULTS.software.viewSize}); held-out
+                          PSNR is over scene pixels (where the teacher's alpha shows the scene)
+      --patch WxH         mode (c): training patch, a window of a teacher view (default ${MODE_C_DEFAULTS.software.patch} on a
+                          CPU-emulated GPU, ${MODE_C_DEFAULTS.hardware.patch} on a GPU)
+      --time-limit T      stop training after T (e.g. 30m, 1h30m, 900s), counted from the start: mode (c) plans
+                          fewer iterations from its estimate; selection still ends at exactly the budget
       --sh-degree D       highest SH degree trained and packed (0-3; default 3, or the input's)
-      --views N           mode (c): teacher views, every 8th held out (default ${SOFTWARE_DEFAULTS.teacherViews} / ${HARDWARE_DEFAULTS.teacherViews})
-      --train-views N     mode (c): more teacher views for training only, offset from those
+      --views N           mode (c): teacher views, every 8th held out (default ${MODE_C_DEFAULTS.software.views} / ${MODE_C_DEFAULTS.hardware.views};
+                          with --resolution ${SOFTWARE_DEFAULTS.teacherViews} / ${HARDWARE_DEFAULTS.teacherViews})
+      --train-views N     mode (c) with --resolution: more teacher views for training only, offset from those
                           (default ${SOFTWARE_DEFAULTS.teacherTrainViews} / ${HARDWARE_DEFAULTS.teacherTrainViews}; playbot at 96x96: +1.9 dB on held-out views)
       --up x,y,z          the scene's up, stored in the .gsz (viewers orient by it) and used for mode (c)'s
                           teacher orbits; default: photos: the mean of the cameras' up vectors (snapped

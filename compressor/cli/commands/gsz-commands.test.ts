@@ -114,6 +114,7 @@ test('bad input: one-line CliError naming the file, exit 1, no output; bad argum
     await usage(['--target-psnr', '40', '--rotation-levels', '100'], 'rotationLevels');
     await usage(['--profile', 'compact', '--rotation-levels', '100'], '--profile compact chooses the steps');
     await usage(['--psnr-size', '640x480'], 'only apply with --target-psnr');
+    await usage(['--drop-invisible'], 'only apply with --target-psnr');
     await usage(['--target-psnr', '40', '--psnr-size', '640'], 'WxH');
     await usage(['--target-psnr', 'high'], 'target-psnr');
     await assert.rejects(

@@ -82,7 +82,12 @@ export function projectReference(
     cov2d: [0, 0, 0],
   };
   if (!(t[2] >= NEAR_PLANE)) return hidden;
-  const { fx, fy, cx, cy, width, height } = camera;
+  const { fx, fy } = camera;
+  // A window of a larger view (Camera.frame) clamps at that view's edges.
+  const width = camera.frame?.width ?? camera.width;
+  const height = camera.frame?.height ?? camera.height;
+  const cx = camera.cx + (camera.frame?.x0 ?? 0);
+  const cy = camera.cy + (camera.frame?.y0 ?? 0);
   // Jacobian at x/z, y/z clamped to FRUSTUM_MARGIN of the half field of view beyond the image edges.
   const u = Math.min(
     (width - cx) / fx + (FRUSTUM_MARGIN * width) / (2 * fx),

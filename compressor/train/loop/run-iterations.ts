@@ -48,7 +48,10 @@ export interface IterationHooks {
   onIteration?: (event: IterationEvent) => void;
 }
 
-/** Runs schedule iterations [from, to] (inclusive) of `strategy` on `gs`; adds wall seconds per phase. */
+/**
+ * Runs schedule iterations [from, to] (inclusive) of `strategy` on `gs`; adds wall seconds per phase.
+ * Returns the schedule iteration the time limit (config.deadline) stopped it before, if it did.
+ */
 export async function runIterations(
   run: LoopRun,
   gs: GpuScene,
@@ -57,7 +60,7 @@ export async function runIterations(
   to: number,
   seconds: Record<string, number>,
   hooks: IterationHooks = {},
-): Promise<void> {
+): Promise<number | undefined> {
   const { ctx, config: o } = run;
   const s = ctx.schedule;
   const step = new TrainStep(ctx.device, {
@@ -68,6 +71,11 @@ export async function runIterations(
   let lastLoss: number | undefined;
   for (let it = from; it <= to; it++) {
     const t0 = performance.now();
+    if (o.deadline !== undefined && t0 >= o.deadline) {
+      o.log?.(`time limit reached before iteration ${it - run.first + 1} of ${o.iterations}`);
+      o.gpu.check();
+      return it;
+    }
     const phase = strategy.phase(it);
     const lrs = learningRates(
       it,
@@ -82,14 +90,18 @@ export async function runIterations(
     const degree = (o.mode === 'photos' ? shDegreeAt(s, it, ctx.maxDegree) : ctx.maxDegree) as ShDegree;
     await strategy.beforeStep?.(it, gs);
     const view = run.nextView();
-    const camera = o.views.cameras[view];
+    // The whole view, or what the views serve for it this iteration (a patch: patch-views.ts).
+    const { camera, target } = o.views.sample?.(view, it) ?? {
+      camera: o.views.cameras[view],
+      target: o.views.target(view),
+    };
     // Forward, loss, backward added to gs.grads (train-step.ts), the strategy's passes, then the step
     // before this iteration's edits (the reference edits first, leaving new rows unstepped once;
     // stepping first keeps every iteration's gradient and changes nothing measurable).
     await step.run({
       gs,
       camera,
-      target: o.views.target(view),
+      target,
       background: o.views.randomBackground ? iterationBackground(ctx.seed, it) : o.views.background,
       shDegree: degree,
       lrs,
@@ -120,6 +132,7 @@ export async function runIterations(
     }
   }
   o.gpu.check();
+  return undefined;
 }
 
 /** Applies one iteration's edits to one download of the scene, then the opacity reset. */

@@ -20,7 +20,20 @@ export interface TrainingViews {
   image(index: number): Float32Array;
   /** The same target as a GPU buffer (cached). */
   target(index: number): GPUBuffer;
+  /**
+   * What iteration `iteration` trains on when it picks view `index` (default: the whole view and its
+   * target): e.g. a random patch of it (patch-views.ts). The buffer may be reused by the next call.
+   */
+  sample?(index: number, iteration: number): TrainingSample;
+  /** [H, W] 1 where the target shows the scene, 0 on background: held-out PSNR is over these pixels. */
+  sceneMask?(index: number): Uint8Array;
   destroy(): void;
+}
+
+/** One training iteration's camera and [H, W, 3] target on the GPU. */
+export interface TrainingSample {
+  camera: Camera;
+  target: GPUBuffer;
 }
 
 /** Views of a loaded dataset; targets are uploaded lazily and kept (W·H·12 bytes each). */

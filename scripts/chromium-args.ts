@@ -1,5 +1,5 @@
-// Chromium flags of the e2e tests and bench:view for Debian's /usr/bin/chromium on SwiftShader (see
-// docs/toolchain.md), in one place.
+// Chromium flags of the e2e tests, bench:view and test-package for Debian's /usr/bin/chromium on
+// SwiftShader (see docs/toolchain.md), in one place.
 //
 // Chromium keeps only the last --enable-features / --disable-features switch, so these lists replace
 // Playwright's defaults: the disable list repeats Playwright's (1.65) and adds the omnibox popups. This
