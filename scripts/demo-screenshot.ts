@@ -21,7 +21,7 @@ import { Rng } from '../compressor/demo-scene/rng.ts';
 import { buildDemoScene } from '../compressor/demo-scene/scene.ts';
 import type { Vec3 } from '../compressor/demo-scene/vec.ts';
 import { psnr } from '../compressor/eval/metrics.ts';
-import { chromiumLaunchOptions } from '../e2e/chromium-args.ts';
+import { chromiumLaunchOptions } from './chromium-args.ts';
 import { startServer } from './serve.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
