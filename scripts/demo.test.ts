@@ -54,7 +54,11 @@ test('npm run demo: dataset, fallback scene, skip when up to date, then serves t
         const timer = setTimeout(() => fail(new Error(`no URL printed:\n${text}`)), 60_000);
         child.stdout.on('data', (chunk: Buffer) => {
           text += chunk.toString();
-          const m = /Demo: (http:\/\/127\.0\.0\.1:\d+\/demo\/)/.exec(text);
+          // The summary (scene, PSNR when trained, wall and CPU time) comes last, after the URL.
+          const m =
+            /Demo: (http:\/\/127\.0\.0\.1:\d+\/demo\/)[\s\S]*Summary\n[\s\S]*this run: [\d.]+ s wall/.exec(
+              text,
+            );
           if (m) {
             clearTimeout(timer);
             done(m[1]);

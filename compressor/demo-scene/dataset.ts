@@ -11,6 +11,7 @@ import { orbitPoses } from './cameras.ts';
 import { pointCloudPly } from './ply.ts';
 import type { PinholeView } from './raytrace.ts';
 import { renderView } from './raytrace.ts';
+import { runRenderWorker } from './render-worker-client.ts';
 import { Rng } from './rng.ts';
 import { buildDemoScene } from './scene.ts';
 import { sampleSurfaces } from './surface-samples.ts';
@@ -80,6 +81,8 @@ export interface DemoDataset {
   images: Map<string, Uint8Array>;
   /** Absent when `points` is 0. */
   pointsPly?: Uint8Array;
+  /** Threads the views were rendered on. */
+  threads: number;
 }
 
 export interface DemoProgress {
@@ -87,45 +90,108 @@ export interface DemoProgress {
   views: number;
 }
 
-/** Renders everything in memory. */
-export function renderDemoDataset(
-  options: DemoDatasetOptions = {},
-  onProgress?: (p: DemoProgress) => void,
-): DemoDataset {
+/** Everything a view's render depends on: any thread can render any view from it, byte for byte. */
+export interface DemoViewPlan {
+  options: ResolvedDemoOptions;
+  /** Camera-to-world of every view (NeRF `transform_matrix`). */
+  poses: number[][][];
+  focal: number;
+}
+
+export function planDemoViews(options: DemoDatasetOptions = {}): DemoViewPlan {
   const o = resolveDemoOptions(options);
-  const scene = buildDemoScene(o.seed);
-  const root = new Rng(o.seed);
   const poses = orbitPoses(
     {
       count: o.views,
-      target: scene.centre,
+      target: buildDemoScene(o.seed).centre,
       radius: DEMO_CAMERA_RADIUS,
       minElevation: (12 * Math.PI) / 180,
       maxElevation: (70 * Math.PI) / 180,
     },
-    root.fork(0),
+    new Rng(o.seed).fork(0),
   );
-  const focal = o.size / (2 * Math.tan(DEMO_CAMERA_ANGLE_X / 2));
+  return { options: o, poses, focal: o.size / (2 * Math.tan(DEMO_CAMERA_ANGLE_X / 2)) };
+}
+
+/** Ray-traces view `i` of the plan and encodes it as an RGBA PNG (each view has its own random stream). */
+export function renderDemoViewPng(
+  plan: DemoViewPlan,
+  i: number,
+  scene = buildDemoScene(plan.options.seed),
+): Uint8Array {
+  const { size, spp, seed } = plan.options;
+  const view: PinholeView = { width: size, height: size, focal: plan.focal, cameraToWorld: plan.poses[i] };
+  const png = new PNG({ width: size, height: size });
+  png.data.set(renderView(scene, view, spp, new Rng(seed).fork(1000 + i)));
+  return new Uint8Array(PNG.sync.write(png, { colorType: 6, deflateLevel: 9 }));
+}
+
+/** Assembles the dataset from the views' PNGs (index i = view i): the splits, file names and point cloud. */
+function assembleDataset(plan: DemoViewPlan, pngs: Uint8Array[], threads: number): DemoDataset {
+  const o = plan.options;
   const train: NerfTransforms = { camera_angle_x: DEMO_CAMERA_ANGLE_X, frames: [] };
   const test: NerfTransforms = { camera_angle_x: DEMO_CAMERA_ANGLE_X, frames: [] };
   const images = new Map<string, Uint8Array>();
   for (let i = 0; i < o.views; i++) {
-    const view: PinholeView = { width: o.size, height: o.size, focal, cameraToWorld: poses[i] };
-    const rgba = renderView(scene, view, o.spp, root.fork(1000 + i));
     const split = i % o.testEvery === 0 ? test : train;
     const name = `r_${split.frames.length}`;
     const folder = split === test ? 'test' : 'train';
-    split.frames.push({ file_path: `./${folder}/${name}`, rotation: 0, transform_matrix: poses[i] });
-    const png = new PNG({ width: o.size, height: o.size });
-    png.data.set(rgba);
-    images.set(
-      `${folder}/${name}.png`,
-      new Uint8Array(PNG.sync.write(png, { colorType: 6, deflateLevel: 9 })),
-    );
-    onProgress?.({ view: i + 1, views: o.views });
+    split.frames.push({ file_path: `./${folder}/${name}`, rotation: 0, transform_matrix: plan.poses[i] });
+    images.set(`${folder}/${name}.png`, pngs[i]);
   }
-  const pointsPly = o.points > 0 ? pointCloudPly(sampleSurfaces(scene, o.points, root.fork(1))) : undefined;
-  return { options: o, train, test, images, pointsPly };
+  const pointsPly =
+    o.points > 0
+      ? pointCloudPly(sampleSurfaces(buildDemoScene(o.seed), o.points, new Rng(o.seed).fork(1)))
+      : undefined;
+  return { options: o, train, test, images, pointsPly, threads };
+}
+
+/** Renders everything in memory, on this thread. */
+export function renderDemoDataset(
+  options: DemoDatasetOptions = {},
+  onProgress?: (p: DemoProgress) => void,
+): DemoDataset {
+  const plan = planDemoViews(options);
+  const scene = buildDemoScene(plan.options.seed);
+  const pngs: Uint8Array[] = [];
+  for (let i = 0; i < plan.options.views; i++) {
+    pngs.push(renderDemoViewPng(plan, i, scene));
+    onProgress?.({ view: i + 1, views: plan.options.views });
+  }
+  return assembleDataset(plan, pngs, 1);
+}
+
+/**
+ * renderDemoDataset on `threads` worker threads (views split between them; the same bytes). Falls back to
+ * this thread when the worker module is not beside this one (a bundled build) or `threads` is 1.
+ */
+export async function renderDemoDatasetParallel(
+  options: DemoDatasetOptions,
+  threads: number,
+  onProgress?: (p: DemoProgress) => void,
+): Promise<DemoDataset> {
+  const workerUrl = new URL('./render-worker.ts', import.meta.url);
+  if (threads <= 1 || !existsSync(workerUrl)) return renderDemoDataset(options, onProgress);
+  const plan = planDemoViews(options);
+  const views = plan.options.views;
+  const pngs: Uint8Array[] = new Array(views);
+  let done = 0;
+  const count = Math.min(threads, views);
+  const workers = Array.from({ length: count }, (_, k) => {
+    const indices = Array.from({ length: Math.ceil((views - k) / count) }, (_, j) => k + j * count);
+    return runRenderWorker(workerUrl, { plan, indices }, (i, png) => {
+      pngs[i] = png;
+      onProgress?.({ view: ++done, views });
+    });
+  });
+  try {
+    await Promise.all(workers.map((w) => w.done));
+  } catch {
+    // A worker could not start or failed (e.g. no TypeScript hooks in it): the same bytes, on this thread.
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+    return renderDemoDataset(options, onProgress);
+  }
+  return assembleDataset(plan, pngs, count);
 }
 
 /** True when `dir` holds a complete dataset generated with exactly these options by this generator version. */
@@ -147,13 +213,14 @@ export function isDemoDatasetCurrent(dir: string, options: DemoDatasetOptions = 
 }
 
 /**
- * Renders and writes the dataset to `dir`. An existing `dir` is replaced only if it is empty or a
+ * Renders (on `threads` threads) and writes the dataset to `dir`. An existing `dir` is replaced only if it is empty or a
  * previous demo dataset (it has demo-scene.json); anything else is refused, so a typo never deletes data.
  */
 export async function writeDemoDataset(
   dir: string,
   options: DemoDatasetOptions = {},
   onProgress?: (p: DemoProgress) => void,
+  threads = 1,
 ): Promise<DemoDataset> {
   if (existsSync(dir)) {
     const entries = await readdir(dir);
@@ -163,7 +230,7 @@ export async function writeDemoDataset(
       );
     }
   }
-  const dataset = renderDemoDataset(options, onProgress);
+  const dataset = await renderDemoDatasetParallel(options, threads, onProgress);
   const temp = join(dirname(dir), `.${basename(dir)}.${process.pid}.tmp`);
   await rm(temp, { recursive: true, force: true });
   try {

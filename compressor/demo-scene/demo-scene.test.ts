@@ -15,6 +15,7 @@ import {
   DEMO_STAMP_FILE,
   isDemoDatasetCurrent,
   renderDemoDataset,
+  renderDemoDatasetParallel,
   writeDemoDataset,
 } from './dataset.ts';
 import type { NerfTransforms } from './dataset.ts';
@@ -63,6 +64,22 @@ test('same seed gives identical bytes; another seed differs', () => {
   assert.equal(JSON.stringify(a.train), JSON.stringify(b.train));
   assert.notEqual(JSON.stringify(a.train), JSON.stringify(c.train));
   assert.notDeepEqual(a.images.get('train/r_0.png'), c.images.get('train/r_0.png'));
+});
+
+test('rendering on worker threads gives the same bytes as on one thread, with progress for every view', async () => {
+  const serial = renderDemoDataset({ ...small, seed: 5 });
+  const seen: number[] = [];
+  const parallel = await renderDemoDatasetParallel({ ...small, seed: 5 }, 2, ({ view }) => seen.push(view));
+  assert.equal(parallel.threads, 2);
+  assert.deepEqual([...parallel.images.keys()], [...serial.images.keys()]);
+  for (const [path, png] of serial.images) assert.deepEqual(parallel.images.get(path), png, path);
+  assert.equal(JSON.stringify(parallel.train), JSON.stringify(serial.train));
+  assert.equal(JSON.stringify(parallel.test), JSON.stringify(serial.test));
+  assert.deepEqual(parallel.pointsPly, serial.pointsPly);
+  assert.deepEqual(
+    seen,
+    Array.from({ length: small.views }, (_, i) => i + 1),
+  );
 });
 
 test('every camera looks at the scene centre (projects to the image centre, in front of the camera)', () => {
