@@ -3,7 +3,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBlender } from './blender.ts';
-import { findColmapSparse, loadColmap } from './colmap.ts';
+import { loadColmap } from './colmap.ts';
+import { findColmapSparse } from './colmap-model.ts';
 import type { Dataset, DatasetOptions } from './dataset.ts';
 import { DatasetError } from './dataset-error.ts';
 

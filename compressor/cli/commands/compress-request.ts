@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Vec3 } from '../../../shared/math/camera.ts';
 import type { ShDegree } from '../../../shared/scene/gaussian-scene.ts';
-import { findColmapSparse } from '../../datasets/colmap.ts';
+import { findColmapSparse } from '../../datasets/colmap-model.ts';
 import type { Budget } from '../../train/trainer.ts';
 import { numberOption, parseCommandArgs, shDegreeOption } from '../args.ts';
 import { CliError, EXIT } from '../command.ts';
