@@ -7,7 +7,7 @@ import { meanPsnr, orbitViews, renderViews } from '../eval/orbit-views.ts';
 import { randomScene } from '../io/test-helpers.ts';
 import { mulberry32 } from '../../shared/math/random.ts';
 import { interpolateDropError, measureDropLadder } from './prune-ladder.ts';
-import { pickWithDrop } from './target-psnr.ts';
+import { pickWithDrop } from './target-psnr-model.ts';
 import { blendingWeights, visibilityViews } from './visibility.ts';
 
 test('interpolateDropError: 0 at 0, measured values exact, geometric between, held past the last', () => {

@@ -11,14 +11,8 @@ import { randomScene } from '../io/test-helpers.ts';
 import { rasterization } from '../render/rasterization.ts';
 import { mulberry32 } from '../../shared/math/random.ts';
 import { decodeGsz } from '../../shared/format/gsz-decoder.ts';
-import {
-  encodeToPsnr,
-  measureTargetPsnrLadders,
-  pickLevels,
-  predictAdded,
-  predictBytes,
-  searchTargetPsnr,
-} from './target-psnr.ts';
+import { encodeToPsnr, measureTargetPsnrLadders, searchTargetPsnr } from './target-psnr.ts';
+import { pickLevels, predictAdded, predictBytes } from './target-psnr-model.ts';
 import { GSZ_DEFAULTS } from './gsz-encoder.ts';
 
 const psnrOf = (errors: number[]) => errors.reduce((s, e) => s + -10 * Math.log10(e), 0) / errors.length;
