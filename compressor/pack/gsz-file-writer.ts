@@ -46,21 +46,9 @@ export function writeGszFile(
     let at = GSZ_PREAMBLE_BYTES + headerLength;
     const offsets: number[] = [];
     let codebookInfo: GszCodebookInfo | null = null;
-    encoded.forEach((chunk, i) => {
-      offsets.push(at);
-      at += chunk.bytes.length;
-      if (i === 0 && codebookBytes && codebook) {
-        codebookInfo = {
-          offset: at,
-          length: codebookBytes.length,
-          crc: crc32(codebookBytes),
-          centroids: codebook.centroids,
-          dims: codebook.dims,
-        };
-        at += codebookBytes.length;
-      }
-    });
-    if (encoded.length === 0 && codebookBytes && codebook) {
+    // The codebook section follows the first chunk (or the header when there are none).
+    const placeCodebook = (): void => {
+      if (!codebookBytes || !codebook) return;
       codebookInfo = {
         offset: at,
         length: codebookBytes.length,
@@ -68,7 +56,14 @@ export function writeGszFile(
         centroids: codebook.centroids,
         dims: codebook.dims,
       };
-    }
+      at += codebookBytes.length;
+    };
+    encoded.forEach((chunk, i) => {
+      offsets.push(at);
+      at += chunk.bytes.length;
+      if (i === 0) placeCodebook();
+    });
+    if (encoded.length === 0) placeCodebook();
     const header = {
       ...fields,
       codebook: codebookInfo,
