@@ -11,11 +11,9 @@ import { mulberry32 } from '../../shared/math/random.ts';
 import type { GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { cameraExtent, holdoutSplit } from '../datasets/dataset.ts';
-import { GaussianRasterizer } from '../render/gaussian-rasterizer.ts';
-import { uploadChunks } from '../render/param-chunks.ts';
-import { createStorage, readFloats } from './gpu-buffers.ts';
+import { createStorage } from './gpu-buffers.ts';
 import type { TrainingSample } from './loop/views.ts';
-import { teacherCameras, type TeacherOptions, type TeacherViews } from './teacher.ts';
+import { renderTeacherTargets, teacherCameras, type TeacherOptions, type TeacherViews } from './teacher.ts';
 
 /** A teacher pixel counts as scene (not background) from this alpha on: it changes the 8-bit colour. */
 export const SCENE_ALPHA = 1 / 255;
@@ -109,31 +107,10 @@ export async function patchTeacherViews(
     !(Number.isInteger(patch.width) && Number.isInteger(patch.height) && patch.width > 0 && patch.height > 0)
   )
     throw new RangeError(`patch size must be positive integers, got ${o.patch.width}x${o.patch.height}`);
-  GaussianRasterizer.assertFits(device, scene.count, 'teacher views');
-  const chunks = uploadChunks(device, scene, 'Teacher.params');
-  const rasterizer = new GaussianRasterizer(device);
-  const targets: GPUBuffer[] = [];
-  const images: Float32Array[] = [];
-  const masks: Uint8Array[] = [];
   const started = performance.now();
-  try {
-    for (const camera of cameras) {
-      const out = await rasterizer.forward({ chunks, camera, background, antialiased: scene.antialiased });
-      const pixels = camera.width * camera.height;
-      const image = Float32Array.from(await readFloats(device, out.image, pixels * 3), (v) =>
-        v < 0 ? 0 : Math.min(v, 1),
-      );
-      const alpha = await readFloats(device, out.alpha, pixels);
-      images.push(image);
-      masks.push(Uint8Array.from(alpha, (a) => (a >= SCENE_ALPHA ? 1 : 0)));
-      targets.push(createStorage(device, image, 'Teacher.target'));
-      o.onView?.(images.length, cameras.length);
-    }
-    gpu.check();
-  } finally {
-    rasterizer.destroy();
-    for (const chunk of chunks) chunk.buffer.destroy();
-  }
+  const rendered = await renderTeacherTargets(gpu, scene, cameras, background, o.onView);
+  const { targets, images } = rendered;
+  const masks = rendered.alphas.map((alpha) => Uint8Array.from(alpha, (a) => (a >= SCENE_ALPHA ? 1 : 0)));
   const secondsPerView = (performance.now() - started) / 1000 / cameras.length;
   const crop = createStorage(device, patch.width * patch.height * 3, 'Teacher.patch');
   const seed = o.seed ?? 0;

@@ -142,47 +142,65 @@ function interleave(a: Camera[], b: Camera[]): Camera[] {
   return out;
 }
 
-/** Renders the teacher from every camera once; targets stay on the GPU, copies on the CPU for evaluation. */
-export async function teacherViews(
+/** What renderTeacherTargets returns: per camera, the GPU target, its CPU copy and its alpha. */
+export interface TeacherTargets {
+  targets: GPUBuffer[];
+  /** [H, W, 3] in [0, 1]. */
+  images: Float32Array[];
+  /** [H, W] accumulated opacity. */
+  alphas: Float32Array[];
+}
+
+/**
+ * Renders the teacher from each camera once: targets on the GPU (clamped to [0, 1] like a photo, as the
+ * evaluation clamps renders), copies and alpha on the CPU. Parameters go up in chunks under the binding
+ * limit (a whole 6M SH3 scene is over 1 GiB packed).
+ */
+export async function renderTeacherTargets(
   gpu: GpuContext,
   scene: GaussianScene,
-  o: TeacherOptions,
-): Promise<TeacherViews> {
+  cameras: readonly Camera[],
+  background: Rgb,
+  onView?: (done: number, total: number) => void,
+): Promise<TeacherTargets> {
   const { device } = gpu;
-  const { cameras: evaluated, insideOut } = teacherCameras(scene, o);
-  const extra = teacherTrainCameras(scene, o, insideOut);
-  const cameras = [...evaluated, ...extra];
-  const split = holdoutSplit(evaluated.length);
-  for (let i = evaluated.length; i < cameras.length; i++) split.train.push(i);
-  const background = o.background ?? [0, 0, 0];
-  // Parameters in chunks under the binding limit (a whole 6M SH3 scene is over 1 GiB packed).
   GaussianRasterizer.assertFits(device, scene.count, 'teacher views');
   const chunks = uploadChunks(device, scene, 'Teacher.params');
   const rasterizer = new GaussianRasterizer(device);
-  const targets: GPUBuffer[] = [];
-  const images: Float32Array[] = [];
+  const result: TeacherTargets = { targets: [], images: [], alphas: [] };
   try {
     for (const camera of cameras) {
-      const out = await rasterizer.forward({
-        chunks,
-        camera,
-        background,
-        antialiased: scene.antialiased,
-      });
-      // Clamped like a photo (and like the evaluation clamps renders): targets stay in [0, 1].
-      const image = Float32Array.from(
-        await readFloats(device, out.image, camera.width * camera.height * 3),
-        (v) => (v < 0 ? 0 : Math.min(v, 1)),
+      const out = await rasterizer.forward({ chunks, camera, background, antialiased: scene.antialiased });
+      const pixels = camera.width * camera.height;
+      const image = Float32Array.from(await readFloats(device, out.image, pixels * 3), (v) =>
+        v < 0 ? 0 : Math.min(v, 1),
       );
-      images.push(image);
-      targets.push(createStorage(device, image, 'Teacher.target'));
-      o.onView?.(images.length, cameras.length);
+      result.images.push(image);
+      result.alphas.push(await readFloats(device, out.alpha, pixels));
+      result.targets.push(createStorage(device, image, 'Teacher.target'));
+      onView?.(result.images.length, cameras.length);
     }
     gpu.check();
   } finally {
     rasterizer.destroy();
     for (const chunk of chunks) chunk.buffer.destroy();
   }
+  return result;
+}
+
+/** Renders the teacher from every camera once; targets stay on the GPU, copies on the CPU for evaluation. */
+export async function teacherViews(
+  gpu: GpuContext,
+  scene: GaussianScene,
+  o: TeacherOptions,
+): Promise<TeacherViews> {
+  const { cameras: evaluated, insideOut } = teacherCameras(scene, o);
+  const extra = teacherTrainCameras(scene, o, insideOut);
+  const cameras = [...evaluated, ...extra];
+  const split = holdoutSplit(evaluated.length);
+  for (let i = evaluated.length; i < cameras.length; i++) split.train.push(i);
+  const background = o.background ?? [0, 0, 0];
+  const { targets, images } = await renderTeacherTargets(gpu, scene, cameras, background, o.onView);
   return {
     cameras,
     split,
