@@ -10,6 +10,8 @@
 // scene's packed parameters exceed one storage binding: projection (forward and backward) runs once per
 // chunk into/out of that chunk's rows of the per-Gaussian arrays; the rest sees all splats at once. Sizes
 // are checked against the device's limits before any work is encoded (one GpuLimitError line).
+// One class over ~450 lines on purpose: every pass reads buffers that forward() sizes and backward()
+// reuses (projected splats, intersections, sort scratch, tile ranges); each pass itself lives in passes.ts.
 import { PrefixSum } from '../../shared/gpu/prefix-sum.ts';
 import { RadixSort } from '../../shared/gpu/radix-sort.ts';
 import type { Camera } from '../../shared/math/camera.ts';
