@@ -82,26 +82,8 @@ const int = (v: string | undefined, fallback: number) =>
 const benchStart = performance.now();
 const minutesSince = (t: number) => ((performance.now() - t) / 60_000).toFixed(1);
 const gpu = await getGpu();
-// Software (SwiftShader) defaults. On an idle 2-core machine the trainer runs Lego 200x200 at ~0.29 s
-// per iteration with 6k Gaussians, 0.49 s with 20k, 0.66 s with 40k (session 4; session 3's "4 s at
-// 20k" was the machine at load 12-19). The gap between natural selection and dense training at 15%
-// shrinks as the dense model becomes over-complete (Lego, 480 iterations, seed 0, PSNR dense / natural
-// selection): 6,000 dense 26.73 / 24.63 (-2.10 dB), 30,000 29.77 / 28.28 (-1.49), 60,000 30.78 / 29.83
-// (-0.95), 100,000 31.34 / 30.68 (-0.66); a longer run does not close it (30,000 at 960 iterations:
-// 31.13 / 29.43, -1.70). But the one-shot baselines catch up as the model grows: at 100,000 (whole
-// bench, 9.2 min quiet) natural selection led opacity / importance pruning by only +0.26 / +0.24 dB
-// (30.23 vs 29.97 / 29.99; dense 31.34), at 60,000 by +0.67 / +0.47 (whole bench: dense 30.81, opacity
-// 28.81, importance 29.01, natural selection 29.48: -1.33 dB), at 30,000 by +0.74 / +0.63 (-1.57 dB). The
-// default is 60,000 (init 10,000 random points) at 480 iterations: the largest dense target measured with
-// every arm at which both baseline goals hold (compressor/select/README.md). Session 5: with every arm
-// on the same view sequence and the short-run controller (x1.3 / x0.7, opacity rate x2 during selection),
-// from one 100,000 dense snapshot: opacity 29.56, importance 29.81, natural selection 30.56 (step 0.2
-// and x4: 30.30), dense 31.34. Whole Lego part, quiet, means of seeds 0, 1 (NS minus dense / opacity /
-// importance): 100,000 dense 30.94, NS 30.54 (-0.40 / +0.94 / +0.72), 13.7 min; 150,000 dense 31.15,
-// opacity 30.21, importance 30.40, NS 30.98 (-0.17 / +0.78 / +0.58), 18.6 min. The default is 150,000:
-// the whole bench then takes ~24 min on an idle machine (limit 45).
-// Playbot at 600 iterations instead of 300: natural
-// selection vs importance +0.57 dB instead of +0.37 dB (same seed), ~1 min more.
+// Software (SwiftShader) defaults: how each was chosen, with the measurements, is in
+// docs/experiments/natural-selection.md ("bench:select settings").
 const sw = gpu.software;
 const settings = {
   device: `${gpu.adapterInfo.vendor} ${gpu.adapterInfo.architecture} ${gpu.adapterInfo.description}`.trim(),
@@ -131,8 +113,7 @@ const settings = {
     // SwiftShader renders 500k Gaussians in tens of seconds: a 20,000-Gaussian teacher there, two kinds
     // (teacher-subset.ts): the full-density crop around the robot (a trained scene's density and overlap,
     // the regime users bring) and a random subset (the whole scene thinned 25x, little redundancy left).
-    // 5 seeds, 96x96, 600 iterations: natural selection - importance +3.57 dB on the crop, +0.71 on the
-    // random subset (session 6 bench, quiet). On a GPU (subsample 0) the whole scene is the teacher.
+    // On a GPU (subsample 0) the whole scene is the teacher.
     subsample: int(values['playbot-subsample'], sw ? 20_000 : 0),
     teachers: parseTeachers(values['playbot-teachers'] ?? 'crop,random,whole'),
     // Playbot's robot stands above its ground plane: the crop's centre is the robust box centre raised

@@ -1,6 +1,6 @@
 // The colour basis the encoder quantizes SH-rest residuals in (format v4, shared/format/colour-basis.ts):
 // the principal axes of the residuals' (R, G, B) triples over every coefficient of every Gaussian. On playbot
-// (FORMAT.md, session 7) the axes hold 85%, 12% and 3% of the energy; against RGB the residual column
+// (shared/format/FORMAT.md) the axes hold 85%, 12% and 3% of the energy; against RGB the residual column
 // shrinks from 3.69 to 3.49 B/Gaussian at the same p99 error and a 24% lower RMS.
 import type { ColourBasis } from '../../shared/format/colour-basis.ts';
 

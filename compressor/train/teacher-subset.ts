@@ -2,9 +2,8 @@
 // either a random subset (the whole scene, thinned) or a full-density crop (one region of it, every
 // Gaussian kept). They are different regimes. A random 4% subset of a trained scene has lost the
 // redundancy that pruning works on: each Gaussian is ~25x sparser than training left it. A crop keeps
-// the density and overlap that training produced, which is what a user's trained scene has. Playbot,
-// 20,000 Gaussians, 96x96, 600 iterations, 15%, 5 seeds (bench:select, session 6): natural selection leads
-// importance pruning by +0.71 dB on the random subset and +3.57 dB on the crop around the robot.
+// the density and overlap that training produced, which is what a user's trained scene has (measured:
+// docs/experiments/natural-selection.md, "bench:select settings").
 import { selectGaussians, type GaussianScene } from '../../shared/scene/gaussian-scene.ts';
 import type { Vec3 } from '../../shared/math/camera.ts';
 import { DEFAULT_UP, robustBounds } from '../render/default-camera.ts';
