@@ -4,8 +4,8 @@
 // (loadDataset / readScene, teacherViews, trainScene, encodeGsz) with the command's defaults.
 import { existsSync } from 'node:fs';
 import type { GaussianScene, ShDegree } from '../../shared/scene/gaussian-scene.ts';
-import { HARDWARE_DEFAULTS, SOFTWARE_DEFAULTS } from '../cli/commands/compress-plan.ts';
-import { isPhotoDataset } from '../cli/commands/compress-request.ts';
+import { HARDWARE_DEFAULTS, SOFTWARE_DEFAULTS } from '../cli/compress/compress-plan.ts';
+import { isPhotoDataset } from '../cli/compress/compress-request.ts';
 import { loadDataset } from '../datasets/load-dataset.ts';
 import { getGpu } from '../gpu/device.ts';
 import { readScene } from '../io/read-scene.ts';

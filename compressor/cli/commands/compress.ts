@@ -5,12 +5,12 @@
 import { SUPPORTED_FORMATS } from '../../io/read-scene.ts';
 import type { CliCommand } from '../command.ts';
 import { EXIT } from '../command.ts';
-import { executeCompress } from './compress-execute.ts';
-import { HARDWARE_DEFAULTS, planCompress, SOFTWARE_DEFAULTS } from './compress-plan.ts';
-import { parseCompressRequest } from './compress-request.ts';
+import { executeCompress } from '../compress/compress-execute.ts';
+import { HARDWARE_DEFAULTS, planCompress, SOFTWARE_DEFAULTS } from '../compress/compress-plan.ts';
+import { parseCompressRequest } from '../compress/compress-request.ts';
 import { MODE_C_DEFAULTS } from '../mode-c-views.ts';
 
-export { parseBudget } from './compress-request.ts';
+export { parseBudget } from '../compress/compress-request.ts';
 
 const HELP = `Usage: gs-compress compress INPUT -o OUTPUT.gsz [options]
 
